@@ -1,0 +1,48 @@
+/* Working days in Asia/Jakarta: weekends, national holidays and cuti bersama; ISO weeks. Pure
+ * apart from calendar_load, which reads the holiday CSV. */
+#ifndef HALALTRACK_CALENDAR_H
+#define HALALTRACK_CALENDAR_H
+
+#include <stdint.h>
+#include "halaltrack/compat.h"
+#include "halaltrack/err.h"
+#include "halaltrack/util.h"
+
+struct calendar;
+
+/* An empty calendar (weekends only). NULL on allocation failure. */
+struct calendar *calendar_new(void) HT_MUSTCHECK;
+void calendar_free(struct calendar *cal);
+/* Loads "tanggal,nama,jenis" rows (etc/reference/libur_nasional.csv). A bad row is an
+ * error naming path:line. Returns NULL on failure. */
+struct calendar *calendar_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
+/* The calendar shipped with halaltrack: $HT_DATADIR/libur_nasional.csv, else the
+ * installed copy, else the source tree's etc/reference/. */
+struct calendar *calendar_load_default(struct ht_err *err) HT_MUSTCHECK;
+int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *name,
+                         int cuti_bersama) HT_MUSTCHECK;
+/* True when the calendar has holiday data for that year. */
+int calendar_covers_year(const struct calendar *cal, int year);
+
+int calendar_is_holiday(const struct calendar *cal, struct ht_date d);
+int calendar_is_working_day(const struct calendar *cal, struct ht_date d);
+/* Working days in (date(from), date(to)] in Asia/Jakarta: a step begun on Friday and
+ * finished on Monday took 1 working day; the same day is 0. Negative when to < from. */
+int64_t calendar_working_days_between(const struct calendar *cal, int64_t from_ts,
+                                      int64_t to_ts);
+int64_t calendar_working_days_between_dates(const struct calendar *cal, struct ht_date from,
+                                            struct ht_date to);
+/* The date n working days after d (n >= 0; n = 0 gives d itself). */
+struct ht_date calendar_add_working_days(const struct calendar *cal, struct ht_date d, int n);
+
+/* ISO 8601 week of a date. */
+void iso_week_of(struct ht_date d, int *iso_year, int *iso_week);
+/* Parses "YYYY-Www". Checks the week exists in that ISO year. */
+int iso_week_parse(const char *s, int *iso_year, int *iso_week, struct ht_err *err)
+    HT_MUSTCHECK;
+/* Monday of an ISO week. */
+struct ht_date iso_week_monday(int iso_year, int iso_week);
+/* Writes "YYYY-Www" (out at least 9 bytes). */
+void iso_week_format(int iso_year, int iso_week, char out[static 9]);
+
+#endif

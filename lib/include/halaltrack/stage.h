@@ -1,0 +1,103 @@
+/* The single table of SIHALAL status codes: code -> canonical stage, path, who it waits on,
+ * legal limit, labels and the MSME's next step (see ../shared/domain, DESIGN.md). Pure. */
+#ifndef HALALTRACK_STAGE_H
+#define HALALTRACK_STAGE_H
+
+#include <stddef.h>
+#include "halaltrack/compat.h"
+#include "halaltrack/err.h"
+
+/* Canonical stages, in pipeline order (the enum value is the ordinal). */
+enum ht_stage {
+    STAGE_NOT_APPLIED = 0,
+    STAGE_DRAFT,
+    STAGE_SUBMITTED,
+    STAGE_VERIFICATION,
+    STAGE_LPH_ASSIGNMENT,
+    STAGE_INSPECTION,
+    STAGE_PPH_VERIFICATION,
+    STAGE_FATWA,
+    STAGE_ISSUANCE,
+    STAGE_CERTIFIED,
+    STAGE_RETURNED,
+    STAGE_REJECTED,
+    STAGE_CANCELLED,
+    STAGE_UNKNOWN,
+    STAGE__COUNT
+};
+
+/* Who the application waits on. */
+enum ht_waits_on {
+    WAITS_NONE = 0,
+    WAITS_MSME,
+    WAITS_BPJPH,
+    WAITS_LPH,
+    WAITS_P3H, /* P3H / LP3H (self-declare) */
+    WAITS_FATWA,
+    WAITS__COUNT
+};
+
+/* Certification paths a code occurs on (bit set). */
+#define STAGE_PATH_REGULER 1u
+#define STAGE_PATH_SELF_DECLARE 2u
+#define STAGE_PATH_BOTH (STAGE_PATH_REGULER | STAGE_PATH_SELF_DECLARE)
+
+struct stage_def {
+    enum ht_stage stage;
+    const char *name;        /* stable machine name, e.g. "lph_assignment" */
+    enum ht_waits_on waits_on;
+    int limit_days;          /* legal limit in working days; 0 = none */
+    int terminal;            /* certified, rejected, cancelled */
+    int sla_paused;          /* the legal clock is paused (returned: the MSME holds it) */
+    const char *label_id;    /* Indonesian label */
+    const char *label_en;    /* English label */
+};
+
+struct stage_code {
+    const char *code;        /* "OF10" */
+    enum ht_stage stage;
+    unsigned paths;          /* STAGE_PATH_* */
+    enum ht_waits_on waits_on;
+    int limit_days;          /* legal limit for this code's step; 0 = none */
+    const char *label_id;
+    const char *label_en;
+    const char *next_id;     /* the MSME's next step, plain Bahasa Indonesia */
+    const char *next_en;     /* the same in English */
+};
+
+/* The definition of a stage. Never NULL for a valid enum value. */
+const struct stage_def *stage_def_get(enum ht_stage st);
+/* "lph_assignment" etc. Never NULL. */
+const char *stage_name(enum ht_stage st);
+/* Parses a stage name. Returns 0 or -1. */
+int stage_parse(const char *name, enum ht_stage *out);
+/* Stable names: "none" "msme" "bpjph" "lph" "p3h" "fatwa". */
+const char *stage_waits_on_name(enum ht_waits_on w);
+/* Human label of whom it waits on, in the current language (gettext). */
+const char *stage_waits_on_label(enum ht_waits_on w);
+
+/* Looks a status code up (built-in table, then config mappings). Borrowed pointer; NULL
+ * for an unknown code. Codes are matched exactly (case-sensitive, "OF10"). */
+const struct stage_code *stage_lookup(const char *code);
+/* The canonical stage of a code; STAGE_UNKNOWN when the code is not mapped. */
+enum ht_stage stage_of_code(const char *code);
+/* True when code looks like a SIHALAL status code (OF followed by 1-4 digits). */
+int stage_code_wellformed(const char *code);
+
+/* Adds (or replaces) a mapping for a code not in the built-in table, e.g. from config
+ * "[stage_map] OF130 = issuance". The code must be well-formed and the stage valid and not
+ * "unknown"/"not_applied". Built-in codes cannot be remapped. Returns 0 or -1. */
+int stage_add_mapping(const char *code, const char *stage, struct ht_err *err) HT_MUSTCHECK;
+/* Forgets every mapping added with stage_add_mapping. */
+void stage_clear_mappings(void);
+
+/* Iteration over all known codes (built-in then added). */
+size_t stage_code_count(void);
+const struct stage_code *stage_code_at(size_t i);
+
+/* Label of a code or stage in the current language (i18n_lang()). */
+const char *stage_code_label(const struct stage_code *c);
+const char *stage_code_next(const struct stage_code *c);
+const char *stage_label(enum ht_stage st);
+
+#endif
