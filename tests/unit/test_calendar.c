@@ -515,6 +515,10 @@ Test(calendar, iso_week_parse)
     cr_assert(eq(int, iso_week_parse("2026-W53", &y, &w, &e), 0));
     cr_assert(eq(int, w, 53));
     cr_assert(eq(int, iso_week_parse("2020-W53", &y, &w, &e), 0));
+    /* A lower-case 'w' is read the same (people type it). */
+    cr_assert(eq(int, iso_week_parse("2026-w05", &y, &w, &e), 0));
+    cr_assert(eq(int, y, 2026));
+    cr_assert(eq(int, w, 5));
 
     cr_assert(eq(int, iso_week_parse("2025-W53", &y, &w, &e), -1));
     cr_assert(eq(str, e.msg, "week '2025-W53' does not exist: 2025 has 52 ISO weeks"));
