@@ -541,3 +541,17 @@ Test(calendar, iso_week_parse)
     ht_err_clear(&e);
     cr_assert(eq(int, iso_week_parse(NULL, &y, &w, &e), -1));
 }
+
+Test(calendar, null_calendar_means_weekends_only)
+{
+    cr_assert(calendar_is_working_day(NULL, D(2026, 3, 19))); /* a holiday, but no data */
+    cr_assert_not(calendar_is_working_day(NULL, D(2026, 3, 21)));
+    cr_assert_not(calendar_is_holiday(NULL, D(2026, 3, 19)));
+    cr_assert_null(calendar_holiday_name(NULL, D(2026, 3, 19), NULL));
+    cr_assert_not(calendar_covers_year(NULL, 2026));
+    cr_assert(
+        eq(str, ymd(calendar_add_working_days(NULL, D(2026, 3, 17), 1)), "2026-03-18"));
+    cr_assert(
+        eq(str, ymd(calendar_add_working_days(NULL, D(2026, 3, 20), 1)), "2026-03-23"));
+    cr_assert(eq(i64, wd(NULL, D(2026, 3, 20), D(2026, 3, 23)), 1));
+}
