@@ -15,6 +15,7 @@ import datetime
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -253,7 +254,7 @@ def time_cmd(cmd, env, runs=5):
     if hf:
         with tempfile.NamedTemporaryFile(suffix=".json") as tf:
             run([hf, "-N", "--warmup", "1", "--runs", str(runs), "--export-json", tf.name,
-                 " ".join(cmd)], env=env, timeout=3600)
+                 shlex.join(cmd)], env=env, timeout=3600)
             r = json.load(open(tf.name))["results"][0]
             return {"median_s": round(r["median"], 4), "min_s": round(r["min"], 4),
                     "max_s": round(r["max"], 4), "runs": runs, "tool": "hyperfine"}
