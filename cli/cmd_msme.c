@@ -94,6 +94,12 @@ static void usage_show(void)
     printf(_("The timeline of its applications is shown by \"halaltrack status NIB\".\n"));
 }
 
+/* getopt answers '?' both for -? and for an unknown option: tell them apart. */
+static int asked_help(int c, char **argv)
+{
+    return c == 'h' || (c == '?' && optind > 0 && strcmp(argv[optind - 1], "-?") == 0);
+}
+
 /* ---- import ---- */
 
 static long read_file_fn(void *arg, char *dst, size_t n)
@@ -254,7 +260,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
         {"dry-run", no_argument, NULL, 'n'},
         {"skip-invalid", no_argument, NULL, 'S'},
         {"allow-unknown-columns", no_argument, NULL, 'U'},
-        {"help", no_argument, NULL, '?'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c, dry_run = 0, skip = 0;
@@ -271,8 +277,9 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
         case 'U':
             flags |= REGISTER_ALLOW_UNKNOWN_COLUMNS;
             break;
+        case 'h':
         case '?':
-            if (optopt)
+            if (!asked_help(c, argv))
                 return cli_usage_hint("msme import");
             usage_import();
             return EXIT_OK;
@@ -310,7 +317,7 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
         {"kelurahan", required_argument, NULL, 'k'}, {"owner", required_argument, NULL, 'o'},
         {"kbli", required_argument, NULL, 'b'},    {"size", required_argument, NULL, 's'},
         {"address", required_argument, NULL, 'a'}, {"phone", required_argument, NULL, 'p'},
-        {"program", required_argument, NULL, 'P'}, {"help", no_argument, NULL, '?'},
+        {"program", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *val[REG_COL__COUNT] = {NULL};
@@ -347,8 +354,9 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
             }
             val[REG_COL_PROGRAM] = buf_str(&programs);
             break;
+        case 'h':
         case '?':
-            if (optopt) {
+            if (!asked_help(c, argv)) {
                 rc = cli_usage_hint("msme add");
                 goto out;
             }
@@ -633,7 +641,7 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
         {"kecamatan", required_argument, NULL, 'c'}, {"kelurahan", required_argument, NULL, 'k'},
         {"kbli", required_argument, NULL, 'b'},      {"size", required_argument, NULL, 's'},
         {"program", required_argument, NULL, 'P'},   {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, '?'},            {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
     };
     const char *kec = NULL, *kel = NULL;
     struct msme_filter f = {NULL, NULL, NULL, NULL, NULL};
@@ -685,8 +693,9 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_hint("msme list");
             }
             break;
+        case 'h':
         case '?':
-            if (optopt)
+            if (!asked_help(c, argv))
                 return cli_usage_hint("msme list");
             usage_list();
             return EXIT_OK;
@@ -747,7 +756,7 @@ static void card_line(const char *label, const char *value)
 static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"help", no_argument, NULL, '?'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct ht_err err = HT_ERR_INIT;
@@ -758,7 +767,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 
     memset(&m, 0, sizeof(m));
     while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
-        if (c == '?' && !optopt) {
+        if (asked_help(c, argv)) {
             usage_show();
             return EXIT_OK;
         }
