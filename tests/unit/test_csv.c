@@ -338,3 +338,92 @@ Test(csv, writer_quotes_only_when_needed_and_round_trips)
     release(recs, n);
     buf_release(&b);
 }
+
+/* Deterministic pseudo-random generator for the property tests below. */
+static unsigned long long rng_state = 0x9E3779B97F4A7C15ull;
+static unsigned rnd(unsigned n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (unsigned)(rng_state % n);
+}
+
+Test(csv, written_records_read_back_identically)
+{
+    static const char alphabet[] = "ab ,\"\n;xé";
+    struct buf b = BUF_INIT(1u << 20);
+    char fields[200][4][24];
+    size_t nf[200];
+    struct csv_reader *r;
+    struct csv_record rec;
+    struct ht_err err = HT_ERR_INIT;
+
+    for (int i = 0; i < 200; i++) {
+        nf[i] = 1 + rnd(4);
+        for (size_t k = 0; k < nf[i]; k++) {
+            size_t len = rnd(12), o = 0;
+
+            for (size_t j = 0; j < len; j++) {
+                size_t c = rnd(sizeof(alphabet) - 1);
+
+                fields[i][k][o++] = alphabet[c];
+                if ((unsigned char)alphabet[c] == 0xC3) /* keep "é" whole */
+                    fields[i][k][o++] = alphabet[c + 1];
+            }
+            fields[i][k][o] = '\0';
+            cr_assert_eq(k ? buf_addch(&b, ',') : 0, 0);
+            cr_assert_eq(csv_write_field(&b, fields[i][k]), 0);
+        }
+        /* A record of one empty field would be an empty line, which is skipped. */
+        if (nf[i] == 1 && !fields[i][0][0])
+            cr_assert_eq(buf_adds(&b, "\"\""), 0);
+        cr_assert_eq(buf_adds(&b, rnd(2) ? "\r\n" : "\n"), 0);
+    }
+    r = csv_reader_new_mem(b.ptr, b.len, NULL);
+    cr_assert(r);
+    for (int i = 0; i < 200; i++) {
+        cr_assert_eq(csv_next(r, &rec, &err), CSV_OK, "record %d: %s", i, err.msg);
+        cr_assert_eq(rec.nfields, nf[i], "record %d", i);
+        for (size_t k = 0; k < nf[i]; k++)
+            cr_assert_str_eq(rec.fields[k], fields[i][k], "record %d field %zu", i, k);
+    }
+    cr_assert_eq(csv_next(r, &rec, &err), CSV_EOF);
+    csv_reader_free(r);
+    buf_release(&b);
+}
+
+Test(csv, random_bytes_never_break_the_reader)
+{
+    static const char bytes[] = {'a', ',', '"', '\r', '\n', '\0', 'x', ' '};
+    char text[512];
+
+    for (int round = 0; round < 2000; round++) {
+        size_t len = rnd(sizeof(text));
+        struct csv_limits lim = {1 + rnd(64), 1 + rnd(256), 1 + rnd(16)};
+        struct csv_reader *r;
+        struct csv_record rec;
+        unsigned long last_line = 0;
+        int guard = 0;
+
+        for (size_t i = 0; i < len; i++)
+            text[i] = bytes[rnd(sizeof(bytes))];
+        r = csv_reader_new_mem(text, len, &lim);
+        cr_assert(r);
+        for (;;) {
+            struct ht_err err = HT_ERR_INIT;
+            enum csv_status st = csv_next(r, &rec, &err);
+
+            cr_assert_neq(st, CSV_ERROR);
+            if (st == CSV_EOF)
+                break;
+            /* Records advance through the input, and a bad one always says why. */
+            cr_assert(rec.line > last_line || (last_line == 0 && rec.line >= 1));
+            last_line = rec.line;
+            if (st == CSV_BAD)
+                cr_assert(err.msg[0]);
+            cr_assert(++guard <= (int)len + 1, "no progress");
+        }
+        csv_reader_free(r);
+    }
+}
