@@ -21,7 +21,8 @@ static void usage(void)
     printf(_("Manage the office's MSME register.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack msme import [OPTION]... FILE.csv\n"));
-    printf(_("  halaltrack msme add --nib=NIB --name=NAME --kelurahan=CODE|NAME [OPTION]...\n"));
+    printf(_("  halaltrack msme add --nib=NIB --name=NAME --kelurahan=CODE|NAME "
+             "[OPTION]...\n"));
     printf(_("  halaltrack msme list [OPTION]...\n"));
     printf(_("  halaltrack msme show NIB\n\n"));
     printf(_("Subcommands:\n"));
@@ -29,7 +30,8 @@ static void usage(void)
     printf(_("  add        add one MSME to the register\n"));
     printf(_("  list       list MSMEs, filtered by area, KBLI, size or programme\n"));
     printf(_("  show       show one MSME\n\n"));
-    printf(_("Run \"halaltrack msme SUBCOMMAND --help\" for the options of a subcommand.\n"));
+    printf(_(
+        "Run \"halaltrack msme SUBCOMMAND --help\" for the options of a subcommand.\n"));
 }
 
 static void usage_import(void)
@@ -38,12 +40,16 @@ static void usage_import(void)
     printf(_("Usage:\n"));
     printf(_("  halaltrack msme import [OPTION]... FILE.csv\n\n"));
     printf(_("FILE may be \"-\" for standard input. Every bad row is listed as\n"
-             "FILE:LINE: column: reason. By default nothing is written when any row is bad.\n\n"));
+             "FILE:LINE: column: reason. By default nothing is written when any row is "
+             "bad.\n\n"));
     printf(_("Options:\n"));
     printf(_("  -n, --dry-run                validate and count, write nothing\n"));
-    printf(_("      --skip-invalid           write the valid rows, list and count the bad ones\n"));
-    printf(_("      --allow-unknown-columns  warn about unknown header columns and ignore them\n"
-             "                               (default: an unknown column is an error)\n"));
+    printf(_("      --skip-invalid           write the valid rows, list and count the "
+             "bad ones\n"));
+    printf(
+        _("      --allow-unknown-columns  warn about unknown header columns and ignore "
+          "them\n"
+          "                               (default: an unknown column is an error)\n"));
     printf(_("  -?, --help                   show this help, then exit\n\n"));
     printf(_("Columns (Indonesian or English header names; see docs/register.md):\n"
              "  nib, nama_usaha|business_name, pemilik|owner, kbli, skala|size,\n"
@@ -55,11 +61,13 @@ static void usage_add(void)
 {
     printf(_("Add one MSME to the register.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack msme add --nib=NIB --name=NAME --kelurahan=CODE|NAME [OPTION]...\n\n"));
+    printf(_("  halaltrack msme add --nib=NIB --name=NAME --kelurahan=CODE|NAME "
+             "[OPTION]...\n\n"));
     printf(_("Options:\n"));
     printf(_("      --nib=NIB            13-digit NIB (required)\n"));
     printf(_("      --name=NAME          business name (required)\n"));
-    printf(_("      --kelurahan=CODE|NAME  kelurahan code (35.75.01.1001) or name (required)\n"));
+    printf(_("      --kelurahan=CODE|NAME  kelurahan code (35.75.01.1001) or name "
+             "(required)\n"));
     printf(_("      --owner=NAME         owner's name\n"));
     printf(_("      --kbli=CODE          5-digit KBLI 2020 code\n"));
     printf(_("      --size=SIZE          mikro, kecil, menengah or besar\n"));
@@ -77,7 +85,8 @@ static void usage_list(void)
     printf(_("Options:\n"));
     printf(_("      --kecamatan=CODE|NAME  only this kecamatan\n"));
     printf(_("      --kelurahan=CODE|NAME  only this kelurahan\n"));
-    printf(_("      --kbli=PREFIX          KBLI codes starting with PREFIX (1 to 5 digits)\n"));
+    printf(_("      --kbli=PREFIX          KBLI codes starting with PREFIX (1 to 5 "
+             "digits)\n"));
     printf(_("      --size=SIZE            mikro, kecil, menengah or besar\n"));
     printf(_("      --program=TAG          only MSMEs with this programme tag\n"));
     printf(_("      --format=FORMAT        table (default), csv (importable) or json\n"));
@@ -91,7 +100,8 @@ static void usage_show(void)
     printf(_("  halaltrack msme show NIB\n\n"));
     printf(_("Options:\n"));
     printf(_("  -?, --help    show this help, then exit\n\n"));
-    printf(_("The timeline of its applications is shown by \"halaltrack status NIB\".\n"));
+    printf(
+        _("The timeline of its applications is shown by \"halaltrack status NIB\".\n"));
 }
 
 /* getopt answers '?' both for -? and for an unknown option: tell them apart. */
@@ -131,7 +141,8 @@ static int load_regions(struct store *s, struct region_index *idx)
     if (store_msme_load_regions(s, idx, &err) < 0)
         return cli_fail(&err);
     if (idx->n == 0) {
-        cli_error("%s", _("the region table is empty; run \"halaltrack db migrate\" first"));
+        cli_error("%s",
+                  _("the region table is empty; run \"halaltrack db migrate\" first"));
         return EXIT_FAIL;
     }
     return EXIT_OK;
@@ -177,7 +188,8 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
         cli_error(_("%s: %s"), name, err.msg);
         goto out;
     }
-    if (register_batch_header(&b, rec.line, (const char *const *)rec.fields, rec.nfields) < 0) {
+    if (register_batch_header(&b, rec.line, (const char *const *)rec.fields,
+                              rec.nfields) < 0) {
         print_issues(name, b.warnings, b.nwarnings, _("warning: "));
         print_issues(name, b.issues, b.nissues, "");
         cli_error(_("%s: the header row is not usable; nothing written"), name);
@@ -197,7 +209,8 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
         if (st == CSV_BAD)
             q = register_batch_bad_record(&b, rec.line, rec.bad_field, err.msg);
         else
-            q = register_batch_row(&b, rec.line, (const char *const *)rec.fields, rec.nfields);
+            q = register_batch_row(&b, rec.line, (const char *const *)rec.fields,
+                                   rec.nfields);
         if (q < 0) {
             cli_error("%s", _("out of memory"));
             goto out;
@@ -223,11 +236,12 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
         fprintf(stderr, _("%s: %zu more problems not shown\n"), name, b.issues_dropped);
     rejected = register_batch_rejected(&b);
     if (rejected && !skip_invalid) {
-        cli_error(ngettext("%s: %zu of %zu rows rejected; nothing written "
-                           "(--skip-invalid writes the %zu valid rows)",
-                           "%s: %zu of %zu rows rejected; nothing written "
-                           "(--skip-invalid writes the %zu valid rows)",
-                           (unsigned long)rejected),
+        cli_error(dngettext(HT_TEXTDOMAIN,
+                            "%s: %zu of %zu rows rejected; nothing written "
+                            "(--skip-invalid writes the %zu valid rows)",
+                            "%s: %zu of %zu rows rejected; nothing written "
+                            "(--skip-invalid writes the %zu valid rows)",
+                            (unsigned long)rejected),
                   name, rejected, b.rows, b.nrecs);
         goto out;
     }
@@ -235,14 +249,16 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
         cli_fail(&err);
         goto out;
     }
-    printf(_("%s: %zu rows: %ld inserted, %ld updated, %ld unchanged, %zu rejected%s\n"), name,
-           b.rows, counts.inserted, counts.updated, counts.unchanged, rejected,
+    printf(_("%s: %zu rows: %ld inserted, %ld updated, %ld unchanged, %zu rejected%s\n"),
+           name, b.rows, counts.inserted, counts.updated, counts.unchanged, rejected,
            dry_run ? _(" (dry run: nothing written)") : "");
     if (rejected)
-        cli_error(ngettext("%s: %zu row rejected (listed above); the valid rows were %s",
-                           "%s: %zu rows rejected (listed above); the valid rows were %s",
-                           (unsigned long)rejected),
-                  name, rejected, dry_run ? _("checked only") : _("written"));
+        cli_error(
+            dngettext(HT_TEXTDOMAIN,
+                      "%s: %zu row rejected (listed above); the valid rows were %s",
+                      "%s: %zu rows rejected (listed above); the valid rows were %s",
+                      (unsigned long)rejected),
+            name, rejected, dry_run ? _("checked only") : _("written"));
     rc = EXIT_OK;
 out:
     csv_reader_free(r);
@@ -313,11 +329,16 @@ static int looks_like_code(const char *s)
 static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"nib", required_argument, NULL, 'N'},     {"name", required_argument, NULL, 'm'},
-        {"kelurahan", required_argument, NULL, 'k'}, {"owner", required_argument, NULL, 'o'},
-        {"kbli", required_argument, NULL, 'b'},    {"size", required_argument, NULL, 's'},
-        {"address", required_argument, NULL, 'a'}, {"phone", required_argument, NULL, 'p'},
-        {"program", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
+        {"nib", required_argument, NULL, 'N'},
+        {"name", required_argument, NULL, 'm'},
+        {"kelurahan", required_argument, NULL, 'k'},
+        {"owner", required_argument, NULL, 'o'},
+        {"kbli", required_argument, NULL, 'b'},
+        {"size", required_argument, NULL, 's'},
+        {"address", required_argument, NULL, 'a'},
+        {"phone", required_argument, NULL, 'p'},
+        {"program", required_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *val[REG_COL__COUNT] = {NULL};
@@ -334,17 +355,31 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
     register_batch_init(&b, 0);
     while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
         switch (c) {
-        case 'N': val[REG_COL_NIB] = optarg; break;
-        case 'm': val[REG_COL_NAME] = optarg; break;
+        case 'N':
+            val[REG_COL_NIB] = optarg;
+            break;
+        case 'm':
+            val[REG_COL_NAME] = optarg;
+            break;
         case 'k':
             val[REG_COL_REGION] = val[REG_COL_KELURAHAN] = NULL;
             val[looks_like_code(optarg) ? REG_COL_REGION : REG_COL_KELURAHAN] = optarg;
             break;
-        case 'o': val[REG_COL_OWNER] = optarg; break;
-        case 'b': val[REG_COL_KBLI] = optarg; break;
-        case 's': val[REG_COL_SIZE] = optarg; break;
-        case 'a': val[REG_COL_ADDRESS] = optarg; break;
-        case 'p': val[REG_COL_PHONE] = optarg; break;
+        case 'o':
+            val[REG_COL_OWNER] = optarg;
+            break;
+        case 'b':
+            val[REG_COL_KBLI] = optarg;
+            break;
+        case 's':
+            val[REG_COL_SIZE] = optarg;
+            break;
+        case 'a':
+            val[REG_COL_ADDRESS] = optarg;
+            break;
+        case 'p':
+            val[REG_COL_PHONE] = optarg;
+            break;
         case 'P':
             if ((programs.len && buf_addch(&programs, ';') < 0) ||
                 buf_adds(&programs, optarg) < 0) {
@@ -375,18 +410,24 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (!val[REG_COL_NIB] || !val[REG_COL_NAME] ||
         (!val[REG_COL_REGION] && !val[REG_COL_KELURAHAN])) {
-        cli_error(_("missing required option: %s"),
-                  !val[REG_COL_NIB] ? "--nib" : !val[REG_COL_NAME] ? "--name" : "--kelurahan");
+        cli_error(_("missing required option: %s"), !val[REG_COL_NIB]    ? "--nib"
+                                                    : !val[REG_COL_NAME] ? "--name"
+                                                                         : "--kelurahan");
         rc = cli_usage_hint("msme add");
         goto out;
     }
     {
         static const char *const opt_label[REG_COL__COUNT] = {
-            [REG_COL_NIB] = "--nib",         [REG_COL_NAME] = "--name",
-            [REG_COL_OWNER] = "--owner",     [REG_COL_KBLI] = "--kbli",
-            [REG_COL_SIZE] = "--size",       [REG_COL_REGION] = "--kelurahan",
-            [REG_COL_KELURAHAN] = "--kelurahan", [REG_COL_ADDRESS] = "--address",
-            [REG_COL_PHONE] = "--phone",     [REG_COL_PROGRAM] = "--program",
+            [REG_COL_NIB] = "--nib",
+            [REG_COL_NAME] = "--name",
+            [REG_COL_OWNER] = "--owner",
+            [REG_COL_KBLI] = "--kbli",
+            [REG_COL_SIZE] = "--size",
+            [REG_COL_REGION] = "--kelurahan",
+            [REG_COL_KELURAHAN] = "--kelurahan",
+            [REG_COL_ADDRESS] = "--address",
+            [REG_COL_PHONE] = "--phone",
+            [REG_COL_PROGRAM] = "--program",
         };
 
         for (int k = 0; k < REG_COL__COUNT; k++) {
@@ -433,8 +474,8 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
         cli_error(_("an MSME with NIB '%s' is already in the register"), b.recs[0].nib);
         goto out;
     }
-    printf(_("added MSME %s (%s) in kelurahan %s\n"), b.recs[0].nib, b.recs[0].business_name,
-           b.recs[0].kelurahan_code);
+    printf(_("added MSME %s (%s) in kelurahan %s\n"), b.recs[0].nib,
+           b.recs[0].business_name, b.recs[0].kelurahan_code);
     rc = EXIT_OK;
 out:
     buf_release(&programs);
@@ -482,16 +523,17 @@ static void put_cell(const char *s, size_t w, int last)
 
 static void print_table(const struct msme_row *v, size_t n)
 {
-    const char *head[7] = {_("NIB"), _("business name"), _("kelurahan"), _("kecamatan"),
-                           _("KBLI"), _("size"), _("programs")};
+    const char *head[7] = {_("NIB"),  _("business name"), _("kelurahan"), _("kecamatan"),
+                           _("KBLI"), _("size"),          _("programs")};
     size_t w[7];
     static const size_t maxw[7] = {13, 40, 20, 20, 5, 8, 30};
 
     for (int k = 0; k < 7; k++)
         w[k] = width_of(head[k]);
     for (size_t i = 0; i < n; i++) {
-        const char *cells[7] = {v[i].nib, v[i].business_name, v[i].kelurahan_name,
-                                v[i].kecamatan_name, v[i].kbli, v[i].size_class, v[i].programs};
+        const char *cells[7] = {
+            v[i].nib,  v[i].business_name, v[i].kelurahan_name, v[i].kecamatan_name,
+            v[i].kbli, v[i].size_class,    v[i].programs};
 
         for (int k = 0; k < 7; k++) {
             size_t cw = width_of(cells[k]);
@@ -511,8 +553,9 @@ static void print_table(const struct msme_row *v, size_t n)
     }
     putchar('\n');
     for (size_t i = 0; i < n; i++) {
-        const char *cells[7] = {v[i].nib, v[i].business_name, v[i].kelurahan_name,
-                                v[i].kecamatan_name, v[i].kbli, v[i].size_class, v[i].programs};
+        const char *cells[7] = {
+            v[i].nib,  v[i].business_name, v[i].kelurahan_name, v[i].kecamatan_name,
+            v[i].kbli, v[i].size_class,    v[i].programs};
 
         for (int k = 0; k < 7; k++) {
             /* Keep one line per MSME: a multi-line value shows its first line. */
@@ -524,7 +567,8 @@ static void print_table(const struct msme_row *v, size_t n)
         }
         putchar('\n');
     }
-    printf(ngettext("(%zu MSME)\n", "(%zu MSMEs)\n", (unsigned long)n), n);
+    printf(dngettext(HT_TEXTDOMAIN, "(%zu MSME)\n", "(%zu MSMEs)\n", (unsigned long)n),
+           n);
 }
 
 static int print_csv(const struct msme_row *v, size_t n)
@@ -532,12 +576,15 @@ static int print_csv(const struct msme_row *v, size_t n)
     struct buf b = BUF_INIT(MSME_OUT_CAP);
     int rc = -1;
 
-    if (buf_adds(&b, "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n") < 0)
+    if (buf_adds(
+            &b,
+            "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n") <
+        0)
         goto out;
     for (size_t i = 0; i < n; i++) {
-        const char *cells[9] = {v[i].nib,        v[i].business_name,  v[i].owner_name,
-                                v[i].kbli,       v[i].size_class,     v[i].kelurahan_code,
-                                v[i].address,    v[i].phone,          v[i].programs};
+        const char *cells[9] = {v[i].nib,     v[i].business_name, v[i].owner_name,
+                                v[i].kbli,    v[i].size_class,    v[i].kelurahan_code,
+                                v[i].address, v[i].phone,         v[i].programs};
 
         for (int k = 0; k < 9; k++)
             if ((k && buf_addch(&b, ',') < 0) || csv_write_field(&b, cells[k]) < 0)
@@ -574,7 +621,8 @@ static int print_json(const struct msme_row *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         const struct msme_row *m = &v[i];
 
-        if (buf_adds(&b, i ? ",\n{" : "\n{") < 0 || json_field(&b, "nib", m->nib, 1) < 0 ||
+        if (buf_adds(&b, i ? ",\n{" : "\n{") < 0 ||
+            json_field(&b, "nib", m->nib, 1) < 0 ||
             json_field(&b, "business_name", m->business_name, 0) < 0 ||
             json_field(&b, "owner", m->owner_name, 0) < 0 ||
             json_field(&b, "kbli", m->kbli, 0) < 0 ||
@@ -584,7 +632,8 @@ static int print_json(const struct msme_row *v, size_t n)
             json_field(&b, "kecamatan_code", m->kecamatan_code, 0) < 0 ||
             json_field(&b, "kecamatan", m->kecamatan_name, 0) < 0 ||
             json_field(&b, "address", m->address, 0) < 0 ||
-            json_field(&b, "phone", m->phone, 0) < 0 || buf_adds(&b, ",\"programs\":[") < 0)
+            json_field(&b, "phone", m->phone, 0) < 0 ||
+            buf_adds(&b, ",\"programs\":[") < 0)
             goto out;
         if (m->programs && *m->programs) {
             const char *p = m->programs;
@@ -638,10 +687,14 @@ static int resolve_arg(const struct region_index *idx, const char *level, const 
 static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"kecamatan", required_argument, NULL, 'c'}, {"kelurahan", required_argument, NULL, 'k'},
-        {"kbli", required_argument, NULL, 'b'},      {"size", required_argument, NULL, 's'},
-        {"program", required_argument, NULL, 'P'},   {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"kecamatan", required_argument, NULL, 'c'},
+        {"kelurahan", required_argument, NULL, 'k'},
+        {"kbli", required_argument, NULL, 'b'},
+        {"size", required_argument, NULL, 's'},
+        {"program", required_argument, NULL, 'P'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *kec = NULL, *kel = NULL;
     struct msme_filter f = {NULL, NULL, NULL, NULL, NULL};
@@ -656,8 +709,12 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': kec = optarg; break;
-        case 'k': kel = optarg; break;
+        case 'c':
+            kec = optarg;
+            break;
+        case 'k':
+            kel = optarg;
+            break;
         case 'b': {
             size_t len = strlen(optarg);
 
@@ -670,8 +727,9 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
         }
         case 's':
             if (!(f.size_class = register_size_parse(optarg))) {
-                cli_error(_("invalid --size '%s': expected mikro, kecil, menengah or besar"),
-                          optarg);
+                cli_error(
+                    _("invalid --size '%s': expected mikro, kecil, menengah or besar"),
+                    optarg);
                 return cli_usage_hint("msme list");
             }
             break;
@@ -689,7 +747,8 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
             else if (strcmp(optarg, "json") == 0)
                 fmt = FMT_JSON;
             else {
-                cli_error(_("invalid --format '%s': expected table, csv or json"), optarg);
+                cli_error(_("invalid --format '%s': expected table, csv or json"),
+                          optarg);
                 return cli_usage_hint("msme list");
             }
             break;
@@ -820,9 +879,10 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
     card_line(_("Updated"), m.updated_at);
     if (m.applications > 0) {
         snprintf(tmp, sizeof(tmp),
-                 ngettext("%ld application (timeline: halaltrack status %s)",
-                          "%ld applications (timeline: halaltrack status %s)",
-                          (unsigned long)m.applications),
+                 dngettext(HT_TEXTDOMAIN,
+                           "%ld application (timeline: halaltrack status %s)",
+                           "%ld applications (timeline: halaltrack status %s)",
+                           (unsigned long)m.applications),
                  m.applications, m.nib);
         card_line(_("Applications"), tmp);
     }

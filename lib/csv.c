@@ -17,8 +17,8 @@ struct csv_reader {
     int eof, ioerr, started;
     unsigned long line; /* physical line of the next byte */
     struct csv_limits lim;
-    struct buf data;     /* fields of the current record, each NUL-terminated */
-    size_t *starts;      /* offset of each field in data */
+    struct buf data; /* fields of the current record, each NUL-terminated */
+    size_t *starts;  /* offset of each field in data */
     size_t *lens;
     char **fields;
 };
@@ -127,7 +127,8 @@ struct csv_reader *csv_reader_new(csv_read_fn fn, void *arg, const struct csv_li
     return r;
 }
 
-struct csv_reader *csv_reader_new_mem(const char *data, size_t len, const struct csv_limits *lim)
+struct csv_reader *csv_reader_new_mem(const char *data, size_t len,
+                                      const struct csv_limits *lim)
 {
     struct csv_reader *r = reader_alloc(lim);
 
@@ -155,7 +156,8 @@ static int skip_bom(struct csv_reader *r, struct ht_err *err)
 {
     static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
 
-    /* Make sure the window holds the first three bytes (a read function may return less). */
+    /* Make sure the window holds the first three bytes (a read function may return less).
+     */
     while (r->fn && !r->eof && r->len - r->pos < 3) {
         long n = r->fn(r->arg, r->own + r->len, CSV_CHUNK - r->len);
 
@@ -177,9 +179,10 @@ static int skip_bom(struct csv_reader *r, struct ht_err *err)
 
 /* Marks the record bad (the first problem is the one reported) and stops keeping bytes.
  * field is the 0-based field index the problem is in, or -1 for the whole record. */
-static void mark_bad(struct rec_state *st, long field, struct ht_err *err, const char *fmt, ...)
-    HT_PRINTF(4, 5);
-static void mark_bad(struct rec_state *st, long field, struct ht_err *err, const char *fmt, ...)
+static void mark_bad(struct rec_state *st, long field, struct ht_err *err,
+                     const char *fmt, ...) HT_PRINTF(4, 5);
+static void mark_bad(struct rec_state *st, long field, struct ht_err *err,
+                     const char *fmt, ...)
 {
     va_list ap;
 
@@ -246,7 +249,8 @@ static size_t run_len(const struct csv_reader *r, int quoted)
         while (q < end && *q != '"' && *q != '\r' && *q != '\n' && *q != '\0')
             q++;
     } else {
-        while (q < end && *q != ',' && *q != '"' && *q != '\r' && *q != '\n' && *q != '\0')
+        while (q < end && *q != ',' && *q != '"' && *q != '\r' && *q != '\n' &&
+               *q != '\0')
             q++;
     }
     return (size_t)(q - p);

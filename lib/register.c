@@ -133,11 +133,11 @@ int register_issue_add(struct register_issue **v, size_t *n, size_t *cap, size_t
     return 0;
 }
 
-#define ISSUE(b, line, col, ...)                                                             \
-    register_issue_add(&(b)->issues, &(b)->nissues, &(b)->issues_cap, &(b)->issues_dropped, \
-                       (line), (col), __VA_ARGS__)
-#define WARNING(b, line, col, ...)                                                           \
-    register_issue_add(&(b)->warnings, &(b)->nwarnings, &(b)->warnings_cap,                  \
+#define ISSUE(b, line, col, ...)                                                         \
+    register_issue_add(&(b)->issues, &(b)->nissues, &(b)->issues_cap,                    \
+                       &(b)->issues_dropped, (line), (col), __VA_ARGS__)
+#define WARNING(b, line, col, ...)                                                       \
+    register_issue_add(&(b)->warnings, &(b)->nwarnings, &(b)->warnings_cap,              \
                        &(b)->issues_dropped, (line), (col), __VA_ARGS__)
 
 /* ---- regions ---- */
@@ -158,7 +158,8 @@ void region_index_release(struct region_index *idx)
 
 static int cmp_region(const void *a, const void *b)
 {
-    return strcmp(((const struct region_entry *)a)->code, ((const struct region_entry *)b)->code);
+    return strcmp(((const struct region_entry *)a)->code,
+                  ((const struct region_entry *)b)->code);
 }
 
 void region_index_sort(struct region_index *idx)
@@ -240,8 +241,9 @@ static void dot_code(const char *in, char *out, size_t outsz)
         snprintf(out, outsz, "%s", in);
 }
 
-int region_index_resolve(const struct region_index *idx, const char *level, const char *text,
-                         const struct region_entry **out, struct ht_err *err)
+int region_index_resolve(const struct region_index *idx, const char *level,
+                         const char *text, const struct region_entry **out,
+                         struct ht_err *err)
 {
     const struct region_entry *found = NULL;
     size_t matches = 0;
@@ -273,8 +275,8 @@ int region_index_resolve(const struct region_index *idx, const char *level, cons
         if (!found)
             found = e;
         if (buf_addf(&cands, "%s%s (%s %s, %s)", cands.len ? ", " : "", e->name,
-                     e->parent_name ? e->parent_name : "-", e->parent_code ? e->parent_code : "",
-                     e->code) < 0)
+                     e->parent_name ? e->parent_name : "-",
+                     e->parent_code ? e->parent_code : "", e->code) < 0)
             buf_release(&cands); /* the message is cut short; the match still counts */
     }
     if (matches == 0) {
@@ -282,8 +284,9 @@ int region_index_resolve(const struct region_index *idx, const char *level, cons
         return -1;
     }
     if (matches > 1) {
-        ht_err_set(err, HT_ECONFLICT, _("%s name '%s' is ambiguous: %s; give the code instead"),
-                   level, text, buf_str(&cands));
+        ht_err_set(err, HT_ECONFLICT,
+                   _("%s name '%s' is ambiguous: %s; give the code instead"), level, text,
+                   buf_str(&cands));
         buf_release(&cands);
         return -1;
     }
@@ -350,8 +353,8 @@ int register_batch_header(struct register_batch *b, unsigned long line,
 
     expected[0] = '\0';
     for (size_t i = 0; i < HT_ARRAY_LEN(col_aliases); i++)
-        off += (size_t)snprintf(expected + off, sizeof(expected) - off, "%s%s", i ? ", " : "",
-                                col_aliases[i].name);
+        off += (size_t)snprintf(expected + off, sizeof(expected) - off, "%s%s",
+                                i ? ", " : "", col_aliases[i].name);
     if (set_labels(b, fields, n) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
@@ -367,10 +370,11 @@ int register_batch_header(struct register_batch *b, unsigned long line,
 
             snprintf(name, sizeof(name), _("column %zu"), i + 1);
             if (b->flags & REGISTER_ALLOW_UNKNOWN_COLUMNS) {
-                rc = WARNING(b, line, *label ? label : name, _("unknown column, ignored"));
+                rc =
+                    WARNING(b, line, *label ? label : name, _("unknown column, ignored"));
             } else {
-                rc = ISSUE(b, line, *label ? label : name, _("unknown column (expected %s)"),
-                           expected);
+                rc = ISSUE(b, line, *label ? label : name,
+                           _("unknown column (expected %s)"), expected);
                 bad = 1;
             }
         } else if (b->col_index[c] >= 0) {
@@ -392,8 +396,8 @@ int register_batch_header(struct register_batch *b, unsigned long line,
         bad = 1;
     }
     if (!(b->present & REG_COL_BIT(REG_COL_NAME))) {
-        if (ISSUE(b, line, "header", _("missing required column '%s' (or '%s')"), "nama_usaha",
-                  "business_name") < 0)
+        if (ISSUE(b, line, "header", _("missing required column '%s' (or '%s')"),
+                  "nama_usaha", "business_name") < 0)
             return -1;
         bad = 1;
     }
@@ -461,8 +465,9 @@ size_t register_utf8_len(const char *s)
 
 /* Validates a text column: control characters (newlines only where allowed) and length.
  * Returns 1 when valid (out owned, NULL for empty), 0 when an issue was added, -1 OOM. */
-static int take_text(struct register_batch *b, unsigned long line, const char *const *fields,
-                     enum register_col c, size_t maxchars, int multiline, char **out)
+static int take_text(struct register_batch *b, unsigned long line,
+                     const char *const *fields, enum register_col c, size_t maxchars,
+                     int multiline, char **out)
 {
     size_t len;
     const char *v = value_of(b, fields, c, &len);
@@ -476,8 +481,9 @@ static int take_text(struct register_batch *b, unsigned long line, const char *c
 
         if ((ch < 0x20 && !(multiline && ch == '\n')) || ch == 0x7F)
             return ISSUE(b, line, b->col_label[c],
-                         multiline ? _("control character (0x%02X) in the value")
-                                   : _("control character or line break (0x%02X) in the value"),
+                         multiline
+                             ? _("control character (0x%02X) in the value")
+                             : _("control character or line break (0x%02X) in the value"),
                          ch) < 0
                        ? -1
                        : 0;
@@ -486,7 +492,8 @@ static int take_text(struct register_batch *b, unsigned long line, const char *c
         return -1;
     if (register_utf8_len(s) > maxchars) {
         free(s);
-        return ISSUE(b, line, b->col_label[c], _("longer than %zu characters"), maxchars) < 0
+        return ISSUE(b, line, b->col_label[c], _("longer than %zu characters"),
+                     maxchars) < 0
                    ? -1
                    : 0;
     }
@@ -513,8 +520,8 @@ static int parse_phone(const char *v, char *out, size_t outsz, char *why, size_t
         } else if (*p == ' ' || *p == '-' || *p == '.' || *p == '(' || *p == ')') {
             continue;
         } else {
-            snprintf(why, whysz, _("phone '%s' has a character '%c' that is not a digit"), v,
-                     *p);
+            snprintf(why, whysz, _("phone '%s' has a character '%c' that is not a digit"),
+                     v, *p);
             return -1;
         }
     }
@@ -531,7 +538,8 @@ static int cmp_cstr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "Sehati2026; pendampingan;;" -> "pendampingan;sehati2026" (lower case, sorted, unique). */
+/* "Sehati2026; pendampingan;;" -> "pendampingan;sehati2026" (lower case, sorted, unique).
+ */
 static int parse_programs(const char *v, char **out, char *why, size_t whysz)
 {
     char *copy = strdup(v), *tags[REGISTER_MAX_TAGS];
@@ -556,16 +564,17 @@ static int parse_programs(const char *v, char **out, char *why, size_t whysz)
         for (char *q = p; *q; q++) {
             *q = (char)tolower((unsigned char)*q);
             if (!isalnum((unsigned char)*q) && *q != '_' && *q != '-') {
-                snprintf(why, whysz,
-                         _("program tag '%s' has a character '%c' (allowed: letters, digits, "
-                           "'_' and '-'; tags are separated by ';')"),
-                         p, *q);
+                snprintf(
+                    why, whysz,
+                    _("program tag '%s' has a character '%c' (allowed: letters, digits, "
+                      "'_' and '-'; tags are separated by ';')"),
+                    p, *q);
                 goto out;
             }
         }
         if (strlen(p) > REGISTER_MAX_TAG) {
-            snprintf(why, whysz, _("program tag '%.40s...' is longer than %d characters"), p,
-                     REGISTER_MAX_TAG);
+            snprintf(why, whysz, _("program tag '%.40s...' is longer than %d characters"),
+                     p, REGISTER_MAX_TAG);
             goto out;
         }
         if (ntags == REGISTER_MAX_TAGS) {
@@ -590,8 +599,8 @@ out:
     return rc;
 }
 
-int register_batch_row(struct register_batch *b, unsigned long line, const char *const *fields,
-                       size_t n)
+int register_batch_row(struct register_batch *b, unsigned long line,
+                       const char *const *fields, size_t n)
 {
     struct msme_record rec;
     struct ht_err e = HT_ERR_INIT;
@@ -608,8 +617,8 @@ int register_batch_row(struct register_batch *b, unsigned long line, const char 
     b->rows++;
     if (n != b->ncols) {
         b->rejected_rows++;
-        return ISSUE(b, line, "record", _("has %zu fields, expected %zu as in the header"), n,
-                     b->ncols) < 0
+        return ISSUE(b, line, "record",
+                     _("has %zu fields, expected %zu as in the header"), n, b->ncols) < 0
                    ? -1
                    : 1;
     }
@@ -627,7 +636,8 @@ int register_batch_row(struct register_batch *b, unsigned long line, const char 
     /* nib */
     v = value_of(b, fields, REG_COL_NIB, &len);
     if (!v) {
-        if (ISSUE(b, line, b->col_label[REG_COL_NIB], "%s", _("missing required field")) < 0)
+        if (ISSUE(b, line, b->col_label[REG_COL_NIB], "%s", _("missing required field")) <
+            0)
             goto oom;
     } else {
         char *nib = xstrndup(v, len);
@@ -651,9 +661,11 @@ int register_batch_row(struct register_batch *b, unsigned long line, const char 
     if (rc == 1 && !rec.business_name &&
         ISSUE(b, line, b->col_label[REG_COL_NAME], "%s", _("missing required field")) < 0)
         goto oom;
-    if (take_text(b, line, fields, REG_COL_OWNER, REGISTER_MAX_OWNER, 0, &rec.owner_name) < 0)
+    if (take_text(b, line, fields, REG_COL_OWNER, REGISTER_MAX_OWNER, 0,
+                  &rec.owner_name) < 0)
         goto oom;
-    if (take_text(b, line, fields, REG_COL_ADDRESS, REGISTER_MAX_ADDRESS, 1, &rec.address) < 0)
+    if (take_text(b, line, fields, REG_COL_ADDRESS, REGISTER_MAX_ADDRESS, 1,
+                  &rec.address) < 0)
         goto oom;
     /* kbli */
     v = value_of(b, fields, REG_COL_KBLI, &len);
@@ -697,21 +709,23 @@ int register_batch_row(struct register_batch *b, unsigned long line, const char 
             if (ISSUE(b, line, b->col_label[REG_COL_REGION], "%s", e.msg) < 0)
                 goto oom;
         } else if (lvl != REGION_KELURAHAN) {
-            if (ISSUE(b, line, b->col_label[REG_COL_REGION],
-                      _("region code '%s' is a %s code, expected a kelurahan code such as "
-                        "35.75.01.1001"),
-                      raw, ident_region_level_name(lvl)) < 0)
+            if (ISSUE(
+                    b, line, b->col_label[REG_COL_REGION],
+                    _("region code '%s' is a %s code, expected a kelurahan code such as "
+                      "35.75.01.1001"),
+                    raw, ident_region_level_name(lvl)) < 0)
                 goto oom;
         } else if (!(rec.region_code = strdup(code))) {
             goto oom;
         }
     }
-    if ((rc = take_text(b, line, fields, REG_COL_KELURAHAN, 100, 0, &rec.kelurahan_name)) < 0)
+    if ((rc = take_text(b, line, fields, REG_COL_KELURAHAN, 100, 0,
+                        &rec.kelurahan_name)) < 0)
         goto oom;
     if (!value_of(b, fields, REG_COL_REGION, &len) &&
         !value_of(b, fields, REG_COL_KELURAHAN, &len)) {
-        enum register_col c = b->col_index[REG_COL_REGION] >= 0 ? REG_COL_REGION
-                                                                 : REG_COL_KELURAHAN;
+        enum register_col c =
+            b->col_index[REG_COL_REGION] >= 0 ? REG_COL_REGION : REG_COL_KELURAHAN;
 
         if (ISSUE(b, line, b->col_label[c], _("missing required field (%s or %s)"),
                   "kode_wilayah", "kelurahan") < 0)
@@ -943,13 +957,27 @@ int register_json_str(struct buf *b, const char *s)
         const char *out = NULL;
 
         switch (*p) {
-        case '"': out = "\\\""; break;
-        case '\\': out = "\\\\"; break;
-        case '\n': out = "\\n"; break;
-        case '\r': out = "\\r"; break;
-        case '\t': out = "\\t"; break;
-        case '\b': out = "\\b"; break;
-        case '\f': out = "\\f"; break;
+        case '"':
+            out = "\\\"";
+            break;
+        case '\\':
+            out = "\\\\";
+            break;
+        case '\n':
+            out = "\\n";
+            break;
+        case '\r':
+            out = "\\r";
+            break;
+        case '\t':
+            out = "\\t";
+            break;
+        case '\b':
+            out = "\\b";
+            break;
+        case '\f':
+            out = "\\f";
+            break;
         default:
             if (*p < 0x20 || *p == 0x7F) {
                 esc[0] = '\\';

@@ -54,10 +54,18 @@ static int copy_value(struct buf *b, const char *v, int empty_is_null)
         const char *esc = NULL;
 
         switch (*p) {
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
         }
         if (esc ? buf_adds(b, esc) < 0 : buf_addch(b, *p) < 0)
             return -1;
@@ -101,8 +109,10 @@ static int copy_records(struct store *s, const struct msme_record *recs, size_t 
             copy_value(&b, r->kelurahan_code, 0) < 0 || buf_addch(&b, '\t') < 0 ||
             copy_value(&b, r->address, 1) < 0 || buf_addch(&b, '\t') < 0 ||
             copy_value(&b, r->phone, 1) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->programs ? r->programs : "", 0) < 0 || buf_addch(&b, '\n') < 0) {
-            ht_err_set(err, HT_ELIMIT, "record for NIB '%s' is too large to copy", r->nib);
+            copy_value(&b, r->programs ? r->programs : "", 0) < 0 ||
+            buf_addch(&b, '\n') < 0) {
+            ht_err_set(err, HT_ELIMIT, "record for NIB '%s' is too large to copy",
+                       r->nib);
             PQputCopyEnd(s->conn, "record too large");
             goto drain;
         }
@@ -117,7 +127,8 @@ static int copy_records(struct store *s, const struct msme_record *recs, size_t 
     }
     rc = 0;
 drain:
-    /* Collect the COPY's outcome (and anything left) so the connection is usable again. */
+    /* Collect the COPY's outcome (and anything left) so the connection is usable again.
+     */
     while ((res = PQgetResult(s->conn)) != NULL) {
         if (PQresultStatus(res) == PGRES_COPY_IN) {
             PQputCopyEnd(s->conn, "aborted");
@@ -164,18 +175,20 @@ int store_msme_upsert(struct store *s, const struct msme_record *recs, size_t n,
             goto oom;
     }
     /* ROW() keeps a one-column comparison a row comparison. */
-    if (buf_addf(&sql,
-                 "WITH up AS ("
-                 " INSERT INTO msme AS m (nib, business_name, owner_name, kbli, size_class,"
-                 " kelurahan_code, address, phone, programs)"
-                 " SELECT nib, business_name, owner_name, kbli, size_class, kelurahan_code,"
-                 " address, phone, string_to_array(programs, ';') FROM msme_import"
-                 " ON CONFLICT (nib) DO UPDATE SET %supdated_at = now()"
-                 " WHERE ROW(%s) IS DISTINCT FROM ROW(%s)"
-                 " RETURNING (m.xmax = 0) AS inserted)"
-                 " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
-                 " FROM up",
-                 buf_str(&set), buf_str(&old), buf_str(&new_)) < 0)
+    if (buf_addf(
+            &sql,
+            "WITH up AS ("
+            " INSERT INTO msme AS m (nib, business_name, owner_name, kbli, size_class,"
+            " kelurahan_code, address, phone, programs)"
+            " SELECT nib, business_name, owner_name, kbli, size_class, kelurahan_code,"
+            " address, phone, string_to_array(programs, ';') FROM msme_import"
+            " ON CONFLICT (nib) DO UPDATE SET %supdated_at = now()"
+            " WHERE ROW(%s) IS DISTINCT FROM ROW(%s)"
+            " RETURNING (m.xmax = 0) AS inserted)"
+            " SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT "
+            "inserted)"
+            " FROM up",
+            buf_str(&set), buf_str(&old), buf_str(&new_)) < 0)
         goto oom;
     if (store_begin(s, err) < 0)
         goto out;
@@ -229,25 +242,26 @@ int store_msme_insert(struct store *s, const struct msme_record *r, struct ht_er
     p[6] = r->address;
     p[7] = r->phone;
     p[8] = r->programs ? r->programs : "";
-    q = store_query_value(s,
-                          "INSERT INTO msme (nib, business_name, owner_name, kbli, size_class,"
-                          " kelurahan_code, address, phone, programs)"
-                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ';'))"
-                          " ON CONFLICT (nib) DO NOTHING RETURNING id::text",
-                          9, p, &id, err);
+    q = store_query_value(
+        s,
+        "INSERT INTO msme (nib, business_name, owner_name, kbli, size_class,"
+        " kelurahan_code, address, phone, programs)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ';'))"
+        " ON CONFLICT (nib) DO NOTHING RETURNING id::text",
+        9, p, &id, err);
     free(id);
     return q;
 }
 
-#define MSME_SELECT                                                                         \
-    "SELECT m.nib, m.business_name, m.owner_name, m.kbli, t.title, m.size_class,"           \
-    " m.kelurahan_code, k.name, c.code, c.name, kk.name, m.address, m.phone,"                \
-    " array_to_string(m.programs, ';'),"                                                     \
-    " to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"           \
-    " to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), %s"        \
-    " FROM msme m JOIN region k ON k.code = m.kelurahan_code"                                \
-    " LEFT JOIN region c ON c.code = k.parent_code"                                          \
-    " LEFT JOIN region kk ON kk.code = c.parent_code"                                        \
+#define MSME_SELECT                                                                      \
+    "SELECT m.nib, m.business_name, m.owner_name, m.kbli, t.title, m.size_class,"        \
+    " m.kelurahan_code, k.name, c.code, c.name, kk.name, m.address, m.phone,"            \
+    " array_to_string(m.programs, ';'),"                                                 \
+    " to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"       \
+    " to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), %s"    \
+    " FROM msme m JOIN region k ON k.code = m.kelurahan_code"                            \
+    " LEFT JOIN region c ON c.code = k.parent_code"                                      \
+    " LEFT JOIN region kk ON kk.code = c.parent_code"                                    \
     " LEFT JOIN kbli t ON t.code = m.kbli "
 
 static int rows_to_msme(struct store_rows *rows, struct msme_row **out, size_t *n,
@@ -294,8 +308,8 @@ int store_msme_list(struct store *s, const struct msme_filter *f, struct msme_ro
                     size_t *n, struct ht_err *err)
 {
     struct store_rows rows = {0};
-    const char *p[5] = {f->kecamatan_code, f->kelurahan_code, f->kbli_prefix, f->size_class,
-                        f->program};
+    const char *p[5] = {f->kecamatan_code, f->kelurahan_code, f->kbli_prefix,
+                        f->size_class, f->program};
     char sql[2048];
     int rc;
 
@@ -316,7 +330,8 @@ int store_msme_list(struct store *s, const struct msme_filter *f, struct msme_ro
     return rc;
 }
 
-int store_msme_get(struct store *s, const char *nib, struct msme_row *out, struct ht_err *err)
+int store_msme_get(struct store *s, const char *nib, struct msme_row *out,
+                   struct ht_err *err)
 {
     struct store_rows rows = {0};
     struct msme_row *v = NULL;
@@ -326,8 +341,9 @@ int store_msme_get(struct store *s, const char *nib, struct msme_row *out, struc
     int rc;
 
     memset(out, 0, sizeof(*out));
-    snprintf(sql, sizeof(sql), MSME_SELECT "WHERE m.nib = $1",
-             "(SELECT count(*) FROM application a WHERE a.nib = m.nib OR a.msme_id = m.id)");
+    snprintf(
+        sql, sizeof(sql), MSME_SELECT "WHERE m.nib = $1",
+        "(SELECT count(*) FROM application a WHERE a.nib = m.nib OR a.msme_id = m.id)");
     if (store_query_rows(s, sql, 1, p, &rows, err) < 0)
         return -1;
     rc = rows_to_msme(&rows, &v, &n, err);

@@ -1,5 +1,5 @@
-/* `halaltrack msme import|add|list|show` end to end: the real CLI binary against the test's
- * own schema, database contents checked with SQL. */
+/* `halaltrack msme import|add|list|show` end to end: the real CLI binary against the
+ * test's own schema, database contents checked with SQL. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,8 +72,9 @@ Test(import, good_file_bom_crlf_quoted_multiline)
     s = pgt_str("SELECT business_name || '|' || address || '|' || phone || '|' ||"
                 " programs::text || '|' || kelurahan_code || '|' || size_class"
                 " FROM msme WHERE nib = '3575010000001'");
-    cr_assert_str_eq(s, "Toko Roti \"Barokah\"|Jl. Mawar No. 1,\nRT 02 RW 03|081234567890|"
-                        "{pendampingan,sehati2026}|35.75.01.1001|mikro");
+    cr_assert_str_eq(s,
+                     "Toko Roti \"Barokah\"|Jl. Mawar No. 1,\nRT 02 RW 03|081234567890|"
+                     "{pendampingan,sehati2026}|35.75.01.1001|mikro");
     free(s);
     s = pgt_str("SELECT address FROM msme WHERE nib = '3575020000003'");
     cr_assert_str_eq(s, "Jl. Anggrek 7\nGang 2\nBelakang masjid");
@@ -103,7 +104,7 @@ Test(import, english_headers_and_kelurahan_by_name)
 
 /* bad.csv has two good rows (lines 2 and 15-17) and one bad row of each kind. */
 static const char *const bad_expect[] = {
-    "bad.csv:3: nib: ",                 /* NIB not 13 digits */
+    "bad.csv:3: nib: ", /* NIB not 13 digits */
     "bad.csv:4: kelurahan: unknown kelurahan 'Atlantis'",
     "bad.csv:5: kode_wilayah: unknown kelurahan code '35.75.01.1008'",
     "bad.csv:6: nib: duplicate NIB '3575010000105'",
@@ -170,7 +171,8 @@ Test(import, skip_invalid_writes_exactly_the_good_rows)
     s = pgt_str("SELECT string_agg(nib, ',' ORDER BY nib) FROM msme");
     cr_assert_str_eq(s, "3575010000101,3575010000115");
     free(s);
-    s = pgt_str("SELECT business_name || '|' || address FROM msme WHERE nib = '3575010000115'");
+    s = pgt_str(
+        "SELECT business_name || '|' || address FROM msme WHERE nib = '3575010000115'");
     cr_assert_str_eq(s, "Good \"Two\"|Addr\nmulti\nline");
     free(s);
     tu_result_release(&r);
@@ -181,7 +183,9 @@ Test(import, dry_run_writes_nothing)
     struct tu_result r = run("msme", "import", "--dry-run", fixture("good_id.csv"), NULL);
 
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    expect_has(r.out, "5 inserted, 0 updated, 0 unchanged, 0 rejected (dry run: nothing written)");
+    expect_has(
+        r.out,
+        "5 inserted, 0 updated, 0 unchanged, 0 rejected (dry run: nothing written)");
     cr_assert_eq(msme_count(), 0);
     tu_result_release(&r);
 
@@ -200,7 +204,8 @@ Test(import, dry_run_writes_nothing)
     r = run("msme", "import", "--dry-run", fixture("good_id.csv"), NULL);
     cr_assert_eq(r.status, 0);
     expect_has(r.out, "0 inserted, 1 updated, 4 unchanged");
-    cr_assert_eq(pgt_long("SELECT count(*) FROM msme WHERE owner_name = 'Someone Else'"), 1);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM msme WHERE owner_name = 'Someone Else'"),
+                 1);
     tu_result_release(&r);
 }
 
@@ -211,14 +216,16 @@ Test(import, reimport_changes_nothing)
 
     cr_assert_eq(r.status, 0);
     tu_result_release(&r);
-    before = pgt_str("SELECT string_agg(nib || updated_at::text || xmin::text, ',' ORDER BY nib)"
-                     " FROM msme");
+    before = pgt_str(
+        "SELECT string_agg(nib || updated_at::text || xmin::text, ',' ORDER BY nib)"
+        " FROM msme");
     r = run("msme", "import", fixture("good_id.csv"), NULL);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     expect_has(r.out, "5 rows: 0 inserted, 0 updated, 5 unchanged, 0 rejected");
     tu_result_release(&r);
-    after = pgt_str("SELECT string_agg(nib || updated_at::text || xmin::text, ',' ORDER BY nib)"
-                    " FROM msme");
+    after = pgt_str(
+        "SELECT string_agg(nib || updated_at::text || xmin::text, ',' ORDER BY nib)"
+        " FROM msme");
     /* Not even rewritten: same row versions. */
     cr_assert_str_eq(before, after);
     free(before);
@@ -227,11 +234,13 @@ Test(import, reimport_changes_nothing)
 
 Test(import, changed_row_counts_as_one_update)
 {
-    const char *changed = "NIB,Business Name,Owner,Size,Kelurahan,Address,Phone,Programs\n"
-                          "3575010000011,Bakso Pak Min,Min,micro,karangketug,Jl. A,081200000011,sehati2026\n"
-                          "3575040000012,Es Teh Segar,,medium,BUGUL LOR,,,\n"
-                          "3575040000013,Sate Kambing,Haji Umar,medium,Tamba'an,,,\n"
-                          "3575040000014,Nasi Goreng Baru,,micro,Trajeng,,,\n";
+    const char *changed =
+        "NIB,Business Name,Owner,Size,Kelurahan,Address,Phone,Programs\n"
+        "3575010000011,Bakso Pak Min,Min,micro,karangketug,Jl. "
+        "A,081200000011,sehati2026\n"
+        "3575040000012,Es Teh Segar,,medium,BUGUL LOR,,,\n"
+        "3575040000013,Sate Kambing,Haji Umar,medium,Tamba'an,,,\n"
+        "3575040000014,Nasi Goreng Baru,,micro,Trajeng,,,\n";
     char *path = tu_write_temp(".csv", changed, strlen(changed));
     struct tu_result r = run("msme", "import", fixture("good_en.csv"), NULL);
 
@@ -265,9 +274,10 @@ Test(import, absent_column_keeps_the_stored_value)
     cr_assert_eq(pgt_long("SELECT count(*) FROM msme WHERE nib = '3575010000001'"
                           " AND phone = '081234567890' AND owner_name = 'Siti Aminah'"),
                  1);
-    cr_assert_eq(pgt_long("SELECT count(*) FROM msme WHERE nib = '3575010000002'"
-                          " AND business_name = 'Warung Bu Yati Baru' AND owner_name = 'Yati'"),
-                 1);
+    cr_assert_eq(
+        pgt_long("SELECT count(*) FROM msme WHERE nib = '3575010000002'"
+                 " AND business_name = 'Warung Bu Yati Baru' AND owner_name = 'Yati'"),
+        1);
     tu_result_release(&r);
     remove(path);
     free(path);
@@ -289,7 +299,8 @@ Test(import, unknown_column_is_an_error_or_a_warning)
 
     r = run("msme", "import", "--allow-unknown-columns", path, NULL);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    snprintf(needle, sizeof(needle), "warning: %s:1: telpon: unknown column, ignored", path);
+    snprintf(needle, sizeof(needle), "warning: %s:1: telpon: unknown column, ignored",
+             path);
     expect_has(r.err, needle);
     cr_assert_eq(msme_count(), 1);
     tu_result_release(&r);
@@ -370,7 +381,8 @@ Test(import, stdin_and_list_csv_round_trip)
     tu_result_release(&r);
     r = run("msme", "list", "--format", "csv", NULL);
     cr_assert_eq(r.status, 0);
-    expect_has(r.out, "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n");
+    expect_has(r.out,
+               "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n");
     expect_has(r.out, "\"Jl. Mawar No. 1,\nRT 02 RW 03\"");
     csv = strdup(r.out);
     tu_result_release(&r);
@@ -386,20 +398,21 @@ Test(import, stdin_and_list_csv_round_trip)
     r = tu_run(argv, env, csv, 60);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     expect_has(r.out, "5 inserted");
-    cr_assert_eq(pgt_long("SELECT count(*) FROM (SELECT nib, business_name, owner_name, kbli,"
-                          " size_class, kelurahan_code, address, phone, programs FROM msme"
-                          " EXCEPT SELECT * FROM before) d"),
-                 0);
+    cr_assert_eq(
+        pgt_long("SELECT count(*) FROM (SELECT nib, business_name, owner_name, kbli,"
+                 " size_class, kelurahan_code, address, phone, programs FROM msme"
+                 " EXCEPT SELECT * FROM before) d"),
+        0);
     tu_result_release(&r);
     free(csv);
 }
 
 Test(import, add_list_show)
 {
-    struct tu_result r = run("msme", "add", "--nib", "3575010000777", "--name", "Dapur Bu Ani",
-                             "--kelurahan", "gentong", "--kbli", "56101", "--size", "small",
-                             "--phone", "0343 123456", "--program", "sehati2026", "--program",
-                             "Pendampingan", NULL);
+    struct tu_result r =
+        run("msme", "add", "--nib", "3575010000777", "--name", "Dapur Bu Ani",
+            "--kelurahan", "gentong", "--kbli", "56101", "--size", "small", "--phone",
+            "0343 123456", "--program", "sehati2026", "--program", "Pendampingan", NULL);
 
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     tu_result_release(&r);
@@ -416,8 +429,8 @@ Test(import, add_list_show)
     expect_has(r.err, "already in the register");
     tu_result_release(&r);
     /* Malformed values are usage errors naming the option. */
-    r = run("msme", "add", "--nib", "35750100007", "--name", "X", "--kelurahan", "gentong",
-            NULL);
+    r = run("msme", "add", "--nib", "35750100007", "--name", "X", "--kelurahan",
+            "gentong", NULL);
     cr_assert_eq(r.status, 2);
     expect_has(r.err, "--nib: ");
     tu_result_release(&r);
@@ -426,8 +439,8 @@ Test(import, add_list_show)
     expect_has(r.err, "missing required option: --kelurahan");
     tu_result_release(&r);
     /* An unknown kelurahan is looked up in the database: a failure. */
-    r = run("msme", "add", "--nib", "3575010000778", "--name", "X", "--kelurahan", "Atlantis",
-            NULL);
+    r = run("msme", "add", "--nib", "3575010000778", "--name", "X", "--kelurahan",
+            "Atlantis", NULL);
     cr_assert_eq(r.status, 1);
     expect_has(r.err, "--kelurahan: unknown kelurahan 'Atlantis'");
     tu_result_release(&r);
@@ -440,13 +453,15 @@ Test(import, add_list_show)
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_assert_eq(tu_count(r.out, "\r\n"), 3, "%s", r.out); /* 3 MSMEs in 35.75.01 */
     tu_result_release(&r);
-    r = run("msme", "list", "--kelurahan", "35.75.01.1002", "--program", "sehati2026", NULL);
+    r = run("msme", "list", "--kelurahan", "35.75.01.1002", "--program", "sehati2026",
+            NULL);
     cr_assert_eq(r.status, 0);
     expect_has(r.out, "Dapur Bu Ani");
     expect_has(r.out, "Warung Bu Yati");
     expect_has(r.out, "(2 MSMEs)");
     tu_result_release(&r);
-    r = run("msme", "list", "--kbli", "107", "--size", "menengah", "--format", "json", NULL);
+    r = run("msme", "list", "--kbli", "107", "--size", "menengah", "--format", "json",
+            NULL);
     cr_assert_eq(r.status, 0);
     expect_has(r.out, "\"nib\":\"3575030000004\"");
     expect_has(r.out, "\"kecamatan\":\"Bugul Kidul\"");
@@ -509,20 +524,21 @@ Test(import, many_rows_in_one_pass)
     struct tu_result r;
 
     cr_assert(text);
-    len += (size_t)snprintf(text + len, cap - len, "nib,nama_usaha,kbli,skala,kode_wilayah,program\n");
+    len += (size_t)snprintf(text + len, cap - len,
+                            "nib,nama_usaha,kbli,skala,kode_wilayah,program\n");
     for (int i = 0; i < 20000; i++)
-        len += (size_t)snprintf(text + len, cap - len,
-                                "%013ld,\"Usaha %d, Pasuruan\",%05d,%s,%s,%s\n", 3575000000L + i,
-                                i, 10710 + i % 50, i % 3 ? "mikro" : "kecil", kel[i % 4],
-                                i % 2 ? "sehati2026" : "");
+        len += (size_t)snprintf(
+            text + len, cap - len, "%013ld,\"Usaha %d, Pasuruan\",%05d,%s,%s,%s\n",
+            3575000000L + i, i, 10710 + i % 50, i % 3 ? "mikro" : "kecil", kel[i % 4],
+            i % 2 ? "sehati2026" : "");
     path = tu_write_temp(".csv", text, len);
     r = run("msme", "import", path, NULL);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     expect_has(r.out, "20000 rows: 20000 inserted, 0 updated, 0 unchanged, 0 rejected");
     tu_result_release(&r);
     cr_assert_eq(msme_count(), 20000);
-    cr_assert_eq(pgt_long("SELECT count(*) FROM msme WHERE 'sehati2026' = ANY (programs)"),
-                 10000);
+    cr_assert_eq(
+        pgt_long("SELECT count(*) FROM msme WHERE 'sehati2026' = ANY (programs)"), 10000);
     pgt_exec("UPDATE msme SET size_class = 'besar' WHERE nib IN"
              " ('0003575000007', '0003575000008', '0003575000009')");
     r = run("msme", "import", path, NULL);

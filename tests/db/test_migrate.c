@@ -78,7 +78,8 @@ Test(migrate, second_run_applies_nothing)
     struct tu_result r;
 
     cr_assert(s, "%s", err.msg);
-    cr_assert_eq(store_migrate(s, store_default_sqldir(), &applied, &err), 0, "%s", err.msg);
+    cr_assert_eq(store_migrate(s, store_default_sqldir(), &applied, &err), 0, "%s",
+                 err.msg);
     cr_assert_eq(applied, 0);
     store_free(s);
     cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration"), before);
@@ -104,7 +105,8 @@ Test(migrate, status_lists_every_migration_as_applied)
 
         cr_assert(line, "%s missing from:\n%s", names[i], r.out);
         /* The applied time follows the name on its line: "... 2026-..Z". */
-        cr_assert(strchr(line, 'Z') && strchr(line, 'Z') < strchr(line, '\n'), "%s", r.out);
+        cr_assert(strchr(line, 'Z') && strchr(line, 'Z') < strchr(line, '\n'), "%s",
+                  r.out);
     }
     cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration"), (long)n);
     tu_result_release(&r);
@@ -125,8 +127,8 @@ Test(migrate, status_of_an_empty_schema_shows_pending)
 }
 
 /* Copies sql/ into a new temporary directory and adds extra files; returns the path. */
-static char *sql_copy_with(const char *const *extra_names, const char *const *extra_bodies,
-                           size_t nextra)
+static char *sql_copy_with(const char *const *extra_names,
+                           const char *const *extra_bodies, size_t nextra)
 {
     char names[64][128];
     size_t n = migration_files(names, 64);
@@ -187,8 +189,9 @@ static const char *const broken_bodies[] = {
 Test(migrate, failing_migration_rolls_back_everything)
 {
     char *dir = sql_copy_with(broken_names, broken_bodies, 2);
-    char *before = pgt_str("SELECT string_agg(name || applied_at::text, ',' ORDER BY name)"
-                           " FROM schema_migration");
+    char *before =
+        pgt_str("SELECT string_agg(name || applied_at::text, ',' ORDER BY name)"
+                " FROM schema_migration");
     struct tu_result r = cli(schema_env, "db", "migrate", "--sql-dir", dir);
     char *after;
 
@@ -197,9 +200,10 @@ Test(migrate, failing_migration_rolls_back_everything)
     cr_assert(strstr(r.err, "division by zero"), "%s", r.err);
     tu_result_release(&r);
     /* Nothing of 9998 (which ran fine) nor of 9999 remains. */
-    cr_assert_eq(pgt_long("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
-                          " AND tablename IN ('should_vanish', 'also_vanish')"),
-                 0);
+    cr_assert_eq(
+        pgt_long("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                 " AND tablename IN ('should_vanish', 'also_vanish')"),
+        0);
     cr_assert_eq(pgt_long("SELECT count(*) FROM information_schema.columns WHERE"
                           " table_schema = current_schema() AND table_name = 'msme'"
                           " AND column_name = 'vanishing'"),
@@ -207,7 +211,8 @@ Test(migrate, failing_migration_rolls_back_everything)
     after = pgt_str("SELECT string_agg(name || applied_at::text, ',' ORDER BY name)"
                     " FROM schema_migration");
     cr_assert_str_eq(before, after);
-    cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration WHERE name LIKE '999%'"), 0);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration WHERE name LIKE '999%'"),
+                 0);
     free(before);
     free(after);
     remove_dir(dir);
@@ -225,10 +230,11 @@ Test(migrate, failing_migration_on_a_fresh_schema_leaves_it_empty)
     cr_assert_eq(r.status, 1, "stdout: %s\nstderr: %s", r.out, r.err);
     tu_result_release(&r);
     /* Not one table of 0001..0004 nor schema_migration itself. */
-    snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-             " WHERE n.nspname = '%s'",
-             schema);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = '%s'",
+        schema);
     cr_assert_eq(pgt_long(sql), 0);
     /* With the broken file gone the same directory migrates completely. */
     {
@@ -305,7 +311,8 @@ Test(migrate, concurrent_migrations_apply_each_file_once)
     snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.schema_migration", schema);
     cr_assert_eq(pgt_long(sql), (long)nfiles);
     snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM %s.region WHERE level = 'kelurahan' AND code LIKE '35.75.%%'",
+             "SELECT count(*) FROM %s.region WHERE level = 'kelurahan' AND code LIKE "
+             "'35.75.%%'",
              schema);
     cr_assert_eq(pgt_long(sql), 34);
     drop_schema(schema);

@@ -99,7 +99,8 @@ Test(csv, lone_cr_is_a_line_end)
 Test(csv, quoted_fields_with_commas_quotes_and_newlines)
 {
     struct parsed recs[16];
-    size_t n = PARSE("x,y\n\"a,b\",\"say \"\"hi\"\"\"\n\"line1\r\nline2\nline3\",z\nlast,1\n");
+    size_t n =
+        PARSE("x,y\n\"a,b\",\"say \"\"hi\"\"\"\n\"line1\r\nline2\nline3\",z\nlast,1\n");
 
     cr_assert_eq(n, 4);
     cr_assert_str_eq(recs[1].f[0], "a,b");
@@ -213,7 +214,8 @@ Test(csv, field_cap)
 {
     struct parsed recs[16];
     struct csv_limits lim = {8, 0, 0};
-    const char *text = "a,b\n12345678,x\n123456789,x\n\"quoted long value\nspanning\",x\nok,1\n";
+    const char *text =
+        "a,b\n12345678,x\n123456789,x\n\"quoted long value\nspanning\",x\nok,1\n";
     size_t n = parse_all(text, strlen(text), &lim, recs, 16);
 
     cr_assert_eq(n, 5);
@@ -247,7 +249,8 @@ Test(csv, record_and_field_count_caps)
     release(recs, n);
 }
 
-/* A read function that hands out one byte at a time: every boundary case of the window. */
+/* A read function that hands out one byte at a time: every boundary case of the window.
+ */
 struct drip {
     const char *p;
     size_t left;

@@ -5,9 +5,9 @@
 #include <string.h>
 #include "halaltrack/register.h"
 
-static const char *const canon_header[] = {"nib",   "nama_usaha",   "pemilik", "kbli",
-                                           "skala", "kode_wilayah", "alamat",  "telepon",
-                                           "program"};
+static const char *const canon_header[] = {"nib",    "nama_usaha", "pemilik",
+                                           "kbli",   "skala",      "kode_wilayah",
+                                           "alamat", "telepon",    "program"};
 
 static void batch_canon(struct register_batch *b)
 {
@@ -25,8 +25,8 @@ static const struct register_issue *issue_for(const struct register_batch *b,
     return NULL;
 }
 
-static void expect_issue(const struct register_batch *b, unsigned long line, const char *col,
-                         const char *needle)
+static void expect_issue(const struct register_batch *b, unsigned long line,
+                         const char *col, const char *needle)
 {
     const struct register_issue *is = issue_for(b, line, col);
 
@@ -37,9 +37,9 @@ static void expect_issue(const struct register_batch *b, unsigned long line, con
 }
 
 /* Validates one row of the canonical header; returns register_batch_row's result. */
-static int row(struct register_batch *b, unsigned long line, const char *nib, const char *name,
-               const char *owner, const char *kbli, const char *size, const char *code,
-               const char *addr, const char *phone, const char *prog)
+static int row(struct register_batch *b, unsigned long line, const char *nib,
+               const char *name, const char *owner, const char *kbli, const char *size,
+               const char *code, const char *addr, const char *phone, const char *prog)
 {
     const char *f[9] = {nib, name, owner, kbli, size, code, addr, phone, prog};
 
@@ -48,8 +48,8 @@ static int row(struct register_batch *b, unsigned long line, const char *nib, co
 
 Test(register, header_indonesian_and_english_aliases)
 {
-    const char *en[] = {"NIB", " Business Name ", "owner", "KBLI", "Size", "region-code",
-                        "Address", "phone", "programs"};
+    const char *en[] = {"NIB",         " Business Name ", "owner", "KBLI",    "Size",
+                        "region-code", "Address",         "phone", "programs"};
     struct register_batch b;
     enum register_col c;
 
@@ -63,7 +63,8 @@ Test(register, header_indonesian_and_english_aliases)
     register_batch_release(&b);
 
     batch_canon(&b);
-    cr_assert_eq(b.present, ((1u << REG_COL__COUNT) - 1) & ~REG_COL_BIT(REG_COL_KELURAHAN));
+    cr_assert_eq(b.present,
+                 ((1u << REG_COL__COUNT) - 1) & ~REG_COL_BIT(REG_COL_KELURAHAN));
     register_batch_release(&b);
 
     cr_assert_eq(register_col_parse("nama usaha", &c), 0);
@@ -124,7 +125,8 @@ Test(register, good_row_is_normalised)
 
     batch_canon(&b);
     cr_assert_eq(row(&b, 2, " 1234567890123 ", " Toko Roti ", "", "10710", "Kecil",
-                     "3575011001", "Jl. A\nRT 1", "+62 812-3456 (789)", "Sehati2026; pendampingan;;sehati2026"),
+                     "3575011001", "Jl. A\nRT 1", "+62 812-3456 (789)",
+                     "Sehati2026; pendampingan;;sehati2026"),
                  0);
     cr_assert_eq(b.nrecs, 1);
     r = &b.recs[0];
@@ -163,40 +165,46 @@ Test(register, each_validation_rule)
     expect_issue(&b, 2, "nib", "12345");
     cr_assert_eq(row(&b, 3, "", "A", "", "", "", "35.75.01.1001", "", "", ""), 1);
     expect_issue(&b, 3, "nib", "missing required field");
-    cr_assert_eq(row(&b, 4, "1234567890123", " ", "", "", "", "35.75.01.1001", "", "", ""), 1);
+    cr_assert_eq(
+        row(&b, 4, "1234567890123", " ", "", "", "", "35.75.01.1001", "", "", ""), 1);
     expect_issue(&b, 4, "nama_usaha", "missing required field");
-    cr_assert_eq(row(&b, 5, "1234567890123", longname, "", "", "", "35.75.01.1001", "", "", ""),
-                 1);
+    cr_assert_eq(
+        row(&b, 5, "1234567890123", longname, "", "", "", "35.75.01.1001", "", "", ""),
+        1);
     expect_issue(&b, 5, "nama_usaha", "longer than 200 characters");
-    cr_assert_eq(row(&b, 6, "1234567890123", "A", "", "1071", "", "35.75.01.1001", "", "", ""),
-                 1);
+    cr_assert_eq(
+        row(&b, 6, "1234567890123", "A", "", "1071", "", "35.75.01.1001", "", "", ""), 1);
     expect_issue(&b, 6, "kbli", "1071");
-    cr_assert_eq(row(&b, 7, "1234567890123", "A", "", "107100", "", "35.75.01.1001", "", "", ""),
-                 1);
+    cr_assert_eq(
+        row(&b, 7, "1234567890123", "A", "", "107100", "", "35.75.01.1001", "", "", ""),
+        1);
     expect_issue(&b, 7, "kbli", "107100");
-    cr_assert_eq(row(&b, 8, "1234567890123", "A", "", "", "huge", "35.75.01.1001", "", "", ""),
-                 1);
+    cr_assert_eq(
+        row(&b, 8, "1234567890123", "A", "", "", "huge", "35.75.01.1001", "", "", ""), 1);
     expect_issue(&b, 8, "skala", "unknown size class 'huge'");
     cr_assert_eq(row(&b, 9, "1234567890123", "A", "", "", "", "35.75.01", "", "", ""), 1);
     expect_issue(&b, 9, "kode_wilayah", "kecamatan code, expected a kelurahan");
     cr_assert_eq(row(&b, 10, "1234567890123", "A", "", "", "", "", "", "", ""), 1);
     expect_issue(&b, 10, "kode_wilayah", "missing required field");
-    cr_assert_eq(row(&b, 11, "1234567890123", "A", "", "", "", "35.75.01.1001", "", "12ab", ""),
-                 1);
+    cr_assert_eq(
+        row(&b, 11, "1234567890123", "A", "", "", "", "35.75.01.1001", "", "12ab", ""),
+        1);
     expect_issue(&b, 11, "telepon", "'a' that is not a digit");
-    cr_assert_eq(row(&b, 12, "1234567890123", "A", "", "", "", "35.75.01.1001", "", "12345", ""),
-                 1);
+    cr_assert_eq(
+        row(&b, 12, "1234567890123", "A", "", "", "", "35.75.01.1001", "", "12345", ""),
+        1);
     expect_issue(&b, 12, "telepon", "5 digits, expected 7 to 15");
     cr_assert_eq(row(&b, 13, "1234567890123", "A", "", "", "", "35.75.01.1001", "", "",
                      "sehati 2026"),
                  1);
     expect_issue(&b, 13, "program", "program tag 'sehati 2026'");
-    cr_assert_eq(row(&b, 14, "1234567890123", "Toko\xC3(", "", "", "", "35.75.01.1001", "", "",
-                     ""),
+    cr_assert_eq(row(&b, 14, "1234567890123", "Toko\xC3(", "", "", "", "35.75.01.1001",
+                     "", "", ""),
                  1);
     expect_issue(&b, 14, "nama_usaha", "invalid UTF-8");
-    cr_assert_eq(row(&b, 15, "1234567890123", "Toko\tA", "", "", "", "35.75.01.1001", "", "", ""),
-                 1);
+    cr_assert_eq(
+        row(&b, 15, "1234567890123", "Toko\tA", "", "", "", "35.75.01.1001", "", "", ""),
+        1);
     expect_issue(&b, 15, "nama_usaha", "control character");
     cr_assert_eq(row(&b, 16, "1234567890123", "A", "", "", "", "99", "", "", ""), 1);
     expect_issue(&b, 16, "kode_wilayah", "expected a kelurahan");
@@ -232,7 +240,8 @@ Test(register, wrong_field_count_and_bad_record)
     expect_issue(&b, 4, "record", "has 3 fields, expected 9");
     cr_assert_eq(register_batch_bad_record(&b, 6, 6, "unterminated quoted field"), 0);
     expect_issue(&b, 6, "alamat", "unterminated");
-    cr_assert_eq(register_batch_bad_record(&b, 9, -1, "record has more than 256 fields"), 0);
+    cr_assert_eq(register_batch_bad_record(&b, 9, -1, "record has more than 256 fields"),
+                 0);
     expect_issue(&b, 9, "record", "more than");
     cr_assert_eq(register_batch_rejected(&b), 3);
     cr_assert_eq(b.rows, 3);
@@ -255,10 +264,14 @@ Test(register, duplicate_nibs_reject_every_occurrence)
     struct register_batch b;
 
     batch_canon(&b);
-    cr_assert_eq(row(&b, 2, "1111111111111", "A", "", "", "", "35.75.01.1001", "", "", ""), 0);
-    cr_assert_eq(row(&b, 3, "2222222222222", "B", "", "", "", "35.75.01.1001", "", "", ""), 0);
-    cr_assert_eq(row(&b, 5, "1111111111111", "C", "", "", "", "35.75.01.1001", "", "", ""), 0);
-    cr_assert_eq(row(&b, 8, "1111111111111", "D", "", "", "", "35.75.01.1001", "", "", ""), 0);
+    cr_assert_eq(
+        row(&b, 2, "1111111111111", "A", "", "", "", "35.75.01.1001", "", "", ""), 0);
+    cr_assert_eq(
+        row(&b, 3, "2222222222222", "B", "", "", "", "35.75.01.1001", "", "", ""), 0);
+    cr_assert_eq(
+        row(&b, 5, "1111111111111", "C", "", "", "", "35.75.01.1001", "", "", ""), 0);
+    cr_assert_eq(
+        row(&b, 8, "1111111111111", "D", "", "", "", "35.75.01.1001", "", "", ""), 0);
     cr_assert_eq(register_batch_check_duplicates(&b), 3);
     expect_issue(&b, 2, "nib", "also on line 5, 8");
     expect_issue(&b, 5, "nib", "also on line 2, 8");
@@ -294,10 +307,12 @@ static void sample_regions(struct region_index *idx)
     idx->n = 0;
     add_region(idx, "35.75.01", "Gadingrejo", "kecamatan", "35.75", "Kota Pasuruan");
     add_region(idx, "35.75.02", "Purworejo", "kecamatan", "35.75", "Kota Pasuruan");
-    add_region(idx, "35.75.01.1001", "Karangketug", "kelurahan", "35.75.01", "Gadingrejo");
+    add_region(idx, "35.75.01.1001", "Karangketug", "kelurahan", "35.75.01",
+               "Gadingrejo");
     add_region(idx, "35.75.01.1002", "Gentong", "kelurahan", "35.75.01", "Gadingrejo");
     add_region(idx, "35.75.02.1099", "Gentong", "kelurahan", "35.75.02", "Purworejo");
-    add_region(idx, "35.75.04.1010", "Bugul Lor", "kelurahan", "35.75.04", "Panggungrejo");
+    add_region(idx, "35.75.04.1010", "Bugul Lor", "kelurahan", "35.75.04",
+               "Panggungrejo");
     region_index_sort(idx);
 }
 
@@ -358,7 +373,8 @@ Test(register, batch_resolve_rejects_unknown_and_ambiguous)
     cr_assert_eq(register_batch_resolve(&b, &idx), 3);
     expect_issue(&b, 3, "kelurahan", "ambiguous");
     expect_issue(&b, 4, "kode_wilayah", "unknown kelurahan code '35.75.01.1008'");
-    expect_issue(&b, 6, "kelurahan", "35.75.04.1010, but kode_wilayah says 35.75.01.1001");
+    expect_issue(&b, 6, "kelurahan",
+                 "35.75.04.1010, but kode_wilayah says 35.75.01.1001");
     register_batch_finish(&b);
     cr_assert_eq(b.nrecs, 3);
     cr_assert_str_eq(b.recs[0].kelurahan_code, "35.75.01.1001");
@@ -370,7 +386,8 @@ Test(register, batch_resolve_rejects_unknown_and_ambiguous)
 
 Test(register, columns_for_msme_add_use_option_labels)
 {
-    enum register_col cols[] = {REG_COL_NIB, REG_COL_NAME, REG_COL_KELURAHAN, REG_COL_PHONE};
+    enum register_col cols[] = {REG_COL_NIB, REG_COL_NAME, REG_COL_KELURAHAN,
+                                REG_COL_PHONE};
     const char *labels[] = {"--nib", "--name", "--kelurahan", "--phone"};
     const char *vals[] = {"123", "Toko", "Gentong", "abc"};
     struct register_batch b;

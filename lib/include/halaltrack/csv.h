@@ -23,15 +23,17 @@ struct csv_limits {
 typedef long (*csv_read_fn)(void *arg, char *dst, size_t n);
 
 /* One record. fields[i] is NUL-terminated and lens[i] its length; both are borrowed and
- * valid until the next csv_next call. line is the physical line (1-based) where the record
- * starts; end_line the line where it ends (records may span lines in quoted fields). */
+ * valid until the next csv_next call. line is the physical line (1-based) where the
+ * record starts; end_line the line where it ends (records may span lines in quoted
+ * fields). */
 struct csv_record {
     size_t nfields;
     char **fields;
     size_t *lens;
     unsigned long line;
     unsigned long end_line;
-    long bad_field; /* with CSV_BAD: 0-based index of the offending field, -1 = whole record */
+    long bad_field; /* with CSV_BAD: 0-based index of the offending field, -1 = whole
+                       record */
 };
 
 enum csv_status {
@@ -46,11 +48,11 @@ struct csv_reader;
 
 /* A reader over a read function; lim NULL = the CSV_MAX_* defaults. A UTF-8 byte order
  * mark at the start is skipped. NULL on allocation failure. */
-struct csv_reader *csv_reader_new(csv_read_fn fn, void *arg, const struct csv_limits *lim)
-    HT_MUSTCHECK;
+struct csv_reader *csv_reader_new(csv_read_fn fn, void *arg,
+                                  const struct csv_limits *lim) HT_MUSTCHECK;
 /* A reader over len bytes of memory (borrowed; must outlive the reader). */
-struct csv_reader *csv_reader_new_mem(const char *data, size_t len, const struct csv_limits *lim)
-    HT_MUSTCHECK;
+struct csv_reader *csv_reader_new_mem(const char *data, size_t len,
+                                      const struct csv_limits *lim) HT_MUSTCHECK;
 void csv_reader_free(struct csv_reader *r);
 
 /* Reads the next record. Line terminators are CRLF, LF or a lone CR. Completely empty
@@ -58,8 +60,8 @@ void csv_reader_free(struct csv_reader *r);
  * stored as LF. Malformed input (a quote inside an unquoted field, a character after a
  * closing quote, an unterminated quote, a NUL byte, a cap exceeded) gives CSV_BAD with a
  * message in err; the reader resumes at the next record. */
-enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht_err *err)
-    HT_MUSTCHECK;
+enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec,
+                         struct ht_err *err) HT_MUSTCHECK;
 
 /* Appends s as one CSV field, quoted when it holds a comma, quote, CR or LF, or starts or
  * ends with a space. NULL is written as an empty field. Returns 0 or -1 (buffer cap). */

@@ -1,6 +1,7 @@
 /* The office's MSME register: header mapping, row validation into struct msme_record,
  * duplicate detection, kelurahan resolution against the region table, and small output
- * helpers (JSON string escaping). Pure: no I/O, no database (lib/store/msme.c does that). */
+ * helpers (JSON string escaping). Pure: no I/O, no database (lib/store/msme.c does that).
+ */
 #ifndef HALALTRACK_REGISTER_H
 #define HALALTRACK_REGISTER_H
 
@@ -92,18 +93,20 @@ const struct region_entry *region_index_find_code(const struct region_index *idx
  * name (case-insensitive, surrounding and repeated blanks ignored). Returns 0 with the
  * entry, or -1 with err explaining: unknown, wrong level, or ambiguous (naming every
  * candidate with its kecamatan and code). */
-int region_index_resolve(const struct region_index *idx, const char *level, const char *text,
-                         const struct region_entry **out, struct ht_err *err);
+int region_index_resolve(const struct region_index *idx, const char *level,
+                         const char *text, const struct region_entry **out,
+                         struct ht_err *err);
 
-#define REGISTER_ALLOW_UNKNOWN_COLUMNS 1u /* unknown header columns are warnings, ignored */
+#define REGISTER_ALLOW_UNKNOWN_COLUMNS                                                   \
+    1u /* unknown header columns are warnings, ignored */
 
 /* A register being read: the header, the rows accepted so far, the issues found. */
 struct register_batch {
     unsigned flags;
     int col_index[REG_COL__COUNT]; /* field index of each column in the file, -1 absent */
     char col_label[REG_COL__COUNT][64]; /* the header text used for each column */
-    char **labels;  /* header text of every field (for naming columns in errors) */
-    size_t ncols;   /* fields in the header */
+    char **labels;    /* header text of every field (for naming columns in errors) */
+    size_t ncols;     /* fields in the header */
     unsigned present; /* REG_COL_BIT mask of columns present */
     struct msme_record *recs;
     size_t nrecs, cap;
@@ -134,9 +137,10 @@ int register_batch_columns(struct register_batch *b, const enum register_col *co
 /* Validates one data row. Returns 0 when accepted (appended to recs), 1 when rejected
  * (issues say why), -1 when out of memory. A row whose fields are all empty is skipped
  * (returns 1 without an issue and is not counted). */
-int register_batch_row(struct register_batch *b, unsigned long line, const char *const *fields,
-                       size_t n) HT_MUSTCHECK;
-/* Records a row the CSV reader could not parse (field is the 0-based field, -1 = record). */
+int register_batch_row(struct register_batch *b, unsigned long line,
+                       const char *const *fields, size_t n) HT_MUSTCHECK;
+/* Records a row the CSV reader could not parse (field is the 0-based field, -1 = record).
+ */
 int register_batch_bad_record(struct register_batch *b, unsigned long line, long field,
                               const char *reason) HT_MUSTCHECK;
 /* Rejects every row whose NIB appears more than once in the file (each occurrence is
@@ -144,8 +148,8 @@ int register_batch_bad_record(struct register_batch *b, unsigned long line, long
 long register_batch_check_duplicates(struct register_batch *b) HT_MUSTCHECK;
 /* Resolves kode_wilayah / kelurahan of every good record against idx (kelurahan level),
  * setting kelurahan_code or rejecting the row. Returns the number rejected, -1 on OOM. */
-long register_batch_resolve(struct register_batch *b, const struct region_index *idx)
-    HT_MUSTCHECK;
+long register_batch_resolve(struct register_batch *b,
+                            const struct region_index *idx) HT_MUSTCHECK;
 /* Drops rejected records, sorts issues by line. After this, recs are the good rows. */
 void register_batch_finish(struct register_batch *b);
 /* Rows rejected in total (parse errors + bad records). */
