@@ -799,73 +799,39 @@ static void reject(struct register_batch *b, struct msme_record *r)
 
 long register_batch_check_duplicates(struct register_batch *b)
 {
-    size_t cap = 16, *next = NULL, *first = NULL;
+    size_t cap = 16;
     long rejected = 0;
     size_t *slots;
 
     while (cap < b->nrecs * 2)
         cap *= 2;
     slots = malloc(cap * sizeof(*slots));
-    next = malloc((b->nrecs ? b->nrecs : 1) * sizeof(*next));
-    first = malloc((b->nrecs ? b->nrecs : 1) * sizeof(*first));
-    if (!slots || !next || !first) {
-        free(slots);
-        free(next);
-        free(first);
+    if (!slots)
         return -1;
-    }
     for (size_t i = 0; i < cap; i++)
         slots[i] = SIZE_MAX;
-    /* first[i]: the first record with i's NIB; next[i]: the following one (chain). */
+    /* The first record with a NIB keeps it; every later one is rejected, naming the
+     * first. */
     for (size_t i = 0; i < b->nrecs; i++) {
-        size_t h = (size_t)(hash_nib(b->recs[i].nib) & (cap - 1));
-        size_t last;
+        struct msme_record *r = &b->recs[i];
+        size_t h = (size_t)(hash_nib(r->nib) & (cap - 1));
 
-        next[i] = SIZE_MAX;
-        first[i] = i;
-        while (slots[h] != SIZE_MAX && strcmp(b->recs[slots[h]].nib, b->recs[i].nib) != 0)
+        while (slots[h] != SIZE_MAX && strcmp(b->recs[slots[h]].nib, r->nib) != 0)
             h = (h + 1) & (cap - 1);
         if (slots[h] == SIZE_MAX) {
             slots[h] = i;
             continue;
         }
-        first[i] = slots[h];
-        for (last = slots[h]; next[last] != SIZE_MAX; last = next[last])
-            ;
-        next[last] = i;
-    }
-    for (size_t i = 0; i < b->nrecs; i++) {
-        size_t f = first[i];
-        char lines[200];
-        size_t off = 0, shown = 0, total = 0;
-
-        if (next[f] == SIZE_MAX && f == i)
-            continue; /* unique */
-        lines[0] = '\0';
-        for (size_t k = f; k != SIZE_MAX; k = next[k]) {
-            if (k == i)
-                continue;
-            total++;
-            if (shown < 5 && off < sizeof(lines)) {
-                off += (size_t)snprintf(lines + off, sizeof(lines) - off, "%s%lu",
-                                        shown ? ", " : "", b->recs[k].line);
-                shown++;
-            }
-        }
-        if (total > shown && off < sizeof(lines))
-            snprintf(lines + off, sizeof(lines) - off, ", ...");
-        if (ISSUE(b, b->recs[i].line, b->col_label[REG_COL_NIB],
-                  _("duplicate NIB '%s' in the file (also on line %s)"), b->recs[i].nib,
-                  lines) < 0) {
+        if (ISSUE(b, r->line, b->col_label[REG_COL_NIB],
+                  _("duplicate NIB '%s' in the file (first on line %lu)"), r->nib,
+                  b->recs[slots[h]].line) < 0) {
             rejected = -1;
             break;
         }
-        reject(b, &b->recs[i]);
+        reject(b, r);
         rejected++;
     }
     free(slots);
-    free(next);
-    free(first);
     return rejected;
 }
 

@@ -259,7 +259,7 @@ Test(register, all_empty_row_is_skipped)
     register_batch_release(&b);
 }
 
-Test(register, duplicate_nibs_reject_every_occurrence)
+Test(register, duplicate_nibs_keep_the_first_occurrence)
 {
     struct register_batch b;
 
@@ -272,17 +272,20 @@ Test(register, duplicate_nibs_reject_every_occurrence)
         row(&b, 5, "1111111111111", "C", "", "", "", "35.75.01.1001", "", "", ""), 0);
     cr_assert_eq(
         row(&b, 8, "1111111111111", "D", "", "", "", "35.75.01.1001", "", "", ""), 0);
-    cr_assert_eq(register_batch_check_duplicates(&b), 3);
-    expect_issue(&b, 2, "nib", "also on line 5, 8");
-    expect_issue(&b, 5, "nib", "also on line 2, 8");
-    expect_issue(&b, 8, "nib", "duplicate NIB '1111111111111'");
+    cr_assert_eq(register_batch_check_duplicates(&b), 2);
+    cr_assert_null(issue_for(&b, 2, "nib"));
+    expect_issue(&b, 5, "nib",
+                 "duplicate NIB '1111111111111' in the file (first on line 2)");
+    expect_issue(&b, 8, "nib", "(first on line 2)");
     register_batch_finish(&b);
-    cr_assert_eq(b.nrecs, 1);
-    cr_assert_str_eq(b.recs[0].nib, "2222222222222");
-    cr_assert_eq(register_batch_rejected(&b), 3);
+    cr_assert_eq(b.nrecs, 2);
+    cr_assert_str_eq(b.recs[0].nib, "1111111111111");
+    cr_assert_str_eq(b.recs[0].business_name, "A");
+    cr_assert_str_eq(b.recs[1].nib, "2222222222222");
+    cr_assert_eq(register_batch_rejected(&b), 2);
     /* Issues come out sorted by line. */
-    cr_assert_eq(b.issues[0].line, 2);
-    cr_assert_eq(b.issues[2].line, 8);
+    cr_assert_eq(b.issues[0].line, 5);
+    cr_assert_eq(b.issues[1].line, 8);
     register_batch_release(&b);
 }
 
