@@ -357,6 +357,18 @@ int register_batch_header(struct register_batch *b, unsigned long line,
                                 i ? ", " : "", col_aliases[i].name);
     if (set_labels(b, fields, n) < 0)
         return -1;
+    /* Spreadsheets set to an Indonesian locale export with ';' (or tabs) between fields.
+     */
+    if (n == 1 && (strchr(fields[0], ';') || strchr(fields[0], '\t'))) {
+        int semi = strchr(fields[0], ';') != NULL;
+
+        if (ISSUE(b, line, "header",
+                  _("the header is one column: the file seems to be separated by %s, not "
+                    "commas; save it as CSV with commas"),
+                  semi ? _("semicolons") : _("tabs")) < 0)
+            return -1;
+        return -1;
+    }
     for (size_t i = 0; i < n; i++) {
         enum register_col c;
         const char *label = b->labels[i];

@@ -99,6 +99,18 @@ Test(register, header_unknown_column_is_an_error_naming_it)
     register_batch_release(&b);
 }
 
+Test(register, header_separated_by_semicolons_gets_a_hint)
+{
+    const char *h[] = {"nib;nama_usaha;kode_wilayah"};
+    struct register_batch b;
+
+    register_batch_init(&b, 0);
+    cr_assert_eq(register_batch_header(&b, 1, h, 1), -1);
+    cr_assert_eq(b.nissues, 1);
+    expect_issue(&b, 1, "header", "separated by semicolons");
+    register_batch_release(&b);
+}
+
 Test(register, header_missing_and_repeated_columns)
 {
     const char *h1[] = {"nama_usaha", "alamat"};
