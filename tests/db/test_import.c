@@ -87,6 +87,32 @@ Test(import, good_file_bom_crlf_quoted_multiline)
     tu_result_release(&r);
 }
 
+Test(import, line_numbers_count_physical_lines_with_bom_and_crlf)
+{
+    const char *text =
+        "\xEF\xBB\xBFnib,nama_usaha,kode_wilayah,alamat\r\n"
+        "3575010000001,Satu,35.75.01.1001,\"baris 1\r\nbaris 2\r\nbaris 3\"\r\n"
+        "123,Dua,35.75.01.1001,x\r\n"
+        "\r\n"
+        "3575010000003,Tiga,35.75.01.1099,\"a\nb\"\r\n"
+        "3575010000004,,35.75.01.1001,\r\n";
+    char *path = tu_write_temp(".csv", text, strlen(text));
+    struct tu_result r = run("msme", "import", path, NULL);
+    char needle[1200];
+
+    cr_assert_eq(r.status, 1);
+    snprintf(needle, sizeof(needle), "%s:5: nib: NIB '123'", path);
+    expect_has(r.err, needle);
+    snprintf(needle, sizeof(needle), "%s:7: kode_wilayah: unknown kelurahan code", path);
+    expect_has(r.err, needle);
+    snprintf(needle, sizeof(needle), "%s:9: nama_usaha: missing required field", path);
+    expect_has(r.err, needle);
+    expect_has(r.err, "3 of 4 rows rejected");
+    tu_result_release(&r);
+    remove(path);
+    free(path);
+}
+
 Test(import, english_headers_and_kelurahan_by_name)
 {
     struct tu_result r = run("msme", "import", fixture("good_en.csv"), NULL);
@@ -356,6 +382,11 @@ Test(import, usage_errors_and_help)
     tu_result_release(&r);
     r = run("msme", NULL);
     cr_assert_eq(r.status, 2);
+    tu_result_release(&r);
+    r = run("msme", "--help", NULL);
+    cr_assert_eq(r.status, 0);
+    expect_has(r.out, "halaltrack msme import");
+    expect_has(r.out, "halaltrack msme show NIB");
     tu_result_release(&r);
     r = run("msme", "frobnicate", NULL);
     cr_assert_eq(r.status, 2);
