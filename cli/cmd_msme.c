@@ -105,11 +105,6 @@ static void usage_show(void)
 }
 
 /* getopt answers '?' both for -? and for an unknown option: tell them apart. */
-static int asked_help(int c, char **argv)
-{
-    return c == 'h' || (c == '?' && optind > 0 && strcmp(argv[optind - 1], "-?") == 0);
-}
-
 /* ---- import ---- */
 
 static long read_file_fn(void *arg, char *dst, size_t n)
@@ -295,7 +290,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'h':
         case '?':
-            if (!asked_help(c, argv))
+            if (!cli_asked_help(c, argv))
                 return cli_usage_hint("msme import");
             usage_import();
             return EXIT_OK;
@@ -391,7 +386,7 @@ static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'h':
         case '?':
-            if (!asked_help(c, argv)) {
+            if (!cli_asked_help(c, argv)) {
                 rc = cli_usage_hint("msme add");
                 goto out;
             }
@@ -754,7 +749,7 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
             break;
         case 'h':
         case '?':
-            if (!asked_help(c, argv))
+            if (!cli_asked_help(c, argv))
                 return cli_usage_hint("msme list");
             usage_list();
             return EXIT_OK;
@@ -826,7 +821,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 
     memset(&m, 0, sizeof(m));
     while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
-        if (asked_help(c, argv)) {
+        if (cli_asked_help(c, argv)) {
             usage_show();
             return EXIT_OK;
         }
