@@ -32,6 +32,9 @@ int cli_asked_help(int c, char **argv);
 /* Prints the usage hint for cmd ("Try "halaltrack cmd --help"...") and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
+/* Subcommands implemented in their own files. */
+int cmd_msme_issue_code(struct cli_ctx *ctx, int argc, char **argv);
+
 #define CMD(name, fn, help) int fn(struct cli_ctx *ctx, int argc, char **argv);
 #include "commands.def"
 #undef CMD

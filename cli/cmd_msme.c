@@ -24,12 +24,14 @@ static void usage(void)
     printf(_("  halaltrack msme add --nib=NIB --name=NAME --kelurahan=CODE|NAME "
              "[OPTION]...\n"));
     printf(_("  halaltrack msme list [OPTION]...\n"));
-    printf(_("  halaltrack msme show NIB\n\n"));
+    printf(_("  halaltrack msme show NIB\n"));
+    printf(_("  halaltrack msme issue-code NIB\n\n"));
     printf(_("Subcommands:\n"));
     printf(_("  import     validate a register CSV and write it (all rows or none)\n"));
     printf(_("  add        add one MSME to the register\n"));
     printf(_("  list       list MSMEs, filtered by area, KBLI, size or programme\n"));
-    printf(_("  show       show one MSME\n\n"));
+    printf(_("  show       show one MSME\n"));
+    printf(_("  issue-code print a new self-service access code (shown once)\n\n"));
     printf(_(
         "Run \"halaltrack msme SUBCOMMAND --help\" for the options of a subcommand.\n"));
 }
@@ -97,7 +99,8 @@ static void usage_show(void)
 {
     printf(_("Show one MSME of the register.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack msme show NIB\n\n"));
+    printf(_("  halaltrack msme show NIB\n"));
+    printf(_("  halaltrack msme issue-code NIB\n\n"));
     printf(_("Options:\n"));
     printf(_("  -?, --help    show this help, then exit\n\n"));
     printf(
@@ -898,10 +901,11 @@ int cmd_msme(struct cli_ctx *ctx, int argc, char **argv)
         {"add", cmd_add},
         {"list", cmd_list},
         {"show", cmd_show},
+        {"issue-code", cmd_msme_issue_code},
     };
 
     if (argc < 2) {
-        cli_error("%s", _("missing subcommand: import, add, list or show"));
+        cli_error("%s", _("missing subcommand: import, add, list, show or issue-code"));
         return cli_usage_hint("msme");
     }
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0) {
