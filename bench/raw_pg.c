@@ -5,7 +5,8 @@
  *
  *   raw_pg --truth FILE [--schema NAME]     (connection from the PG* environment)
  *
- * Prints one JSON object to stdout: rows, seconds and rates of a warm-up run (discarded),
+ * Prints one JSON object to stdout: rows, seconds and rates of a warm-up run (discarded;
+ * --no-warmup skips it),
  * the measured initial write into empty tables, and a second merge of the same rows
  * (nothing changed: what an unchanged re-merge costs). The schema must be migrated
  * (`halaltrack --schema NAME db migrate`); its application rows are truncated. */
@@ -252,7 +253,7 @@ static void print_timing(const char *name, const struct timing *t, const struct 
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "Usage:\n  raw_pg --truth FILE [--schema NAME]\n\n"
+    fprintf(fp, "Usage:\n  raw_pg --truth FILE [--schema NAME] [--no-warmup]\n\n"
                 "Writes the rows of a halalsim truth dump with COPY + one merge and prints\n"
                 "the write rate as JSON. Connection from the PG* environment variables.\n");
 }
@@ -262,6 +263,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"truth", required_argument, NULL, 't'},
         {"schema", required_argument, NULL, 's'},
+        {"no-warmup", no_argument, NULL, 'W'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -271,12 +273,13 @@ int main(int argc, char **argv)
     PGconn *c = NULL;
     char sql[512];
     double t0;
-    int ch, rc = 1;
+    int ch, rc = 1, warmup = 1;
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
         case 't': truth = optarg; break;
         case 's': schema = optarg; break;
+        case 'W': warmup = 0; break;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
@@ -314,12 +317,14 @@ int main(int argc, char **argv)
         exec_ok(c, "TRUNCATE application CASCADE"))
         goto out;
     /* The first run after a cluster start is slower (TOOLCHAIN.md): warm up, discard. */
-    if (run_once(c, &st, &warm) || exec_ok(c, "TRUNCATE application CASCADE") ||
+    memset(&warm, 0, sizeof(warm));
+    if ((warmup && (run_once(c, &st, &warm) || exec_ok(c, "TRUNCATE application CASCADE"))) ||
         exec_ok(c, "CHECKPOINT") || run_once(c, &st, &init) || run_once(c, &st, &again))
         goto out;
     printf("{\n  \"applications\": %ld,\n  \"events\": %ld,\n  \"truth_bytes\": %ld,\n",
            st.n_apps, st.n_events, st.bytes);
-    print_timing("warmup", &warm, &st, 0);
+    if (warmup)
+        print_timing("warmup", &warm, &st, 0);
     print_timing("initial", &init, &st, 0);
     print_timing("unchanged_remerge", &again, &st, 0);
     printf("  \"peak_rss_kib\": %ld\n}\n", bench_peak_rss_kib());

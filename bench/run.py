@@ -88,6 +88,20 @@ class Pg:
                 env=self.env, timeout=timeout)
         return p.stdout.strip()
 
+    def restart_durable(self):
+        """Restarts the cluster pgctl started with fsync, synchronous_commit and
+        full_page_writes on (pgctl's command-line settings would override ALTER SYSTEM)."""
+        run(["bash", f"{self.src}/scripts/pgctl", "stop", self.state], timeout=120)
+        d = self.env["HT_PG_DIR"]
+        opts = (f"-c listen_addresses=127.0.0.1 -p {self.env['PGPORT']}"
+                f" -c unix_socket_directories={d} -c fsync=on -c synchronous_commit=on"
+                f" -c full_page_writes=on -c max_connections=200 -c shared_buffers=256MB")
+        cmd = [os.path.join(self.env["HT_PG_BIN"], "pg_ctl"), "-w", "-t", "60", "-D",
+               f"{d}/data", "-l", f"{d}/log", "-o", opts, "start"]
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--"] + cmd
+        run(cmd, timeout=120)
+
     def down(self):
         run(["bash", f"{self.src}/scripts/pgctl", "down", self.state], timeout=60, check=False)
 
@@ -226,8 +240,11 @@ def run_daemon(binary, conf, env, logpath, timeout):
             time.sleep(0.05)
         wall = time.monotonic() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
+    # VmHWM is the daemon's own high-water mark, read every 50 ms until it exits.
+    # ru_maxrss of a child forked from this Python process also counts the pre-exec copy
+    # of the interpreter, so it is only an upper bound.
     return {"wall_s": round(wall, 3), "exit": p.returncode,
-            "peak_rss_kib": max(hwm, ru.ru_maxrss), "vmhwm_sampled_kib": hwm,
+            "peak_rss_kib": hwm if hwm else ru.ru_maxrss, "vmhwm_sampled_kib": hwm,
             "ru_maxrss_kib": ru.ru_maxrss, "user_s": round(ru.ru_utime, 3),
             "sys_s": round(ru.ru_stime, 3)}
 
@@ -289,7 +306,7 @@ def bench_size(args, n_req, pg, results_dir):
                no_proxy="127.0.0.1,localhost", LC_ALL="C.UTF-8")
     res = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
            "n_requested": n_req, "host": host_info(), "git": git_rev(args.src),
-           "notes": []}
+           "postgresql": args.pg_settings, "notes": list(args.note)}
 
     # The world: calibrate the MSME count once so about n_req applications are visible.
     msmes = max(100, int(n_req / APPS_PER_MSME))
@@ -353,8 +370,10 @@ def bench_size(args, n_req, pg, results_dir):
             f" {http_lim['applications_per_s']} apps/s")
 
         # Limit 2: raw PostgreSQL write rate (COPY + one merge of the same rows).
-        p = run([bins["raw_pg"], "--truth", truth0, "--schema", "raw_bench"], env=env,
-                timeout=dl.left())
+        # Above 200k the warm-up pass (a full extra write) costs minutes; the register
+        # import has warmed the cluster by then.
+        p = run([bins["raw_pg"], "--truth", truth0, "--schema", "raw_bench"] +
+                (["--no-warmup"] if n > 200000 else []), env=env, timeout=dl.left())
         pg_lim = json.loads(p.stdout)
         res["limit_pg"] = pg_lim
         log(f"limit pg: {pg_lim['initial']['applications_per_s']} apps/s"
@@ -390,6 +409,9 @@ def bench_size(args, n_req, pg, results_dir):
         naive = json.loads(p.stdout)
         naive["extrapolated_seconds_for_n"] = round(n / naive["applications_per_s"], 1)
         naive["extrapolated"] = limit < n
+        naive["events_per_application_sample"] = round(
+            naive["events"] / max(1, naive["sample_applications"]), 2)
+        naive["events_per_application_all"] = round(events0 / max(1, n), 2)
         res["naive"] = naive
         log(f"naive: {naive['applications_per_s']} apps/s on {limit}"
             f"{' (extrapolated)' if limit < n else ''}")
@@ -462,6 +484,14 @@ def incremental(args, sim, pg, bins, conf, env, dlog, workdir, before, n, dl):
 
 def cli_latency(cli, env, pg, workdir, dl):
     out = {}
+    # Steady state: what autovacuum would have done after the sync's updates, so neither
+    # the reports nor the count(*) reference pay for dead rows.
+    pg.psql("VACUUM ANALYZE halaltrack.application, halaltrack.stage_event,"
+            " halaltrack.msme", timeout=dl.left())
+    out["table_bytes"] = json.loads(pg.psql(
+        "SELECT json_build_object('application', pg_total_relation_size('halaltrack.application'),"
+        " 'stage_event', pg_total_relation_size('halaltrack.stage_event'),"
+        " 'msme', pg_total_relation_size('halaltrack.msme'))"))
     nib = pg.psql("SELECT a.nib FROM halaltrack.application a JOIN halaltrack.stage_event e"
                   " ON e.application_id = a.id WHERE a.nib IS NOT NULL"
                   " GROUP BY a.nib ORDER BY count(*) DESC, a.nib LIMIT 1")
@@ -612,12 +642,25 @@ def main():
                     help="time budget per size (default 30 min + 6 ms per application)")
     ap.add_argument("--results", default=None)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--note", action="append", default=[],
+                    help="a note recorded in the JSON (e.g. which branches were measured)")
+    ap.add_argument("--no-durable", action="store_true",
+                    help="keep scripts/pgctl's fsync=off (default: fsync and synchronous_commit on)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results_dir = args.results or os.path.join(args.src, "bench", "results")
     os.makedirs(results_dir, exist_ok=True)
     state = tempfile.mkdtemp(prefix="halaltrack-bench-pg-")
     pg = Pg(args.src, state)
+    # scripts/pgctl starts a test cluster with fsync off; a deployment keeps it on, and the
+    # naive poller's autocommits are bounded by exactly that flush. Durable by default.
+    if not args.no_durable:
+        pg.restart_durable()
+    settings = pg.psql("SELECT string_agg(name || '=' || setting, ' ' ORDER BY name)"
+                       " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit',"
+                       " 'full_page_writes', 'shared_buffers', 'max_wal_size', 'server_version')")
+    log(f"postgresql: {settings}")
+    args.pg_settings = settings
     all_res, rc = [], 0
     try:
         for n in sizes:
