@@ -454,13 +454,12 @@ def incremental(args, sim, pg, bins, conf, env, dlog, workdir, before, n, dl):
         steps += 1
         after, events1 = sim.truth(truth1)
         changed = sum(1 for k, v in after.items() if before.get(k) != v)
-        # Step up while far below 1%, step down near it: overshoot stays small.
-        if changed < target / 4:
+        # Next step: 80% of what the rate so far says is missing (each step costs a full
+        # truth dump), at least one hour, so the overshoot stays small.
+        if changed == 0:
             hours *= 2
-        elif changed < target * 0.8:
-            hours = max(1, hours)
         else:
-            hours = 1
+            hours = max(1, int(0.8 * (target - changed) * total_h / changed))
     new = sum(1 for k in after if k not in before)
     n1 = len(after)
     s0 = sim.stats()
