@@ -175,7 +175,7 @@ def sim_requests(before, after):
 
 
 # ---- the daemon -------------------------------------------------------------------------
-def write_daemon_conf(workdir, sim_url, concurrency):
+def write_daemon_conf(workdir, sim_url, concurrency, statement_timeout=None):
     pwfile = os.path.join(workdir, "api-password")
     with open(pwfile, "w") as f:
         f.write(SIM_PASSWORD + "\n")
@@ -206,6 +206,7 @@ cycle = 0
 [database]
 conninfo =
 schema = halaltrack
+{f"statement_timeout = {statement_timeout}" if statement_timeout else "# statement_timeout: the default"}
 
 [http]
 listen = off
@@ -467,6 +468,22 @@ def incremental(args, sim, pg, bins, conf, env, dlog, workdir, before, n, dl):
     s1 = sim.stats()
     r["sim_requests"] = sim_requests(s0, s1)
     r["sync_run"] = last_sync_run(pg)
+    if r["exit"] != 0:
+        # A failed cycle is a result (reported as such); to still measure what the cycle
+        # costs, it is run again with a 10-minute statement_timeout.
+        with open(dlog) as f:
+            tail = f.read()[-600:]
+        log(f"incremental cycle failed (exit {r['exit']}): {tail.strip()}; retrying with"
+            " statement_timeout = 600")
+        first = dict(r, log_tail=tail)
+        conf2 = write_daemon_conf(workdir, sim.url, args.concurrency, statement_timeout=600)
+        s0 = sim.stats()
+        r = run_daemon(bins["daemon"], conf2, env, dlog, dl.left())
+        s1 = sim.stats()
+        r["sim_requests"] = sim_requests(s0, s1)
+        r["sync_run"] = last_sync_run(pg)
+        r["statement_timeout"] = 600
+        r["failed_with_defaults"] = first
     page = 100
     list_bound = -(-n1 // page)
     r.update({
@@ -539,12 +556,23 @@ def judge(res):
                     ratios["full_vs_naive"], "met": ratios["full_vs_naive"] >= 20})
     inc = res.get("incremental", {})
     if inc:
+        # A bound only counts for a cycle that finished: a failed one used fewer requests.
+        done = inc["exit"] == 0
         targets.append({"target": "incremental list requests <= ceil(N/100)",
-                        "value": f"{inc['list_requests']} <= {inc['list_bound']}",
-                        "met": inc["list_requests"] <= inc["list_bound"]})
+                        "value": f"{inc['list_requests']} <= {inc['list_bound']}"
+                                 + ("" if done else " (cycle failed)"),
+                        "met": done and inc["list_requests"] <= inc["list_bound"]})
         targets.append({"target": "incremental detail requests <= changed",
-                        "value": f"{inc['detail_requests']} <= {inc['detail_bound']}",
-                        "met": inc["detail_requests"] <= inc["detail_bound"]})
+                        "value": f"{inc['detail_requests']} <= {inc['detail_bound']}"
+                                 + ("" if done else " (cycle failed)"),
+                        "met": done and inc["detail_requests"] <= inc["detail_bound"]})
+    if inc:
+        ok = "failed_with_defaults" not in inc and inc["exit"] == 0
+        targets.append({"target": "incremental cycle completes with the default configuration",
+                        "value": "yes" if ok else "no: " + inc.get("failed_with_defaults", inc)
+                        .get("log_tail", "").strip()[-200:], "met": ok})
+        targets.append({"target": "incremental cycle complete (all applications and events)",
+                        "value": inc["verified"]["complete"], "met": inc["verified"]["complete"]})
     rss = full["peak_rss_kib"]
     targets.append({"target": "daemon peak RSS < 64 MiB", "value": f"{rss / 1024:.1f} MiB",
                     "met": rss < 64 * 1024})
