@@ -7,6 +7,40 @@
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
+/* A copy of body with every invalid UTF-8 byte replaced by U+FFFD (malloc'd). */
+static char *utf8_sanitize(const char *body, size_t len, size_t *outlen)
+{
+    char *o = malloc(len * 3 + 1);
+    size_t j = 0, i = 0;
+
+    if (!o)
+        return NULL;
+    while (i < len) {
+        size_t k;
+        /* The longest valid prefix starting at i, one code point at a time. */
+        for (k = 1; k <= 4 && i + k <= len; k++)
+            if (utf8_valid(body + i, k))
+                break;
+        if (k <= 4 && i + k <= len) {
+            memcpy(o + j, body + i, k);
+            j += k;
+            i += k;
+        } else {
+            memcpy(o + j, "\xEF\xBF\xBD", 3);
+            j += 3;
+            i++;
+        }
+    }
+    o[j] = '\0';
+    *outlen = j;
+    return o;
+}
+
+static int has_replacement(const char *s)
+{
+    return s && strstr(s, "\xEF\xBF\xBD") != NULL;
+}
+
 static json_t *parse(const char *body, size_t len, struct ht_err *err)
 {
     json_error_t je;
@@ -175,9 +209,23 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
     json_t *root, *data, *item;
     size_t i, n;
     long code;
+    char *clean = NULL;
 
     memset(out, 0, sizeof(*out));
-    if (!(root = parse(body, len, err)))
+    /* Bad bytes inside one record must not cost the whole page: decode a cleaned copy and
+     * flag the records that held them. */
+    if (!utf8_valid(body, len)) {
+        size_t cl;
+        if (!(clean = utf8_sanitize(body, len, &cl))) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
+        }
+        body = clean;
+        len = cl;
+    }
+    root = parse(body, len, err);
+    free(clean);
+    if (!root)
         return -1;
     code = envelope_code(root);
     data = json_object_get(root, "data");
@@ -218,11 +266,29 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
             item_release(it);
             goto oom;
         }
-        if (!it->id_reg || !*it->id_reg || strlen(it->id_reg) > 64) {
+        if (!it->id_reg || !*it->id_reg || strlen(it->id_reg) > 64 ||
+            has_replacement(it->id_reg)) {
             item_release(it);
             if (add_bad(out, item, "list item without a valid id_reg") < 0)
                 goto oom;
             continue;
+        }
+        {
+            /* A record with invalid UTF-8: quarantine it, keep it with the bad fields
+             * dropped so the sweep still counts it. */
+            char **f[] = {&it->no_daftar, &it->tgl_daftar, &it->nib, &it->nama_pu,
+                          &it->jenis_daftar, &it->jenis_produk, &it->status, &it->channel_id};
+            int tainted = 0;
+            for (size_t k = 0; k < HT_ARRAY_LEN(f); k++)
+                if (has_replacement(*f[k])) {
+                    free(*f[k]);
+                    *f[k] = NULL;
+                    tainted = 1;
+                }
+            if (tainted && add_bad(out, item, "invalid UTF-8 in list item") < 0) {
+                item_release(it);
+                goto oom;
+            }
         }
         out->n++;
     }
