@@ -231,15 +231,17 @@ static int call(struct syncer *sy, const char *method, const char *url, const ch
                 ht_err_set(err, HT_EAUTH, "authentication refused (HTTP 401)");
                 return -1;
             }
-            if (reauthed) {
+            /* Re-authenticate once per refusal; a token refused again right after is
+             * retried like any failure, up to max_retries. */
+            if (reauthed++ > sy->cfg->max_retries) {
                 ht_err_set(err, HT_EAUTH, "HTTP 401 even after re-authenticating");
                 return -1;
             }
-            reauthed = 1;
             free(sy->token);
             sy->token = NULL;
             log_info("token refused, re-authenticating");
-            attempt--;
+            if (reauthed == 1)
+                attempt--;
             continue;
         case SC_4XX:
             breaker_note(sy, 1);
@@ -286,18 +288,29 @@ static int authenticate(struct syncer *sy, struct ht_err *err)
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
     }
-    rc = call(sy, "POST", buf_str(&url), body, 0, &r, err);
-    if (rc != 0) {
-        if (rc > 0)
-            ht_err_set(err, HT_EAUTH, "authentication endpoint not found (HTTP 404)");
-        if (r.status == 401)
-            log_error("authentication refused email='%s'", sy->cfg->email);
-        rc = -1;
-        goto out;
-    }
-    if (api_decode_auth(r.body.ptr ? r.body.ptr : "", r.body.len, &a, err) < 0) {
-        rc = -1;
-        goto out;
+    for (int attempt = 0;; attempt++) {
+        struct ht_err de = HT_ERR_INIT;
+
+        rc = call(sy, "POST", buf_str(&url), body, 0, &r, err);
+        if (rc != 0) {
+            if (rc > 0)
+                ht_err_set(err, HT_EAUTH, "authentication endpoint not found (HTTP 404)");
+            if (r.status == 401)
+                log_error("authentication refused email='%s'", sy->cfg->email);
+            rc = -1;
+            goto out;
+        }
+        if (api_decode_auth(r.body.ptr ? r.body.ptr : "", r.body.len, &a, &de) == 0)
+            break;
+        /* A garbled answer is retried; its bytes may hold the token, so none are kept. */
+        log_warn("undecodable authentication answer attempt=%d: %s", attempt + 1, de.msg);
+        if (attempt >= sy->cfg->max_retries) {
+            ht_err_set(err, HT_EPARSE, "authentication answer: %s", de.msg);
+            rc = -1;
+            goto out;
+        }
+        nap(sy, backoff_delay_ms(attempt, sy->cfg->backoff_base_ms, sy->cfg->backoff_max_ms,
+                                 rnd01(sy)));
     }
     free(sy->token);
     sy->token = a.token;
@@ -605,7 +618,11 @@ static int fetch_details(struct syncer *sy, struct store_claim *cl, size_t n,
                 states[i] = c == SC_2XX ? D_OK : D_NOTFOUND;
                 break;
             case SC_401:
+                /* One re-authentication per round; the request is retried and counts as
+                 * an attempt so a token that keeps being refused ends the batch. */
                 need_auth = 1;
+                if (attempts[i]++ >= sy->cfg->max_retries)
+                    states[i] = D_FAILED;
                 break;
             case SC_4XX:
                 states[i] = D_FAILED;
@@ -628,10 +645,7 @@ static int fetch_details(struct syncer *sy, struct store_claim *cl, size_t n,
             http_resp_release(r);
         }
         if (need_auth) {
-            if (reauths++ >= 2) {
-                ht_err_set(err, HT_EAUTH, "HTTP 401 even after re-authenticating");
-                goto out;
-            }
+            reauths++;
             free(sy->token);
             sy->token = NULL;
             log_info("token refused, re-authenticating");
@@ -661,10 +675,10 @@ static long retry_secs(const struct cfg *c)
     return s < 5 ? 5 : s;
 }
 
-/* Turns one fetched detail into batch writes. */
+/* Turns one fetched detail into batch writes. Returns 0 when reconciled, 1 when the answer
+ * went to quarantine (the caller re-fetches it or schedules a retry), -1 on error. */
 static int plan_one(struct syncer *sy, struct store_batch *b, const struct store_claim *cl,
-                    const char *body, size_t len, const struct cfg *cfg, long retry_s,
-                    struct ht_err *err)
+                    const char *body, size_t len, const struct cfg *cfg, struct ht_err *err)
 {
     struct api_detail d;
     struct reconcile_plan p;
@@ -680,19 +694,21 @@ static int plan_one(struct syncer *sy, struct store_batch *b, const struct store
             ht_err_set(err, HT_ENOMEM, "out of memory");
             return -1;
         }
-        if (store_batch_quarantine(b, "detail", cl->id_reg, de.msg, body ? body : "", len) < 0 ||
-            store_batch_retry(b, cl->id, retry_s) < 0)
+        if (store_batch_quarantine(b, "detail", cl->id_reg, de.msg, body ? body : "", len) < 0)
             goto oom;
-        return 0;
+        log_warn("quarantined source=detail ref=%s reason=\"%s\"", cl->id_reg, de.msg);
+        return 1;
     }
     if (reconcile_plan_build(&stored, &d, &p) < 0) {
         api_detail_release(&d);
         goto oom;
     }
     if (p.action == RECONCILE_QUARANTINE) {
-        if (store_batch_quarantine(b, "detail", cl->id_reg, p.reason, body, len) < 0 ||
-            store_batch_retry(b, cl->id, retry_s) < 0)
+        if (store_batch_quarantine(b, "detail", cl->id_reg, p.reason, body, len) < 0)
             goto oom_plan;
+        log_warn("quarantined source=detail ref=%s reason=\"%s\"", cl->id_reg, p.reason);
+        rc = 1;
+        goto oom_plan;
     } else {
         for (size_t i = 0; i < p.nev; i++) {
             const struct api_event *e = &d.events[p.ev[i]];
@@ -715,8 +731,8 @@ static int plan_one(struct syncer *sy, struct store_batch *b, const struct store
 oom_plan:
     reconcile_plan_release(&p);
     api_detail_release(&d);
-    if (rc == 0)
-        return 0;
+    if (rc >= 0)
+        return rc;
 oom:
     ht_err_set(err, HT_ENOMEM, "out of memory or batch over its cap");
     return -1;
@@ -728,6 +744,7 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
     struct store_claim *cl = NULL;
     struct http_req *reqs = NULL;
     enum dstate *states = NULL;
+    char *done = NULL;
     struct buf *urls = NULL;
     struct store_batch *b = NULL;
     size_t n = 0, ok = 0;
@@ -744,9 +761,10 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
         return 0;
     reqs = calloc(n, sizeof(*reqs));
     states = calloc(n, sizeof(*states));
+    done = calloc(n, 1);
     urls = calloc(n, sizeof(*urls));
     b = store_batch_new();
-    if (!reqs || !states || !urls || !b)
+    if (!reqs || !states || !done || !urls || !b)
         goto oom;
     for (size_t i = 0; i < n; i++) {
         buf_init(&urls[i], 4096);
@@ -761,15 +779,44 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
             goto oom;
         reqs[i].url = buf_str(&urls[i]);
     }
-    if (fetch_details(sy, cl, n, reqs, states, err) < 0)
-        goto out;
+    /* An undecodable or unmappable answer is quarantined and fetched again at once (a
+     * truncated or garbled answer is usually transient); after max_retries it waits for a
+     * later cycle. */
+    for (long round = 0;; round++) {
+        int again = 0;
+
+        if (fetch_details(sy, cl, n, reqs, states, err) < 0)
+            goto out;
+        for (size_t i = 0; i < n; i++) {
+            int r;
+
+            if (states[i] != D_OK || done[i])
+                continue;
+            r = plan_one(sy, b, &cl[i], reqs[i].resp.body.ptr, reqs[i].resp.body.len, sy->cfg,
+                         err);
+            if (r < 0)
+                goto out;
+            if (r == 0) {
+                done[i] = 1;
+                ok++;
+            } else if (round < sy->cfg->max_retries && !(sy->stop && *sy->stop)) {
+                states[i] = D_PENDING;
+                http_resp_release(&reqs[i].resp);
+                http_resp_init(&reqs[i].resp);
+                again = 1;
+            } else {
+                done[i] = 1;
+                sy->cnt.errors++;
+                if (store_batch_retry(b, cl[i].id, retry_s) < 0)
+                    goto oom;
+            }
+        }
+        if (!again)
+            break;
+    }
     for (size_t i = 0; i < n; i++) {
         switch (states[i]) {
         case D_OK:
-            ok++;
-            if (plan_one(sy, b, &cl[i], reqs[i].resp.body.ptr, reqs[i].resp.body.len, sy->cfg,
-                         retry_s, err) < 0)
-                goto out;
             break;
         case D_NOTFOUND:
             log_warn("application not found upstream id_reg=%s", cl[i].id_reg);
@@ -809,6 +856,7 @@ out:
             buf_release(&urls[i]);
     free(reqs);
     free(states);
+    free(done);
     free(urls);
     store_batch_free(b);
     store_claims_free(cl, n);
