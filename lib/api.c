@@ -4,6 +4,9 @@
 #include <string.h>
 #include <jansson.h>
 #include "halaltrack/api.h"
+#include "halaltrack/buf.h"
+
+#define HT_API_TRUTH_MAX (4u * 1024 * 1024)
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
@@ -421,6 +424,49 @@ void api_detail_release(struct api_detail *d)
     }
     free(d->events);
     memset(d, 0, sizeof(*d));
+}
+
+int api_decode_truth_line(const char *line, size_t len, struct api_detail *out,
+                          struct ht_err *err)
+{
+    struct buf b = BUF_INIT(HT_API_TRUTH_MAX);
+    int rc;
+
+    /* Reuse the detail decoder: wrap the line as a detail envelope. */
+    if (buf_adds(&b, "{\"code\":2000,\"data\":{\"certificate_halal\":") < 0 ||
+        buf_add(&b, line, len) < 0 || buf_adds(&b, ",\"tracking\":") < 0) {
+        ht_err_set(err, HT_ELIMIT, "truth line too long");
+        return -1;
+    }
+    {
+        /* The tracking array of the line itself. */
+        json_error_t je;
+        json_t *o = json_loadb(line, len, 0, &je), *tr, *st;
+        char *t;
+
+        if (!o) {
+            buf_release(&b);
+            ht_err_set(err, HT_EPARSE, "malformed truth line: %s", je.text);
+            return -1;
+        }
+        tr = json_object_get(o, "tracking");
+        st = json_object_get(o, "status");
+        t = json_dumps(tr ? tr : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+        rc = t ? buf_adds(&b, t) : -1;
+        free(t);
+        if (rc == 0)
+            rc = buf_adds(&b, "}}");
+        json_decref(o);
+        if (rc < 0) {
+            buf_release(&b);
+            ht_err_set(err, HT_ELIMIT, "truth line too long");
+            return -1;
+        }
+        rc = api_decode_detail(b.ptr, b.len, out, err);
+        buf_release(&b);
+        (void)st;
+        return rc;
+    }
 }
 
 char *api_encode_auth(const char *email, const char *password)

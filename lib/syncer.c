@@ -17,7 +17,7 @@
 #include "halaltrack/banned.h"
 
 #define BUDGET_NAME "national_api"
-#define SWEEP_ATTEMPTS 3
+#define SWEEP_ATTEMPTS 5
 
 struct syncer {
     const struct cfg *cfg;
@@ -456,12 +456,12 @@ out:
 
 /* Streams every page into staging under run_id. *complete is set when the sweep saw as
  * many distinct applications as the API's total. */
-static int sweep_once(struct syncer *sy, int64_t run_id, int *complete, long *distinct,
-                      long *total, struct ht_err *err)
+static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq_io,
+                      int *complete, long *distinct, long *total, struct ht_err *err)
 {
     struct store_stage *stg = store_stage_new();
     long page = 1, total_page = 1;
-    int64_t seq = 0;
+    int64_t seq = *seq_io;
     int rc = -1;
 
     *complete = 0;
@@ -470,7 +470,7 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int *complete, long *di
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
-    if (store_stage_clear(sy->st, run_id, err) < 0)
+    if (fresh && store_stage_clear(sy->st, run_id, err) < 0)
         goto out;
     while (page <= total_page) {
         struct api_page pg;
@@ -514,6 +514,7 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int *complete, long *di
     *complete = *distinct >= *total;
     rc = 0;
 out:
+    *seq_io = seq;
     store_stage_free(stg);
     return rc;
 }
@@ -525,8 +526,13 @@ static int sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err 
     int64_t t0 = ht_mono_ms();
 
     *trusted = 0;
+    int64_t seq = 0;
+
+    /* Pages that shifted while paging (applications arriving) hide some applications from
+     * one pass; the sweep is repeated and the passes' union (latest row per id_reg wins)
+     * is trusted only once it holds as many applications as the API's total. */
     for (int attempt = 1; attempt <= SWEEP_ATTEMPTS; attempt++) {
-        if (sweep_once(sy, run_id, &complete, &distinct, &total, err) < 0) {
+        if (sweep_once(sy, run_id, attempt == 1, &seq, &complete, &distinct, &total, err) < 0) {
             if (store_stage_clear(sy->st, run_id, NULL) < 0)
                 log_debug("cannot clear the staging rows run=%" PRId64, run_id);
             return -1;

@@ -84,6 +84,11 @@ int api_decode_detail(const char *body, size_t len, struct api_detail *out, stru
     HT_MUSTCHECK;
 void api_detail_release(struct api_detail *d);
 
+/* One line of halalsim's GET /_sim/truth ({"id_reg","status","tracking":[...],...}) into a
+ * detail: id_reg, status_label = the status code, no_daftar, nib, channel_id, events. */
+int api_decode_truth_line(const char *line, size_t len, struct api_detail *out,
+                          struct ht_err *err) HT_MUSTCHECK;
+
 /* The JSON body of POST /api/authenticate (malloc'd). */
 char *api_encode_auth(const char *email, const char *password) HT_MUSTCHECK;
 
