@@ -30,13 +30,13 @@ struct sim {
     char base[64];
 };
 
-static const char *e2e_sim_bin(void)
+static __attribute__((unused)) const char *e2e_sim_bin(void)
 {
     const char *b = getenv("HT_HALALSIM");
     return b && *b ? b : tu_bin("sim/halalsim");
 }
 
-static void e2e_sleep_ms(long ms)
+static __attribute__((unused)) void e2e_sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
@@ -46,7 +46,7 @@ static void e2e_sleep_ms(long ms)
 /* Every simulator a test started, killed at exit even when an assertion aborts the test. */
 static pid_t e2e_children[16];
 
-static void e2e_kill_children(void)
+static __attribute__((unused)) void e2e_kill_children(void)
 {
     for (size_t i = 0; i < HT_ARRAY_LEN(e2e_children); i++)
         if (e2e_children[i] > 0) {
@@ -56,7 +56,7 @@ static void e2e_kill_children(void)
         }
 }
 
-static void e2e_track(pid_t pid)
+static __attribute__((unused)) void e2e_track(pid_t pid)
 {
     static int registered;
 
@@ -71,7 +71,7 @@ static void e2e_track(pid_t pid)
         }
 }
 
-static void e2e_untrack(pid_t pid)
+static __attribute__((unused)) void e2e_untrack(pid_t pid)
 {
     for (size_t i = 0; i < HT_ARRAY_LEN(e2e_children); i++)
         if (e2e_children[i] == pid)
@@ -80,7 +80,7 @@ static void e2e_untrack(pid_t pid)
 
 /* Starts halalsim on a free loopback port with a small world; extra: NULL-terminated.
  * Its stdout goes to a file (it must not hold CTest's pipe), read for the port. */
-static void sim_start(struct sim *s, int msmes, const char *const *extra)
+static __attribute__((unused)) void sim_start(struct sim *s, int msmes, const char *const *extra)
 {
     char out[128], nm[32];
 
@@ -120,7 +120,7 @@ static void sim_start(struct sim *s, int msmes, const char *const *extra)
     snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
 }
 
-static void sim_stop(struct sim *s)
+static __attribute__((unused)) void sim_stop(struct sim *s)
 {
     if (s->pid > 0) {
         kill(s->pid, SIGTERM);
@@ -131,7 +131,7 @@ static void sim_stop(struct sim *s)
 }
 
 /* GET or POST a simulator path; returns the body (malloc'd); asserts a 2xx answer. */
-static char *sim_call(struct sim *s, const char *method, const char *path, const char *body)
+static __attribute__((unused)) char *sim_call(struct sim *s, const char *method, const char *path, const char *body)
 {
     struct http_opts o = {5, 60, NULL, 64u * 1024 * 1024, 1};
     struct http_client *hc = http_client_new(&o, NULL);
@@ -152,21 +152,21 @@ static char *sim_call(struct sim *s, const char *method, const char *path, const
     return out;
 }
 
-static void sim_advance(struct sim *s, int days)
+static __attribute__((unused)) void sim_advance(struct sim *s, int days)
 {
     char p[64];
     snprintf(p, sizeof(p), "/_sim/advance?days=%d", days);
     free(sim_call(s, "POST", p, ""));
 }
 
-static void sim_faults(struct sim *s, const char *json)
+static __attribute__((unused)) void sim_faults(struct sim *s, const char *json)
 {
     free(sim_call(s, "POST", "/_sim/faults", json));
 }
 
 /* Writes a 0600 password file and a daemon config for this test's schema. extra is
  * appended (more sections). Returns the config path (malloc'd). */
-static char *e2e_conf(struct sim *s, const char *api_extra, const char *extra)
+static __attribute__((unused)) char *e2e_conf(struct sim *s, const char *api_extra, const char *extra)
 {
     char *pw = tu_write_temp(".pw", "sim-password\n", 13);
     char text[8192];
@@ -184,14 +184,14 @@ static char *e2e_conf(struct sim *s, const char *api_extra, const char *extra)
     return tu_write_temp(".conf", text, strlen(text));
 }
 
-static struct tu_result daemon_once(const char *conf)
+static __attribute__((unused)) struct tu_result daemon_once(const char *conf)
 {
     const char *argv[] = {tu_bin("daemon/halaltrackd"), "-c", conf, "--once", NULL};
     return tu_run(argv, NULL, NULL, 300);
 }
 
 /* Starts halaltrackd in the foreground loop; its stderr goes to logpath. */
-static pid_t daemon_spawn(const char *conf, const char *logpath)
+static __attribute__((unused)) pid_t daemon_spawn(const char *conf, const char *logpath)
 {
     pid_t pid = fork();
 
@@ -215,7 +215,7 @@ static pid_t daemon_spawn(const char *conf, const char *logpath)
 }
 
 /* Waits up to timeout_s for pid; returns its exit status (128+sig) or -1 on timeout. */
-static int daemon_wait(pid_t pid, int timeout_s)
+static __attribute__((unused)) int daemon_wait(pid_t pid, int timeout_s)
 {
     for (int i = 0; i < timeout_s * 10; i++) {
         int st;
@@ -229,7 +229,7 @@ static int daemon_wait(pid_t pid, int timeout_s)
     return -1;
 }
 
-static int cmp_str(const void *a, const void *b)
+static __attribute__((unused)) int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -239,7 +239,7 @@ struct strlist {
     size_t n, cap;
 };
 
-static void sl_add(struct strlist *l, const char *s)
+static __attribute__((unused)) void sl_add(struct strlist *l, const char *s)
 {
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 256;
@@ -249,7 +249,7 @@ static void sl_add(struct strlist *l, const char *s)
     l->v[l->n++] = strdup(s);
 }
 
-static void sl_free(struct strlist *l)
+static __attribute__((unused)) void sl_free(struct strlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i]);
@@ -258,7 +258,7 @@ static void sl_free(struct strlist *l)
 }
 
 /* Compares two sorted lists; writes the first difference into msg. Returns mismatches. */
-static long sl_diff(struct strlist *want, struct strlist *got, const char *what, char *msg,
+static __attribute__((unused)) long sl_diff(struct strlist *want, struct strlist *got, const char *what, char *msg,
                     size_t n)
 {
     size_t i = 0, j = 0;
@@ -288,7 +288,7 @@ static long sl_diff(struct strlist *want, struct strlist *got, const char *what,
 /* Compares every application (id_reg, status code) and its whole event history (code,
  * upstream time) in the database with /_sim/truth. Ids in skip (may be NULL) are left out
  * on both sides. Returns the number of differences (0 = equal); msg gets the first one. */
-static long truth_diff(struct sim *s, struct store *st, char *msg, size_t msgn, long *napps)
+static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, char *msg, size_t msgn, long *napps)
 {
     char *truth = sim_call(s, "GET", "/_sim/truth", NULL);
     struct strlist ta = {0}, te = {0}, da = {0}, de = {0};
@@ -349,7 +349,7 @@ static long truth_diff(struct sim *s, struct store *st, char *msg, size_t msgn, 
     } while (0)
 
 /* Waits up to timeout_s for the database to equal the truth; returns 1 when it did. */
-static int wait_truth(struct sim *sim, struct store *st, int timeout_s)
+static __attribute__((unused)) int wait_truth(struct sim *sim, struct store *st, int timeout_s)
 {
     char m[1024];
     for (int i = 0; i < timeout_s * 2; i++) {
