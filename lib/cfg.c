@@ -487,3 +487,61 @@ void cfg_dump(const struct cfg *c, FILE *out)
     for (size_t i = 0; i < c->nmap; i++)
         fprintf(out, "stage_map.%s = %s\n", c->map_code[i], c->map_stage[i]);
 }
+
+struct map_state {
+    FILE *fp;
+    const char *path;
+    int line;
+    struct ht_err err;
+};
+
+static char *map_reader(char *str, int num, void *stream)
+{
+    struct map_state *ms = stream;
+    char *r = fgets(str, num, ms->fp);
+
+    if (r)
+        ms->line++;
+    return r;
+}
+
+static int map_handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct map_state *ms = user;
+    struct ht_err e = HT_ERR_INIT;
+
+    if (strcmp(section, "stage_map") != 0 || ht_err_isset(&ms->err))
+        return 1;
+    if (stage_add_mapping(name, value, &e) < 0) {
+        ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path, ms->line,
+                   name, e.msg);
+        return 0;
+    }
+    return 1;
+}
+
+int cfg_read_stage_map(const char *path, struct ht_err *err)
+{
+    struct map_state ms;
+    int rc;
+
+    memset(&ms, 0, sizeof(ms));
+    ms.path = path;
+    if (!(ms.fp = fopen(path, "r"))) {
+        ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
+                   strerror(errno));
+        return -1;
+    }
+    rc = ini_parse_stream(map_reader, &ms, map_handler, &ms);
+    fclose(ms.fp);
+    if (ht_err_isset(&ms.err)) {
+        ht_err_set(err, ms.err.code, "%s", ms.err.msg);
+        return -1;
+    }
+    if (rc != 0) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: syntax error (expected [section] or key = value)"),
+                   path, rc > 0 ? rc : ms.line);
+        return -1;
+    }
+    return 0;
+}

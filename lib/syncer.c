@@ -1006,6 +1006,17 @@ int syncer_replay(struct store *st, long limit, struct replay_result *res, struc
             res->still_bad++;
             continue;
         }
+        if (found == 0 && cl.detail_at > q[i].created_epoch) {
+            /* A later answer was reconciled since: this one is superseded, not replayed
+             * (it might be a garbled copy of what is already stored). */
+            claim_release(&cl);
+            if (store_batch_resolve(b, q[i].id) < 0) {
+                ht_err_set(err, HT_ENOMEM, "out of memory");
+                goto out;
+            }
+            res->superseded++;
+            continue;
+        }
         if (found == 1 || api_decode_detail(q[i].raw, q[i].rawlen, &d, NULL) < 0) {
             if (found == 0)
                 claim_release(&cl);

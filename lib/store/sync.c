@@ -340,6 +340,9 @@ static int claims_from_rows(const struct store_rows *r, struct store_claim **out
         c[i].has_stage_since = since != NULL;
         c[i].stage_since = since ? strtoll(since, NULL, 10) : 0;
         c[i].fingerprint = xstrdup_or_null(store_rows_get(r, i, 4));
+        c[i].detail_at = r->ncols > 5 && store_rows_get(r, i, 5)
+                             ? strtoll(store_rows_get(r, i, 5), NULL, 10)
+                             : 0;
         if (!c[i].id_reg) {
             store_claims_free(c, (size_t)i + 1);
             return -1;
@@ -416,7 +419,8 @@ int store_sync_app_state(struct store *s, const char *id_reg, struct store_claim
     memset(out, 0, sizeof(*out));
     if (store_query_rows(s,
                          "SELECT id, id_reg, status_code, extract(epoch FROM stage_since)::bigint,"
-                         " list_fingerprint FROM application WHERE id_reg = $1",
+                         " list_fingerprint, extract(epoch FROM detail_at)::bigint"
+                         " FROM application WHERE id_reg = $1",
                          1, p, &r, err) < 0)
         return -1;
     if (r.nrows == 0) {
@@ -752,7 +756,7 @@ int store_quarantine_open(struct store *s, const char *source, long limit, struc
     if (store_query_rows(s,
                          "SELECT id, source, ref, reason,"
                          " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-                         " encode(raw, 'hex') FROM quarantine"
+                         " encode(raw, 'hex'), extract(epoch FROM created_at)::bigint FROM quarantine"
                          " WHERE NOT resolved AND ($1::text IS NULL OR source = $1)"
                          " ORDER BY id LIMIT $2",
                          2, p, &r, err) < 0)
@@ -766,6 +770,7 @@ int store_quarantine_open(struct store *s, const char *source, long limit, struc
         q[i].ref = xstrdup_or_null(store_rows_get(&r, i, 2));
         q[i].reason = xstrdup_or_null(store_rows_get(&r, i, 3));
         q[i].created_at = xstrdup_or_null(store_rows_get(&r, i, 4));
+        q[i].created_epoch = strtoll(store_rows_get(&r, i, 6), NULL, 10);
         if (unhex(store_rows_get(&r, i, 5), &q[i].raw, &q[i].rawlen) < 0) {
             store_qrows_free(q, (size_t)r.nrows);
             goto oom;

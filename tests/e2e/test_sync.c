@@ -147,3 +147,62 @@ Test(sync, loop_follows_the_clock_and_stops_on_sigterm)
     sim_stop(&sim);
     free(conf);
 }
+
+/* Unknown codes stay in quarantine until a mapping is added; `halaltrack quarantine
+ * replay` then applies them and marks them resolved. */
+Test(sync, quarantine_replay_after_mapping_fix)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    struct tu_result r;
+    char *conf, *map, env_schema[128];
+    const char *env[] = {env_schema, NULL};
+    long open_rows;
+
+    (void)st;
+    sim_start(&sim, 150, NULL);
+    conf = e2e_conf(&sim, "max_retries = 0", NULL);
+    sim_faults(&sim, "{\"unknown_code\":1.0,\"seed\":13}");
+    r = daemon_once(conf);
+    tu_result_release(&r);
+    open_rows = pgt_long("SELECT count(*) FROM quarantine WHERE NOT resolved AND source = 'detail'"
+                         " AND reason LIKE 'unknown status code%'");
+    cr_assert(open_rows > 0);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM stage_event"), 0),
+              "events of an unmapped answer were written");
+    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    {
+        const char *argv[] = {tu_bin("cli/halaltrack"), "quarantine", "list", NULL};
+        r = tu_run(argv, env, NULL, 60);
+        cr_assert(eq(int, r.status, 0), "%s", r.err);
+        cr_assert(eq(int, tu_count(r.out, "unknown status code"), (int)open_rows), "%s", r.out);
+        tu_result_release(&r);
+    }
+    /* The fix: a config [stage_map] with every code the simulator invents. */
+    map = tu_write_temp(".conf",
+                        "[api]\nignored = yes\n[stage_map]\nOF130 = issuance\nOF77 = fatwa\n"
+                        "OF999 = verification\nOF310 = certified\nOF65 = inspection\n"
+                        "OF150 = issuance\nOF9999 = verification\n",
+                        strlen("[api]\nignored = yes\n[stage_map]\nOF130 = issuance\nOF77 = fatwa\n"
+                               "OF999 = verification\nOF310 = certified\nOF65 = inspection\n"
+                               "OF150 = issuance\nOF9999 = verification\n"));
+    {
+        const char *argv[] = {tu_bin("cli/halaltrack"), "quarantine", "replay", "-c", map, NULL};
+        r = tu_run(argv, env, NULL, 60);
+        cr_assert(eq(int, r.status, 0), "%s", r.err);
+        cr_assert(strstr(r.out, "resolved") != NULL, "%s", r.out);
+        tu_result_release(&r);
+    }
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM quarantine WHERE NOT resolved AND source = 'detail'"),
+                 0));
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM quarantine WHERE resolved AND replayed_at IS NOT NULL"),
+                 open_rows));
+    cr_assert(pgt_long("SELECT count(*) FROM stage_event WHERE status_code IN ('OF130','OF77','OF999',"
+                       "'OF310','OF65','OF150','OF9999')") > 0);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM stage_event e WHERE status_code = 'OF130'"
+                                " AND stage <> 'issuance'"), 0));
+    unlink(map);
+    free(map);
+    sim_stop(&sim);
+    free(conf);
+}

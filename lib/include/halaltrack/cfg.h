@@ -81,6 +81,10 @@ struct cfg *cfg_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
 void cfg_free(struct cfg *c);
 /* Installs the [stage_map] entries (after stage_clear_mappings). Returns 0 or -1. */
 int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err) HT_MUSTCHECK;
+/* Reads only the [stage_map] section of a config file (other sections are not checked)
+ * and installs its mappings with stage_add_mapping. For tools that replay quarantine
+ * without the daemon's secrets. Returns 0 or -1 (err names file:line). */
+int cfg_read_stage_map(const char *path, struct ht_err *err) HT_MUSTCHECK;
 /* Logs (warn) every CFG_NO_RELOAD key whose value differs and copies the old value into
  * next so the change is ignored. */
 void cfg_keep_no_reload(const struct cfg *old, struct cfg *next);

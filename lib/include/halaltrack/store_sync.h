@@ -51,6 +51,7 @@ struct store_claim {
     int64_t stage_since;
     int has_stage_since;
     char *fingerprint;
+    int64_t detail_at; /* last reconciled detail, epoch seconds; 0 = never */
 };
 /* Claims up to limit due applications (next_poll_at <= now, no live lease) with FOR UPDATE
  * SKIP LOCKED. *out is malloc'd (free with store_claims_free). */
@@ -118,6 +119,7 @@ struct store_qrow {
     char *ref;
     char *reason;
     char *created_at;
+    int64_t created_epoch;
     char *raw;
     size_t rawlen;
 };

@@ -61,9 +61,10 @@ void syncer_set_cfg(struct syncer *sy, const struct cfg *cfg);
 int syncer_cycle(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
 
 /* Replays open quarantine rows of source 'detail' with the current stage mappings: each
- * one that now decodes and maps is applied and marked resolved. */
+ * one that now decodes and maps is applied and marked resolved; one whose application has
+ * been reconciled from a later answer since is marked resolved as superseded. */
 struct replay_result {
-    long examined, resolved, still_bad;
+    long examined, resolved, superseded, still_bad;
 };
 int syncer_replay(struct store *st, long limit, struct replay_result *res, struct ht_err *err)
     HT_MUSTCHECK;
