@@ -18,6 +18,16 @@ struct http_client {
     struct http_stats stats;
 };
 
+int http_global_init(void)
+{
+    return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+}
+
+void http_global_cleanup(void)
+{
+    curl_global_cleanup();
+}
+
 void http_resp_init(struct http_resp *r)
 {
     memset(r, 0, sizeof(*r));

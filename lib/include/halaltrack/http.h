@@ -32,6 +32,10 @@ void http_resp_release(struct http_resp *r);
 
 struct http_client;
 
+/* curl_global_init / cleanup, for programs and tests that do not include libcurl. */
+int http_global_init(void);
+void http_global_cleanup(void);
+
 /* Creates a client. Requires curl_global_init() to have been called. */
 struct http_client *http_client_new(const struct http_opts *o, struct ht_err *err) HT_MUSTCHECK;
 void http_client_free(struct http_client *hc);
