@@ -1,5 +1,6 @@
 /* lib/http against a tiny libmicrohttpd server started inside the test process: status
  * codes, Retry-After, the body size cap, timeouts, concurrent GETs, bearer header. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
