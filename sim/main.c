@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +70,16 @@ static void help(void)
     printf(_("Environment: HT_DATADIR (reference CSVs), HALALSIM_PASSWORD.\n"));
 }
 
-static int usage_error(const char *fmt, const char *a, const char *b)
+static int usage_error(const char *fmt, ...) HT_PRINTF(1, 2);
+
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+
     fputs("halalsim: ", stderr);
-    fprintf(stderr, fmt, a, b);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputc('\n', stderr);
     fprintf(stderr, _("Try \"halalsim --help\" for more information.\n"));
     return EXIT_USAGE;
@@ -199,7 +206,7 @@ int main(int argc, char **argv)
             break;
         case O_REGION:
             if (strlen(optarg) >= sizeof(p.region))
-                return usage_error(_("invalid --region '%s'%s"), optarg, "");
+                return usage_error(_("invalid --region '%s'"), optarg);
             snprintf(p.region, sizeof(p.region), "%s", optarg);
             break;
         case O_NOW:
@@ -222,8 +229,8 @@ int main(int argc, char **argv)
             if (!colon || colon == optarg || (size_t)(colon - optarg) >= sizeof(cfg.host) ||
                 parse_int(colon + 1, 0, 65535, &l, &err))
                 return usage_error(_("invalid --listen '%s': expected HOST:PORT, e.g. "
-                                     "127.0.0.1:0%s"),
-                                   optarg, "");
+                                     "127.0.0.1:0"),
+                                   optarg);
             memcpy(cfg.host, optarg, (size_t)(colon - optarg));
             cfg.host[colon - optarg] = '\0';
             cfg.port = (int)l;
@@ -231,12 +238,12 @@ int main(int argc, char **argv)
         }
         case O_EMAIL:
             if (!*optarg || strlen(optarg) >= sizeof(cfg.email))
-                return usage_error(_("invalid --email '%s'%s"), optarg, "");
+                return usage_error(_("invalid --email '%s'"), optarg);
             snprintf(cfg.email, sizeof(cfg.email), "%s", optarg);
             break;
         case O_PASSWORD:
             if (!*optarg || strlen(optarg) >= sizeof(cfg.password))
-                return usage_error(_("invalid --password%s%s"), "", "");
+                return usage_error("%s", _("invalid --password: empty or too long"));
             snprintf(cfg.password, sizeof(cfg.password), "%s", optarg);
             break;
         case O_PASSWORD_FILE:
@@ -256,7 +263,7 @@ int main(int argc, char **argv)
             enum log_level lvl;
 
             if (log_level_parse(optarg, &lvl))
-                return usage_error(_("invalid --log-level '%s'%s"), optarg, "");
+                return usage_error(_("invalid --log-level '%s'"), optarg);
             log_set_level(lvl);
             break;
         }
@@ -287,13 +294,13 @@ int main(int argc, char **argv)
             return 0;
         default:
             if (optopt)
-                return usage_error(_("option '%s' needs a value or is unknown%s"),
-                                   argv[optind - 1], "");
-            return usage_error(_("unknown option '%s'%s"), argv[optind - 1], "");
+                return usage_error(_("option '%s' needs a value or is unknown"),
+                                   argv[optind - 1]);
+            return usage_error(_("unknown option '%s'"), argv[optind - 1]);
         }
     }
     if (optind < argc)
-        return usage_error(_("unexpected argument '%s'%s"), argv[optind], "");
+        return usage_error(_("unexpected argument '%s'"), argv[optind]);
     if (pwfile && read_password_file(pwfile, cfg.password, sizeof(cfg.password)))
         return EXIT_USAGE;
     if (now_s) {
@@ -309,7 +316,7 @@ int main(int argc, char **argv)
             return usage_error(_("invalid --start-date '%s': %s"), start_s, err.msg);
         p.start = wib_date_to_ts(d);
         if (p.start >= p.now)
-            return usage_error(_("--start-date '%s' is not before the clock%s"), start_s, "");
+            return usage_error(_("--start-date '%s' is not before the clock"), start_s);
     } else {
         p.start = wib_date_to_ts(ts_to_wib_date(p.now - 180 * 86400LL));
     }
@@ -318,7 +325,7 @@ int main(int argc, char **argv)
     w = world_new(&p, &err);
     if (!w) {
         fprintf(stderr, "halalsim: %s\n", err.msg);
-        return 1;
+        return err.code == HT_EINVAL ? EXIT_USAGE : 1; /* a bad --region or dates */
     }
     log_info("world built msmes=%zu applications=%zu events=%zu ms=%lld", w->nmsmes, w->napps,
              w->nevents, (long long)(ht_mono_ms() - t0));

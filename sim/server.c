@@ -221,6 +221,19 @@ static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c, 
     return send_buf(s, c, ep, 200, b, "application/json; charset=utf-8", NULL);
 }
 
+/* Case-insensitive (ASCII) substring search. */
+static const char *ci_strstr(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    if (!n)
+        return hay;
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return hay;
+    return NULL;
+}
+
 /* ---- query helpers ---------------------------------------------------------------------- */
 static const char *arg(struct MHD_Connection *c, const char *k)
 {
@@ -480,7 +493,7 @@ static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const s
             world_no_daftar(w, a, s);
             return strstr(s, f->kw) != NULL;
         }
-        if (strcasestr(world_name(w, w->msmes[a->msme].name_off), f->kw))
+        if (ci_strstr(world_name(w, w->msmes[a->msme].name_off), f->kw))
             return 1;
         world_no_daftar(w, a, s);
         if (!strcasecmp(s, f->kw))
@@ -726,12 +739,12 @@ static int cert_match(const struct sim_world *w, const struct cert_row *r, const
                       const char *pu_q, const char *prod_q, char no[20], char prod[96])
 {
     world_cert_no(w, r->seq, r->t, no);
-    if (no_q && *no_q && !strcasestr(no, no_q))
+    if (no_q && *no_q && !ci_strstr(no, no_q))
         return 0;
-    if (pu_q && *pu_q && !strcasestr(world_name(w, w->msmes[r->msme].name_off), pu_q))
+    if (pu_q && *pu_q && !ci_strstr(world_name(w, w->msmes[r->msme].name_off), pu_q))
         return 0;
     world_product(w, r->msme, r->product, prod, 96);
-    if (prod_q && *prod_q && !strcasestr(prod, prod_q))
+    if (prod_q && *prod_q && !ci_strstr(prod, prod_q))
         return 0;
     return 1;
 }

@@ -107,8 +107,11 @@ void fmt_wib_ts(int64_t t, char out[static 26])
     int64_t sec = l - days * 86400;
     struct ht_date d = date_from_days(days);
 
-    snprintf(out, 26, "%04d-%02d-%02dT%02d:%02d:%02d+07:00", d.y, d.m, d.d, (int)(sec / 3600),
-             (int)(sec / 60 % 60), (int)(sec % 60));
+    char tmp[64];
+
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d+07:00", d.y, d.m, d.d,
+             (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60));
+    snprintf(out, 26, "%.25s", tmp);
 }
 
 void fmt_wib_date(int64_t t, char out[static 11])
@@ -471,7 +474,7 @@ void world_nib(const struct sim_world *w, uint32_t msme, char out[static 14])
 {
     const uint64_t mod = 9000000000000ULL;
     uint64_t b = sim_hash3(w->p.seed, 0x4e4942, 0) % mod;
-    uint64_t v = 1000000000000ULL + ((uint64_t)msme * 1000003ULL + b) % mod;
+    uint64_t v = 1000000000000ULL + ((uint64_t)msme * 2654435761ULL + b) % mod;
 
     snprintf(out, 14, "%013llu", (unsigned long long)v);
 }
@@ -488,7 +491,11 @@ void world_cert_no(const struct sim_world *w, uint32_t seq, int64_t issued, char
 {
     struct ht_date d = ts_to_wib_date(issued);
 
-    snprintf(out, 20, "ID%s%09u%02d%02d", w->kode_region, (unsigned)seq, d.m, d.y % 100);
+    char tmp[64];
+
+    snprintf(tmp, sizeof(tmp), "ID%.4s%09u%02d%02d", w->kode_region, (unsigned)(seq % 1000000000u),
+             d.m, d.y % 100);
+    snprintf(out, 20, "%.19s", tmp);
 }
 
 int world_app_cert_event(const struct sim_world *w, const struct sim_app *a)
