@@ -763,8 +763,10 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
                          err) < 0)
         return -1;
     *claimed = n;
-    if (n == 0)
+    if (n == 0) {
+        store_claims_free(cl, n);
         return 0;
+    }
     reqs = calloc(n, sizeof(*reqs));
     states = calloc(n, sizeof(*states));
     done = calloc(n, 1);

@@ -264,8 +264,10 @@ static __attribute__((unused)) long sl_diff(struct strlist *want, struct strlist
     size_t i = 0, j = 0;
     long bad = 0;
 
-    qsort(want->v, want->n, sizeof(char *), cmp_str);
-    qsort(got->v, got->n, sizeof(char *), cmp_str);
+    if (want->n)
+        qsort(want->v, want->n, sizeof(char *), cmp_str);
+    if (got->n)
+        qsort(got->v, got->n, sizeof(char *), cmp_str);
     while (i < want->n || j < got->n) {
         int c = i == want->n ? 1 : j == got->n ? -1 : strcmp(want->v[i], got->v[j]);
         if (c == 0) {

@@ -359,4 +359,6 @@ Test(daemons, bad_setups_give_clear_errors)
     tu_result_release(&r);
     unlink(conf);
     unlink(pw);
+    free(conf);
+    free(pw);
 }
