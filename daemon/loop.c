@@ -108,6 +108,7 @@ int loop_run(struct loop_ctx *c)
         fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
         goto out;
     }
+    syncer_set_once(sy, c->once);
     if (!c->once) {
         h = httpd_start(c->cfg->listen, c->metrics, &disabled, &err);
         if (!h && !disabled) {

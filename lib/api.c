@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include "halaltrack/api.h"
 #include "halaltrack/buf.h"
+#include "halaltrack/stage.h"
 
 #define HT_API_TRUTH_MAX (4u * 1024 * 1024)
 #include "halaltrack/util.h"
@@ -191,18 +192,21 @@ static void item_release(struct api_item *it)
     memset(it, 0, sizeof(*it));
 }
 
-static int add_bad(struct api_page *p, json_t *item, const char *reason)
+static int add_bad(struct api_page *p, json_t *item, const char *reason, const char *id_reg)
 {
     char *raw = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
     char *r = strdup(reason);
+    char *id = id_reg ? strdup(id_reg) : NULL;
 
-    if (!raw || !r) {
+    if (!raw || !r || (id_reg && !id)) {
         free(raw);
         free(r);
+        free(id);
         return -1;
     }
     p->bad[p->nbad].raw = raw;
     p->bad[p->nbad].reason = r;
+    p->bad[p->nbad].id_reg = id;
     p->nbad++;
     return 0;
 }
@@ -215,6 +219,7 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
     char *clean = NULL;
 
     memset(out, 0, sizeof(*out));
+    /* (bad[] has room for one entry per item: each item adds at most one.) */
     /* Bad bytes inside one record must not cost the whole page: decode a cleaned copy and
      * flag the records that held them. */
     if (!utf8_valid(body, len)) {
@@ -253,7 +258,7 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
         int wrong = 0;
 
         if (!json_is_object(item)) {
-            if (add_bad(out, item, "list item is not an object") < 0)
+            if (add_bad(out, item, "list item is not an object", NULL) < 0)
                 goto oom;
             continue;
         }
@@ -272,7 +277,7 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
         if (!it->id_reg || !*it->id_reg || strlen(it->id_reg) > 64 ||
             has_replacement(it->id_reg)) {
             item_release(it);
-            if (add_bad(out, item, "list item without a valid id_reg") < 0)
+            if (add_bad(out, item, "list item without a valid id_reg", NULL) < 0)
                 goto oom;
             continue;
         }
@@ -288,9 +293,24 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
                     *f[k] = NULL;
                     tainted = 1;
                 }
-            if (tainted && add_bad(out, item, "invalid UTF-8 in list item") < 0) {
+            if (tainted && add_bad(out, item, "invalid UTF-8 in list item", it->id_reg) < 0) {
                 item_release(it);
                 goto oom;
+            }
+            if (!tainted) {
+                char why[80];
+                why[0] = '\0';
+                if (!it->status)
+                    snprintf(why, sizeof(why), "list item without status");
+                else if (!stage_lookup(it->status))
+                    snprintf(why, sizeof(why), "unknown status code '%.16s' in list item",
+                             it->status);
+                else if (!it->no_daftar)
+                    snprintf(why, sizeof(why), "list item without no_daftar");
+                if (why[0] && add_bad(out, item, why, it->id_reg) < 0) {
+                    item_release(it);
+                    goto oom;
+                }
             }
         }
         out->n++;
@@ -312,6 +332,7 @@ void api_page_release(struct api_page *p)
     for (size_t i = 0; i < p->nbad; i++) {
         free(p->bad[i].raw);
         free(p->bad[i].reason);
+        free(p->bad[i].id_reg);
     }
     free(p->items);
     free(p->bad);
@@ -505,7 +526,8 @@ void api_page_write(FILE *out, const struct api_page *p)
                 S(it->channel_id));
     }
     for (size_t i = 0; i < p->nbad; i++)
-        fprintf(out, "bad reason=%s raw=%s\n", p->bad[i].reason, p->bad[i].raw);
+        fprintf(out, "bad id_reg=%s reason=%s raw=%s\n", S(p->bad[i].id_reg), p->bad[i].reason,
+                p->bad[i].raw);
 }
 
 void api_detail_write(FILE *out, const struct api_detail *d)

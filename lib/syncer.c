@@ -31,6 +31,8 @@ struct syncer {
     unsigned int rng;
     int sweeper;
     int budget_ready;
+    int once;
+    char cycle_start[40]; /* sync_run.started_at of this cycle (database clock) */
     struct sync_counts cnt;
 };
 
@@ -377,6 +379,11 @@ void syncer_free(struct syncer *sy)
     free(sy);
 }
 
+void syncer_set_once(struct syncer *sy, int once)
+{
+    sy->once = once;
+}
+
 void syncer_set_cfg(struct syncer *sy, const struct cfg *cfg)
 {
     sy->cfg = cfg;
@@ -496,8 +503,11 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq
             }
         }
         for (size_t i = 0; i < pg.nbad; i++) {
-            char ref[64];
-            snprintf(ref, sizeof(ref), "page=%ld", page);
+            char ref[80];
+            if (pg.bad[i].id_reg)
+                snprintf(ref, sizeof(ref), "%s", pg.bad[i].id_reg);
+            else
+                snprintf(ref, sizeof(ref), "page=%ld", page);
             if (quarantine_now(sy, "list", ref, pg.bad[i].reason, pg.bad[i].raw,
                                strlen(pg.bad[i].raw), err) < 0) {
                 api_page_release(&pg);
@@ -759,8 +769,8 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
     int64_t t0 = ht_mono_ms();
 
     *claimed = 0;
-    if (store_sync_claim(sy->st, sy->cfg->name, sy->cfg->lease, sy->cfg->batch_size, &cl, &n,
-                         err) < 0)
+    if (store_sync_claim(sy->st, sy->cfg->name, sy->cfg->lease, sy->cfg->batch_size,
+                         sy->cycle_start, &cl, &n, err) < 0)
         return -1;
     *claimed = n;
     if (n == 0) {
@@ -886,10 +896,17 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
     }
     if (cfg_apply_stage_map(sy->cfg, &e) < 0)
         goto done;
-    if (store_sync_run_start(sy->st, sy->cfg->name, &run_id, &e) < 0)
+    if (store_sync_run_start(sy->st, sy->cfg->name, &run_id, sy->cycle_start, &e) < 0)
         goto done;
     if (!sy->sweeper && store_sync_lock_sweep(sy->st, &sy->sweeper, &e) < 0)
         goto done;
+    /* A single cycle (--once) right after another daemon's exit: its backend may still
+     * hold the session lock for a moment. Wait briefly rather than skip the sweep. */
+    for (int i = 0; sy->once && !sy->sweeper && i < 25 && !(sy->stop && *sy->stop); i++) {
+        nap(sy, 200);
+        if (store_sync_lock_sweep(sy->st, &sy->sweeper, &e) < 0)
+            goto done;
+    }
     M_LOCK(sy);
     sy->m->sweeper = sy->sweeper;
     M_UNLOCK(sy);

@@ -85,21 +85,23 @@ int store_sync_lock_sweep(struct store *s, int *got, struct ht_err *err)
 }
 
 int store_sync_run_start(struct store *s, const char *daemon, int64_t *run_id,
-                         struct ht_err *err)
+                         char started_at[static 40], struct ht_err *err)
 {
-    char *v = NULL;
     const char *p[1] = {daemon};
-    int rc = store_query_value(s, "INSERT INTO sync_run (daemon) VALUES ($1) RETURNING id", 1, p,
-                               &v, err);
+    struct store_rows r = {0};
 
-    if (rc != 0) {
-        free(v);
-        if (rc > 0)
-            ht_err_set(err, HT_EDB, "sync_run insert returned no row");
+    if (store_query_rows(s,
+                         "INSERT INTO sync_run (daemon) VALUES ($1) RETURNING id, started_at::text",
+                         1, p, &r, err) < 0)
+        return -1;
+    if (r.nrows != 1) {
+        store_rows_release(&r);
+        ht_err_set(err, HT_EDB, "sync_run insert returned no row");
         return -1;
     }
-    *run_id = strtoll(v, NULL, 10);
-    free(v);
+    *run_id = strtoll(store_rows_get(&r, 0, 0), NULL, 10);
+    snprintf(started_at, 40, "%s", store_rows_get(&r, 0, 1));
+    store_rows_release(&r);
     return 0;
 }
 
@@ -354,10 +356,11 @@ static int claims_from_rows(const struct store_rows *r, struct store_claim **out
 }
 
 int store_sync_claim(struct store *s, const char *owner, long lease_s, long limit,
-                     struct store_claim **out, size_t *n, struct ht_err *err)
+                     const char *cycle_start, struct store_claim **out, size_t *n,
+                     struct ht_err *err)
 {
     char ls[32], lim[32];
-    const char *p[3] = {owner, ls, lim};
+    const char *p[4] = {owner, ls, lim, cycle_start};
     struct store_rows r = {0};
     int rc;
 
@@ -371,12 +374,13 @@ int store_sync_claim(struct store *s, const char *owner, long lease_s, long limi
                          " FROM (SELECT id FROM application"
                          "       WHERE next_poll_at <= clock_timestamp()"
                          "         AND (lease_until IS NULL OR lease_until < clock_timestamp())"
+                         "         AND (detail_at IS NULL OR detail_at < $4::timestamptz)"
                          "       ORDER BY next_poll_at, id LIMIT $3"
                          "       FOR UPDATE SKIP LOCKED) c"
                          " WHERE a.id = c.id"
                          " RETURNING a.id, a.id_reg, a.status_code,"
                          "  extract(epoch FROM a.stage_since)::bigint, a.list_fingerprint",
-                         3, p, &r, err) < 0)
+                         4, p, &r, err) < 0)
         return -1;
     rc = claims_from_rows(&r, out, n);
     store_rows_release(&r);

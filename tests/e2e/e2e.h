@@ -164,6 +164,14 @@ static __attribute__((unused)) void sim_faults(struct sim *s, const char *json)
     free(sim_call(s, "POST", "/_sim/faults", json));
 }
 
+/* Short poll intervals for every stage that can still move: an application that went
+ * OF10 -> OF280 -> OF10 within one simulated advance looks unchanged in the list, and only
+ * its stage's poll interval catches it. With these, every cycle ends equal to the truth. */
+#define E2E_POLL_ALL                                                                     \
+    "draft = 0\nsubmitted = 0\nverification = 0\nlph_assignment = 0\ninspection = 0\n"     \
+    "pph_verification = 0\nfatwa = 0\nissuance = 0\nreturned = 0\nunknown = 0\n"
+static int e2e_poll_all = 1;
+
 /* Writes a 0600 password file and a daemon config for this test's schema. extra is
  * appended (more sections). Returns the config path (malloc'd). */
 static __attribute__((unused)) char *e2e_conf(struct sim *s, const char *api_extra, const char *extra)
@@ -177,9 +185,10 @@ static __attribute__((unused)) char *e2e_conf(struct sim *s, const char *api_ext
              "timeout = 10\nconnect_timeout = 2\nbackoff_base_ms = 20\nbackoff_max_ms = 300\n"
              "retry_after_max = 1\nmax_retries = 6\nrate = 500\nburst = 500\nconcurrency = 8\n"
              "breaker_threshold = 50\nbreaker_cooldown = 1\n%s\n"
-             "[poll]\ncycle = 1\n[database]\nschema = %s\nlease = 5\nbatch_size = 50\n"
+             "[poll]\ncycle = 1\n%s[database]\nschema = %s\nlease = 5\nbatch_size = 50\n"
              "[http]\nlisten = off\n%s\n",
-             s->base, pw, api_extra ? api_extra : "", pgt_schema(), extra ? extra : "");
+             s->base, pw, api_extra ? api_extra : "", e2e_poll_all ? E2E_POLL_ALL : "",
+             pgt_schema(), extra ? extra : "");
     free(pw);
     return tu_write_temp(".conf", text, strlen(text));
 }

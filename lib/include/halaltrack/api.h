@@ -31,10 +31,12 @@ struct api_item {
     char *channel_id;
 };
 
-/* A list item that could not be decoded: its raw JSON text and the reason. */
+/* A bad list record: its raw JSON text, the reason and its id_reg when it has one (the
+ * record is then also in items[], with the bad fields dropped). */
 struct api_bad {
     char *raw;
     char *reason;
+    char *id_reg;
 };
 
 struct api_page {
@@ -76,7 +78,8 @@ void api_auth_release(struct api_auth *a);
 int api_decode_error(const char *body, size_t len, struct api_error *out, struct ht_err *err)
     HT_MUSTCHECK;
 void api_error_release(struct api_error *e);
-/* Items without a usable id_reg are returned in bad[] (not in items[]). */
+/* Items without a usable id_reg are returned in bad[] only; items with invalid UTF-8, no
+ * status, no no_daftar or a status code the stage table does not know are in both. */
 int api_decode_page(const char *body, size_t len, struct api_page *out, struct ht_err *err)
     HT_MUSTCHECK;
 void api_page_release(struct api_page *p);

@@ -13,9 +13,9 @@
  * session ends). *got = 1 when held. */
 int store_sync_lock_sweep(struct store *s, int *got, struct ht_err *err) HT_MUSTCHECK;
 
-/* sync_run: one row per cycle. */
+/* sync_run: one row per cycle. started_at gets the row's start (database clock, text). */
 int store_sync_run_start(struct store *s, const char *daemon, int64_t *run_id,
-                         struct ht_err *err) HT_MUSTCHECK;
+                         char started_at[static 40], struct ht_err *err) HT_MUSTCHECK;
 struct sync_counts {
     int sweep;
     long requests, bytes, items_seen, items_changed, details_fetched, events_inserted,
@@ -53,10 +53,12 @@ struct store_claim {
     char *fingerprint;
     int64_t detail_at; /* last reconciled detail, epoch seconds; 0 = never */
 };
-/* Claims up to limit due applications (next_poll_at <= now, no live lease) with FOR UPDATE
- * SKIP LOCKED. *out is malloc'd (free with store_claims_free). */
+/* Claims up to limit due applications (next_poll_at <= now, no live lease, not reconciled
+ * since cycle_start, a timestamptz text) with FOR UPDATE SKIP LOCKED, so one cycle takes
+ * each application at most once. *out is malloc'd (free with store_claims_free). */
 int store_sync_claim(struct store *s, const char *owner, long lease_s, long limit,
-                     struct store_claim **out, size_t *n, struct ht_err *err) HT_MUSTCHECK;
+                     const char *cycle_start, struct store_claim **out, size_t *n,
+                     struct ht_err *err) HT_MUSTCHECK;
 void store_claims_free(struct store_claim *c, size_t n);
 /* Drops every lease held by owner (after a reconnect or at exit). */
 int store_sync_release_leases(struct store *s, const char *owner, struct ht_err *err)

@@ -54,6 +54,9 @@ struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
                           struct ht_err *err) HT_MUSTCHECK;
 void syncer_free(struct syncer *sy);
 void syncer_set_cfg(struct syncer *sy, const struct cfg *cfg);
+/* In a single cycle (--once) the sweep lock is waited for up to 5 s (a previous daemon's
+ * session may still be closing); in the loop a held lock just means another sweeps. */
+void syncer_set_once(struct syncer *sy, int once);
 
 /* One full cycle: a sync_run row, the sweep if we hold the lock, details until none are
  * due (or stop is set). Returns 0 when the cycle succeeded, -1 otherwise (err says why;
