@@ -303,6 +303,22 @@ Test(daemons, bad_setups_give_clear_errors)
              "[database]\nschema = %s\nconnstring = x\n", pw, pgt_schema());
     conf = tu_write_temp(".conf", text, strlen(text));
     chmod(pw, 0600);
+    {
+        /* a password "file" that cannot be read as one (as root every mode is readable) */
+        char text2[2048];
+        char *conf2;
+        snprintf(text2, sizeof(text2),
+                 "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = /tmp\n"
+                 "[database]\nschema = %s\n", pgt_schema());
+        conf2 = tu_write_temp(".conf", text2, strlen(text2));
+        r = run_daemon(conf2, "--check-config");
+        cr_assert(eq(int, r.status, 1));
+        cr_assert(strstr(r.err, "api.password_file '/tmp': not a regular file") != NULL,
+                  "stderr: %s", r.err);
+        tu_result_release(&r);
+        unlink(conf2);
+        free(conf2);
+    }
     r = run_daemon(conf, "--check-config");
     snprintf(want, sizeof(want), "%s:7: unknown key 'connstring' in section [database]", conf);
     cr_assert(eq(int, r.status, 1));
@@ -333,6 +349,22 @@ Test(daemons, bad_setups_give_clear_errors)
         tu_result_release(&r);
     }
     chmod(pw, 0600);
+    {
+        /* a password "file" that cannot be read as one (as root every mode is readable) */
+        char text2[2048];
+        char *conf2;
+        snprintf(text2, sizeof(text2),
+                 "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = /tmp\n"
+                 "[database]\nschema = %s\n", pgt_schema());
+        conf2 = tu_write_temp(".conf", text2, strlen(text2));
+        r = run_daemon(conf2, "--check-config");
+        cr_assert(eq(int, r.status, 1));
+        cr_assert(strstr(r.err, "api.password_file '/tmp': not a regular file") != NULL,
+                  "stderr: %s", r.err);
+        tu_result_release(&r);
+        unlink(conf2);
+        free(conf2);
+    }
     r = run_daemon(conf, "--check-config");
     cr_assert(eq(int, r.status, 0), "stderr: %s", r.err);
     cr_assert(strstr(r.out, "is valid") != NULL);
@@ -361,4 +393,36 @@ Test(daemons, bad_setups_give_clear_errors)
     unlink(pw);
     free(conf);
     free(pw);
+}
+
+/* An API that only fails: retries, then the circuit breaker opens and says so. */
+Test(daemons, failing_api_opens_the_circuit_breaker)
+{
+    struct sim sim;
+    struct tu_result r;
+    char *conf;
+
+    pgt_open();
+    sim_start(&sim, 100, NULL);
+    conf = e2e_conf(&sim, "breaker_threshold = 3\nbreaker_cooldown = 60\nmax_retries = 5", NULL);
+    sim_faults(&sim, "{\"error_5xx\":1.0,\"seed\":41}");
+    {
+        const char *argv[] = {tu_bin("daemon/halaltrackd"), "-c", conf, "--once", NULL};
+        r = tu_run(argv, NULL, NULL, 120);
+    }
+    cr_assert(eq(int, r.status, 1), "%s", r.err);
+    cr_assert(strstr(r.err, "circuit breaker open: the API keeps failing") != NULL, "%s", r.err);
+    cr_assert(strstr(r.err, "cycle failed") != NULL, "%s", r.err);
+    tu_result_release(&r);
+    {
+        /* It stopped hammering: 3 failures opened it, no request after that. */
+        char *stats = sim_call(&sim, "GET", "/_sim/stats", NULL);
+        char *p = strstr(stats, "\"total\":");
+        long total = p ? strtol(p + 8, NULL, 10) : -1;
+        cr_assert(total > 0 && total <= 6, "requests: %s", stats);
+        free(stats);
+    }
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM sync_run WHERE outcome = 'failed'"), 1));
+    sim_stop(&sim);
+    free(conf);
 }
