@@ -361,10 +361,25 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
             goto fail;
         }
     }
-    if (strncmp(c->base_url, "http://", 7) != 0 && strncmp(c->base_url, "https://", 8) != 0) {
-        ht_err_set(err, HT_ECONFIG, _("%s: key 'api.base_url' = '%s' is not an http(s) URL"),
-                   path, c->base_url);
-        goto fail;
+    {
+        /* One or more base URLs (mirrors), separated by spaces or commas. */
+        size_t nurl = cfg_base_url_count(c);
+        char u[512];
+        if (nurl == 0)
+            goto bad_url;
+        for (size_t i = 0; i < nurl; i++) {
+            if (cfg_base_url_at(c, i, u, sizeof(u)) < 0 ||
+                (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
+                goto bad_url;
+            }
+        }
+        if (0) {
+        bad_url:
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key 'api.base_url' = '%s' is not a list of http(s) URLs"), path,
+                       c->base_url);
+            goto fail;
+        }
     }
     {
         enum log_level lvl;
@@ -544,4 +559,43 @@ int cfg_read_stage_map(const char *path, struct ht_err *err)
         return -1;
     }
     return 0;
+}
+
+static const char *url_sep = " \t,";
+
+size_t cfg_base_url_count(const struct cfg *c)
+{
+    size_t n = 0;
+    const char *p = c->base_url ? c->base_url : "";
+
+    for (;;) {
+        p += strspn(p, url_sep);
+        if (!*p)
+            return n;
+        n++;
+        p += strcspn(p, url_sep);
+    }
+}
+
+int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+{
+    const char *p = c->base_url ? c->base_url : "";
+
+    for (size_t k = 0;; k++) {
+        size_t len;
+        p += strspn(p, url_sep);
+        if (!*p)
+            return -1;
+        len = strcspn(p, url_sep);
+        if (k == i) {
+            while (len > 0 && p[len - 1] == '/')
+                len--;
+            if (len + 1 > outsz)
+                return -1;
+            memcpy(out, p, len);
+            out[len] = '\0';
+            return 0;
+        }
+        p += len;
+    }
 }

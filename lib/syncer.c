@@ -32,6 +32,7 @@ struct syncer {
     int sweeper;
     int budget_ready;
     int once;
+    size_t base_idx; /* which api.base_url is in use */
     char cycle_start[40]; /* sync_run.started_at of this cycle (database clock) */
     struct sync_counts cnt;
 };
@@ -172,15 +173,15 @@ static int retry_wait_ms(struct syncer *sy, const struct http_resp *r, int attem
 static int build_url(struct syncer *sy, struct buf *b, const char *fmt, ...) HT_PRINTF(3, 4);
 static int build_url(struct syncer *sy, struct buf *b, const char *fmt, ...)
 {
-    const char *base = sy->cfg->base_url;
-    size_t n = strlen(base);
+    char base[512];
     va_list ap;
     int rc;
 
-    while (n > 0 && base[n - 1] == '/')
-        n--;
+    if (cfg_base_url_at(sy->cfg, sy->base_idx % cfg_base_url_count(sy->cfg), base,
+                        sizeof(base)) < 0)
+        return -1;
     buf_reset(b);
-    if (buf_add(b, base, n) < 0)
+    if (buf_adds(b, base) < 0)
         return -1;
     va_start(ap, fmt);
     rc = buf_vaddf(b, fmt, ap);
@@ -266,6 +267,11 @@ static int call(struct syncer *sy, const char *method, const char *url, const ch
             }
             break;
         }
+    }
+    if (cfg_base_url_count(sy->cfg) > 1 && (resp->status == 0 || resp->status >= 500)) {
+        /* This mirror keeps failing: the next calls go to the next base URL. */
+        sy->base_idx = (sy->base_idx + 1) % cfg_base_url_count(sy->cfg);
+        log_warn("switching to the next API base URL index=%zu", sy->base_idx);
     }
     if (resp->status)
         ht_err_set(err, HT_EHTTP, "HTTP %ld from the API after %ld retries", resp->status,

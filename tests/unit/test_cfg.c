@@ -225,3 +225,34 @@ Test(cfg, durations)
     cr_assert(eq(int, cfg_parse_secs("5x", &v, NULL), -1));
     cr_assert(eq(int, cfg_parse_secs("-1", &v, NULL), -1));
 }
+
+Test(cfg, several_base_urls)
+{
+    char *pw = pwfile(0600);
+    char text[512], u[128];
+    char *p;
+    struct cfg *c;
+
+    snprintf(text, sizeof(text),
+             "[api]\nbase_url = https://a.example/, http://127.0.0.1:8080  https://c.example\n"
+             "email = a@b\npassword_file = %s\n",
+             pw);
+    p = tu_write_temp(".conf", text, strlen(text));
+    c = load_ok(p);
+    cr_assert(eq(sz, cfg_base_url_count(c), 3));
+    cr_assert(eq(int, cfg_base_url_at(c, 0, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "https://a.example"));
+    cr_assert(eq(int, cfg_base_url_at(c, 1, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "http://127.0.0.1:8080"));
+    cr_assert(eq(int, cfg_base_url_at(c, 2, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "https://c.example"));
+    cr_assert(eq(int, cfg_base_url_at(c, 3, u, sizeof(u)), -1));
+    cfg_free(c);
+    unlink(p);
+    snprintf(text, sizeof(text), "[api]\nbase_url = https://a.example ftp://b\nemail = a@b\n"
+                                 "password_file = %s\n", pw);
+    p = tu_write_temp(".conf", text, strlen(text));
+    load_bad(p, "key 'api.base_url' = 'https://a.example ftp://b' is not a list of http(s) URLs");
+    unlink(p);
+    unlink(pw);
+}

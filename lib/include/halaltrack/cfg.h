@@ -90,6 +90,11 @@ int cfg_read_stage_map(const char *path, struct ht_err *err) HT_MUSTCHECK;
 void cfg_keep_no_reload(const struct cfg *old, struct cfg *next);
 /* Writes "section.key = value" lines for every key; secrets as "(secret)". */
 void cfg_dump(const struct cfg *c, FILE *out);
+/* api.base_url holds one or more base URLs (mirrors of the same API) separated by spaces
+ * or commas. count returns how many; at copies the i-th (without a trailing '/') into out
+ * and returns 0, or -1 when there is no such URL or it does not fit. */
+size_t cfg_base_url_count(const struct cfg *c);
+int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
 /* Parses a duration "90", "90s", "5m", "2h", "1d" into seconds. */
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err) HT_MUSTCHECK;
 
