@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cli.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/store_roles.h"
 #include "halaltrack/banned.h"
 
 static void usage(void)
@@ -11,12 +12,17 @@ static void usage(void)
     printf(_("Manage the halaltrack database schema.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack db migrate [--sql-dir=DIR]\n"));
-    printf(_("  halaltrack db status [--sql-dir=DIR]\n\n"));
+    printf(_("  halaltrack db status [--sql-dir=DIR]\n"));
+    printf(_("  halaltrack db init-roles [--prefix=NAME] [--kecamatan-reader=ROLE:CODE]...\n\n"));
     printf(_("Subcommands:\n"));
     printf(_("  migrate    apply pending migrations in one transaction (no-op when current)\n"));
-    printf(_("  status     list migrations and when each was applied\n\n"));
+    printf(_("  status     list migrations and when each was applied\n"));
+    printf(_("  init-roles create the daemon, reader and self-service roles and their grants\n\n"));
     printf(_("Options:\n"));
     printf(_("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
+    printf(_("      --prefix=NAME   role name prefix for init-roles (default: halaltrack)\n"));
+    printf(_("      --kecamatan-reader=ROLE:CODE\n"
+             "                      a reader role that sees only one kecamatan (repeatable)\n"));
     printf(_("  -?, --help          show this help, then exit\n"));
 }
 
@@ -66,18 +72,46 @@ static int do_status(struct cli_ctx *ctx, const char *dir)
     return EXIT_OK;
 }
 
+#define MAX_SCOPES 64
+
+static int do_init_roles(struct cli_ctx *ctx, const char *prefix, struct role_scope *scopes,
+                         size_t nscopes)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct store *s = cli_open_store(ctx);
+
+    if (!s)
+        return EXIT_FAIL;
+    if (store_init_roles(s, prefix, scopes, nscopes, &err) < 0) {
+        store_free(s);
+        return cli_fail(&err);
+    }
+    printf(_("roles %s_daemon, %s_reader and %s_self_service are set up on schema '%s'\n"),
+           prefix, prefix, prefix, store_schema(s));
+    for (size_t i = 0; i < nscopes; i++)
+        printf(_("role %s reads only kecamatan %s\n"), scopes[i].role, scopes[i].kecamatan);
+    store_free(s);
+    return EXIT_OK;
+}
+
 int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"sql-dir", required_argument, NULL, 'S'},
+        {"prefix", required_argument, NULL, 'P'},
+        {"kecamatan-reader", required_argument, NULL, 'K'},
         {"help", no_argument, NULL, '?'},
         {NULL, 0, NULL, 0},
     };
     const char *dir = store_default_sqldir();
     const char *sub;
+    const char *prefix = "halaltrack";
+    struct role_scope scopes[MAX_SCOPES];
+    size_t nscopes = 0;
+    char *colon;
     int c;
 
-    if (argc >= 2 && strcmp(argv[1], "init-roles") != 0 && argv[1][0] != '-') {
+    if (argc >= 2 && argv[1][0] != '-') {
         sub = argv[1];
         argc--;
         argv++;
@@ -88,6 +122,21 @@ int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
         switch (c) {
         case 'S':
             dir = optarg;
+            break;
+        case 'P':
+            prefix = optarg;
+            break;
+        case 'K':
+            colon = strchr(optarg, ':');
+            if (!colon || colon == optarg || !colon[1] || nscopes == MAX_SCOPES) {
+                cli_error(_("invalid --kecamatan-reader '%s' (expected ROLE:KECAMATAN_CODE)"),
+                          optarg);
+                return cli_usage_hint("db");
+            }
+            *colon = '\0';
+            scopes[nscopes].role = optarg;
+            scopes[nscopes].kecamatan = colon + 1;
+            nscopes++;
             break;
         case '?':
             if (optopt)
@@ -103,13 +152,15 @@ int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
         return cli_usage_hint("db");
     }
     if (!sub) {
-        cli_error("%s", _("missing subcommand: migrate or status"));
+        cli_error("%s", _("missing subcommand: migrate, status or init-roles"));
         return cli_usage_hint("db");
     }
     if (strcmp(sub, "migrate") == 0)
         return do_migrate(ctx, dir);
     if (strcmp(sub, "status") == 0)
         return do_status(ctx, dir);
+    if (strcmp(sub, "init-roles") == 0)
+        return do_init_roles(ctx, prefix, scopes, nscopes);
     cli_error(_("unknown subcommand '%s'"), sub);
     return cli_usage_hint("db");
 }

@@ -182,6 +182,17 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
             goto out;
         free(ignored);
     }
+    /* Once `db init-roles` gave the schema to its owner role, objects created later must
+     * belong to that role too (a superuser owner would bypass row-level security). */
+    if (store_exec(s,
+                   "DO $$ DECLARE o text; BEGIN"
+                   " SELECT nspowner::regrole::text INTO o FROM pg_namespace"
+                   "  WHERE nspname = current_schema() AND nspowner::regrole::text <> current_user"
+                   "    AND pg_has_role(current_user, nspowner, 'MEMBER');"
+                   " IF o IS NOT NULL THEN EXECUTE format('SET LOCAL ROLE %s', o); END IF;"
+                   " END $$",
+                   err) < 0)
+        goto out;
     if (store_exec(s, create_table_sql, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {

@@ -25,6 +25,10 @@ int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *nam
 int calendar_covers_year(const struct calendar *cal, int year);
 
 int calendar_is_holiday(const struct calendar *cal, struct ht_date d);
+/* The name of the holiday on d (borrowed, valid until calendar_free), or NULL when d is
+ * not a holiday. *cuti_bersama (if not NULL) is set to 1 for collective leave. */
+const char *calendar_holiday_name(const struct calendar *cal, struct ht_date d,
+                                  int *cuti_bersama);
 int calendar_is_working_day(const struct calendar *cal, struct ht_date d);
 /* Working days in (date(from), date(to)] in Asia/Jakarta: a step begun on Friday and
  * finished on Monday took 1 working day; the same day is 0. Negative when to < from. */

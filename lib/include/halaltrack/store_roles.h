@@ -1,0 +1,28 @@
+/* Least-privilege roles: daemon (writes what it syncs), reader (documented views only),
+ * self-service (only msme_status), and kecamatan-limited readers. */
+#ifndef HALALTRACK_STORE_ROLES_H
+#define HALALTRACK_STORE_ROLES_H
+
+#include <stddef.h>
+#include "halaltrack/store.h"
+
+/* A reader role limited to one kecamatan. */
+struct role_scope {
+    const char *role;      /* created NOLOGIN if missing, member of <prefix>_reader */
+    const char *kecamatan; /* "35.75.01" */
+};
+
+/* Creates (if missing) the NOLOGIN group roles <prefix>_owner (made owner of the schema and
+ * all its objects; later migrations run as it), <prefix>_daemon, <prefix>_reader and
+ * <prefix>_self_service and grants them exactly their privileges on the current schema
+ * (idempotent: run again after migrations add views). Scoped readers are recorded in
+ * reader_scope. prefix: [a-z][a-z0-9_]{0,30}, default "halaltrack". Returns 0 or -1. */
+int store_init_roles(struct store *s, const char *prefix, const struct role_scope *scopes,
+                     size_t nscopes, struct ht_err *err) HT_MUSTCHECK;
+
+/* Sets a new self-service access code for the MSME with this NIB: stores only a salted
+ * SHA-256 hash. Returns 0, 1 when the NIB is not in the register, -1 on error. */
+int store_set_access_code(struct store *s, const char *nib, const char *salt_hex,
+                          const char *code, struct ht_err *err) HT_MUSTCHECK;
+
+#endif

@@ -1,0 +1,174 @@
+/* Least-privilege roles and their grants on the current schema; self-service access codes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store_int.h"
+#include "halaltrack/buf.h"
+#include "halaltrack/store_roles.h"
+#include "halaltrack/banned.h"
+
+static int valid_prefix(const char *p)
+{
+    size_t n = p ? strlen(p) : 0;
+
+    if (n < 1 || n > 30 || !(p[0] >= 'a' && p[0] <= 'z'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+            return 0;
+    return 1;
+}
+
+/* The grants, as one DO block; @P@ stands for the prefix. Tables the daemon writes get
+ * INSERT/UPDATE (and DELETE where it keeps scratch or lease state); everything else it
+ * only reads. Readers get the v_* views and nothing else; self-service one function. */
+static const char grants_sql[] =
+    "DO $do$\n"
+    "DECLARE r text; t record;\n"
+    "BEGIN\n"
+    "  -- The owner: a non-superuser role owning the schema and everything in it, so that\n"
+    "  -- forced row-level security also holds through the views it owns.\n"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '@P@_owner') THEN\n"
+    "    CREATE ROLE @P@_owner NOLOGIN;\n"
+    "  END IF;\n"
+    "  EXECUTE format('ALTER SCHEMA %I OWNER TO @P@_owner', current_schema());\n"
+    "  FOR t IN SELECT c.relname, c.relkind FROM pg_class c\n"
+    "           WHERE c.relnamespace = current_schema()::regnamespace\n"
+    "             AND c.relkind IN ('r', 'v', 'm', 'p') LOOP\n"
+    "    EXECUTE format('ALTER %s %I OWNER TO @P@_owner',\n"
+    "                   CASE t.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'\n"
+    "                   ELSE 'TABLE' END, t.relname);\n"
+    "  END LOOP;\n"
+    "  FOR t IN SELECT p.oid::regprocedure AS sig FROM pg_proc p\n"
+    "           WHERE p.pronamespace = current_schema()::regnamespace LOOP\n"
+    "    EXECUTE format('ALTER ROUTINE %s OWNER TO @P@_owner', t.sig);\n"
+    "  END LOOP;\n"
+    "  FOREACH r IN ARRAY ARRAY['@P@_daemon', '@P@_reader', '@P@_self_service'] LOOP\n"
+    "    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN\n"
+    "      EXECUTE format('CREATE ROLE %I NOLOGIN', r);\n"
+    "    END IF;\n"
+    "    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', current_schema(), r);\n"
+    "    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA %I FROM %I', current_schema(), r);\n"
+    "    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), r);\n"
+    "  END LOOP;\n"
+    "  -- daemon\n"
+    "  FOR t IN SELECT c.relname, c.relkind FROM pg_class c\n"
+    "           WHERE c.relnamespace = current_schema()::regnamespace\n"
+    "             AND c.relkind IN ('r', 'v', 'p') LOOP\n"
+    "    IF t.relname IN ('application', 'stage_event', 'quarantine', 'sync_run', 'sync_state',\n"
+    "                     'rate_budget') OR t.relname LIKE 'sync\\_%' OR t.relname LIKE 'staging%' THEN\n"
+    "      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO %I', t.relname, '@P@_daemon');\n"
+    "    ELSIF t.relname IN ('schema_migration', 'self_service_attempt', 'report_run', 'goal') THEN\n"
+    "      NULL;\n"
+    "    ELSE\n"
+    "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, '@P@_daemon');\n"
+    "    END IF;\n"
+    "    IF t.relkind = 'v' AND t.relname LIKE 'v\\_%' THEN\n"
+    "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, '@P@_reader');\n"
+    "    END IF;\n"
+    "  END LOOP;\n"
+    "  EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema(), '@P@_daemon');\n"
+    "  EXECUTE format('GRANT EXECUTE ON FUNCTION msme_status(text, text) TO %I', '@P@_self_service');\n"
+
+    "END\n"
+    "$do$";
+
+/* Appends tmpl to b with every "@P@" replaced by prefix. */
+static int expand(struct buf *b, const char *tmpl, const char *prefix)
+{
+    const char *p;
+
+    while ((p = strstr(tmpl, "@P@"))) {
+        if (buf_add(b, tmpl, (size_t)(p - tmpl)) < 0 || buf_adds(b, prefix) < 0)
+            return -1;
+        tmpl = p + 3;
+    }
+    return buf_adds(b, tmpl);
+}
+
+int store_init_roles(struct store *s, const char *prefix, const struct role_scope *scopes,
+                     size_t nscopes, struct ht_err *err)
+{
+    struct buf sql = BUF_INIT(BUF_CAP_SMALL);
+    char reader[64];
+    int rc = -1;
+
+    if (!prefix || !*prefix)
+        prefix = "halaltrack";
+    if (!valid_prefix(prefix)) {
+        ht_err_set(err, HT_EINVAL, "invalid role prefix '%s' (lowercase letters, digits, _)",
+                   prefix);
+        return -1;
+    }
+    snprintf(reader, sizeof(reader), "%s_reader", prefix);
+    if (expand(&sql, grants_sql, prefix) < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    if (store_begin(s, err) < 0)
+        goto out;
+    if (store_exec(s, buf_str(&sql), err) < 0)
+        goto out;
+    for (size_t i = 0; i < nscopes; i++) {
+        const char *p[3] = {scopes[i].role, scopes[i].kecamatan, reader};
+        char *found = NULL;
+        int q;
+
+        if (!valid_prefix(scopes[i].role)) {
+            ht_err_set(err, HT_EINVAL, "invalid role name '%s'", scopes[i].role);
+            goto out;
+        }
+        q = store_query_value(s, "SELECT code FROM region WHERE code = $1 AND level = 'kecamatan'",
+                              1, p + 1, &found, err);
+        free(found);
+        if (q < 0)
+            goto out;
+        if (q == 1) {
+            ht_err_set(err, HT_ENOTFOUND, "'%s' is not a kecamatan code", scopes[i].kecamatan);
+            goto out;
+        }
+        buf_reset(&sql);
+        if (buf_addf(&sql,
+                     "DO $do$ BEGIN\n"
+                     "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s') THEN\n"
+                     "    CREATE ROLE %s NOLOGIN;\n"
+                     "  END IF;\n"
+                     "  GRANT %s TO %s;\n"
+                     "END $do$",
+                     scopes[i].role, scopes[i].role, reader, scopes[i].role) < 0) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            goto out;
+        }
+        if (store_exec(s, buf_str(&sql), err) < 0)
+            goto out;
+        if (store_command(s,
+                          "INSERT INTO reader_scope (role_name, kecamatan_code) VALUES ($1, $2)"
+                          " ON CONFLICT DO NOTHING",
+                          2, p, NULL, err) < 0)
+            goto out;
+    }
+    if (store_commit(s, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0)
+        store_rollback(s);
+    buf_release(&sql);
+    return rc;
+}
+
+int store_set_access_code(struct store *s, const char *nib, const char *salt_hex,
+                          const char *code, struct ht_err *err)
+{
+    const char *p[3] = {nib, salt_hex, code};
+    long n = 0;
+
+    if (store_command(s,
+                      "UPDATE msme SET access_code_salt = $2,"
+                      " access_code_hash = encode(sha256(convert_to($2 || ':' ||"
+                      " upper(replace($3, '-', '')), 'UTF8')), 'hex'), updated_at = now()"
+                      " WHERE nib = $1",
+                      3, p, &n, err) < 0)
+        return -1;
+    return n == 0 ? 1 : 0;
+}
