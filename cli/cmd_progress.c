@@ -122,7 +122,7 @@ int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
         snprintf(done, sizeof(done), "%ld", g[i].done);
         snprintf(target, sizeof(target), "%ld", g[i].target);
         snprintf(pct, sizeof(pct), "%.1f", k.percent);
-        report_bar(k.percent, 8, bar);
+        report_bar(k.percent, 6, bar);
         snprintf(wl, sizeof(wl), "%.1f", k.weeks_left);
         snprintf(need, sizeof(need), "%.1f", k.rate_needed);
         snprintf(rate, sizeof(rate), "%.1f", k.rate_recent);
@@ -159,7 +159,9 @@ int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
 
         for (int c = 0; c < 9; c++)
             nk[c] = keys[cols[c]], nh[c] = headers[cols[c]];
-        nh[1] = T("capai/target", "done/target");
+        nh[1] = T("capai", "done");
+        nh[5] = T("perlu", "need");
+        nh[6] = T("laju", "rate");
         rtable_init(&narrow, 9, nk, nh, 0x76u);
         for (int r = 0; r < t.nrows && rc != -2; r++) {
             const char *row[9];
@@ -303,7 +305,7 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
         snprintf(d, sizeof(d), "%ld", v[i].days);
         snprintf(l, sizeof(l), "%ld", v[i].limit);
         snprintf(o, sizeof(o), "%ld", v[i].overdue);
-        row[0] = table ? stage_waits_on_label(v[i].waits_on) : stage_waits_on_name(v[i].waits_on);
+        row[0] = stage_waits_on_name(v[i].waits_on);
         row[1] = v[i].nib, row[2] = v[i].name, row[3] = v[i].kelurahan, row[4] = v[i].phone;
         row[5] = v[i].id_reg, row[6] = v[i].code, row[7] = since, row[8] = d, row[9] = l;
         row[10] = o;
@@ -315,16 +317,18 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
     if (table) {
         /* Drop id_reg and working_days from the terminal view to fit 80 columns. */
         struct rtable narrow;
-        static const int cols[] = {0, 1, 2, 3, 4, 6, 7, 10};
-        const char *nk[8], *nh[8];
+        static const int cols[] = {0, 1, 2, 3, 4, 6, 10};
+        const char *nk[7], *nh[7];
 
-        for (int c = 0; c < 8; c++)
+        for (int c = 0; c < 7; c++)
             nk[c] = keys[cols[c]], nh[c] = headers[cols[c]];
-        rtable_init(&narrow, 8, nk, nh, 0x80u);
+        rtable_init(&narrow, 7, nk, nh, 0x40u);
+        narrow.keep = 0x12u; /* NIB and phone are never cut */
         for (int r = 0; r < t.nrows; r++) {
-            const char *row[8];
-            for (int c = 0; c < 8; c++)
+            const char *row[7];
+            for (int c = 0; c < 7; c++)
                 row[c] = t.cells[(size_t)r * 11 + (size_t)cols[c]];
+            row[0] = stage_waits_on_name(v[r].waits_on);
             if (rtable_add(&narrow, 'r', row) < 0) {
                 rtable_release(&narrow);
                 cli_error("%s", _("out of memory"));
@@ -333,9 +337,20 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
         }
         rc = rcli_print_table(&narrow, format, ctx->color);
         rtable_release(&narrow);
-        if (n == 0)
+        if (n == 0) {
             printf("%s\n", T("Tidak ada permohonan yang melewati batas waktu.",
                              "No application is past its legal limit."));
+        } else {
+            long count[WAITS__COUNT] = {0};
+
+            for (size_t i = 0; i < n; i++)
+                count[v[i].waits_on]++;
+            printf("\n%s:", T("Per pihak yang ditunggu", "By whom they wait on"));
+            for (int w = 1; w < WAITS__COUNT; w++)
+                if (count[w])
+                    printf(" %s %ld;", report_waits_label((enum ht_waits_on)w), count[w]);
+            printf(" %s %zu\n", T("jumlah", "total"), n);
+        }
     } else {
         rc = rcli_print_table(&t, format, ctx->color);
     }

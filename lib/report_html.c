@@ -336,7 +336,7 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             continue;
         fprintf(fp, "<h3 data-waits=\"%s\">%s ", stage_waits_on_name((enum ht_waits_on)w),
                 T("Menunggu", "Waiting on"));
-        esc(fp, stage_waits_on_label((enum ht_waits_on)w));
+        esc(fp, report_waits_label((enum ht_waits_on)w));
         fprintf(fp, ": %ld</h3>\n<table class=\"stuck\"><tr><th>%s</th><th>NIB</th><th>%s</th>"
                     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class=\"n\">%s</th></tr>\n",
                 r->stuck_by[w], T("Usaha", "Business"), T("Kelurahan", "Kelurahan"),

@@ -13,6 +13,24 @@ const char *report_tr(const char *id, const char *en)
 
 #define T report_tr
 
+const char *report_waits_label(enum ht_waits_on w)
+{
+    switch (w) {
+    case WAITS_MSME:
+        return T("UMKM (pelaku usaha)", "MSME (business owner)");
+    case WAITS_BPJPH:
+        return "BPJPH";
+    case WAITS_LPH:
+        return T("LPH (lembaga pemeriksa halal)", "LPH (inspection body)");
+    case WAITS_P3H:
+        return T("P3H/LP3H (pendamping halal)", "P3H/LP3H (halal assistant)");
+    case WAITS_FATWA:
+        return T("Komisi/Komite Fatwa", "fatwa body");
+    default:
+        return T("tidak ada", "nobody");
+    }
+}
+
 /* ---- tables ---- */
 
 void rtable_init(struct rtable *t, int ncols, const char *const *keys,
@@ -134,7 +152,7 @@ int report_table_text(FILE *fp, const struct rtable *t, int width, int color)
         if (total <= width)
             break;
         for (int c = 0; c < t->ncols; c++)
-            if (!(t->numeric & (1u << c)) && (widest < 0 || w[c] > w[widest]))
+            if (!((t->numeric | t->keep) & (1u << c)) && (widest < 0 || w[c] > w[widest]))
                 widest = c;
         if (widest < 0 || w[widest] <= 6)
             break;
@@ -258,7 +276,7 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
                         T("MELEWATI BATAS", "PAST LIMIT"), (long long)e->overdue,
                         color ? "\033[0m" : "");
             else if (e->paused && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  %s", T("jam layanan berhenti (di tangan UMKM)",
+                fprintf(fp, "  %s", T("batas waktu dijeda (menunggu UMKM)",
                                       "legal clock paused (MSME holds it)"));
             if (e->current && !stage_def_get(e->stage)->terminal)
                 fprintf(fp, "  <- %s", T("sekarang", "now"));
@@ -269,7 +287,7 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
 
             if (!def->terminal)
                 fprintf(fp, "  %s: %s\n", T("Menunggu", "Waiting on"),
-                        stage_waits_on_label(cur->waits_on));
+                        report_waits_label(cur->waits_on));
             if (cur->paused && !def->terminal)
                 fprintf(fp, "  %s\n",
                         T("Batas waktu layanan berhenti sampai UMKM menyelesaikan langkahnya.",
@@ -305,7 +323,7 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
     fprintf(fp, "%s %s (%s .. %s)\n", T("LAPORAN MINGGUAN SERTIFIKASI HALAL",
                                         "WEEKLY HALAL CERTIFICATION REPORT"),
             r->week, d0, d1);
-    fprintf(fp, "%s: %s\n\n", T("Sumbu data (hash)", "Totals hash"), r->hash);
+    fprintf(fp, "%s: %s\n\n", T("Hash total", "Totals hash"), r->hash);
 
     fprintf(fp, "== %s\n", T("Ringkasan", "Headline"));
     weekly_change(r->certified_week, r->certified_prev_week, chg);
@@ -313,25 +331,34 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
             r->certified_week, T("minggu lalu", "last week"), r->certified_prev_week, chg);
     fprintf(fp, "%-40s %8ld\n", T("Sertifikat terbit seluruhnya", "Certified in total"),
             r->certified_total);
+    if (r->ngoals)
+        fprintf(fp, "\n%-24s %11s %6s %12s %3s  %s\n", T("Target", "Goal"),
+                T("capai/target", "done/target"), "%", "", T("+mg", "+wk"), T("status", "status"));
     for (size_t i = 0; i < r->ngoals; i++) {
         const struct weekly_goal *g = &r->goals[i];
 
-        report_bar(g->calc.percent, 20, bar);
-        fprintf(fp, "%s %-30.30s %6ld/%-6ld %5.1f%% %s %+ld %s, %s\n", T("Target", "Goal"),
-                g->name, g->done, g->target, g->calc.percent, bar, g->done - g->done_week_ago,
-                T("mgg ini", "this wk"), goal_status_label(g->calc.status));
+        report_bar(g->calc.percent, 10, bar);
+        fprintf(fp, "%-24.24s %5ld/%-5ld %5.1f%% %s %+3ld  %s\n", g->name, g->done, g->target,
+                g->calc.percent, bar, g->done - g->done_week_ago,
+                goal_status_label(g->calc.status));
     }
+
+    fprintf(fp, "\n%s:\n ", T("Sertifikat per minggu, 12 minggu", "Certificates per week, 12 weeks"));
+    for (int i = 0; i < WEEKLY_TREND_WEEKS; i++)
+        fprintf(fp, " %s=%ld", r->trend[i].week + 5, r->trend[i].certified);
+    fputc('\n', fp);
 
     fprintf(fp, "\n== %s\n", T("Corong per tahap (akhir minggu ini vs minggu lalu)",
                                "Funnel by stage (end of this week vs last week)"));
-    fprintf(fp, "%-34s %8s %8s %8s %8s %8s\n", T("Tahap", "Stage"), "reguler", "self-decl",
+    fprintf(fp, "%-36s %7s %7s %7s %7s %7s\n", T("Tahap", "Stage"), "reguler", "self-d",
             T("lainnya", "other"), T("total", "total"), T("mgg lalu", "last wk"));
     for (size_t i = 0; i < r->nfunnel; i++) {
         const struct weekly_funnel *f = &r->funnel[i];
 
         if (f->stage == STAGE_NOT_APPLIED)
             continue;
-        fprintf(fp, "%-34.34s %8ld %8ld %8ld %8ld %8ld\n", stage_label(f->stage), f->reguler,
+        put_cell(fp, stage_label(f->stage), 36, 0, 1);
+        fprintf(fp, " %7ld %7ld %7ld %7ld %7ld\n", f->reguler,
                 f->self_declare, f->other, f->total, f->total_prev);
     }
 
@@ -378,8 +405,11 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                 if (m->kind != (enum weekly_move)k)
                     continue;
                 date_format(ts_to_wib_date(m->at), d);
-                fprintf(fp, "  %s  %-6s %-13s %-24.24s %s\n", d, or_dash(m->code),
-                        or_dash(m->nib), or_dash(m->name), or_dash(m->kelurahan));
+                fprintf(fp, "  %s  %-6s %-13s ", d, or_dash(m->code), or_dash(m->nib));
+                put_cell(fp, or_dash(m->name), 24, 0, 1);
+                fputc(' ', fp);
+                put_cell(fp, or_dash(m->kelurahan), 14, 0, 0);
+                fputc('\n', fp);
                 shown++;
             }
             if ((long)shown < r->moves[k])
@@ -391,21 +421,28 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
     fprintf(fp, "\n== %s: %ld\n",
             T("Macet melewati batas waktu (terlama dulu)", "Stuck past the legal limit (oldest first)"),
             r->stuck_total);
+    fprintf(fp, "%s\n", T("(lewat = hari kerja melewati batas waktu)",
+                          "(over = working days past the legal limit)"));
     for (int w = 1; w < WAITS__COUNT; w++) {
         size_t shown = 0;
 
         if (r->stuck_by[w] == 0)
             continue;
         fprintf(fp, "%s %s: %ld\n", T("Menunggu", "Waiting on"),
-                stage_waits_on_label((enum ht_waits_on)w), r->stuck_by[w]);
+                report_waits_label((enum ht_waits_on)w), r->stuck_by[w]);
+        fprintf(fp, "  %-13s %-20s %-12s %-14s %-5s %5s\n", "NIB", T("Usaha", "Business"),
+                T("Kelurahan", "Kelurahan"), T("Telepon", "Phone"), T("Kode", "Code"),
+                T("lewat", "over"));
         for (size_t i = 0; i < r->nstuck; i++) {
             const struct weekly_stuck *s = &r->stuck[i];
 
             if (s->waits_on != (enum ht_waits_on)w)
                 continue;
-            fprintf(fp, "  %-13s %-22.22s %-14.14s %-15s %-5s +%ld %s\n", or_dash(s->nib),
-                    or_dash(s->name), or_dash(s->kelurahan), or_dash(s->phone), or_dash(s->code),
-                    s->overdue, T("hari kerja", "work days"));
+            fprintf(fp, "  %-13s ", or_dash(s->nib));
+            put_cell(fp, or_dash(s->name), 20, 0, 1);
+            fputc(' ', fp);
+            put_cell(fp, or_dash(s->kelurahan), 12, 0, 1);
+            fprintf(fp, " %-14.14s %-5s %5ld\n", or_dash(s->phone), or_dash(s->code), s->overdue);
             shown++;
         }
         if ((long)shown < r->stuck_by[w])

@@ -21,6 +21,7 @@ struct rtable {
     const char *keys[RTABLE_MAX_COLS];
     const char *headers[RTABLE_MAX_COLS];
     unsigned numeric; /* bit i: column i is a number */
+    unsigned keep;    /* bit i: column i is never shortened in text */
     char **cells;
     char *row_color;
     int nrows, cap;
@@ -55,5 +56,7 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r) HT_MUSTCHECK;
 
 /* Report vocabulary in the current language: id when i18n_lang() is "id", else en. */
 const char *report_tr(const char *id, const char *en);
+/* Whom an application waits on, in the report language. */
+const char *report_waits_label(enum ht_waits_on w);
 
 #endif
