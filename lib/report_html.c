@@ -104,7 +104,7 @@ static void svg_progress(FILE *fp, const struct weekly_report *r)
     int h = (int)r->nkecamatan * 26 + 16;
 
     fprintf(fp, "<svg id=\"chart-progress\" class=\"chart-svg\" xmlns=\"http://www.w3.org/2000/svg\" "
-                "viewBox=\"0 0 520 %d\" width=\"100%%\" role=\"img\" aria-label=\"progress\">\n",
+                "viewBox=\"0 0 520 %d\" width=\"100%%\" style=\"max-width:640px\" role=\"img\" aria-label=\"progress\">\n",
             h);
     for (size_t i = 0; i < r->nkecamatan; i++) {
         const struct weekly_area *a = &r->kecamatan[i];
