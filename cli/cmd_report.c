@@ -168,7 +168,8 @@ static int remove_tree(const char *dir)
     int status;
     char *argv[] = {"rm", "-rf", (char *)dir, NULL};
 
-    if (posix_spawnp(&pid, "rm", NULL, NULL, argv, environ) != 0)
+    /* Chromium leaves a whole profile behind: remove the directory tree. */
+    if (posix_spawn(&pid, "/bin/rm", NULL, NULL, argv, environ) != 0)
         return -1;
     return waitpid(pid, &status, 0) < 0 ? -1 : 0;
 }
