@@ -203,6 +203,35 @@ void report_bar(double percent, int width, char *out)
 
 /* ---- status ---- */
 
+/* Writes "  <label>: <text>" wrapped at width columns, continuation lines indented. */
+static void wrap(FILE *fp, const char *label, const char *text, int width)
+{
+    int col = fprintf(fp, "  %s:", label);
+    int indent = 4;
+    const char *p = text;
+
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        int w = 0;
+
+        for (size_t i = 0; i < n; i++)
+            w += ((unsigned char)p[i] & 0xC0) != 0x80;
+        if (col + 1 + w > width && col > indent) {
+            fprintf(fp, "\n%*s", indent, "");
+            col = indent;
+        } else {
+            fputc(' ', fp);
+            col++;
+        }
+        fwrite(p, 1, n, fp);
+        col += w;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', fp);
+}
+
 static const char *channel_path_label(const char *ch)
 {
     if (ch && (strcmp(ch, "CH001") == 0 || strcmp(ch, "CH002") == 0))
@@ -254,34 +283,35 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
         if (a->certificate_no)
             fprintf(fp, "  %s %s (%s)\n", T("Sertifikat", "Certificate"), a->certificate_no,
                     or_dash(a->certificate_date));
-        fprintf(fp, "  %-10s  %-6s %-28s %10s  %s\n", T("Tanggal", "Date"), T("Kode", "Code"),
-                T("Tahap", "Step"), T("Hari kerja", "Work days"), T("Batas", "Limit"));
+        fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", T("Tanggal", "Date"), T("Kode", "Code"),
+                T("Tahap", "Step"), T("Hari", "Days"), T("Batas", "Limit"));
         for (size_t j = 0; j < t->n; j++) {
             const struct tl_entry *e = &t->v[j];
             struct ht_date d = ts_to_wib_date(e->entered);
-            char date[11], lim[16], label[64];
+            char date[11], lim[16];
             const char *lbl = e->sc ? stage_code_label(e->sc) : stage_label(e->stage);
 
             date_format(d, date);
-            snprintf(label, sizeof(label), "%s", lbl);
             if (e->limit_days > 0)
                 snprintf(lim, sizeof(lim), "%d", e->limit_days);
             else
                 snprintf(lim, sizeof(lim), "-");
             fprintf(fp, "  %-10s  %-6s ", date, e->code);
-            put_cell(fp, label, 28, 0, 1);
-            fprintf(fp, " %10lld  %-5s", (long long)e->days, lim);
+            put_cell(fp, lbl, 24, 0, 1);
+            fprintf(fp, " %5lld %5s", (long long)e->days, lim);
             if (e->breach)
-                fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "",
-                        T("MELEWATI BATAS", "PAST LIMIT"), (long long)e->overdue,
-                        color ? "\033[0m" : "");
+                fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", T("LEWAT", "OVER"),
+                        (long long)e->overdue, color ? "\033[0m" : "");
             else if (e->paused && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  %s", T("batas waktu dijeda (menunggu UMKM)",
-                                      "legal clock paused (MSME holds it)"));
+                fprintf(fp, "  %s", T("jeda (UMKM)", "paused (MSME)"));
             if (e->current && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  <- %s", T("sekarang", "now"));
+                fprintf(fp, "  <- %s", T("kini", "now"));
             fputc('\n', fp);
         }
+        fprintf(fp, "  %s\n", T("(Hari = hari kerja; LEWAT = melewati batas waktu UU 6/2023;",
+                               "(Days = working days; OVER = past the legal limit of UU 6/2023;"));
+        fprintf(fp, "  %s\n", T(" jeda = batas waktu berhenti selama menunggu UMKM)",
+                               " paused = the legal clock stops while the MSME holds it)"));
         if (cur) {
             const struct stage_def *def = stage_def_get(cur->stage);
 
@@ -289,13 +319,15 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
                 fprintf(fp, "  %s: %s\n", T("Menunggu", "Waiting on"),
                         report_waits_label(cur->waits_on));
             if (cur->paused && !def->terminal)
-                fprintf(fp, "  %s\n",
-                        T("Batas waktu layanan berhenti sampai UMKM menyelesaikan langkahnya.",
-                          "The legal clock is paused until the MSME completes its step."));
-            fprintf(fp, "  %s: %s\n", T("Langkah berikutnya", "Next step"),
-                    cur->sc ? stage_code_next(cur->sc)
-                            : T("Status belum dikenal; hubungi Dinas Koperasi dan UMKM.",
-                                "Unknown status; contact the cooperative and MSME office."));
+                wrap(fp, T("Batas waktu", "Legal clock"),
+                     T("dijeda sampai UMKM menyelesaikan langkahnya.",
+                       "the legal clock is paused until the MSME completes its step."),
+                     80);
+            wrap(fp, T("Langkah berikutnya", "Next step"),
+                 cur->sc ? stage_code_next(cur->sc)
+                         : T("Status belum dikenal; hubungi Dinas Koperasi dan UMKM.",
+                             "Unknown status; contact the cooperative and MSME office."),
+                 80);
         } else {
             fprintf(fp, "  %s\n", T("Belum ada riwayat tahap.", "No stage history yet."));
         }
