@@ -80,19 +80,19 @@ static void svg_funnel(FILE *fp, const struct weekly_report *r)
     y = 22;
     for (size_t i = 0; i < r->nfunnel; i++) {
         const struct weekly_funnel *f = &r->funnel[i];
-        double w = 300.0 * (double)f->total / (double)max;
-        double wp = 300.0 * (double)f->total_prev / (double)max;
+        double w = 260.0 * (double)f->total / (double)max;
+        double wp = 260.0 * (double)f->total_prev / (double)max;
 
         if (f->stage == STAGE_NOT_APPLIED)
             continue;
-        fprintf(fp, "<text x=\"186\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">", y + 11);
+        fprintf(fp, "<text x=\"226\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">", y + 11);
         esc(fp, stage_label(f->stage));
         fprintf(fp, "</text>");
-        fprintf(fp, "<rect class=\"bar\" x=\"192\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"#0b6e4f\"/>",
+        fprintf(fp, "<rect class=\"bar\" x=\"232\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"#0b6e4f\"/>",
                 y + 2, w);
-        fprintf(fp, "<rect class=\"bar-prev\" x=\"192\" y=\"%d\" width=\"%.1f\" height=\"5\" fill=\"#9cc7b4\"/>",
+        fprintf(fp, "<rect class=\"bar-prev\" x=\"232\" y=\"%d\" width=\"%.1f\" height=\"5\" fill=\"#9cc7b4\"/>",
                 y + 12, wp);
-        fprintf(fp, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%ld</text>\n", 196 + w, y + 11,
+        fprintf(fp, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%ld</text>\n", 236 + w, y + 11,
                 f->total);
         y += 22;
     }
