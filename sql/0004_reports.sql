@@ -88,7 +88,7 @@ RETURNS TABLE (application_id bigint, id_reg text, no_daftar text, nib text, msm
                business_name text, kelurahan_code text, kelurahan text, kecamatan text,
                phone text, status_code text, stage text, stage_since timestamptz,
                waits_on text, limit_days int, days_in_step int, days_overdue int)
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT a.id, a.id_reg, a.no_daftar, a.nib, a.msme_id,
            coalesce(m.business_name, a.nama_pu), m.kelurahan_code, kl.name, kc.name, m.phone,
            s.status_code, s.stage, s.stage_since, s.waits_on, s.limit_days,
@@ -160,50 +160,12 @@ CREATE FUNCTION goal_in_scope(kind text, val text, kelurahan_code text, kbli tex
         WHEN 'program' THEN val = ANY (programs)
         ELSE false END;
 
--- When each MSME first met each goal's metric inside the goal's window, as known at t
--- (events with at < t and observed_at < t; tgl_daftar of applications first seen before t).
--- "certified": an OF300 event; "applied": an OF10 event or tgl_daftar. Distinct MSMEs.
-CREATE FUNCTION goal_hits_at(t timestamptz)
-RETURNS TABLE (goal_id bigint, msme_id bigint, first_at timestamptz)
-LANGUAGE sql STABLE AS $$
-    WITH ev AS (
-        SELECT a.msme_id, e.status_code, e.at
-          FROM stage_event e JOIN application a ON a.id = e.application_id
-         WHERE e.status_code IN ('OF300', 'OF10') AND e.at < t AND e.observed_at < t
-           AND a.msme_id IS NOT NULL
-        UNION ALL
-        SELECT a.msme_id, 'OF10', a.tgl_daftar
-          FROM application a
-         WHERE a.tgl_daftar < t AND a.first_seen_at < t AND a.msme_id IS NOT NULL
-    )
-    SELECT g.id, ev.msme_id, min(ev.at)
-      FROM goal g
-      JOIN ev ON ev.status_code = CASE g.metric WHEN 'certified' THEN 'OF300' ELSE 'OF10' END
-             AND ev.at >= wib_midnight(g.start_date) AND ev.at < wib_midnight(g.deadline + 1)
-      JOIN msme m ON m.id = ev.msme_id
-     WHERE goal_in_scope(g.scope_kind, g.scope_value, m.kelurahan_code, m.kbli, m.programs)
-     GROUP BY g.id, ev.msme_id
-$$;
-
+-- When each MSME first met each goal's metric inside the goal's window, as known at t.
+-- An application's certification time is its OF300 event (its as-of state is "certified",
+-- see app_state_asof); its submission time is tgl_daftar, else its first OF10 event;
+-- applications first seen at or after t do not count. Distinct MSMEs, not applications.
+-- (Defined after app_state_asof below.)
 -- Every goal with done (distinct MSMEs) at t, a week before and four weeks before.
-CREATE FUNCTION goal_progress_at(t timestamptz)
-RETURNS TABLE (goal_id bigint, name text, scope_kind text, scope_value text, metric text,
-               target int, start_date date, deadline date, done bigint,
-               done_week_ago bigint, done_4_weeks_ago bigint)
-LANGUAGE sql STABLE AS $$
-    SELECT g.id, g.name, g.scope_kind, g.scope_value, g.metric, g.target, g.start_date,
-           g.deadline,
-           count(h.msme_id),
-           count(h.msme_id) FILTER (WHERE h.first_at < t - interval '7 days'),
-           count(h.msme_id) FILTER (WHERE h.first_at < t - interval '28 days')
-      FROM goal g LEFT JOIN goal_hits_at(t) h ON h.goal_id = g.id
-     GROUP BY g.id
-$$;
-
-CREATE VIEW v_goal_progress AS
-SELECT p.*, round(100.0 * p.done / p.target, 1) AS percent
-  FROM goal_progress_at(now()) p;
-
 -- The newest observation, the last successful sync, and open data-quality problems.
 CREATE VIEW v_freshness AS
 SELECT (SELECT max(observed_at) FROM application) AS last_observed_at,
@@ -220,7 +182,7 @@ SELECT (SELECT max(observed_at) FROM application) AS last_observed_at,
 -- only applications touched since t read their history.
 CREATE FUNCTION app_state_asof(t timestamptz)
 RETURNS TABLE (application_id bigint, status_code text, stage text, at timestamptz)
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WITH touched AS MATERIALIZED (
         SELECT DISTINCT e.application_id FROM stage_event e
          WHERE e.at >= t OR e.observed_at >= t
@@ -237,3 +199,50 @@ LANGUAGE sql STABLE AS $$
            AND e.at < t AND e.observed_at < t
          ORDER BY e.application_id, e.at DESC, e.id DESC) h
 $$;
+
+CREATE FUNCTION goal_hits_at(t timestamptz)
+RETURNS TABLE (goal_id bigint, msme_id bigint, first_at timestamptz)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH ap AS MATERIALIZED (
+        SELECT a.msme_id,
+               CASE WHEN s.stage = 'certified' THEN s.at END AS cert_at,
+               coalesce(a.tgl_daftar,
+                        (SELECT min(e.at) FROM stage_event e
+                          WHERE e.application_id = a.id AND e.status_code = 'OF10'
+                            AND e.at < t AND e.observed_at < t)) AS sub_at
+          FROM application a
+          LEFT JOIN app_state_asof(t) s ON s.application_id = a.id
+         WHERE a.msme_id IS NOT NULL AND a.first_seen_at < t
+    ), sc AS MATERIALIZED (
+        SELECT g.id AS goal_id, g.metric = 'certified' AS cert,
+               wib_midnight(g.start_date) AS w0, least(t, wib_midnight(g.deadline + 1)) AS w1,
+               m.id AS msme_id
+          FROM goal g
+          JOIN msme m ON goal_in_scope(g.scope_kind, g.scope_value, m.kelurahan_code, m.kbli,
+                                       m.programs)
+    )
+    SELECT sc.goal_id, sc.msme_id,
+           min(CASE WHEN sc.cert THEN ap.cert_at ELSE ap.sub_at END)
+      FROM sc JOIN ap ON ap.msme_id = sc.msme_id
+     WHERE CASE WHEN sc.cert THEN ap.cert_at ELSE ap.sub_at END >= sc.w0
+       AND CASE WHEN sc.cert THEN ap.cert_at ELSE ap.sub_at END < sc.w1
+     GROUP BY sc.goal_id, sc.msme_id
+$$;
+
+CREATE FUNCTION goal_progress_at(t timestamptz)
+RETURNS TABLE (goal_id bigint, name text, scope_kind text, scope_value text, metric text,
+               target int, start_date date, deadline date, done bigint,
+               done_week_ago bigint, done_4_weeks_ago bigint)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT g.id, g.name, g.scope_kind, g.scope_value, g.metric, g.target, g.start_date,
+           g.deadline,
+           count(h.msme_id),
+           count(h.msme_id) FILTER (WHERE h.first_at < t - interval '7 days'),
+           count(h.msme_id) FILTER (WHERE h.first_at < t - interval '28 days')
+      FROM goal g LEFT JOIN goal_hits_at(t) h ON h.goal_id = g.id
+     GROUP BY g.id
+$$;
+
+CREATE VIEW v_goal_progress AS
+SELECT p.*, round(100.0 * p.done / p.target, 1) AS percent
+  FROM goal_progress_at(now()) p;

@@ -50,6 +50,13 @@ static void ts_param(int64_t t, char out[32])
     snprintf(out, 32, "%lld", (long long)t);
 }
 
+/* Reports aggregate large sets in one statement: give the session room to hash and sort
+ * in memory (a session setting of this CLI process only). */
+static int tune(struct store *s, struct ht_err *err)
+{
+    return store_exec(s, "SET work_mem = '256MB'", err);
+}
+
 static int nomem(struct ht_err *err)
 {
     ht_err_set(err, HT_ENOMEM, "out of memory");
@@ -327,6 +334,8 @@ static int load_goals(struct store *s, int64_t t, struct weekly_goal **out, size
     *out = NULL;
     *n = 0;
     ts_param(t, ts);
+    if (tune(s, err) < 0)
+        return -1;
     if (store_query_rows(s,
                          "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
                          " start_date::text, deadline::text, done, done_week_ago,"
@@ -530,6 +539,8 @@ int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out
     int rc;
 
     ts_param(now, ts);
+    if (tune(s, err) < 0)
+        return -1;
     if (store_query_rows(s,
                          "SELECT nib, business_name, kelurahan, phone, id_reg, status_code,"
                          " waits_on, extract(epoch FROM stage_since)::bigint, days_in_step,"
@@ -639,11 +650,10 @@ static int weekly_areas(struct store *s, struct weekly_report *w, const char *co
             "WITH ap AS (SELECT DISTINCT a.msme_id FROM asof_end x"
             "   JOIN application a ON a.id = x.application_id"
             "  WHERE a.msme_id IS NOT NULL AND x.stage <> 'draft'),"
-            " ce AS (SELECT a.msme_id, bool_or(e.at >= to_timestamp($1::bigint)) AS wk"
-            "   FROM stage_event e JOIN application a ON a.id = e.application_id"
-            "  WHERE e.status_code = 'OF300' AND e.at < to_timestamp($2::bigint)"
-            "    AND e.observed_at < to_timestamp($2::bigint) AND a.msme_id IS NOT NULL"
-            "  GROUP BY a.msme_id),"
+            " ce AS (SELECT a.msme_id, bool_or(x.at >= to_timestamp($1::bigint)) AS wk"
+            "   FROM asof_end x JOIN application a ON a.id = x.application_id"
+            "  WHERE x.stage = 'certified' AND a.msme_id IS NOT NULL"
+            "    AND $2::bigint IS NOT NULL GROUP BY a.msme_id),"
             " k AS (SELECT m.kelurahan_code, count(*) AS msmes, count(ap.msme_id) AS applied,"
             "   count(ce.msme_id) AS certified, count(ce.msme_id) FILTER (WHERE ce.wk) AS wk"
             "   FROM msme m LEFT JOIN ap ON ap.msme_id = m.id LEFT JOIN ce ON ce.msme_id = m.id"
@@ -832,7 +842,8 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
     /* One snapshot for every figure; the as-of states are computed once. */
     if (store_begin(s, err) < 0)
         return -1;
-    if (store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) < 0)
+    if (store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) < 0 ||
+        store_exec(s, "SET LOCAL work_mem = '256MB'", err) < 0)
         goto out;
     if (store_command(s,
                       "CREATE TEMP TABLE asof_end ON COMMIT DROP AS"
