@@ -51,8 +51,10 @@ static const char css[] =
     ".charts{display:flex;gap:16px;flex-wrap:wrap}.chart{flex:1 1 480px}"
     ".more{color:#555;font-style:italic}"
     "@page{size:A4;margin:14mm}"
-    "@media print{body{margin:0;max-width:none;font-size:9.5pt}h2{break-after:avoid}"
-    "tr,.kpi,svg{break-inside:avoid}.chart{flex:1 1 100%}}";
+    "td.n,td.d{white-space:nowrap}"
+    "@media print{body{margin:0;max-width:none;font-size:9pt}h2{break-after:avoid}"
+    "table{font-size:8pt}.charts{flex-wrap:nowrap}.chart{flex:1 1 48%}"
+    "tr,.kpi,svg{break-inside:avoid}}";
 
 static void svg_funnel(FILE *fp, const struct weekly_report *r)
 {
@@ -157,6 +159,13 @@ static void td(FILE *fp, const char *s)
     fputs("</td>", fp);
 }
 
+static void tdd(FILE *fp, const char *s)
+{
+    fputs("<td class=\"d\">", fp);
+    esc(fp, dash(s));
+    fputs("</td>", fp);
+}
+
 static void tdn(FILE *fp, long v)
 {
     fprintf(fp, "<td class=\"n\">%ld</td>", v);
@@ -218,7 +227,7 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
         }
         fprintf(fp, " (%s)</td><td class=\"n\">%ld/%ld</td><td class=\"n\">%.1f</td>"
                     "<td class=\"n\">%+ld</td><td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>"
-                    "<td>%s</td><td class=\"%s\">%s</td></tr>\n",
+                    "<td class=\"d\">%s</td><td class=\"%s\">%s</td></tr>\n",
                 g->metric, g->done, g->target, g->calc.percent, g->done - g->done_week_ago,
                 g->calc.rate_needed, g->calc.rate_recent, proj, goal_status_name(g->calc.status),
                 goal_status_label(g->calc.status));
@@ -308,7 +317,7 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
                 continue;
             date_format(ts_to_wib_date(m->at), d);
             fputs("<tr>", fp);
-            td(fp, d), td(fp, m->nib), td(fp, m->name), td(fp, m->kelurahan);
+            tdd(fp, d), td(fp, m->nib), td(fp, m->name), td(fp, m->kelurahan);
             fputs("<td>", fp);
             esc(fp, dash(m->code));
             if (sc) {
@@ -351,8 +360,8 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             date_format(ts_to_wib_date(s->since), d);
             snprintf(dl, sizeof(dl), "%ld / %ld", s->days, s->limit);
             fputs("<tr>", fp);
-            td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), td(fp, s->phone);
-            td(fp, s->code), td(fp, d), td(fp, dl);
+            td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), tdd(fp, s->phone);
+            td(fp, s->code), tdd(fp, d), tdd(fp, dl);
             tdn(fp, s->overdue);
             fputs("</tr>\n", fp);
             shown++;
