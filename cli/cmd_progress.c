@@ -345,11 +345,15 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
 
             for (size_t i = 0; i < n; i++)
                 count[v[i].waits_on]++;
-            printf("\n%s:", T("Per pihak yang ditunggu", "By whom they wait on"));
-            for (int w = 1; w < WAITS__COUNT; w++)
-                if (count[w])
-                    printf(" %s %ld;", report_waits_label((enum ht_waits_on)w), count[w]);
-            printf(" %s %zu\n", T("jumlah", "total"), n);
+            printf("\n%s:\n", T("Per pihak yang ditunggu", "By whom they wait on"));
+            static const enum ht_waits_on order[] = {WAITS_BPJPH, WAITS_LPH, WAITS_P3H,
+                                                     WAITS_FATWA, WAITS_MSME};
+
+            for (size_t w = 0; w < HT_ARRAY_LEN(order); w++)
+                printf("  %-32s %5ld%s\n", report_waits_label(order[w]), count[order[w]],
+                       order[w] == WAITS_MSME ? T("  (batas waktu dijeda)", "  (clock paused)")
+                                              : "");
+            printf("  %-32s %5zu\n", T("jumlah", "total"), n);
         }
     } else {
         rc = rcli_print_table(&t, format, ctx->color);

@@ -372,6 +372,12 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
                     r->stuck_by[w] - (long)shown, T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
     }
 
+    fprintf(fp, "<p class=\"more\">%s</p>\n",
+            T("Menunggu UMKM (dikembalikan, pembayaran): tidak dihitung terlambat karena batas "
+              "waktu dijeda.",
+              "Waiting on the MSME (returned, payment): never counted overdue, the legal clock "
+              "is paused."));
+
     /* Data quality */
     fprintf(fp, "<h2>%s</h2>\n<table id=\"quality\">", T("Kualitas data", "Data quality"));
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",

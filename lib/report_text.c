@@ -482,6 +482,9 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                     T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
     }
 
+    fprintf(fp, "%s\n", T("Menunggu UMKM (dikembalikan, pembayaran): tidak terlambat, batas waktu dijeda.",
+                          "Waiting on the MSME (returned, payment): never overdue, the clock is paused."));
+
     fprintf(fp, "\n== %s\n", T("Kualitas data", "Data quality"));
     fprintf(fp, "%-40s %8ld\n", T("Rekaman dikarantina", "Quarantined records"), r->quarantined);
     fprintf(fp, "%-40s %8ld\n", T("NIB tidak ada di register", "Unmatched NIBs (not in register)"),
