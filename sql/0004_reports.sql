@@ -176,43 +176,47 @@ SELECT (SELECT max(observed_at) FROM application) AS last_observed_at,
        (SELECT count(*) FROM quarantine WHERE NOT resolved) AS quarantined,
        (SELECT count(*) FROM application WHERE msme_id IS NULL) AS unmatched_applications;
 
--- Each application's state as known at t: its latest event with at < t and
--- observed_at < t. Applications with no event at or after t and none observed at or after
+-- Each application's state as known at t (with its MSME, channel and tgl_daftar): its
+-- latest event with at < t and observed_at < t. Applications with no event at or after t and none observed at or after
 -- t are answered from the application row (their latest event is the current state), so
 -- only applications touched since t read their history.
 CREATE FUNCTION app_state_asof(t timestamptz)
-RETURNS TABLE (application_id bigint, status_code text, stage text, at timestamptz)
+RETURNS TABLE (application_id bigint, status_code text, stage text, at timestamptz,
+               msme_id bigint, channel_id text, tgl_daftar timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WITH touched AS MATERIALIZED (
         SELECT DISTINCT e.application_id FROM stage_event e
          WHERE e.at >= t OR e.observed_at >= t
     )
-    SELECT a.id, a.status_code, a.stage, a.stage_since
+    SELECT a.id, a.status_code, a.stage, coalesce(a.stage_since, a.first_seen_at), a.msme_id,
+           a.channel_id, a.tgl_daftar
       FROM application a
-     WHERE a.stage_since < t AND a.first_seen_at < t
+     WHERE coalesce(a.stage_since, a.first_seen_at) < t AND a.first_seen_at < t
        AND NOT EXISTS (SELECT 1 FROM touched x WHERE x.application_id = a.id)
     UNION ALL
-    SELECT * FROM (
-        SELECT DISTINCT ON (e.application_id) e.application_id, e.status_code, e.stage, e.at
-          FROM stage_event e
-         WHERE e.application_id IN (SELECT application_id FROM touched)
-           AND e.at < t AND e.observed_at < t
-         ORDER BY e.application_id, e.at DESC, e.id DESC) h
+    SELECT h.application_id, h.status_code, h.stage, h.at, a.msme_id, a.channel_id,
+           a.tgl_daftar
+      FROM (SELECT DISTINCT ON (e.application_id) e.application_id, e.status_code, e.stage,
+                   e.at
+              FROM stage_event e
+             WHERE e.application_id IN (SELECT application_id FROM touched)
+               AND e.at < t AND e.observed_at < t
+             ORDER BY e.application_id, e.at DESC, e.id DESC) h
+      JOIN application a ON a.id = h.application_id
 $$;
 
 CREATE FUNCTION goal_hits_at(t timestamptz)
 RETURNS TABLE (goal_id bigint, msme_id bigint, first_at timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WITH ap AS MATERIALIZED (
-        SELECT a.msme_id,
+        SELECT s.msme_id,
                CASE WHEN s.stage = 'certified' THEN s.at END AS cert_at,
-               coalesce(a.tgl_daftar,
+               coalesce(s.tgl_daftar,
                         (SELECT min(e.at) FROM stage_event e
-                          WHERE e.application_id = a.id AND e.status_code = 'OF10'
+                          WHERE e.application_id = s.application_id AND e.status_code = 'OF10'
                             AND e.at < t AND e.observed_at < t)) AS sub_at
-          FROM application a
-          LEFT JOIN app_state_asof(t) s ON s.application_id = a.id
-         WHERE a.msme_id IS NOT NULL AND a.first_seen_at < t
+          FROM app_state_asof(t) s
+         WHERE s.msme_id IS NOT NULL
     ), sc AS MATERIALIZED (
         SELECT g.id AS goal_id, g.metric = 'certified' AS cert,
                wib_midnight(g.start_date) AS w0, least(t, wib_midnight(g.deadline + 1)) AS w1,

@@ -610,9 +610,8 @@ static int weekly_funnel_q(struct store *s, struct weekly_report *w, struct ht_e
         w->funnel[i].stage = (enum ht_stage)i;
     }
     if (store_query_rows(s,
-                         "SELECT 'end', s.stage, channel_path(a.channel_id), count(*)"
-                         " FROM asof_end s JOIN application a ON a.id = s.application_id"
-                         " GROUP BY 2, 3 UNION ALL"
+                         "SELECT 'end', s.stage, channel_path(s.channel_id), count(*)"
+                         " FROM asof_end s GROUP BY 2, 3 UNION ALL"
                          " SELECT 'start', s.stage, '', count(*) FROM asof_start s GROUP BY 2",
                          0, NULL, &r, err) < 0)
         return -1;
@@ -647,13 +646,11 @@ static int weekly_areas(struct store *s, struct weekly_report *w, const char *co
 
     if (store_query_rows(
             s,
-            "WITH ap AS (SELECT DISTINCT a.msme_id FROM asof_end x"
-            "   JOIN application a ON a.id = x.application_id"
-            "  WHERE a.msme_id IS NOT NULL AND x.stage <> 'draft'),"
-            " ce AS (SELECT a.msme_id, bool_or(x.at >= to_timestamp($1::bigint)) AS wk"
-            "   FROM asof_end x JOIN application a ON a.id = x.application_id"
-            "  WHERE x.stage = 'certified' AND a.msme_id IS NOT NULL"
-            "    AND $2::bigint IS NOT NULL GROUP BY a.msme_id),"
+            "WITH ap AS (SELECT DISTINCT x.msme_id FROM asof_end x"
+            "  WHERE x.msme_id IS NOT NULL AND x.stage <> 'draft'),"
+            " ce AS (SELECT x.msme_id, bool_or(x.at >= to_timestamp($1::bigint)) AS wk"
+            "   FROM asof_end x WHERE x.stage = 'certified' AND x.msme_id IS NOT NULL"
+            "    AND $2::bigint IS NOT NULL GROUP BY x.msme_id),"
             " k AS (SELECT m.kelurahan_code, count(*) AS msmes, count(ap.msme_id) AS applied,"
             "   count(ce.msme_id) AS certified, count(ce.msme_id) FILTER (WHERE ce.wk) AS wk"
             "   FROM msme m LEFT JOIN ap ON ap.msme_id = m.id LEFT JOIN ce ON ce.msme_id = m.id"
