@@ -80,6 +80,29 @@ SELECT a.id AS application_id,
   JOIN stage_def d ON d.stage = a.stage
   LEFT JOIN status_code_def c ON c.code = a.status_code;
 
+-- The legal clock per status code at instant t: for each code with a limit (and, under the
+-- key '*<stage>', for codes status_code_def does not know, their stage's limit), the instant
+-- before which a step that began is past its limit at t. A step begun on day d is past a
+-- limit of L working days when n(today) - n(d) > L, i.e. when d is before the first day
+-- whose n reaches n(today) - L; comparing stage_since with that instant keeps the breach
+-- test a plain filter on each row.
+CREATE FUNCTION sla_cutoffs(t timestamptz)
+RETURNS TABLE (code_key text, waits_on text, limit_days int, before timestamptz)
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH today AS (SELECT n FROM v_workday WHERE day = wib_date(t)),
+    lims AS (
+        SELECT c.code AS code_key, c.waits_on, c.limit_days
+          FROM status_code_def c WHERE c.limit_days IS NOT NULL
+        UNION ALL
+        SELECT '*' || d.stage, d.waits_on, d.limit_days
+          FROM stage_def d WHERE d.limit_days IS NOT NULL AND NOT d.terminal
+    )
+    SELECT l.code_key, l.waits_on, l.limit_days,
+           wib_midnight((SELECT min(w.day) FROM v_workday w, today
+                          WHERE w.n >= today.n - l.limit_days))
+      FROM lims l
+$$;
+
 -- Applications past their legal limit at instant t: working days in the current step
 -- (from the Jakarta date of stage_since to the Jakarta date of t) above the code's limit.
 -- Steps waiting on the MSME (returned, payment) have no limit: the legal clock is paused.
@@ -89,19 +112,25 @@ RETURNS TABLE (application_id bigint, id_reg text, no_daftar text, nib text, msm
                phone text, status_code text, stage text, stage_since timestamptz,
                waits_on text, limit_days int, days_in_step int, days_overdue int)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    WITH c AS MATERIALIZED (SELECT * FROM sla_cutoffs(t)),
+    b AS MATERIALIZED (
+        SELECT a.id, c.waits_on, c.limit_days
+          FROM application a
+          LEFT JOIN status_code_def k ON k.code = a.status_code
+          JOIN c ON c.code_key = coalesce(k.code, '*' || a.stage)
+         WHERE a.stage_since < c.before
+    )
     SELECT a.id, a.id_reg, a.no_daftar, a.nib, a.msme_id,
            coalesce(m.business_name, a.nama_pu), m.kelurahan_code, kl.name, kc.name, m.phone,
-           s.status_code, s.stage, s.stage_since, s.waits_on, s.limit_days,
-           (w1.n - w0.n), (w1.n - w0.n) - s.limit_days
-      FROM v_application_sla s
-      JOIN application a ON a.id = s.application_id
-      JOIN v_workday w0 ON w0.day = wib_date(s.stage_since)
+           a.status_code, a.stage, a.stage_since, b.waits_on, b.limit_days,
+           (w1.n - w0.n), (w1.n - w0.n) - b.limit_days
+      FROM b
+      JOIN application a ON a.id = b.id
+      JOIN v_workday w0 ON w0.day = wib_date(a.stage_since)
       JOIN v_workday w1 ON w1.day = wib_date(t)
       LEFT JOIN msme m ON m.id = a.msme_id
       LEFT JOIN region kl ON kl.code = m.kelurahan_code
       LEFT JOIN region kc ON kc.code = kl.parent_code
-     WHERE NOT s.terminal AND s.limit_days IS NOT NULL AND s.stage_since IS NOT NULL
-       AND (w1.n - w0.n) > s.limit_days
 $$;
 
 CREATE VIEW v_sla_breach AS SELECT * FROM sla_breach_at(now());

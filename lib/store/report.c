@@ -772,16 +772,15 @@ static int weekly_stuck(struct store *s, struct weekly_report *w, struct ht_err 
     snprintf(lim, sizeof(lim), "%d", WEEKLY_LIST_MAX);
     if (store_query_rows(
             s,
-            "WITH b AS ("
-            " SELECT x.application_id, x.status_code, x.at,"
-            "  coalesce(c.waits_on, d.waits_on) AS waits_on,"
-            "  CASE WHEN c.code IS NOT NULL THEN c.limit_days ELSE d.limit_days END AS lim,"
+            "WITH c AS MATERIALIZED (SELECT * FROM sla_cutoffs(wib_midnight($1::date))),"
+            " b AS ("
+            " SELECT x.application_id, x.status_code, x.at, c.waits_on, c.limit_days AS lim,"
             "  w1.n - w0.n AS days"
-            " FROM asof_end x JOIN stage_def d ON d.stage = x.stage"
-            " LEFT JOIN status_code_def c ON c.code = x.status_code"
+            " FROM asof_end x LEFT JOIN status_code_def k ON k.code = x.status_code"
+            " JOIN c ON c.code_key = coalesce(k.code, '*' || x.stage)"
             " JOIN v_workday w0 ON w0.day = wib_date(x.at)"
             " JOIN v_workday w1 ON w1.day = $1::date"
-            " WHERE NOT d.terminal),"
+            " WHERE x.at < c.before),"
             " o AS (SELECT b.*, count(*) OVER (PARTITION BY waits_on) AS total,"
             "  row_number() OVER (PARTITION BY waits_on ORDER BY at, application_id) AS rn"
             "  FROM b WHERE lim IS NOT NULL AND days > lim)"
