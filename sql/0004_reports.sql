@@ -89,7 +89,8 @@ SELECT a.id AS application_id,
 CREATE FUNCTION sla_cutoffs(t timestamptz)
 RETURNS TABLE (code_key text, waits_on text, limit_days int, before timestamptz)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    WITH today AS (SELECT n FROM v_workday WHERE day = wib_date(t)),
+    WITH wd AS MATERIALIZED (SELECT * FROM v_workday),
+    today AS (SELECT n FROM wd WHERE day = wib_date(t)),
     lims AS (
         SELECT c.code AS code_key, c.waits_on, c.limit_days
           FROM status_code_def c WHERE c.limit_days IS NOT NULL
@@ -98,7 +99,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
           FROM stage_def d WHERE d.limit_days IS NOT NULL AND NOT d.terminal
     )
     SELECT l.code_key, l.waits_on, l.limit_days,
-           wib_midnight((SELECT min(w.day) FROM v_workday w, today
+           wib_midnight((SELECT min(w.day) FROM wd w, today
                           WHERE w.n >= today.n - l.limit_days))
       FROM lims l
 $$;
@@ -113,22 +114,23 @@ RETURNS TABLE (application_id bigint, id_reg text, no_daftar text, nib text, msm
                waits_on text, limit_days int, days_in_step int, days_overdue int)
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     WITH c AS MATERIALIZED (SELECT * FROM sla_cutoffs(t)),
+    wd AS MATERIALIZED (SELECT * FROM v_workday),
     b AS MATERIALIZED (
-        SELECT a.id, c.waits_on, c.limit_days
+        SELECT a.id, a.id_reg, a.no_daftar, a.nib, a.msme_id, a.nama_pu, a.status_code,
+               a.stage, a.stage_since, c.waits_on, c.limit_days
           FROM application a
           LEFT JOIN status_code_def k ON k.code = a.status_code
           JOIN c ON c.code_key = coalesce(k.code, '*' || a.stage)
          WHERE a.stage_since < c.before
     )
-    SELECT a.id, a.id_reg, a.no_daftar, a.nib, a.msme_id,
-           coalesce(m.business_name, a.nama_pu), m.kelurahan_code, kl.name, kc.name, m.phone,
-           a.status_code, a.stage, a.stage_since, b.waits_on, b.limit_days,
+    SELECT b.id, b.id_reg, b.no_daftar, b.nib, b.msme_id,
+           coalesce(m.business_name, b.nama_pu), m.kelurahan_code, kl.name, kc.name, m.phone,
+           b.status_code, b.stage, b.stage_since, b.waits_on, b.limit_days,
            (w1.n - w0.n), (w1.n - w0.n) - b.limit_days
       FROM b
-      JOIN application a ON a.id = b.id
-      JOIN v_workday w0 ON w0.day = wib_date(a.stage_since)
-      JOIN v_workday w1 ON w1.day = wib_date(t)
-      LEFT JOIN msme m ON m.id = a.msme_id
+      JOIN wd w0 ON w0.day = wib_date(b.stage_since)
+      CROSS JOIN (SELECT n FROM wd WHERE day = wib_date(t)) w1
+      LEFT JOIN msme m ON m.id = b.msme_id
       LEFT JOIN region kl ON kl.code = m.kelurahan_code
       LEFT JOIN region kc ON kc.code = kl.parent_code
 $$;

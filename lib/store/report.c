@@ -600,7 +600,8 @@ static int weekly_headline(struct store *s, struct weekly_report *w, const char 
     return 0;
 }
 
-static int weekly_funnel_q(struct store *s, struct weekly_report *w, struct ht_err *err)
+static int weekly_funnel_q(struct store *s, struct weekly_report *w, const char *const *p,
+                           struct ht_err *err)
 {
     struct store_rows r = {0};
 
@@ -612,8 +613,9 @@ static int weekly_funnel_q(struct store *s, struct weekly_report *w, struct ht_e
     if (store_query_rows(s,
                          "SELECT 'end', s.stage, channel_path(s.channel_id), count(*)"
                          " FROM asof_end s GROUP BY 2, 3 UNION ALL"
-                         " SELECT 'start', s.stage, '', count(*) FROM asof_start s GROUP BY 2",
-                         0, NULL, &r, err) < 0)
+                         " SELECT 'start', s.stage, '', count(*)"
+                         " FROM app_state_asof(to_timestamp($1::bigint)) s GROUP BY 2",
+                         1, p, &r, err) < 0)
         return -1;
     for (int i = 0; i < r.nrows; i++) {
         enum ht_stage st;
@@ -841,18 +843,16 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
     if (store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) < 0 ||
         store_exec(s, "SET LOCAL work_mem = '256MB'", err) < 0)
         goto out;
+    /* The states at the end of the week feed the funnel, areas and stuck lists; last
+     * week's are only counted per stage (weekly_funnel_q). */
     if (store_command(s,
                       "CREATE TEMP TABLE asof_end ON COMMIT DROP AS"
                       " SELECT * FROM app_state_asof(to_timestamp($1::bigint))",
-                      1, &p[1], NULL, err) < 0 ||
-        store_command(s,
-                      "CREATE TEMP TABLE asof_start ON COMMIT DROP AS"
-                      " SELECT * FROM app_state_asof(to_timestamp($1::bigint))",
-                      1, &p[0], NULL, err) < 0)
+                      1, &p[1], NULL, err) < 0)
         goto out;
-    if (store_exec(s, "ANALYZE asof_end; ANALYZE asof_start", err) < 0)
+    if (store_exec(s, "ANALYZE asof_end", err) < 0)
         goto out;
-    if (weekly_headline(s, w, p, err) < 0 || weekly_funnel_q(s, w, err) < 0 ||
+    if (weekly_headline(s, w, p, err) < 0 || weekly_funnel_q(s, w, p, err) < 0 ||
         load_goals(s, w->end, &w->goals, &w->ngoals, err) < 0 ||
         weekly_areas(s, w, p, err) < 0 || weekly_movers(s, w, p, err) < 0 ||
         weekly_stuck(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0)
