@@ -3,6 +3,7 @@
 # histories into a scratch schema, then times the report commands against a sequential
 # count(*) over application (the yardstick: reports should stay within 3x of it).
 # Usage: bench/report_latency.sh [N]   (needs PGHOST... e.g. `. build/pg/env`; builds in build/)
+# BENCH_NO_LOAD=1 times the commands against the schema loaded by an earlier run.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-1000000}
@@ -12,6 +13,7 @@ bin="$top/build/cli/halaltrack"
 export HT_SQLDIR="$top/sql" HT_DATADIR="$top/etc/reference" HALALTRACK_SCHEMA=$schema
 export HALALTRACK_NOW=2026-06-10T10:00:00+07:00 NO_COLOR=1
 
+if [ "${BENCH_NO_LOAD:-}" != 1 ]; then
 psql -qX -c "DROP SCHEMA IF EXISTS $schema CASCADE" 2>/dev/null
 "$bin" db migrate >/dev/null
 echo "loading $n applications, $msmes MSMEs..." >&2
@@ -58,6 +60,7 @@ INSERT INTO goal (name, scope_kind, scope_value, metric, target, start_date, dea
 VACUUM ANALYZE;
 SQL
 echo "loaded in $(( $(date +%s) - t0 )) s: $(psql -qXAt -c "SELECT count(*) FROM $schema.stage_event") events" >&2
+fi # BENCH_NO_LOAD=1 reuses the loaded schema
 
 ms() { # runs "$@" 3 times (after one warm-up) and prints the best wall time in ms
     local best=999999999 s e
