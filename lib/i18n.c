@@ -101,6 +101,8 @@ void i18n_init(void)
     setlocale(LC_NUMERIC, "C");
     bindtextdomain(HT_TEXTDOMAIN, dir && *dir ? dir : HT_LOCALEDIR);
     bind_textdomain_codeset(HT_TEXTDOMAIN, "UTF-8");
+    /* Plain ngettext() and gettext() (not only the d* forms) use our catalogue. */
+    textdomain(HT_TEXTDOMAIN);
     memcpy(current_lang, effective_lang(), 3);
 }
 
