@@ -2,6 +2,7 @@
  * shape). Arguments, the world, the server, signals. See docs/halalsim.md. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -85,14 +86,6 @@ static int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop = 1;
-}
-
 static int read_password_file(const char *path, char *out, size_t n)
 {
     FILE *fp = fopen(path, "r");
@@ -171,6 +164,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int c, idx, rc = 1;
+    sigset_t sigs;
 
     i18n_init();
     log_set_level(LOG_LVL_WARN);
@@ -329,15 +323,13 @@ int main(int argc, char **argv)
     }
     log_info("world built msmes=%zu applications=%zu events=%zu ms=%lld", w->nmsmes, w->napps,
              w->nevents, (long long)(ht_mono_ms() - t0));
-    {
-        struct sigaction sa;
-
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_signal;
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
-    }
+    /* SIGTERM/SIGINT are blocked in every thread (MHD's inherit the mask) and taken by
+     * sigwait below, so no server thread can swallow them */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
     srv = server_start(w, &cfg, &fc, &err);
     if (!srv) {
         fprintf(stderr, "halalsim: %s\n", err.msg);
@@ -347,8 +339,13 @@ int main(int argc, char **argv)
             w->nmsmes, w->napps, world_visible(w, p.now), (long long)(ht_mono_ms() - t0));
     printf("halalsim: listening on http://%s:%d\n", cfg.host, server_port(srv));
     fflush(stdout);
-    while (!stop)
-        pause();
+    for (;;) {
+        int sig = 0;
+
+        if (sigwait(&sigs, &sig) == 0 && (sig == SIGTERM || sig == SIGINT))
+            break;
+    }
+    log_info("stopping");
     rc = 0;
 out:
     server_stop(srv);
