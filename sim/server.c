@@ -49,6 +49,10 @@ struct sim_server {
     int64_t locked_until_ms;
     uint64_t stats[EP__COUNT][NSLOTS];
     int port;
+    /* current status code of every application at clock cache_now (filtered lists) */
+    pthread_mutex_t cache_mu;
+    int64_t cache_now;
+    uint8_t *cache_codes;
 };
 
 struct req {
@@ -225,11 +229,14 @@ static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c, 
 static const char *ci_strstr(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
+    int lo, up;
 
     if (!n)
         return hay;
+    lo = *needle >= 'A' && *needle <= 'Z' ? *needle + 32 : *needle;
+    up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
     for (; *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
+        if ((*hay == lo || *hay == up) && strncasecmp(hay, needle, n) == 0)
             return hay;
     return NULL;
 }
@@ -454,7 +461,9 @@ struct filter {
     int channels[5];
     int nchannels;
     const char *kw;
-    int kw_digits;
+    int kw_digits;       /* only digits: a NIB or part of one, or of a no_daftar */
+    uint64_t kw_nib;     /* the keyword as a whole 13-digit NIB, else 0 */
+    int kw_sh, kw_uuid;  /* looks like a no_daftar / an id_reg */
 };
 
 static int has_filter(const struct filter *f)
@@ -462,7 +471,8 @@ static int has_filter(const struct filter *f)
     return f->ncodes || f->any_code_unknown || f->nchannels || f->kw;
 }
 
-static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const struct filter *f)
+static int matches(const struct sim_world *w, uint32_t idx, const uint8_t *codes,
+                   const struct filter *f)
 {
     const struct sim_app *a = &w->apps[idx];
 
@@ -475,8 +485,7 @@ static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const s
             return 0;
     }
     if (f->ncodes || f->any_code_unknown) {
-        int cur = world_app_cur(w, a, now), ok = 0;
-        int code = world_app_ev(w, a)[cur > 0 ? cur - 1 : 0].code;
+        int ok = 0, code = codes[idx];
 
         for (int i = 0; i < f->ncodes; i++)
             ok |= f->codes[i] == code;
@@ -486,6 +495,8 @@ static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const s
     if (f->kw) {
         char s[40];
 
+        if (f->kw_nib)
+            return world_nib_value(w, a->msme) == f->kw_nib;
         if (f->kw_digits) {
             world_nib(w, a->msme, s);
             if (strstr(s, f->kw))
@@ -495,11 +506,15 @@ static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const s
         }
         if (ci_strstr(world_name(w, w->msmes[a->msme].name_off), f->kw))
             return 1;
-        world_no_daftar(w, a, s);
-        if (!strcasecmp(s, f->kw))
-            return 1;
-        world_id_reg(a, s);
-        return !strcasecmp(s, f->kw);
+        if (f->kw_sh) {
+            world_no_daftar(w, a, s);
+            return !strcasecmp(s, f->kw);
+        }
+        if (f->kw_uuid) {
+            world_id_reg(a, s);
+            return !strcasecmp(s, f->kw);
+        }
+        return 0;
     }
     return 1;
 }
@@ -581,6 +596,10 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
     if ((v = arg(c, "keyword")) && *v) {
         f.kw = v;
         f.kw_digits = strspn(v, "0123456789") == strlen(v);
+        if (f.kw_digits && strlen(v) == 13)
+            f.kw_nib = strtoull(v, NULL, 10);
+        f.kw_sh = !strncasecmp(v, "SH", 2);
+        f.kw_uuid = strlen(v) == 36;
     }
     offset = (size_t)(page - 1) * (size_t)size;
     if (fp->hit[F_PAGE_SHIFT] && offset > 0) {
@@ -599,10 +618,22 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
         if (offset > 0 && offset <= vis)
             dup = w->order[vis - offset];
     } else if (!f.any_code_unknown || f.ncodes) {
+        const uint8_t *codes;
+
+        pthread_mutex_lock(&s->cache_mu);
+        if (s->cache_now != now) {
+            for (size_t i = 0; i < w->napps; i++) {
+                int cur = world_app_cur(w, &w->apps[i], now);
+
+                s->cache_codes[i] = world_app_ev(w, &w->apps[i])[cur > 0 ? cur - 1 : 0].code;
+            }
+            s->cache_now = now;
+        }
+        codes = s->cache_codes;
         for (size_t j = 0; j < vis; j++) {
             uint32_t idx = w->order[vis - 1 - j];
 
-            if (!matches(w, idx, now, &f))
+            if (!matches(w, idx, codes, &f))
                 continue;
             if (total + 1 == offset)
                 dup = idx;
@@ -610,6 +641,7 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
                 sel[nsel++] = idx;
             total++;
         }
+        pthread_mutex_unlock(&s->cache_mu);
     }
     if (fp->hit[F_DUPLICATE_ITEMS] && dup != UINT32_MAX && nsel) {
         /* the previous page's last item again, at the top of this page */
@@ -1233,6 +1265,13 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
     faults_init(&s->faults);
     s->faults.cfg = *fc;
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->cache_mu, NULL);
+    s->cache_now = INT64_MIN;
+    s->cache_codes = malloc(w->napps ? w->napps : 1);
+    if (!s->cache_codes) {
+        ht_err_set(err, HT_ENOMEM, _("out of memory"));
+        goto fail;
+    }
     s->clock_base = w->p.now;
     s->mono_base = ht_mono_ms();
     s->bucket = cfg->rate < 1 ? 1 : cfg->rate;
@@ -1259,7 +1298,9 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
     return s;
 fail:
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->cache_mu);
     faults_release(&s->faults);
+    free(s->cache_codes);
     free(s);
     return NULL;
 }
@@ -1276,6 +1317,8 @@ void server_stop(struct sim_server *s)
     if (s->d)
         MHD_stop_daemon(s->d);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->cache_mu);
     faults_release(&s->faults);
+    free(s->cache_codes);
     free(s);
 }

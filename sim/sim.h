@@ -179,6 +179,7 @@ void world_id_reg(const struct sim_app *a, char out[static 37]);
 int world_find_id_reg(const struct sim_world *w, const char *s, uint32_t *idx);
 void world_no_daftar(const struct sim_world *w, const struct sim_app *a, char out[static 32]);
 void world_nib(const struct sim_world *w, uint32_t msme, char out[static 14]);
+uint64_t world_nib_value(const struct sim_world *w, uint32_t msme);
 void world_cert_no(const struct sim_world *w, uint32_t seq, int64_t issued, char out[static 20]);
 /* Index of the certificate event (OF300) in the timeline, or -1. */
 int world_app_cert_event(const struct sim_world *w, const struct sim_app *a);

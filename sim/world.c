@@ -470,13 +470,17 @@ int world_find_id_reg(const struct sim_world *w, const char *s, uint32_t *idx)
     return 0;
 }
 
-void world_nib(const struct sim_world *w, uint32_t msme, char out[static 14])
+uint64_t world_nib_value(const struct sim_world *w, uint32_t msme)
 {
     const uint64_t mod = 9000000000000ULL;
     uint64_t b = sim_hash3(w->p.seed, 0x4e4942, 0) % mod;
-    uint64_t v = 1000000000000ULL + ((uint64_t)msme * 2654435761ULL + b) % mod;
 
-    snprintf(out, 14, "%013llu", (unsigned long long)v);
+    return 1000000000000ULL + ((uint64_t)msme * 2654435761ULL + b) % mod;
+}
+
+void world_nib(const struct sim_world *w, uint32_t msme, char out[static 14])
+{
+    snprintf(out, 14, "%013llu", (unsigned long long)world_nib_value(w, msme));
 }
 
 void world_no_daftar(const struct sim_world *w, const struct sim_app *a, char out[static 32])
