@@ -26,8 +26,14 @@ struct store *cli_open_store(struct cli_ctx *ctx);
 void cli_error(const char *fmt, ...) HT_PRINTF(1, 2);
 /* Prints err to stderr prefixed with "halaltrack: " and returns EXIT_FAIL. */
 int cli_fail(const struct ht_err *err);
+/* True when getopt's answer c means the user asked for help: "--help" (mapped to 'h') or
+ * "-?". getopt also answers '?' for an unknown option, which is a usage error. */
+int cli_asked_help(int c, char **argv);
 /* Prints the usage hint for cmd ("Try "halaltrack cmd --help"...") and returns EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
+
+/* Subcommands implemented in their own files. */
+int cmd_msme_issue_code(struct cli_ctx *ctx, int argc, char **argv);
 
 #define CMD(name, fn, help) int fn(struct cli_ctx *ctx, int argc, char **argv);
 #include "commands.def"

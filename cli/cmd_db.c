@@ -100,7 +100,7 @@ int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
         {"sql-dir", required_argument, NULL, 'S'},
         {"prefix", required_argument, NULL, 'P'},
         {"kecamatan-reader", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, '?'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *dir = store_default_sqldir();
@@ -138,8 +138,9 @@ int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
             scopes[nscopes].kecamatan = colon + 1;
             nscopes++;
             break;
+        case 'h':
         case '?':
-            if (optopt)
+            if (!cli_asked_help(c, argv))
                 return cli_usage_hint("db");
             usage();
             return EXIT_OK;

@@ -40,6 +40,11 @@ int cli_fail(const struct ht_err *err)
     return EXIT_FAIL;
 }
 
+int cli_asked_help(int c, char **argv)
+{
+    return c == 'h' || (c == '?' && optind > 0 && strcmp(argv[optind - 1], "-?") == 0);
+}
+
 int cli_usage_hint(const char *cmd)
 {
     if (cmd)
@@ -82,7 +87,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},   {"schema", required_argument, NULL, 's'},
         {"lang", required_argument, NULL, 'l'}, {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, '?'},       {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     struct cli_ctx ctx = {0};
     const char *env;
@@ -116,8 +121,9 @@ int main(int argc, char **argv)
         case 'V':
             printf("halaltrack %s\n", HT_VERSION);
             return EXIT_OK;
+        case 'h':
         case '?':
-            if (optopt) /* an unknown option, not --help */
+            if (!cli_asked_help(c, argv))
                 return cli_usage_hint(NULL);
             help();
             return EXIT_OK;

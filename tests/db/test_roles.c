@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "pg_test.h"
+#include "test_util.h"
 #include "halaltrack/store_roles.h"
 
 static struct store *s;
@@ -198,4 +199,46 @@ Test(roles, repeated_failures_are_slowed_and_then_blocked)
     for (int i = 0; i < 3; i++)
         cr_assert_null(pgt_str("SELECT msme_status('0000000000000', 'guess')"));
     cr_assert_eq(pgt_long("SELECT failures FROM self_service_attempt"), 3);
+}
+
+Test(roles, issue_code_cli_prints_a_code_that_works_once_shown)
+{
+    char schema_env[128], sql[256], code[16] = "";
+    const char *argv[] = {tu_bin("cli/halaltrack"), "msme", "issue-code", "1234567890124", NULL};
+    const char *env[] = {schema_env, NULL};
+    struct tu_result r;
+    const char *p;
+    char *v;
+
+    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    r = tu_run(argv, env, NULL, 30);
+    cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+    p = strstr(r.out, ": ");
+    cr_assert(p, "no code in output: %s", r.out);
+    cr_assert(sscanf(p + 2, "%15s", code) == 1);
+    cr_assert_eq(strlen(code), 9, "code '%s'", code);
+    cr_assert_eq(code[4], '-');
+    tu_result_release(&r);
+    snprintf(sql, sizeof(sql), "SELECT msme_status('1234567890124', '%s')->>'business_name'", code);
+    v = pgt_str(sql);
+    cr_assert_str_eq(v, "Warung Pak Slamet");
+    free(v);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM msme WHERE access_code_hash = '%s'", code);
+    cr_assert_eq(pgt_long(sql), 0);
+    /* A new code replaces the old one. */
+    r = tu_run(argv, env, NULL, 30);
+    cr_assert_eq(r.status, 0);
+    tu_result_release(&r);
+    snprintf(sql, sizeof(sql), "SELECT msme_status('1234567890124', '%s')", code);
+    cr_assert_null(pgt_str(sql));
+    /* Unknown and malformed NIBs. */
+    argv[3] = "9999999999999";
+    r = tu_run(argv, env, NULL, 30);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "not in the register"), "%s", r.err);
+    tu_result_release(&r);
+    argv[3] = "12345";
+    r = tu_run(argv, env, NULL, 30);
+    cr_assert_eq(r.status, 2);
+    tu_result_release(&r);
 }

@@ -12,6 +12,17 @@
 
 TestSuite(calendar);
 
+/* "YYYY-MM-DD" of d in a rotating static buffer, for readable date assertions. */
+static char *ymd(struct ht_date d)
+{
+    static char out[4][11];
+    static int slot;
+
+    slot = (slot + 1) % 4;
+    date_format(d, out[slot]);
+    return out[slot];
+}
+
 static struct ht_date D(int y, int m, int d) {
     return (struct ht_date){y, m, d};
 }
@@ -234,21 +245,21 @@ Test(calendar, add_working_days_skips_holidays)
     struct ht_date r;
 
     r = calendar_add_working_days(cal, D(2026, 3, 17), 1);
-    cr_assert(all(eq(int, r.y, 2026), eq(int, r.m, 3), eq(int, r.d, 25)));
+    cr_assert(eq(str, ymd(r), "2026-03-25"));
     r = calendar_add_working_days(cal, D(2026, 3, 17), 0);
-    cr_assert(all(eq(int, r.m, 3), eq(int, r.d, 17)));
+    cr_assert(eq(str, ymd(r), "2026-03-17"));
     /* Christmas, cuti bersama and the weekend: 29, 30, 31 Dec, then 2 Jan. */
     r = calendar_add_working_days(cal, D(2025, 12, 24), 3);
-    cr_assert(all(eq(int, r.y, 2025), eq(int, r.m, 12), eq(int, r.d, 31)));
+    cr_assert(eq(str, ymd(r), "2025-12-31"));
     r = calendar_add_working_days(cal, D(2025, 12, 24), 4);
-    cr_assert(all(eq(int, r.y, 2026), eq(int, r.m, 1), eq(int, r.d, 2)));
+    cr_assert(eq(str, ymd(r), "2026-01-02"));
     /* From a Saturday, one working day lands on Monday. */
     r = calendar_add_working_days(cal, D(2026, 5, 9), 1);
-    cr_assert(all(eq(int, r.m, 5), eq(int, r.d, 11)));
+    cr_assert(eq(str, ymd(r), "2026-05-11"));
     /* The legal 12 working days of self-declare, from 16 Mar 2026. */
     r = calendar_add_working_days(cal, D(2026, 3, 16), 12);
     /* 17, 25, 26, 27, 30, 31 Mar, 1, 2, 6, 7, 8, 9 Apr (3 Apr is Good Friday). */
-    cr_assert(all(eq(int, r.m, 4), eq(int, r.d, 9)));
+    cr_assert(eq(str, ymd(r), "2026-04-09"));
     calendar_free(cal);
 }
 
@@ -469,11 +480,11 @@ Test(calendar, iso_week_monday_and_round_trip)
     struct ht_date m = iso_week_monday(2026, 1);
     char out[9];
 
-    cr_assert(all(eq(int, m.y, 2025), eq(int, m.m, 12), eq(int, m.d, 29)));
+    cr_assert(eq(str, ymd(m), "2025-12-29"));
     m = iso_week_monday(2026, 53);
-    cr_assert(all(eq(int, m.y, 2026), eq(int, m.m, 12), eq(int, m.d, 28)));
+    cr_assert(eq(str, ymd(m), "2026-12-28"));
     m = iso_week_monday(2025, 1);
-    cr_assert(all(eq(int, m.y, 2024), eq(int, m.m, 12), eq(int, m.d, 30)));
+    cr_assert(eq(str, ymd(m), "2024-12-30"));
     /* Every day from 2000 to 2040 lies in the week whose Monday is at most 6 days back.
      */
     for (int64_t x = date_to_days(D(2000, 1, 1)); x < date_to_days(D(2040, 1, 1)); x++) {
@@ -499,10 +510,15 @@ Test(calendar, iso_week_parse)
     struct ht_err e = HT_ERR_INIT;
 
     cr_assert(eq(int, iso_week_parse("2026-W01", &y, &w, &e), 0));
-    cr_assert(all(eq(int, y, 2026), eq(int, w, 1)));
+    cr_assert(eq(int, y, 2026));
+    cr_assert(eq(int, w, 1));
     cr_assert(eq(int, iso_week_parse("2026-W53", &y, &w, &e), 0));
     cr_assert(eq(int, w, 53));
     cr_assert(eq(int, iso_week_parse("2020-W53", &y, &w, &e), 0));
+    /* A lower-case 'w' is read the same (people type it). */
+    cr_assert(eq(int, iso_week_parse("2026-w05", &y, &w, &e), 0));
+    cr_assert(eq(int, y, 2026));
+    cr_assert(eq(int, w, 5));
 
     cr_assert(eq(int, iso_week_parse("2025-W53", &y, &w, &e), -1));
     cr_assert(eq(str, e.msg, "week '2025-W53' does not exist: 2025 has 52 ISO weeks"));
@@ -524,4 +540,18 @@ Test(calendar, iso_week_parse)
     }
     ht_err_clear(&e);
     cr_assert(eq(int, iso_week_parse(NULL, &y, &w, &e), -1));
+}
+
+Test(calendar, null_calendar_means_weekends_only)
+{
+    cr_assert(calendar_is_working_day(NULL, D(2026, 3, 19))); /* a holiday, but no data */
+    cr_assert_not(calendar_is_working_day(NULL, D(2026, 3, 21)));
+    cr_assert_not(calendar_is_holiday(NULL, D(2026, 3, 19)));
+    cr_assert_null(calendar_holiday_name(NULL, D(2026, 3, 19), NULL));
+    cr_assert_not(calendar_covers_year(NULL, 2026));
+    cr_assert(
+        eq(str, ymd(calendar_add_working_days(NULL, D(2026, 3, 17), 1)), "2026-03-18"));
+    cr_assert(
+        eq(str, ymd(calendar_add_working_days(NULL, D(2026, 3, 20), 1)), "2026-03-23"));
+    cr_assert(eq(i64, wd(NULL, D(2026, 3, 20), D(2026, 3, 23)), 1));
 }

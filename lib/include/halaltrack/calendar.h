@@ -24,6 +24,8 @@ int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *nam
 /* True when the calendar has holiday data for that year. */
 int calendar_covers_year(const struct calendar *cal, int year);
 
+/* The queries below accept cal == NULL, meaning weekends only. Years without holiday data
+ * (see calendar_covers_year) count weekends only too. */
 int calendar_is_holiday(const struct calendar *cal, struct ht_date d);
 /* The name of the holiday on d (borrowed, valid until calendar_free), or NULL when d is
  * not a holiday. *cuti_bersama (if not NULL) is set to 1 for collective leave. */
@@ -31,7 +33,8 @@ const char *calendar_holiday_name(const struct calendar *cal, struct ht_date d,
                                   int *cuti_bersama);
 int calendar_is_working_day(const struct calendar *cal, struct ht_date d);
 /* Working days in (date(from), date(to)] in Asia/Jakarta: a step begun on Friday and
- * finished on Monday took 1 working day; the same day is 0. Negative when to < from. */
+ * finished on Monday took 1 working day; the same day is 0. Negative when to < from.
+ * O(log h) for h holidays, whatever the distance. */
 int64_t calendar_working_days_between(const struct calendar *cal, int64_t from_ts,
                                       int64_t to_ts);
 int64_t calendar_working_days_between_dates(const struct calendar *cal, struct ht_date from,

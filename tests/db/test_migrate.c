@@ -1,0 +1,319 @@
+/* Migrations: idempotent, listed by `db status`, all-or-nothing when one fails, and safe
+ * when several processes migrate the same schema at once (advisory lock). */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "pg_test.h"
+#include "test_util.h"
+
+static char schema_env[96];
+
+static void setup(void)
+{
+    pgt_open();
+    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
+}
+
+static void teardown(void)
+{
+    pgt_close();
+}
+
+TestSuite(migrate, .init = setup, .fini = teardown, .timeout = 120);
+
+static struct tu_result cli(const char *schema_kv, const char *a1, const char *a2,
+                            const char *a3, const char *a4)
+{
+    const char *argv[] = {tu_bin("cli/halaltrack"), a1, a2, a3, a4, NULL};
+    const char *env[] = {schema_kv, NULL};
+
+    return tu_run(argv, env, NULL, 120);
+}
+
+/* Names of the sql/NNNN_*.sql files, sorted; returns the count. */
+static size_t migration_files(char names[][128], size_t max)
+{
+    DIR *d = opendir(store_default_sqldir());
+    struct dirent *e;
+    size_t n = 0;
+
+    cr_assert(d, "cannot open %s", store_default_sqldir());
+    while ((e = readdir(d)) && n < max) {
+        size_t len = strlen(e->d_name);
+
+        if (len > 9 && e->d_name[4] == '_' && strcmp(e->d_name + len - 4, ".sql") == 0)
+            snprintf(names[n++], 128, "%s", e->d_name);
+    }
+    closedir(d);
+    return n;
+}
+
+static char *fresh_schema_name(const char *tag)
+{
+    static char name[64];
+
+    snprintf(name, sizeof(name), "%s_%s", pgt_schema(), tag);
+    return name;
+}
+
+/* Drops a side schema created by a test (pgt_close only drops the main one). */
+static void drop_schema(const char *schema)
+{
+    char sql[160];
+
+    snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", schema);
+    pgt_exec(sql);
+}
+
+Test(migrate, second_run_applies_nothing)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct store *s = store_open(NULL, pgt_schema(), 0, &err);
+    long before = pgt_long("SELECT count(*) FROM schema_migration");
+    int applied = -1;
+    struct tu_result r;
+
+    cr_assert(s, "%s", err.msg);
+    cr_assert_eq(store_migrate(s, store_default_sqldir(), &applied, &err), 0, "%s",
+                 err.msg);
+    cr_assert_eq(applied, 0);
+    store_free(s);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration"), before);
+
+    r = cli(schema_env, "db", "migrate", NULL, NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "is up to date"), "%s", r.out);
+    tu_result_release(&r);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration"), before);
+}
+
+Test(migrate, status_lists_every_migration_as_applied)
+{
+    char names[64][128];
+    size_t n = migration_files(names, 64);
+    struct tu_result r = cli(schema_env, "db", "status", NULL, NULL);
+
+    cr_assert(n >= 2);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert_null(strstr(r.out, "pending"), "%s", r.out);
+    for (size_t i = 0; i < n; i++) {
+        const char *line = strstr(r.out, names[i]);
+
+        cr_assert(line, "%s missing from:\n%s", names[i], r.out);
+        /* The applied time follows the name on its line: "... 2026-..Z". */
+        cr_assert(strchr(line, 'Z') && strchr(line, 'Z') < strchr(line, '\n'), "%s",
+                  r.out);
+    }
+    cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration"), (long)n);
+    tu_result_release(&r);
+}
+
+Test(migrate, status_of_an_empty_schema_shows_pending)
+{
+    char kv[128];
+    const char *schema = fresh_schema_name("empty");
+    struct tu_result r;
+
+    snprintf(kv, sizeof(kv), "HALALTRACK_SCHEMA=%s", schema);
+    r = cli(kv, "db", "status", NULL, NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    cr_assert(strstr(r.out, "0001_init.sql") && strstr(r.out, "pending"), "%s", r.out);
+    tu_result_release(&r);
+    drop_schema(schema);
+}
+
+/* Copies sql/ into a new temporary directory and adds extra files; returns the path. */
+static char *sql_copy_with(const char *const *extra_names,
+                           const char *const *extra_bodies, size_t nextra)
+{
+    char names[64][128];
+    size_t n = migration_files(names, 64);
+    char *dir = strdup("/tmp/ht_sql_XXXXXX");
+
+    cr_assert(dir && mkdtemp(dir), "mkdtemp");
+    for (size_t i = 0; i < n; i++) {
+        char src[1024], dst[1024];
+        size_t len = 0;
+        char *body;
+        FILE *fp;
+
+        snprintf(src, sizeof(src), "%s/%s", store_default_sqldir(), names[i]);
+        snprintf(dst, sizeof(dst), "%s/%s", dir, names[i]);
+        body = tu_read_file(src, &len);
+        cr_assert(body, "cannot read %s", src);
+        fp = fopen(dst, "wb");
+        cr_assert(fp && fwrite(body, 1, len, fp) == len && fclose(fp) == 0);
+        free(body);
+    }
+    for (size_t i = 0; i < nextra; i++) {
+        char dst[1024];
+        FILE *fp;
+
+        snprintf(dst, sizeof(dst), "%s/%s", dir, extra_names[i]);
+        fp = fopen(dst, "wb");
+        cr_assert(fp && fputs(extra_bodies[i], fp) >= 0 && fclose(fp) == 0);
+    }
+    return dir;
+}
+
+static void remove_dir(char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        char p[1024];
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+        remove(p);
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+    free(dir);
+}
+
+static const char *const broken_names[] = {"9998_fine.sql", "9999_broken.sql"};
+static const char *const broken_bodies[] = {
+    "CREATE TABLE should_vanish (x int);\nINSERT INTO should_vanish VALUES (1);\n",
+    "CREATE TABLE also_vanish (x int);\nALTER TABLE msme ADD COLUMN vanishing int;\n"
+    "SELECT 1 / 0;\n",
+};
+
+Test(migrate, failing_migration_rolls_back_everything)
+{
+    char *dir = sql_copy_with(broken_names, broken_bodies, 2);
+    char *before =
+        pgt_str("SELECT string_agg(name || applied_at::text, ',' ORDER BY name)"
+                " FROM schema_migration");
+    struct tu_result r = cli(schema_env, "db", "migrate", "--sql-dir", dir);
+    char *after;
+
+    cr_assert_eq(r.status, 1, "stdout: %s\nstderr: %s", r.out, r.err);
+    cr_assert(strstr(r.err, "9999_broken.sql"), "%s", r.err);
+    cr_assert(strstr(r.err, "division by zero"), "%s", r.err);
+    tu_result_release(&r);
+    /* Nothing of 9998 (which ran fine) nor of 9999 remains. */
+    cr_assert_eq(
+        pgt_long("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                 " AND tablename IN ('should_vanish', 'also_vanish')"),
+        0);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM information_schema.columns WHERE"
+                          " table_schema = current_schema() AND table_name = 'msme'"
+                          " AND column_name = 'vanishing'"),
+                 0);
+    after = pgt_str("SELECT string_agg(name || applied_at::text, ',' ORDER BY name)"
+                    " FROM schema_migration");
+    cr_assert_str_eq(before, after);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration WHERE name LIKE '999%'"),
+                 0);
+    free(before);
+    free(after);
+    remove_dir(dir);
+}
+
+Test(migrate, failing_migration_on_a_fresh_schema_leaves_it_empty)
+{
+    char *dir = sql_copy_with(broken_names, broken_bodies, 2);
+    const char *schema = fresh_schema_name("fresh");
+    char kv[128], sql[256];
+    struct tu_result r;
+
+    snprintf(kv, sizeof(kv), "HALALTRACK_SCHEMA=%s", schema);
+    r = cli(kv, "db", "migrate", "--sql-dir", dir);
+    cr_assert_eq(r.status, 1, "stdout: %s\nstderr: %s", r.out, r.err);
+    tu_result_release(&r);
+    /* Not one table of 0001..0004 nor schema_migration itself. */
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = '%s'",
+        schema);
+    cr_assert_eq(pgt_long(sql), 0);
+    /* With the broken file gone the same directory migrates completely. */
+    {
+        char p[1024];
+
+        snprintf(p, sizeof(p), "%s/9999_broken.sql", dir);
+        cr_assert_eq(remove(p), 0);
+    }
+    r = cli(kv, "db", "migrate", "--sql-dir", dir);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    tu_result_release(&r);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.schema_migration", schema);
+    cr_assert(pgt_long(sql) >= 3);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.should_vanish", schema);
+    cr_assert_eq(pgt_long(sql), 1);
+    drop_schema(schema);
+    remove_dir(dir);
+}
+
+Test(migrate, concurrent_migrations_apply_each_file_once)
+{
+    enum { NPROC = 4 };
+    char names[64][128];
+    size_t nfiles = migration_files(names, 64);
+    const char *schema = fresh_schema_name("conc");
+    int go[2];
+    pid_t pids[NPROC];
+    int total = 0, nonzero = 0;
+    char sql[256];
+
+    /* The schema exists first: concurrent CREATE SCHEMA is not what is under test. */
+    snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", schema);
+    pgt_exec(sql);
+    cr_assert_eq(pipe(go), 0);
+    for (int i = 0; i < NPROC; i++) {
+        pids[i] = fork();
+        cr_assert(pids[i] >= 0);
+        if (pids[i] == 0) {
+            struct ht_err err = HT_ERR_INIT;
+            struct store *s;
+            int applied = 0;
+            char c;
+
+            close(go[1]);
+            s = store_open(NULL, schema, 0, &err);
+            if (!s)
+                _exit(100);
+            /* Wait until every process is connected, then race. */
+            if (read(go[0], &c, 1) < 0)
+                _exit(101);
+            if (store_migrate(s, store_default_sqldir(), &applied, &err) < 0) {
+                fprintf(stderr, "migrate failed: %s\n", err.msg);
+                _exit(102);
+            }
+            store_free(s);
+            _exit(applied);
+        }
+    }
+    close(go[0]);
+    usleep(300 * 1000);
+    close(go[1]); /* releases every reader at once (EOF) */
+    for (int i = 0; i < NPROC; i++) {
+        int st = 0;
+
+        cr_assert_eq(waitpid(pids[i], &st, 0), pids[i]);
+        cr_assert(WIFEXITED(st), "child %d crashed", i);
+        cr_assert(WEXITSTATUS(st) < 100, "child %d failed with %d", i, WEXITSTATUS(st));
+        total += WEXITSTATUS(st);
+        nonzero += WEXITSTATUS(st) > 0;
+    }
+    /* Exactly one process applied everything; the others found nothing to do. */
+    cr_assert_eq(total, (int)nfiles);
+    cr_assert_eq(nonzero, 1);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.schema_migration", schema);
+    cr_assert_eq(pgt_long(sql), (long)nfiles);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM %s.region WHERE level = 'kelurahan' AND code LIKE "
+             "'35.75.%%'",
+             schema);
+    cr_assert_eq(pgt_long(sql), 34);
+    drop_schema(schema);
+}

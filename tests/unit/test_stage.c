@@ -1,0 +1,253 @@
+/* Unit tests for the stage table: every built-in code maps as DESIGN.md's stage model
+ * says, unknown codes stay unknown, config mappings, and labels in both languages. */
+#include <string.h>
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include "halaltrack/i18n.h"
+#include "halaltrack/stage.h"
+
+TestSuite(stage, .fini = stage_clear_mappings);
+
+/* DESIGN.md "Stage model". OF12 (LPH verification) is not in DESIGN's table; the stage
+ * table puts it with the LPH assignment step it belongs to. */
+static const struct {
+    const char *code;
+    enum ht_stage stage;
+} design_map[] = {
+    {"OF1", STAGE_DRAFT},
+    {"OF10", STAGE_SUBMITTED},
+    {"OF11", STAGE_VERIFICATION},
+    {"OF15", STAGE_VERIFICATION},
+    {"OF50", STAGE_LPH_ASSIGNMENT},
+    {"OF55", STAGE_LPH_ASSIGNMENT},
+    {"OF56", STAGE_LPH_ASSIGNMENT},
+    {"OF5", STAGE_LPH_ASSIGNMENT},
+    {"OF12", STAGE_LPH_ASSIGNMENT},
+    {"OF60", STAGE_INSPECTION},
+    {"OF70", STAGE_INSPECTION},
+    {"OF71", STAGE_PPH_VERIFICATION},
+    {"OF72", STAGE_PPH_VERIFICATION},
+    {"OF74", STAGE_FATWA},
+    {"OF75", STAGE_FATWA},
+    {"OF80", STAGE_FATWA},
+    {"OF100", STAGE_FATWA},
+    {"OF120", STAGE_ISSUANCE},
+    {"OF300", STAGE_CERTIFIED},
+    {"OF2", STAGE_RETURNED},
+    {"OF280", STAGE_RETURNED},
+    {"OF285", STAGE_RETURNED},
+    {"OF290", STAGE_REJECTED},
+    {"OF900", STAGE_CANCELLED},
+};
+
+Test(stage, builtin_codes_map_as_designed)
+{
+    for (size_t i = 0; i < HT_ARRAY_LEN(design_map); i++) {
+        const struct stage_code *c = stage_lookup(design_map[i].code);
+
+        cr_assert_not_null(c, "%s missing", design_map[i].code);
+        cr_assert(eq(str, (char *)c->code, (char *)design_map[i].code));
+        cr_assert(eq(int, c->stage, design_map[i].stage), "%s", design_map[i].code);
+        cr_assert(eq(int, stage_of_code(design_map[i].code), design_map[i].stage));
+    }
+}
+
+Test(stage, table_holds_exactly_the_designed_codes)
+{
+    cr_assert(eq(sz, stage_code_count(), HT_ARRAY_LEN(design_map)));
+    for (size_t i = 0; i < stage_code_count(); i++) {
+        const struct stage_code *c = stage_code_at(i);
+        int found = 0;
+
+        for (size_t k = 0; k < HT_ARRAY_LEN(design_map); k++)
+            found += strcmp(design_map[k].code, c->code) == 0;
+        cr_assert(eq(int, found, 1), "%s is not in DESIGN.md's table", c->code);
+    }
+    cr_assert_null(stage_code_at(stage_code_count()));
+}
+
+Test(stage, stage_waits_on_and_limits)
+{
+    static const struct {
+        enum ht_stage st;
+        enum ht_waits_on w;
+        int limit, terminal, paused;
+    } want[] = {
+        {STAGE_NOT_APPLIED, WAITS_MSME, 0, 0, 0},
+        {STAGE_DRAFT, WAITS_MSME, 0, 0, 0},
+        {STAGE_SUBMITTED, WAITS_BPJPH, 1, 0, 0},
+        {STAGE_VERIFICATION, WAITS_BPJPH, 1, 0, 0},
+        {STAGE_LPH_ASSIGNMENT, WAITS_LPH, 1, 0, 0},
+        {STAGE_INSPECTION, WAITS_LPH, 15, 0, 0},
+        {STAGE_PPH_VERIFICATION, WAITS_P3H, 10, 0, 0},
+        {STAGE_FATWA, WAITS_FATWA, 3, 0, 0},
+        {STAGE_ISSUANCE, WAITS_BPJPH, 1, 0, 0},
+        {STAGE_CERTIFIED, WAITS_NONE, 0, 1, 0},
+        {STAGE_RETURNED, WAITS_MSME, 0, 0, 1},
+        {STAGE_REJECTED, WAITS_NONE, 0, 1, 0},
+        {STAGE_CANCELLED, WAITS_NONE, 0, 1, 0},
+        {STAGE_UNKNOWN, WAITS_NONE, 0, 0, 0},
+    };
+    cr_assert(eq(sz, HT_ARRAY_LEN(want), STAGE__COUNT));
+    for (size_t i = 0; i < HT_ARRAY_LEN(want); i++) {
+        const struct stage_def *d = stage_def_get(want[i].st);
+
+        cr_assert(eq(int, d->stage, want[i].st));
+        cr_assert(eq(int, d->waits_on, want[i].w), "%s", d->name);
+        cr_assert(eq(int, d->limit_days, want[i].limit), "%s", d->name);
+        cr_assert(eq(int, d->terminal, want[i].terminal), "%s", d->name);
+        cr_assert(eq(int, d->sla_paused, want[i].paused), "%s", d->name);
+    }
+}
+
+Test(stage, returned_codes_wait_on_msme_and_terminal_codes_on_nobody)
+{
+    for (size_t i = 0; i < stage_code_count(); i++) {
+        const struct stage_code *c = stage_code_at(i);
+
+        if (c->stage == STAGE_RETURNED)
+            cr_assert(eq(int, c->waits_on, WAITS_MSME), "%s", c->code);
+        if (stage_def_get(c->stage)->terminal)
+            cr_assert(eq(int, c->waits_on, WAITS_NONE), "%s", c->code);
+        cr_assert(c->paths != 0, "%s", c->code);
+    }
+    /* Self-declare only and reguler only steps. */
+    cr_assert(eq(uint, stage_lookup("OF71")->paths, STAGE_PATH_SELF_DECLARE));
+    cr_assert(eq(uint, stage_lookup("OF74")->paths, STAGE_PATH_SELF_DECLARE));
+    cr_assert(eq(uint, stage_lookup("OF60")->paths, STAGE_PATH_REGULER));
+    cr_assert(eq(uint, stage_lookup("OF300")->paths, STAGE_PATH_BOTH));
+}
+
+Test(stage, unknown_codes)
+{
+    static const char *const unknown[] = {"OF320", "OF9999", "OF3", "of10",
+                                          "OF10 ", "X",      ""};
+
+    for (size_t i = 0; i < HT_ARRAY_LEN(unknown); i++) {
+        cr_assert_null(stage_lookup(unknown[i]), "%s", unknown[i]);
+        cr_assert(eq(int, stage_of_code(unknown[i]), STAGE_UNKNOWN), "%s", unknown[i]);
+    }
+    cr_assert_null(stage_lookup(NULL));
+    cr_assert(eq(int, stage_of_code(NULL), STAGE_UNKNOWN));
+}
+
+Test(stage, code_wellformed)
+{
+    cr_assert(stage_code_wellformed("OF1"));
+    cr_assert(stage_code_wellformed("OF9999"));
+    cr_assert_not(stage_code_wellformed("OF"));
+    cr_assert_not(stage_code_wellformed("OF12345"));
+    cr_assert_not(stage_code_wellformed("of10"));
+    cr_assert_not(stage_code_wellformed("OF1a"));
+    cr_assert_not(stage_code_wellformed("XF10"));
+    cr_assert_not(stage_code_wellformed(NULL));
+}
+
+Test(stage, names_parse_round_trip)
+{
+    for (int i = 0; i < STAGE__COUNT; i++) {
+        enum ht_stage st;
+
+        cr_assert(eq(int, stage_parse(stage_name(i), &st), 0));
+        cr_assert(eq(int, st, i));
+    }
+    enum ht_stage st = STAGE_DRAFT;
+    cr_assert(eq(int, stage_parse("Draft", &st), -1));
+    cr_assert(eq(int, stage_parse(NULL, &st), -1));
+    cr_assert(eq(int, st, STAGE_DRAFT));
+    /* Out of range enum values read as unknown, never out of bounds. */
+    cr_assert(eq(str, (char *)stage_name((enum ht_stage)99), "unknown"));
+    cr_assert(eq(str, (char *)stage_waits_on_name((enum ht_waits_on)99), "none"));
+    cr_assert(eq(str, (char *)stage_waits_on_name(WAITS_FATWA), "fatwa"));
+}
+
+Test(stage, add_mapping_accepts_new_code)
+{
+    struct ht_err e = HT_ERR_INIT;
+    size_t before = stage_code_count();
+    const struct stage_code *c;
+
+    cr_assert(eq(int, stage_add_mapping("OF130", "issuance", &e), 0), "%s", e.msg);
+    c = stage_lookup("OF130");
+    cr_assert_not_null(c);
+    cr_assert(eq(int, c->stage, STAGE_ISSUANCE));
+    cr_assert(eq(int, c->waits_on, WAITS_BPJPH));
+    cr_assert(eq(int, c->limit_days, 1));
+    cr_assert(eq(int, stage_of_code("OF130"), STAGE_ISSUANCE));
+    cr_assert(eq(sz, stage_code_count(), before + 1));
+    cr_assert(eq(ptr, (void *)stage_code_at(before), (void *)c));
+    /* A mapped code borrows its stage's next step. */
+    cr_assert(eq(str, (char *)stage_code_next(c),
+                 (char *)stage_code_next(stage_lookup("OF120"))));
+    /* Mapping it again replaces the stage. */
+    cr_assert(eq(int, stage_add_mapping("OF130", "certified", &e), 0));
+    cr_assert(eq(int, stage_of_code("OF130"), STAGE_CERTIFIED));
+    cr_assert(eq(sz, stage_code_count(), before + 1));
+    stage_clear_mappings();
+    cr_assert(eq(int, stage_of_code("OF130"), STAGE_UNKNOWN));
+    cr_assert(eq(sz, stage_code_count(), before));
+}
+
+Test(stage, add_mapping_refusals)
+{
+    struct ht_err e = HT_ERR_INIT;
+
+    cr_assert(eq(int, stage_add_mapping("OF10", "fatwa", &e), -1));
+    cr_assert(eq(str, e.msg, "'OF10' is a built-in status code and cannot be remapped"));
+    cr_assert(eq(int, stage_of_code("OF10"), STAGE_SUBMITTED));
+    ht_err_clear(&e);
+    cr_assert(eq(int, stage_add_mapping("XX1", "fatwa", &e), -1));
+    cr_assert(
+        eq(str, e.msg, "'XX1' is not a status code (expected OF followed by digits)"));
+    ht_err_clear(&e);
+    cr_assert(eq(int, stage_add_mapping("OF130", "nonsense", &e), -1));
+    cr_assert(eq(str, e.msg, "'nonsense' is not a stage a status code can map to"));
+    ht_err_clear(&e);
+    cr_assert(eq(int, stage_add_mapping("OF130", "unknown", &e), -1));
+    ht_err_clear(&e);
+    cr_assert(eq(int, stage_add_mapping("OF130", "not_applied", &e), -1));
+    cr_assert(eq(int, stage_add_mapping(NULL, "fatwa", NULL), -1));
+    cr_assert_null(stage_lookup("OF130"));
+}
+
+static void check_labels_non_empty(const char *lang)
+{
+    cr_assert(eq(int, i18n_set_lang(lang), 0));
+    cr_assert(eq(str, (char *)i18n_lang(), (char *)lang));
+    for (size_t i = 0; i < stage_code_count(); i++) {
+        const struct stage_code *c = stage_code_at(i);
+
+        cr_assert(gt(sz, strlen(stage_code_label(c)), 0), "%s %s label", lang, c->code);
+        cr_assert(gt(sz, strlen(stage_code_next(c)), 0), "%s %s next", lang, c->code);
+    }
+    for (int st = 0; st < STAGE__COUNT; st++)
+        cr_assert(gt(sz, strlen(stage_label(st)), 0), "%s stage %d", lang, st);
+    for (int w = 0; w < WAITS__COUNT; w++)
+        cr_assert(gt(sz, strlen(stage_waits_on_label(w)), 0));
+}
+
+Test(stage, labels_and_next_steps_in_both_languages)
+{
+    check_labels_non_empty("id");
+    check_labels_non_empty("en");
+    /* Every code has its own text in each language, and the two differ. */
+    for (size_t i = 0; i < stage_code_count(); i++) {
+        const struct stage_code *c = stage_code_at(i);
+
+        cr_assert(ne(str, (char *)c->next_id, (char *)c->next_en), "%s", c->code);
+    }
+}
+
+Test(stage, label_follows_language)
+{
+    const struct stage_code *c = stage_lookup("OF280");
+
+    cr_assert(eq(int, i18n_set_lang("id"), 0));
+    cr_assert(eq(str, (char *)stage_code_label(c), "Dikembalikan ke PU"));
+    cr_assert(eq(str, (char *)stage_label(STAGE_CERTIFIED), "Sertifikat halal terbit"));
+    cr_assert(eq(int, i18n_set_lang("en"), 0));
+    cr_assert(eq(str, (char *)stage_code_label(c), "Returned to business"));
+    cr_assert(eq(str, (char *)stage_label(STAGE_CERTIFIED), "Halal certified"));
+    cr_assert(eq(int, i18n_set_lang("fr"), -1));
+    cr_assert(eq(str, (char *)i18n_lang(), "en"));
+}
