@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "halaltrack/banned.h"
 
 struct sink {
     size_t bytes;

@@ -151,12 +151,12 @@ int faults_render(struct faults *f, struct buf *b)
     int rc = -1;
 
     pthread_mutex_lock(&f->mu);
-    if (buf_adds(b, "{\"settings\":{"))
+    if (buf_adds(b, "{"))
         goto out;
     for (int k = 0; k < F_RATE_LIMIT; k++)
         if (buf_addf(b, "\"%s\":%g,", fault_name[k], f->cfg.p[k]))
             goto out;
-    if (buf_addf(b, "\"slow_ms\":%ld,\"seed\":%llu},\"counters\":{", f->cfg.slow_ms,
+    if (buf_addf(b, "\"slow_ms\":%ld,\"seed\":%llu,\"counters\":{", f->cfg.slow_ms,
                  (unsigned long long)f->cfg.seed))
         goto out;
     for (int k = 0; k < F__COUNT; k++)

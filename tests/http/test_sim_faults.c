@@ -365,4 +365,19 @@ Test(sim_faults, bad_settings_are_400)
     cr_assert_eq(r.status, 400);
     cr_assert(strstr(r.body, "nonsense"));
     http_res_release(&r);
+    /* the active settings are answered at the top level */
+    sim_set_faults(&sp, "{\"truncate\":0.25,\"slow_ms\":1234,\"seed\":9}");
+    r = http_get(&sp, "/_sim/faults", NULL);
+    {
+        json_t *j = json_body(&r);
+
+        cr_assert_float_eq(json_number_value(json_object_get(j, "truncate")), 0.25, 1e-9);
+        cr_assert_eq(json_integer_value(json_object_get(j, "slow_ms")), 1234);
+        cr_assert_eq(json_integer_value(json_object_get(j, "seed")), 9);
+        cr_assert_float_eq(json_number_value(json_object_get(j, "error_5xx")), 0, 1e-9);
+        cr_assert(json_is_object(json_object_get(j, "counters")));
+        cr_assert(json_is_array(json_object_get(j, "bad_records")));
+        json_decref(j);
+    }
+    http_res_release(&r);
 }
