@@ -464,6 +464,7 @@ struct filter {
     int kw_digits;       /* only digits: a NIB or part of one, or of a no_daftar */
     uint64_t kw_nib;     /* the keyword as a whole 13-digit NIB, else 0 */
     int kw_sh, kw_uuid;  /* looks like a no_daftar / an id_reg */
+    uint8_t *name_hits;  /* bit per MSME: its name contains kw (built by one sequential scan) */
 };
 
 static int has_filter(const struct filter *f)
@@ -504,7 +505,8 @@ static int matches(const struct sim_world *w, uint32_t idx, const uint8_t *codes
             world_no_daftar(w, a, s);
             return strstr(s, f->kw) != NULL;
         }
-        if (ci_strstr(world_name(w, w->msmes[a->msme].name_off), f->kw))
+        if (f->name_hits ? (f->name_hits[a->msme >> 3] >> (a->msme & 7)) & 1
+                         : ci_strstr(world_name(w, w->msmes[a->msme].name_off), f->kw) != NULL)
             return 1;
         if (f->kw_sh) {
             world_no_daftar(w, a, s);
@@ -600,6 +602,15 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
             f.kw_nib = strtoull(v, NULL, 10);
         f.kw_sh = !strncasecmp(v, "SH", 2);
         f.kw_uuid = strlen(v) == 36;
+        if (!f.kw_digits) {
+            /* names sit in MSME order in one pool: a sequential pass beats random lookups */
+            f.name_hits = calloc(w->nmsmes / 8 + 1, 1);
+            if (!f.name_hits)
+                return MHD_NO;
+            for (size_t i = 0; i < w->nmsmes; i++)
+                if (ci_strstr(world_name(w, w->msmes[i].name_off), v))
+                    f.name_hits[i >> 3] |= (uint8_t)(1u << (i & 7));
+        }
     }
     offset = (size_t)(page - 1) * (size_t)size;
     if (fp->hit[F_PAGE_SHIFT] && offset > 0) {
@@ -643,6 +654,8 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
         }
         pthread_mutex_unlock(&s->cache_mu);
     }
+    free(f.name_hits);
+    f.name_hits = NULL;
     if (fp->hit[F_DUPLICATE_ITEMS] && dup != UINT32_MAX && nsel) {
         /* the previous page's last item again, at the top of this page */
         memmove(sel + 1, sel, nsel * sizeof(sel[0]));
@@ -770,10 +783,11 @@ struct cert_row {
 static int cert_match(const struct sim_world *w, const struct cert_row *r, const char *no_q,
                       const char *pu_q, const char *prod_q, char no[20], char prod[96])
 {
+    /* the cheap test first; numbers and product names are only formatted when needed */
+    if (pu_q && *pu_q && !ci_strstr(world_name(w, w->msmes[r->msme].name_off), pu_q))
+        return 0;
     world_cert_no(w, r->seq, r->t, no);
     if (no_q && *no_q && !ci_strstr(no, no_q))
-        return 0;
-    if (pu_q && *pu_q && !ci_strstr(world_name(w, w->msmes[r->msme].name_off), pu_q))
         return 0;
     world_product(w, r->msme, r->product, prod, 96);
     if (prod_q && *prod_q && !ci_strstr(prod, prod_q))
