@@ -2,6 +2,7 @@
  * auth and expiry, pagination against the truth, filters, detail vs truth, errors, search. */
 #define _GNU_SOURCE
 #include "sim_client.h"
+#include "halaltrack/util.h"
 
 static struct sim_proc sp;
 static char *token;
@@ -419,9 +420,93 @@ Test(sim_api, public_certificate_search)
                      jstr(json_array_get(oc, 0), "nama_pu"));
     json_decref(j);
     http_res_release(&r);
+    /* unfiltered, the search holds every certified application and every other certificate */
+    {
+        size_t ncert = 0;
+
+        json_array_foreach(truth, i, t)
+            ncert += json_is_string(json_object_get(t, "nomor_sertifikat"));
+        r = http_get(&sp, "/api/search/sertifikat?size=100", NULL);
+        j = json_body(&r);
+        cr_assert_eq((size_t)json_integer_value(
+                         json_object_get(json_object_get(j, "data"), "total_items")),
+                     ncert + json_array_size(oc));
+        json_decref(j);
+        http_res_release(&r);
+    }
     /* and no application's certificate is in the other-programme truth */
     json_array_foreach(oc, i, t)
         cr_assert_str_neq(jstr(t, "no_sert"), no);
     json_decref(truth);
     json_decref(oc);
+}
+
+Test(sim_api, arrivals_shift_later_pages)
+{
+    struct http_res r = http_get(&sp, "/api/v1/fasilitator/search?page=1&size=20", token);
+    json_t *p1 = json_body(&r), *p2, *it;
+    size_t i, before = (size_t)json_integer_value(json_object_get(p1, "total_item"));
+    int repeated = 0;
+
+    http_res_release(&r);
+    /* a day passes between two page requests: new applications arrive at the top */
+    sim_advance(&sp, 1);
+    r = http_get(&sp, "/api/v1/fasilitator/search?page=2&size=20", token);
+    p2 = json_body(&r);
+    http_res_release(&r);
+    cr_assert_gt((size_t)json_integer_value(json_object_get(p2, "total_item")), before,
+                 "no application arrived in a day");
+    json_array_foreach(json_object_get(p2, "data"), i, it) {
+        size_t k;
+        json_t *o;
+
+        json_array_foreach(json_object_get(p1, "data"), k, o)
+            repeated += !strcmp(jstr(o, "id_reg"), jstr(it, "id_reg"));
+    }
+    cr_assert_gt(repeated, 0, "page 2 should repeat items of page 1 after arrivals");
+    json_decref(p1);
+    json_decref(p2);
+}
+
+Test(sim_api, repeated_failed_logins_lock_the_account)
+{
+    struct http_res r;
+
+    for (int i = 0; i < 5; i++) {
+        r = http_do(&sp, "POST", "/api/authenticate", NULL,
+                    "{\"email\":\"" SIM_EMAIL "\",\"password\":\"wrong\"}", 0);
+        cr_assert_eq(r.status, 401);
+        http_res_release(&r);
+    }
+    r = http_do(&sp, "POST", "/api/authenticate", NULL,
+                "{\"email\":\"" SIM_EMAIL "\",\"password\":\"" SIM_PASSWORD "\"}", 0);
+    cr_assert_eq(r.status, 403);
+    cr_assert(strstr(r.body, "\"code\":4003"));
+    http_res_release(&r);
+    /* tokens issued before stay valid */
+    r = http_get(&sp, "/api/v1/fasilitator/search?size=1", token);
+    cr_assert_eq(r.status, 200);
+    http_res_release(&r);
+}
+
+Test(sim_api, speed_moves_the_clock)
+{
+    static const char *const args[] = {"--msmes", "50", "--speed", "86400", NULL};
+    struct sim_proc s2 = sim_start(args);
+    struct http_res a = http_get(&s2, "/_sim/clock", NULL), b;
+    json_t *ja = json_body(&a), *jb;
+    int64_t ta, tb;
+    struct ht_err err = HT_ERR_INIT;
+
+    usleep(1200 * 1000);
+    b = http_get(&s2, "/_sim/clock", NULL);
+    jb = json_body(&b);
+    cr_assert_eq(ts_parse(jstr(ja, "now"), &ta, &err), 0);
+    cr_assert_eq(ts_parse(jstr(jb, "now"), &tb, &err), 0);
+    cr_assert_geq(tb - ta, 86400, "a real second is a simulated day at --speed 86400");
+    json_decref(ja);
+    json_decref(jb);
+    http_res_release(&a);
+    http_res_release(&b);
+    cr_assert_eq(sim_stop(&s2), 0);
 }

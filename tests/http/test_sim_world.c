@@ -239,6 +239,15 @@ Test(sim_world, register_csv, .init = init_curl)
             cr_assert_null(json_object_get(nibs, nib), "duplicate NIB %s", nib);
             json_object_set_new(nibs, nib, json_true());
             cr_assert(strstr(line, ",35.75.0"), "no kelurahan code in '%s'", line);
+            /* no alcoholic drinks, bars or animal feed */
+            for (const char *const *k = (const char *const[]){",11010,", ",11020,", ",11031,",
+                                                              ",56301,", ",56302,", ",10801,",
+                                                              ",10802,", NULL};
+                 *k; k++)
+                cr_assert_null(strstr(line, *k), "excluded KBLI in '%s'", line);
+            cr_assert(strstr(line, ",mikro,") || strstr(line, ",kecil,") ||
+                      strstr(line, ",menengah,") || strstr(line, ",besar,"),
+                      "no size class in '%s'", line);
         }
         cr_assert_eq(json_object_size(nibs), 3000);
         json_decref(nibs);
