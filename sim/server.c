@@ -78,7 +78,8 @@ static int64_t sim_now(struct sim_server *s)
     return t;
 }
 
-/* ---- responses ---------------------------------------------------------------------------- */
+/* ---- responses ---- (their messages imitate the upstream's, in Indonesian where it speaks
+ * Indonesian; they are data for the client, not translated UI text) */
 static int slot_of(unsigned status)
 {
     for (size_t i = 0; i < HT_ARRAY_LEN(status_slots); i++)
@@ -258,7 +259,7 @@ static int arg_long(struct MHD_Connection *c, const char *k, long def, long min,
         return 0;
     }
     if (parse_int(v, min, max, out, &err)) {
-        snprintf(msg, n, _("parameter '%s' must be an integer in %ld..%ld, got '%s'"), k, min,
+        snprintf(msg, n, ("parameter '%s' must be an integer in %ld..%ld, got '%s'"), k, min,
                  max, v);
         return -1;
     }
@@ -316,7 +317,7 @@ static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c, st
     if (!root || json_unpack(root, "{s:s, s:s}", "email", &email, "password", &pw) != 0) {
         json_decref(root);
         return send_error(s, c, EP_AUTH, 400, 4000,
-                          _("the body must be a JSON object with string fields 'email' and "
+                          ("the body must be a JSON object with string fields 'email' and "
                             "'password'"),
                           NULL);
     }
@@ -340,9 +341,9 @@ static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c, st
     pthread_mutex_unlock(&s->mu);
     if (locked)
         return send_error(s, c, EP_AUTH, 403, 4003,
-                          _("akun dikunci sementara karena terlalu banyak percobaan login"), NULL);
+                          ("akun dikunci sementara karena terlalu banyak percobaan login"), NULL);
     if (!ok)
-        return send_error(s, c, EP_AUTH, 401, 4001, _("email atau password salah"), NULL);
+        return send_error(s, c, EP_AUTH, 401, 4001, ("email atau password salah"), NULL);
     if (buf_addf(&b, "{\"code\":2000,\"message\":\"OK\",\"data\":{\"token\":\"%s\","
                      "\"expires_in\":%d,\"user\":{\"email\":",
                  tok, s->cfg.token_ttl) ||
@@ -527,7 +528,7 @@ static int parse_list(const char *v, char *msg, size_t n, struct filter *f, int 
     char *save = NULL;
 
     if (strlen(v) >= sizeof(tmp)) {
-        snprintf(msg, n, _("parameter '%s' is too long"), channel ? "channel_id" : "status");
+        snprintf(msg, n, ("parameter '%s' is too long"), channel ? "channel_id" : "status");
         return -1;
     }
     snprintf(tmp, sizeof(tmp), "%s", v);
@@ -543,7 +544,7 @@ static int parse_list(const char *v, char *msg, size_t n, struct filter *f, int 
                     ch = i;
             }
             if (!ch) {
-                snprintf(msg, n, _("unknown channel_id '%s' (expected CH001..CH004)"), t);
+                snprintf(msg, n, ("unknown channel_id '%s' (expected CH001..CH004)"), t);
                 return -1;
             }
             if (f->nchannels < 5)
@@ -551,7 +552,7 @@ static int parse_list(const char *v, char *msg, size_t n, struct filter *f, int 
             continue;
         }
         if (!stage_code_wellformed(t)) {
-            snprintf(msg, n, _("status '%s' is not a status code like OF10"), t);
+            snprintf(msg, n, ("status '%s' is not a status code like OF10"), t);
             return -1;
         }
         {
@@ -727,7 +728,7 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c, 
 
     if (world_find_id_reg(w, id, &idx) ||
         world_app_cur(w, &w->apps[idx], now) == 0)
-        return send_error(s, c, EP_DETAIL, 404, 4004, _("data pengajuan tidak ditemukan"), NULL);
+        return send_error(s, c, EP_DETAIL, 404, 4004, ("data pengajuan tidak ditemukan"), NULL);
     if (render_detail(&b, w, idx, now))
         return MHD_NO;
     if (rec_fault >= 0) {
@@ -1104,7 +1105,7 @@ static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c, con
             return MHD_NO;
         return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
     }
-    return send_error(s, c, EP_SIM, 404, 4004, _("unknown simulator endpoint or method"), NULL);
+    return send_error(s, c, EP_SIM, 404, 4004, ("unknown simulator endpoint or method"), NULL);
 }
 
 /* ---- dispatch ------------------------------------------------------------------------------- */
@@ -1123,7 +1124,7 @@ static enum MHD_Result retry_429(struct sim_server *s, struct MHD_Connection *c,
     } else {
         snprintf(ra, sizeof(ra), "%d", secs);
     }
-    return send_error(s, c, ep, 429, 4029, _("terlalu banyak permintaan, coba lagi nanti"), ra);
+    return send_error(s, c, ep, 429, 4029, ("terlalu banyak permintaan, coba lagi nanti"), ra);
 }
 
 static int rate_take(struct sim_server *s)
@@ -1177,9 +1178,9 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, con
         }
     }
     if (ep == EP_OTHER)
-        return send_error(s, c, ep, 404, 4004, _("endpoint tidak ditemukan"), NULL);
+        return send_error(s, c, ep, 404, 4004, ("endpoint tidak ditemukan"), NULL);
     if ((ep == EP_AUTH) == get)
-        return send_error(s, c, ep, 405, 4000, _("method not allowed"), NULL);
+        return send_error(s, c, ep, 405, 4000, ("method not allowed"), NULL);
 
     pthread_mutex_lock(&s->mu);
     n = ++s->reqno;
@@ -1199,8 +1200,8 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, con
 
         faults_count(&s->faults, F_5XX);
         return send_error(s, c, ep, st[k], (int)(5000 + st[k] - 500),
-                          k == 0 ? _("internal server error") :
-                          k == 1 ? _("bad gateway") : _("layanan sedang sibuk"),
+                          k == 0 ? ("internal server error") :
+                          k == 1 ? ("bad gateway") : ("layanan sedang sibuk"),
                           k == 2 ? "1" : NULL);
     }
     if (ep == EP_AUTH)
@@ -1208,11 +1209,11 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, con
     if (ep == EP_SEARCH)
         return h_search(s, c, &fp);
     if (check_token(s, c, 0))
-        return send_error(s, c, ep, 401, 4001, _("token tidak valid atau kedaluwarsa"), NULL);
+        return send_error(s, c, ep, 401, 4001, ("token tidak valid atau kedaluwarsa"), NULL);
     if (fp.hit[F_TOKEN_EXPIRY]) {
         check_token(s, c, 1);
         faults_count(&s->faults, F_TOKEN_EXPIRY);
-        return send_error(s, c, ep, 401, 4001, _("token kedaluwarsa"), NULL);
+        return send_error(s, c, ep, 401, 4001, ("token kedaluwarsa"), NULL);
     }
     if (ep == EP_LIST)
         return h_list(s, c, &fp);
@@ -1242,7 +1243,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (rq->too_large)
-        return send_error(s, c, EP_OTHER, 413, 4000, _("request body too large"), NULL);
+        return send_error(s, c, EP_OTHER, 413, 4000, ("request body too large"), NULL);
     if (!strncmp(url, "/_sim/", 6))
         return h_sim(s, c, url, method, rq);
     return h_api(s, c, url, method, rq);
