@@ -67,6 +67,22 @@ static const char *jenis_produk(const struct sim_world *w, const struct sim_app 
     return "Makanan";
 }
 
+/* The street address and phone number of an MSME, derived from the seed. */
+static void street_of(const struct sim_world *w, uint32_t msme, char *out, size_t n,
+                      char tel[16])
+{
+    static const char *const streets[] = {
+        "Jl. Pahlawan", "Jl. Soekarno Hatta", "Jl. Hayam Wuruk", "Jl. Panglima Sudirman",
+        "Jl. KH Wachid Hasyim", "Jl. Untung Suropati", "Jl. Veteran", "Jl. Gatot Subroto",
+        "Jl. Niaga", "Jl. Irian Jaya", "Jl. Balaikota", "Jl. Diponegoro",
+    };
+    struct sim_rng r = {sim_hash3(w->p.seed, msme, 0x41444452)};
+    unsigned st = rng_below(&r, 12), no = 1 + rng_below(&r, 180);
+
+    snprintf(out, n, "%s No. %u", streets[st], no);
+    snprintf(tel, 16, "08%02u%08u", 11 + rng_below(&r, 89), rng_below(&r, 100000000));
+}
+
 int render_item(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
 {
     const struct sim_app *a = &w->apps[idx];
@@ -133,8 +149,10 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
     int cur = world_app_cur(w, a, now);
     int ic = find_ev(ev, cur, C_OF300), il = find_ev(ev, cur, C_OF70),
         ifw = find_ev(ev, cur, C_OF100);
-    char id[37], nd[32], nib[14], ts[26], fac[32], prod[96], d1[11];
+    char id[37], nd[32], nib[14], ts[26], fac[32], prod[96], d1[11], addr[96], tel[16];
     const char *f = kode_fac(w, a, fac, sizeof(fac));
+
+    street_of(w, a->msme, addr, sizeof(addr), tel);
 
     world_id_reg(a, id);
     world_no_daftar(w, a, nd);
@@ -152,8 +170,9 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
         json_str(b, w->kblis[m->kbli].title) ||
         buf_addf(b, ",\"jenis_daftar\":\"JD.%d\",\"jenis_produk\":\"%s\",\"merk_dagang\":",
                  a->jd, jenis_produk(w, a)) ||
-        json_str(b, prod) || buf_adds(b, ",\"alamat_pu\":") ||
-        json_str(b, k->name) || buf_adds(b, ",\"kecamatan_pu\":") || json_str(b, k->kec) ||
+        json_str(b, prod) || buf_adds(b, ",\"alamat_pu\":") || json_str(b, addr) ||
+        buf_adds(b, ",\"kelurahan_pu\":") || json_str(b, k->name) ||
+        buf_adds(b, ",\"kecamatan_pu\":") || json_str(b, k->kec) ||
         buf_adds(b, ",\"kota_pu\":") || json_str(b, w->region_name) ||
         buf_adds(b, ",\"provinsi_pu\":\"Jawa Timur\",\"kode_wilayah\":") ||
         json_str(b, k->code) || buf_adds(b, ",\"kode_fac\":"))
@@ -293,13 +312,7 @@ int render_register_row(struct buf *b, const struct sim_world *w, size_t row)
     const struct sim_msme *m = &w->msmes[i];
     const struct sim_kel *k = &w->kels[m->kel];
     const char *dirt = register_row_dirt(w, row);
-    struct sim_rng r = {sim_hash3(w->p.seed, i, 0x41444452)};
-    static const char *const streets[] = {
-        "Jl. Pahlawan", "Jl. Soekarno Hatta", "Jl. Hayam Wuruk", "Jl. Panglima Sudirman",
-        "Jl. KH Wachid Hasyim", "Jl. Untung Suropati", "Jl. Veteran", "Jl. Gatot Subroto",
-        "Jl. Niaga", "Jl. Irian Jaya", "Jl. Balaikota", "Jl. Diponegoro",
-    };
-    char nib[14], name[200], addr[200], tel[16], prog[64], kel[64];
+    char nib[14], name[200], addr[200], tel[16], prog[64], kel[64], street[96];
     const char *skala = world_size_name(m->size), *code = k->code;
 
     world_nib(w, i, nib);
@@ -322,9 +335,8 @@ int render_register_row(struct buf *b, const struct sim_world *w, size_t row)
         }
         code = "";
     }
-    snprintf(addr, sizeof(addr), "%s No. %u, %s, %s", streets[rng_below(&r, 12)],
-             1 + rng_below(&r, 180), kel, k->kec);
-    snprintf(tel, sizeof(tel), "08%u%08u", 11 + rng_below(&r, 89), rng_below(&r, 100000000));
+    street_of(w, i, street, sizeof(street), tel);
+    snprintf(addr, sizeof(addr), "%s, %s, %s", street, kel, k->kec);
     prog[0] = '\0';
     if (m->flags & MSME_SEHATI)
         snprintf(prog, sizeof(prog), "sehati%s", (m->flags & MSME_PENDAMPINGAN) ?
