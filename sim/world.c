@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "halaltrack/calendar.h"
 #include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
@@ -155,20 +156,24 @@ static int names_add(struct sim_world *w, const char *s, uint32_t *off)
     return 0;
 }
 
-/* Where reference files live: $HT_DATADIR, else the installed copy, else the source tree. */
+/* Where reference files live, as calendar_load_default looks: $HT_DATADIR, else the installed
+ * data directory, else the source tree's etc/reference (the first that has kbli_pangan.csv). */
 static const char *data_dir(void)
 {
-    static char path[1024];
+    static char src[1024];
     const char *env = getenv("HT_DATADIR");
-    struct stat st;
+    char path[1200];
 
-    if (env && *env)
-        return env;
+    if (env && *env) {
+        snprintf(path, sizeof(path), "%s/kbli_pangan.csv", env);
+        if (access(path, R_OK) == 0)
+            return env;
+    }
     snprintf(path, sizeof(path), "%s/kbli_pangan.csv", HT_PKGDATADIR);
-    if (stat(path, &st) == 0)
+    if (access(path, R_OK) == 0)
         return HT_PKGDATADIR;
-    snprintf(path, sizeof(path), "%s/etc/reference", HT_SOURCE_DIR);
-    return path;
+    snprintf(src, sizeof(src), "%s/etc/reference", HT_SOURCE_DIR);
+    return src;
 }
 
 /* Splits one CSV line (commas, optional double quotes) in place. Returns the field count. */
