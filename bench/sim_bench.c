@@ -1,6 +1,6 @@
 /* sim_bench: requests per second for list pages of a running halalsim over keep-alive
  * connections (one libcurl easy handle per thread, reused), e.g.
- *   sim_bench http://127.0.0.1:8080 [requests=20000] [size=100] [threads=1]
+ *   sim_bench http://127.0.0.1:8080 [requests per connection=20000] [size=100] [threads=1]
  * Credentials come from HALALSIM_EMAIL / HALALSIM_PASSWORD (defaults: halalsim's). */
 #include <curl/curl.h>
 #include <pthread.h>
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
     size_t bytes = 0;
 
     if (argc < 2) {
-        fprintf(stderr, "usage: sim_bench BASE_URL [requests] [size] [threads]\n");
+        fprintf(stderr, "usage: sim_bench BASE_URL [requests-per-connection] [size] [connections]\n");
         return 2;
     }
     base = argv[1];
