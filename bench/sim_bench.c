@@ -1,7 +1,8 @@
 /* sim_bench: requests per second for list pages of a running halalsim over keep-alive
  * connections (one libcurl easy handle per thread, reused), e.g.
- *   sim_bench http://127.0.0.1:8080 [requests per connection=20000] [size=100] [threads=1]
- * Credentials come from HALALSIM_EMAIL / HALALSIM_PASSWORD (defaults: halalsim's). */
+ *   sim_bench http://127.0.0.1:8080 [requests per connection=20000] [size=100]
+ * [threads=1] Credentials come from HALALSIM_EMAIL / HALALSIM_PASSWORD (defaults:
+ * halalsim's). */
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
     size_t len = sz * n;
 
     if (s->hlen + 1 < sizeof(s->head)) {
-        size_t k = len < sizeof(s->head) - 1 - s->hlen ? len : sizeof(s->head) - 1 - s->hlen;
+        size_t k =
+            len < sizeof(s->head) - 1 - s->hlen ? len : sizeof(s->head) - 1 - s->hlen;
 
         memcpy(s->head + s->hlen, p, k);
         s->hlen += k;
@@ -61,7 +63,8 @@ static void *worker(void *arg)
         curl_easy_setopt(h, CURLOPT_URL, url);
         memset(&s, 0, sizeof(s));
         if (curl_easy_perform(h) == CURLE_OK &&
-            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK && code == 200)
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK &&
+            code == 200)
             r->ok++;
         else
             r->failed++;
@@ -88,7 +91,9 @@ int main(int argc, char **argv)
     size_t bytes = 0;
 
     if (argc < 2) {
-        fprintf(stderr, "usage: sim_bench BASE_URL [requests-per-connection] [size] [connections]\n");
+        fprintf(
+            stderr,
+            "usage: sim_bench BASE_URL [requests-per-connection] [size] [connections]\n");
         return 2;
     }
     base = argv[1];
@@ -114,7 +119,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "sim_bench: cannot authenticate at %s\n", url);
         return 1;
     }
-    snprintf(auth, sizeof(auth), "Authorization: Bearer %.*s", (int)(end - tok - 9), tok + 9);
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %.*s", (int)(end - tok - 9),
+             tok + 9);
     /* the number of pages, from total_item (near the end of a size=1 page) */
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     {
@@ -145,10 +151,11 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("sim_bench: %ld pages of %ld items over %ld keep-alive connection(s) in %.2f s: "
-           "%.0f requests/s, %.1f MB/s, %ld failed (of %ld pages available)\n",
-           ok, size, threads, secs, (double)ok / secs, (double)bytes / secs / 1e6, failed,
-           total_pages);
+    printf(
+        "sim_bench: %ld pages of %ld items over %ld keep-alive connection(s) in %.2f s: "
+        "%.0f requests/s, %.1f MB/s, %ld failed (of %ld pages available)\n",
+        ok, size, threads, secs, (double)ok / secs, (double)bytes / secs / 1e6, failed,
+        total_pages);
     curl_global_cleanup();
     return failed ? 1 : 0;
 }

@@ -1,5 +1,5 @@
-/* halalsim's world: determinism (same seed + same advances = same truth, byte for byte), the
- * state machine never makes an impossible transition (property test over many seeds),
+/* halalsim's world: determinism (same seed + same advances = same truth, byte for byte),
+ * the state machine never makes an impossible transition (property test over many seeds),
  * identifiers, the register CSV, and the command line. */
 #define _GNU_SOURCE
 #include <regex.h>
@@ -43,7 +43,8 @@ Test(sim_world, same_seed_same_advances_same_truth, .init = init_curl)
     free(c);
 }
 
-/* ---- the state machine ------------------------------------------------------------------- */
+/* ---- the state machine
+ * ------------------------------------------------------------------- */
 struct edge {
     const char *from, *to;
     unsigned paths; /* 1 reguler (CH001/CH002), 2 CH003, 4 CH004 */
@@ -53,24 +54,48 @@ struct edge {
 #define SP 4u
 #define ALL (RG | SD | SP)
 
-/* The OF state machine of the domain brief (§1.3), written independently of the simulator. */
+/* The OF state machine of the domain brief (§1.3), written independently of the
+ * simulator. */
 static const struct edge edges[] = {
-    {"OF1", "OF10", ALL},     {"OF10", "OF11", RG},     {"OF11", "OF15", RG},
-    {"OF15", "OF50", RG},     {"OF50", "OF55", RG},     {"OF55", "OF56", RG},
-    {"OF56", "OF60", RG},     {"OF60", "OF70", RG},     {"OF70", "OF75", RG},
-    {"OF75", "OF80", RG},     {"OF80", "OF100", RG},    {"OF100", "OF120", ALL},
-    {"OF120", "OF300", ALL},  {"OF10", "OF71", SD},     {"OF10", "OF56", SP},
-    {"OF56", "OF71", SP},     {"OF71", "OF72", SD | SP}, {"OF72", "OF74", SD | SP},
+    {"OF1", "OF10", ALL},
+    {"OF10", "OF11", RG},
+    {"OF11", "OF15", RG},
+    {"OF15", "OF50", RG},
+    {"OF50", "OF55", RG},
+    {"OF55", "OF56", RG},
+    {"OF56", "OF60", RG},
+    {"OF60", "OF70", RG},
+    {"OF70", "OF75", RG},
+    {"OF75", "OF80", RG},
+    {"OF80", "OF100", RG},
+    {"OF100", "OF120", ALL},
+    {"OF120", "OF300", ALL},
+    {"OF10", "OF71", SD},
+    {"OF10", "OF56", SP},
+    {"OF56", "OF71", SP},
+    {"OF71", "OF72", SD | SP},
+    {"OF72", "OF74", SD | SP},
     {"OF74", "OF100", SD | SP},
     /* returns to the business and re-submission */
-    {"OF10", "OF280", ALL},   {"OF11", "OF280", RG},    {"OF15", "OF280", RG},
-    {"OF71", "OF280", SD | SP}, {"OF72", "OF280", SD | SP},
-    {"OF74", "OF285", SD | SP}, {"OF75", "OF285", RG},  {"OF80", "OF285", RG},
-    {"OF280", "OF10", ALL},   {"OF285", "OF10", ALL},
+    {"OF10", "OF280", ALL},
+    {"OF11", "OF280", RG},
+    {"OF15", "OF280", RG},
+    {"OF71", "OF280", SD | SP},
+    {"OF72", "OF280", SD | SP},
+    {"OF74", "OF285", SD | SP},
+    {"OF75", "OF285", RG},
+    {"OF80", "OF285", RG},
+    {"OF280", "OF10", ALL},
+    {"OF285", "OF10", ALL},
     /* rejections and cancellations */
-    {"OF11", "OF290", RG},    {"OF15", "OF290", RG},    {"OF80", "OF290", RG},
-    {"OF72", "OF290", SD | SP}, {"OF74", "OF290", SD | SP},
-    {"OF1", "OF900", ALL},    {"OF56", "OF900", RG | SP}, {"OF280", "OF900", ALL},
+    {"OF11", "OF290", RG},
+    {"OF15", "OF290", RG},
+    {"OF80", "OF290", RG},
+    {"OF72", "OF290", SD | SP},
+    {"OF74", "OF290", SD | SP},
+    {"OF1", "OF900", ALL},
+    {"OF56", "OF900", RG | SP},
+    {"OF280", "OF900", ALL},
     {"OF285", "OF900", ALL},
 };
 
@@ -80,26 +105,29 @@ static unsigned path_of(const char *channel)
         return SD;
     if (!strcmp(channel, "CH004"))
         return SP;
-    cr_assert(!strcmp(channel, "CH001") || !strcmp(channel, "CH002"), "channel '%s'", channel);
+    cr_assert(!strcmp(channel, "CH001") || !strcmp(channel, "CH002"), "channel '%s'",
+              channel);
     return RG;
 }
 
 static int allowed(const char *from, const char *to, unsigned path)
 {
     for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
-        if (!strcmp(edges[i].from, from) && !strcmp(edges[i].to, to) && (edges[i].paths & path))
+        if (!strcmp(edges[i].from, from) && !strcmp(edges[i].to, to) &&
+            (edges[i].paths & path))
             return 1;
     return 0;
 }
 
-static void check_world(struct sim_proc *s, regex_t *re_cert, regex_t *re_nd, regex_t *re_ts,
-                        int *n_apps, int *n_cert, int *n_returned)
+static void check_world(struct sim_proc *s, regex_t *re_cert, regex_t *re_nd,
+                        regex_t *re_ts, int *n_apps, int *n_cert, int *n_returned)
 {
     json_t *truth = sim_truth(s, "/_sim/truth", NULL), *certs = json_object(),
            *ids = json_object(), *t;
     size_t i;
 
-    json_array_foreach(truth, i, t) {
+    json_array_foreach(truth, i, t)
+    {
         json_t *tr = json_object_get(t, "tracking"), *e;
         unsigned path = path_of(jstr(t, "channel_id"));
         const char *prev = NULL, *prev_ts = NULL, *cert = jstr(t, "nomor_sertifikat");
@@ -108,12 +136,13 @@ static void check_world(struct sim_proc *s, regex_t *re_cert, regex_t *re_nd, re
         (*n_apps)++;
         cr_assert_null(json_object_get(ids, jstr(t, "id_reg")), "duplicate id_reg");
         json_object_set_new(ids, jstr(t, "id_reg"), json_true());
-        cr_assert_eq(regexec(re_nd, jstr(t, "no_daftar"), 0, NULL, 0), 0, "no_daftar '%s'",
-                     jstr(t, "no_daftar"));
+        cr_assert_eq(regexec(re_nd, jstr(t, "no_daftar"), 0, NULL, 0), 0,
+                     "no_daftar '%s'", jstr(t, "no_daftar"));
         cr_assert_eq(strlen(jstr(t, "nib")), 13);
         cr_assert_gt(json_array_size(tr), 0);
         cr_assert_str_eq(jstr(json_array_get(tr, 0), "status"), "OF1");
-        json_array_foreach(tr, k, e) {
+        json_array_foreach(tr, k, e)
+        {
             const char *code = jstr(e, "status"), *ts = jstr(e, "tanggal");
 
             cr_assert_eq(regexec(re_ts, ts, 0, NULL, 0), 0, "tanggal '%s'", ts);
@@ -127,8 +156,8 @@ static void check_world(struct sim_proc *s, regex_t *re_cert, regex_t *re_nd, re
                 cr_assert(allowed(prev, code, path), "%s: %s -> %s is impossible on %s",
                           jstr(t, "id_reg"), prev, code, jstr(t, "channel_id"));
                 /* same offset (+07:00) and fixed width: string order is time order */
-                cr_assert_gt(strcmp(ts, prev_ts), 0, "%s: timestamps must strictly increase",
-                             jstr(t, "id_reg"));
+                cr_assert_gt(strcmp(ts, prev_ts), 0,
+                             "%s: timestamps must strictly increase", jstr(t, "id_reg"));
             }
             prev = code;
             prev_ts = ts;
@@ -137,7 +166,8 @@ static void check_world(struct sim_proc *s, regex_t *re_cert, regex_t *re_nd, re
         if (!strcmp(prev, "OF300")) {
             cr_assert(cert, "certified without a certificate number");
             cr_assert_eq(regexec(re_cert, cert, 0, NULL, 0), 0, "certificate '%s'", cert);
-            cr_assert_null(json_object_get(certs, cert), "certificate %s issued twice", cert);
+            cr_assert_null(json_object_get(certs, cert), "certificate %s issued twice",
+                           cert);
             json_object_set_new(certs, cert, json_true());
             (*n_cert)++;
         } else {
@@ -148,7 +178,8 @@ static void check_world(struct sim_proc *s, regex_t *re_cert, regex_t *re_nd, re
     {
         json_t *oc = sim_truth(s, "/_sim/truth/certificates", NULL);
 
-        json_array_foreach(oc, i, t) {
+        json_array_foreach(oc, i, t)
+        {
             cr_assert_eq(regexec(re_cert, jstr(t, "no_sert"), 0, NULL, 0), 0);
             cr_assert_null(json_object_get(certs, jstr(t, "no_sert")));
             json_object_set_new(certs, jstr(t, "no_sert"), json_true());
@@ -166,11 +197,12 @@ Test(sim_world, state_machine_property_over_many_seeds, .init = init_curl)
     int n_apps = 0, n_cert = 0, n_returned = 0;
 
     cr_assert_eq(regcomp(&re_cert, "^ID[0-9]{17}$", REG_EXTENDED | REG_NOSUB), 0);
-    cr_assert_eq(regcomp(&re_nd, "^SH[0-9]{4}-[0-9]+-[0-9]{6,}$", REG_EXTENDED | REG_NOSUB), 0);
-    cr_assert_eq(regcomp(&re_ts,
-                         "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\+07:00$",
-                         REG_EXTENDED | REG_NOSUB),
-                 0);
+    cr_assert_eq(
+        regcomp(&re_nd, "^SH[0-9]{4}-[0-9]+-[0-9]{6,}$", REG_EXTENDED | REG_NOSUB), 0);
+    cr_assert_eq(
+        regcomp(&re_ts, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\+07:00$",
+                REG_EXTENDED | REG_NOSUB),
+        0);
     for (int seed = 100; seed < 124; seed++) {
         char sd[16];
         const char *args[] = {"--seed", sd, "--msmes", "250", NULL};
@@ -192,7 +224,8 @@ Test(sim_world, state_machine_property_over_many_seeds, .init = init_curl)
     regfree(&re_ts);
 }
 
-/* ---- the register ------------------------------------------------------------------------ */
+/* ---- the register
+ * ------------------------------------------------------------------------ */
 Test(sim_world, register_csv, .init = init_curl)
 {
     static const char *const dirty_args[] = {"--msmes", "3000", NULL};
@@ -225,11 +258,13 @@ Test(sim_world, register_csv, .init = init_curl)
     r = http_get(&s, "/_sim/register.csv", NULL);
     cr_assert_eq(tu_count(r.body, "\n"), 3001);
     {
-        /* every NIB has 13 digits and is unique; every row has 9 fields or quoted commas */
+        /* every NIB has 13 digits and is unique; every row has 9 fields or quoted commas
+         */
         char *save = NULL, *line = strtok_r(r.body, "\n", &save);
         json_t *nibs = json_object();
 
-        for (line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        for (line = strtok_r(NULL, "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save)) {
             char nib[32];
             const char *comma = strchr(line, ',');
 
@@ -240,13 +275,13 @@ Test(sim_world, register_csv, .init = init_curl)
             json_object_set_new(nibs, nib, json_true());
             cr_assert(strstr(line, ",35.75.0"), "no kelurahan code in '%s'", line);
             /* no alcoholic drinks, bars or animal feed */
-            for (const char *const *k = (const char *const[]){",11010,", ",11020,", ",11031,",
-                                                              ",56301,", ",56302,", ",10801,",
-                                                              ",10802,", NULL};
+            for (const char *const *k =
+                     (const char *const[]){",11010,", ",11020,", ",11031,", ",56301,",
+                                           ",56302,", ",10801,", ",10802,", NULL};
                  *k; k++)
                 cr_assert_null(strstr(line, *k), "excluded KBLI in '%s'", line);
             cr_assert(strstr(line, ",mikro,") || strstr(line, ",kecil,") ||
-                      strstr(line, ",menengah,") || strstr(line, ",besar,"),
+                          strstr(line, ",menengah,") || strstr(line, ",besar,"),
                       "no size class in '%s'", line);
         }
         cr_assert_eq(json_object_size(nibs), 3000);
@@ -259,33 +294,48 @@ Test(sim_world, register_csv, .init = init_curl)
     cr_assert_eq(sim_stop(&s), 0);
 }
 
-/* ---- the command line --------------------------------------------------------------------- */
+/* ---- the command line
+ * --------------------------------------------------------------------- */
 Test(sim_world, command_line)
 {
     const char *help[] = {tu_bin("sim/halalsim"), "--help", NULL};
     const char *bad[] = {tu_bin("sim/halalsim"), "--frobnicate", NULL};
     const char *badp[] = {tu_bin("sim/halalsim"), "--fault-5xx", "2", NULL};
     const char *badl[] = {tu_bin("sim/halalsim"), "--listen", "nowhere", NULL};
-    const char *kab[] = {tu_bin("sim/halalsim"), "--region", "35.14", "--listen", "127.0.0.1:0",
-                         NULL};
+    const char *kab[] = {tu_bin("sim/halalsim"), "--region", "35.14", "--listen",
+                         "127.0.0.1:0",          NULL};
     const char *nope[] = {tu_bin("sim/halalsim"), "--region", "99.99", "--listen",
-                          "127.0.0.1:0", NULL};
+                          "127.0.0.1:0",          NULL};
     struct tu_result r = tu_run(help, NULL, NULL, 10);
 
     cr_assert_eq(r.status, 0);
-    for (const char *const *f = (const char *const[]){"--seed", "--msmes", "--region", "--now",
-                                                      "--start-date", "--speed", "--listen",
-                                                      "--email", "--password-file", "--rate",
-                                                      "--fault-5xx", "--fault-429", "--fault-slow",
-                                                      "--fault-reset", "--fault-truncate",
-                                                      "--fault-malformed", "--fault-bad-utf8",
+    for (const char *const *f = (const char *const[]){"--seed",
+                                                      "--msmes",
+                                                      "--region",
+                                                      "--now",
+                                                      "--start-date",
+                                                      "--speed",
+                                                      "--listen",
+                                                      "--email",
+                                                      "--password-file",
+                                                      "--rate",
+                                                      "--fault-5xx",
+                                                      "--fault-429",
+                                                      "--fault-slow",
+                                                      "--fault-reset",
+                                                      "--fault-truncate",
+                                                      "--fault-malformed",
+                                                      "--fault-bad-utf8",
                                                       "--fault-unknown-code",
                                                       "--fault-missing-fields",
                                                       "--fault-string-numbers",
                                                       "--fault-duplicate-items",
                                                       "--fault-page-shift",
-                                                      "--fault-token-expiry", "--fault-seed",
-                                                      "--clean-register", "--token-ttl", NULL};
+                                                      "--fault-token-expiry",
+                                                      "--fault-seed",
+                                                      "--clean-register",
+                                                      "--token-ttl",
+                                                      NULL};
          *f; f++)
         cr_assert(strstr(r.out, *f), "--help does not document %s", *f);
     tu_result_release(&r);
@@ -313,11 +363,12 @@ Test(sim_world, command_line)
 Test(sim_world, password_file_and_kecamatan_region, .init = init_curl)
 {
     char *pw = tu_write_temp(".pw", "rahasia-kantor\n", 15);
-    const char *args[] = {"--msmes", "100", "--region", "35.75.01", "--password-file", pw, NULL};
+    const char *args[] = {"--msmes",         "100", "--region", "35.75.01",
+                          "--password-file", pw,    NULL};
     struct sim_proc s = sim_start(args);
-    struct http_res r = http_do(&s, "POST", "/api/authenticate", NULL,
-                                "{\"email\":\"" SIM_EMAIL "\",\"password\":\"rahasia-kantor\"}",
-                                0);
+    struct http_res r =
+        http_do(&s, "POST", "/api/authenticate", NULL,
+                "{\"email\":\"" SIM_EMAIL "\",\"password\":\"rahasia-kantor\"}", 0);
     json_t *truth;
     size_t i;
     json_t *t;
@@ -334,8 +385,7 @@ Test(sim_world, password_file_and_kecamatan_region, .init = init_curl)
     }
     http_res_release(&r);
     truth = sim_truth(&s, "/_sim/truth", NULL);
-    json_array_foreach(truth, i, t)
-        cr_assert(jstr(t, "id_reg"));
+    json_array_foreach(truth, i, t) cr_assert(jstr(t, "id_reg"));
     json_decref(truth);
     cr_assert_eq(sim_stop(&s), 0);
     unlink(pw);
