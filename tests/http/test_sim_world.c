@@ -4,6 +4,8 @@
 #define _GNU_SOURCE
 #include <regex.h>
 #include "sim_client.h"
+#include "halaltrack/calendar.h"
+#include "halaltrack/util.h"
 
 TestSuite(sim_world, .init = NULL, .timeout = 300);
 
@@ -390,4 +392,71 @@ Test(sim_world, password_file_and_kecamatan_region, .init = init_curl)
     cr_assert_eq(sim_stop(&s), 0);
     unlink(pw);
     free(pw);
+}
+
+/* Stage durations are drawn around the legal limits in working days: most steps keep to
+ * their limit, some are late. */
+Test(sim_world, durations_around_legal_limits, .init = init_curl)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct calendar *cal = calendar_load_default(&err);
+    /* (from, to, limit in working days): inspection, P3H verval, fatwa, issuance */
+    static const struct {
+        const char *from, *to;
+        int limit;
+    } steps[] = {{"OF60", "OF70", 15},
+                 {"OF10", "OF71", 10},
+                 {"OF80", "OF100", 3},
+                 {"OF120", "OF300", 1}};
+    int within[4] = {0}, late[4] = {0};
+
+    cr_assert(cal, "%s", err.msg);
+    for (int seed = 200; seed < 204; seed++) {
+        char sd[16];
+        const char *args[] = {"--seed", sd, "--msmes", "800", NULL};
+        struct sim_proc s;
+        json_t *truth, *t;
+        size_t i;
+
+        snprintf(sd, sizeof(sd), "%d", seed);
+        s = sim_start(args);
+        sim_advance(&s, 700);
+        truth = sim_truth(&s, "/_sim/truth", NULL);
+        json_array_foreach(truth, i, t)
+        {
+            json_t *tr = json_object_get(t, "tracking");
+
+            for (size_t k = 1; k < json_array_size(tr); k++) {
+                json_t *a = json_array_get(tr, k - 1), *b = json_array_get(tr, k);
+
+                for (int st = 0; st < 4; st++) {
+                    int64_t ta, tb, wd;
+
+                    if (strcmp(jstr(a, "status"), steps[st].from) ||
+                        strcmp(jstr(b, "status"), steps[st].to))
+                        continue;
+                    cr_assert_eq(ts_parse(jstr(a, "tanggal"), &ta, &err), 0);
+                    cr_assert_eq(ts_parse(jstr(b, "tanggal"), &tb, &err), 0);
+                    wd = calendar_working_days_between(cal, ta, tb);
+                    cr_assert_geq(wd, 0);
+                    if (wd <= steps[st].limit)
+                        within[st]++;
+                    else
+                        late[st]++;
+                }
+            }
+        }
+        json_decref(truth);
+        cr_assert_eq(sim_stop(&s), 0);
+    }
+    for (int st = 0; st < 4; st++) {
+        int n = within[st] + late[st];
+
+        cr_assert_gt(n, 20, "%s->%s: too few samples", steps[st].from, steps[st].to);
+        cr_assert_gt(within[st] * 100, n * 70, "%s->%s: %d of %d within %d working days",
+                     steps[st].from, steps[st].to, within[st], n, steps[st].limit);
+        cr_assert_gt(late[st] * 100, n * 5, "%s->%s: only %d of %d late", steps[st].from,
+                     steps[st].to, late[st], n);
+    }
+    calendar_free(cal);
 }
