@@ -1,5 +1,6 @@
 /* halalsim: a local, seeded simulator of the national halal certification API (SIHALAL v2
  * shape). Arguments, the world, the server, signals. See docs/halalsim.md. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -268,6 +269,14 @@ int main(int argc, char **argv)
             memcpy(cfg.host, optarg, (size_t)(colon - optarg));
             cfg.host[colon - optarg] = '\0';
             cfg.port = (int)l;
+            {
+                struct in_addr a;
+
+                if (inet_pton(AF_INET, cfg.host, &a) != 1)
+                    return usage_error(_("invalid --listen '%s': '%s' is not an IPv4 "
+                                         "address"),
+                                       optarg, cfg.host);
+            }
             break;
         }
         case O_EMAIL:

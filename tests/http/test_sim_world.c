@@ -304,6 +304,7 @@ Test(sim_world, command_line)
     const char *bad[] = {tu_bin("sim/halalsim"), "--frobnicate", NULL};
     const char *badp[] = {tu_bin("sim/halalsim"), "--fault-5xx", "2", NULL};
     const char *badl[] = {tu_bin("sim/halalsim"), "--listen", "nowhere", NULL};
+    const char *badh[] = {tu_bin("sim/halalsim"), "--listen", "localhost:0", NULL};
     const char *kab[] = {tu_bin("sim/halalsim"), "--region", "35.14", "--listen",
                          "127.0.0.1:0",          NULL};
     const char *nope[] = {tu_bin("sim/halalsim"), "--region", "99.99", "--listen",
@@ -351,6 +352,10 @@ Test(sim_world, command_line)
     tu_result_release(&r);
     r = tu_run(badl, NULL, NULL, 10);
     cr_assert_eq(r.status, 2);
+    tu_result_release(&r);
+    r = tu_run(badh, NULL, NULL, 10);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "IPv4"), "%s", r.err);
     tu_result_release(&r);
     r = tu_run(kab, NULL, NULL, 10);
     cr_assert_eq(r.status, 2);
