@@ -80,7 +80,7 @@ Test(sim_api, token_expiry_fault_then_reauth)
 
 Test(sim_api, expires_in_is_honoured)
 {
-    static const char *const args[] = {"--msmes", "50", "--token-ttl", "1", NULL};
+    static const char *const args[] = {"--msmes", "50", "--token-ttl", "2", NULL};
     struct sim_proc s2 = sim_start(args);
     struct http_res r =
         http_do(&s2, "POST", "/api/authenticate", NULL,
@@ -95,7 +95,7 @@ Test(sim_api, expires_in_is_honoured)
     r = http_get(&s2, "/api/v1/fasilitator/search", t);
     cr_assert_eq(r.status, 200);
     http_res_release(&r);
-    usleep(1300 * 1000);
+    usleep(2500 * 1000);
     r = http_get(&s2, "/api/v1/fasilitator/search", t);
     cr_assert_eq(r.status, 401);
     cr_assert(strstr(r.body, "\"code\":4001"));

@@ -130,7 +130,7 @@ Test(sim_faults, slow_exceeds_client_timeout)
     cr_assert_eq(r.curl_rc, CURLE_OPERATION_TIMEDOUT, "curl rc %d", r.curl_rc);
     http_res_release(&r);
     sim_set_faults(&sp, "{\"slow\":0}");
-    r = http_do(&sp, "GET", LIST, token, NULL, 1000);
+    r = http_do(&sp, "GET", LIST, token, NULL, 10000);
     cr_assert_eq(r.curl_rc, CURLE_OK);
     http_res_release(&r);
 }
