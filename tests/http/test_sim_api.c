@@ -89,7 +89,7 @@ Test(sim_api, expires_in_is_honoured)
     char *t = strdup(jstr(json_object_get(j, "data"), "token"));
 
     cr_assert_eq(
-        json_integer_value(json_object_get(json_object_get(j, "data"), "expires_in")), 1);
+        json_integer_value(json_object_get(json_object_get(j, "data"), "expires_in")), 2);
     json_decref(j);
     http_res_release(&r);
     r = http_get(&s2, "/api/v1/fasilitator/search", t);
