@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,6 +97,7 @@ static __attribute__((unused)) void sim_start(struct sim *s, int msmes, const ch
                                 "--log-level", "error"};
         int n = 11, fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600),
             nul = open("/dev/null", O_WRONLY);
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive an aborted test */
         for (; extra && *extra && n < 38; extra++)
             argv[n++] = *extra;
         argv[n] = NULL;
@@ -208,6 +210,7 @@ static __attribute__((unused)) pid_t daemon_spawn(const char *conf, const char *
     if (pid == 0) {
         int fd = open(logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
         int nul = open("/dev/null", O_WRONLY);
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive an aborted test */
         if (fd >= 0) {
             dup2(fd, 2);
             close(fd);
