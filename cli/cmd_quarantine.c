@@ -22,15 +22,22 @@ static void usage(void)
     printf(_("List and replay what the daemon put in quarantine.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack quarantine list [--source=SOURCE] [--limit=N]\n"));
-    printf(_("  halaltrack quarantine replay [-c FILE] [--map=CODE=STAGE]... [--limit=N]\n\n"));
+    printf(_("  halaltrack quarantine replay [-c FILE] [--map=CODE=STAGE]... "
+             "[--limit=N]\n\n"));
     printf(_("Subcommands:\n"));
-    printf(_("  list       open quarantine rows: id, time, source, reference, reason, size\n"));
-    printf(_("  replay     decode the quarantined detail answers again with the current stage\n"
-             "             mappings; each that now maps is applied and marked resolved\n\n"));
+    printf(_("  list       open quarantine rows: id, time, source, reference, reason, "
+             "size\n"));
+    printf(_(
+        "  replay     decode the quarantined detail answers again with the current "
+        "stage\n"
+        "             mappings; each that now maps is applied and marked resolved\n\n"));
     printf(_("Options:\n"));
-    printf(_("  -c, --config=FILE   take extra mappings from the [stage_map] section of FILE\n"));
-    printf(_("      --map=CODE=STAGE  an extra mapping, e.g. OF130=issuance (repeatable)\n"));
-    printf(_("      --source=SOURCE list only list, detail, auth, certificate or import rows\n"));
+    printf(_("  -c, --config=FILE   take extra mappings from the [stage_map] section of "
+             "FILE\n"));
+    printf(_(
+        "      --map=CODE=STAGE  an extra mapping, e.g. OF130=issuance (repeatable)\n"));
+    printf(_("      --source=SOURCE list only list, detail, auth, certificate or import "
+             "rows\n"));
     printf(_("      --limit=N       at most N rows (default 1000)\n"));
     printf(_("  -?, --help          show this help, then exit\n"));
 }
@@ -118,8 +125,8 @@ static int do_list(struct cli_ctx *ctx, int argc, char **argv)
     }
     printf("id\tcreated_at\tsource\tref\treason\tbytes\n");
     for (size_t i = 0; i < n; i++)
-        printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%zu\n", q[i].id, q[i].created_at, q[i].source,
-               q[i].ref ? q[i].ref : "-", q[i].reason, q[i].rawlen);
+        printf("%" PRId64 "\t%s\t%s\t%s\t%s\t%zu\n", q[i].id, q[i].created_at,
+               q[i].source, q[i].ref ? q[i].ref : "-", q[i].reason, q[i].rawlen);
     store_qrows_free(q, n);
     store_free(s);
     return EXIT_OK;
@@ -144,7 +151,8 @@ static int do_replay(struct cli_ctx *ctx, int argc, char **argv)
         store_free(s);
         return cli_fail(&err);
     }
-    printf(_("replayed %ld quarantined detail answers: %ld resolved, %ld superseded by a later "
+    printf(_("replayed %ld quarantined detail answers: %ld resolved, %ld superseded by a "
+             "later "
              "answer, %ld still quarantined\n"),
            res.examined, res.resolved, res.superseded, res.still_bad);
     store_free(s);

@@ -1,4 +1,5 @@
-/* Private to halaltrackd: the metrics endpoint, systemd notification and the poll loop. */
+/* Private to halaltrackd: the metrics endpoint, systemd notification and the poll loop.
+ */
 #ifndef HALALTRACKD_H
 #define HALALTRACKD_H
 

@@ -33,74 +33,103 @@ char *metrics_render(struct sync_metrics *src)
     memcpy(&m, src, sizeof(m));
     pthread_mutex_unlock(&src->mu);
 
-    ADD("# HELP halaltrack_api_requests_total Requests sent to the national API by response class.\n"
+    ADD("# HELP halaltrack_api_requests_total Requests sent to the national API by "
+        "response class.\n"
         "# TYPE halaltrack_api_requests_total counter\n");
     for (int c = 0; c < SC__COUNT; c++)
-        ADD("halaltrack_api_requests_total{class=\"%s\"} %lu\n", sync_class_name(c), m.requests[c]);
+        ADD("halaltrack_api_requests_total{class=\"%s\"} %lu\n", sync_class_name(c),
+            m.requests[c]);
     ADD("# HELP halaltrack_api_errors_total Failed API requests by class.\n"
         "# TYPE halaltrack_api_errors_total counter\n");
     for (int c = 1; c < SC__COUNT; c++)
-        ADD("halaltrack_api_errors_total{class=\"%s\"} %lu\n", sync_class_name(c), m.errors[c]);
+        ADD("halaltrack_api_errors_total{class=\"%s\"} %lu\n", sync_class_name(c),
+            m.errors[c]);
     ADD("# HELP halaltrack_api_retries_total Requests retried after a failure.\n"
         "# TYPE halaltrack_api_retries_total counter\n"
-        "halaltrack_api_retries_total %lu\n", m.retries);
+        "halaltrack_api_retries_total %lu\n",
+        m.retries);
     ADD("# HELP halaltrack_items_seen_total Applications seen in list sweeps.\n"
         "# TYPE halaltrack_items_seen_total counter\nhalaltrack_items_seen_total %lu\n",
         m.items_seen);
-    ADD("# HELP halaltrack_items_changed_total New or changed applications found by sweeps.\n"
-        "# TYPE halaltrack_items_changed_total counter\nhalaltrack_items_changed_total %lu\n",
+    ADD("# HELP halaltrack_items_changed_total New or changed applications found by "
+        "sweeps.\n"
+        "# TYPE halaltrack_items_changed_total counter\nhalaltrack_items_changed_total "
+        "%lu\n",
         m.items_changed);
-    ADD("# HELP halaltrack_details_fetched_total Application details fetched and reconciled.\n"
-        "# TYPE halaltrack_details_fetched_total counter\nhalaltrack_details_fetched_total %lu\n",
+    ADD("# HELP halaltrack_details_fetched_total Application details fetched and "
+        "reconciled.\n"
+        "# TYPE halaltrack_details_fetched_total "
+        "counter\nhalaltrack_details_fetched_total %lu\n",
         m.details_fetched);
     ADD("# HELP halaltrack_events_inserted_total Stage events inserted.\n"
-        "# TYPE halaltrack_events_inserted_total counter\nhalaltrack_events_inserted_total %lu\n",
+        "# TYPE halaltrack_events_inserted_total "
+        "counter\nhalaltrack_events_inserted_total %lu\n",
         m.events_inserted);
     ADD("# HELP halaltrack_quarantined_total Payloads or records put in quarantine.\n"
         "# TYPE halaltrack_quarantined_total counter\nhalaltrack_quarantined_total %lu\n",
         m.quarantined);
     ADD("# HELP halaltrack_cycles_total Poll cycles by outcome.\n"
         "# TYPE halaltrack_cycles_total counter\n"
-        "halaltrack_cycles_total{outcome=\"ok\"} %lu\nhalaltrack_cycles_total{outcome=\"failed\"} %lu\n",
+        "halaltrack_cycles_total{outcome=\"ok\"} "
+        "%lu\nhalaltrack_cycles_total{outcome=\"failed\"} %lu\n",
         m.cycles_ok, m.cycles_failed);
-    ADD("# HELP halaltrack_last_sweep_success_timestamp_seconds End of the last complete list sweep.\n"
+    ADD("# HELP halaltrack_last_sweep_success_timestamp_seconds End of the last complete "
+        "list sweep.\n"
         "# TYPE halaltrack_last_sweep_success_timestamp_seconds gauge\n"
-        "halaltrack_last_sweep_success_timestamp_seconds %lld\n", (long long)m.last_sweep_success);
-    ADD("# HELP halaltrack_last_cycle_success_timestamp_seconds End of the last successful cycle.\n"
+        "halaltrack_last_sweep_success_timestamp_seconds %lld\n",
+        (long long)m.last_sweep_success);
+    ADD("# HELP halaltrack_last_cycle_success_timestamp_seconds End of the last "
+        "successful cycle.\n"
         "# TYPE halaltrack_last_cycle_success_timestamp_seconds gauge\n"
-        "halaltrack_last_cycle_success_timestamp_seconds %lld\n", (long long)m.last_cycle_success);
-    ADD("# HELP halaltrack_oldest_observation_age_seconds Age of the least recently confirmed application.\n"
+        "halaltrack_last_cycle_success_timestamp_seconds %lld\n",
+        (long long)m.last_cycle_success);
+    ADD("# HELP halaltrack_oldest_observation_age_seconds Age of the least recently "
+        "confirmed application.\n"
         "# TYPE halaltrack_oldest_observation_age_seconds gauge\n"
         "halaltrack_oldest_observation_age_seconds %.0f\n",
         m.oldest_observed > 0 ? now - m.oldest_observed : 0.0);
     ADD("# HELP halaltrack_applications Applications in the database.\n"
-        "# TYPE halaltrack_applications gauge\nhalaltrack_applications %ld\n", m.applications);
+        "# TYPE halaltrack_applications gauge\nhalaltrack_applications %ld\n",
+        m.applications);
     ADD("# HELP halaltrack_quarantine_open Unresolved quarantine rows.\n"
         "# TYPE halaltrack_quarantine_open gauge\nhalaltrack_quarantine_open %ld\n",
         m.quarantine_open);
-    ADD("# HELP halaltrack_circuit_state Circuit breaker state (0 closed, 1 open, 2 half-open).\n"
-        "# TYPE halaltrack_circuit_state gauge\nhalaltrack_circuit_state %d\n", (int)m.breaker);
+    ADD("# HELP halaltrack_circuit_state Circuit breaker state (0 closed, 1 open, 2 "
+        "half-open).\n"
+        "# TYPE halaltrack_circuit_state gauge\nhalaltrack_circuit_state %d\n",
+        (int)m.breaker);
     ADD("# HELP halaltrack_circuit_opens_total Times the circuit breaker opened.\n"
-        "# TYPE halaltrack_circuit_opens_total counter\nhalaltrack_circuit_opens_total %lu\n",
+        "# TYPE halaltrack_circuit_opens_total counter\nhalaltrack_circuit_opens_total "
+        "%lu\n",
         m.breaker_opens);
     ADD("# HELP halaltrack_budget_tokens Tokens left in the shared request budget.\n"
-        "# TYPE halaltrack_budget_tokens gauge\nhalaltrack_budget_tokens %.3f\n", m.budget_tokens);
-    ADD("# HELP halaltrack_budget_rate Configured requests per second shared by all daemons.\n"
-        "# TYPE halaltrack_budget_rate gauge\nhalaltrack_budget_rate %.3f\n", m.budget_rate);
-    ADD("# HELP halaltrack_budget_granted_total Requests granted to this daemon by the shared budget.\n"
-        "# TYPE halaltrack_budget_granted_total counter\nhalaltrack_budget_granted_total %lu\n",
+        "# TYPE halaltrack_budget_tokens gauge\nhalaltrack_budget_tokens %.3f\n",
+        m.budget_tokens);
+    ADD("# HELP halaltrack_budget_rate Configured requests per second shared by all "
+        "daemons.\n"
+        "# TYPE halaltrack_budget_rate gauge\nhalaltrack_budget_rate %.3f\n",
+        m.budget_rate);
+    ADD("# HELP halaltrack_budget_granted_total Requests granted to this daemon by the "
+        "shared budget.\n"
+        "# TYPE halaltrack_budget_granted_total counter\nhalaltrack_budget_granted_total "
+        "%lu\n",
         m.budget_granted);
-    ADD("# HELP halaltrack_budget_waits_total Times this daemon waited for the shared budget.\n"
-        "# TYPE halaltrack_budget_waits_total counter\nhalaltrack_budget_waits_total %lu\n",
+    ADD("# HELP halaltrack_budget_waits_total Times this daemon waited for the shared "
+        "budget.\n"
+        "# TYPE halaltrack_budget_waits_total counter\nhalaltrack_budget_waits_total "
+        "%lu\n",
         m.budget_waits);
     ADD("# HELP halaltrack_sweeper Whether this daemon holds the list sweep lock.\n"
-        "# TYPE halaltrack_sweeper gauge\nhalaltrack_sweeper %d\n", m.sweeper);
+        "# TYPE halaltrack_sweeper gauge\nhalaltrack_sweeper %d\n",
+        m.sweeper);
     ADD("# HELP halaltrack_database_up Whether the database connection is usable.\n"
-        "# TYPE halaltrack_database_up gauge\nhalaltrack_database_up %d\n", m.db_ok);
+        "# TYPE halaltrack_database_up gauge\nhalaltrack_database_up %d\n",
+        m.db_ok);
     return buf_detach(&b);
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *type, char *body)
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, const char *type,
+                             char *body)
 {
     struct MHD_Response *r =
         MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
@@ -164,7 +193,8 @@ struct httpd *httpd_start(const char *listen, struct sync_metrics *m, int *disab
     colon = strrchr(listen, ':');
     if (!colon || (size_t)(colon - listen) >= sizeof(host) ||
         parse_int(colon + 1, 0, 65535, &port, NULL) < 0) {
-        ht_err_set(err, HT_ECONFIG, "invalid http.listen '%s' (expected host:port)", listen);
+        ht_err_set(err, HT_ECONFIG, "invalid http.listen '%s' (expected host:port)",
+                   listen);
         return NULL;
     }
     memcpy(host, listen, (size_t)(colon - listen));
@@ -182,9 +212,9 @@ struct httpd *httpd_start(const char *listen, struct sync_metrics *m, int *disab
         return NULL;
     }
     h->m = m;
-    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, (uint16_t)port,
-                            NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, &sin,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
+    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+                            (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR,
+                            &sin, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_END);
     if (!h->d) {
         ht_err_set(err, HT_EIO, "cannot listen on '%s'", listen);
@@ -192,8 +222,10 @@ struct httpd *httpd_start(const char *listen, struct sync_metrics *m, int *disab
         return NULL;
     }
     {
-        const union MHD_DaemonInfo *i = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
-        log_info("http endpoint listening addr=%s:%u", host, i ? (unsigned)i->port : (unsigned)port);
+        const union MHD_DaemonInfo *i =
+            MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+        log_info("http endpoint listening addr=%s:%u", host,
+                 i ? (unsigned)i->port : (unsigned)port);
     }
     return h;
 }

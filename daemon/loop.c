@@ -87,17 +87,20 @@ int loop_run(struct loop_ctx *c)
     char *ok = NULL;
 
     apply_logging(c->cfg);
-    st = store_open(c->cfg->conninfo, c->cfg->schema, (int)c->cfg->statement_timeout * 1000, &err);
+    st = store_open(c->cfg->conninfo, c->cfg->schema,
+                    (int)c->cfg->statement_timeout * 1000, &err);
     if (!st) {
         fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
         goto out;
     }
-    if (store_query_value(st, "SELECT to_regclass('list_staging')::text", 0, NULL, &ok, &err) < 0 ||
+    if (store_query_value(st, "SELECT to_regclass('list_staging')::text", 0, NULL, &ok,
+                          &err) < 0 ||
         !ok) {
-        fprintf(stderr,
-                _("halaltrackd: the database schema '%s' is not migrated: run 'halaltrack db "
-                  "migrate'\n"),
-                c->cfg->schema);
+        fprintf(
+            stderr,
+            _("halaltrackd: the database schema '%s' is not migrated: run 'halaltrack db "
+              "migrate'\n"),
+            c->cfg->schema);
         goto out;
     }
     if (store_sync_release_leases(st, c->cfg->name, &err) < 0) {

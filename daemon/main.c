@@ -63,27 +63,32 @@ void sd_notify_msg(const char *msg)
 
 static void usage(FILE *out)
 {
-    fprintf(out, _("halaltrackd polls the national halal certification API into PostgreSQL.\n\n"
-                   "Usage:\n"
-                   "  halaltrackd [OPTION]...\n\n"
-                   "Options:\n"
-                   "  -c, --config=FILE    configuration file (default: $HALALTRACK_CONFIG or\n"
-                   "                       %s/halaltrack.conf)\n"
-                   "      --check-config   validate the configuration and exit\n"
-                   "      --once           run one full cycle and exit (0 = it succeeded)\n"
-                   "  -V, --version        output version information, then exit\n"
-                   "  -h, --help           show this help, then exit\n\n"
-                   "Signals: TERM/INT finish the current batch and exit, HUP reloads the "
-                   "configuration.\n"),
-            HT_SYSCONFDIR);
+    fprintf(
+        out,
+        _("halaltrackd polls the national halal certification API into PostgreSQL.\n\n"
+          "Usage:\n"
+          "  halaltrackd [OPTION]...\n\n"
+          "Options:\n"
+          "  -c, --config=FILE    configuration file (default: $HALALTRACK_CONFIG or\n"
+          "                       %s/halaltrack.conf)\n"
+          "      --check-config   validate the configuration and exit\n"
+          "      --once           run one full cycle and exit (0 = it succeeded)\n"
+          "  -V, --version        output version information, then exit\n"
+          "  -h, --help           show this help, then exit\n\n"
+          "Signals: TERM/INT finish the current batch and exit, HUP reloads the "
+          "configuration.\n"),
+        HT_SYSCONFDIR);
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"check-config", no_argument, NULL, 'C'},
-        {"once", no_argument, NULL, 'o'},         {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'C'},
+        {"once", no_argument, NULL, 'o'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     char defpath[512];
     const char *path = getenv("HALALTRACK_CONFIG");
@@ -100,11 +105,21 @@ int main(int argc, char **argv)
         path = defpath;
     while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
         switch (c) {
-        case 'c': path = optarg; break;
-        case 'C': check = 1; break;
-        case 'o': once = 1; break;
-        case 'V': printf("halaltrackd %s\n", HT_VERSION); return 0;
-        case 'h': usage(stdout); return 0;
+        case 'c':
+            path = optarg;
+            break;
+        case 'C':
+            check = 1;
+            break;
+        case 'o':
+            once = 1;
+            break;
+        case 'V':
+            printf("halaltrackd %s\n", HT_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
         default:
             fprintf(stderr, _("Try \"halaltrackd --help\" for more information.\n"));
             return 2;

@@ -114,7 +114,8 @@ static long envelope_code(json_t *root)
     return c;
 }
 
-int api_decode_auth(const char *body, size_t len, struct api_auth *out, struct ht_err *err)
+int api_decode_auth(const char *body, size_t len, struct api_auth *out,
+                    struct ht_err *err)
 {
     json_t *root, *data, *tok;
     long code;
@@ -149,7 +150,8 @@ void api_auth_release(struct api_auth *a)
     memset(a, 0, sizeof(*a));
 }
 
-int api_decode_error(const char *body, size_t len, struct api_error *out, struct ht_err *err)
+int api_decode_error(const char *body, size_t len, struct api_error *out,
+                     struct ht_err *err)
 {
     json_t *root, *le;
 
@@ -192,7 +194,8 @@ static void item_release(struct api_item *it)
     memset(it, 0, sizeof(*it));
 }
 
-static int add_bad(struct api_page *p, json_t *item, const char *reason, const char *id_reg)
+static int add_bad(struct api_page *p, json_t *item, const char *reason,
+                   const char *id_reg)
 {
     char *raw = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
     char *r = strdup(reason);
@@ -211,7 +214,8 @@ static int add_bad(struct api_page *p, json_t *item, const char *reason, const c
     return 0;
 }
 
-int api_decode_page(const char *body, size_t len, struct api_page *out, struct ht_err *err)
+int api_decode_page(const char *body, size_t len, struct api_page *out,
+                    struct ht_err *err)
 {
     json_t *root, *data, *item;
     size_t i, n;
@@ -245,7 +249,8 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
         get_long(root, "total_page", &out->total_page) < 0 ||
         get_long(root, "current_page", &out->current_page) < 0 || out->total_item < 0 ||
         out->total_page < 0) {
-        ht_err_set(err, HT_EPARSE, "list answer without valid total_item/total_page/current_page");
+        ht_err_set(err, HT_EPARSE,
+                   "list answer without valid total_item/total_page/current_page");
         goto fail;
     }
     n = json_array_size(data);
@@ -253,7 +258,8 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
     out->bad = calloc(n + 1, sizeof(*out->bad));
     if (!out->items || !out->bad)
         goto oom;
-    json_array_foreach(data, i, item) {
+    json_array_foreach(data, i, item)
+    {
         struct api_item *it = &out->items[out->n];
         int wrong = 0;
 
@@ -284,8 +290,9 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
         {
             /* A record with invalid UTF-8: quarantine it, keep it with the bad fields
              * dropped so the sweep still counts it. */
-            char **f[] = {&it->no_daftar, &it->tgl_daftar, &it->nib, &it->nama_pu,
-                          &it->jenis_daftar, &it->jenis_produk, &it->status, &it->channel_id};
+            char **f[] = {&it->no_daftar, &it->tgl_daftar,   &it->nib,
+                          &it->nama_pu,   &it->jenis_daftar, &it->jenis_produk,
+                          &it->status,    &it->channel_id};
             int tainted = 0;
             for (size_t k = 0; k < HT_ARRAY_LEN(f); k++)
                 if (has_replacement(*f[k])) {
@@ -293,7 +300,8 @@ int api_decode_page(const char *body, size_t len, struct api_page *out, struct h
                     *f[k] = NULL;
                     tainted = 1;
                 }
-            if (tainted && add_bad(out, item, "invalid UTF-8 in list item", it->id_reg) < 0) {
+            if (tainted &&
+                add_bad(out, item, "invalid UTF-8 in list item", it->id_reg) < 0) {
                 item_release(it);
                 goto oom;
             }
@@ -339,7 +347,8 @@ void api_page_release(struct api_page *p)
     memset(p, 0, sizeof(*p));
 }
 
-int api_decode_detail(const char *body, size_t len, struct api_detail *out, struct ht_err *err)
+int api_decode_detail(const char *body, size_t len, struct api_detail *out,
+                      struct ht_err *err)
 {
     json_t *root, *data, *ch, *si, *tr, *ev;
     size_t i;
@@ -386,7 +395,8 @@ int api_decode_detail(const char *body, size_t len, struct api_detail *out, stru
             if (strlen(out->cert_date) > 10)
                 out->cert_date[10] = '\0'; /* a timestamp: keep its date */
             if (date_parse(out->cert_date, &d, NULL) < 0) {
-                ht_err_set(err, HT_EPARSE, "invalid tanggal_sertifikat '%s'", out->cert_date);
+                ht_err_set(err, HT_EPARSE, "invalid tanggal_sertifikat '%s'",
+                           out->cert_date);
                 goto fail;
             }
         }
@@ -394,7 +404,8 @@ int api_decode_detail(const char *body, size_t len, struct api_detail *out, stru
     out->events = calloc(json_array_size(tr) + 1, sizeof(*out->events));
     if (!out->events)
         goto oom;
-    json_array_foreach(tr, i, ev) {
+    json_array_foreach(tr, i, ev)
+    {
         struct api_event *e = &out->events[out->nevents];
         struct ht_err te = HT_ERR_INIT;
 
@@ -521,13 +532,15 @@ void api_page_write(FILE *out, const struct api_page *p)
             p->total_item, p->current_page, p->total_page, p->n, p->nbad);
     for (size_t i = 0; i < p->n; i++) {
         const struct api_item *it = &p->items[i];
-        fprintf(out, "item id_reg=%s no_daftar=%s tgl_daftar=%s nib=%s status=%s channel_id=%s\n",
-                S(it->id_reg), S(it->no_daftar), S(it->tgl_daftar), S(it->nib), S(it->status),
-                S(it->channel_id));
+        fprintf(
+            out,
+            "item id_reg=%s no_daftar=%s tgl_daftar=%s nib=%s status=%s channel_id=%s\n",
+            S(it->id_reg), S(it->no_daftar), S(it->tgl_daftar), S(it->nib), S(it->status),
+            S(it->channel_id));
     }
     for (size_t i = 0; i < p->nbad; i++)
-        fprintf(out, "bad id_reg=%s reason=%s raw=%s\n", S(p->bad[i].id_reg), p->bad[i].reason,
-                p->bad[i].raw);
+        fprintf(out, "bad id_reg=%s reason=%s raw=%s\n", S(p->bad[i].id_reg),
+                p->bad[i].reason, p->bad[i].raw);
 }
 
 void api_detail_write(FILE *out, const struct api_detail *d)

@@ -42,10 +42,12 @@ static int http_date(const char *v, int64_t *out)
     struct ht_date dt;
 
     /* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
-    if (sscanf(v, "%15[A-Za-z], %d %3s %d %d:%d:%d GMT", wd, &d, mon, &y, &hh, &mm, &ss) == 7)
+    if (sscanf(v, "%15[A-Za-z], %d %3s %d %d:%d:%d GMT", wd, &d, mon, &y, &hh, &mm,
+               &ss) == 7)
         goto ok;
     /* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT */
-    if (sscanf(v, "%15[A-Za-z], %d-%3s-%d %d:%d:%d GMT", wd, &d, mon, &y, &hh, &mm, &ss) == 7) {
+    if (sscanf(v, "%15[A-Za-z], %d-%3s-%d %d:%d:%d GMT", wd, &d, mon, &y, &hh, &mm,
+               &ss) == 7) {
         if (y < 100)
             y += y < 70 ? 2000 : 1900;
         goto ok;
@@ -56,8 +58,8 @@ static int http_date(const char *v, int64_t *out)
     return -1;
 ok:
     mi = month_index(mon);
-    if (!mi || !date_valid(y, mi, d) || hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 ||
-        ss > 60)
+    if (!mi || !date_valid(y, mi, d) || hh < 0 || hh > 23 || mm < 0 || mm > 59 ||
+        ss < 0 || ss > 60)
         return -1;
     dt.y = y;
     dt.m = mi;
@@ -127,9 +129,12 @@ int breaker_failure(struct breaker *b, int64_t now_ms)
 const char *breaker_state_name(enum breaker_state s)
 {
     switch (s) {
-    case BREAKER_CLOSED: return "closed";
-    case BREAKER_OPEN: return "open";
-    case BREAKER_HALF_OPEN: return "half_open";
+    case BREAKER_CLOSED:
+        return "closed";
+    case BREAKER_OPEN:
+        return "open";
+    case BREAKER_HALF_OPEN:
+        return "half_open";
     }
     return "?";
 }

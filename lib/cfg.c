@@ -65,10 +65,18 @@ struct range {
     long min, max;
 };
 static const struct range ranges[] = {
-    {"page_size", 1, 100},          {"concurrency", 1, 64},        {"max_retries", 0, 20},
-    {"backoff_base_ms", 1, 600000}, {"backoff_max_ms", 1, 3600000}, {"breaker_threshold", 1, 1000},
-    {"batch_size", 1, 10000},       {"connect_timeout", 1, 600},    {"timeout", 1, 3600},
-    {"cycle", 0, 86400 * 7},        {"lease", 5, 86400},            {"statement_timeout", 1, 3600},
+    {"page_size", 1, 100},
+    {"concurrency", 1, 64},
+    {"max_retries", 0, 20},
+    {"backoff_base_ms", 1, 600000},
+    {"backoff_max_ms", 1, 3600000},
+    {"breaker_threshold", 1, 1000},
+    {"batch_size", 1, 10000},
+    {"connect_timeout", 1, 600},
+    {"timeout", 1, 3600},
+    {"cycle", 0, 86400 * 7},
+    {"lease", 5, 86400},
+    {"statement_timeout", 1, 3600},
 };
 
 const struct cfg_key *cfg_keys(void)
@@ -88,14 +96,28 @@ int cfg_parse_secs(const char *s, long *out, struct ht_err *err)
     }
     memcpy(num, s, n + 1);
     switch (num[n - 1]) {
-    case 's': mult = 1; num[n - 1] = '\0'; break;
-    case 'm': mult = 60; num[n - 1] = '\0'; break;
-    case 'h': mult = 3600; num[n - 1] = '\0'; break;
-    case 'd': mult = 86400; num[n - 1] = '\0'; break;
-    default: break;
+    case 's':
+        mult = 1;
+        num[n - 1] = '\0';
+        break;
+    case 'm':
+        mult = 60;
+        num[n - 1] = '\0';
+        break;
+    case 'h':
+        mult = 3600;
+        num[n - 1] = '\0';
+        break;
+    case 'd':
+        mult = 86400;
+        num[n - 1] = '\0';
+        break;
+    default:
+        break;
     }
     if (parse_int(num, 0, 100L * 365 * 86400 / mult, &v, NULL) < 0) {
-        ht_err_set(err, HT_EINVAL, "invalid duration '%s' (use e.g. 30, 30s, 5m, 2h, 1d)", s);
+        ht_err_set(err, HT_EINVAL, "invalid duration '%s' (use e.g. 30, 30s, 5m, 2h, 1d)",
+                   s);
         return -1;
     }
     *out = v * mult;
@@ -215,10 +237,11 @@ static int handler(void *user, const char *section, const char *name, const char
             if (!stage_code_wellformed(name) || stage_lookup(name) ||
                 stage_parse(value, &st) < 0 || st == STAGE_UNKNOWN ||
                 st == STAGE_NOT_APPLIED) {
-                ht_err_set(&ps->err, HT_ECONFIG,
-                           _("%s:%d: [stage_map] '%s': invalid mapping to '%s' (a new OF code "
-                             "to a known stage)"),
-                           ps->path, ps->line, name, value);
+                ht_err_set(
+                    &ps->err, HT_ECONFIG,
+                    _("%s:%d: [stage_map] '%s': invalid mapping to '%s' (a new OF code "
+                      "to a known stage)"),
+                    ps->path, ps->line, name, value);
                 return 0;
             }
         }
@@ -226,13 +249,13 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     k = find_key(section, name);
     if (!k) {
-        ht_err_set(&ps->err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"), ps->path,
-                   ps->line, name, section);
+        ht_err_set(&ps->err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
+                   ps->path, ps->line, name, section);
         return 0;
     }
     if (set_value(ps->c, k, value, &e) < 0) {
-        ht_err_set(&ps->err, e.code, _("%s:%d: key '%s.%s': %s"), ps->path, ps->line, section,
-                   name, e.msg);
+        ht_err_set(&ps->err, e.code, _("%s:%d: key '%s.%s': %s"), ps->path, ps->line,
+                   section, name, e.msg);
         return 0;
     }
     ps->seen[k - keys] = 1;
@@ -254,15 +277,17 @@ static int read_password(struct cfg *c, struct ht_err *err)
             goto out;
         }
         if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
-            ht_err_set(err, HT_ECONFIG, _("%s: api.password_file '%s': not a regular file"),
-                       c->path, c->password_file);
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: api.password_file '%s': not a regular file"), c->path,
+                       c->password_file);
             goto out;
         }
         if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-            ht_err_set(err, HT_ECONFIG,
-                       _("%s: api.password_file '%s' is readable by group or others (mode "
-                         "%03o); run chmod 600 on it"),
-                       c->path, c->password_file, (unsigned)(st.st_mode & 0777));
+            ht_err_set(
+                err, HT_ECONFIG,
+                _("%s: api.password_file '%s' is readable by group or others (mode "
+                  "%03o); run chmod 600 on it"),
+                c->path, c->password_file, (unsigned)(st.st_mode & 0777));
             goto out;
         }
         if (!fgets(line, sizeof(line), fp)) {
@@ -279,7 +304,8 @@ static int read_password(struct cfg *c, struct ht_err *err)
         c->password = strdup(line);
         explicit_bzero(line, sizeof(line));
     } else {
-        const char *v = c->password_env && *c->password_env ? getenv(c->password_env) : NULL;
+        const char *v =
+            c->password_env && *c->password_env ? getenv(c->password_env) : NULL;
 
         if (!v || !*v) {
             ht_err_set(err, HT_ECONFIG,
@@ -339,8 +365,9 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
         goto fail;
     }
     if (rc != 0) {
-        ht_err_set(err, HT_ECONFIG, _("%s:%d: syntax error (expected [section] or key = value)"),
-                   path, rc > 0 ? rc : ps.line);
+        ht_err_set(err, HT_ECONFIG,
+                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
+                   rc > 0 ? rc : ps.line);
         goto fail;
     }
     for (const struct cfg_key *k = keys; k->name; k++) {
@@ -348,15 +375,17 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
             continue;
         char *v = *(char **)(void *)((char *)c + k->offset);
         if (!ps.seen[k - keys] || !v || !*v) {
-            ht_err_set(err, HT_ECONFIG, _("%s: missing required key '%s' in section [%s]"),
-                       path, k->name, k->section);
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: missing required key '%s' in section [%s]"), path, k->name,
+                       k->section);
             goto fail;
         }
     }
     for (size_t i = 0; i < HT_ARRAY_LEN(ranges); i++) {
         long *v = long_slot(c, ranges[i].name);
         if (v && (*v < ranges[i].min || *v > ranges[i].max)) {
-            ht_err_set(err, HT_ECONFIG, _("%s: key '%s' = %ld is out of range [%ld, %ld]"), path,
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key '%s' = %ld is out of range [%ld, %ld]"), path,
                        ranges[i].name, *v, ranges[i].min, ranges[i].max);
             goto fail;
         }
@@ -376,17 +405,18 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
         if (0) {
         bad_url:
             ht_err_set(err, HT_ECONFIG,
-                       _("%s: key 'api.base_url' = '%s' is not a list of http(s) URLs"), path,
-                       c->base_url);
+                       _("%s: key 'api.base_url' = '%s' is not a list of http(s) URLs"),
+                       path, c->base_url);
             goto fail;
         }
     }
     {
         enum log_level lvl;
         if (log_level_parse(c->log_level, &lvl) < 0) {
-            ht_err_set(err, HT_ECONFIG,
-                       _("%s: key 'log.level' = '%s' is not one of error, warn, info, debug"),
-                       path, c->log_level);
+            ht_err_set(
+                err, HT_ECONFIG,
+                _("%s: key 'log.level' = '%s' is not one of error, warn, info, debug"),
+                path, c->log_level);
             goto fail;
         }
     }
@@ -494,9 +524,15 @@ void cfg_dump(const struct cfg *c, FILE *out)
             break;
         }
         case CFG_INT:
-        case CFG_SECS: fprintf(out, "%ld\n", *(const long *)(const void *)(base + k->offset)); break;
-        case CFG_DOUBLE: fprintf(out, "%g\n", *(const double *)(const void *)(base + k->offset)); break;
-        case CFG_BOOL: fprintf(out, "%d\n", *(const int *)(const void *)(base + k->offset)); break;
+        case CFG_SECS:
+            fprintf(out, "%ld\n", *(const long *)(const void *)(base + k->offset));
+            break;
+        case CFG_DOUBLE:
+            fprintf(out, "%g\n", *(const double *)(const void *)(base + k->offset));
+            break;
+        case CFG_BOOL:
+            fprintf(out, "%d\n", *(const int *)(const void *)(base + k->offset));
+            break;
         }
     }
     for (size_t i = 0; i < c->nmap; i++)
@@ -520,7 +556,8 @@ static char *map_reader(char *str, int num, void *stream)
     return r;
 }
 
-static int map_handler(void *user, const char *section, const char *name, const char *value)
+static int map_handler(void *user, const char *section, const char *name,
+                       const char *value)
 {
     struct map_state *ms = user;
     struct ht_err e = HT_ERR_INIT;
@@ -528,8 +565,8 @@ static int map_handler(void *user, const char *section, const char *name, const 
     if (strcmp(section, "stage_map") != 0 || ht_err_isset(&ms->err))
         return 1;
     if (stage_add_mapping(name, value, &e) < 0) {
-        ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path, ms->line,
-                   name, e.msg);
+        ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path,
+                   ms->line, name, e.msg);
         return 0;
     }
     return 1;
@@ -554,8 +591,9 @@ int cfg_read_stage_map(const char *path, struct ht_err *err)
         return -1;
     }
     if (rc != 0) {
-        ht_err_set(err, HT_ECONFIG, _("%s:%d: syntax error (expected [section] or key = value)"),
-                   path, rc > 0 ? rc : ms.line);
+        ht_err_set(err, HT_ECONFIG,
+                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
+                   rc > 0 ? rc : ms.line);
         return -1;
     }
     return 0;

@@ -11,7 +11,7 @@
 struct http_client {
     CURL *easy;
     CURLM *multi;
-    CURL **pool;  /* reusable easy handles for the multi */
+    CURL **pool; /* reusable easy handles for the multi */
     int npool;
     struct http_opts o;
     char *ca_file;
@@ -158,7 +158,8 @@ static int finish(struct http_client *hc, CURL *e, CURLcode rc, struct xfer *x)
     hc->stats.transport_errors++;
     r->status = 0;
     if (x->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
-        ht_err_set(&r->err, HT_ELIMIT, "response body over the %zu-byte cap", hc->o.max_body);
+        ht_err_set(&r->err, HT_ELIMIT, "response body over the %zu-byte cap",
+                   hc->o.max_body);
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         ht_err_set(&r->err, HT_ETIMEOUT, "transfer timed out: %s",
                    x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc));
@@ -169,8 +170,9 @@ static int finish(struct http_client *hc, CURL *e, CURLcode rc, struct xfer *x)
     return -1;
 }
 
-int http_request(struct http_client *hc, const char *method, const char *url, const char *bearer,
-                 const char *body, struct http_resp *resp, struct ht_err *err)
+int http_request(struct http_client *hc, const char *method, const char *url,
+                 const char *bearer, const char *body, struct http_resp *resp,
+                 struct ht_err *err)
 {
     struct xfer x;
     struct curl_slist *h = NULL;
@@ -208,8 +210,8 @@ int http_request(struct http_client *hc, const char *method, const char *url, co
     return ret;
 }
 
-int http_get_many(struct http_client *hc, struct http_req *reqs, size_t n, int concurrency,
-                  const char *bearer, struct ht_err *err)
+int http_get_many(struct http_client *hc, struct http_req *reqs, size_t n,
+                  int concurrency, const char *bearer, struct ht_err *err)
 {
     struct xfer *xs = NULL;
     int *slot_req = NULL; /* pool slot -> request index, -1 when idle */

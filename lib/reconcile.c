@@ -82,8 +82,8 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
         (d->events[p->latest].at == st->stage_since &&
          (!st->status_code || strcmp(st->status_code, d->events[p->latest].status) != 0)))
         p->move = 1;
-    if (d->cert_no && (p->move || (st->has_stage_since &&
-                                   d->events[p->latest].at >= st->stage_since)))
+    if (d->cert_no &&
+        (p->move || (st->has_stage_since && d->events[p->latest].at >= st->stage_since)))
         p->certificate = 1;
     return 0;
 }

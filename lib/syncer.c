@@ -1,5 +1,5 @@
-/* The poll cycle: auth, list sweep into staging, due details fetched concurrently under the
- * shared budget, reconciled and written one batch per transaction. */
+/* The poll cycle: auth, list sweep into staging, due details fetched concurrently under
+ * the shared budget, reconciled and written one batch per transaction. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +32,13 @@ struct syncer {
     int sweeper;
     int budget_ready;
     int once;
-    size_t base_idx; /* which api.base_url is in use */
+    size_t base_idx;      /* which api.base_url is in use */
     char cycle_start[40]; /* sync_run.started_at of this cycle (database clock) */
     struct sync_counts cnt;
 };
 
-static const char *const class_names[SC__COUNT] = {"2xx", "401", "404", "429", "4xx", "5xx",
-                                                    "transport"};
+static const char *const class_names[SC__COUNT] = {"2xx", "401", "404",      "429",
+                                                   "4xx", "5xx", "transport"};
 
 const char *sync_class_name(enum sync_class c)
 {
@@ -107,8 +107,9 @@ static void breaker_note(struct syncer *sy, int ok)
 
     if (changed) {
         if (sy->br.state == BREAKER_OPEN)
-            log_warn("circuit breaker open: the API keeps failing failures=%d cooldown_s=%ld",
-                     sy->br.failures, sy->cfg->breaker_cooldown);
+            log_warn(
+                "circuit breaker open: the API keeps failing failures=%d cooldown_s=%ld",
+                sy->br.failures, sy->cfg->breaker_cooldown);
         else
             log_info("circuit breaker closed: the API answers again");
     }
@@ -137,7 +138,8 @@ static int budget(struct syncer *sy, int want, struct ht_err *err)
     int g = 0;
 
     if (!sy->budget_ready) {
-        if (store_budget_init(sy->st, BUDGET_NAME, sy->cfg->burst, sy->cfg->rate, err) < 0)
+        if (store_budget_init(sy->st, BUDGET_NAME, sy->cfg->burst, sy->cfg->rate, err) <
+            0)
             return -1;
         sy->budget_ready = 1;
     }
@@ -166,11 +168,12 @@ static int retry_wait_ms(struct syncer *sy, const struct http_resp *r, int attem
     if (r->retry_after &&
         backoff_retry_after(r->retry_after, ht_now(), sy->cfg->retry_after_max, &s) == 0)
         return (int)(s * 1000);
-    return (int)backoff_delay_ms(attempt, sy->cfg->backoff_base_ms, sy->cfg->backoff_max_ms,
-                                 rnd01(sy));
+    return (int)backoff_delay_ms(attempt, sy->cfg->backoff_base_ms,
+                                 sy->cfg->backoff_max_ms, rnd01(sy));
 }
 
-static int build_url(struct syncer *sy, struct buf *b, const char *fmt, ...) HT_PRINTF(3, 4);
+static int build_url(struct syncer *sy, struct buf *b, const char *fmt, ...)
+    HT_PRINTF(3, 4);
 static int build_url(struct syncer *sy, struct buf *b, const char *fmt, ...)
 {
     char base[512];
@@ -217,7 +220,8 @@ static int call(struct syncer *sy, const char *method, const char *url, const ch
         }
         http_resp_release(resp);
         http_resp_init(resp);
-        if (http_request(sy->hc, method, url, with_auth ? sy->token : NULL, body, resp, NULL) < 0)
+        if (http_request(sy->hc, method, url, with_auth ? sy->token : NULL, body, resp,
+                         NULL) < 0)
             log_debug("transfer failed: %s", resp->err.msg);
         count_response(sy, resp);
         c = classify(resp);
@@ -277,8 +281,8 @@ static int call(struct syncer *sy, const char *method, const char *url, const ch
         ht_err_set(err, HT_EHTTP, "HTTP %ld from the API after %ld retries", resp->status,
                    sy->cfg->max_retries);
     else
-        ht_err_set(err, resp->err.code ? resp->err.code : HT_EHTTP, "%s after %ld retries",
-                   resp->err.msg, sy->cfg->max_retries);
+        ht_err_set(err, resp->err.code ? resp->err.code : HT_EHTTP,
+                   "%s after %ld retries", resp->err.msg, sy->cfg->max_retries);
     return -1;
 }
 
@@ -317,13 +321,14 @@ static int authenticate(struct syncer *sy, struct ht_err *err)
             rc = -1;
             goto out;
         }
-        nap(sy, backoff_delay_ms(attempt, sy->cfg->backoff_base_ms, sy->cfg->backoff_max_ms,
-                                 rnd01(sy)));
+        nap(sy, backoff_delay_ms(attempt, sy->cfg->backoff_base_ms,
+                                 sy->cfg->backoff_max_ms, rnd01(sy)));
     }
     free(sy->token);
     sy->token = a.token;
     a.token = NULL;
-    sy->token_expiry_ms = ht_mono_ms() + (a.expires_in > 60 ? a.expires_in - 30 : 3600) * 1000;
+    sy->token_expiry_ms =
+        ht_mono_ms() + (a.expires_in > 60 ? a.expires_in - 30 : 3600) * 1000;
     log_info("authenticated email='%s'", sy->cfg->email);
     rc = 0;
 out:
@@ -346,8 +351,9 @@ static int ensure_token(struct syncer *sy, struct ht_err *err)
     return sy->token ? 0 : authenticate(sy, err);
 }
 
-struct syncer *syncer_new(const struct cfg *cfg, struct store *st, volatile sig_atomic_t *stop,
-                          struct sync_metrics *m, struct ht_err *err)
+struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
+                          volatile sig_atomic_t *stop, struct sync_metrics *m,
+                          struct ht_err *err)
 {
     struct syncer *sy = calloc(1, sizeof(*sy));
     struct http_opts o = {0};
@@ -401,13 +407,15 @@ void syncer_set_cfg(struct syncer *sy, const struct cfg *cfg)
 /* ---- list sweep ---- */
 
 static int quarantine_now(struct syncer *sy, const char *source, const char *ref,
-                          const char *reason, const void *raw, size_t len, struct ht_err *err)
+                          const char *reason, const void *raw, size_t len,
+                          struct ht_err *err)
 {
     struct store_batch *b = store_batch_new();
     long q = 0;
     int rc = -1;
 
-    if (!b || store_batch_quarantine(b, source, ref, reason, raw ? raw : "", raw ? len : 0) < 0) {
+    if (!b || store_batch_quarantine(b, source, ref, reason, raw ? raw : "",
+                                     raw ? len : 0) < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
     }
@@ -417,7 +425,8 @@ static int quarantine_now(struct syncer *sy, const char *source, const char *ref
     M_LOCK(sy);
     sy->m->quarantined += (unsigned long)q;
     M_UNLOCK(sy);
-    log_warn("quarantined source=%s ref=%s reason=\"%s\"", source, ref ? ref : "-", reason);
+    log_warn("quarantined source=%s ref=%s reason=\"%s\"", source, ref ? ref : "-",
+             reason);
     rc = 0;
 out:
     store_batch_free(b);
@@ -425,7 +434,8 @@ out:
 }
 
 /* Fetches and decodes one page, retrying undecodable answers (truncated, malformed). */
-static int fetch_page(struct syncer *sy, long page, struct api_page *pg, struct ht_err *err)
+static int fetch_page(struct syncer *sy, long page, struct api_page *pg,
+                      struct ht_err *err)
 {
     struct buf url = BUF_INIT(4096);
     struct http_resp r;
@@ -458,8 +468,8 @@ static int fetch_page(struct syncer *sy, long page, struct api_page *pg, struct 
             ht_err_set(err, HT_EPARSE, "list page %ld: %s", page, de.msg);
             goto out;
         }
-        nap(sy, backoff_delay_ms(attempt, sy->cfg->backoff_base_ms, sy->cfg->backoff_max_ms,
-                                 rnd01(sy)));
+        nap(sy, backoff_delay_ms(attempt, sy->cfg->backoff_base_ms,
+                                 sy->cfg->backoff_max_ms, rnd01(sy)));
     }
 out:
     http_resp_release(&r);
@@ -499,9 +509,10 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq
         total_page = pg.total_page;
         for (size_t i = 0; i < pg.n; i++) {
             const struct api_item *it = &pg.items[i];
-            const char *f[STORE_STAGE_NFIELDS] = {it->id_reg,  it->no_daftar,    it->tgl_daftar,
-                                                  it->nib,     it->nama_pu,      it->jenis_daftar,
-                                                  it->jenis_produk, it->status, it->channel_id};
+            const char *f[STORE_STAGE_NFIELDS] = {
+                it->id_reg,       it->no_daftar, it->tgl_daftar,
+                it->nib,          it->nama_pu,   it->jenis_daftar,
+                it->jenis_produk, it->status,    it->channel_id};
             if (store_stage_add(stg, seq++, f) < 0) {
                 api_page_release(&pg);
                 ht_err_set(err, HT_ELIMIT, "staging buffer over its cap");
@@ -548,15 +559,17 @@ static int sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err 
      * one pass; the sweep is repeated and the passes' union (latest row per id_reg wins)
      * is trusted only once it holds as many applications as the API's total. */
     for (int attempt = 1; attempt <= SWEEP_ATTEMPTS; attempt++) {
-        if (sweep_once(sy, run_id, attempt == 1, &seq, &complete, &distinct, &total, err) < 0) {
+        if (sweep_once(sy, run_id, attempt == 1, &seq, &complete, &distinct, &total,
+                       err) < 0) {
             if (store_stage_clear(sy->st, run_id, NULL) < 0)
                 log_debug("cannot clear the staging rows run=%" PRId64, run_id);
             return -1;
         }
         if (complete)
             break;
-        log_warn("sweep incomplete, pages shifted while paging seen=%ld total=%ld attempt=%d",
-                 distinct, total, attempt);
+        log_warn(
+            "sweep incomplete, pages shifted while paging seen=%ld total=%ld attempt=%d",
+            distinct, total, attempt);
     }
     if (store_sync_merge(sy->st, run_id, &seen, &inserted, &changed, err) < 0)
         return -1;
@@ -569,8 +582,8 @@ static int sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err 
     if (complete)
         sy->m->last_sweep_success = ht_now();
     M_UNLOCK(sy);
-    log_info("sweep done seen=%ld total=%ld new=%ld changed=%ld complete=%s ms=%" PRId64, seen,
-             total, inserted, changed, complete ? "yes" : "no", ht_mono_ms() - t0);
+    log_info("sweep done seen=%ld total=%ld new=%ld changed=%ld complete=%s ms=%" PRId64,
+             seen, total, inserted, changed, complete ? "yes" : "no", ht_mono_ms() - t0);
     return 0;
 }
 
@@ -609,7 +622,8 @@ static int fetch_details(struct syncer *sy, struct store_claim *cl, size_t n,
         }
         if (ensure_token(sy, err) < 0)
             goto out;
-        want = k < (size_t)sy->cfg->concurrency * 2 ? k : (size_t)sy->cfg->concurrency * 2;
+        want =
+            k < (size_t)sy->cfg->concurrency * 2 ? k : (size_t)sy->cfg->concurrency * 2;
         if ((g = budget(sy, (int)want, err)) < 0)
             goto out;
         if (g == 0)
@@ -697,10 +711,12 @@ static long retry_secs(const struct cfg *c)
     return s < 5 ? 5 : s;
 }
 
-/* Turns one fetched detail into batch writes. Returns 0 when reconciled, 1 when the answer
- * went to quarantine (the caller re-fetches it or schedules a retry), -1 on error. */
-static int plan_one(struct syncer *sy, struct store_batch *b, const struct store_claim *cl,
-                    const char *body, size_t len, const struct cfg *cfg, struct ht_err *err)
+/* Turns one fetched detail into batch writes. Returns 0 when reconciled, 1 when the
+ * answer went to quarantine (the caller re-fetches it or schedules a retry), -1 on error.
+ */
+static int plan_one(struct syncer *sy, struct store_batch *b,
+                    const struct store_claim *cl, const char *body, size_t len,
+                    const struct cfg *cfg, struct ht_err *err)
 {
     struct api_detail d;
     struct reconcile_plan p;
@@ -716,7 +732,8 @@ static int plan_one(struct syncer *sy, struct store_batch *b, const struct store
             ht_err_set(err, HT_ENOMEM, "out of memory");
             return -1;
         }
-        if (store_batch_quarantine(b, "detail", cl->id_reg, de.msg, body ? body : "", len) < 0)
+        if (store_batch_quarantine(b, "detail", cl->id_reg, de.msg, body ? body : "",
+                                   len) < 0)
             goto oom;
         log_warn("quarantined source=detail ref=%s reason=\"%s\"", cl->id_reg, de.msg);
         return 1;
@@ -738,13 +755,15 @@ static int plan_one(struct syncer *sy, struct store_batch *b, const struct store
                                   e->username, e->comment) < 0)
                 goto oom_plan;
         }
-        if (p.move && store_batch_move(b, cl->id, d.events[p.latest].status,
-                                       stage_name(p.new_stage), d.events[p.latest].at) < 0)
+        if (p.move &&
+            store_batch_move(b, cl->id, d.events[p.latest].status,
+                             stage_name(p.new_stage), d.events[p.latest].at) < 0)
             goto oom_plan;
         if (p.certificate && store_batch_cert(b, cl->id, d.cert_no, d.cert_date) < 0)
             goto oom_plan;
-        now_stage = p.move ? p.new_stage
-                           : (cl->status_code ? stage_of_code(cl->status_code) : STAGE_UNKNOWN);
+        now_stage =
+            p.move ? p.new_stage
+                   : (cl->status_code ? stage_of_code(cl->status_code) : STAGE_UNKNOWN);
         if (store_batch_done(b, cl->id, poll_secs(cfg, now_stage), cl->fingerprint, d.nib,
                              d.no_daftar, d.channel_id) < 0)
             goto oom_plan;
@@ -795,10 +814,11 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
         http_resp_init(&reqs[i].resp);
         /* id_reg goes into the path: allow only URL-safe characters. */
         for (const char *p = cl[i].id_reg; *p; p++)
-            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-                  *p == '-' || *p == '_' || *p == '.'))
+            if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
                 states[i] = D_FAILED;
-        if (build_url(sy, &urls[i], "/api/v1/halal-certificate-reguler/business-actor/%s/detail",
+        if (build_url(sy, &urls[i],
+                      "/api/v1/halal-certificate-reguler/business-actor/%s/detail",
                       cl[i].id_reg) < 0)
             goto oom;
         reqs[i].url = buf_str(&urls[i]);
@@ -816,8 +836,8 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
 
             if (states[i] != D_OK || done[i])
                 continue;
-            r = plan_one(sy, b, &cl[i], reqs[i].resp.body.ptr, reqs[i].resp.body.len, sy->cfg,
-                         err);
+            r = plan_one(sy, b, &cl[i], reqs[i].resp.body.ptr, reqs[i].resp.body.len,
+                         sy->cfg, err);
             if (r < 0)
                 goto out;
             if (r == 0) {
@@ -865,8 +885,8 @@ static int detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
     sy->m->events_inserted += (unsigned long)ev;
     sy->m->quarantined += (unsigned long)q;
     M_UNLOCK(sy);
-    log_info("batch done claimed=%zu fetched=%zu events=%ld quarantined=%ld ms=%" PRId64, n, ok,
-             ev, q, ht_mono_ms() - t0);
+    log_info("batch done claimed=%zu fetched=%zu events=%ld quarantined=%ld ms=%" PRId64,
+             n, ok, ev, q, ht_mono_ms() - t0);
     rc = 0;
     goto out;
 oom:
@@ -937,8 +957,9 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
         }
     }
     rc = 0;
-    outcome = (sy->stop && *sy->stop) ? "aborted" : (trusted && sy->cnt.errors == 0) ? "ok"
-                                                                                     : "partial";
+    outcome = (sy->stop && *sy->stop)            ? "aborted"
+              : (trusted && sy->cnt.errors == 0) ? "ok"
+                                                 : "partial";
 done:
     if (rc < 0)
         sy->cnt.errors++;
@@ -962,8 +983,8 @@ done:
             M_UNLOCK(sy);
         }
         ht_err_clear(&fe);
-        if (store_sync_run_finish(sy->st, run_id, &sy->cnt, outcome, rc < 0 ? e.msg : NULL,
-                                  &fe) < 0)
+        if (store_sync_run_finish(sy->st, run_id, &sy->cnt, outcome,
+                                  rc < 0 ? e.msg : NULL, &fe) < 0)
             log_warn("cannot record the sync run: %s", fe.msg);
         M_LOCK(sy);
         sy->m->db_ok = 1;
@@ -978,11 +999,13 @@ done:
     }
     M_UNLOCK(sy);
     if (rc == 0)
-        log_info("cycle done outcome=%s sweep=%s requests=%ld seen=%ld changed=%ld details=%ld "
+        log_info("cycle done outcome=%s sweep=%s requests=%ld seen=%ld changed=%ld "
+                 "details=%ld "
                  "events=%ld quarantined=%ld errors=%ld ms=%" PRId64,
-                 outcome, sy->cnt.sweep ? "yes" : "no", sy->cnt.requests, sy->cnt.items_seen,
-                 sy->cnt.items_changed, sy->cnt.details_fetched, sy->cnt.events_inserted,
-                 sy->cnt.quarantined, sy->cnt.errors, ht_mono_ms() - t0);
+                 outcome, sy->cnt.sweep ? "yes" : "no", sy->cnt.requests,
+                 sy->cnt.items_seen, sy->cnt.items_changed, sy->cnt.details_fetched,
+                 sy->cnt.events_inserted, sy->cnt.quarantined, sy->cnt.errors,
+                 ht_mono_ms() - t0);
     else
         ht_err_set(err, e.code ? e.code : HT_EHTTP, "%s", e.msg);
     if (rc == 0 && strcmp(outcome, "partial") == 0) {
@@ -1003,7 +1026,8 @@ static void claim_release(struct store_claim *c)
     memset(c, 0, sizeof(*c));
 }
 
-int syncer_replay(struct store *st, long limit, struct replay_result *res, struct ht_err *err)
+int syncer_replay(struct store *st, long limit, struct replay_result *res,
+                  struct ht_err *err)
 {
     struct store_qrow *q = NULL;
     struct store_batch *b = NULL;
@@ -1062,8 +1086,8 @@ int syncer_replay(struct store *st, long limit, struct replay_result *res, struc
             int bad = 0;
             for (size_t k = 0; k < p.nev; k++) {
                 const struct api_event *e = &d.events[p.ev[k]];
-                bad |= store_batch_event(b, cl.id, e->status, stage_name(p.ev_stage[k]), e->at,
-                                         e->username, e->comment);
+                bad |= store_batch_event(b, cl.id, e->status, stage_name(p.ev_stage[k]),
+                                         e->at, e->username, e->comment);
             }
             if (p.move)
                 bad |= store_batch_move(b, cl.id, d.events[p.latest].status,

@@ -1,5 +1,6 @@
 /* The daemon's database work: sweep lock, COPY staging + merge, leases, batch apply,
- * shared budget, bookkeeping. All set-based: arrays in, one statement per kind of write. */
+ * shared budget, bookkeeping. All set-based: arrays in, one statement per kind of write.
+ */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,8 +74,9 @@ int store_sync_lock_sweep(struct store *s, int *got, struct ht_err *err)
 {
     char *v = NULL;
     int rc = store_query_value(
-        s, "SELECT pg_try_advisory_lock(hashtext(current_schema() || '.halaltrack.sweep'))", 0,
-        NULL, &v, err);
+        s,
+        "SELECT pg_try_advisory_lock(hashtext(current_schema() || '.halaltrack.sweep'))",
+        0, NULL, &v, err);
 
     *got = 0;
     if (rc < 0)
@@ -90,9 +92,9 @@ int store_sync_run_start(struct store *s, const char *daemon, int64_t *run_id,
     const char *p[1] = {daemon};
     struct store_rows r = {0};
 
-    if (store_query_rows(s,
-                         "INSERT INTO sync_run (daemon) VALUES ($1) RETURNING id, started_at::text",
-                         1, p, &r, err) < 0)
+    if (store_query_rows(
+            s, "INSERT INTO sync_run (daemon) VALUES ($1) RETURNING id, started_at::text",
+            1, p, &r, err) < 0)
         return -1;
     if (r.nrows != 1) {
         store_rows_release(&r);
@@ -125,12 +127,13 @@ int store_sync_run_finish(struct store *s, int64_t run_id, const struct sync_cou
     p[9] = outcome;
     p[10] = message;
     p[11] = c->sweep ? "t" : "f";
-    return store_command(s,
-                         "UPDATE sync_run SET finished_at = greatest(now(), started_at),"
-                         " requests = $2, bytes = $3, items_seen = $4, items_changed = $5,"
-                         " details_fetched = $6, events_inserted = $7, quarantined = $8,"
-                         " errors = $9, outcome = $10, message = $11, sweep = $12 WHERE id = $1",
-                         12, p, NULL, err);
+    return store_command(
+        s,
+        "UPDATE sync_run SET finished_at = greatest(now(), started_at),"
+        " requests = $2, bytes = $3, items_seen = $4, items_changed = $5,"
+        " details_fetched = $6, events_inserted = $7, quarantined = $8,"
+        " errors = $9, outcome = $10, message = $11, sweep = $12 WHERE id = $1",
+        12, p, NULL, err);
 }
 
 /* ---- staging ---- */
@@ -164,11 +167,20 @@ static int copy_field(struct buf *b, const char *s)
     for (const char *p = s; *p; p++) {
         const char *esc = NULL;
         switch (*p) {
-        case '\\': esc = "\\\\"; break;
-        case '\t': esc = "\\t"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        default: break;
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        default:
+            break;
         }
         if (esc ? buf_adds(b, esc) < 0 : buf_addch(b, *p) < 0)
             return -1;
@@ -216,9 +228,10 @@ int store_stage_flush(struct store *s, struct store_stage *st, int64_t run_id,
         }
         line += len;
     }
-    snprintf(sql, sizeof(sql),
-             "COPY list_staging (run_id, seq, id_reg, no_daftar, tgl_daftar, nib, nama_pu,"
-             " jenis_daftar, jenis_produk, status, channel_id) FROM STDIN");
+    snprintf(
+        sql, sizeof(sql),
+        "COPY list_staging (run_id, seq, id_reg, no_daftar, tgl_daftar, nib, nama_pu,"
+        " jenis_daftar, jenis_produk, status, channel_id) FROM STDIN");
     res = PQexec(s->conn, sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         store_set_error(s, res, "cannot start COPY", err);
@@ -226,7 +239,8 @@ int store_stage_flush(struct store *s, struct store_stage *st, int64_t run_id,
         goto out;
     }
     PQclear(res);
-    if (PQputCopyData(s->conn, all.ptr, (int)all.len) != 1 || PQputCopyEnd(s->conn, NULL) != 1) {
+    if (PQputCopyData(s->conn, all.ptr, (int)all.len) != 1 ||
+        PQputCopyEnd(s->conn, NULL) != 1) {
         ht_err_set(err, HT_EDBCONN, "COPY failed: %s", PQerrorMessage(s->conn));
         goto out;
     }
@@ -255,8 +269,9 @@ int store_stage_distinct(struct store *s, int64_t run_id, long *out, struct ht_e
     int rc;
 
     snprintf(id, sizeof(id), "%" PRId64, run_id);
-    rc = store_query_value(s, "SELECT count(DISTINCT id_reg) FROM list_staging WHERE run_id = $1",
-                           1, p, &v, err);
+    rc = store_query_value(
+        s, "SELECT count(DISTINCT id_reg) FROM list_staging WHERE run_id = $1", 1, p, &v,
+        err);
     if (rc != 0) {
         free(v);
         return -1;
@@ -272,11 +287,12 @@ int store_stage_clear(struct store *s, int64_t run_id, struct ht_err *err)
     const char *p[1] = {id};
 
     snprintf(id, sizeof(id), "%" PRId64, run_id);
-    return store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err);
+    return store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL,
+                         err);
 }
 
-int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted, long *changed,
-                     struct ht_err *err)
+int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted,
+                     long *changed, struct ht_err *err)
 {
     struct pgarr codes, stages;
     struct store_rows r = {0};
@@ -303,10 +319,11 @@ int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted
     }
     if (store_begin(s, err) < 0)
         goto out;
-    if (store_query_rows(s, "SELECT seen, inserted, changed FROM list_merge($1, $2, $3)", 3, p,
-                         &r, err) < 0 ||
+    if (store_query_rows(s, "SELECT seen, inserted, changed FROM list_merge($1, $2, $3)",
+                         3, p, &r, err) < 0 ||
         r.nrows != 1 ||
-        store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err) < 0) {
+        store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err) <
+            0) {
         store_rollback(s);
         goto out;
     }
@@ -328,7 +345,8 @@ out:
 
 /* ---- leases ---- */
 
-static int claims_from_rows(const struct store_rows *r, struct store_claim **out, size_t *n)
+static int claims_from_rows(const struct store_rows *r, struct store_claim **out,
+                            size_t *n)
 {
     struct store_claim *c = calloc((size_t)r->nrows + 1, sizeof(*c));
 
@@ -368,19 +386,20 @@ int store_sync_claim(struct store *s, const char *owner, long lease_s, long limi
     *n = 0;
     snprintf(ls, sizeof(ls), "%ld", lease_s);
     snprintf(lim, sizeof(lim), "%ld", limit);
-    if (store_query_rows(s,
-                         "UPDATE application a SET lease_owner = $1,"
-                         " lease_until = clock_timestamp() + make_interval(secs => $2::int)"
-                         " FROM (SELECT id FROM application"
-                         "       WHERE next_poll_at <= clock_timestamp()"
-                         "         AND (lease_until IS NULL OR lease_until < clock_timestamp())"
-                         "         AND (detail_at IS NULL OR detail_at < $4::timestamptz)"
-                         "       ORDER BY next_poll_at, id LIMIT $3"
-                         "       FOR UPDATE SKIP LOCKED) c"
-                         " WHERE a.id = c.id"
-                         " RETURNING a.id, a.id_reg, a.status_code,"
-                         "  extract(epoch FROM a.stage_since)::bigint, a.list_fingerprint",
-                         4, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "UPDATE application a SET lease_owner = $1,"
+            " lease_until = clock_timestamp() + make_interval(secs => $2::int)"
+            " FROM (SELECT id FROM application"
+            "       WHERE next_poll_at <= clock_timestamp()"
+            "         AND (lease_until IS NULL OR lease_until < clock_timestamp())"
+            "         AND (detail_at IS NULL OR detail_at < $4::timestamptz)"
+            "       ORDER BY next_poll_at, id LIMIT $3"
+            "       FOR UPDATE SKIP LOCKED) c"
+            " WHERE a.id = c.id"
+            " RETURNING a.id, a.id_reg, a.status_code,"
+            "  extract(epoch FROM a.stage_since)::bigint, a.list_fingerprint",
+            4, p, &r, err) < 0)
         return -1;
     rc = claims_from_rows(&r, out, n);
     store_rows_release(&r);
@@ -421,11 +440,12 @@ int store_sync_app_state(struct store *s, const char *id_reg, struct store_claim
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (store_query_rows(s,
-                         "SELECT id, id_reg, status_code, extract(epoch FROM stage_since)::bigint,"
-                         " list_fingerprint, extract(epoch FROM detail_at)::bigint"
-                         " FROM application WHERE id_reg = $1",
-                         1, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT id, id_reg, status_code, extract(epoch FROM stage_since)::bigint,"
+            " list_fingerprint, extract(epoch FROM detail_at)::bigint"
+            " FROM application WHERE id_reg = $1",
+            1, p, &r, err) < 0)
         return -1;
     if (r.nrows == 0) {
         store_rows_release(&r);
@@ -445,12 +465,31 @@ int store_sync_app_state(struct store *s, const char *id_reg, struct store_claim
 /* ---- batch apply ---- */
 
 enum {
-    EV_APP, EV_CODE, EV_STAGE, EV_AT, EV_ACTOR, EV_COMMENT,
-    MV_APP, MV_CODE, MV_STAGE, MV_AT,
-    CT_APP, CT_NO, CT_DATE,
-    DN_APP, DN_NEXT, DN_FP, DN_NIB, DN_NODAFTAR, DN_CHANNEL,
-    RT_APP, RT_NEXT,
-    QU_SOURCE, QU_REF, QU_REASON, QU_RAW,
+    EV_APP,
+    EV_CODE,
+    EV_STAGE,
+    EV_AT,
+    EV_ACTOR,
+    EV_COMMENT,
+    MV_APP,
+    MV_CODE,
+    MV_STAGE,
+    MV_AT,
+    CT_APP,
+    CT_NO,
+    CT_DATE,
+    DN_APP,
+    DN_NEXT,
+    DN_FP,
+    DN_NIB,
+    DN_NODAFTAR,
+    DN_CHANNEL,
+    RT_APP,
+    RT_NEXT,
+    QU_SOURCE,
+    QU_REF,
+    QU_REASON,
+    QU_RAW,
     RS_ID,
     ARR__COUNT
 };
@@ -492,22 +531,25 @@ static int chk(struct store_batch *b, int rc)
     return rc < 0 ? -1 : 0;
 }
 
-int store_batch_event(struct store_batch *b, int64_t app_id, const char *code, const char *stage,
-                      int64_t at, const char *actor, const char *comment)
+int store_batch_event(struct store_batch *b, int64_t app_id, const char *code,
+                      const char *stage, int64_t at, const char *actor,
+                      const char *comment)
 {
     return chk(b, arr_addi(&b->a[EV_APP], app_id) | arr_add(&b->a[EV_CODE], code) |
                       arr_add(&b->a[EV_STAGE], stage) | arr_addi(&b->a[EV_AT], at) |
-                      arr_add(&b->a[EV_ACTOR], actor) | arr_add(&b->a[EV_COMMENT], comment));
+                      arr_add(&b->a[EV_ACTOR], actor) |
+                      arr_add(&b->a[EV_COMMENT], comment));
 }
 
-int store_batch_move(struct store_batch *b, int64_t app_id, const char *code, const char *stage,
-                     int64_t at)
+int store_batch_move(struct store_batch *b, int64_t app_id, const char *code,
+                     const char *stage, int64_t at)
 {
     return chk(b, arr_addi(&b->a[MV_APP], app_id) | arr_add(&b->a[MV_CODE], code) |
                       arr_add(&b->a[MV_STAGE], stage) | arr_addi(&b->a[MV_AT], at));
 }
 
-int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no, const char *date)
+int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
+                     const char *date)
 {
     return chk(b, arr_addi(&b->a[CT_APP], app_id) | arr_add(&b->a[CT_NO], no) |
                       arr_add(&b->a[CT_DATE], date));
@@ -553,8 +595,8 @@ int store_batch_resolve(struct store_batch *b, int64_t quarantine_id)
     return chk(b, arr_addi(&b->a[RS_ID], quarantine_id));
 }
 
-static int batch_cmd(struct store *s, struct store_batch *b, const char *sql, int first, int n,
-                     long *affected, struct ht_err *err)
+static int batch_cmd(struct store *s, struct store_batch *b, const char *sql, int first,
+                     int n, long *affected, struct ht_err *err)
 {
     const char *p[8];
 
@@ -582,42 +624,49 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
     }
     if (store_begin(s, err) < 0)
         return -1;
-    if (batch_cmd(s, b,
-                  "INSERT INTO stage_event (application_id, status_code, stage, at, actor, comment)"
-                  " SELECT u.a, u.c, u.s, to_timestamp(u.t), u.ac, u.co"
-                  " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],"
-                  "             $6::text[]) AS u(a, c, s, t, ac, co)"
-                  " ON CONFLICT (application_id, status_code, at) DO NOTHING",
-                  EV_APP, 6, &ev, err) < 0 ||
+    if (batch_cmd(
+            s, b,
+            "INSERT INTO stage_event (application_id, status_code, stage, at, actor, "
+            "comment)"
+            " SELECT u.a, u.c, u.s, to_timestamp(u.t), u.ac, u.co"
+            " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],"
+            "             $6::text[]) AS u(a, c, s, t, ac, co)"
+            " ON CONFLICT (application_id, status_code, at) DO NOTHING",
+            EV_APP, 6, &ev, err) < 0 ||
         batch_cmd(s, b,
                   "UPDATE application a SET status_code = u.c, stage = u.s,"
                   " stage_since = to_timestamp(u.t)"
-                  " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(i, c, s, t)"
-                  " WHERE a.id = u.i AND (a.stage_since IS NULL OR to_timestamp(u.t) > a.stage_since"
+                  " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS "
+                  "u(i, c, s, t)"
+                  " WHERE a.id = u.i AND (a.stage_since IS NULL OR to_timestamp(u.t) > "
+                  "a.stage_since"
                   "   OR (to_timestamp(u.t) = a.stage_since AND a.status_code <> u.c))",
                   MV_APP, 4, NULL, err) < 0 ||
-        batch_cmd(s, b,
-                  "UPDATE application a SET certificate_no = u.n, certificate_date = u.d::date"
-                  " FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(i, n, d)"
-                  " WHERE a.id = u.i",
-                  CT_APP, 3, NULL, err) < 0 ||
-        batch_cmd(s, b,
-                  "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
-                  " detail_at = now(), observed_at = now(),"
-                  " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
-                  " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN now()"
-                  "                     ELSE now() + make_interval(secs => u.n) END,"
-                  " nib = coalesce(CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib),"
-                  " no_daftar = coalesce(CASE WHEN u.nd ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$'"
-                  "                      THEN u.nd END, a.no_daftar),"
-                  " channel_id = coalesce(CASE WHEN u.ch ~ '^CH[0-9]{3}$' THEN u.ch END,"
-                  "                       a.channel_id),"
-                  " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
-                  "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
-                  " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
-                  "             $6::text[]) AS u(i, n, fp, nib, nd, ch)"
-                  " WHERE a.id = u.i",
-                  DN_APP, 6, NULL, err) < 0 ||
+        batch_cmd(
+            s, b,
+            "UPDATE application a SET certificate_no = u.n, certificate_date = u.d::date"
+            " FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(i, n, d)"
+            " WHERE a.id = u.i",
+            CT_APP, 3, NULL, err) < 0 ||
+        batch_cmd(
+            s, b,
+            "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
+            " detail_at = now(), observed_at = now(),"
+            " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
+            " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN "
+            "now()"
+            "                     ELSE now() + make_interval(secs => u.n) END,"
+            " nib = coalesce(CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib),"
+            " no_daftar = coalesce(CASE WHEN u.nd ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$'"
+            "                      THEN u.nd END, a.no_daftar),"
+            " channel_id = coalesce(CASE WHEN u.ch ~ '^CH[0-9]{3}$' THEN u.ch END,"
+            "                       a.channel_id),"
+            " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
+            "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
+            " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
+            "             $6::text[]) AS u(i, n, fp, nib, nd, ch)"
+            " WHERE a.id = u.i",
+            DN_APP, 6, NULL, err) < 0 ||
         batch_cmd(s, b,
                   "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
                   " next_poll_at = now() + make_interval(secs => u.n)"
@@ -626,7 +675,8 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
         batch_cmd(s, b,
                   "INSERT INTO quarantine (source, ref, reason, raw)"
                   " SELECT u.s, u.r, u.re, decode(u.h, 'hex')"
-                  " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, r, re, h)"
+                  " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, "
+                  "r, re, h)"
                   " ON CONFLICT (source, (coalesce(ref, '')), (md5(raw)), reason)"
                   "   WHERE NOT resolved DO NOTHING",
                   QU_SOURCE, 4, &q, err) < 0 ||
@@ -688,13 +738,14 @@ int store_sync_set_state(struct store *s, const char *key, const char *value,
     const char *p[2] = {key, value};
 
     /* "now" stores the database's clock as the value. */
-    return store_command(s,
-                         "INSERT INTO sync_state (key, value, updated_at)"
-                         " VALUES ($1, CASE WHEN $2 = 'now' THEN to_char(now() AT TIME ZONE 'UTC',"
-                         "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') ELSE $2 END, now())"
-                         " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value,"
-                         "  updated_at = EXCLUDED.updated_at",
-                         2, p, NULL, err);
+    return store_command(
+        s,
+        "INSERT INTO sync_state (key, value, updated_at)"
+        " VALUES ($1, CASE WHEN $2 = 'now' THEN to_char(now() AT TIME ZONE 'UTC',"
+        "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') ELSE $2 END, now())"
+        " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value,"
+        "  updated_at = EXCLUDED.updated_at",
+        2, p, NULL, err);
 }
 
 int store_sync_gauges(struct store *s, const char *budget, struct sync_gauges *g,
@@ -705,13 +756,14 @@ int store_sync_gauges(struct store *s, const char *budget, struct sync_gauges *g
     const char *v;
 
     memset(g, 0, sizeof(*g));
-    if (store_query_rows(s,
-                         "SELECT (SELECT count(*) FROM application),"
-                         " (SELECT count(*) FROM quarantine WHERE NOT resolved),"
-                         " (SELECT extract(epoch FROM min(observed_at)) FROM application),"
-                         " (SELECT tokens FROM rate_budget WHERE name = $1),"
-                         " (SELECT granted FROM rate_budget WHERE name = $1)",
-                         1, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT (SELECT count(*) FROM application),"
+            " (SELECT count(*) FROM quarantine WHERE NOT resolved),"
+            " (SELECT extract(epoch FROM min(observed_at)) FROM application),"
+            " (SELECT tokens FROM rate_budget WHERE name = $1),"
+            " (SELECT granted FROM rate_budget WHERE name = $1)",
+            1, p, &r, err) < 0)
         return -1;
     g->applications = strtol(store_rows_get(&r, 0, 0), NULL, 10);
     g->quarantine_open = strtol(store_rows_get(&r, 0, 1), NULL, 10);
@@ -736,7 +788,9 @@ static int unhex(const char *h, char **out, size_t *len)
         unsigned v = 0;
         for (int k = 0; k < 2; k++) {
             char c = h[2 * i + (size_t)k];
-            v = v * 16 + (unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+            v = v * 16 + (unsigned)(c >= 'a'   ? c - 'a' + 10
+                                    : c >= 'A' ? c - 'A' + 10
+                                               : c - '0');
         }
         b[i] = (char)v;
     }
@@ -746,8 +800,8 @@ static int unhex(const char *h, char **out, size_t *len)
     return 0;
 }
 
-int store_quarantine_open(struct store *s, const char *source, long limit, struct store_qrow **out,
-                          size_t *n, struct ht_err *err)
+int store_quarantine_open(struct store *s, const char *source, long limit,
+                          struct store_qrow **out, size_t *n, struct ht_err *err)
 {
     char lim[32];
     const char *p[2] = {source, lim};
@@ -757,13 +811,14 @@ int store_quarantine_open(struct store *s, const char *source, long limit, struc
     *out = NULL;
     *n = 0;
     snprintf(lim, sizeof(lim), "%ld", limit);
-    if (store_query_rows(s,
-                         "SELECT id, source, ref, reason,"
-                         " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-                         " encode(raw, 'hex'), extract(epoch FROM created_at)::bigint FROM quarantine"
-                         " WHERE NOT resolved AND ($1::text IS NULL OR source = $1)"
-                         " ORDER BY id LIMIT $2",
-                         2, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT id, source, ref, reason,"
+            " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+            " encode(raw, 'hex'), extract(epoch FROM created_at)::bigint FROM quarantine"
+            " WHERE NOT resolved AND ($1::text IS NULL OR source = $1)"
+            " ORDER BY id LIMIT $2",
+            2, p, &r, err) < 0)
         return -1;
     q = calloc((size_t)r.nrows + 1, sizeof(*q));
     if (!q)

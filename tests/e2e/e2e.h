@@ -1,5 +1,6 @@
-/* Helpers for the end-to-end tests: start halalsim and halaltrackd, talk to the simulator's
- * control API, and compare the database with /_sim/truth. Header-only (static functions). */
+/* Helpers for the end-to-end tests: start halalsim and halaltrackd, talk to the
+ * simulator's control API, and compare the database with /_sim/truth. Header-only (static
+ * functions). */
 #ifndef HT_E2E_H
 #define HT_E2E_H
 
@@ -44,7 +45,8 @@ static __attribute__((unused)) void e2e_sleep_ms(long ms)
         ;
 }
 
-/* Every simulator a test started, killed at exit even when an assertion aborts the test. */
+/* Every simulator a test started, killed at exit even when an assertion aborts the test.
+ */
 static pid_t e2e_children[16];
 
 static __attribute__((unused)) void e2e_kill_children(void)
@@ -81,19 +83,23 @@ static __attribute__((unused)) void e2e_untrack(pid_t pid)
 
 /* Starts halalsim on a free loopback port with a small world; extra: NULL-terminated.
  * Its stdout goes to a file (it must not hold CTest's pipe), read for the port. */
-static __attribute__((unused)) void sim_start(struct sim *s, int msmes, const char *const *extra)
+static __attribute__((unused)) void sim_start(struct sim *s, int msmes,
+                                              const char *const *extra)
 {
     char out[128], nm[32];
 
     memset(s, 0, sizeof(*s));
-    cr_assert(access(e2e_sim_bin(), X_OK) == 0, "halalsim not built at %s", e2e_sim_bin());
+    cr_assert(access(e2e_sim_bin(), X_OK) == 0, "halalsim not built at %s",
+              e2e_sim_bin());
     snprintf(nm, sizeof(nm), "%d", msmes);
-    snprintf(out, sizeof(out), "/tmp/ht_e2e_sim_%d_%ld.out", (int)getpid(), (long)ht_e2e_seq++);
+    snprintf(out, sizeof(out), "/tmp/ht_e2e_sim_%d_%ld.out", (int)getpid(),
+             (long)ht_e2e_seq++);
     s->pid = fork();
     cr_assert(s->pid >= 0);
     if (s->pid == 0) {
-        const char *argv[40] = {e2e_sim_bin(), "--listen", "127.0.0.1:0", "--msmes", nm,
-                                "--seed", "7", "--now", "2026-06-01T00:00:00Z",
+        const char *argv[40] = {e2e_sim_bin(), "--listen", "127.0.0.1:0",
+                                "--msmes",     nm,         "--seed",
+                                "7",           "--now",    "2026-06-01T00:00:00Z",
                                 "--log-level", "error"};
         int n = 11, fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600),
             nul = open("/dev/null", O_WRONLY);
@@ -133,7 +139,8 @@ static __attribute__((unused)) void sim_stop(struct sim *s)
 }
 
 /* GET or POST a simulator path; returns the body (malloc'd); asserts a 2xx answer. */
-static __attribute__((unused)) char *sim_call(struct sim *s, const char *method, const char *path, const char *body)
+static __attribute__((unused)) char *sim_call(struct sim *s, const char *method,
+                                              const char *path, const char *body)
 {
     struct http_opts o = {5, 60, NULL, 64u * 1024 * 1024, 1};
     struct http_client *hc = http_client_new(&o, NULL);
@@ -145,9 +152,10 @@ static __attribute__((unused)) char *sim_call(struct sim *s, const char *method,
     http_resp_init(&r);
     r.body.max = 64u * 1024 * 1024;
     snprintf(url, sizeof(url), "%s%s", s->base, path);
-    cr_assert(eq(int, http_request(hc, method, url, NULL, body, &r, NULL), 0), "%s %s failed",
-              method, path);
-    cr_assert(r.status >= 200 && r.status < 300, "%s %s: HTTP %ld", method, path, r.status);
+    cr_assert(eq(int, http_request(hc, method, url, NULL, body, &r, NULL), 0),
+              "%s %s failed", method, path);
+    cr_assert(r.status >= 200 && r.status < 300, "%s %s: HTTP %ld", method, path,
+              r.status);
     out = buf_detach(&r.body);
     http_resp_release(&r);
     http_client_free(hc);
@@ -167,30 +175,33 @@ static __attribute__((unused)) void sim_faults(struct sim *s, const char *json)
 }
 
 /* Short poll intervals for every stage that can still move: an application that went
- * OF10 -> OF280 -> OF10 within one simulated advance looks unchanged in the list, and only
- * its stage's poll interval catches it. With these, every cycle ends equal to the truth. */
+ * OF10 -> OF280 -> OF10 within one simulated advance looks unchanged in the list, and
+ * only its stage's poll interval catches it. With these, every cycle ends equal to the
+ * truth. */
 #define E2E_POLL_ALL                                                                     \
-    "draft = 0\nsubmitted = 0\nverification = 0\nlph_assignment = 0\ninspection = 0\n"     \
+    "draft = 0\nsubmitted = 0\nverification = 0\nlph_assignment = 0\ninspection = 0\n"   \
     "pph_verification = 0\nfatwa = 0\nissuance = 0\nreturned = 0\nunknown = 0\n"
 static int e2e_poll_all = 1;
 
 /* Writes a 0600 password file and a daemon config for this test's schema. extra is
  * appended (more sections). Returns the config path (malloc'd). */
-static __attribute__((unused)) char *e2e_conf(struct sim *s, const char *api_extra, const char *extra)
+static __attribute__((unused)) char *e2e_conf(struct sim *s, const char *api_extra,
+                                              const char *extra)
 {
     char *pw = tu_write_temp(".pw", "sim-password\n", 13);
     char text[8192];
 
     cr_assert(chmod(pw, 0600) == 0);
-    snprintf(text, sizeof(text),
-             "[api]\nbase_url = %s\nemail = dinkop@pasuruankota.go.id\npassword_file = %s\n"
-             "timeout = 10\nconnect_timeout = 2\nbackoff_base_ms = 20\nbackoff_max_ms = 300\n"
-             "retry_after_max = 1\nmax_retries = 6\nrate = 500\nburst = 500\nconcurrency = 8\n"
-             "breaker_threshold = 50\nbreaker_cooldown = 1\n%s\n"
-             "[poll]\ncycle = 1\n%s[database]\nschema = %s\nlease = 5\nbatch_size = 50\n"
-             "[http]\nlisten = off\n%s\n",
-             s->base, pw, api_extra ? api_extra : "", e2e_poll_all ? E2E_POLL_ALL : "",
-             pgt_schema(), extra ? extra : "");
+    snprintf(
+        text, sizeof(text),
+        "[api]\nbase_url = %s\nemail = dinkop@pasuruankota.go.id\npassword_file = %s\n"
+        "timeout = 10\nconnect_timeout = 2\nbackoff_base_ms = 20\nbackoff_max_ms = 300\n"
+        "retry_after_max = 1\nmax_retries = 6\nrate = 500\nburst = 500\nconcurrency = 8\n"
+        "breaker_threshold = 50\nbreaker_cooldown = 1\n%s\n"
+        "[poll]\ncycle = 1\n%s[database]\nschema = %s\nlease = 5\nbatch_size = 50\n"
+        "[http]\nlisten = off\n%s\n",
+        s->base, pw, api_extra ? api_extra : "", e2e_poll_all ? E2E_POLL_ALL : "",
+        pgt_schema(), extra ? extra : "");
     free(pw);
     return tu_write_temp(".conf", text, strlen(text));
 }
@@ -270,8 +281,8 @@ static __attribute__((unused)) void sl_free(struct strlist *l)
 }
 
 /* Compares two sorted lists; writes the first difference into msg. Returns mismatches. */
-static __attribute__((unused)) long sl_diff(struct strlist *want, struct strlist *got, const char *what, char *msg,
-                    size_t n)
+static __attribute__((unused)) long sl_diff(struct strlist *want, struct strlist *got,
+                                            const char *what, char *msg, size_t n)
 {
     size_t i = 0, j = 0;
     long bad = 0;
@@ -301,8 +312,10 @@ static __attribute__((unused)) long sl_diff(struct strlist *want, struct strlist
 
 /* Compares every application (id_reg, status code) and its whole event history (code,
  * upstream time) in the database with /_sim/truth. Ids in skip (may be NULL) are left out
- * on both sides. Returns the number of differences (0 = equal); msg gets the first one. */
-static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, char *msg, size_t msgn, long *napps)
+ * on both sides. Returns the number of differences (0 = equal); msg gets the first one.
+ */
+static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, char *msg,
+                                               size_t msgn, long *napps)
 {
     char *truth = sim_call(s, "GET", "/_sim/truth", NULL);
     struct strlist ta = {0}, te = {0}, da = {0}, de = {0};
@@ -317,9 +330,12 @@ static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, 
         nl = strchr(p, '\n');
         if ((nl ? (size_t)(nl - p) : strlen(p)) == 0)
             continue;
-        cr_assert(eq(int, api_decode_truth_line(p, nl ? (size_t)(nl - p) : strlen(p), &d, &err), 0),
-                  "truth line: %s", err.msg);
-        snprintf(line, sizeof(line), "%s|%s", d.id_reg, d.status_label ? d.status_label : "");
+        cr_assert(
+            eq(int, api_decode_truth_line(p, nl ? (size_t)(nl - p) : strlen(p), &d, &err),
+               0),
+            "truth line: %s", err.msg);
+        snprintf(line, sizeof(line), "%s|%s", d.id_reg,
+                 d.status_label ? d.status_label : "");
         sl_add(&ta, line);
         for (size_t k = 0; k < d.nevents; k++) {
             snprintf(line, sizeof(line), "%s|%s|%" PRId64, d.id_reg, d.events[k].status,
@@ -329,15 +345,22 @@ static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, 
         api_detail_release(&d);
     }
     free(truth);
-    cr_assert(eq(int, store_query_rows(st, "SELECT id_reg || '|' || status_code FROM v_application",
-                                       0, NULL, &r, &err), 0), "%s", err.msg);
+    cr_assert(
+        eq(int,
+           store_query_rows(st, "SELECT id_reg || '|' || status_code FROM v_application",
+                            0, NULL, &r, &err),
+           0),
+        "%s", err.msg);
     for (int i = 0; i < r.nrows; i++)
         sl_add(&da, store_rows_get(&r, i, 0));
     store_rows_release(&r);
-    cr_assert(eq(int, store_query_rows(st,
-                                       "SELECT id_reg || '|' || status_code || '|' ||"
-                                       " extract(epoch FROM at)::bigint FROM v_stage_event",
-                                       0, NULL, &r, &err), 0), "%s", err.msg);
+    cr_assert(eq(int,
+                 store_query_rows(st,
+                                  "SELECT id_reg || '|' || status_code || '|' ||"
+                                  " extract(epoch FROM at)::bigint FROM v_stage_event",
+                                  0, NULL, &r, &err),
+                 0),
+              "%s", err.msg);
     for (int i = 0; i < r.nrows; i++)
         sl_add(&de, store_rows_get(&r, i, 0));
     store_rows_release(&r);
@@ -363,7 +386,8 @@ static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, 
     } while (0)
 
 /* Waits up to timeout_s for the database to equal the truth; returns 1 when it did. */
-static __attribute__((unused)) int wait_truth(struct sim *sim, struct store *st, int timeout_s)
+static __attribute__((unused)) int wait_truth(struct sim *sim, struct store *st,
+                                              int timeout_s)
 {
     char m[1024];
     for (int i = 0; i < timeout_s * 2; i++) {

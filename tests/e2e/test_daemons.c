@@ -46,7 +46,8 @@ Test(daemons, sigkill_mid_batch_then_restart_loses_nothing)
     for (int i = 0; i < 100 && pgt_long("SELECT count(*) FROM application") == 0; i++)
         e2e_sleep_ms(100);
     e2e_sleep_ms(800);
-    cr_assert(pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL") > 0,
+    cr_assert(pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL") >
+                  0,
               "no batch was in flight");
     kill(pid, SIGKILL);
     cr_assert(eq(int, daemon_wait(pid, 10), 128 + SIGKILL));
@@ -78,13 +79,15 @@ Test(daemons, two_daemons_share_the_work_and_the_budget)
         char *pw = tu_write_temp(".pw", "sim-password\n", 13);
         char text[4096];
         cr_assert(chmod(pw, 0600) == 0);
-        snprintf(text, sizeof(text),
-                 "[api]\nbase_url = %s\nemail = dinkop@pasuruankota.go.id\npassword_file = %s\n"
-                 "rate = %g\nburst = %g\nconcurrency = 4\nbackoff_base_ms = 20\n"
-                 "backoff_max_ms = 300\nretry_after_max = 1\n"
-                 "[poll]\ncycle = 1\n[database]\nschema = %s\nlease = 5\nbatch_size = 10\n"
-                 "[http]\nlisten = off\n",
-                 sim.base, pw, rate, burst, pgt_schema());
+        snprintf(
+            text, sizeof(text),
+            "[api]\nbase_url = %s\nemail = dinkop@pasuruankota.go.id\npassword_file = "
+            "%s\n"
+            "rate = %g\nburst = %g\nconcurrency = 4\nbackoff_base_ms = 20\n"
+            "backoff_max_ms = 300\nretry_after_max = 1\n"
+            "[poll]\ncycle = 1\n[database]\nschema = %s\nlease = 5\nbatch_size = 10\n"
+            "[http]\nlisten = off\n",
+            sim.base, pw, rate, burst, pgt_schema());
         conf = tu_write_temp(".conf", text, strlen(text));
         free(pw);
     }
@@ -100,13 +103,20 @@ Test(daemons, two_daemons_share_the_work_and_the_budget)
     ASSERT_TRUTH(&sim, st, "two daemons");
     /* No event twice (also guaranteed by the unique key), both did detail work, and only
      * one swept at a time. */
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM (SELECT application_id, status_code, at"
-                                " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d"), 0));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM (SELECT application_id, status_code, at"
+                          " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d"),
+                 0));
     cr_assert(eq(long, pgt_long("SELECT count(DISTINCT daemon) FROM sync_run"), 2));
-    cr_assert(eq(long, pgt_long("SELECT count(DISTINCT daemon) FROM sync_run WHERE details_fetched > 0"), 2),
-              "one daemon did all the detail work");
-    cr_assert(eq(long, pgt_long("SELECT count(DISTINCT daemon) FROM sync_run WHERE sweep"), 1),
-              "both daemons swept");
+    cr_assert(
+        eq(long,
+           pgt_long(
+               "SELECT count(DISTINCT daemon) FROM sync_run WHERE details_fetched > 0"),
+           2),
+        "one daemon did all the detail work");
+    cr_assert(
+        eq(long, pgt_long("SELECT count(DISTINCT daemon) FROM sync_run WHERE sweep"), 1),
+        "both daemons swept");
     /* Every request the simulator served was granted by the shared budget... */
     stats = sim_call(&sim, "GET", "/_sim/stats", NULL);
     {
@@ -127,15 +137,17 @@ Test(daemons, two_daemons_share_the_work_and_the_budget)
         char sql[1024];
         snprintf(sql, sizeof(sql),
                  "SELECT count(*) FROM budget_grant g WHERE"
-                 " (SELECT sum(n) FROM budget_grant h WHERE h.at BETWEEN g.at AND g.at + interval '2 s')"
+                 " (SELECT sum(n) FROM budget_grant h WHERE h.at BETWEEN g.at AND g.at + "
+                 "interval '2 s')"
                  " > %g + %g * 2 + 1",
                  burst, rate);
         over = pgt_long(sql);
         cr_assert(eq(long, over, 0), "%ld windows over the budget", over);
-        snprintf(sql, sizeof(sql),
-                 "SELECT (sum(n) <= %g + %g * extract(epoch FROM max(at) - min(at)) + 1)::int"
-                 " FROM budget_grant",
-                 burst, rate);
+        snprintf(
+            sql, sizeof(sql),
+            "SELECT (sum(n) <= %g + %g * extract(epoch FROM max(at) - min(at)) + 1)::int"
+            " FROM budget_grant",
+            burst, rate);
         cr_assert(eq(long, pgt_long(sql), 1), "the whole run went over the budget");
     }
     free(stats);
@@ -153,7 +165,8 @@ static char *http_get_text(int port, const char *path, long *status)
 
     http_resp_init(&r);
     snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-    cr_assert(eq(int, http_request(hc, "GET", url, NULL, NULL, &r, NULL), 0), "GET %s", url);
+    cr_assert(eq(int, http_request(hc, "GET", url, NULL, NULL, &r, NULL), 0), "GET %s",
+              url);
     *status = r.status;
     out = buf_detach(&r.body);
     http_resp_release(&r);
@@ -173,7 +186,8 @@ Test(daemons, metrics_reload_and_systemd_notify)
 {
     struct store *st = pgt_open();
     struct sim sim;
-    char *conf, *log = logpath("metrics"), *body, listen[64], sock[108], dgrams[2048] = "";
+    char *conf, *log = logpath("metrics"), *body, listen[64], sock[108],
+                dgrams[2048] = "";
     int port = free_port(), fd;
     long status;
     struct sockaddr_un sa = {0};
@@ -227,10 +241,13 @@ Test(daemons, metrics_reload_and_systemd_notify)
         char cmd[512];
         if (access("/usr/bin/promtool", X_OK) != 0) {
             int in_ci = ci && *ci && strcmp(ci, "false") != 0;
-            cr_assert(in_ci == 0, "promtool missing (scripts/install-deps installs prometheus)");
+            cr_assert(in_ci == 0,
+                      "promtool missing (scripts/install-deps installs prometheus)");
         } else {
-            snprintf(cmd, sizeof(cmd), "promtool check metrics < %s > /dev/null 2>&1", mf);
-            cr_assert(eq(int, system(cmd), 0), "promtool rejected the metrics:\n%s", body);
+            snprintf(cmd, sizeof(cmd), "promtool check metrics < %s > /dev/null 2>&1",
+                     mf);
+            cr_assert(eq(int, system(cmd), 0), "promtool rejected the metrics:\n%s",
+                      body);
         }
         unlink(mf);
         free(mf);
@@ -247,7 +264,8 @@ Test(daemons, metrics_reload_and_systemd_notify)
         fputs("[poll]\nbogus = 1\n", f);
         fclose(f);
         kill(pid, SIGHUP);
-        for (int i = 0; i < 50 && !log_has(log, "reload failed, keeping the old configuration"); i++)
+        for (int i = 0;
+             i < 50 && !log_has(log, "reload failed, keeping the old configuration"); i++)
             e2e_sleep_ms(100);
         cr_assert(log_has(log, "reload failed, keeping the old configuration"));
         cr_assert(eq(int, kill(pid, 0), 0), "the daemon died on a bad reload");
@@ -300,16 +318,20 @@ Test(daemons, bad_setups_give_clear_errors)
     /* unknown key: file:line and key */
     snprintf(text, sizeof(text),
              "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = %s\n"
-             "[database]\nschema = %s\nconnstring = x\n", pw, pgt_schema());
+             "[database]\nschema = %s\nconnstring = x\n",
+             pw, pgt_schema());
     conf = tu_write_temp(".conf", text, strlen(text));
     chmod(pw, 0600);
     {
-        /* a password "file" that cannot be read as one (as root every mode is readable) */
+        /* a password "file" that cannot be read as one (as root every mode is readable)
+         */
         char text2[2048];
         char *conf2;
-        snprintf(text2, sizeof(text2),
-                 "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = /tmp\n"
-                 "[database]\nschema = %s\n", pgt_schema());
+        snprintf(
+            text2, sizeof(text2),
+            "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = /tmp\n"
+            "[database]\nschema = %s\n",
+            pgt_schema());
         conf2 = tu_write_temp(".conf", text2, strlen(text2));
         r = run_daemon(conf2, "--check-config");
         cr_assert(eq(int, r.status, 1));
@@ -320,7 +342,8 @@ Test(daemons, bad_setups_give_clear_errors)
         free(conf2);
     }
     r = run_daemon(conf, "--check-config");
-    snprintf(want, sizeof(want), "%s:7: unknown key 'connstring' in section [database]", conf);
+    snprintf(want, sizeof(want), "%s:7: unknown key 'connstring' in section [database]",
+             conf);
     cr_assert(eq(int, r.status, 1));
     cr_assert(strstr(r.err, want) != NULL, "stderr: %s", r.err);
     tu_result_release(&r);
@@ -330,13 +353,15 @@ Test(daemons, bad_setups_give_clear_errors)
     /* a world-readable password file */
     snprintf(text, sizeof(text),
              "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = %s\n"
-             "max_retries = 1\nconnect_timeout = 1\n[database]\nschema = %s\n[http]\nlisten = off\n",
+             "max_retries = 1\nconnect_timeout = 1\n[database]\nschema = "
+             "%s\n[http]\nlisten = off\n",
              pw, pgt_schema());
     conf = tu_write_temp(".conf", text, strlen(text));
     chmod(pw, 0644);
     r = run_daemon(conf, "--once");
     cr_assert(eq(int, r.status, 1));
-    cr_assert(strstr(r.err, "is readable by group or others (mode 644)") != NULL, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "is readable by group or others (mode 644)") != NULL,
+              "stderr: %s", r.err);
     cr_assert(strstr(r.err, "sim-password") == NULL);
     tu_result_release(&r);
 
@@ -350,12 +375,15 @@ Test(daemons, bad_setups_give_clear_errors)
     }
     chmod(pw, 0600);
     {
-        /* a password "file" that cannot be read as one (as root every mode is readable) */
+        /* a password "file" that cannot be read as one (as root every mode is readable)
+         */
         char text2[2048];
         char *conf2;
-        snprintf(text2, sizeof(text2),
-                 "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = /tmp\n"
-                 "[database]\nschema = %s\n", pgt_schema());
+        snprintf(
+            text2, sizeof(text2),
+            "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = /tmp\n"
+            "[database]\nschema = %s\n",
+            pgt_schema());
         conf2 = tu_write_temp(".conf", text2, strlen(text2));
         r = run_daemon(conf2, "--check-config");
         cr_assert(eq(int, r.status, 1));
@@ -376,18 +404,21 @@ Test(daemons, bad_setups_give_clear_errors)
     cr_assert(strstr(r.err, "cycle failed") != NULL, "stderr: %s", r.err);
     cr_assert(strstr(r.err, "onnect") != NULL, "stderr: %s", r.err);
     tu_result_release(&r);
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM sync_run WHERE outcome = 'failed'"), 1));
+    cr_assert(
+        eq(long, pgt_long("SELECT count(*) FROM sync_run WHERE outcome = 'failed'"), 1));
     unlink(conf);
     free(conf);
 
     /* a schema that was never migrated */
     snprintf(text, sizeof(text),
              "[api]\nbase_url = http://127.0.0.1:1\nemail = a@b\npassword_file = %s\n"
-             "[database]\nschema = never_migrated_%d\n[http]\nlisten = off\n", pw, (int)getpid());
+             "[database]\nschema = never_migrated_%d\n[http]\nlisten = off\n",
+             pw, (int)getpid());
     conf = tu_write_temp(".conf", text, strlen(text));
     r = run_daemon(conf, "--once");
     cr_assert(eq(int, r.status, 1));
-    cr_assert(strstr(r.err, "is not migrated: run 'halaltrack db migrate'") != NULL, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "is not migrated: run 'halaltrack db migrate'") != NULL,
+              "stderr: %s", r.err);
     tu_result_release(&r);
     unlink(conf);
     unlink(pw);
@@ -404,14 +435,16 @@ Test(daemons, failing_api_opens_the_circuit_breaker)
 
     pgt_open();
     sim_start(&sim, 100, NULL);
-    conf = e2e_conf(&sim, "breaker_threshold = 3\nbreaker_cooldown = 60\nmax_retries = 5", NULL);
+    conf = e2e_conf(&sim, "breaker_threshold = 3\nbreaker_cooldown = 60\nmax_retries = 5",
+                    NULL);
     sim_faults(&sim, "{\"error_5xx\":1.0,\"seed\":41}");
     {
         const char *argv[] = {tu_bin("daemon/halaltrackd"), "-c", conf, "--once", NULL};
         r = tu_run(argv, NULL, NULL, 120);
     }
     cr_assert(eq(int, r.status, 1), "%s", r.err);
-    cr_assert(strstr(r.err, "circuit breaker open: the API keeps failing") != NULL, "%s", r.err);
+    cr_assert(strstr(r.err, "circuit breaker open: the API keeps failing") != NULL, "%s",
+              r.err);
     cr_assert(strstr(r.err, "cycle failed") != NULL, "%s", r.err);
     tu_result_release(&r);
     {
@@ -422,7 +455,8 @@ Test(daemons, failing_api_opens_the_circuit_breaker)
         cr_assert(total > 0 && total <= 6, "requests: %s", stats);
         free(stats);
     }
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM sync_run WHERE outcome = 'failed'"), 1));
+    cr_assert(
+        eq(long, pgt_long("SELECT count(*) FROM sync_run WHERE outcome = 'failed'"), 1));
     sim_stop(&sim);
     free(conf);
 }

@@ -46,11 +46,14 @@ Test(dbrestart, restart_mid_cycle_resumes_without_loss_or_duplicates)
     ASSERT_TRUTH(&sim, st, "after a database restart");
     {
         char *t = tu_read_file(log, NULL);
-        cr_assert(t && strstr(t, "database connection re-established"), "log: %s", t ? t : "");
+        cr_assert(t && strstr(t, "database connection re-established"), "log: %s",
+                  t ? t : "");
         free(t);
     }
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM (SELECT application_id, status_code, at"
-                                " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d"), 0));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM (SELECT application_id, status_code, at"
+                          " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d"),
+                 0));
     unlink(log);
     sim_stop(&sim);
     free(conf);

@@ -1,6 +1,7 @@
 /* Data-driven decoder tests: each tests/fixtures/api/<case>/input.json is decoded by the
  * decoder its name starts with (auth_, list_, detail_, error_) and the rendering compared
- * with expected.txt, or the error message with error.txt. Adding a case needs no C code. */
+ * with expected.txt, or the error message with error.txt. Adding a case needs no C code.
+ */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,8 @@ static char *fixture_dir(void)
     return p;
 }
 
-/* Decodes input with the decoder named by the case; writes the rendering to out or returns
- * -1 with err. */
+/* Decodes input with the decoder named by the case; writes the rendering to out or
+ * returns -1 with err. */
 static int decode_case(const char *name, const char *in, size_t len, FILE *out,
                        struct ht_err *err)
 {
@@ -83,7 +84,8 @@ Test(api, fixtures)
         if (!want) {
             snprintf(path, sizeof(path), "%s/%s/error.txt", dir, de->d_name);
             want = tu_read_file(path, NULL);
-            cr_assert(want != NULL, "case %s has neither expected.txt nor error.txt", de->d_name);
+            cr_assert(want != NULL, "case %s has neither expected.txt nor error.txt",
+                      de->d_name);
             want[strcspn(want, "\n")] = '\0';
         }
         out = open_memstream(&got, &glen);

@@ -33,19 +33,26 @@ Test(backoff, retry_after_http_date)
 {
     long s;
     /* Sun, 06 Nov 1994 08:49:37 GMT = 784111777 */
-    cr_assert(eq(int, backoff_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111770, 60, &s), 0));
+    cr_assert(eq(
+        int, backoff_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111770, 60, &s), 0));
     cr_assert(eq(long, s, 7));
-    cr_assert(eq(int, backoff_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", 784111770, 60, &s), 0));
+    cr_assert(eq(int,
+                 backoff_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", 784111770, 60, &s),
+                 0));
     cr_assert(eq(long, s, 7));
-    cr_assert(eq(int, backoff_retry_after("Sun Nov  6 08:49:37 1994", 784111770, 60, &s), 0));
+    cr_assert(
+        eq(int, backoff_retry_after("Sun Nov  6 08:49:37 1994", 784111770, 60, &s), 0));
     cr_assert(eq(long, s, 7));
     /* in the past: retry now */
-    cr_assert(eq(int, backoff_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111900, 60, &s), 0));
+    cr_assert(eq(
+        int, backoff_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111900, 60, &s), 0));
     cr_assert(eq(long, s, 0));
     /* far future: capped */
-    cr_assert(eq(int, backoff_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 0, 60, &s), 0));
+    cr_assert(
+        eq(int, backoff_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 0, 60, &s), 0));
     cr_assert(eq(long, s, 60));
-    cr_assert(eq(int, backoff_retry_after("Sun, 31 Feb 1994 08:49:37 GMT", 0, 60, &s), -1));
+    cr_assert(
+        eq(int, backoff_retry_after("Sun, 31 Feb 1994 08:49:37 GMT", 0, 60, &s), -1));
 }
 
 Test(backoff, breaker_opens_cools_down_and_closes)

@@ -1,5 +1,6 @@
 /* Unit tests for the config table: defaults, every error naming file:line and key, the
- * password file's mode, [stage_map], reload keeping NO_RELOAD keys, secrets never dumped. */
+ * password file's mode, [stage_map], reload keeping NO_RELOAD keys, secrets never dumped.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,9 @@ static void load_bad(const char *path, const char *needle)
 Test(cfg, defaults_and_values)
 {
     char *pw = pwfile(0600);
-    char *p = conf(pw, "page_size = 50\ntimeout = 2m\nrate = 2.5\n[poll]\nfatwa = 30s\n"
-                       "[database]\nconninfo = host=/tmp dbname=x\n[http]\nlisten = 127.0.0.1:0\n");
+    char *p = conf(
+        pw, "page_size = 50\ntimeout = 2m\nrate = 2.5\n[poll]\nfatwa = 30s\n"
+            "[database]\nconninfo = host=/tmp dbname=x\n[http]\nlisten = 127.0.0.1:0\n");
     struct cfg *c = load_ok(p);
 
     cr_assert(eq(str, c->base_url, "http://127.0.0.1:1"));
@@ -138,12 +140,14 @@ Test(cfg, unreadable_password_file)
 
 Test(cfg, password_from_environment)
 {
-    const char *t = "[api]\nbase_url = http://x\nemail = a@b\npassword_env = HT_TEST_PW\n";
+    const char *t =
+        "[api]\nbase_url = http://x\nemail = a@b\npassword_env = HT_TEST_PW\n";
     char *p = tu_write_temp(".conf", t, strlen(t));
     struct cfg *c;
 
     unsetenv("HT_TEST_PW");
-    load_bad(p, "no API password: set api.password_file or the environment variable 'HT_TEST_PW'");
+    load_bad(p, "no API password: set api.password_file or the environment variable "
+                "'HT_TEST_PW'");
     setenv("HT_TEST_PW", "from-env", 1);
     c = load_ok(p);
     cr_assert(eq(str, c->password, "from-env"));
@@ -202,7 +206,7 @@ Test(cfg, reload_keeps_no_reload_keys)
 
     cfg_keep_no_reload(a, b);
     cr_assert(eq(str, b->listen, "127.0.0.1:1000")); /* needs a restart: ignored */
-    cr_assert(eq(long, b->cycle, 20));                 /* reloadable: taken */
+    cr_assert(eq(long, b->cycle, 20));               /* reloadable: taken */
     cfg_free(a);
     cfg_free(b);
     unlink(p1);
@@ -233,10 +237,11 @@ Test(cfg, several_base_urls)
     char *p;
     struct cfg *c;
 
-    snprintf(text, sizeof(text),
-             "[api]\nbase_url = https://a.example/, http://127.0.0.1:8080  https://c.example\n"
-             "email = a@b\npassword_file = %s\n",
-             pw);
+    snprintf(
+        text, sizeof(text),
+        "[api]\nbase_url = https://a.example/, http://127.0.0.1:8080  https://c.example\n"
+        "email = a@b\npassword_file = %s\n",
+        pw);
     p = tu_write_temp(".conf", text, strlen(text));
     c = load_ok(p);
     cr_assert(eq(sz, cfg_base_url_count(c), 3));
@@ -249,10 +254,14 @@ Test(cfg, several_base_urls)
     cr_assert(eq(int, cfg_base_url_at(c, 3, u, sizeof(u)), -1));
     cfg_free(c);
     unlink(p);
-    snprintf(text, sizeof(text), "[api]\nbase_url = https://a.example ftp://b\nemail = a@b\n"
-                                 "password_file = %s\n", pw);
+    snprintf(text, sizeof(text),
+             "[api]\nbase_url = https://a.example ftp://b\nemail = a@b\n"
+             "password_file = %s\n",
+             pw);
     p = tu_write_temp(".conf", text, strlen(text));
-    load_bad(p, "key 'api.base_url' = 'https://a.example ftp://b' is not a list of http(s) URLs");
+    load_bad(
+        p,
+        "key 'api.base_url' = 'https://a.example ftp://b' is not a list of http(s) URLs");
     unlink(p);
     unlink(pw);
 }

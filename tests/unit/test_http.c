@@ -64,8 +64,9 @@ static void setup(void)
     const union MHD_DaemonInfo *i;
 
     cr_assert(eq(int, http_global_init(), 0));
-    srv = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-                           NULL, NULL, answer, NULL, MHD_OPTION_END);
+    srv =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+                         0, NULL, NULL, answer, NULL, MHD_OPTION_END);
     cr_assert(srv != NULL);
     i = MHD_get_daemon_info(srv, MHD_DAEMON_INFO_BIND_PORT);
     port = i->port;
@@ -175,7 +176,8 @@ Test(http, connection_refused)
     struct ht_err err = HT_ERR_INIT;
 
     http_resp_init(&r);
-    cr_assert(eq(int, http_request(hc, "GET", "http://127.0.0.1:1/", NULL, NULL, &r, &err), -1));
+    cr_assert(eq(
+        int, http_request(hc, "GET", "http://127.0.0.1:1/", NULL, NULL, &r, &err), -1));
     cr_assert(eq(int, err.code, HT_EHTTP));
     cr_assert(strstr(err.msg, "onnect") != NULL, "%s", err.msg);
     http_resp_release(&r);

@@ -1,4 +1,5 @@
-/* Unit tests for reconcile: stored state + observed detail -> plan. No network, no database. */
+/* Unit tests for reconcile: stored state + observed detail -> plan. No network, no
+ * database. */
 #include <stdlib.h>
 #include <string.h>
 #include <criterion/criterion.h>

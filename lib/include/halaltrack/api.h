@@ -51,8 +51,8 @@ struct api_page {
 
 struct api_event {
     char *status;
-    char *tanggal;  /* as sent */
-    int64_t at;     /* tanggal in seconds since the epoch */
+    char *tanggal; /* as sent */
+    int64_t at;    /* tanggal in seconds since the epoch */
     char *username;
     char *comment;
 };
@@ -64,31 +64,32 @@ struct api_detail {
     char *nama_pu;
     char *channel_id;
     char *status_label;
-    char *cert_no;   /* NULL when none */
-    char *cert_date; /* "YYYY-MM-DD" or NULL */
+    char *cert_no;            /* NULL when none */
+    char *cert_date;          /* "YYYY-MM-DD" or NULL */
     struct api_event *events; /* oldest first, as sent */
     size_t nevents;
 };
 
 /* Each decoder returns 0 and fills out (release it with the matching _release), or -1
  * with err (HT_EPARSE) saying what is wrong and where; out is then empty. */
-int api_decode_auth(const char *body, size_t len, struct api_auth *out, struct ht_err *err)
-    HT_MUSTCHECK;
+int api_decode_auth(const char *body, size_t len, struct api_auth *out,
+                    struct ht_err *err) HT_MUSTCHECK;
 void api_auth_release(struct api_auth *a);
-int api_decode_error(const char *body, size_t len, struct api_error *out, struct ht_err *err)
-    HT_MUSTCHECK;
+int api_decode_error(const char *body, size_t len, struct api_error *out,
+                     struct ht_err *err) HT_MUSTCHECK;
 void api_error_release(struct api_error *e);
 /* Items without a usable id_reg are returned in bad[] only; items with invalid UTF-8, no
  * status, no no_daftar or a status code the stage table does not know are in both. */
-int api_decode_page(const char *body, size_t len, struct api_page *out, struct ht_err *err)
-    HT_MUSTCHECK;
+int api_decode_page(const char *body, size_t len, struct api_page *out,
+                    struct ht_err *err) HT_MUSTCHECK;
 void api_page_release(struct api_page *p);
-int api_decode_detail(const char *body, size_t len, struct api_detail *out, struct ht_err *err)
-    HT_MUSTCHECK;
+int api_decode_detail(const char *body, size_t len, struct api_detail *out,
+                      struct ht_err *err) HT_MUSTCHECK;
 void api_detail_release(struct api_detail *d);
 
-/* One line of halalsim's GET /_sim/truth ({"id_reg","status","tracking":[...],...}) into a
- * detail: id_reg, status_label = the status code, no_daftar, nib, channel_id, events. */
+/* One line of halalsim's GET /_sim/truth ({"id_reg","status","tracking":[...],...}) into
+ * a detail: id_reg, status_label = the status code, no_daftar, nib, channel_id, events.
+ */
 int api_decode_truth_line(const char *line, size_t len, struct api_detail *out,
                           struct ht_err *err) HT_MUSTCHECK;
 

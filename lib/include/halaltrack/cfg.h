@@ -43,7 +43,7 @@ struct cfg {
     char *schema;
     long statement_timeout; /* seconds */
     long batch_size;
-    long lease;             /* seconds */
+    long lease; /* seconds */
     /* [http] */
     char *listen;
     /* [log] */
@@ -53,7 +53,8 @@ struct cfg {
     char *name;
     /* Resolved at load: the API password (from password_file or the environment). */
     char *password;
-    /* [stage_map]: code=stage pairs, applied with stage_add_mapping by cfg_apply_stage_map. */
+    /* [stage_map]: code=stage pairs, applied with stage_add_mapping by
+     * cfg_apply_stage_map. */
     size_t nmap;
     char **map_code;
     char **map_stage;

@@ -1,5 +1,6 @@
-/* HTTP client: the only module that uses libcurl. One easy handle for single calls and one
- * multi handle for concurrent transfers, both with keep-alive, timeouts and a body cap. */
+/* HTTP client: the only module that uses libcurl. One easy handle for single calls and
+ * one multi handle for concurrent transfers, both with keep-alive, timeouts and a body
+ * cap. */
 #ifndef HALALTRACK_HTTP_H
 #define HALALTRACK_HTTP_H
 
@@ -18,8 +19,8 @@ struct http_opts {
     int max_conns;          /* multi handle connection cap (0: 8) */
 };
 
-/* The outcome of one transfer. status is 0 when no HTTP answer arrived (then err says why:
- * HT_ETIMEOUT, HT_EHTTP, HT_ELIMIT for a body over the cap). */
+/* The outcome of one transfer. status is 0 when no HTTP answer arrived (then err says
+ * why: HT_ETIMEOUT, HT_EHTTP, HT_ELIMIT for a body over the cap). */
 struct http_resp {
     long status;
     struct buf body;
@@ -37,24 +38,27 @@ int http_global_init(void);
 void http_global_cleanup(void);
 
 /* Creates a client. Requires curl_global_init() to have been called. */
-struct http_client *http_client_new(const struct http_opts *o, struct ht_err *err) HT_MUSTCHECK;
+struct http_client *http_client_new(const struct http_opts *o,
+                                    struct ht_err *err) HT_MUSTCHECK;
 void http_client_free(struct http_client *hc);
 
 /* One request. method "GET" or "POST"; body (JSON) may be NULL; bearer may be NULL (never
  * logged). Fills resp (which the caller initialised). Returns 0 when an HTTP answer came
  * back (any status), -1 on transport failure (resp->err and err set). */
-int http_request(struct http_client *hc, const char *method, const char *url, const char *bearer,
-                 const char *body, struct http_resp *resp, struct ht_err *err) HT_MUSTCHECK;
+int http_request(struct http_client *hc, const char *method, const char *url,
+                 const char *bearer, const char *body, struct http_resp *resp,
+                 struct ht_err *err) HT_MUSTCHECK;
 
 /* A batch of GETs run concurrently on the multi handle, at most concurrency at a time.
  * Each request's resp is filled as in http_request (initialise them first). Returns 0
- * when the batch ran (individual failures are in each resp), -1 on a multi-handle error. */
+ * when the batch ran (individual failures are in each resp), -1 on a multi-handle error.
+ */
 struct http_req {
     const char *url;
     struct http_resp resp;
 };
-int http_get_many(struct http_client *hc, struct http_req *reqs, size_t n, int concurrency,
-                  const char *bearer, struct ht_err *err) HT_MUSTCHECK;
+int http_get_many(struct http_client *hc, struct http_req *reqs, size_t n,
+                  int concurrency, const char *bearer, struct ht_err *err) HT_MUSTCHECK;
 
 /* Counters for metrics. */
 struct http_stats {

@@ -1,5 +1,6 @@
-/* Reconciliation: stored state of one application + an observed detail -> a plan of what to
- * write (events to insert, a forward stage move, a certificate, or quarantine). Pure. */
+/* Reconciliation: stored state of one application + an observed detail -> a plan of what
+ * to write (events to insert, a forward stage move, a certificate, or quarantine). Pure.
+ */
 #ifndef HALALTRACK_RECONCILE_H
 #define HALALTRACK_RECONCILE_H
 
@@ -21,13 +22,14 @@ enum reconcile_action { RECONCILE_APPLY = 0, RECONCILE_QUARANTINE };
 
 struct reconcile_plan {
     enum reconcile_action action;
-    char reason[256];        /* for RECONCILE_QUARANTINE */
-    /* Events to insert idempotently: indices into detail->events (duplicates removed), with
-     * their canonical stage. */
+    char reason[256]; /* for RECONCILE_QUARANTINE */
+    /* Events to insert idempotently: indices into detail->events (duplicates removed),
+     * with their canonical stage. */
     size_t nev;
     size_t *ev;
     enum ht_stage *ev_stage;
-    /* Move the current stage to detail->events[latest] (only forward in upstream time). */
+    /* Move the current stage to detail->events[latest] (only forward in upstream time).
+     */
     int move;
     size_t latest;
     enum ht_stage new_stage;
@@ -37,7 +39,8 @@ struct reconcile_plan {
 
 /* Builds the plan. The plan refers to detail by index only; it stays valid while detail
  * is unchanged. Returns 0, or -1 only on allocation failure (plan then empty). */
-int reconcile_plan_build(const struct reconcile_stored *st, const struct api_detail *detail,
+int reconcile_plan_build(const struct reconcile_stored *st,
+                         const struct api_detail *detail,
                          struct reconcile_plan *plan) HT_MUSTCHECK;
 void reconcile_plan_release(struct reconcile_plan *plan);
 

@@ -1,5 +1,6 @@
-/* The daemon's database side: sweep lock, list staging by COPY and set-based merge, detail
- * leases, batch reconcile transactions, the shared request budget, sync_run bookkeeping. */
+/* The daemon's database side: sweep lock, list staging by COPY and set-based merge,
+ * detail leases, batch reconcile transactions, the shared request budget, sync_run
+ * bookkeeping. */
 #ifndef HALALTRACK_STORE_SYNC_H
 #define HALALTRACK_STORE_SYNC_H
 
@@ -22,8 +23,8 @@ struct sync_counts {
         quarantined, errors;
 };
 int store_sync_run_finish(struct store *s, int64_t run_id, const struct sync_counts *c,
-                          const char *outcome, const char *message, struct ht_err *err)
-    HT_MUSTCHECK;
+                          const char *outcome, const char *message,
+                          struct ht_err *err) HT_MUSTCHECK;
 
 /* Staging of a list sweep. fields: id_reg, no_daftar, tgl_daftar, nib, nama_pu,
  * jenis_daftar, jenis_produk, status, channel_id (any but id_reg may be NULL). */
@@ -31,17 +32,18 @@ int store_sync_run_finish(struct store *s, int64_t run_id, const struct sync_cou
 struct store_stage;
 struct store_stage *store_stage_new(void) HT_MUSTCHECK;
 void store_stage_free(struct store_stage *st);
-int store_stage_add(struct store_stage *st, int64_t seq, const char *const fields[]) HT_MUSTCHECK;
+int store_stage_add(struct store_stage *st, int64_t seq,
+                    const char *const fields[]) HT_MUSTCHECK;
 /* COPYs the rows added since the last flush into list_staging under run_id. */
 int store_stage_flush(struct store *s, struct store_stage *st, int64_t run_id,
                       struct ht_err *err) HT_MUSTCHECK;
-int store_stage_distinct(struct store *s, int64_t run_id, long *out, struct ht_err *err)
-    HT_MUSTCHECK;
+int store_stage_distinct(struct store *s, int64_t run_id, long *out,
+                         struct ht_err *err) HT_MUSTCHECK;
 int store_stage_clear(struct store *s, int64_t run_id, struct ht_err *err) HT_MUSTCHECK;
 /* Merges a staged sweep in one transaction (see list_merge in sql/0003_daemon.sql), drops
  * the staged rows and then records the bookmark 'last_sweep_at'. */
-int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted, long *changed,
-                     struct ht_err *err) HT_MUSTCHECK;
+int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted,
+                     long *changed, struct ht_err *err) HT_MUSTCHECK;
 
 /* A claimed application (a lease on it is held until lease_until). */
 struct store_claim {
@@ -61,30 +63,34 @@ int store_sync_claim(struct store *s, const char *owner, long lease_s, long limi
                      struct ht_err *err) HT_MUSTCHECK;
 void store_claims_free(struct store_claim *c, size_t n);
 /* Drops every lease held by owner (after a reconnect or at exit). */
-int store_sync_release_leases(struct store *s, const char *owner, struct ht_err *err)
-    HT_MUSTCHECK;
+int store_sync_release_leases(struct store *s, const char *owner,
+                              struct ht_err *err) HT_MUSTCHECK;
 
 /* A batch of writes applied in one transaction. */
 struct store_batch;
 struct store_batch *store_batch_new(void) HT_MUSTCHECK;
 void store_batch_free(struct store_batch *b);
 size_t store_batch_size(const struct store_batch *b);
-int store_batch_event(struct store_batch *b, int64_t app_id, const char *code, const char *stage,
-                      int64_t at, const char *actor, const char *comment) HT_MUSTCHECK;
-int store_batch_move(struct store_batch *b, int64_t app_id, const char *code, const char *stage,
-                     int64_t at) HT_MUSTCHECK;
-int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no, const char *date)
-    HT_MUSTCHECK;
+int store_batch_event(struct store_batch *b, int64_t app_id, const char *code,
+                      const char *stage, int64_t at, const char *actor,
+                      const char *comment) HT_MUSTCHECK;
+int store_batch_move(struct store_batch *b, int64_t app_id, const char *code,
+                     const char *stage, int64_t at) HT_MUSTCHECK;
+int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
+                     const char *date) HT_MUSTCHECK;
 /* The application was reconciled: clear its lease, set observed/detail time, next poll in
- * next_s seconds, identity fields from the detail (invalid ones are ignored), re-link msme.
- * fp is the list fingerprint seen at claim time (detail_needed stays set if it changed). */
+ * next_s seconds, identity fields from the detail (invalid ones are ignored), re-link
+ * msme. fp is the list fingerprint seen at claim time (detail_needed stays set if it
+ * changed). */
 int store_batch_done(struct store_batch *b, int64_t app_id, long next_s, const char *fp,
-                     const char *nib, const char *no_daftar, const char *channel_id)
-    HT_MUSTCHECK;
-/* The application could not be reconciled now: drop the lease, retry in retry_s seconds. */
+                     const char *nib, const char *no_daftar,
+                     const char *channel_id) HT_MUSTCHECK;
+/* The application could not be reconciled now: drop the lease, retry in retry_s seconds.
+ */
 int store_batch_retry(struct store_batch *b, int64_t app_id, long retry_s) HT_MUSTCHECK;
 int store_batch_quarantine(struct store_batch *b, const char *source, const char *ref,
-                           const char *reason, const void *raw, size_t rawlen) HT_MUSTCHECK;
+                           const char *reason, const void *raw,
+                           size_t rawlen) HT_MUSTCHECK;
 /* Marks a quarantine row replayed and resolved. */
 int store_batch_resolve(struct store_batch *b, int64_t quarantine_id) HT_MUSTCHECK;
 /* Applies everything in one transaction; *events_inserted counts new stage events. On
@@ -125,8 +131,9 @@ struct store_qrow {
     char *raw;
     size_t rawlen;
 };
-int store_quarantine_open(struct store *s, const char *source, long limit, struct store_qrow **out,
-                          size_t *n, struct ht_err *err) HT_MUSTCHECK;
+int store_quarantine_open(struct store *s, const char *source, long limit,
+                          struct store_qrow **out, size_t *n,
+                          struct ht_err *err) HT_MUSTCHECK;
 void store_qrows_free(struct store_qrow *q, size_t n);
 /* Looks up an application by id_reg for replay: returns 1 when absent. */
 int store_sync_app_state(struct store *s, const char *id_reg, struct store_claim *out,

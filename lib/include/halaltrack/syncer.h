@@ -13,7 +13,16 @@
 #include "halaltrack/store.h"
 
 /* Response classes counted for /metrics. */
-enum sync_class { SC_2XX = 0, SC_401, SC_404, SC_429, SC_4XX, SC_5XX, SC_TRANSPORT, SC__COUNT };
+enum sync_class {
+    SC_2XX = 0,
+    SC_401,
+    SC_404,
+    SC_429,
+    SC_4XX,
+    SC_5XX,
+    SC_TRANSPORT,
+    SC__COUNT
+};
 const char *sync_class_name(enum sync_class c);
 
 /* Counters and gauges shared with the metrics endpoint (read under mu). */
@@ -28,20 +37,20 @@ struct sync_metrics {
     unsigned long events_inserted;
     unsigned long quarantined;
     unsigned long cycles_ok, cycles_failed;
-    unsigned long budget_granted;      /* by this daemon */
+    unsigned long budget_granted; /* by this daemon */
     unsigned long budget_waits;
     unsigned long breaker_opens;
-    int64_t last_sweep_success;        /* epoch seconds, 0 = never */
+    int64_t last_sweep_success; /* epoch seconds, 0 = never */
     int64_t last_cycle_success;
     enum breaker_state breaker;
-    int sweeper;                       /* holds the sweep lock */
+    int sweeper; /* holds the sweep lock */
     int db_ok;
     /* Database gauges, refreshed after each cycle. */
     long applications;
     long quarantine_open;
-    double oldest_observed;            /* epoch seconds of min(observed_at); 0 = none */
+    double oldest_observed; /* epoch seconds of min(observed_at); 0 = none */
     double budget_tokens;
-    long budget_granted_total;         /* by every daemon */
+    long budget_granted_total; /* by every daemon */
     double budget_rate;
 };
 
@@ -69,8 +78,8 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
 struct replay_result {
     long examined, resolved, superseded, still_bad;
 };
-int syncer_replay(struct store *st, long limit, struct replay_result *res, struct ht_err *err)
-    HT_MUSTCHECK;
+int syncer_replay(struct store *st, long limit, struct replay_result *res,
+                  struct ht_err *err) HT_MUSTCHECK;
 
 void sync_metrics_init(struct sync_metrics *m);
 
