@@ -460,3 +460,53 @@ Test(daemons, failing_api_opens_the_circuit_breaker)
     sim_stop(&sim);
     free(conf);
 }
+
+/* SIGTERM finishes the batch in flight and exits 0; a second one exits at once. */
+Test(daemons, sigterm_finishes_the_batch_second_exits_at_once)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf, *log = logpath("term");
+    pid_t pid;
+    int64_t t0;
+    int status;
+
+    (void)st;
+    sim_start(&sim, 200, NULL);
+    conf = e2e_conf(&sim, "concurrency = 2", NULL);
+    sim_faults(&sim, "{\"slow\":1.0,\"slow_ms\":400,\"seed\":51}");
+    pid = daemon_spawn(conf, log);
+    for (int i = 0; i < 100 && pgt_long("SELECT count(*) FROM application") == 0; i++)
+        e2e_sleep_ms(100);
+    e2e_sleep_ms(500);
+    kill(pid, SIGTERM);
+    status = daemon_wait(pid, 30);
+    cr_assert(eq(int, status, 0), "first SIGTERM: status %d", status);
+    /* The batch was written (details of the claimed applications) and its leases dropped.
+     */
+    cr_assert(pgt_long("SELECT count(*) FROM application WHERE detail_at IS NOT NULL") >
+              0);
+    cr_assert(eq(
+        long, pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL"),
+        0));
+
+    pid = daemon_spawn(conf, log);
+    e2e_sleep_ms(1500);
+    kill(pid, SIGTERM);
+    e2e_sleep_ms(50);
+    t0 = (int64_t)time(NULL);
+    kill(pid, SIGTERM);
+    status = daemon_wait(pid, 10);
+    cr_assert(eq(int, status, 1), "second SIGTERM: status %d", status);
+    cr_assert(le(i64, (int64_t)time(NULL) - t0, 2),
+              "the second SIGTERM did not exit at once");
+    {
+        char *t = tu_read_file(log, NULL);
+        cr_assert(t && strstr(t, "second signal, exiting now"), "log: %s", t ? t : "");
+        free(t);
+    }
+    unlink(log);
+    free(log);
+    sim_stop(&sim);
+    free(conf);
+}
