@@ -62,6 +62,8 @@ Test(daemons, sigkill_mid_batch_then_restart_loses_nothing)
     cr_assert(eq(int, daemon_wait(pid, 30), 0));
     ASSERT_TRUTH(&sim, st, "after SIGKILL and restart");
     unlink(log);
+    free(log);
+    free(conf);
     sim_stop(&sim);
 }
 
@@ -152,6 +154,8 @@ Test(daemons, two_daemons_share_the_work_and_the_budget)
     }
     free(stats);
     unlink(log);
+    free(log);
+    free(conf);
     sim_stop(&sim);
 }
 
@@ -300,6 +304,8 @@ Test(daemons, metrics_reload_and_systemd_notify)
     close(fd);
     unlink(sock);
     unlink(log);
+    free(log);
+    free(conf);
     sim_stop(&sim);
 }
 
