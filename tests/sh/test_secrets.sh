@@ -145,6 +145,15 @@ fi
 grep -q "token refused, re-authenticating" "$out/loop.stderr" "$out/once.stderr" ||
     echo "note: no token expiry happened in this run"
 
+# TLS verification is on unless turned off explicitly, and then the daemon says so at start.
+grep -q "TLS certificate verification is off" "$out/once.stderr" &&
+    failed "the default configuration logged that TLS verification is off"
+sed -e "s/^email = .*/email = $email\ntls_verify = no/" "$tmp/ok.conf" >"$tmp/insecure.conf"
+"$daemon" --once -c "$tmp/insecure.conf" >"$out/insecure.stdout" 2>"$out/insecure.stderr" ||
+    failed "--once with tls_verify = no: $(tail -n 3 "$out/insecure.stderr")"
+grep -q "^warning: TLS certificate verification is off" "$out/insecure.stderr" ||
+    failed "tls_verify = no was not logged as a warning at start"
+
 # ---- 4. error paths ----
 # A wrong password: refused by the API; the error names the account, not the password.
 write_conf "$tmp/wrong.conf" "$tmp/wrong"
