@@ -9,15 +9,26 @@
 
 /* Names in POST /_sim/faults (CONTRACTS.md). */
 const char *const fault_name[F__COUNT] = {
-    "error_5xx", "rate_429", "slow", "reset", "truncate", "malformed", "bad_utf8",
-    "unknown_code", "missing_fields", "string_numbers", "duplicate_items", "page_shift",
-    "token_expiry", "rate_limit",
+    "error_5xx",       "rate_429",   "slow",         "reset",          "truncate",
+    "malformed",       "bad_utf8",   "unknown_code", "missing_fields", "string_numbers",
+    "duplicate_items", "page_shift", "token_expiry", "rate_limit",
 };
 
 /* Names on the command line (--fault-<name>). */
 static const char *const cli_name[F__COUNT] = {
-    "5xx", "429", "slow", "reset", "truncate", "malformed", "bad-utf8", "unknown-code",
-    "missing-fields", "string-numbers", "duplicate-items", "page-shift", "token-expiry",
+    "5xx",
+    "429",
+    "slow",
+    "reset",
+    "truncate",
+    "malformed",
+    "bad-utf8",
+    "unknown-code",
+    "missing-fields",
+    "string-numbers",
+    "duplicate-items",
+    "page-shift",
+    "token-expiry",
     NULL,
 };
 
@@ -104,7 +115,8 @@ int faults_set_json(struct faults *f, const char *body, size_t len, struct ht_er
     pthread_mutex_lock(&f->mu);
     cfg = f->cfg;
     pthread_mutex_unlock(&f->mu);
-    json_object_foreach(root, key, v) {
+    json_object_foreach(root, key, v)
+    {
         int k = -1;
 
         if (!strcmp(key, "seed")) {
@@ -118,7 +130,8 @@ int faults_set_json(struct faults *f, const char *body, size_t len, struct ht_er
         if (!strcmp(key, "slow_ms")) {
             if (!json_is_integer(v) || json_integer_value(v) < 0 ||
                 json_integer_value(v) > 600000) {
-                ht_err_set(err, HT_EINVAL, _("'slow_ms' must be an integer in 0..600000"));
+                ht_err_set(err, HT_EINVAL,
+                           _("'slow_ms' must be an integer in 0..600000"));
                 goto out;
             }
             cfg.slow_ms = (long)json_integer_value(v);
@@ -132,7 +145,8 @@ int faults_set_json(struct faults *f, const char *body, size_t len, struct ht_er
             goto out;
         }
         if (!json_is_number(v) || json_number_value(v) < 0 || json_number_value(v) > 1) {
-            ht_err_set(err, HT_EINVAL, _("fault '%s' must be a probability in 0..1"), key);
+            ht_err_set(err, HT_EINVAL, _("fault '%s' must be a probability in 0..1"),
+                       key);
             goto out;
         }
         cfg.p[k] = json_number_value(v);
@@ -151,12 +165,12 @@ int faults_render(struct faults *f, struct buf *b)
     int rc = -1;
 
     pthread_mutex_lock(&f->mu);
-    if (buf_adds(b, "{\"settings\":{"))
+    if (buf_adds(b, "{"))
         goto out;
     for (int k = 0; k < F_RATE_LIMIT; k++)
         if (buf_addf(b, "\"%s\":%g,", fault_name[k], f->cfg.p[k]))
             goto out;
-    if (buf_addf(b, "\"slow_ms\":%ld,\"seed\":%llu},\"counters\":{", f->cfg.slow_ms,
+    if (buf_addf(b, "\"slow_ms\":%ld,\"seed\":%llu,\"counters\":{", f->cfg.slow_ms,
                  (unsigned long long)f->cfg.seed))
         goto out;
     for (int k = 0; k < F__COUNT; k++)
@@ -166,8 +180,8 @@ int faults_render(struct faults *f, struct buf *b)
     if (buf_adds(b, "},\"bad_records\":["))
         goto out;
     for (size_t i = 0; i < f->nbad; i++)
-        if (buf_addf(b, "%s{\"id_reg\":\"%s\",\"kind\":\"%s\"}", i ? "," : "", f->bad[i].id_reg,
-                     fault_name[f->bad[i].kind]))
+        if (buf_addf(b, "%s{\"id_reg\":\"%s\",\"kind\":\"%s\"}", i ? "," : "",
+                     f->bad[i].id_reg, fault_name[f->bad[i].kind]))
             goto out;
     if (buf_adds(b, "]}"))
         goto out;

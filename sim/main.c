@@ -1,7 +1,9 @@
 /* halalsim: a local, seeded simulator of the national halal certification API (SIHALAL v2
  * shape). Arguments, the world, the server, signals. See docs/halalsim.md. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,51 +20,73 @@
 
 static void help(void)
 {
-    printf(_("halalsim simulates the national halal certification API (SIHALAL v2 shape)\n"
-             "over a seeded world of MSMEs and applications, with a controllable clock and\n"
-             "fault injection. See docs/halalsim.md and docs/national-api.md.\n\n"));
+    printf(
+        _("halalsim simulates the national halal certification API (SIHALAL v2 shape)\n"
+          "over a seeded world of MSMEs and applications, with a controllable clock and\n"
+          "fault injection. See docs/halalsim.md and docs/national-api.md.\n\n"));
     printf(_("Usage:\n  halalsim [OPTION]...\n\n"));
     printf(_("World:\n"));
     printf(_("  --seed N               world seed (default 1)\n"));
-    printf(_("  --msmes N              MSMEs in the world (default 2000; ~0.85 applications each)\n"));
-    printf(_("  --region CODE          Kemendagri region with kelurahan rows (default 35.75,\n"
-             "                         Kota Pasuruan); a kecamatan code like 35.75.01 works too\n"));
-    printf(_("  --now TIME             initial clock, ISO 8601 (default: the real current time)\n"));
-    printf(_("  --start-date DATE      history starts here, YYYY-MM-DD (default: 180 days before\n"
+    printf(_("  --msmes N              MSMEs in the world (default 2000; ~0.85 "
+             "applications each)\n"));
+    printf(_(
+        "  --region CODE          Kemendagri region with kelurahan rows (default 35.75,\n"
+        "                         Kota Pasuruan); a kecamatan code like 35.75.01 works "
+        "too\n"));
+    printf(_("  --now TIME             initial clock, ISO 8601 (default: the real "
+             "current time)\n"));
+    printf(_("  --start-date DATE      history starts here, YYYY-MM-DD (default: 180 "
+             "days before\n"
              "                         --now)\n"));
-    printf(_("  --speed X              simulated seconds per real second (default 0: the clock\n"
+    printf(_("  --speed X              simulated seconds per real second (default 0: the "
+             "clock\n"
              "                         moves only with POST /_sim/advance)\n"));
     printf(_("  --clean-register       no dirty rows in /_sim/register.csv\n\n"));
     printf(_("Server:\n"));
-    printf(_("  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080); port 0\n"
-             "                         picks a free port; the line \"halalsim: listening on\n"
-             "                         http://HOST:PORT\" is printed to stdout when ready\n"));
+    printf(_(
+        "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080); port 0\n"
+        "                         picks a free port; the line \"halalsim: listening on\n"
+        "                         http://HOST:PORT\" is printed to stdout when ready\n"));
     printf(_("  --email EMAIL          the account accepted by /api/authenticate\n"
              "                         (default dinkop@pasuruankota.go.id)\n"));
-    printf(_("  --password-file FILE   read the account's password from FILE (first line)\n"));
-    printf(_("  --password PASSWORD    the account's password (default sim-password; prefer\n"
-             "                         --password-file or HALALSIM_PASSWORD: argv is visible)\n"));
-    printf(_("  --token-ttl SECONDS    token lifetime in real seconds, sent as expires_in\n"
-             "                         (default 86400)\n"));
-    printf(_("  --rate R               serve at most R API requests per second, 429 beyond\n"
-             "                         (default 0: unlimited)\n"));
+    printf(_(
+        "  --password-file FILE   read the account's password from FILE (first line)\n"));
+    printf(_(
+        "  --password PASSWORD    the account's password (default sim-password; prefer\n"
+        "                         --password-file or HALALSIM_PASSWORD: argv is "
+        "visible)\n"));
+    printf(
+        _("  --token-ttl SECONDS    token lifetime in real seconds, sent as expires_in\n"
+          "                         (default 86400)\n"));
+    printf(
+        _("  --rate R               serve at most R API requests per second, 429 beyond\n"
+          "                         (default 0: unlimited)\n"));
     printf(_("  --log-level LEVEL      error, warn, info or debug (default warn)\n\n"));
-    printf(_("Faults (probability P in 0..1 per API request; also POST /_sim/faults):\n"));
+    printf(
+        _("Faults (probability P in 0..1 per API request; also POST /_sim/faults):\n"));
     printf(_("  --fault-5xx P          500, 502 or 503 with an error envelope\n"));
-    printf(_("  --fault-429 P          429 with Retry-After in seconds or as an HTTP date\n"));
+    printf(_(
+        "  --fault-429 P          429 with Retry-After in seconds or as an HTTP date\n"));
     printf(_("  --fault-slow P         answer after --slow-ms milliseconds\n"));
     printf(_("  --slow-ms MS           delay of slow answers (default 3000)\n"));
     printf(_("  --fault-reset P        close the connection after part of the body\n"));
-    printf(_("  --fault-truncate P     send only part of the JSON body (Content-Length matches)\n"));
+    printf(_("  --fault-truncate P     send only part of the JSON body (Content-Length "
+             "matches)\n"));
     printf(_("  --fault-malformed P    a ':' of the body becomes '=' (invalid JSON)\n"));
-    printf(_("  --fault-bad-utf8 P     invalid UTF-8 bytes inside one record's nama_pu\n"));
-    printf(_("  --fault-unknown-code P one record gets a status code outside the known table\n"));
-    printf(_("  --fault-missing-fields P one record loses 'status' or has 'no_daftar': null\n"
-             "                         (detail: 'tracking': null)\n"));
-    printf(_("  --fault-string-numbers P code, total_item, current_page, total_page as strings\n"));
-    printf(_("  --fault-duplicate-items P the previous page's last item repeated at the top\n"));
-    printf(_("  --fault-page-shift P   the page starts 1-5 items early (as if applications\n"
-             "                         arrived while paging)\n"));
+    printf(
+        _("  --fault-bad-utf8 P     invalid UTF-8 bytes inside one record's nama_pu\n"));
+    printf(_("  --fault-unknown-code P one record gets a status code outside the known "
+             "table\n"));
+    printf(_(
+        "  --fault-missing-fields P one record loses 'status' or has 'no_daftar': null\n"
+        "                         (detail: 'tracking': null)\n"));
+    printf(_("  --fault-string-numbers P code, total_item, current_page, total_page as "
+             "strings\n"));
+    printf(_("  --fault-duplicate-items P the previous page's last item repeated at the "
+             "top\n"));
+    printf(
+        _("  --fault-page-shift P   the page starts 1-5 items early (as if applications\n"
+          "                         arrived while paging)\n"));
     printf(_("  --fault-token-expiry P a valid token is revoked: 401 code 4001\n"));
     printf(_("  --fault-seed N         seed of fault decisions (default 0)\n\n"));
     printf(_("Other:\n  --help                 show this help, then exit\n"
@@ -83,14 +107,6 @@ static int usage_error(const char *fmt, ...)
     fputc('\n', stderr);
     fprintf(stderr, _("Try \"halalsim --help\" for more information.\n"));
     return EXIT_USAGE;
-}
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop = 1;
 }
 
 static int read_password_file(const char *path, char *out, size_t n)
@@ -120,8 +136,24 @@ static int read_password_file(const char *path, char *out, size_t n)
 }
 
 enum {
-    O_SEED = 256, O_MSMES, O_REGION, O_NOW, O_START, O_SPEED, O_CLEAN, O_LISTEN, O_EMAIL,
-    O_PASSWORD, O_PASSWORD_FILE, O_TTL, O_RATE, O_LOG, O_SLOW_MS, O_FSEED, O_HELP, O_VERSION,
+    O_SEED = 256,
+    O_MSMES,
+    O_REGION,
+    O_NOW,
+    O_START,
+    O_SPEED,
+    O_CLEAN,
+    O_LISTEN,
+    O_EMAIL,
+    O_PASSWORD,
+    O_PASSWORD_FILE,
+    O_TTL,
+    O_RATE,
+    O_LOG,
+    O_SLOW_MS,
+    O_FSEED,
+    O_HELP,
+    O_VERSION,
     O_FAULT
 };
 
@@ -171,6 +203,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int c, idx, rc = 1;
+    sigset_t sigs;
 
     i18n_init();
     log_set_level(LOG_LVL_WARN);
@@ -183,7 +216,8 @@ int main(int argc, char **argv)
     snprintf(cfg.host, sizeof(cfg.host), "127.0.0.1");
     cfg.port = 8080;
     snprintf(cfg.email, sizeof(cfg.email), "dinkop@pasuruankota.go.id");
-    snprintf(cfg.password, sizeof(cfg.password), "%s", env_pw && *env_pw ? env_pw : "sim-password");
+    snprintf(cfg.password, sizeof(cfg.password), "%s",
+             env_pw && *env_pw ? env_pw : "sim-password");
     cfg.token_ttl = 86400;
     fc.slow_ms = 3000;
 
@@ -226,7 +260,8 @@ int main(int argc, char **argv)
         case O_LISTEN: {
             const char *colon = strrchr(optarg, ':');
 
-            if (!colon || colon == optarg || (size_t)(colon - optarg) >= sizeof(cfg.host) ||
+            if (!colon || colon == optarg ||
+                (size_t)(colon - optarg) >= sizeof(cfg.host) ||
                 parse_int(colon + 1, 0, 65535, &l, &err))
                 return usage_error(_("invalid --listen '%s': expected HOST:PORT, e.g. "
                                      "127.0.0.1:0"),
@@ -234,6 +269,14 @@ int main(int argc, char **argv)
             memcpy(cfg.host, optarg, (size_t)(colon - optarg));
             cfg.host[colon - optarg] = '\0';
             cfg.port = (int)l;
+            {
+                struct in_addr a;
+
+                if (inet_pton(AF_INET, cfg.host, &a) != 1)
+                    return usage_error(_("invalid --listen '%s': '%s' is not an IPv4 "
+                                         "address"),
+                                       optarg, cfg.host);
+            }
             break;
         }
         case O_EMAIL:
@@ -281,8 +324,9 @@ int main(int argc, char **argv)
             int k = fault_parse_name(opts[idx].name + 6);
 
             if (k < 0 || parse_double(optarg, 0, 1, &d, &err))
-                return usage_error(_("invalid --%s: expected a probability in 0..1, got '%s'"),
-                                   opts[idx].name, optarg);
+                return usage_error(
+                    _("invalid --%s: expected a probability in 0..1, got '%s'"),
+                    opts[idx].name, optarg);
             fc.p[k] = d;
             break;
         }
@@ -327,28 +371,32 @@ int main(int argc, char **argv)
         fprintf(stderr, "halalsim: %s\n", err.msg);
         return err.code == HT_EINVAL ? EXIT_USAGE : 1; /* a bad --region or dates */
     }
-    log_info("world built msmes=%zu applications=%zu events=%zu ms=%lld", w->nmsmes, w->napps,
-             w->nevents, (long long)(ht_mono_ms() - t0));
-    {
-        struct sigaction sa;
-
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_signal;
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
-    }
+    log_info("world built msmes=%zu applications=%zu events=%zu ms=%lld", w->nmsmes,
+             w->napps, w->nevents, (long long)(ht_mono_ms() - t0));
+    /* SIGTERM/SIGINT are blocked in every thread (MHD's inherit the mask) and taken by
+     * sigwait below, so no server thread can swallow them */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
     srv = server_start(w, &cfg, &fc, &err);
     if (!srv) {
         fprintf(stderr, "halalsim: %s\n", err.msg);
         goto out;
     }
-    fprintf(stderr, _("halalsim: %zu MSMEs, %zu applications (%zu visible), ready in %lld ms\n"),
+    fprintf(stderr,
+            _("halalsim: %zu MSMEs, %zu applications (%zu visible), ready in %lld ms\n"),
             w->nmsmes, w->napps, world_visible(w, p.now), (long long)(ht_mono_ms() - t0));
     printf("halalsim: listening on http://%s:%d\n", cfg.host, server_port(srv));
     fflush(stdout);
-    while (!stop)
-        pause();
+    for (;;) {
+        int sig = 0;
+
+        if (sigwait(&sigs, &sig) == 0 && (sig == SIGTERM || sig == SIGINT))
+            break;
+    }
+    log_info("stopping");
     rc = 0;
 out:
     server_stop(srv);

@@ -1,5 +1,6 @@
-/* JSON and CSV rendering of the world, written by hand into capped buffers: list pages are the
- * hot path of every benchmark, and a tree per item would cost more than the bytes. */
+/* JSON and CSV rendering of the world, written by hand into capped buffers: list pages
+ * are the hot path of every benchmark, and a tree per item would cost more than the
+ * bytes. */
 #include <stdio.h>
 #include <string.h>
 #include "sim.h"
@@ -67,6 +68,23 @@ static const char *jenis_produk(const struct sim_world *w, const struct sim_app 
     return "Makanan";
 }
 
+/* The street address and phone number of an MSME, derived from the seed. */
+static void street_of(const struct sim_world *w, uint32_t msme, char *out, size_t n,
+                      char tel[16])
+{
+    static const char *const streets[] = {
+        "Jl. Pahlawan",          "Jl. Soekarno Hatta",   "Jl. Hayam Wuruk",
+        "Jl. Panglima Sudirman", "Jl. KH Wachid Hasyim", "Jl. Untung Suropati",
+        "Jl. Veteran",           "Jl. Gatot Subroto",    "Jl. Niaga",
+        "Jl. Irian Jaya",        "Jl. Balaikota",        "Jl. Diponegoro",
+    };
+    struct sim_rng r = {sim_hash3(w->p.seed, msme, 0x41444452)};
+    unsigned st = rng_below(&r, 12), no = 1 + rng_below(&r, 180);
+
+    snprintf(out, n, "%s No. %u", streets[st], no);
+    snprintf(tel, 16, "08%02u%08u", 11 + rng_below(&r, 89), rng_below(&r, 100000000));
+}
+
 int render_item(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
 {
     const struct sim_app *a = &w->apps[idx];
@@ -80,12 +98,15 @@ int render_item(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t 
     world_nib(w, a->msme, nib);
     fmt_wib_ts(world_ts(w, ev[0].t), ts);
     f = kode_fac(w, a, fac, sizeof(fac));
-    if (buf_addf(b, "{\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nib\":\"%s\","
-                    "\"nama_pu\":",
+    if (buf_addf(b,
+                 "{\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nib\":"
+                 "\"%s\","
+                 "\"nama_pu\":",
                  id, nd, ts, nib) ||
         json_str(b, world_name(w, w->msmes[a->msme].name_off)) ||
-        buf_addf(b, ",\"jenis_daftar\":\"JD.%d\",\"jenis_produk\":\"%s\",\"status\":\"%s\","
-                    "\"channel_id\":\"%s\",\"kode_fac\":",
+        buf_addf(b,
+                 ",\"jenis_daftar\":\"JD.%d\",\"jenis_produk\":\"%s\",\"status\":\"%s\","
+                 "\"channel_id\":\"%s\",\"kode_fac\":",
                  a->jd, jenis_produk(w, a), sim_code_str[ev[cur > 0 ? cur - 1 : 0].code],
                  channel_str(a->channel)))
         return -1;
@@ -107,7 +128,9 @@ int render_tracking(struct buf *b, const struct sim_world *w, uint32_t idx, int6
 
         fmt_wib_ts(world_ts(w, ev[i].t), ts);
         world_actor(w, a, i, actor, sizeof(actor));
-        if (buf_addf(b, "%s{\"status\":\"%s\",\"tanggal\":\"%s\",\"username\":\"%s\",\"comment\":",
+        if (buf_addf(b,
+                     "%s{\"status\":\"%s\",\"tanggal\":\"%s\",\"username\":\"%s\","
+                     "\"comment\":",
                      i ? "," : "", sim_code_str[ev[i].code], ts, actor) ||
             json_str(b, world_comment(w, a, i)) || buf_addch(b, '}'))
             return -1;
@@ -133,27 +156,35 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
     int cur = world_app_cur(w, a, now);
     int ic = find_ev(ev, cur, C_OF300), il = find_ev(ev, cur, C_OF70),
         ifw = find_ev(ev, cur, C_OF100);
-    char id[37], nd[32], nib[14], ts[26], fac[32], prod[96], d1[11];
+    char id[37], nd[32], nib[14], ts[26], fac[32], prod[96], d1[11], addr[96], tel[16];
     const char *f = kode_fac(w, a, fac, sizeof(fac));
+
+    street_of(w, a->msme, addr, sizeof(addr), tel);
 
     world_id_reg(a, id);
     world_no_daftar(w, a, nd);
     world_nib(w, a->msme, nib);
     fmt_wib_ts(world_ts(w, ev[0].t), ts);
     world_product(w, a->msme, a->product, prod, sizeof(prod));
-    if (buf_addf(b, "{\"code\":2000,\"message\":\"OK\",\"data\":{\"certificate_halal\":{"
-                    "\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nama_pu\":",
-                 id, nd, ts) ||
+    if (buf_addf(
+            b,
+            "{\"code\":2000,\"message\":\"OK\",\"data\":{\"certificate_halal\":{"
+            "\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nama_pu\":",
+            id, nd, ts) ||
         json_str(b, world_name(w, m->name_off)) ||
-        buf_addf(b, ",\"nib\":\"%s\",\"channel_id\":\"%s\",\"status\":\"%s\","
-                    "\"skala_usaha\":\"%s\",\"kode_kbli\":\"%s\",\"nama_kbli\":",
-                 nib, channel_str(a->channel), sim_code_label[ev[cur > 0 ? cur - 1 : 0].code],
-                 world_size_name(m->size), w->kblis[m->kbli].code) ||
+        buf_addf(b,
+                 ",\"nib\":\"%s\",\"channel_id\":\"%s\",\"status\":\"%s\","
+                 "\"skala_usaha\":\"%s\",\"kode_kbli\":\"%s\",\"nama_kbli\":",
+                 nib, channel_str(a->channel),
+                 sim_code_label[ev[cur > 0 ? cur - 1 : 0].code], world_size_name(m->size),
+                 w->kblis[m->kbli].code) ||
         json_str(b, w->kblis[m->kbli].title) ||
-        buf_addf(b, ",\"jenis_daftar\":\"JD.%d\",\"jenis_produk\":\"%s\",\"merk_dagang\":",
+        buf_addf(b,
+                 ",\"jenis_daftar\":\"JD.%d\",\"jenis_produk\":\"%s\",\"merk_dagang\":",
                  a->jd, jenis_produk(w, a)) ||
-        json_str(b, prod) || buf_adds(b, ",\"alamat_pu\":") ||
-        json_str(b, k->name) || buf_adds(b, ",\"kecamatan_pu\":") || json_str(b, k->kec) ||
+        json_str(b, prod) || buf_adds(b, ",\"alamat_pu\":") || json_str(b, addr) ||
+        buf_adds(b, ",\"kelurahan_pu\":") || json_str(b, k->name) ||
+        buf_adds(b, ",\"kecamatan_pu\":") || json_str(b, k->kec) ||
         buf_adds(b, ",\"kota_pu\":") || json_str(b, w->region_name) ||
         buf_adds(b, ",\"provinsi_pu\":\"Jawa Timur\",\"kode_wilayah\":") ||
         json_str(b, k->code) || buf_adds(b, ",\"kode_fac\":"))
@@ -167,7 +198,8 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
 
         world_cert_no(w, w->cert_base + idx, t, no);
         fmt_wib_date(t, d1);
-        if (buf_addf(b, "{\"nomor_sertifikat\":\"%s\",\"tanggal_sertifikat\":\"%s\"}", no, d1))
+        if (buf_addf(b, "{\"nomor_sertifikat\":\"%s\",\"tanggal_sertifikat\":\"%s\"}", no,
+                     d1))
             return -1;
     } else if (buf_adds(b, "{\"nomor_sertifikat\":null,\"tanggal_sertifikat\":null}")) {
         return -1;
@@ -179,7 +211,8 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
 
         world_actor(w, a, il, actor, sizeof(actor));
         fmt_wib_date(world_ts(w, ev[il].t), d1);
-        if (buf_addf(b, "{\"lph\":\"%s\",\"tgl_selesai_lph\":\"%s\",\"hasil\":\"Memenuhi\"}",
+        if (buf_addf(b,
+                     "{\"lph\":\"%s\",\"tgl_selesai_lph\":\"%s\",\"hasil\":\"Memenuhi\"}",
                      actor, d1))
             return -1;
     } else if (buf_adds(b, "{\"lph\":null,\"tgl_selesai_lph\":null,\"hasil\":null}")) {
@@ -189,15 +222,17 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
         return -1;
     if (ifw >= 0) {
         fmt_wib_date(world_ts(w, ev[ifw].t), d1);
-        if (buf_addf(b, "{\"nomor_penetapan\":\"KH-%07u\",\"tanggal_penetapan\":\"%s\","
-                        "\"ketetapan\":\"Halal\"}",
+        if (buf_addf(b,
+                     "{\"nomor_penetapan\":\"KH-%07u\",\"tanggal_penetapan\":\"%s\","
+                     "\"ketetapan\":\"Halal\"}",
                      (unsigned)(idx + 1), d1))
             return -1;
     } else if (buf_adds(b, "{\"nomor_penetapan\":null,\"tanggal_penetapan\":null,"
                            "\"ketetapan\":null}")) {
         return -1;
     }
-    if (buf_adds(b, ",\"tracking\":") || render_tracking(b, w, idx, now) || buf_adds(b, "}}"))
+    if (buf_adds(b, ",\"tracking\":") || render_tracking(b, w, idx, now) ||
+        buf_adds(b, "}}"))
         return -1;
     return 0;
 }
@@ -214,9 +249,11 @@ int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, in
     world_no_daftar(w, a, nd);
     world_nib(w, a->msme, nib);
     fmt_wib_ts(world_ts(w, ev[0].t), ts);
-    if (buf_addf(b, "{\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nib\":\"%s\","
-                    "\"status\":\"%s\",\"channel_id\":\"%s\",\"jenis_daftar\":\"JD.%d\","
-                    "\"nomor_sertifikat\":",
+    if (buf_addf(b,
+                 "{\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nib\":"
+                 "\"%s\","
+                 "\"status\":\"%s\",\"channel_id\":\"%s\",\"jenis_daftar\":\"JD.%d\","
+                 "\"nomor_sertifikat\":",
                  id, nd, ts, nib, sim_code_str[ev[cur > 0 ? cur - 1 : 0].code],
                  channel_str(a->channel), a->jd))
         return -1;
@@ -235,7 +272,8 @@ int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, in
     return 0;
 }
 
-/* ---- the register CSV ------------------------------------------------------------------- */
+/* ---- the register CSV
+ * ------------------------------------------------------------------- */
 size_t register_rows(const struct sim_world *w)
 {
     return w->nreg_rows;
@@ -243,7 +281,8 @@ size_t register_rows(const struct sim_world *w)
 
 int render_register_header(struct buf *b)
 {
-    return buf_adds(b, "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n");
+    return buf_adds(
+        b, "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n");
 }
 
 static int csv_field(struct buf *b, const char *s, int last)
@@ -293,13 +332,7 @@ int render_register_row(struct buf *b, const struct sim_world *w, size_t row)
     const struct sim_msme *m = &w->msmes[i];
     const struct sim_kel *k = &w->kels[m->kel];
     const char *dirt = register_row_dirt(w, row);
-    struct sim_rng r = {sim_hash3(w->p.seed, i, 0x41444452)};
-    static const char *const streets[] = {
-        "Jl. Pahlawan", "Jl. Soekarno Hatta", "Jl. Hayam Wuruk", "Jl. Panglima Sudirman",
-        "Jl. KH Wachid Hasyim", "Jl. Untung Suropati", "Jl. Veteran", "Jl. Gatot Subroto",
-        "Jl. Niaga", "Jl. Irian Jaya", "Jl. Balaikota", "Jl. Diponegoro",
-    };
-    char nib[14], name[200], addr[200], tel[16], prog[64], kel[64];
+    char nib[14], name[200], addr[200], tel[16], prog[64], kel[64], street[96];
     const char *skala = world_size_name(m->size), *code = k->code;
 
     world_nib(w, i, nib);
@@ -322,19 +355,19 @@ int render_register_row(struct buf *b, const struct sim_world *w, size_t row)
         }
         code = "";
     }
-    snprintf(addr, sizeof(addr), "%s No. %u, %s, %s", streets[rng_below(&r, 12)],
-             1 + rng_below(&r, 180), kel, k->kec);
-    snprintf(tel, sizeof(tel), "08%u%08u", 11 + rng_below(&r, 89), rng_below(&r, 100000000));
+    street_of(w, i, street, sizeof(street), tel);
+    snprintf(addr, sizeof(addr), "%s, %s, %s", street, kel, k->kec);
     prog[0] = '\0';
     if (m->flags & MSME_SEHATI)
-        snprintf(prog, sizeof(prog), "sehati%s", (m->flags & MSME_PENDAMPINGAN) ?
-                                                     ";pendampingan" : "");
+        snprintf(prog, sizeof(prog), "sehati%s",
+                 (m->flags & MSME_PENDAMPINGAN) ? ";pendampingan" : "");
     else if (m->flags & MSME_PENDAMPINGAN)
         snprintf(prog, sizeof(prog), "pendampingan");
     if (csv_field(b, nib, 0) || csv_field(b, name, 0) ||
-        csv_field(b, world_name(w, m->owner_off), 0) || csv_field(b, w->kblis[m->kbli].code, 0) ||
-        csv_field(b, skala, 0) || csv_field(b, code, 0) || csv_field(b, addr, 0) ||
-        csv_field(b, tel, 0) || csv_field(b, prog, 1))
+        csv_field(b, world_name(w, m->owner_off), 0) ||
+        csv_field(b, w->kblis[m->kbli].code, 0) || csv_field(b, skala, 0) ||
+        csv_field(b, code, 0) || csv_field(b, addr, 0) || csv_field(b, tel, 0) ||
+        csv_field(b, prog, 1))
         return -1;
     return 0;
 }

@@ -1,8 +1,10 @@
-/* The HTTP side of halalsim (libmicrohttpd, a thread per connection, keep-alive): the national
- * API contract (docs/national-api.md), the /_sim control endpoints, faults, the clock. */
+/* The HTTP side of halalsim (libmicrohttpd, a thread per connection, keep-alive): the
+ * national API contract (docs/national-api.md), the /_sim control endpoints, faults, the
+ * clock. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,8 @@
 #define LOCK_SECONDS 60
 
 enum endpoint { EP_AUTH = 0, EP_LIST, EP_DETAIL, EP_SEARCH, EP_SIM, EP_OTHER, EP__COUNT };
-static const char *const ep_name[EP__COUNT] = {"authenticate", "fasilitator_search", "detail",
-                                               "search_sertifikat", "sim", "other"};
+static const char *const ep_name[EP__COUNT] = {
+    "authenticate", "fasilitator_search", "detail", "search_sertifikat", "sim", "other"};
 static const int status_slots[] = {200, 400, 401, 403, 404, 405, 413, 429, 500, 502, 503};
 #define NSLOTS (HT_ARRAY_LEN(status_slots) + 1)
 
@@ -49,6 +51,10 @@ struct sim_server {
     int64_t locked_until_ms;
     uint64_t stats[EP__COUNT][NSLOTS];
     int port;
+    /* current status code of every application at clock cache_now (filtered lists) */
+    pthread_mutex_t cache_mu;
+    int64_t cache_now;
+    uint8_t *cache_codes;
 };
 
 struct req {
@@ -56,12 +62,14 @@ struct req {
     int too_large;
 };
 
-/* ---- clock ------------------------------------------------------------------------------- */
+/* ---- clock
+ * ------------------------------------------------------------------------------- */
 static int64_t now_locked(struct sim_server *s)
 {
     if (s->cfg.speed <= 0)
         return s->clock_base;
-    return s->clock_base + (int64_t)((double)(ht_mono_ms() - s->mono_base) * s->cfg.speed / 1000.0);
+    return s->clock_base +
+           (int64_t)((double)(ht_mono_ms() - s->mono_base) * s->cfg.speed / 1000.0);
 }
 
 static int64_t sim_now(struct sim_server *s)
@@ -74,7 +82,8 @@ static int64_t sim_now(struct sim_server *s)
     return t;
 }
 
-/* ---- responses ---------------------------------------------------------------------------- */
+/* ---- responses ---- (their messages imitate the upstream's, in Indonesian where it
+ * speaks Indonesian; they are data for the client, not translated UI text) */
 static int slot_of(unsigned status)
 {
     for (size_t i = 0; i < HT_ARRAY_LEN(status_slots); i++)
@@ -90,8 +99,8 @@ static void count(struct sim_server *s, enum endpoint ep, unsigned status)
     pthread_mutex_unlock(&s->mu);
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r,
-                             const char *ctype)
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
+                             struct MHD_Response *r, const char *ctype)
 {
     enum MHD_Result ret;
 
@@ -104,9 +113,9 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct M
 }
 
 /* Sends b (consumed). */
-static enum MHD_Result send_buf(struct sim_server *s, struct MHD_Connection *c, enum endpoint ep,
-                                unsigned status, struct buf *b, const char *ctype,
-                                const char *retry_after)
+static enum MHD_Result send_buf(struct sim_server *s, struct MHD_Connection *c,
+                                enum endpoint ep, unsigned status, struct buf *b,
+                                const char *ctype, const char *retry_after)
 {
     size_t len = b->len;
     char *data = buf_detach(b);
@@ -126,8 +135,8 @@ static enum MHD_Result send_buf(struct sim_server *s, struct MHD_Connection *c, 
 }
 
 static enum MHD_Result send_error(struct sim_server *s, struct MHD_Connection *c,
-                                  enum endpoint ep, unsigned status, int code, const char *msg,
-                                  const char *retry_after)
+                                  enum endpoint ep, unsigned status, int code,
+                                  const char *msg, const char *retry_after)
 {
     struct buf b = BUF_INIT(BUF_CAP_LINE);
 
@@ -138,7 +147,8 @@ static enum MHD_Result send_error(struct sim_server *s, struct MHD_Connection *c
     return send_buf(s, c, ep, status, &b, "application/json; charset=utf-8", retry_after);
 }
 
-/* A response whose connection dies after part of the body (Content-Length promises all). */
+/* A response whose connection dies after part of the body (Content-Length promises all).
+ */
 struct reset_body {
     char *data;
     size_t len, cut;
@@ -167,8 +177,8 @@ static void reset_free(void *cls)
 }
 
 /* Body-level faults (truncate, malformed, reset, slow), then send. */
-static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c, enum endpoint ep,
-                                struct buf *b, struct fault_plan *fp)
+static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c,
+                                enum endpoint ep, struct buf *b, struct fault_plan *fp)
 {
     if (fp->hit[F_SLOW]) {
         long ms;
@@ -225,16 +235,20 @@ static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c, 
 static const char *ci_strstr(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
+    int lo, up;
 
     if (!n)
         return hay;
+    lo = *needle >= 'A' && *needle <= 'Z' ? *needle + 32 : *needle;
+    up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
     for (; *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
+        if ((*hay == lo || *hay == up) && strncasecmp(hay, needle, n) == 0)
             return hay;
     return NULL;
 }
 
-/* ---- query helpers ---------------------------------------------------------------------- */
+/* ---- query helpers
+ * ---------------------------------------------------------------------- */
 static const char *arg(struct MHD_Connection *c, const char *k)
 {
     return MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, k);
@@ -251,14 +265,15 @@ static int arg_long(struct MHD_Connection *c, const char *k, long def, long min,
         return 0;
     }
     if (parse_int(v, min, max, out, &err)) {
-        snprintf(msg, n, _("parameter '%s' must be an integer in %ld..%ld, got '%s'"), k, min,
-                 max, v);
+        snprintf(msg, n, ("parameter '%s' must be an integer in %ld..%ld, got '%s'"), k,
+                 min, max, v);
         return -1;
     }
     return 0;
 }
 
-/* ---- auth --------------------------------------------------------------------------------- */
+/* ---- auth
+ * --------------------------------------------------------------------------------- */
 static void make_token(struct sim_server *s, char out[48])
 {
     uint64_t n = ++s->tokno;
@@ -271,7 +286,8 @@ static void make_token(struct sim_server *s, char out[48])
 /* 0 = valid, 1 = missing/unknown/expired. */
 static int check_token(struct sim_server *s, struct MHD_Connection *c, int revoke)
 {
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *h =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     int64_t ms = ht_mono_ms();
     int rc = 1;
 
@@ -295,8 +311,8 @@ static int check_token(struct sim_server *s, struct MHD_Connection *c, int revok
     return rc;
 }
 
-static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c, struct req *rq,
-                              struct fault_plan *fp)
+static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c,
+                              struct req *rq, struct fault_plan *fp)
 {
     json_error_t je;
     json_t *root = json_loadb(rq->body.ptr ? rq->body.ptr : "", rq->body.len, 0, &je);
@@ -308,10 +324,11 @@ static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c, st
 
     if (!root || json_unpack(root, "{s:s, s:s}", "email", &email, "password", &pw) != 0) {
         json_decref(root);
-        return send_error(s, c, EP_AUTH, 400, 4000,
-                          _("the body must be a JSON object with string fields 'email' and "
-                            "'password'"),
-                          NULL);
+        return send_error(
+            s, c, EP_AUTH, 400, 4000,
+            ("the body must be a JSON object with string fields 'email' and "
+             "'password'"),
+            NULL);
     }
     ok = !strcmp(email, s->cfg.email) && !strcmp(pw, s->cfg.password);
     json_decref(root);
@@ -332,22 +349,26 @@ static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c, st
     }
     pthread_mutex_unlock(&s->mu);
     if (locked)
-        return send_error(s, c, EP_AUTH, 403, 4003,
-                          _("akun dikunci sementara karena terlalu banyak percobaan login"), NULL);
+        return send_error(
+            s, c, EP_AUTH, 403, 4003,
+            ("akun dikunci sementara karena terlalu banyak percobaan login"), NULL);
     if (!ok)
-        return send_error(s, c, EP_AUTH, 401, 4001, _("email atau password salah"), NULL);
-    if (buf_addf(&b, "{\"code\":2000,\"message\":\"OK\",\"data\":{\"token\":\"%s\","
-                     "\"expires_in\":%d,\"user\":{\"email\":",
+        return send_error(s, c, EP_AUTH, 401, 4001, ("email atau password salah"), NULL);
+    if (buf_addf(&b,
+                 "{\"code\":2000,\"message\":\"OK\",\"data\":{\"token\":\"%s\","
+                 "\"expires_in\":%d,\"user\":{\"email\":",
                  tok, s->cfg.token_ttl) ||
         json_str(&b, s->cfg.email) ||
-        buf_adds(&b, ",\"name\":\"Dinas Koperasi dan Usaha Mikro\",\"role\":\"fasilitator\","
-                     "\"is_verified\":true}}}"))
+        buf_adds(&b,
+                 ",\"name\":\"Dinas Koperasi dan Usaha Mikro\",\"role\":\"fasilitator\","
+                 "\"is_verified\":true}}}"))
         return MHD_NO;
     ret = send_api(s, c, EP_AUTH, &b, fp);
     return ret;
 }
 
-/* ---- record-level faults on a rendered item ------------------------------------------------ */
+/* ---- record-level faults on a rendered item
+ * ------------------------------------------------ */
 /* Finds "key": in item and returns the start of its value (or NULL). */
 static char *value_of(char *item, const char *key)
 {
@@ -392,7 +413,8 @@ out:
 
 static int unknown_code(struct fault_plan *fp, char out[8])
 {
-    static const char *const codes[] = {"OF130", "OF77", "OF999", "OF310", "OF65", "OF150"};
+    static const char *const codes[] = {"OF130", "OF77", "OF999",
+                                        "OF310", "OF65", "OF150"};
 
     for (int i = 0; i < 12; i++) {
         const char *c = codes[rng_below(&fp->rng, HT_ARRAY_LEN(codes))];
@@ -447,14 +469,19 @@ static int corrupt_item(struct buf *it, enum fault_kind k, struct fault_plan *fp
     }
 }
 
-/* ---- list ----------------------------------------------------------------------------------- */
+/* ---- list
+ * ----------------------------------------------------------------------------------- */
 struct filter {
     int codes[C__COUNT + 1];
     int ncodes, any_code_unknown;
     int channels[5];
     int nchannels;
     const char *kw;
-    int kw_digits;
+    int kw_digits;      /* only digits: a NIB or part of one, or of a no_daftar */
+    uint64_t kw_nib;    /* the keyword as a whole 13-digit NIB, else 0 */
+    int kw_sh, kw_uuid; /* looks like a no_daftar / an id_reg */
+    uint8_t *
+        name_hits; /* bit per MSME: its name contains kw (built by one sequential scan) */
 };
 
 static int has_filter(const struct filter *f)
@@ -462,7 +489,8 @@ static int has_filter(const struct filter *f)
     return f->ncodes || f->any_code_unknown || f->nchannels || f->kw;
 }
 
-static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const struct filter *f)
+static int matches(const struct sim_world *w, uint32_t idx, const uint8_t *codes,
+                   const struct filter *f)
 {
     const struct sim_app *a = &w->apps[idx];
 
@@ -475,8 +503,7 @@ static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const s
             return 0;
     }
     if (f->ncodes || f->any_code_unknown) {
-        int cur = world_app_cur(w, a, now), ok = 0;
-        int code = world_app_ev(w, a)[cur > 0 ? cur - 1 : 0].code;
+        int ok = 0, code = codes[idx];
 
         for (int i = 0; i < f->ncodes; i++)
             ok |= f->codes[i] == code;
@@ -486,6 +513,8 @@ static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const s
     if (f->kw) {
         char s[40];
 
+        if (f->kw_nib)
+            return world_nib_value(w, a->msme) == f->kw_nib;
         if (f->kw_digits) {
             world_nib(w, a->msme, s);
             if (strstr(s, f->kw))
@@ -493,13 +522,19 @@ static int matches(const struct sim_world *w, uint32_t idx, int64_t now, const s
             world_no_daftar(w, a, s);
             return strstr(s, f->kw) != NULL;
         }
-        if (ci_strstr(world_name(w, w->msmes[a->msme].name_off), f->kw))
+        if (f->name_hits
+                ? (f->name_hits[a->msme >> 3] >> (a->msme & 7)) & 1
+                : ci_strstr(world_name(w, w->msmes[a->msme].name_off), f->kw) != NULL)
             return 1;
-        world_no_daftar(w, a, s);
-        if (!strcasecmp(s, f->kw))
-            return 1;
-        world_id_reg(a, s);
-        return !strcasecmp(s, f->kw);
+        if (f->kw_sh) {
+            world_no_daftar(w, a, s);
+            return !strcasecmp(s, f->kw);
+        }
+        if (f->kw_uuid) {
+            world_id_reg(a, s);
+            return !strcasecmp(s, f->kw);
+        }
+        return 0;
     }
     return 1;
 }
@@ -510,7 +545,8 @@ static int parse_list(const char *v, char *msg, size_t n, struct filter *f, int 
     char *save = NULL;
 
     if (strlen(v) >= sizeof(tmp)) {
-        snprintf(msg, n, _("parameter '%s' is too long"), channel ? "channel_id" : "status");
+        snprintf(msg, n, ("parameter '%s' is too long"),
+                 channel ? "channel_id" : "status");
         return -1;
     }
     snprintf(tmp, sizeof(tmp), "%s", v);
@@ -526,7 +562,7 @@ static int parse_list(const char *v, char *msg, size_t n, struct filter *f, int 
                     ch = i;
             }
             if (!ch) {
-                snprintf(msg, n, _("unknown channel_id '%s' (expected CH001..CH004)"), t);
+                snprintf(msg, n, ("unknown channel_id '%s' (expected CH001..CH004)"), t);
                 return -1;
             }
             if (f->nchannels < 5)
@@ -534,7 +570,7 @@ static int parse_list(const char *v, char *msg, size_t n, struct filter *f, int 
             continue;
         }
         if (!stage_code_wellformed(t)) {
-            snprintf(msg, n, _("status '%s' is not a status code like OF10"), t);
+            snprintf(msg, n, ("status '%s' is not a status code like OF10"), t);
             return -1;
         }
         {
@@ -581,6 +617,20 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
     if ((v = arg(c, "keyword")) && *v) {
         f.kw = v;
         f.kw_digits = strspn(v, "0123456789") == strlen(v);
+        if (f.kw_digits && strlen(v) == 13)
+            f.kw_nib = strtoull(v, NULL, 10);
+        f.kw_sh = !strncasecmp(v, "SH", 2);
+        f.kw_uuid = strlen(v) == 36;
+        if (!f.kw_digits) {
+            /* names sit in MSME order in one pool: a sequential pass beats random lookups
+             */
+            f.name_hits = calloc(w->nmsmes / 8 + 1, 1);
+            if (!f.name_hits)
+                return MHD_NO;
+            for (size_t i = 0; i < w->nmsmes; i++)
+                if (ci_strstr(world_name(w, w->msmes[i].name_off), v))
+                    f.name_hits[i >> 3] |= (uint8_t)(1u << (i & 7));
+        }
     }
     offset = (size_t)(page - 1) * (size_t)size;
     if (fp->hit[F_PAGE_SHIFT] && offset > 0) {
@@ -599,10 +649,23 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
         if (offset > 0 && offset <= vis)
             dup = w->order[vis - offset];
     } else if (!f.any_code_unknown || f.ncodes) {
+        const uint8_t *codes;
+
+        pthread_mutex_lock(&s->cache_mu);
+        if (s->cache_now != now) {
+            for (size_t i = 0; i < w->napps; i++) {
+                int cur = world_app_cur(w, &w->apps[i], now);
+
+                s->cache_codes[i] =
+                    world_app_ev(w, &w->apps[i])[cur > 0 ? cur - 1 : 0].code;
+            }
+            s->cache_now = now;
+        }
+        codes = s->cache_codes;
         for (size_t j = 0; j < vis; j++) {
             uint32_t idx = w->order[vis - 1 - j];
 
-            if (!matches(w, idx, now, &f))
+            if (!matches(w, idx, codes, &f))
                 continue;
             if (total + 1 == offset)
                 dup = idx;
@@ -610,7 +673,10 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
                 sel[nsel++] = idx;
             total++;
         }
+        pthread_mutex_unlock(&s->cache_mu);
     }
+    free(f.name_hits);
+    f.name_hits = NULL;
     if (fp->hit[F_DUPLICATE_ITEMS] && dup != UINT32_MAX && nsel) {
         /* the previous page's last item again, at the top of this page */
         memmove(sel + 1, sel, nsel * sizeof(sel[0]));
@@ -619,7 +685,8 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
         faults_count(&s->faults, F_DUPLICATE_ITEMS);
     }
     if (nsel) {
-        static const enum fault_kind rec[] = {F_UNKNOWN_CODE, F_MISSING_FIELDS, F_BAD_UTF8};
+        static const enum fault_kind rec[] = {F_UNKNOWN_CODE, F_MISSING_FIELDS,
+                                              F_BAD_UTF8};
 
         for (size_t i = 0; i < HT_ARRAY_LEN(rec); i++)
             if (fp->hit[rec[i]] && rec_fault < 0)
@@ -656,10 +723,13 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
     {
         size_t tp = (total + (size_t)size - 1) / (size_t)size;
 
-        if (sn ? buf_addf(&b, "],\"total_item\":\"%zu\",\"current_page\":\"%ld\",\"total_page\":\"%zu\"}",
+        if (sn ? buf_addf(&b,
+                          "],\"total_item\":\"%zu\",\"current_page\":\"%ld\",\"total_"
+                          "page\":\"%zu\"}",
                           total, page, tp)
-               : buf_addf(&b, "],\"total_item\":%zu,\"current_page\":%ld,\"total_page\":%zu}", total,
-                          page, tp))
+               : buf_addf(&b,
+                          "],\"total_item\":%zu,\"current_page\":%ld,\"total_page\":%zu}",
+                          total, page, tp))
             return MHD_NO;
     }
     if (sn)
@@ -667,9 +737,10 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
     return send_api(s, c, EP_LIST, &b, fp);
 }
 
-/* ---- detail --------------------------------------------------------------------------------- */
-static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c, const char *id,
-                                struct fault_plan *fp)
+/* ---- detail
+ * --------------------------------------------------------------------------------- */
+static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c,
+                                const char *id, struct fault_plan *fp)
 {
     const struct sim_world *w = s->w;
     int64_t now = sim_now(s);
@@ -680,9 +751,9 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c, 
                     : fp->hit[F_BAD_UTF8]       ? F_BAD_UTF8
                                                 : -1;
 
-    if (world_find_id_reg(w, id, &idx) ||
-        world_app_cur(w, &w->apps[idx], now) == 0)
-        return send_error(s, c, EP_DETAIL, 404, 4004, _("data pengajuan tidak ditemukan"), NULL);
+    if (world_find_id_reg(w, id, &idx) || world_app_cur(w, &w->apps[idx], now) == 0)
+        return send_error(s, c, EP_DETAIL, 404, 4004, ("data pengajuan tidak ditemukan"),
+                          NULL);
     if (render_detail(&b, w, idx, now))
         return MHD_NO;
     if (rec_fault >= 0) {
@@ -693,7 +764,8 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c, 
             /* the newest tracking entry gets a code nobody maps */
             char *last = NULL;
 
-            for (char *p = strstr(tr, "{\"status\":"); p; p = strstr(p + 1, "{\"status\":"))
+            for (char *p = strstr(tr, "{\"status\":"); p;
+                 p = strstr(p + 1, "{\"status\":"))
                 last = p;
             {
                 struct buf tail = BUF_INIT(BUF_CAP_SMALL);
@@ -727,7 +799,8 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c, 
     return send_api(s, c, EP_DETAIL, &b, fp);
 }
 
-/* ---- public certificate search ---------------------------------------------------------- */
+/* ---- public certificate search
+ * ---------------------------------------------------------- */
 struct cert_row {
     uint32_t msme;
     uint32_t seq;
@@ -735,13 +808,15 @@ struct cert_row {
     uint8_t product;
 };
 
-static int cert_match(const struct sim_world *w, const struct cert_row *r, const char *no_q,
-                      const char *pu_q, const char *prod_q, char no[20], char prod[96])
+static int cert_match(const struct sim_world *w, const struct cert_row *r,
+                      const char *no_q, const char *pu_q, const char *prod_q, char no[20],
+                      char prod[96])
 {
+    /* the cheap test first; numbers and product names are only formatted when needed */
+    if (pu_q && *pu_q && !ci_strstr(world_name(w, w->msmes[r->msme].name_off), pu_q))
+        return 0;
     world_cert_no(w, r->seq, r->t, no);
     if (no_q && *no_q && !ci_strstr(no, no_q))
-        return 0;
-    if (pu_q && *pu_q && !ci_strstr(world_name(w, w->msmes[r->msme].name_off), pu_q))
         return 0;
     world_product(w, r->msme, r->product, prod, 96);
     if (prod_q && *prod_q && !ci_strstr(prod, prod_q))
@@ -758,7 +833,8 @@ static int cert_emit(struct buf *b, const struct sim_world *w, const struct cert
     return (!first && buf_addch(b, ',')) || buf_adds(b, "{\"reg_prod_name\":") ||
            json_str(b, prod) || buf_adds(b, ",\"pelaku_usaha\":{\"nama_pu\":") ||
            json_str(b, world_name(w, w->msmes[r->msme].name_off)) ||
-           buf_addf(b, "},\"sertifikat\":{\"no_sert\":\"%s\",\"tgl_sert\":\"%s\"}}", no, d);
+           buf_addf(b, "},\"sertifikat\":{\"no_sert\":\"%s\",\"tgl_sert\":\"%s\"}}", no,
+                    d);
 }
 
 static enum MHD_Result h_search(struct sim_server *s, struct MHD_Connection *c,
@@ -781,12 +857,13 @@ static enum MHD_Result h_search(struct sim_server *s, struct MHD_Connection *c,
     if (buf_adds(&b, "{\"data\":{\"datas\":["))
         return MHD_NO;
     for (size_t k = 0; k < w->nocerts; k++) {
-        struct cert_row r = {w->ocerts[k].msme, w->ocerts[k].seq, world_ts(w, w->ocerts[k].t),
-                             w->ocerts[k].product};
+        struct cert_row r = {w->ocerts[k].msme, w->ocerts[k].seq,
+                             world_ts(w, w->ocerts[k].t), w->ocerts[k].product};
 
         if (r.t > now || !cert_match(w, &r, no_q, pu_q, prod_q, no, prod))
             continue;
-        if (total >= offset && nout < (size_t)size && cert_emit(&b, w, &r, no, prod, !nout++))
+        if (total >= offset && nout < (size_t)size &&
+            cert_emit(&b, w, &r, no, prod, !nout++))
             return MHD_NO;
         total++;
     }
@@ -804,17 +881,19 @@ static enum MHD_Result h_search(struct sim_server *s, struct MHD_Connection *c,
         r.product = a->product;
         if (!cert_match(w, &r, no_q, pu_q, prod_q, no, prod))
             continue;
-        if (total >= offset && nout < (size_t)size && cert_emit(&b, w, &r, no, prod, !nout++))
+        if (total >= offset && nout < (size_t)size &&
+            cert_emit(&b, w, &r, no, prod, !nout++))
             return MHD_NO;
         total++;
     }
-    if (buf_addf(&b, "],\"total_items\":%zu,\"total_pages\":%zu,\"current_page\":%ld}}", total,
-                 (total + (size_t)size - 1) / (size_t)size, page))
+    if (buf_addf(&b, "],\"total_items\":%zu,\"total_pages\":%zu,\"current_page\":%ld}}",
+                 total, (total + (size_t)size - 1) / (size_t)size, page))
         return MHD_NO;
     return send_api(s, c, EP_SEARCH, &b, fp);
 }
 
-/* ---- streamed /_sim dumps ----------------------------------------------------------------- */
+/* ---- streamed /_sim dumps
+ * ----------------------------------------------------------------- */
 enum stream_kind { ST_TRUTH, ST_OCERTS, ST_REGISTER };
 
 struct stream {
@@ -856,12 +935,13 @@ static int stream_fill(struct stream *st, size_t want)
             world_product(w, r.msme, r.product, prod, sizeof(prod));
             world_nib(w, r.msme, nib);
             fmt_wib_date(r.t, d);
-            if (buf_addf(&st->pending, "{\"no_sert\":\"%s\",\"tgl_sert\":\"%s\",\"nib\":\"%s\","
-                                       "\"nama_pu\":",
+            if (buf_addf(&st->pending,
+                         "{\"no_sert\":\"%s\",\"tgl_sert\":\"%s\",\"nib\":\"%s\","
+                         "\"nama_pu\":",
                          no, d, nib) ||
                 json_str(&st->pending, world_name(w, w->msmes[r.msme].name_off)) ||
-                buf_adds(&st->pending, ",\"reg_prod_name\":") || json_str(&st->pending, prod) ||
-                buf_adds(&st->pending, "}\n"))
+                buf_adds(&st->pending, ",\"reg_prod_name\":") ||
+                json_str(&st->pending, prod) || buf_adds(&st->pending, "}\n"))
                 return -1;
         }
     }
@@ -923,7 +1003,8 @@ static enum MHD_Result send_stream(struct sim_server *s, struct MHD_Connection *
     return queue(c, 200, r, ctype);
 }
 
-/* ---- /_sim control ---------------------------------------------------------------------------- */
+/* ---- /_sim control
+ * ---------------------------------------------------------------------------- */
 static enum MHD_Result send_clock(struct sim_server *s, struct MHD_Connection *c)
 {
     struct buf b = BUF_INIT(BUF_CAP_LINE);
@@ -933,8 +1014,9 @@ static enum MHD_Result send_clock(struct sim_server *s, struct MHD_Connection *c
     ts_format_utc(now, a);
     ts_format_utc(s->w->p.start, st);
     fmt_wib_ts(now, wib);
-    if (buf_addf(&b, "{\"now\":\"%s\",\"start\":\"%s\",\"now_wib\":\"%s\",\"speed\":%g,"
-                     "\"visible\":%zu,\"applications\":%zu}",
+    if (buf_addf(&b,
+                 "{\"now\":\"%s\",\"start\":\"%s\",\"now_wib\":\"%s\",\"speed\":%g,"
+                 "\"visible\":%zu,\"applications\":%zu}",
                  a, st, wib, s->cfg.speed, world_visible(s->w, now), s->w->napps))
         return MHD_NO;
     return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
@@ -991,8 +1073,9 @@ static enum MHD_Result h_stats(struct sim_server *s, struct MHD_Connection *c)
         }
     }
     pthread_mutex_unlock(&s->mu);
-    if (buf_addf(&b, "},\"total\":%llu,\"msmes\":%zu,\"applications\":%zu,\"visible\":%zu,"
-                     "\"events\":%zu,\"other_certificates\":%zu}",
+    if (buf_addf(&b,
+                 "},\"total\":%llu,\"msmes\":%zu,\"applications\":%zu,\"visible\":%zu,"
+                 "\"events\":%zu,\"other_certificates\":%zu}",
                  (unsigned long long)total, s->w->nmsmes, s->w->napps,
                  world_visible(s->w, now), s->w->nevents, s->w->nocerts))
         return MHD_NO;
@@ -1015,8 +1098,8 @@ static enum MHD_Result h_dirty(struct sim_server *s, struct MHD_Connection *c)
         world_nib(s->w, s->w->reg_rows[i] & ~REG_DUP, nib);
         if (!strcmp(d, "nib_12_digits"))
             nib[12] = '\0';
-        if (buf_addf(&b, "%s{\"line\":%zu,\"nib\":\"%s\",\"kind\":\"%s\"}", first ? "" : ",",
-                     i + 2, nib, d))
+        if (buf_addf(&b, "%s{\"line\":%zu,\"nib\":\"%s\",\"kind\":\"%s\"}",
+                     first ? "" : ",", i + 2, nib, d))
             return MHD_NO;
         first = 0;
     }
@@ -1025,8 +1108,8 @@ static enum MHD_Result h_dirty(struct sim_server *s, struct MHD_Connection *c)
     return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
 }
 
-static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c, const char *url,
-                             const char *method, struct req *rq)
+static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c,
+                             const char *url, const char *method, struct req *rq)
 {
     int get = !strcmp(method, "GET"), post = !strcmp(method, "POST");
 
@@ -1050,18 +1133,20 @@ static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c, con
         if (post) {
             struct ht_err err = HT_ERR_INIT;
 
-            if (faults_set_json(&s->faults, rq->body.ptr ? rq->body.ptr : "", rq->body.len,
-                                &err))
+            if (faults_set_json(&s->faults, rq->body.ptr ? rq->body.ptr : "",
+                                rq->body.len, &err))
                 return send_error(s, c, EP_SIM, 400, 4000, err.msg, NULL);
         }
         if (faults_render(&s->faults, &b))
             return MHD_NO;
         return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
     }
-    return send_error(s, c, EP_SIM, 404, 4004, _("unknown simulator endpoint or method"), NULL);
+    return send_error(s, c, EP_SIM, 404, 4004, ("unknown simulator endpoint or method"),
+                      NULL);
 }
 
-/* ---- dispatch ------------------------------------------------------------------------------- */
+/* ---- dispatch
+ * ------------------------------------------------------------------------------- */
 static enum MHD_Result retry_429(struct sim_server *s, struct MHD_Connection *c,
                                  enum endpoint ep, struct fault_plan *fp, int as_date)
 {
@@ -1077,7 +1162,8 @@ static enum MHD_Result retry_429(struct sim_server *s, struct MHD_Connection *c,
     } else {
         snprintf(ra, sizeof(ra), "%d", secs);
     }
-    return send_error(s, c, ep, 429, 4029, _("terlalu banyak permintaan, coba lagi nanti"), ra);
+    return send_error(s, c, ep, 429, 4029, ("terlalu banyak permintaan, coba lagi nanti"),
+                      ra);
 }
 
 static int rate_take(struct sim_server *s)
@@ -1106,8 +1192,8 @@ static int rate_take(struct sim_server *s)
 
 #define DETAIL_PREFIX "/api/v1/halal-certificate-reguler/business-actor/"
 
-static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, const char *url,
-                             const char *method, struct req *rq)
+static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c,
+                             const char *url, const char *method, struct req *rq)
 {
     enum endpoint ep = EP_OTHER;
     char id[64] = "";
@@ -1131,9 +1217,9 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, con
         }
     }
     if (ep == EP_OTHER)
-        return send_error(s, c, ep, 404, 4004, _("endpoint tidak ditemukan"), NULL);
+        return send_error(s, c, ep, 404, 4004, ("endpoint tidak ditemukan"), NULL);
     if ((ep == EP_AUTH) == get)
-        return send_error(s, c, ep, 405, 4000, _("method not allowed"), NULL);
+        return send_error(s, c, ep, 405, 4000, ("method not allowed"), NULL);
 
     pthread_mutex_lock(&s->mu);
     n = ++s->reqno;
@@ -1153,8 +1239,9 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, con
 
         faults_count(&s->faults, F_5XX);
         return send_error(s, c, ep, st[k], (int)(5000 + st[k] - 500),
-                          k == 0 ? _("internal server error") :
-                          k == 1 ? _("bad gateway") : _("layanan sedang sibuk"),
+                          k == 0   ? ("internal server error")
+                          : k == 1 ? ("bad gateway")
+                                   : ("layanan sedang sibuk"),
                           k == 2 ? "1" : NULL);
     }
     if (ep == EP_AUTH)
@@ -1162,11 +1249,12 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, con
     if (ep == EP_SEARCH)
         return h_search(s, c, &fp);
     if (check_token(s, c, 0))
-        return send_error(s, c, ep, 401, 4001, _("token tidak valid atau kedaluwarsa"), NULL);
+        return send_error(s, c, ep, 401, 4001, ("token tidak valid atau kedaluwarsa"),
+                          NULL);
     if (fp.hit[F_TOKEN_EXPIRY]) {
         check_token(s, c, 1);
         faults_count(&s->faults, F_TOKEN_EXPIRY);
-        return send_error(s, c, ep, 401, 4001, _("token kedaluwarsa"), NULL);
+        return send_error(s, c, ep, 401, 4001, ("token kedaluwarsa"), NULL);
     }
     if (ep == EP_LIST)
         return h_list(s, c, &fp);
@@ -1175,7 +1263,8 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c, con
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *upload_data, size_t *upload_size,
+                                  void **con_cls)
 {
     struct sim_server *s = cls;
     struct req *rq = *con_cls;
@@ -1196,7 +1285,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (rq->too_large)
-        return send_error(s, c, EP_OTHER, 413, 4000, _("request body too large"), NULL);
+        return send_error(s, c, EP_OTHER, 413, 4000, ("request body too large"), NULL);
     if (!strncmp(url, "/_sim/", 6))
         return h_sim(s, c, url, method, rq);
     return h_api(s, c, url, method, rq);
@@ -1217,6 +1306,23 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+/* libmicrohttpd's own messages (e.g. a connection closed by an injected reset) at debug
+ * level. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+    size_t n;
+
+    (void)cls;
+    if (log_current_level < LOG_LVL_DEBUG)
+        return;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    n = strlen(line);
+    while (n && line[n - 1] == '\n')
+        line[--n] = '\0';
+    log_debug("microhttpd: %s", line);
+}
+
 struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg *cfg,
                                 const struct fault_cfg *fc, struct ht_err *err)
 {
@@ -1233,6 +1339,13 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
     faults_init(&s->faults);
     s->faults.cfg = *fc;
     pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_init(&s->cache_mu, NULL);
+    s->cache_now = INT64_MIN;
+    s->cache_codes = malloc(w->napps ? w->napps : 1);
+    if (!s->cache_codes) {
+        ht_err_set(err, HT_ENOMEM, _("out of memory"));
+        goto fail;
+    }
     s->clock_base = w->p.now;
     s->mono_base = ht_mono_ms();
     s->bucket = cfg->rate < 1 ? 1 : cfg->rate;
@@ -1241,15 +1354,17 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)cfg->port);
     if (inet_pton(AF_INET, cfg->host, &sa.sin_addr) != 1) {
-        ht_err_set(err, HT_EINVAL, _("listen address '%s' is not an IPv4 address"), cfg->host);
+        ht_err_set(err, HT_EINVAL, _("listen address '%s' is not an IPv4 address"),
+                   cfg->host);
         goto fail;
     }
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                                MHD_USE_ERROR_LOG,
+    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+                                MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
                             0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
                             MHD_OPTION_CONNECTION_LIMIT, 1000u,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_END);
+                            MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (!s->d) {
         ht_err_set(err, HT_EIO, _("cannot listen on '%s:%d'"), cfg->host, cfg->port);
         goto fail;
@@ -1259,7 +1374,9 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
     return s;
 fail:
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->cache_mu);
     faults_release(&s->faults);
+    free(s->cache_codes);
     free(s);
     return NULL;
 }
@@ -1276,6 +1393,8 @@ void server_stop(struct sim_server *s)
     if (s->d)
         MHD_stop_daemon(s->d);
     pthread_mutex_destroy(&s->mu);
+    pthread_mutex_destroy(&s->cache_mu);
     faults_release(&s->faults);
+    free(s->cache_codes);
     free(s);
 }

@@ -1,5 +1,5 @@
-/* halalsim: the seeded world (MSMEs, applications and their full timelines), the clock, the
- * fault injector and the HTTP server that serves the national API contract
+/* halalsim: the seeded world (MSMEs, applications and their full timelines), the clock,
+ * the fault injector and the HTTP server that serves the national API contract
  * (docs/national-api.md, docs/halalsim.md). */
 #ifndef HALALSIM_SIM_H
 #define HALALSIM_SIM_H
@@ -13,7 +13,8 @@
 
 struct calendar;
 
-/* ---- deterministic hashing (splitmix64) ------------------------------------------------ */
+/* ---- deterministic hashing (splitmix64)
+ * ------------------------------------------------ */
 static inline uint64_t sim_mix(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ULL;
@@ -52,11 +53,31 @@ static inline double rng_unit(struct sim_rng *r)
     return (double)(rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-/* ---- status codes used by the simulator ---------------------------------------------- */
+/* ---- status codes used by the simulator ----------------------------------------------
+ */
 enum sim_code {
-    C_OF1 = 0, C_OF10, C_OF11, C_OF15, C_OF50, C_OF55, C_OF56, C_OF60, C_OF70, C_OF71,
-    C_OF72, C_OF74, C_OF75, C_OF80, C_OF100, C_OF120, C_OF280, C_OF285, C_OF290, C_OF300,
-    C_OF900, C__COUNT
+    C_OF1 = 0,
+    C_OF10,
+    C_OF11,
+    C_OF15,
+    C_OF50,
+    C_OF55,
+    C_OF56,
+    C_OF60,
+    C_OF70,
+    C_OF71,
+    C_OF72,
+    C_OF74,
+    C_OF75,
+    C_OF80,
+    C_OF100,
+    C_OF120,
+    C_OF280,
+    C_OF285,
+    C_OF290,
+    C_OF300,
+    C_OF900,
+    C__COUNT
 };
 
 extern const char *const sim_code_str[C__COUNT];
@@ -66,11 +87,12 @@ extern const char *const sim_code_label[C__COUNT];
 enum sim_channel { CH001 = 1, CH002, CH003, CH004 };
 enum sim_size { SZ_MIKRO = 0, SZ_KECIL, SZ_MENENGAH, SZ_BESAR };
 
-/* ---- reference data -------------------------------------------------------------------- */
+/* ---- reference data
+ * -------------------------------------------------------------------- */
 struct sim_kel {
-    char code[16];  /* 35.75.01.1001 */
+    char code[16]; /* 35.75.01.1001 */
     char name[48];
-    char kec[48];   /* kecamatan name */
+    char kec[48]; /* kecamatan name */
 };
 
 struct sim_kbli {
@@ -78,40 +100,42 @@ struct sim_kbli {
     char title[128];
 };
 
-/* ---- the world ------------------------------------------------------------------------- */
+/* ---- the world
+ * ------------------------------------------------------------------------- */
 struct sim_event {
-    uint32_t t;      /* seconds since world->epoch */
-    uint8_t code;    /* enum sim_code */
-    uint8_t aux;     /* actor / comment variant */
+    uint32_t t;   /* seconds since world->epoch */
+    uint8_t code; /* enum sim_code */
+    uint8_t aux;  /* actor / comment variant */
 };
 
 struct sim_app {
-    uint64_t hi, lo;        /* id_reg halves; hi is a bijection of the index (Feistel) */
+    uint64_t hi, lo; /* id_reg halves; hi is a bijection of the index (Feistel) */
     uint32_t msme;
-    uint32_t ev_off;        /* into world->events */
-    uint32_t regno;         /* the digits after SH<year>-<n>- */
+    uint32_t ev_off; /* into world->events */
+    uint32_t regno;  /* the digits after SH<year>-<n>- */
     uint8_t n_ev;
-    uint8_t channel;        /* enum sim_channel */
-    uint8_t jd;             /* 1 = JD.1 baru, 3 = JD.3 pengembangan */
-    uint8_t product;        /* product word variant */
+    uint8_t channel; /* enum sim_channel */
+    uint8_t jd;      /* 1 = JD.1 baru, 3 = JD.3 pengembangan */
+    uint8_t product; /* product word variant */
 };
 
 struct sim_msme {
-    uint32_t name_off;      /* into world->names: business name */
-    uint32_t owner_off;     /* owner name */
-    uint16_t kel;           /* into world->kels */
-    uint8_t kbli;           /* into world->kblis */
-    uint8_t size;           /* enum sim_size */
-    uint8_t flags;          /* MSME_* */
+    uint32_t name_off;  /* into world->names: business name */
+    uint32_t owner_off; /* owner name */
+    uint16_t kel;       /* into world->kels */
+    uint8_t kbli;       /* into world->kblis */
+    uint8_t size;       /* enum sim_size */
+    uint8_t flags;      /* MSME_* */
 };
-#define MSME_SEHATI 1u      /* programme tag sehati */
+#define MSME_SEHATI 1u /* programme tag sehati */
 #define MSME_PENDAMPINGAN 2u
-#define MSME_OTHER_CERT 4u  /* certified through another programme */
+#define MSME_OTHER_CERT 4u /* certified through another programme */
 
-/* A certificate issued outside the applications the office can see (public search only). */
+/* A certificate issued outside the applications the office can see (public search only).
+ */
 struct sim_ocert {
     uint32_t msme;
-    uint32_t t;             /* issue time, seconds since epoch base */
+    uint32_t t; /* issue time, seconds since epoch base */
     uint32_t seq;
     uint8_t product;
 };
@@ -120,24 +144,24 @@ struct sim_params {
     uint64_t seed;
     uint32_t msmes;
     char region[16];
-    int64_t now;            /* initial clock (UTC seconds) */
-    int64_t start;          /* history start (UTC seconds) */
+    int64_t now;   /* initial clock (UTC seconds) */
+    int64_t start; /* history start (UTC seconds) */
     int clean_register;
 };
 
 struct sim_world {
     struct sim_params p;
-    int64_t epoch;          /* event times are relative to this (start - 400 days) */
+    int64_t epoch; /* event times are relative to this (start - 400 days) */
     struct calendar *cal;
     struct sim_kel *kels;
     size_t nkels;
     char region_name[64];
-    char kode_region[8];    /* "3575" for certificate numbers */
+    char kode_region[8]; /* "3575" for certificate numbers */
     struct sim_kbli *kblis;
     size_t nkblis;
     struct sim_msme *msmes;
     size_t nmsmes;
-    char *names;            /* NUL-separated pool */
+    char *names; /* NUL-separated pool */
     size_t names_len, names_cap;
     struct sim_app *apps;
     size_t napps;
@@ -147,8 +171,8 @@ struct sim_world {
     int64_t *order_created; /* created time of order[i] (UTC seconds) */
     struct sim_ocert *ocerts;
     size_t nocerts;
-    uint32_t cert_base;     /* base of certificate sequence numbers */
-    uint32_t *reg_rows;     /* register row -> msme index; REG_DUP marks a duplicate row */
+    uint32_t cert_base; /* base of certificate sequence numbers */
+    uint32_t *reg_rows; /* register row -> msme index; REG_DUP marks a duplicate row */
     size_t nreg_rows;
     uint64_t feistel_key[4];
 };
@@ -177,9 +201,12 @@ const char *world_name(const struct sim_world *w, uint32_t off);
 void world_id_reg(const struct sim_app *a, char out[static 37]);
 /* Parses an id_reg back to an app index. Returns 0, or 1 when no such application. */
 int world_find_id_reg(const struct sim_world *w, const char *s, uint32_t *idx);
-void world_no_daftar(const struct sim_world *w, const struct sim_app *a, char out[static 32]);
+void world_no_daftar(const struct sim_world *w, const struct sim_app *a,
+                     char out[static 32]);
 void world_nib(const struct sim_world *w, uint32_t msme, char out[static 14]);
-void world_cert_no(const struct sim_world *w, uint32_t seq, int64_t issued, char out[static 20]);
+uint64_t world_nib_value(const struct sim_world *w, uint32_t msme);
+void world_cert_no(const struct sim_world *w, uint32_t seq, int64_t issued,
+                   char out[static 20]);
 /* Index of the certificate event (OF300) in the timeline, or -1. */
 int world_app_cert_event(const struct sim_world *w, const struct sim_app *a);
 /* Tracking actor and comment of event i of app a. */
@@ -194,36 +221,51 @@ const char *world_size_name(int size);
 void fmt_wib_ts(int64_t t, char out[static 26]);
 void fmt_wib_date(int64_t t, char out[static 11]);
 
-/* ---- rendering (render.c) ---------------------------------------------------------------- */
+/* ---- rendering (render.c)
+ * ---------------------------------------------------------------- */
 /* JSON string with escaping. */
 int json_str(struct buf *b, const char *s) HT_MUSTCHECK;
 /* One list item as JSON (no faults). */
-int render_item(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
-    HT_MUSTCHECK;
+int render_item(struct buf *b, const struct sim_world *w, uint32_t idx,
+                int64_t now) HT_MUSTCHECK;
 /* The tracking array of an app up to now. */
-int render_tracking(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
-    HT_MUSTCHECK;
-int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
-    HT_MUSTCHECK;
-int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
-    HT_MUSTCHECK;
+int render_tracking(struct buf *b, const struct sim_world *w, uint32_t idx,
+                    int64_t now) HT_MUSTCHECK;
+int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx,
+                  int64_t now) HT_MUSTCHECK;
+int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx,
+                      int64_t now) HT_MUSTCHECK;
 /* Register CSV: the header, and row i (0-based; rows include dirty ones). */
 size_t register_rows(const struct sim_world *w);
 int render_register_header(struct buf *b) HT_MUSTCHECK;
-int render_register_row(struct buf *b, const struct sim_world *w, size_t row) HT_MUSTCHECK;
+int render_register_row(struct buf *b, const struct sim_world *w,
+                        size_t row) HT_MUSTCHECK;
 /* The kind of dirt in row i, or NULL for a clean row. */
 const char *register_row_dirt(const struct sim_world *w, size_t row);
 
-/* ---- faults (faults.c) --------------------------------------------------------------------- */
+/* ---- faults (faults.c)
+ * --------------------------------------------------------------------- */
 enum fault_kind {
-    F_5XX = 0, F_429, F_SLOW, F_RESET, F_TRUNCATE, F_MALFORMED, F_BAD_UTF8, F_UNKNOWN_CODE,
-    F_MISSING_FIELDS, F_STRING_NUMBERS, F_DUPLICATE_ITEMS, F_PAGE_SHIFT, F_TOKEN_EXPIRY,
-    F_RATE_LIMIT, F__COUNT
+    F_5XX = 0,
+    F_429,
+    F_SLOW,
+    F_RESET,
+    F_TRUNCATE,
+    F_MALFORMED,
+    F_BAD_UTF8,
+    F_UNKNOWN_CODE,
+    F_MISSING_FIELDS,
+    F_STRING_NUMBERS,
+    F_DUPLICATE_ITEMS,
+    F_PAGE_SHIFT,
+    F_TOKEN_EXPIRY,
+    F_RATE_LIMIT,
+    F__COUNT
 };
 extern const char *const fault_name[F__COUNT];
 
 struct fault_cfg {
-    double p[F__COUNT];     /* F_RATE_LIMIT unused here (see rate) */
+    double p[F__COUNT]; /* F_RATE_LIMIT unused here (see rate) */
     long slow_ms;
     uint64_t seed;
 };
@@ -258,16 +300,17 @@ int faults_render(struct faults *f, struct buf *b) HT_MUSTCHECK;
 /* Parses "5xx" etc. (the command-line names) to a kind; -1 when unknown. */
 int fault_parse_name(const char *s);
 
-/* ---- server (server.c) ----------------------------------------------------------------------- */
+/* ---- server (server.c)
+ * ----------------------------------------------------------------------- */
 struct sim_server_cfg {
     char host[64];
     int port;
     char email[128];
     char password[256];
-    int token_ttl;          /* seconds of real time */
-    double rate;            /* requests per second; 0 = unlimited */
-    double speed;           /* simulated seconds per real second */
-    int threads;            /* 0 = thread per connection */
+    int token_ttl; /* seconds of real time */
+    double rate;   /* requests per second; 0 = unlimited */
+    double speed;  /* simulated seconds per real second */
+    int threads;   /* 0 = thread per connection */
 };
 
 struct sim_server;

@@ -1,6 +1,7 @@
 /* The seeded world of halalsim: reference data, MSMEs, applications with their whole
- * timelines (past and future) generated once from the seed. What a client sees at clock T is
- * the part of each timeline at or before T, so the truth is a pure function of (seed, T). */
+ * timelines (past and future) generated once from the seed. What a client sees at clock T
+ * is the part of each timeline at or before T, so the truth is a pure function of (seed,
+ * T). */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "halaltrack/calendar.h"
 #include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
@@ -17,40 +19,62 @@
 #include "halaltrack/banned.h"
 
 const char *const sim_code_str[C__COUNT] = {
-    "OF1", "OF10", "OF11", "OF15", "OF50", "OF55", "OF56", "OF60", "OF70", "OF71", "OF72",
-    "OF74", "OF75", "OF80", "OF100", "OF120", "OF280", "OF285", "OF290", "OF300", "OF900",
+    "OF1",   "OF10",  "OF11",  "OF15",  "OF50",  "OF55",  "OF56",
+    "OF60",  "OF70",  "OF71",  "OF72",  "OF74",  "OF75",  "OF80",
+    "OF100", "OF120", "OF280", "OF285", "OF290", "OF300", "OF900",
 };
 
 /* Labels as SIHALAL v2 screens show them (domain brief §1.3). */
 const char *const sim_code_label[C__COUNT] = {
-    "Draf", "Submitted", "Verification", "Terverifikasi", "Dikirim ke LPH", "Penetapan Biaya",
-    "Pembayaran", "Proses di LPH", "Selesai Proses LPH", "Selesai P3H", "Verifikasi LP3H",
-    "Dikirim Ke Komite Fatwa", "Dikirim ke Komisi Fatwa", "Diterima Komisi Fatwa",
-    "Selesai Sidang Fatwa", "Penerbitan Sertifikat", "Dikembalikan Ke PU",
-    "Dikembalikan Oleh Fatwa", "Rejected", "Terbit SH", "Dibatalkan",
+    "Draf",
+    "Submitted",
+    "Verification",
+    "Terverifikasi",
+    "Dikirim ke LPH",
+    "Penetapan Biaya",
+    "Pembayaran",
+    "Proses di LPH",
+    "Selesai Proses LPH",
+    "Selesai P3H",
+    "Verifikasi LP3H",
+    "Dikirim Ke Komite Fatwa",
+    "Dikirim ke Komisi Fatwa",
+    "Diterima Komisi Fatwa",
+    "Selesai Sidang Fatwa",
+    "Penerbitan Sertifikat",
+    "Dikembalikan Ke PU",
+    "Dikembalikan Oleh Fatwa",
+    "Rejected",
+    "Terbit SH",
+    "Dibatalkan",
 };
 
-/* ---- name material ----------------------------------------------------------------------- */
+/* ---- name material
+ * ----------------------------------------------------------------------- */
 static const char *const female[] = {
-    "Sri", "Siti", "Yuni", "Endang", "Wati", "Sulastri", "Suminah", "Ani", "Dewi", "Lestari",
-    "Rina", "Nur", "Tutik", "Umi", "Sumarni", "Kartini", "Ning", "Lilik", "Nanik", "Rukmini",
-    "Fatimah", "Khotimah", "Yanti", "Mulyani", "Ratna", "Sundari", "Aminah", "Erna",
+    "Sri",      "Siti",    "Yuni",    "Endang", "Wati",    "Sulastri", "Suminah",
+    "Ani",      "Dewi",    "Lestari", "Rina",   "Nur",     "Tutik",    "Umi",
+    "Sumarni",  "Kartini", "Ning",    "Lilik",  "Nanik",   "Rukmini",  "Fatimah",
+    "Khotimah", "Yanti",   "Mulyani", "Ratna",  "Sundari", "Aminah",   "Erna",
 };
 static const char *const male[] = {
-    "Slamet", "Budi", "Joko", "Agus", "Bambang", "Hadi", "Sugeng", "Heru", "Wahyu", "Imam",
-    "Rudi", "Supri", "Darmo", "Karno", "Ahmad", "Rahmat", "Hasan", "Yusuf", "Mulyono",
-    "Sutrisno", "Eko", "Gatot", "Bagus", "Samsul", "Kholil", "Syaiful", "Dedi", "Mansur",
+    "Slamet", "Budi",   "Joko",   "Agus",   "Bambang", "Hadi",     "Sugeng",
+    "Heru",   "Wahyu",  "Imam",   "Rudi",   "Supri",   "Darmo",    "Karno",
+    "Ahmad",  "Rahmat", "Hasan",  "Yusuf",  "Mulyono", "Sutrisno", "Eko",
+    "Gatot",  "Bagus",  "Samsul", "Kholil", "Syaiful", "Dedi",     "Mansur",
 };
 static const char *const family[] = {
-    "Wahyuni", "Rahayu", "Santoso", "Susanto", "Hidayat", "Prasetyo", "Setiawan", "Kurniawan",
-    "Handayani", "Pratama", "Saputra", "Wibowo", "Nugroho", "Fauzi", "Hasanah", "Maulana",
-    "Purnomo", "Suryani", "Hartono", "Widodo", "Rohmah", "Ningsih", "Zainuddin", "Fitriani",
+    "Wahyuni",  "Rahayu",    "Santoso",   "Susanto", "Hidayat",   "Prasetyo",
+    "Setiawan", "Kurniawan", "Handayani", "Pratama", "Saputra",   "Wibowo",
+    "Nugroho",  "Fauzi",     "Hasanah",   "Maulana", "Purnomo",   "Suryani",
+    "Hartono",  "Widodo",    "Rohmah",    "Ningsih", "Zainuddin", "Fitriani",
 };
 static const char *const fortune[] = {
-    "Sumber Rejeki", "Berkah Jaya", "Barokah", "Sinar Makmur", "Rejeki Lancar", "Makmur Abadi",
-    "Sejahtera", "Mulia Jaya", "Lancar Jaya", "Mandiri", "Sentosa", "Amanah", "Karya Tani",
-    "Tiga Putri", "Dua Saudara", "Sari Rasa", "Rasa Sayang", "Al Barokah", "Nikmat",
-    "Bintang Timur", "Cahaya Baru", "Putra Mandiri",
+    "Sumber Rejeki", "Berkah Jaya",   "Barokah",    "Sinar Makmur", "Rejeki Lancar",
+    "Makmur Abadi",  "Sejahtera",     "Mulia Jaya", "Lancar Jaya",  "Mandiri",
+    "Sentosa",       "Amanah",        "Karya Tani", "Tiga Putri",   "Dua Saudara",
+    "Sari Rasa",     "Rasa Sayang",   "Al Barokah", "Nikmat",       "Bintang Timur",
+    "Cahaya Baru",   "Putra Mandiri",
 };
 static const char *const honorific_f[] = {"Bu", "Mbak", "Bu", "Mak"};
 static const char *const honorific_m[] = {"Pak", "Cak", "Pak", "Mas"};
@@ -64,9 +88,11 @@ static const struct product_words products[] = {
     {"101", {"Abon Sapi", "Dendeng Sapi", "Bakso Sapi", "Sosis Ayam", "Nugget Ayam"}},
     {"102", {"Bandeng Presto", "Ikan Asin", "Petis Udang", "Kerupuk Ikan", "Terasi"}},
     {"103", {"Keripik Pisang", "Sale Pisang", "Manisan Mangga", "Selai Nanas", "Sambal"}},
-    {"104", {"Minyak Kelapa", "Minyak Goreng", "Minyak Kelapa", "Santan", "Minyak Kelapa"}},
+    {"104",
+     {"Minyak Kelapa", "Minyak Goreng", "Minyak Kelapa", "Santan", "Minyak Kelapa"}},
     {"105", {"Susu Sapi Segar", "Yoghurt", "Es Krim", "Susu Pasteurisasi", "Keju"}},
-    {"106", {"Tepung Beras", "Beras", "Tepung Tapioka", "Jagung Giling", "Tepung Terigu"}},
+    {"106",
+     {"Tepung Beras", "Beras", "Tepung Tapioka", "Jagung Giling", "Tepung Terigu"}},
     {"1071", {"Roti Manis", "Kue Basah", "Bolu Pandan", "Roti Tawar", "Donat"}},
     {"1072", {"Gula Merah", "Gula Aren", "Gula Kelapa", "Gula Semut", "Gula Merah"}},
     {"1073", {"Cokelat Batang", "Permen Jahe", "Dodol", "Jenang", "Wingko"}},
@@ -74,7 +100,8 @@ static const struct product_words products[] = {
     {"1075", {"Lauk Siap Saji", "Rendang", "Pepes", "Nasi Kotak", "Lauk Beku"}},
     {"1076", {"Kopi Bubuk", "Teh Tubruk", "Kopi Robusta", "Teh Melati", "Kopi Bubuk"}},
     {"1077", {"Kecap Manis", "Saus Sambal", "Bumbu Pecel", "Bumbu Rujak", "Petis"}},
-    {"1079", {"Keripik Tempe", "Kerupuk Udang", "Rengginang", "Keripik Singkong", "Tahu Bulat"}},
+    {"1079",
+     {"Keripik Tempe", "Kerupuk Udang", "Rengginang", "Keripik Singkong", "Tahu Bulat"}},
     {"11", {"Es Teh", "Minuman Jahe", "Air Minum Isi Ulang", "Sari Kedelai", "Es Dawet"}},
     {"561", {"Warung Makan", "Depot", "Rumah Makan", "Katering", "Nasi Goreng"}},
     {"562", {"Katering", "Nasi Kotak", "Katering", "Jasa Boga", "Tumpeng"}},
@@ -99,7 +126,8 @@ static const struct product_words *product_for(const char *kbli)
     return &products[HT_ARRAY_LEN(products) - 1];
 }
 
-/* ---- small helpers -------------------------------------------------------------------------- */
+/* ---- small helpers
+ * -------------------------------------------------------------------------- */
 void fmt_wib_ts(int64_t t, char out[static 26])
 {
     int64_t l = t + HT_WIB_OFFSET;
@@ -155,23 +183,29 @@ static int names_add(struct sim_world *w, const char *s, uint32_t *off)
     return 0;
 }
 
-/* Where reference files live: $HT_DATADIR, else the installed copy, else the source tree. */
+/* Where reference files live, as calendar_load_default looks: $HT_DATADIR, else the
+ * installed data directory, else the source tree's etc/reference (the first that has
+ * kbli_pangan.csv). */
 static const char *data_dir(void)
 {
-    static char path[1024];
+    static char src[1024];
     const char *env = getenv("HT_DATADIR");
-    struct stat st;
+    char path[1200];
 
-    if (env && *env)
-        return env;
+    if (env && *env) {
+        snprintf(path, sizeof(path), "%s/kbli_pangan.csv", env);
+        if (access(path, R_OK) == 0)
+            return env;
+    }
     snprintf(path, sizeof(path), "%s/kbli_pangan.csv", HT_PKGDATADIR);
-    if (stat(path, &st) == 0)
+    if (access(path, R_OK) == 0)
         return HT_PKGDATADIR;
-    snprintf(path, sizeof(path), "%s/etc/reference", HT_SOURCE_DIR);
-    return path;
+    snprintf(src, sizeof(src), "%s/etc/reference", HT_SOURCE_DIR);
+    return src;
 }
 
-/* Splits one CSV line (commas, optional double quotes) in place. Returns the field count. */
+/* Splits one CSV line (commas, optional double quotes) in place. Returns the field count.
+ */
 static int csv_split(char *line, char **f, int max)
 {
     int n = 0;
@@ -238,8 +272,8 @@ static int load_regions(struct sim_world *w, const char *region, struct ht_err *
         FILE *fp;
         int lineno = 0;
 
-        if (strncmp(de->d_name, "wilayah_", 8) != 0 ||
-            strlen(de->d_name) < 12 || strcmp(de->d_name + strlen(de->d_name) - 4, ".csv"))
+        if (strncmp(de->d_name, "wilayah_", 8) != 0 || strlen(de->d_name) < 12 ||
+            strcmp(de->d_name + strlen(de->d_name) - 4, ".csv"))
             continue;
         snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
         fp = fopen(path, "r");
@@ -255,7 +289,8 @@ static int load_regions(struct sim_world *w, const char *region, struct ht_err *
             if (lineno == 1 || !*line)
                 continue;
             if (csv_split(line, f, 4) != 4) {
-                ht_err_set(err, HT_EPARSE, _("%s:%d: expected 4 fields kode,nama,level,parent_kode"),
+                ht_err_set(err, HT_EPARSE,
+                           _("%s:%d: expected 4 fields kode,nama,level,parent_kode"),
                            path, lineno);
                 fclose(fp);
                 goto out;
@@ -293,7 +328,8 @@ static int load_regions(struct sim_world *w, const char *region, struct ht_err *
         fclose(fp);
     }
     if (!known) {
-        ht_err_set(err, HT_EINVAL, _("region '%s' is not in the reference data (%s/wilayah_*.csv)"),
+        ht_err_set(err, HT_EINVAL,
+                   _("region '%s' is not in the reference data (%s/wilayah_*.csv)"),
                    region, dir);
         goto out;
     }
@@ -335,8 +371,8 @@ out:
 
 static int kbli_excluded(const char *code)
 {
-    static const char *const ex[] = {"11010", "11020", "11031", "56301", "56302",
-                                     "10801", "10802"};
+    static const char *const ex[] = {"11010", "11020", "11031", "56301",
+                                     "56302", "10801", "10802"};
 
     for (size_t i = 0; i < HT_ARRAY_LEN(ex); i++)
         if (!strcmp(code, ex[i]))
@@ -370,8 +406,9 @@ static int load_kbli(struct sim_world *w, struct ht_err *err)
         if (lineno == 1 || !*line)
             continue;
         if (csv_split(line, f, 2) != 2 || ident_check_kbli(f[0], NULL) != 0) {
-            ht_err_set(err, HT_EPARSE, _("%s:%d: expected kode,judul with a 5-digit KBLI code"),
-                       path, lineno);
+            ht_err_set(err, HT_EPARSE,
+                       _("%s:%d: expected kode,judul with a 5-digit KBLI code"), path,
+                       lineno);
             fclose(fp);
             return -1;
         }
@@ -389,7 +426,8 @@ static int load_kbli(struct sim_world *w, struct ht_err *err)
     return 0;
 }
 
-/* ---- identifiers ---------------------------------------------------------------------------- */
+/* ---- identifiers
+ * ---------------------------------------------------------------------------- */
 static uint32_t feistel_f(uint32_t x, uint64_t k)
 {
     return (uint32_t)sim_mix((uint64_t)x ^ k);
@@ -470,16 +508,21 @@ int world_find_id_reg(const struct sim_world *w, const char *s, uint32_t *idx)
     return 0;
 }
 
-void world_nib(const struct sim_world *w, uint32_t msme, char out[static 14])
+uint64_t world_nib_value(const struct sim_world *w, uint32_t msme)
 {
     const uint64_t mod = 9000000000000ULL;
     uint64_t b = sim_hash3(w->p.seed, 0x4e4942, 0) % mod;
-    uint64_t v = 1000000000000ULL + ((uint64_t)msme * 2654435761ULL + b) % mod;
 
-    snprintf(out, 14, "%013llu", (unsigned long long)v);
+    return 1000000000000ULL + ((uint64_t)msme * 2654435761ULL + b) % mod;
 }
 
-void world_no_daftar(const struct sim_world *w, const struct sim_app *a, char out[static 32])
+void world_nib(const struct sim_world *w, uint32_t msme, char out[static 14])
+{
+    snprintf(out, 14, "%013llu", (unsigned long long)world_nib_value(w, msme));
+}
+
+void world_no_daftar(const struct sim_world *w, const struct sim_app *a,
+                     char out[static 32])
 {
     struct ht_date d = ts_to_wib_date(world_ts(w, w->events[a->ev_off].t));
     int cat = a->channel >= CH003 ? 2 : 1;
@@ -487,14 +530,15 @@ void world_no_daftar(const struct sim_world *w, const struct sim_app *a, char ou
     snprintf(out, 32, "SH%04d-%d-%07u", d.y, cat, (unsigned)a->regno);
 }
 
-void world_cert_no(const struct sim_world *w, uint32_t seq, int64_t issued, char out[static 20])
+void world_cert_no(const struct sim_world *w, uint32_t seq, int64_t issued,
+                   char out[static 20])
 {
     struct ht_date d = ts_to_wib_date(issued);
 
     char tmp[64];
 
-    snprintf(tmp, sizeof(tmp), "ID%.4s%09u%02d%02d", w->kode_region, (unsigned)(seq % 1000000000u),
-             d.m, d.y % 100);
+    snprintf(tmp, sizeof(tmp), "ID%.4s%09u%02d%02d", w->kode_region,
+             (unsigned)(seq % 1000000000u), d.m, d.y % 100);
     snprintf(out, 20, "%.19s", tmp);
 }
 
@@ -518,7 +562,8 @@ void world_product(const struct sim_world *w, uint32_t msme, uint8_t variant, ch
     snprintf(out, n, "%s %s", word, variants[(variant + rng_below(&r, 8)) % 8]);
 }
 
-/* ---- actors and comments -------------------------------------------------------------------- */
+/* ---- actors and comments
+ * -------------------------------------------------------------------- */
 static const char *const return_reasons[] = {
     "Dokumen NIB tidak sesuai dengan data pelaku usaha, mohon diperbaiki",
     "Foto produk dan proses produksi belum diunggah",
@@ -559,8 +604,9 @@ void world_actor(const struct sim_world *w, const struct sim_app *a, int i, char
     case C_OF55:
     case C_OF60:
     case C_OF70:
-        snprintf(out, n, "%s", (const char *const[]){"lph.lppom.jatim", "lph.unair",
-                                                     "lph.sucofindo.sby", "lph.uinsa"}[v % 4]);
+        snprintf(out, n, "%s",
+                 (const char *const[]){"lph.lppom.jatim", "lph.unair",
+                                       "lph.sucofindo.sby", "lph.uinsa"}[v % 4]);
         break;
     case C_OF56:
         snprintf(out, n, "sistem.pembayaran");
@@ -573,12 +619,14 @@ void world_actor(const struct sim_world *w, const struct sim_app *a, int i, char
         break;
     case C_OF74:
     case C_OF285:
-        snprintf(out, n, "%s", a->channel >= CH003 ? "komite.fatwa" : "komisi.fatwa.mui.jatim");
+        snprintf(out, n, "%s",
+                 a->channel >= CH003 ? "komite.fatwa" : "komisi.fatwa.mui.jatim");
         break;
     case C_OF75:
     case C_OF80:
     case C_OF100:
-        snprintf(out, n, "%s", a->channel >= CH003 ? "komite.fatwa" : "komisi.fatwa.mui.jatim");
+        snprintf(out, n, "%s",
+                 a->channel >= CH003 ? "komite.fatwa" : "komisi.fatwa.mui.jatim");
         break;
     case C_OF120:
     case C_OF300:
@@ -612,7 +660,8 @@ const char *world_comment(const struct sim_world *w, const struct sim_app *a, in
     }
 }
 
-/* ---- timelines ------------------------------------------------------------------------------ */
+/* ---- timelines
+ * ------------------------------------------------------------------------------ */
 #define MAX_EV 40
 #define DAY 86400
 
@@ -659,23 +708,24 @@ static int limit_of(enum sim_code c, int selfdeclare)
     if (c == C_OF10 && selfdeclare)
         return 10; /* the P3H verval happens while the application is "submitted" */
     if (c == C_OF56)
-        return 5;  /* payment: no legal limit, the MSME pays within days */
+        return 5; /* payment: no legal limit, the MSME pays within days */
     sc = stage_lookup(sim_code_str[c]);
     return sc && sc->limit_days > 0 ? sc->limit_days : 1;
 }
 
 static enum sim_code next_on_path(enum sim_code c, int channel)
 {
-    static const enum sim_code reg[] = {C_OF10, C_OF11, C_OF15, C_OF50, C_OF55, C_OF56,
-                                        C_OF60, C_OF70, C_OF75, C_OF80, C_OF100, C_OF120,
-                                        C_OF300};
-    static const enum sim_code sd3[] = {C_OF10, C_OF71, C_OF72, C_OF74, C_OF100, C_OF120,
-                                        C_OF300};
-    static const enum sim_code sd4[] = {C_OF10, C_OF56, C_OF71, C_OF72, C_OF74, C_OF100,
-                                        C_OF120, C_OF300};
+    static const enum sim_code reg[] = {C_OF10,  C_OF11,  C_OF15, C_OF50, C_OF55,
+                                        C_OF56,  C_OF60,  C_OF70, C_OF75, C_OF80,
+                                        C_OF100, C_OF120, C_OF300};
+    static const enum sim_code sd3[] = {C_OF10,  C_OF71,  C_OF72, C_OF74,
+                                        C_OF100, C_OF120, C_OF300};
+    static const enum sim_code sd4[] = {C_OF10, C_OF56,  C_OF71,  C_OF72,
+                                        C_OF74, C_OF100, C_OF120, C_OF300};
     const enum sim_code *p = channel == CH003 ? sd3 : channel == CH004 ? sd4 : reg;
-    size_t n = channel == CH003 ? HT_ARRAY_LEN(sd3)
-               : channel == CH004 ? HT_ARRAY_LEN(sd4) : HT_ARRAY_LEN(reg);
+    size_t n = channel == CH003   ? HT_ARRAY_LEN(sd3)
+               : channel == CH004 ? HT_ARRAY_LEN(sd4)
+                                  : HT_ARRAY_LEN(reg);
 
     for (size_t i = 0; i + 1 < n; i++)
         if (p[i] == c)
@@ -683,7 +733,8 @@ static enum sim_code next_on_path(enum sim_code c, int channel)
     return C_OF300;
 }
 
-/* Side exits taken when leaving status c: a return to the MSME, a rejection, a cancellation. */
+/* Side exits taken when leaving status c: a return to the MSME, a rejection, a
+ * cancellation. */
 static enum sim_code side_exit(struct sim_rng *r, enum sim_code c, int selfdeclare,
                                int returns)
 {
@@ -755,19 +806,20 @@ static void gen_timeline(const struct sim_world *w, struct sim_rng *r, int chann
             emit(tl, r, C_OF900, tl->t + (30 + rng_below(r, 60)) * (int64_t)DAY);
             return;
         }
-        emit(tl, r, C_OF10, tl->t + (2 + rng_below(r, 24)) * (int64_t)DAY +
-                                rng_below(r, DAY));
+        emit(tl, r, C_OF10,
+             tl->t + (2 + rng_below(r, 24)) * (int64_t)DAY + rng_below(r, DAY));
         c = C_OF10;
     }
 }
 
-/* ---- building the world --------------------------------------------------------------------- */
+/* ---- building the world
+ * --------------------------------------------------------------------- */
 static int pick_kbli(const struct sim_world *w, struct sim_rng *r)
 {
     /* the common ones for micro food businesses first */
-    static const char *const common[] = {"56101", "56103", "10794", "10710", "10792",
-                                         "10793", "56102", "10799", "10779", "10399",
-                                         "56303", "11090"};
+    static const char *const common[] = {"56101", "56103", "10794", "10710",
+                                         "10792", "10793", "56102", "10799",
+                                         "10779", "10399", "56303", "11090"};
 
     if (rng_unit(r) < 0.6) {
         const char *c = common[rng_below(r, HT_ARRAY_LEN(common))];
@@ -794,7 +846,8 @@ static int make_names(struct sim_world *w, struct sim_rng *r, struct sim_msme *m
         snprintf(biz, sizeof(biz), "PT %s %s", PICK(r, fortune),
                  rng_unit(r) < 0.5 ? "Pangan" : "Food Indonesia");
     else if (m->size == SZ_KECIL || u < 0.2)
-        snprintf(biz, sizeof(biz), "%s %s", rng_unit(r) < 0.7 ? "UD" : "CV", PICK(r, fortune));
+        snprintf(biz, sizeof(biz), "%s %s", rng_unit(r) < 0.7 ? "UD" : "CV",
+                 PICK(r, fortune));
     else if (u < 0.35)
         snprintf(biz, sizeof(biz), "%s %s", word, PICK(r, fortune));
     else
@@ -890,7 +943,10 @@ static int build(struct sim_world *w, struct ht_err *err)
         int napply, channel;
         int64_t t0;
 
-        m->size = u < 0.88 ? SZ_MIKRO : u < 0.97 ? SZ_KECIL : u < 0.995 ? SZ_MENENGAH : SZ_BESAR;
+        m->size = u < 0.88    ? SZ_MIKRO
+                  : u < 0.97  ? SZ_KECIL
+                  : u < 0.995 ? SZ_MENENGAH
+                              : SZ_BESAR;
         m->kbli = (uint8_t)pick_kbli(w, &r);
         m->kel = (uint16_t)rng_below(&r, (uint32_t)w->nkels);
         if (make_names(w, &r, m))
@@ -984,7 +1040,8 @@ struct sim_world *world_new(const struct sim_params *p, struct ht_err *err)
         goto fail;
     }
     if (p->start >= p->now) {
-        ht_err_set(err, HT_EINVAL, _("the start date must be before the clock ('--now')"));
+        ht_err_set(err, HT_EINVAL,
+                   _("the start date must be before the clock ('--now')"));
         goto fail;
     }
     w->epoch = p->start - 400 * (int64_t)DAY;

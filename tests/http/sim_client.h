@@ -1,5 +1,6 @@
-/* Helpers of the halalsim contract tests: start halalsim on a free loopback port, talk to it
- * with libcurl, parse with jansson. Header-only (static inline) so each test_*.c builds alone. */
+/* Helpers of the halalsim contract tests: start halalsim on a free loopback port, talk to
+ * it with libcurl, parse with jansson. Header-only (static inline) so each test_*.c
+ * builds alone. */
 #ifndef HT_TEST_SIM_CLIENT_H
 #define HT_TEST_SIM_CLIENT_H
 
@@ -62,8 +63,8 @@ static inline struct sim_proc sim_start(const char *const *extra)
         const char *p = strstr(line, "halalsim: listening on http://127.0.0.1:");
 
         if (p) {
-            sp.port = (int)strtol(p + strlen("halalsim: listening on http://127.0.0.1:"), NULL,
-                                  10);
+            sp.port = (int)strtol(p + strlen("halalsim: listening on http://127.0.0.1:"),
+                                  NULL, 10);
             break;
         }
     }
@@ -132,8 +133,8 @@ static inline size_t http_header_cb(char *p, size_t sz, size_t n, void *ud)
 
 /* One request; method "GET" or "POST"; token may be NULL; timeout_ms 0 = 30 s. */
 static inline struct http_res http_do(const struct sim_proc *sp, const char *method,
-                                      const char *path, const char *token, const char *body,
-                                      long timeout_ms)
+                                      const char *path, const char *token,
+                                      const char *body, long timeout_ms)
 {
     struct http_res r = {0};
     CURL *h = curl_easy_init();
@@ -194,9 +195,9 @@ static inline json_t *json_body(const struct http_res *r)
 /* Authenticates and returns the token (malloc'd). */
 static inline char *sim_login(const struct sim_proc *sp)
 {
-    struct http_res r = http_do(sp, "POST", "/api/authenticate", NULL,
-                                "{\"email\":\"" SIM_EMAIL "\",\"password\":\"" SIM_PASSWORD "\"}",
-                                0);
+    struct http_res r =
+        http_do(sp, "POST", "/api/authenticate", NULL,
+                "{\"email\":\"" SIM_EMAIL "\",\"password\":\"" SIM_PASSWORD "\"}", 0);
     json_t *j;
     char *tok;
 
@@ -213,13 +214,13 @@ static inline char *sim_login(const struct sim_proc *sp)
 static inline char *sim_login_retry(const struct sim_proc *sp)
 {
     for (int i = 0; i < 100; i++) {
-        struct http_res r = http_do(sp, "POST", "/api/authenticate", NULL,
-                                    "{\"email\":\"" SIM_EMAIL "\",\"password\":\"" SIM_PASSWORD
-                                    "\"}",
-                                    0);
+        struct http_res r =
+            http_do(sp, "POST", "/api/authenticate", NULL,
+                    "{\"email\":\"" SIM_EMAIL "\",\"password\":\"" SIM_PASSWORD "\"}", 0);
         json_error_t je;
         json_t *j = r.status == 200 ? json_loadb(r.body, r.len, 0, &je) : NULL;
-        const char *t = json_string_value(json_object_get(json_object_get(j, "data"), "token"));
+        const char *t =
+            json_string_value(json_object_get(json_object_get(j, "data"), "token"));
         char *tok = t ? strdup(t) : NULL;
 
         json_decref(j);
@@ -260,7 +261,8 @@ static inline json_t *sim_truth(const struct sim_proc *sp, const char *path, cha
     cr_assert_eq(r.status, 200);
     if (raw)
         *raw = strdup(r.body);
-    for (char *line = strtok_r(r.body, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+    for (char *line = strtok_r(r.body, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
         json_error_t je;
         json_t *j = json_loads(line, 0, &je);
 

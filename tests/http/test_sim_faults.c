@@ -1,5 +1,5 @@
-/* Contract tests of halalsim's fault injection: each kind occurs when asked for and is what it
- * claims to be; fault decisions are reproducible from the fault seed. */
+/* Contract tests of halalsim's fault injection: each kind occurs when asked for and is
+ * what it claims to be; fault decisions are reproducible from the fault seed. */
 #define _GNU_SOURCE
 #include "sim_client.h"
 #include "halaltrack/stage.h"
@@ -40,7 +40,8 @@ static long counter(const char *kind)
 {
     struct http_res r = http_get(&sp, "/_sim/faults", NULL);
     json_t *j = json_body(&r);
-    long v = (long)json_integer_value(json_object_get(json_object_get(j, "counters"), kind));
+    long v =
+        (long)json_integer_value(json_object_get(json_object_get(j, "counters"), kind));
 
     json_decref(j);
     http_res_release(&r);
@@ -84,7 +85,8 @@ Test(sim_faults, rate_429_retry_after_both_forms)
 
             memset(&tm, 0, sizeof(tm));
             end = strptime(r.retry_after, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-            cr_assert(end && !*end, "Retry-After '%s' is neither seconds nor an HTTP date",
+            cr_assert(end && !*end,
+                      "Retry-After '%s' is neither seconds nor an HTTP date",
                       r.retry_after);
             cr_assert_gt(timegm(&tm), time(NULL) - 2);
             dates++;
@@ -128,7 +130,7 @@ Test(sim_faults, slow_exceeds_client_timeout)
     cr_assert_eq(r.curl_rc, CURLE_OPERATION_TIMEDOUT, "curl rc %d", r.curl_rc);
     http_res_release(&r);
     sim_set_faults(&sp, "{\"slow\":0}");
-    r = http_do(&sp, "GET", LIST, token, NULL, 1000);
+    r = http_do(&sp, "GET", LIST, token, NULL, 10000);
     cr_assert_eq(r.curl_rc, CURLE_OK);
     http_res_release(&r);
 }
@@ -141,7 +143,8 @@ Test(sim_faults, reset_mid_body_is_a_curl_error)
     r = http_get(&sp, LIST, token);
     cr_assert_neq(r.curl_rc, CURLE_OK, "a reset must fail the transfer");
     cr_assert(r.curl_rc == CURLE_PARTIAL_FILE || r.curl_rc == CURLE_RECV_ERROR ||
-              r.curl_rc == CURLE_GOT_NOTHING, "curl rc %d", r.curl_rc);
+                  r.curl_rc == CURLE_GOT_NOTHING,
+              "curl rc %d", r.curl_rc);
     http_res_release(&r);
     cr_assert_eq(counter("reset"), 1);
 }
@@ -181,10 +184,10 @@ static json_t *bad_records(void)
 
 Test(sim_faults, record_faults_are_listed)
 {
-    static const char *const known[] = {"OF1", "OF2", "OF5", "OF10", "OF11", "OF12", "OF15",
-                                        "OF50", "OF55", "OF56", "OF60", "OF70", "OF71", "OF72",
-                                        "OF74", "OF75", "OF80", "OF100", "OF120", "OF280",
-                                        "OF285", "OF290", "OF300", "OF320", "OF900", NULL};
+    static const char *const known[] = {
+        "OF1",   "OF2",   "OF5",   "OF10",  "OF11",  "OF12",  "OF15",  "OF50", "OF55",
+        "OF56",  "OF60",  "OF70",  "OF71",  "OF72",  "OF74",  "OF75",  "OF80", "OF100",
+        "OF120", "OF280", "OF285", "OF290", "OF300", "OF320", "OF900", NULL};
     struct http_res r;
     json_t *j, *it, *bad;
     size_t i;
@@ -194,7 +197,8 @@ Test(sim_faults, record_faults_are_listed)
     sim_set_faults(&sp, "{\"unknown_code\":1}");
     r = http_get(&sp, LIST, token);
     j = json_body(&r);
-    json_array_foreach(json_object_get(j, "data"), i, it) {
+    json_array_foreach(json_object_get(j, "data"), i, it)
+    {
         int k = 0;
 
         for (const char *const *c = known; *c; c++)
@@ -216,9 +220,10 @@ Test(sim_faults, record_faults_are_listed)
     sim_set_faults(&sp, "{\"unknown_code\":0,\"missing_fields\":1}");
     r = http_get(&sp, LIST, token);
     j = json_body(&r);
-    json_array_foreach(json_object_get(j, "data"), i, it)
-        if (!json_object_get(it, "status") || json_is_null(json_object_get(it, "no_daftar")))
-            n_missing++;
+    json_array_foreach(json_object_get(j, "data"), i,
+                       it) if (!json_object_get(it, "status") ||
+                               json_is_null(json_object_get(it, "no_daftar")))
+        n_missing++;
     cr_assert_eq(n_missing, 1);
     json_decref(j);
     http_res_release(&r);
@@ -286,8 +291,8 @@ Test(sim_faults, duplicate_items_and_page_shift)
         size_t i;
         json_t *it;
 
-        json_array_foreach(p1, i, it)
-            dup |= !strcmp(jstr(it, "id_reg"), jstr(json_array_get(p2, 0), "id_reg"));
+        json_array_foreach(p1, i, it) dup |=
+            !strcmp(jstr(it, "id_reg"), jstr(json_array_get(p2, 0), "id_reg"));
         cr_assert(dup, "a shifted page repeats items of the previous page");
     }
     json_decref(p2);
@@ -303,7 +308,8 @@ Test(sim_faults, detail_unknown_code)
     struct http_res r;
 
     sim_set_faults(&sp, "{\"unknown_code\":1}");
-    snprintf(path, sizeof(path), "/api/v1/halal-certificate-reguler/business-actor/%s/detail",
+    snprintf(path, sizeof(path),
+             "/api/v1/halal-certificate-reguler/business-actor/%s/detail",
              jstr(json_array_get(p1, 0), "id_reg"));
     r = http_get(&sp, path, token);
     j = json_body(&r);
@@ -319,12 +325,24 @@ Test(sim_faults, detail_unknown_code)
     json_decref(p1);
 }
 
-/* Two simulators with the same fault seed and the same requests inject the same faults. */
+/* Two simulators with the same fault seed and the same requests inject the same faults.
+ */
 static char *run_faulty(void)
 {
-    static const char *const args[] = {"--seed", "3", "--msmes", "300", "--fault-seed", "42",
-                                       "--fault-unknown-code", "0.3", "--fault-missing-fields",
-                                       "0.3", "--fault-5xx", "0.2", "--fault-truncate", "0.2",
+    static const char *const args[] = {"--seed",
+                                       "3",
+                                       "--msmes",
+                                       "300",
+                                       "--fault-seed",
+                                       "42",
+                                       "--fault-unknown-code",
+                                       "0.3",
+                                       "--fault-missing-fields",
+                                       "0.3",
+                                       "--fault-5xx",
+                                       "0.2",
+                                       "--fault-truncate",
+                                       "0.2",
                                        NULL};
     struct sim_proc s = sim_start(args);
     char *t = sim_login_retry(&s), *out;
@@ -357,12 +375,28 @@ Test(sim_faults, reproducible_from_the_seed)
 
 Test(sim_faults, bad_settings_are_400)
 {
-    struct http_res r = http_do(&sp, "POST", "/_sim/faults", NULL, "{\"error_5xx\":2}", 0);
+    struct http_res r =
+        http_do(&sp, "POST", "/_sim/faults", NULL, "{\"error_5xx\":2}", 0);
 
     cr_assert_eq(r.status, 400);
     http_res_release(&r);
     r = http_do(&sp, "POST", "/_sim/faults", NULL, "{\"nonsense\":0.1}", 0);
     cr_assert_eq(r.status, 400);
     cr_assert(strstr(r.body, "nonsense"));
+    http_res_release(&r);
+    /* the active settings are answered at the top level */
+    sim_set_faults(&sp, "{\"truncate\":0.25,\"slow_ms\":1234,\"seed\":9}");
+    r = http_get(&sp, "/_sim/faults", NULL);
+    {
+        json_t *j = json_body(&r);
+
+        cr_assert_float_eq(json_number_value(json_object_get(j, "truncate")), 0.25, 1e-9);
+        cr_assert_eq(json_integer_value(json_object_get(j, "slow_ms")), 1234);
+        cr_assert_eq(json_integer_value(json_object_get(j, "seed")), 9);
+        cr_assert_float_eq(json_number_value(json_object_get(j, "error_5xx")), 0, 1e-9);
+        cr_assert(json_is_object(json_object_get(j, "counters")));
+        cr_assert(json_is_array(json_object_get(j, "bad_records")));
+        json_decref(j);
+    }
     http_res_release(&r);
 }
