@@ -2,7 +2,8 @@
 # docs/operations.md stays true to the code: its Prometheus scrape config and alert rules pass
 # promtool, every metric they use is one the daemon serves, every metric the daemon serves is
 # in the metrics table, and every log line the daemon emits at info level or above
-# (log_info/log_warn/log_error in daemon/ and lib/) is explained in the log table.
+# (log_info/log_warn/log_error in daemon/ and lib/) is explained in the log table; every
+# config key is documented in halaltrack.conf(5) and etc/halaltrack.conf.example.
 # Needs HT_SOURCE_DIR (CTest).
 set -euo pipefail
 
@@ -47,6 +48,21 @@ while IFS= read -r fmt; do
     [ ${#stem} -ge 6 ] || stem=$fmt
     grep -qF -- "$stem" "$doc" || failed "log line '$fmt' is not explained in operations.md"
 done <"$tmp/lines"
+
+# ---- config keys: every key of lib/cfg.c's table is in halaltrack.conf(5) and the example ----
+keys=$(grep -oE '^[[:space:]]*\{"[a-z_]+", "[a-z_]+"' "$src/lib/cfg.c" | sed -E 's/.*"([a-z_]+)", "([a-z_]+)"/\1.\2/')
+[ -n "$keys" ] || { echo "FAIL: no config key found in lib/cfg.c"; exit 1; }
+man5=$src/docs/man/halaltrack.conf.5
+for k in $keys; do
+    sec=${k%%.*}
+    name=${k#*.}
+    # In the man page: the section header, then the key as a bold word (.B/.BR) after it.
+    awk -v sec="[$sec]" -v key="$name" '
+        /^\.SH/ { insec = index($0, sec) > 0 }
+        insec && /^\.B/ && (index($0, " " key " ") || index($0, " " key "\"") || $0 ~ (" " key "$")) { found = 1 }
+        END { exit !found }' "$man5" || failed "key $k is not documented in halaltrack.conf.5"
+    grep -qE "^#?$name *=" "$src/etc/halaltrack.conf.example" || failed "key $k is not in etc/halaltrack.conf.example"
+done
 
 [ $fail -eq 0 ] && echo "PASS: operations.md: promtool-clean rules, all metrics, all log lines"
 exit $fail

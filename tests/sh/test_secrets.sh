@@ -107,7 +107,9 @@ EOC
 }
 
 # ---- 3. a real run: --once, then the loop with its /metrics, token expiry included ----
-start_sim sim-run --fault-token-expiry 0.02 --fault-5xx 0.02
+# Faults make the daemon retry and re-authenticate: its debug lines (retries) and the
+# re-authentication path are exercised too.
+start_sim sim-run --fault-token-expiry 0.05 --fault-5xx 0.1
 write_conf "$tmp/ok.conf" "$tmp/pw"
 "$daemon" --check-config -c "$tmp/ok.conf" >"$out/check.out" 2>&1 || failed "check-config: $(cat "$out/check.out")"
 if ! "$daemon" --once -c "$tmp/ok.conf" >"$out/once.stdout" 2>"$out/once.stderr"; then
