@@ -49,7 +49,7 @@ q "$srcdb" "CREATE ROLE ${p}_d LOGIN IN ROLE ${p}_daemon" >/dev/null
 sim_pid=$!
 url=""
 for _ in $(seq 1 100); do
-    url=$(sed -n 's/^halalsim: listening on //p' "$tmp/sim.out" 2>/dev/null)
+    url=$(sed -n 's/^halalsim: listening on //p' "$tmp/sim.out" 2>/dev/null || true)
     [ -n "$url" ] && break
     sleep 0.1
 done

@@ -54,7 +54,7 @@ start_sim() { # start_sim NAME [OPTION]...: sets $url
     pids+=($!)
     sim_pid=$!
     for i in $(seq 1 100); do
-        url=$(sed -n 's/^halalsim: listening on //p' "$out/$name.stdout" 2>/dev/null)
+        url=$(sed -n 's/^halalsim: listening on //p' "$out/$name.stdout" 2>/dev/null || true)
         [ -n "$url" ] && return 0
         sleep 0.1
     done
@@ -92,7 +92,7 @@ base_url = $url
 email = $email
 password_file = $2
 ${3:-}
-max_retries = 3
+max_retries = 8
 backoff_base_ms = 10
 backoff_max_ms = 50
 [poll]
@@ -109,10 +109,11 @@ EOC
 # ---- 3. a real run: --once, then the loop with its /metrics, token expiry included ----
 # Faults make the daemon retry and re-authenticate: its debug lines (retries) and the
 # re-authentication path are exercised too.
-start_sim sim-run --fault-token-expiry 0.05 --fault-5xx 0.1
+start_sim sim-run --fault-token-expiry 0.05 --fault-5xx 0.05
 write_conf "$tmp/ok.conf" "$tmp/pw"
 "$daemon" --check-config -c "$tmp/ok.conf" >"$out/check.out" 2>&1 || failed "check-config: $(cat "$out/check.out")"
-if ! "$daemon" --once -c "$tmp/ok.conf" >"$out/once.stdout" 2>"$out/once.stderr"; then
+# A notify socket that does not exist makes the daemon write a debug line for sure.
+if ! NOTIFY_SOCKET=$tmp/no-such.sock "$daemon" --once -c "$tmp/ok.conf" >"$out/once.stdout" 2>"$out/once.stderr"; then
     failed "halaltrackd --once failed"; tail -n 20 "$out/once.stderr"
 fi
 grep -q "authenticated" "$out/once.stderr" || failed "the daemon did not log its authentication"
@@ -122,9 +123,9 @@ grep -q "debug: " "$out/once.stderr" || failed "no debug lines: the test must ru
 dpid=$!
 pids+=($dpid)
 port=""
-for i in $(seq 1 300); do
-    port=$(sed -n 's/.*http endpoint listening addr=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/loop.stderr" 2>/dev/null)
-    [ -n "$port" ] && [ "$(grep -c 'cycle done' "$out/loop.stderr")" -ge 2 ] && break
+for i in $(seq 1 600); do
+    port=$(sed -n 's/.*http endpoint listening addr=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$out/loop.stderr" 2>/dev/null || true)
+    [ -n "$port" ] && [ "$(grep -c 'cycle done' "$out/loop.stderr" || true)" -ge 2 ] && break
     sleep 0.1
 done
 [ -n "$port" ] || { failed "the daemon's endpoint did not come up"; tail "$out/loop.stderr"; }
