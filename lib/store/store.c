@@ -79,8 +79,9 @@ static int setup_session(struct store *s, int create_schema, struct ht_err *err)
 
     PQsetNoticeProcessor(s->conn, quiet_notice, NULL);
     if (create_schema) {
-        /* Only when missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on
-         * the database, which the least-privilege roles (daemon, reader) do not have. */
+        /* Only when missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege
+         * on the database, which the least-privilege roles (daemon, reader) do not have.
+         */
         const char *p[1] = {s->schema};
         int missing;
 

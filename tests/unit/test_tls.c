@@ -1,7 +1,8 @@
-/* TLS verification of the API client: on by default (an unknown CA and a wrong host name are
- * refused), a configured CA file is trusted, and only api.tls_verify = no turns it off; the
- * key defaults to yes, cannot be reloaded, and a bad value names its line. A real TLS server
- * (openssl s_server with a throwaway self-signed certificate) answers on 127.0.0.1. */
+/* TLS verification of the API client: on by default (an unknown CA and a wrong host name
+ * are refused), a configured CA file is trusted, and only api.tls_verify = no turns it
+ * off; the key defaults to yes, cannot be reloaded, and a bad value names its line. A
+ * real TLS server (openssl s_server with a throwaway self-signed certificate) answers on
+ * 127.0.0.1. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -66,11 +67,13 @@ static void start(void)
     snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
     snprintf(key, sizeof(key), "%s/key.pem", dir);
     {
-        const char *argv[] = {"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                              "-keyout", key, "-out", cert, "-days", "2",
-                              "-subj", "/CN=127.0.0.1", "-addext", san, NULL};
+        const char *argv[] = {"openssl", "req",     "-x509", "-newkey",       "rsa:2048",
+                              "-nodes",  "-keyout", key,     "-out",          cert,
+                              "-days",   "2",       "-subj", "/CN=127.0.0.1", "-addext",
+                              san,       NULL};
         r = tu_run(argv, NULL, NULL, 60);
-        cr_assert(r.status == 0, "openssl req failed (apt-get install openssl): %s", r.err);
+        cr_assert(r.status == 0, "openssl req failed (apt-get install openssl): %s",
+                  r.err);
         tu_result_release(&r);
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -84,8 +87,8 @@ static void start(void)
             dup2(null, 0);
             dup2(null, 1);
             dup2(null, 2);
-            execlp("openssl", "openssl", "s_server", "-accept", accept, "-cert", cert, "-key",
-                   key, "-www", "-quiet", (char *)NULL);
+            execlp("openssl", "openssl", "s_server", "-accept", accept, "-cert", cert,
+                   "-key", key, "-www", "-quiet", (char *)NULL);
             _exit(127);
         }
         for (int i = 0; i < 100; i++) {
@@ -120,8 +123,8 @@ static void stop(void)
 TestSuite(tls, .init = start, .fini = stop, .timeout = 60);
 
 /* GETs https://HOST:port/ with the given options; returns http_request's result. */
-static int get(const char *host, const char *ca_file, int insecure, long *status, char *msg,
-               size_t msglen)
+static int get(const char *host, const char *ca_file, int insecure, long *status,
+               char *msg, size_t msglen)
 {
     struct http_opts o = {.connect_timeout_s = 5, .timeout_s = 10};
     struct ht_err err = HT_ERR_INIT;
@@ -152,8 +155,8 @@ Test(tls, unknown_ca_is_refused_by_default)
 
     cr_assert(eq(int, get("127.0.0.1", NULL, 0, &status, msg, sizeof(msg)), -1));
     cr_assert(eq(long, status, 0));
-    cr_assert(strstr(msg, "certificate") != NULL, "error does not name the certificate: %s",
-              msg);
+    cr_assert(strstr(msg, "certificate") != NULL,
+              "error does not name the certificate: %s", msg);
 }
 
 Test(tls, configured_ca_file_is_trusted)
@@ -161,7 +164,8 @@ Test(tls, configured_ca_file_is_trusted)
     long status;
     char msg[256];
 
-    cr_assert(eq(int, get("127.0.0.1", cert, 0, &status, msg, sizeof(msg)), 0), "%s", msg);
+    cr_assert(eq(int, get("127.0.0.1", cert, 0, &status, msg, sizeof(msg)), 0), "%s",
+              msg);
     cr_assert(eq(long, status, 200));
 }
 
@@ -180,7 +184,8 @@ Test(tls, insecure_accepts_any_certificate)
     long status;
     char msg[256];
 
-    cr_assert(eq(int, get("localhost", NULL, 1, &status, msg, sizeof(msg)), 0), "%s", msg);
+    cr_assert(eq(int, get("localhost", NULL, 1, &status, msg, sizeof(msg)), 0), "%s",
+              msg);
     cr_assert(eq(long, status, 200));
 }
 
