@@ -96,6 +96,26 @@ for m in "$src"/docs/man/*.[158]; do
     grep -q '^NAME' <<<"$page" || failed "man -l $(basename "$m") does not render a NAME section"
 done
 
+# Every long option a program's --help shows (for halaltrack: of every command and
+# subcommand) is in its man page.
+manopts() { # manopts PAGE HELP-TEXT...
+    local page=$1 o
+    shift
+    for o in $(printf '%s\n' "$@" | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+        grep -qF -- "$(sed 's/-/\\-/g' <<<"$o")" "$page" || failed "$(basename "$page") lacks $o"
+    done
+}
+manopts "$src/docs/man/halaltrackd.8" "$("$prefix/sbin/halaltrackd" --help)"
+manopts "$src/docs/man/halalsim.1" "$("$prefix/bin/halalsim" --help)"
+helps=$("$prefix/bin/halaltrack" --help)
+for c in $("$prefix/bin/halaltrack" --help | sed -n '/^Commands:/,/^$/p' | awk '/^  [a-z]/ {print $1}'); do
+    helps+=$'\n'$("$prefix/bin/halaltrack" "$c" --help 2>&1 || true)
+    for s in $("$prefix/bin/halaltrack" "$c" --help 2>&1 | awk -v c="$c" '$1 == "halaltrack" && $2 == c && $3 ~ /^[a-z][a-z-]*$/ {print $3}' | sort -u); do
+        helps+=$'\n'$("$prefix/bin/halaltrack" "$c" "$s" --help 2>&1 || true)
+    done
+done
+manopts "$src/docs/man/halaltrack.1" "$helps"
+
 # ---- 5. bash completion: every command and every long option of --help is offered ----
 bc=/usr/share/bash-completion/bash_completion
 if [ ! -f "$bc" ]; then
