@@ -21,6 +21,7 @@ static const struct cfg_key keys[] = {
     {"api", "password_file", CFG_STR, OFF(password_file), 0, NULL},
     {"api", "password_env", CFG_STR, OFF(password_env), 0, "HALALTRACK_API_PASSWORD"},
     {"api", "ca_file", CFG_STR, OFF(ca_file), 0, NULL},
+    {"api", "tls_verify", CFG_BOOL, OFF(tls_verify), CFG_NO_RELOAD, "yes"},
     {"api", "connect_timeout", CFG_SECS, OFF(connect_timeout), 0, "10"},
     {"api", "timeout", CFG_SECS, OFF(timeout), 0, "30"},
     {"api", "page_size", CFG_INT, OFF(page_size), 0, "100"},
@@ -494,6 +495,22 @@ void cfg_keep_no_reload(const struct cfg *old, struct cfg *next)
                          k->name);
                 free(*n);
                 *n = dup;
+            }
+        } else if (k->type == CFG_BOOL) {
+            int *o = (int *)(void *)((char *)old + k->offset);
+            int *n = (int *)(void *)((char *)next + k->offset);
+            if (*o != *n) {
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                *n = *o;
+            }
+        } else if (k->type == CFG_DOUBLE) {
+            double *o = (double *)(void *)((char *)old + k->offset);
+            double *n = (double *)(void *)((char *)next + k->offset);
+            if (*o != *n) {
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                *n = *o;
             }
         } else {
             long *o = (long *)(void *)((char *)old + k->offset);
