@@ -1,0 +1,174 @@
+/* halaltrackd: arguments, signals, systemd notification; the loop is in loop.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include "daemon.h"
+#include "halaltrack/config.h"
+#include "halaltrack/i18n.h"
+#include "halaltrack/log.h"
+#include "halaltrack/banned.h"
+
+static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t reload_flag;
+
+static void on_stop(int sig)
+{
+    static const char msg[] = "halaltrackd: second signal, exiting now\n";
+
+    (void)sig;
+    if (stop_flag) {
+        if (write(2, msg, sizeof(msg) - 1) < 0) {
+            /* nothing to do */
+        }
+        _exit(1);
+    }
+    stop_flag = 1;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    reload_flag = 1;
+}
+
+void sd_notify_msg(const char *msg)
+{
+    const char *path = getenv("NOTIFY_SOCKET");
+    struct sockaddr_un sa;
+    socklen_t len;
+    int fd;
+
+    if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
+        return;
+    memset(&sa, 0, sizeof(sa));
+    sa.sun_family = AF_UNIX;
+    memcpy(sa.sun_path, path, strlen(path));
+    if (sa.sun_path[0] == '@')
+        sa.sun_path[0] = '\0';
+    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return;
+    if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
+        log_debug("sd_notify failed: %s", strerror(errno));
+    close(fd);
+}
+
+static void usage(FILE *out)
+{
+    fprintf(
+        out,
+        _("halaltrackd polls the national halal certification API into PostgreSQL.\n\n"
+          "Usage:\n"
+          "  halaltrackd [OPTION]...\n\n"
+          "Options:\n"
+          "  -c, --config=FILE    configuration file (default: $HALALTRACK_CONFIG or\n"
+          "                       %s/halaltrack.conf)\n"
+          "      --check-config   validate the configuration and exit\n"
+          "      --once           run one full cycle and exit (0 = it succeeded)\n"
+          "  -V, --version        output version information, then exit\n"
+          "  -h, --help           show this help, then exit\n\n"
+          "Signals: TERM/INT finish the current batch and exit, HUP reloads the "
+          "configuration.\n"),
+        HT_SYSCONFDIR);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'C'},
+        {"once", no_argument, NULL, 'o'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char defpath[512];
+    const char *path = getenv("HALALTRACK_CONFIG");
+    int check = 0, once = 0, c, status;
+    struct ht_err err = HT_ERR_INIT;
+    struct sigaction sa;
+    struct sync_metrics metrics;
+    struct loop_ctx ctx;
+    struct cfg *cfg;
+
+    i18n_init();
+    snprintf(defpath, sizeof(defpath), "%s/halaltrack.conf", HT_SYSCONFDIR);
+    if (!path || !*path)
+        path = defpath;
+    while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            path = optarg;
+            break;
+        case 'C':
+            check = 1;
+            break;
+        case 'o':
+            once = 1;
+            break;
+        case 'V':
+            printf("halaltrackd %s\n", HT_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            fprintf(stderr, _("Try \"halaltrackd --help\" for more information.\n"));
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, _("halaltrackd: unexpected argument '%s'\n"), argv[optind]);
+        fprintf(stderr, _("Try \"halaltrackd --help\" for more information.\n"));
+        return 2;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, _("halaltrackd: cannot initialise libcurl\n"));
+        return 1;
+    }
+    cfg = cfg_load(path, &err);
+    if (!cfg || cfg_apply_stage_map(cfg, &err) < 0) {
+        fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
+        cfg_free(cfg);
+        curl_global_cleanup();
+        return 1;
+    }
+    if (check) {
+        printf(_("configuration '%s' is valid\n"), path);
+        cfg_free(cfg);
+        curl_global_cleanup();
+        return 0;
+    }
+
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+
+    sync_metrics_init(&metrics);
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.cfg = cfg;
+    ctx.config_path = path;
+    ctx.stop = &stop_flag;
+    ctx.reload = &reload_flag;
+    ctx.metrics = &metrics;
+    ctx.once = once;
+    status = loop_run(&ctx);
+    cfg_free(ctx.cfg);
+    log_close();
+    curl_global_cleanup();
+    return status;
+}

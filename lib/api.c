@@ -1,0 +1,558 @@
+/* Decodes the national API's envelopes (auth, list, detail, error) with jansson. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "halaltrack/api.h"
+#include "halaltrack/buf.h"
+#include "halaltrack/stage.h"
+
+#define HT_API_TRUTH_MAX (4u * 1024 * 1024)
+#include "halaltrack/util.h"
+#include "halaltrack/banned.h"
+
+/* A copy of body with every invalid UTF-8 byte replaced by U+FFFD (malloc'd). */
+static char *utf8_sanitize(const char *body, size_t len, size_t *outlen)
+{
+    char *o = malloc(len * 3 + 1);
+    size_t j = 0, i = 0;
+
+    if (!o)
+        return NULL;
+    while (i < len) {
+        size_t k;
+        /* The longest valid prefix starting at i, one code point at a time. */
+        for (k = 1; k <= 4 && i + k <= len; k++)
+            if (utf8_valid(body + i, k))
+                break;
+        if (k <= 4 && i + k <= len) {
+            memcpy(o + j, body + i, k);
+            j += k;
+            i += k;
+        } else {
+            memcpy(o + j, "\xEF\xBF\xBD", 3);
+            j += 3;
+            i++;
+        }
+    }
+    o[j] = '\0';
+    *outlen = j;
+    return o;
+}
+
+static int has_replacement(const char *s)
+{
+    return s && strstr(s, "\xEF\xBF\xBD") != NULL;
+}
+
+static json_t *parse(const char *body, size_t len, struct ht_err *err)
+{
+    json_error_t je;
+    json_t *root;
+
+    if (!utf8_valid(body, len)) {
+        ht_err_set(err, HT_EPARSE, "invalid UTF-8 in response");
+        return NULL;
+    }
+    root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root) {
+        ht_err_set(err, HT_EPARSE, "malformed JSON at line %d column %d: %s", je.line,
+                   je.column, je.text);
+        return NULL;
+    }
+    if (!json_is_object(root)) {
+        ht_err_set(err, HT_EPARSE, "response is not a JSON object");
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+/* A string field; numbers are accepted as text (upstream sometimes sends either). NULL
+ * when absent or null. Returns -1 on allocation failure or a wrong type. */
+static int get_str(json_t *obj, const char *key, char **out, int *wrong_type)
+{
+    json_t *v = json_object_get(obj, key);
+    char tmp[64];
+
+    *out = NULL;
+    if (!v || json_is_null(v))
+        return 0;
+    if (json_is_string(v)) {
+        *out = strdup(json_string_value(v));
+    } else if (json_is_integer(v)) {
+        snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        *out = strdup(tmp);
+    } else {
+        if (wrong_type)
+            *wrong_type = 1;
+        return 0;
+    }
+    return *out ? 0 : -1;
+}
+
+/* An integer field that may come as a number or a numeric string. */
+static int get_long(json_t *obj, const char *key, long *out)
+{
+    json_t *v = json_object_get(obj, key);
+
+    if (json_is_integer(v)) {
+        *out = (long)json_integer_value(v);
+        return 0;
+    }
+    if (json_is_string(v))
+        return parse_int(json_string_value(v), -1000000000L, 1000000000000L, out, NULL);
+    return -1;
+}
+
+static long envelope_code(json_t *root)
+{
+    long c = 0;
+
+    if (get_long(root, "code", &c) < 0)
+        return 0;
+    return c;
+}
+
+int api_decode_auth(const char *body, size_t len, struct api_auth *out,
+                    struct ht_err *err)
+{
+    json_t *root, *data, *tok;
+    long code;
+
+    memset(out, 0, sizeof(*out));
+    if (!(root = parse(body, len, err)))
+        return -1;
+    code = envelope_code(root);
+    data = json_object_get(root, "data");
+    tok = json_object_get(data, "token");
+    if (code != 2000 || !json_is_string(tok) || !*json_string_value(tok)) {
+        ht_err_set(err, HT_EPARSE, "authentication answer has no token (code %ld)", code);
+        json_decref(root);
+        return -1;
+    }
+    out->token = strdup(json_string_value(tok));
+    if (get_long(data, "expires_in", &out->expires_in) < 0)
+        out->expires_in = 0;
+    json_decref(root);
+    if (!out->token) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+void api_auth_release(struct api_auth *a)
+{
+    if (a->token)
+        explicit_bzero(a->token, strlen(a->token));
+    free(a->token);
+    memset(a, 0, sizeof(*a));
+}
+
+int api_decode_error(const char *body, size_t len, struct api_error *out,
+                     struct ht_err *err)
+{
+    json_t *root, *le;
+
+    memset(out, 0, sizeof(*out));
+    if (!(root = parse(body, len, err)))
+        return -1;
+    out->code = envelope_code(root);
+    if (get_str(root, "message", &out->message, NULL) < 0)
+        goto oom;
+    le = json_object_get(json_object_get(root, "errors"), "list_error");
+    if (!out->message && json_is_array(le) && json_is_string(json_array_get(le, 0)) &&
+        !(out->message = strdup(json_string_value(json_array_get(le, 0)))))
+        goto oom;
+    json_decref(root);
+    return 0;
+oom:
+    json_decref(root);
+    api_error_release(out);
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+    return -1;
+}
+
+void api_error_release(struct api_error *e)
+{
+    free(e->message);
+    memset(e, 0, sizeof(*e));
+}
+
+static void item_release(struct api_item *it)
+{
+    free(it->id_reg);
+    free(it->no_daftar);
+    free(it->tgl_daftar);
+    free(it->nib);
+    free(it->nama_pu);
+    free(it->jenis_daftar);
+    free(it->jenis_produk);
+    free(it->status);
+    free(it->channel_id);
+    memset(it, 0, sizeof(*it));
+}
+
+static int add_bad(struct api_page *p, json_t *item, const char *reason,
+                   const char *id_reg)
+{
+    char *raw = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *r = strdup(reason);
+    char *id = id_reg ? strdup(id_reg) : NULL;
+
+    if (!raw || !r || (id_reg && !id)) {
+        free(raw);
+        free(r);
+        free(id);
+        return -1;
+    }
+    p->bad[p->nbad].raw = raw;
+    p->bad[p->nbad].reason = r;
+    p->bad[p->nbad].id_reg = id;
+    p->nbad++;
+    return 0;
+}
+
+int api_decode_page(const char *body, size_t len, struct api_page *out,
+                    struct ht_err *err)
+{
+    json_t *root, *data, *item;
+    size_t i, n;
+    long code;
+    char *clean = NULL;
+
+    memset(out, 0, sizeof(*out));
+    /* (bad[] has room for one entry per item: each item adds at most one.) */
+    /* Bad bytes inside one record must not cost the whole page: decode a cleaned copy and
+     * flag the records that held them. */
+    if (!utf8_valid(body, len)) {
+        size_t cl;
+        if (!(clean = utf8_sanitize(body, len, &cl))) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
+        }
+        body = clean;
+        len = cl;
+    }
+    root = parse(body, len, err);
+    free(clean);
+    if (!root)
+        return -1;
+    code = envelope_code(root);
+    data = json_object_get(root, "data");
+    if (code != 2000 || !json_is_array(data)) {
+        ht_err_set(err, HT_EPARSE, "list answer without a data array (code %ld)", code);
+        goto fail;
+    }
+    if (get_long(root, "total_item", &out->total_item) < 0 ||
+        get_long(root, "total_page", &out->total_page) < 0 ||
+        get_long(root, "current_page", &out->current_page) < 0 || out->total_item < 0 ||
+        out->total_page < 0) {
+        ht_err_set(err, HT_EPARSE,
+                   "list answer without valid total_item/total_page/current_page");
+        goto fail;
+    }
+    n = json_array_size(data);
+    out->items = calloc(n + 1, sizeof(*out->items));
+    out->bad = calloc(n + 1, sizeof(*out->bad));
+    if (!out->items || !out->bad)
+        goto oom;
+    json_array_foreach(data, i, item)
+    {
+        struct api_item *it = &out->items[out->n];
+        int wrong = 0;
+
+        if (!json_is_object(item)) {
+            if (add_bad(out, item, "list item is not an object", NULL) < 0)
+                goto oom;
+            continue;
+        }
+        if (get_str(item, "id_reg", &it->id_reg, &wrong) < 0 ||
+            get_str(item, "no_daftar", &it->no_daftar, &wrong) < 0 ||
+            get_str(item, "tgl_daftar", &it->tgl_daftar, &wrong) < 0 ||
+            get_str(item, "nib", &it->nib, &wrong) < 0 ||
+            get_str(item, "nama_pu", &it->nama_pu, &wrong) < 0 ||
+            get_str(item, "jenis_daftar", &it->jenis_daftar, &wrong) < 0 ||
+            get_str(item, "jenis_produk", &it->jenis_produk, &wrong) < 0 ||
+            get_str(item, "status", &it->status, &wrong) < 0 ||
+            get_str(item, "channel_id", &it->channel_id, &wrong) < 0) {
+            item_release(it);
+            goto oom;
+        }
+        if (!it->id_reg || !*it->id_reg || strlen(it->id_reg) > 64 ||
+            has_replacement(it->id_reg)) {
+            item_release(it);
+            if (add_bad(out, item, "list item without a valid id_reg", NULL) < 0)
+                goto oom;
+            continue;
+        }
+        {
+            /* A record with invalid UTF-8: quarantine it, keep it with the bad fields
+             * dropped so the sweep still counts it. */
+            char **f[] = {&it->no_daftar, &it->tgl_daftar,   &it->nib,
+                          &it->nama_pu,   &it->jenis_daftar, &it->jenis_produk,
+                          &it->status,    &it->channel_id};
+            int tainted = 0;
+            for (size_t k = 0; k < HT_ARRAY_LEN(f); k++)
+                if (has_replacement(*f[k])) {
+                    free(*f[k]);
+                    *f[k] = NULL;
+                    tainted = 1;
+                }
+            if (tainted &&
+                add_bad(out, item, "invalid UTF-8 in list item", it->id_reg) < 0) {
+                item_release(it);
+                goto oom;
+            }
+            if (!tainted) {
+                char why[80];
+                why[0] = '\0';
+                if (!it->status)
+                    snprintf(why, sizeof(why), "list item without status");
+                else if (!stage_lookup(it->status))
+                    snprintf(why, sizeof(why), "unknown status code '%.16s' in list item",
+                             it->status);
+                else if (!it->no_daftar)
+                    snprintf(why, sizeof(why), "list item without no_daftar");
+                if (why[0] && add_bad(out, item, why, it->id_reg) < 0) {
+                    item_release(it);
+                    goto oom;
+                }
+            }
+        }
+        out->n++;
+    }
+    json_decref(root);
+    return 0;
+oom:
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+fail:
+    json_decref(root);
+    api_page_release(out);
+    return -1;
+}
+
+void api_page_release(struct api_page *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        item_release(&p->items[i]);
+    for (size_t i = 0; i < p->nbad; i++) {
+        free(p->bad[i].raw);
+        free(p->bad[i].reason);
+        free(p->bad[i].id_reg);
+    }
+    free(p->items);
+    free(p->bad);
+    memset(p, 0, sizeof(*p));
+}
+
+int api_decode_detail(const char *body, size_t len, struct api_detail *out,
+                      struct ht_err *err)
+{
+    json_t *root, *data, *ch, *si, *tr, *ev;
+    size_t i;
+    long code;
+    int wrong = 0;
+
+    memset(out, 0, sizeof(*out));
+    if (!(root = parse(body, len, err)))
+        return -1;
+    code = envelope_code(root);
+    data = json_object_get(root, "data");
+    ch = json_object_get(data, "certificate_halal");
+    si = json_object_get(data, "sertifikat_halal_info");
+    tr = json_object_get(data, "tracking");
+    if (code != 2000 || !json_is_object(data)) {
+        ht_err_set(err, HT_EPARSE, "detail answer without data (code %ld)", code);
+        goto fail;
+    }
+    if (!json_is_object(ch)) {
+        ht_err_set(err, HT_EPARSE, "detail answer without certificate_halal");
+        goto fail;
+    }
+    if (!json_is_array(tr)) {
+        ht_err_set(err, HT_EPARSE, "detail answer without a tracking array");
+        goto fail;
+    }
+    if (get_str(ch, "id_reg", &out->id_reg, &wrong) < 0 ||
+        get_str(ch, "no_daftar", &out->no_daftar, &wrong) < 0 ||
+        get_str(ch, "nib", &out->nib, &wrong) < 0 ||
+        get_str(ch, "nama_pu", &out->nama_pu, &wrong) < 0 ||
+        get_str(ch, "channel_id", &out->channel_id, &wrong) < 0 ||
+        get_str(ch, "status", &out->status_label, &wrong) < 0)
+        goto oom;
+    if (!out->id_reg || !*out->id_reg) {
+        ht_err_set(err, HT_EPARSE, "detail answer without certificate_halal.id_reg");
+        goto fail;
+    }
+    if (json_is_object(si)) {
+        if (get_str(si, "nomor_sertifikat", &out->cert_no, &wrong) < 0 ||
+            get_str(si, "tanggal_sertifikat", &out->cert_date, &wrong) < 0)
+            goto oom;
+        if (out->cert_date) {
+            struct ht_date d;
+            if (strlen(out->cert_date) > 10)
+                out->cert_date[10] = '\0'; /* a timestamp: keep its date */
+            if (date_parse(out->cert_date, &d, NULL) < 0) {
+                ht_err_set(err, HT_EPARSE, "invalid tanggal_sertifikat '%s'",
+                           out->cert_date);
+                goto fail;
+            }
+        }
+    }
+    out->events = calloc(json_array_size(tr) + 1, sizeof(*out->events));
+    if (!out->events)
+        goto oom;
+    json_array_foreach(tr, i, ev)
+    {
+        struct api_event *e = &out->events[out->nevents];
+        struct ht_err te = HT_ERR_INIT;
+
+        if (!json_is_object(ev)) {
+            ht_err_set(err, HT_EPARSE, "tracking[%zu] is not an object", i);
+            goto fail;
+        }
+        out->nevents++;
+        if (get_str(ev, "status", &e->status, &wrong) < 0 ||
+            get_str(ev, "tanggal", &e->tanggal, &wrong) < 0 ||
+            get_str(ev, "username", &e->username, &wrong) < 0 ||
+            get_str(ev, "comment", &e->comment, &wrong) < 0)
+            goto oom;
+        if (!e->status || !*e->status || strlen(e->status) > 16) {
+            ht_err_set(err, HT_EPARSE, "tracking[%zu] without a valid status", i);
+            goto fail;
+        }
+        if (!e->tanggal || ts_parse(e->tanggal, &e->at, &te) < 0) {
+            ht_err_set(err, HT_EPARSE, "tracking[%zu] without a valid tanggal", i);
+            goto fail;
+        }
+    }
+    json_decref(root);
+    return 0;
+oom:
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+fail:
+    json_decref(root);
+    api_detail_release(out);
+    return -1;
+}
+
+void api_detail_release(struct api_detail *d)
+{
+    free(d->id_reg);
+    free(d->no_daftar);
+    free(d->nib);
+    free(d->nama_pu);
+    free(d->channel_id);
+    free(d->status_label);
+    free(d->cert_no);
+    free(d->cert_date);
+    for (size_t i = 0; i < d->nevents; i++) {
+        free(d->events[i].status);
+        free(d->events[i].tanggal);
+        free(d->events[i].username);
+        free(d->events[i].comment);
+    }
+    free(d->events);
+    memset(d, 0, sizeof(*d));
+}
+
+int api_decode_truth_line(const char *line, size_t len, struct api_detail *out,
+                          struct ht_err *err)
+{
+    struct buf b = BUF_INIT(HT_API_TRUTH_MAX);
+    int rc;
+
+    /* Reuse the detail decoder: wrap the line as a detail envelope. */
+    if (buf_adds(&b, "{\"code\":2000,\"data\":{\"certificate_halal\":") < 0 ||
+        buf_add(&b, line, len) < 0 || buf_adds(&b, ",\"tracking\":") < 0) {
+        ht_err_set(err, HT_ELIMIT, "truth line too long");
+        return -1;
+    }
+    {
+        /* The tracking array of the line itself. */
+        json_error_t je;
+        json_t *o = json_loadb(line, len, 0, &je), *tr, *st;
+        char *t;
+
+        if (!o) {
+            buf_release(&b);
+            ht_err_set(err, HT_EPARSE, "malformed truth line: %s", je.text);
+            return -1;
+        }
+        tr = json_object_get(o, "tracking");
+        st = json_object_get(o, "status");
+        t = json_dumps(tr ? tr : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+        rc = t ? buf_adds(&b, t) : -1;
+        free(t);
+        if (rc == 0)
+            rc = buf_adds(&b, "}}");
+        json_decref(o);
+        if (rc < 0) {
+            buf_release(&b);
+            ht_err_set(err, HT_ELIMIT, "truth line too long");
+            return -1;
+        }
+        rc = api_decode_detail(b.ptr, b.len, out, err);
+        buf_release(&b);
+        (void)st;
+        return rc;
+    }
+}
+
+char *api_encode_auth(const char *email, const char *password)
+{
+    json_t *o = json_pack("{s:s, s:s}", "email", email, "password", password);
+    char *s;
+
+    if (!o)
+        return NULL;
+    s = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    return s;
+}
+
+#define S(x) ((x) ? (x) : "(null)")
+
+void api_auth_write(FILE *out, const struct api_auth *a)
+{
+    fprintf(out, "token_len=%zu expires_in=%ld\n", a->token ? strlen(a->token) : 0,
+            a->expires_in);
+}
+
+void api_error_write(FILE *out, const struct api_error *e)
+{
+    fprintf(out, "code=%ld message=%s\n", e->code, S(e->message));
+}
+
+void api_page_write(FILE *out, const struct api_page *p)
+{
+    fprintf(out, "total_item=%ld current_page=%ld total_page=%ld items=%zu bad=%zu\n",
+            p->total_item, p->current_page, p->total_page, p->n, p->nbad);
+    for (size_t i = 0; i < p->n; i++) {
+        const struct api_item *it = &p->items[i];
+        fprintf(
+            out,
+            "item id_reg=%s no_daftar=%s tgl_daftar=%s nib=%s status=%s channel_id=%s\n",
+            S(it->id_reg), S(it->no_daftar), S(it->tgl_daftar), S(it->nib), S(it->status),
+            S(it->channel_id));
+    }
+    for (size_t i = 0; i < p->nbad; i++)
+        fprintf(out, "bad id_reg=%s reason=%s raw=%s\n", S(p->bad[i].id_reg),
+                p->bad[i].reason, p->bad[i].raw);
+}
+
+void api_detail_write(FILE *out, const struct api_detail *d)
+{
+    char ts[21];
+
+    fprintf(out, "id_reg=%s no_daftar=%s nib=%s channel_id=%s cert_no=%s cert_date=%s\n",
+            S(d->id_reg), S(d->no_daftar), S(d->nib), S(d->channel_id), S(d->cert_no),
+            S(d->cert_date));
+    for (size_t i = 0; i < d->nevents; i++) {
+        ts_format_utc(d->events[i].at, ts);
+        fprintf(out, "event status=%s at=%s username=%s\n", d->events[i].status, ts,
+                S(d->events[i].username));
+    }
+}

@@ -1,0 +1,656 @@
+/* Configuration keys in one table, parsed with libinih, validated, reloadable. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <ini.h>
+#include "halaltrack/cfg.h"
+#include "halaltrack/i18n.h"
+#include "halaltrack/log.h"
+#include "halaltrack/util.h"
+#include "halaltrack/banned.h"
+
+#define OFF(f) offsetof(struct cfg, f)
+#define POLL(st) (offsetof(struct cfg, stage_poll) + (size_t)(st) * sizeof(long))
+
+static const struct cfg_key keys[] = {
+    {"api", "base_url", CFG_STR, OFF(base_url), CFG_REQUIRED, NULL},
+    {"api", "email", CFG_STR, OFF(email), CFG_REQUIRED, NULL},
+    {"api", "password_file", CFG_STR, OFF(password_file), 0, NULL},
+    {"api", "password_env", CFG_STR, OFF(password_env), 0, "HALALTRACK_API_PASSWORD"},
+    {"api", "ca_file", CFG_STR, OFF(ca_file), CFG_NO_RELOAD, NULL},
+    {"api", "tls_verify", CFG_BOOL, OFF(tls_verify), CFG_NO_RELOAD, "yes"},
+    {"api", "connect_timeout", CFG_SECS, OFF(connect_timeout), CFG_NO_RELOAD, "10"},
+    {"api", "timeout", CFG_SECS, OFF(timeout), CFG_NO_RELOAD, "30"},
+    {"api", "page_size", CFG_INT, OFF(page_size), 0, "100"},
+    {"api", "concurrency", CFG_INT, OFF(concurrency), CFG_NO_RELOAD, "8"},
+    {"api", "max_retries", CFG_INT, OFF(max_retries), 0, "5"},
+    {"api", "backoff_base_ms", CFG_INT, OFF(backoff_base_ms), 0, "200"},
+    {"api", "backoff_max_ms", CFG_INT, OFF(backoff_max_ms), 0, "10000"},
+    {"api", "retry_after_max", CFG_SECS, OFF(retry_after_max), 0, "60"},
+    {"api", "breaker_threshold", CFG_INT, OFF(breaker_threshold), 0, "10"},
+    {"api", "breaker_cooldown", CFG_SECS, OFF(breaker_cooldown), 0, "30"},
+    {"api", "rate", CFG_DOUBLE, OFF(rate), 0, "20"},
+    {"api", "burst", CFG_DOUBLE, OFF(burst), 0, "40"},
+    {"poll", "cycle", CFG_SECS, OFF(cycle), 0, "60"},
+    {"poll", "draft", CFG_SECS, POLL(STAGE_DRAFT), 0, "1d"},
+    {"poll", "submitted", CFG_SECS, POLL(STAGE_SUBMITTED), 0, "1h"},
+    {"poll", "verification", CFG_SECS, POLL(STAGE_VERIFICATION), 0, "1h"},
+    {"poll", "lph_assignment", CFG_SECS, POLL(STAGE_LPH_ASSIGNMENT), 0, "6h"},
+    {"poll", "inspection", CFG_SECS, POLL(STAGE_INSPECTION), 0, "6h"},
+    {"poll", "pph_verification", CFG_SECS, POLL(STAGE_PPH_VERIFICATION), 0, "6h"},
+    {"poll", "fatwa", CFG_SECS, POLL(STAGE_FATWA), 0, "1h"},
+    {"poll", "issuance", CFG_SECS, POLL(STAGE_ISSUANCE), 0, "1h"},
+    {"poll", "certified", CFG_SECS, POLL(STAGE_CERTIFIED), 0, "7d"},
+    {"poll", "returned", CFG_SECS, POLL(STAGE_RETURNED), 0, "1d"},
+    {"poll", "rejected", CFG_SECS, POLL(STAGE_REJECTED), 0, "7d"},
+    {"poll", "cancelled", CFG_SECS, POLL(STAGE_CANCELLED), 0, "7d"},
+    {"poll", "unknown", CFG_SECS, POLL(STAGE_UNKNOWN), 0, "1h"},
+    {"database", "conninfo", CFG_STR, OFF(conninfo), CFG_NO_RELOAD | CFG_SECRET, ""},
+    {"database", "schema", CFG_STR, OFF(schema), CFG_NO_RELOAD, "halaltrack"},
+    {"database", "statement_timeout", CFG_SECS, OFF(statement_timeout), 0, "60"},
+    {"database", "batch_size", CFG_INT, OFF(batch_size), 0, "200"},
+    {"database", "lease", CFG_SECS, OFF(lease), 0, "5m"},
+    {"http", "listen", CFG_STR, OFF(listen), CFG_NO_RELOAD, "127.0.0.1:9187"},
+    {"log", "level", CFG_STR, OFF(log_level), 0, "info"},
+    {"log", "file", CFG_STR, OFF(log_file), 0, ""},
+    {"daemon", "name", CFG_STR, OFF(name), CFG_NO_RELOAD, ""},
+    {NULL, NULL, 0, 0, 0, NULL},
+};
+
+/* Bounds checked after parsing; a bad figure names its key. */
+struct range {
+    const char *name;
+    long min, max;
+};
+static const struct range ranges[] = {
+    {"page_size", 1, 100},
+    {"concurrency", 1, 64},
+    {"max_retries", 0, 20},
+    {"backoff_base_ms", 1, 600000},
+    {"backoff_max_ms", 1, 3600000},
+    {"breaker_threshold", 1, 1000},
+    {"batch_size", 1, 10000},
+    {"connect_timeout", 1, 600},
+    {"timeout", 1, 3600},
+    {"cycle", 0, 86400 * 7},
+    {"lease", 5, 86400},
+    {"statement_timeout", 1, 3600},
+};
+
+const struct cfg_key *cfg_keys(void)
+{
+    return keys;
+}
+
+int cfg_parse_secs(const char *s, long *out, struct ht_err *err)
+{
+    char num[32];
+    size_t n = strlen(s);
+    long mult = 1, v;
+
+    if (n == 0 || n >= sizeof(num)) {
+        ht_err_set(err, HT_EINVAL, "invalid duration '%s'", s);
+        return -1;
+    }
+    memcpy(num, s, n + 1);
+    switch (num[n - 1]) {
+    case 's':
+        mult = 1;
+        num[n - 1] = '\0';
+        break;
+    case 'm':
+        mult = 60;
+        num[n - 1] = '\0';
+        break;
+    case 'h':
+        mult = 3600;
+        num[n - 1] = '\0';
+        break;
+    case 'd':
+        mult = 86400;
+        num[n - 1] = '\0';
+        break;
+    default:
+        break;
+    }
+    if (parse_int(num, 0, 100L * 365 * 86400 / mult, &v, NULL) < 0) {
+        ht_err_set(err, HT_EINVAL, "invalid duration '%s' (use e.g. 30, 30s, 5m, 2h, 1d)",
+                   s);
+        return -1;
+    }
+    *out = v * mult;
+    return 0;
+}
+
+static const struct cfg_key *find_key(const char *section, const char *name)
+{
+    for (const struct cfg_key *k = keys; k->name; k++)
+        if (strcmp(k->section, section) == 0 && strcmp(k->name, name) == 0)
+            return k;
+    return NULL;
+}
+
+static int set_value(struct cfg *c, const struct cfg_key *k, const char *value,
+                     struct ht_err *err)
+{
+    char *base = (char *)c;
+    struct ht_err e = HT_ERR_INIT;
+    long l;
+    double d;
+    int b;
+
+    switch (k->type) {
+    case CFG_STR: {
+        char **slot = (char **)(void *)(base + k->offset);
+        char *v = strdup(value);
+
+        if (!v) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
+        }
+        free(*slot);
+        *slot = v;
+        return 0;
+    }
+    case CFG_INT:
+        if (parse_int(value, -1000000000L, 1000000000L, &l, &e) < 0)
+            goto bad;
+        *(long *)(void *)(base + k->offset) = l;
+        return 0;
+    case CFG_SECS:
+        if (cfg_parse_secs(value, &l, &e) < 0)
+            goto bad;
+        *(long *)(void *)(base + k->offset) = l;
+        return 0;
+    case CFG_DOUBLE:
+        if (parse_double(value, 0.001, 1e6, &d, &e) < 0)
+            goto bad;
+        *(double *)(void *)(base + k->offset) = d;
+        return 0;
+    case CFG_BOOL:
+        if (parse_bool(value, &b, &e) < 0)
+            goto bad;
+        *(int *)(void *)(base + k->offset) = b;
+        return 0;
+    }
+bad:
+    if (k->flags & CFG_SECRET)
+        ht_err_set(err, HT_ECONFIG, "invalid value");
+    else
+        ht_err_set(err, HT_ECONFIG, "invalid value '%s': %s", value, e.msg);
+    return -1;
+}
+
+struct parse_state {
+    FILE *fp;
+    const char *path;
+    int line;
+    struct cfg *c;
+    unsigned char seen[64];
+    struct ht_err err;
+};
+
+static char *reader(char *str, int num, void *stream)
+{
+    struct parse_state *ps = stream;
+    char *r = fgets(str, num, ps->fp);
+
+    if (r)
+        ps->line++;
+    return r;
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+    struct parse_state *ps = user;
+    const struct cfg_key *k;
+    struct ht_err e = HT_ERR_INIT;
+
+    if (ht_err_isset(&ps->err))
+        return 1;
+    if (strcmp(section, "stage_map") == 0) {
+        struct cfg *c = ps->c;
+        char **mc = realloc(c->map_code, (c->nmap + 1) * sizeof(char *));
+        char **ms;
+
+        if (mc)
+            c->map_code = mc;
+        ms = mc ? realloc(c->map_stage, (c->nmap + 1) * sizeof(char *)) : NULL;
+        if (ms)
+            c->map_stage = ms;
+        if (!mc || !ms) {
+            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
+            return 0;
+        }
+        c->map_code[c->nmap] = strdup(name);
+        c->map_stage[c->nmap] = strdup(value);
+        c->nmap++;
+        if (!c->map_code[c->nmap - 1] || !c->map_stage[c->nmap - 1]) {
+            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
+            return 0;
+        }
+        /* Check the mapping now so the error names its line. */
+        {
+            enum ht_stage st;
+            if (!stage_code_wellformed(name) || stage_lookup(name) ||
+                stage_parse(value, &st) < 0 || st == STAGE_UNKNOWN ||
+                st == STAGE_NOT_APPLIED) {
+                ht_err_set(
+                    &ps->err, HT_ECONFIG,
+                    _("%s:%d: [stage_map] '%s': invalid mapping to '%s' (a new OF code "
+                      "to a known stage)"),
+                    ps->path, ps->line, name, value);
+                return 0;
+            }
+        }
+        return 1;
+    }
+    k = find_key(section, name);
+    if (!k) {
+        ht_err_set(&ps->err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
+                   ps->path, ps->line, name, section);
+        return 0;
+    }
+    if (set_value(ps->c, k, value, &e) < 0) {
+        ht_err_set(&ps->err, e.code, _("%s:%d: key '%s.%s': %s"), ps->path, ps->line,
+                   section, name, e.msg);
+        return 0;
+    }
+    ps->seen[k - keys] = 1;
+    return 1;
+}
+
+static int read_password(struct cfg *c, struct ht_err *err)
+{
+    FILE *fp = NULL;
+    struct stat st;
+    char line[1024];
+    int rc = -1;
+
+    if (c->password_file && *c->password_file) {
+        fp = fopen(c->password_file, "r");
+        if (!fp) {
+            ht_err_set(err, HT_ECONFIG, _("%s: api.password_file '%s': %s"), c->path,
+                       c->password_file, strerror(errno));
+            goto out;
+        }
+        if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: api.password_file '%s': not a regular file"), c->path,
+                       c->password_file);
+            goto out;
+        }
+        if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+            ht_err_set(
+                err, HT_ECONFIG,
+                _("%s: api.password_file '%s' is readable by group or others (mode "
+                  "%03o); run chmod 600 on it"),
+                c->path, c->password_file, (unsigned)(st.st_mode & 0777));
+            goto out;
+        }
+        if (!fgets(line, sizeof(line), fp)) {
+            ht_err_set(err, HT_ECONFIG, _("%s: api.password_file '%s' is empty"), c->path,
+                       c->password_file);
+            goto out;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!*line) {
+            ht_err_set(err, HT_ECONFIG, _("%s: api.password_file '%s' is empty"), c->path,
+                       c->password_file);
+            goto out;
+        }
+        c->password = strdup(line);
+        explicit_bzero(line, sizeof(line));
+    } else {
+        const char *v =
+            c->password_env && *c->password_env ? getenv(c->password_env) : NULL;
+
+        if (!v || !*v) {
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: no API password: set api.password_file or the environment "
+                         "variable '%s'"),
+                       c->path, c->password_env ? c->password_env : "");
+            goto out;
+        }
+        c->password = strdup(v);
+    }
+    if (!c->password) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fp)
+        fclose(fp);
+    return rc;
+}
+
+static long *long_slot(struct cfg *c, const char *name)
+{
+    for (const struct cfg_key *k = keys; k->name; k++)
+        if (strcmp(k->name, name) == 0 && (k->type == CFG_INT || k->type == CFG_SECS))
+            return (long *)(void *)((char *)c + k->offset);
+    return NULL;
+}
+
+struct cfg *cfg_load(const char *path, struct ht_err *err)
+{
+    struct parse_state ps;
+    struct cfg *c = calloc(1, sizeof(*c));
+    int rc;
+
+    memset(&ps, 0, sizeof(ps));
+    if (!c || !(c->path = strdup(path))) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        cfg_free(c);
+        return NULL;
+    }
+    ps.c = c;
+    ps.path = path;
+    for (const struct cfg_key *k = keys; k->name; k++)
+        if (k->def && set_value(c, k, k->def, err) < 0)
+            goto fail;
+    ps.fp = fopen(path, "r");
+    if (!ps.fp) {
+        ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
+                   strerror(errno));
+        goto fail;
+    }
+    rc = ini_parse_stream(reader, &ps, handler, &ps);
+    fclose(ps.fp);
+    if (ht_err_isset(&ps.err)) {
+        ht_err_set(err, ps.err.code, "%s", ps.err.msg);
+        goto fail;
+    }
+    if (rc != 0) {
+        ht_err_set(err, HT_ECONFIG,
+                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
+                   rc > 0 ? rc : ps.line);
+        goto fail;
+    }
+    for (const struct cfg_key *k = keys; k->name; k++) {
+        if (!(k->flags & CFG_REQUIRED))
+            continue;
+        char *v = *(char **)(void *)((char *)c + k->offset);
+        if (!ps.seen[k - keys] || !v || !*v) {
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: missing required key '%s' in section [%s]"), path, k->name,
+                       k->section);
+            goto fail;
+        }
+    }
+    for (size_t i = 0; i < HT_ARRAY_LEN(ranges); i++) {
+        long *v = long_slot(c, ranges[i].name);
+        if (v && (*v < ranges[i].min || *v > ranges[i].max)) {
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key '%s' = %ld is out of range [%ld, %ld]"), path,
+                       ranges[i].name, *v, ranges[i].min, ranges[i].max);
+            goto fail;
+        }
+    }
+    {
+        /* One or more base URLs (mirrors), separated by spaces or commas. */
+        size_t nurl = cfg_base_url_count(c);
+        char u[512];
+        if (nurl == 0)
+            goto bad_url;
+        for (size_t i = 0; i < nurl; i++) {
+            if (cfg_base_url_at(c, i, u, sizeof(u)) < 0 ||
+                (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
+                goto bad_url;
+            }
+        }
+        if (0) {
+        bad_url:
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key 'api.base_url' = '%s' is not a list of http(s) URLs"),
+                       path, c->base_url);
+            goto fail;
+        }
+    }
+    {
+        enum log_level lvl;
+        if (log_level_parse(c->log_level, &lvl) < 0) {
+            ht_err_set(
+                err, HT_ECONFIG,
+                _("%s: key 'log.level' = '%s' is not one of error, warn, info, debug"),
+                path, c->log_level);
+            goto fail;
+        }
+    }
+    if (c->burst < 1) {
+        ht_err_set(err, HT_ECONFIG, _("%s: key 'api.burst' must be at least 1"), path);
+        goto fail;
+    }
+    if (!*c->name) {
+        char host[128] = "halaltrackd";
+        char nm[200];
+        (void)gethostname(host, sizeof(host) - 1);
+        host[sizeof(host) - 1] = '\0';
+        snprintf(nm, sizeof(nm), "%s-%ld", host, (long)getpid());
+        free(c->name);
+        if (!(c->name = strdup(nm))) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    if (read_password(c, err) < 0)
+        goto fail;
+    return c;
+fail:
+    cfg_free(c);
+    return NULL;
+}
+
+void cfg_free(struct cfg *c)
+{
+    if (!c)
+        return;
+    for (const struct cfg_key *k = keys; k->name; k++)
+        if (k->type == CFG_STR) {
+            char **slot = (char **)(void *)((char *)c + k->offset);
+            if (*slot && (k->flags & CFG_SECRET))
+                explicit_bzero(*slot, strlen(*slot));
+            free(*slot);
+        }
+    if (c->password) {
+        explicit_bzero(c->password, strlen(c->password));
+        free(c->password);
+    }
+    for (size_t i = 0; i < c->nmap; i++) {
+        free(c->map_code[i]);
+        free(c->map_stage[i]);
+    }
+    free(c->map_code);
+    free(c->map_stage);
+    free(c->path);
+    free(c);
+}
+
+int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err)
+{
+    stage_clear_mappings();
+    for (size_t i = 0; i < c->nmap; i++)
+        if (stage_add_mapping(c->map_code[i], c->map_stage[i], err) < 0)
+            return -1;
+    return 0;
+}
+
+void cfg_keep_no_reload(const struct cfg *old, struct cfg *next)
+{
+    for (const struct cfg_key *k = keys; k->name; k++) {
+        if (!(k->flags & CFG_NO_RELOAD))
+            continue;
+        if (k->type == CFG_STR) {
+            char **o = (char **)(void *)((char *)old + k->offset);
+            char **n = (char **)(void *)((char *)next + k->offset);
+            if (strcmp(*o ? *o : "", *n ? *n : "") != 0) {
+                char *dup = xstrdup_or_null(*o);
+                if (!dup && *o)
+                    continue;
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                free(*n);
+                *n = dup;
+            }
+        } else if (k->type == CFG_BOOL) {
+            int *o = (int *)(void *)((char *)old + k->offset);
+            int *n = (int *)(void *)((char *)next + k->offset);
+            if (*o != *n) {
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                *n = *o;
+            }
+        } else if (k->type == CFG_DOUBLE) {
+            double *o = (double *)(void *)((char *)old + k->offset);
+            double *n = (double *)(void *)((char *)next + k->offset);
+            if (*o != *n) {
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                *n = *o;
+            }
+        } else {
+            long *o = (long *)(void *)((char *)old + k->offset);
+            long *n = (long *)(void *)((char *)next + k->offset);
+            if (*o != *n) {
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                *n = *o;
+            }
+        }
+    }
+}
+
+void cfg_dump(const struct cfg *c, FILE *out)
+{
+    for (const struct cfg_key *k = keys; k->name; k++) {
+        const char *base = (const char *)c;
+
+        fprintf(out, "%s.%s = ", k->section, k->name);
+        if (k->flags & CFG_SECRET) {
+            fputs("(secret)\n", out);
+            continue;
+        }
+        switch (k->type) {
+        case CFG_STR: {
+            const char *v = *(char *const *)(const void *)(base + k->offset);
+            fprintf(out, "%s\n", v ? v : "");
+            break;
+        }
+        case CFG_INT:
+        case CFG_SECS:
+            fprintf(out, "%ld\n", *(const long *)(const void *)(base + k->offset));
+            break;
+        case CFG_DOUBLE:
+            fprintf(out, "%g\n", *(const double *)(const void *)(base + k->offset));
+            break;
+        case CFG_BOOL:
+            fprintf(out, "%d\n", *(const int *)(const void *)(base + k->offset));
+            break;
+        }
+    }
+    for (size_t i = 0; i < c->nmap; i++)
+        fprintf(out, "stage_map.%s = %s\n", c->map_code[i], c->map_stage[i]);
+}
+
+struct map_state {
+    FILE *fp;
+    const char *path;
+    int line;
+    struct ht_err err;
+};
+
+static char *map_reader(char *str, int num, void *stream)
+{
+    struct map_state *ms = stream;
+    char *r = fgets(str, num, ms->fp);
+
+    if (r)
+        ms->line++;
+    return r;
+}
+
+static int map_handler(void *user, const char *section, const char *name,
+                       const char *value)
+{
+    struct map_state *ms = user;
+    struct ht_err e = HT_ERR_INIT;
+
+    if (strcmp(section, "stage_map") != 0 || ht_err_isset(&ms->err))
+        return 1;
+    if (stage_add_mapping(name, value, &e) < 0) {
+        ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path,
+                   ms->line, name, e.msg);
+        return 0;
+    }
+    return 1;
+}
+
+int cfg_read_stage_map(const char *path, struct ht_err *err)
+{
+    struct map_state ms;
+    int rc;
+
+    memset(&ms, 0, sizeof(ms));
+    ms.path = path;
+    if (!(ms.fp = fopen(path, "r"))) {
+        ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
+                   strerror(errno));
+        return -1;
+    }
+    rc = ini_parse_stream(map_reader, &ms, map_handler, &ms);
+    fclose(ms.fp);
+    if (ht_err_isset(&ms.err)) {
+        ht_err_set(err, ms.err.code, "%s", ms.err.msg);
+        return -1;
+    }
+    if (rc != 0) {
+        ht_err_set(err, HT_ECONFIG,
+                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
+                   rc > 0 ? rc : ms.line);
+        return -1;
+    }
+    return 0;
+}
+
+static const char *url_sep = " \t,";
+
+size_t cfg_base_url_count(const struct cfg *c)
+{
+    size_t n = 0;
+    const char *p = c->base_url ? c->base_url : "";
+
+    for (;;) {
+        p += strspn(p, url_sep);
+        if (!*p)
+            return n;
+        n++;
+        p += strcspn(p, url_sep);
+    }
+}
+
+int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+{
+    const char *p = c->base_url ? c->base_url : "";
+
+    for (size_t k = 0;; k++) {
+        size_t len;
+        p += strspn(p, url_sep);
+        if (!*p)
+            return -1;
+        len = strcspn(p, url_sep);
+        if (k == i) {
+            while (len > 0 && p[len - 1] == '/')
+                len--;
+            if (len + 1 > outsz)
+                return -1;
+            memcpy(out, p, len);
+            out[len] = '\0';
+            return 0;
+        }
+        p += len;
+    }
+}

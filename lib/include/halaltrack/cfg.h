@@ -1,0 +1,103 @@
+/* The daemon's configuration: one table of keys (name, type, offset, flags, default),
+ * parsed from an INI file with libinih, validated, and swappable on reload. */
+#ifndef HALALTRACK_CFG_H
+#define HALALTRACK_CFG_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "halaltrack/compat.h"
+#include "halaltrack/err.h"
+#include "halaltrack/stage.h"
+
+/* Flags of a key. */
+#define CFG_NO_RELOAD 1u /* a change on reload is logged and ignored */
+#define CFG_SECRET 2u    /* the value is never printed nor logged */
+#define CFG_REQUIRED 4u  /* the key must be given */
+
+enum cfg_type { CFG_STR, CFG_INT, CFG_SECS, CFG_DOUBLE, CFG_BOOL };
+
+struct cfg {
+    /* [api] */
+    char *base_url;
+    char *email;
+    char *password_file;
+    char *password_env;
+    char *ca_file;
+    int tls_verify;       /* 0: the API certificate is not verified (logged at start) */
+    long connect_timeout; /* seconds */
+    long timeout;         /* seconds, whole transfer */
+    long page_size;
+    long concurrency;
+    long max_retries;
+    long backoff_base_ms;
+    long backoff_max_ms;
+    long retry_after_max; /* seconds */
+    long breaker_threshold;
+    long breaker_cooldown; /* seconds */
+    double rate;           /* requests per second, shared by every daemon */
+    double burst;
+    /* [poll] */
+    long cycle;                    /* seconds between cycles */
+    long stage_poll[STAGE__COUNT]; /* seconds between detail polls, per stage */
+    /* [database] */
+    char *conninfo;
+    char *schema;
+    long statement_timeout; /* seconds */
+    long batch_size;
+    long lease; /* seconds */
+    /* [http] */
+    char *listen;
+    /* [log] */
+    char *log_level;
+    char *log_file;
+    /* [daemon] */
+    char *name;
+    /* Resolved at load: the API password (from password_file or the environment). */
+    char *password;
+    /* [stage_map]: code=stage pairs, applied with stage_add_mapping by
+     * cfg_apply_stage_map. */
+    size_t nmap;
+    char **map_code;
+    char **map_stage;
+    /* Where it came from. */
+    char *path;
+};
+
+struct cfg_key {
+    const char *section;
+    const char *name;
+    enum cfg_type type;
+    size_t offset;
+    unsigned flags;
+    const char *def; /* NULL: no default */
+};
+
+/* The table of keys (terminated by a NULL name). */
+const struct cfg_key *cfg_keys(void);
+
+/* Loads and validates path into a new struct cfg. Every error names the file, the line
+ * and the key: unknown key or section, bad value, missing required key, a password file
+ * readable by group or others. Returns NULL on failure with err set. Secrets never
+ * appear in err. */
+struct cfg *cfg_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
+void cfg_free(struct cfg *c);
+/* Installs the [stage_map] entries (after stage_clear_mappings). Returns 0 or -1. */
+int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err) HT_MUSTCHECK;
+/* Reads only the [stage_map] section of a config file (other sections are not checked)
+ * and installs its mappings with stage_add_mapping. For tools that replay quarantine
+ * without the daemon's secrets. Returns 0 or -1 (err names file:line). */
+int cfg_read_stage_map(const char *path, struct ht_err *err) HT_MUSTCHECK;
+/* Logs (warn) every CFG_NO_RELOAD key whose value differs and copies the old value into
+ * next so the change is ignored. */
+void cfg_keep_no_reload(const struct cfg *old, struct cfg *next);
+/* Writes "section.key = value" lines for every key; secrets as "(secret)". */
+void cfg_dump(const struct cfg *c, FILE *out);
+/* api.base_url holds one or more base URLs (mirrors of the same API) separated by spaces
+ * or commas. count returns how many; at copies the i-th (without a trailing '/') into out
+ * and returns 0, or -1 when there is no such URL or it does not fit. */
+size_t cfg_base_url_count(const struct cfg *c);
+int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
+/* Parses a duration "90", "90s", "5m", "2h", "1d" into seconds. */
+int cfg_parse_secs(const char *s, long *out, struct ht_err *err) HT_MUSTCHECK;
+
+#endif

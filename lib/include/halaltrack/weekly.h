@@ -1,0 +1,125 @@
+/* The weekly report model: what the office reads at the weekly meeting, built from the rows
+ * lib/store/report.c returns, with derived figures (goal maths), canonical totals and their
+ * SHA-256. Pure; rendered by report_{text,csv,json,html}.c. */
+#ifndef HALALTRACK_WEEKLY_H
+#define HALALTRACK_WEEKLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "halaltrack/compat.h"
+#include "halaltrack/err.h"
+#include "halaltrack/goal.h"
+#include "halaltrack/stage.h"
+#include "halaltrack/util.h"
+
+#define WEEKLY_TREND_WEEKS 12
+/* Rows listed per movers kind and per waiting party in "stuck" (counts are complete). */
+#define WEEKLY_LIST_MAX 50
+
+enum weekly_move {
+    MOVE_NEW = 0,  /* a new application (OF10 first submission) */
+    MOVE_ADVANCE,  /* any other step forward, including a resubmission */
+    MOVE_CERTIFIED,/* OF300 */
+    MOVE_RETURNED, /* OF2, OF280, OF285 */
+    MOVE_REJECTED, /* OF290 rejected, OF900 cancelled */
+    MOVE__COUNT
+};
+const char *weekly_move_name(enum weekly_move k); /* "new" "advance" ... */
+int weekly_move_parse(const char *s, enum weekly_move *out);
+
+struct weekly_goal {
+    long id;
+    char *name;
+    char *scope_kind;
+    char *scope_value; /* NULL for kota */
+    char *metric;      /* "certified" | "applied" */
+    long target;
+    struct ht_date start, deadline;
+    long done, done_week_ago, done_4_weeks_ago;
+    struct goal_calc calc; /* filled by weekly_finish */
+};
+
+struct weekly_area {
+    char *code;        /* kecamatan or kelurahan code */
+    char *name;
+    char *parent_code; /* the kecamatan of a kelurahan; NULL for a kecamatan */
+    long msmes;        /* MSMEs in the register */
+    long applied;      /* of which with an application past draft, as known at week end */
+    long certified;    /* of which certified (OF300 known by week end) */
+    long certified_week;
+    long goal_target;  /* target of a kecamatan/kelurahan goal on this area, 0 = none */
+    long goal_done;
+};
+
+struct weekly_funnel {
+    enum ht_stage stage;
+    long reguler, self_declare, other; /* as known at the end of the week */
+    long total, total_prev;            /* total at the end of this week and of last week */
+};
+
+struct weekly_mover {
+    enum weekly_move kind;
+    char *nib, *name, *kelurahan, *id_reg, *code;
+    int64_t at;
+};
+
+struct weekly_stuck {
+    char *nib, *name, *kelurahan, *phone, *id_reg, *code;
+    enum ht_waits_on waits_on;
+    int64_t since;
+    long days, limit, overdue;
+};
+
+struct weekly_trend {
+    char week[9];
+    long certified;
+};
+
+struct weekly_report {
+    char week[9], prev_week[9];
+    int iso_year, iso_week;
+    struct ht_date monday, sunday;
+    int64_t start, end; /* [start, end): Monday 00:00 to next Monday 00:00, Asia/Jakarta */
+    int64_t generated;  /* "now" of the run (HALALTRACK_NOW) */
+
+    long certified_week, certified_prev_week, certified_total;
+    struct weekly_trend trend[WEEKLY_TREND_WEEKS]; /* oldest first, the last is this week */
+
+    struct weekly_funnel funnel[STAGE__COUNT];
+    size_t nfunnel;
+    struct weekly_goal *goals;
+    size_t ngoals;
+    struct weekly_area *kecamatan, *kelurahan;
+    size_t nkecamatan, nkelurahan;
+
+    long moves[MOVE__COUNT];
+    struct weekly_mover *movers;
+    size_t nmovers;
+
+    long stuck_by[WAITS__COUNT];
+    long stuck_total;
+    struct weekly_stuck *stuck;
+    size_t nstuck;
+
+    long quarantined, unmatched;
+    int64_t last_observed; /* newest observation known by week end; 0 = none */
+    int64_t last_sync;     /* last successful sync finished by week end; 0 = none */
+
+    char *totals_json;     /* canonical totals (weekly_finish) */
+    char hash[65];         /* SHA-256 of totals_json */
+};
+
+/* Sets the week: week "YYYY-Www", or NULL for the last complete ISO week before now
+ * (Asia/Jakarta). Fills week, prev_week, monday, sunday, start, end, generated and the
+ * trend labels. Returns 0 or -1 (bad week text, or a week not yet complete at now). */
+int weekly_period(struct weekly_report *r, const char *week, int64_t now, struct ht_err *err)
+    HT_MUSTCHECK;
+/* Derives goal maths and area goals, builds the canonical totals and their hash.
+ * Returns 0 or -1 (no memory). */
+int weekly_finish(struct weekly_report *r, struct ht_err *err) HT_MUSTCHECK;
+void weekly_release(struct weekly_report *r);
+
+/* Percent change of this week vs last week as text ("+50%", "-20%", "new", "0%"). */
+void weekly_change(long now, long prev, char out[static 16]);
+
+#endif

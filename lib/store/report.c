@@ -1,0 +1,881 @@
+/* Report queries: set-based SQL over sql/0004_reports.sql, rows copied into structs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store_int.h"
+#include "halaltrack/buf.h"
+#include "halaltrack/i18n.h"
+#include "halaltrack/store_report.h"
+#include "halaltrack/banned.h"
+
+/* ---- small row helpers ---- */
+
+static char *dup_cell(const struct store_rows *r, int row, int col)
+{
+    return xstrdup_or_null(store_rows_get(r, row, col));
+}
+
+static long long_cell(const struct store_rows *r, int row, int col)
+{
+    const char *v = store_rows_get(r, row, col);
+    int64_t x = 0;
+
+    if (v && parse_i64(v, INT64_MIN, INT64_MAX, &x, NULL) < 0)
+        x = 0;
+    return (long)x;
+}
+
+static int64_t i64_cell(const struct store_rows *r, int row, int col)
+{
+    const char *v = store_rows_get(r, row, col);
+    int64_t x = 0;
+
+    if (v && parse_i64(v, INT64_MIN, INT64_MAX, &x, NULL) < 0)
+        x = 0;
+    return x;
+}
+
+static struct ht_date date_cell(const struct store_rows *r, int row, int col)
+{
+    struct ht_date d = {1970, 1, 1};
+    const char *v = store_rows_get(r, row, col);
+
+    if (v && date_parse(v, &d, NULL) < 0)
+        d = (struct ht_date){1970, 1, 1};
+    return d;
+}
+
+static void ts_param(int64_t t, char out[32])
+{
+    snprintf(out, 32, "%lld", (long long)t);
+}
+
+/* Reports aggregate large sets in one statement: give the session room to hash and sort
+ * in memory (a session setting of this CLI process only). */
+static int tune(struct store *s, struct ht_err *err)
+{
+    return store_exec(s, "SET work_mem = '256MB'", err);
+}
+
+static int nomem(struct ht_err *err)
+{
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+    return -1;
+}
+
+/* ---- status NIB ---- */
+
+void report_msme_release(struct report_msme *m)
+{
+    if (!m)
+        return;
+    free(m->nib), free(m->business_name), free(m->owner_name), free(m->kbli);
+    free(m->kbli_title), free(m->size_class), free(m->kelurahan_code), free(m->kelurahan);
+    free(m->kecamatan), free(m->phone), free(m->address);
+    for (size_t i = 0; i < m->napps; i++) {
+        struct report_app *a = &m->apps[i];
+        free(a->id_reg), free(a->no_daftar), free(a->channel_id), free(a->status_code);
+        free(a->certificate_no), free(a->certificate_date), free(a->events);
+    }
+    free(m->apps);
+    memset(m, 0, sizeof(*m));
+}
+
+int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
+                      struct ht_err *err)
+{
+    struct store_rows r = {0}, ev = {0};
+    const char *p[1] = {nib};
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (store_query_rows(s,
+                         "SELECT m.nib, m.business_name, m.owner_name, m.kbli, k.title,"
+                         " m.size_class, m.kelurahan_code, kl.name, kc.name, m.phone, m.address"
+                         " FROM msme m JOIN region kl ON kl.code = m.kelurahan_code"
+                         " LEFT JOIN region kc ON kc.code = kl.parent_code"
+                         " LEFT JOIN kbli k ON k.code = m.kbli WHERE m.nib = $1",
+                         1, p, &r, err) < 0)
+        goto out;
+    if (r.nrows == 0) {
+        rc = 1;
+        goto out;
+    }
+    out->nib = dup_cell(&r, 0, 0);
+    out->business_name = dup_cell(&r, 0, 1);
+    out->owner_name = dup_cell(&r, 0, 2);
+    out->kbli = dup_cell(&r, 0, 3);
+    out->kbli_title = dup_cell(&r, 0, 4);
+    out->size_class = dup_cell(&r, 0, 5);
+    out->kelurahan_code = dup_cell(&r, 0, 6);
+    out->kelurahan = dup_cell(&r, 0, 7);
+    out->kecamatan = dup_cell(&r, 0, 8);
+    out->phone = dup_cell(&r, 0, 9);
+    out->address = dup_cell(&r, 0, 10);
+    store_rows_release(&r);
+
+    /* Applications linked to the MSME or carrying its NIB, oldest first, with events. */
+    if (store_query_rows(s,
+                         "SELECT a.id, a.id_reg, a.no_daftar, a.channel_id, a.status_code,"
+                         " a.certificate_no, a.certificate_date::text,"
+                         " extract(epoch FROM a.tgl_daftar)::bigint,"
+                         " extract(epoch FROM a.observed_at)::bigint"
+                         " FROM application a JOIN msme m ON m.nib = $1"
+                         " WHERE a.msme_id = m.id OR a.nib = $1"
+                         " ORDER BY a.tgl_daftar NULLS LAST, a.id",
+                         1, p, &r, err) < 0)
+        goto out;
+    if (store_query_rows(s,
+                         "SELECT e.application_id, e.status_code,"
+                         " extract(epoch FROM e.at)::bigint,"
+                         " extract(epoch FROM e.observed_at)::bigint"
+                         " FROM stage_event e JOIN application a ON a.id = e.application_id"
+                         " JOIN msme m ON m.nib = $1 WHERE a.msme_id = m.id OR a.nib = $1"
+                         " ORDER BY e.application_id, e.at, e.id",
+                         1, p, &ev, err) < 0)
+        goto out;
+    if (r.nrows > 0) {
+        out->apps = calloc((size_t)r.nrows, sizeof(*out->apps));
+        if (!out->apps) {
+            nomem(err);
+            goto out;
+        }
+    }
+    for (int i = 0; i < r.nrows; i++) {
+        struct report_app *a = &out->apps[out->napps++];
+        const char *id = store_rows_get(&r, i, 0);
+        size_t k = 0;
+
+        a->id_reg = dup_cell(&r, i, 1);
+        a->no_daftar = dup_cell(&r, i, 2);
+        a->channel_id = dup_cell(&r, i, 3);
+        a->status_code = dup_cell(&r, i, 4);
+        a->certificate_no = dup_cell(&r, i, 5);
+        a->certificate_date = dup_cell(&r, i, 6);
+        a->tgl_daftar = i64_cell(&r, i, 7);
+        a->observed_at = i64_cell(&r, i, 8);
+        for (int j = 0; j < ev.nrows; j++)
+            k += strcmp(store_rows_get(&ev, j, 0), id) == 0;
+        if (k == 0)
+            continue;
+        a->events = calloc(k, sizeof(*a->events));
+        if (!a->events) {
+            nomem(err);
+            goto out;
+        }
+        for (int j = 0; j < ev.nrows; j++) {
+            struct tl_event *e;
+
+            if (strcmp(store_rows_get(&ev, j, 0), id) != 0)
+                continue;
+            e = &a->events[a->nevents++];
+            snprintf(e->code, sizeof(e->code), "%s", store_rows_get(&ev, j, 1));
+            e->at = i64_cell(&ev, j, 2);
+            e->observed_at = i64_cell(&ev, j, 3);
+        }
+    }
+    rc = 0;
+out:
+    store_rows_release(&r);
+    store_rows_release(&ev);
+    if (rc < 0)
+        report_msme_release(out);
+    return rc;
+}
+
+int store_report_unmatched_apps(struct store *s, const char *nib, long *count,
+                                struct ht_err *err)
+{
+    const char *p[1] = {nib};
+    char *v = NULL;
+    int rc = store_query_value(s, "SELECT count(*) FROM application WHERE nib = $1", 1, p, &v,
+                               err);
+
+    *count = 0;
+    if (rc == 0 && v)
+        *count = strtol(v, NULL, 10);
+    free(v);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- goals ---- */
+
+static int resolve_region(struct store *s, const struct goal_scope *sc, char **code,
+                          struct ht_err *err)
+{
+    const char *level = goal_scope_kind_name(sc->kind);
+    const char *p[2] = {sc->value, level};
+    struct store_rows r = {0};
+    int rc = -1;
+
+    if (store_query_rows(s,
+                         sc->value_is_code
+                             ? "SELECT code, name FROM region WHERE code = $1 AND level = $2"
+                             : "SELECT code, name FROM region WHERE lower(name) = lower($1)"
+                               " AND level = $2 ORDER BY code",
+                         2, p, &r, err) < 0)
+        return -1;
+    if (r.nrows == 0) {
+        ht_err_set(err, HT_ENOTFOUND, _("no %s '%s' in the region table"), level, sc->value);
+    } else if (r.nrows > 1) {
+        ht_err_set(err, HT_EINVAL, _("%s name '%s' is ambiguous (%s, %s...): give the code"),
+                   level, sc->value, store_rows_get(&r, 0, 0), store_rows_get(&r, 1, 0));
+    } else {
+        *code = dup_cell(&r, 0, 0);
+        rc = *code ? 0 : nomem(err);
+    }
+    store_rows_release(&r);
+    return rc;
+}
+
+int store_report_goal_add(struct store *s, const struct report_goal_new *g, long *id,
+                          struct ht_err *err)
+{
+    char *code = NULL, *v = NULL;
+    char start[11], deadline[11], target[24];
+    const char *value = NULL;
+    const char *p[7];
+    int rc = -1;
+
+    switch (g->scope.kind) {
+    case GOAL_SCOPE_KECAMATAN:
+    case GOAL_SCOPE_KELURAHAN:
+        if (resolve_region(s, &g->scope, &code, err) < 0)
+            goto out;
+        value = code;
+        break;
+    case GOAL_SCOPE_KBLI: {
+        const char *q[1] = {g->scope.value};
+        int f = store_query_value(s, "SELECT code FROM kbli WHERE starts_with(code, $1) LIMIT 1",
+                                  1, q, &v, err);
+        if (f < 0)
+            goto out;
+        if (f == 1) {
+            ht_err_set(err, HT_ENOTFOUND, _("no KBLI code starts with '%s'"), g->scope.value);
+            goto out;
+        }
+        value = g->scope.value;
+        break;
+    }
+    case GOAL_SCOPE_PROGRAM:
+        value = g->scope.value;
+        break;
+    default:
+        value = NULL;
+        break;
+    }
+    if (date_to_days(g->deadline) <= date_to_days(g->start)) {
+        date_format(g->deadline, deadline);
+        date_format(g->start, start);
+        ht_err_set(err, HT_EINVAL, _("deadline %s is not after the start date %s"), deadline,
+                   start);
+        goto out;
+    }
+    date_format(g->start, start);
+    date_format(g->deadline, deadline);
+    snprintf(target, sizeof(target), "%ld", g->target);
+    p[0] = g->name;
+    p[1] = goal_scope_kind_name(g->scope.kind);
+    p[2] = value;
+    p[3] = g->metric;
+    p[4] = target;
+    p[5] = start;
+    p[6] = deadline;
+    free(v);
+    v = NULL;
+    {
+        int q = store_query_value(s,
+                                  "INSERT INTO goal (name, scope_kind, scope_value, metric,"
+                                  " target, start_date, deadline) VALUES ($1,$2,$3,$4,$5,$6,$7)"
+                                  " ON CONFLICT (name) DO NOTHING RETURNING id",
+                                  7, p, &v, err);
+        if (q < 0)
+            goto out;
+        if (q == 1) {
+            ht_err_set(err, HT_ECONFLICT, _("a goal named '%s' already exists"), g->name);
+            goto out;
+        }
+    }
+    *id = v ? strtol(v, NULL, 10) : 0;
+    rc = 0;
+out:
+    free(code);
+    free(v);
+    return rc;
+}
+
+int store_report_goal_remove(struct store *s, const char *name_or_id, struct ht_err *err)
+{
+    const char *p[1] = {name_or_id};
+    long n = 0;
+
+    if (store_command(s, "DELETE FROM goal WHERE name = $1 OR id::text = $1", 1, p, &n, err) <
+        0)
+        return -1;
+    return n == 0 ? 1 : 0;
+}
+
+void report_goals_free(struct weekly_goal *g, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(g[i].name), free(g[i].scope_kind), free(g[i].scope_value), free(g[i].metric);
+    }
+    free(g);
+}
+
+static int load_goals(struct store *s, int64_t t, struct weekly_goal **out, size_t *n,
+                      struct ht_err *err)
+{
+    struct store_rows r = {0};
+    char ts[32];
+    const char *p[1] = {ts};
+    int rc = -1;
+
+    *out = NULL;
+    *n = 0;
+    ts_param(t, ts);
+    if (tune(s, err) < 0)
+        return -1;
+    if (store_query_rows(s,
+                         "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
+                         " start_date::text, deadline::text, done, done_week_ago,"
+                         " done_4_weeks_ago FROM goal_progress_at(to_timestamp($1::bigint))"
+                         " ORDER BY goal_id",
+                         1, p, &r, err) < 0)
+        return -1;
+    if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
+        nomem(err);
+        goto out;
+    }
+    for (int i = 0; i < r.nrows; i++) {
+        struct weekly_goal *g = &(*out)[(*n)++];
+
+        g->id = long_cell(&r, i, 0);
+        g->name = dup_cell(&r, i, 1);
+        g->scope_kind = dup_cell(&r, i, 2);
+        g->scope_value = dup_cell(&r, i, 3);
+        g->metric = dup_cell(&r, i, 4);
+        g->target = long_cell(&r, i, 5);
+        g->start = date_cell(&r, i, 6);
+        g->deadline = date_cell(&r, i, 7);
+        g->done = long_cell(&r, i, 8);
+        g->done_week_ago = long_cell(&r, i, 9);
+        g->done_4_weeks_ago = long_cell(&r, i, 10);
+        if (!g->name || !g->scope_kind || !g->metric) {
+            nomem(err);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    store_rows_release(&r);
+    if (rc < 0) {
+        report_goals_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int store_report_goals(struct store *s, int64_t now, struct weekly_goal **out, size_t *n,
+                       struct ht_err *err)
+{
+    return load_goals(s, now, out, n, err);
+}
+
+void report_breakdown_free(struct report_breakdown *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(b[i].group);
+    free(b);
+}
+
+int store_report_breakdown(struct store *s, int64_t now, const char *by,
+                           struct report_breakdown **out, size_t *n, struct ht_err *err)
+{
+    static const struct {
+        const char *by, *expr;
+    } groups[] = {
+        {"kecamatan", "coalesce(kc.name, kl.parent_code)"},
+        {"kelurahan", "kl.name"},
+        {"kbli", "coalesce(m.kbli, '-')"},
+        {"size", "coalesce(m.size_class, '-')"},
+        {"channel", "coalesce((SELECT channel_path(a.channel_id) FROM application a"
+                    " WHERE a.msme_id = m.id ORDER BY a.tgl_daftar DESC NULLS LAST, a.id DESC"
+                    " LIMIT 1), 'unknown')"},
+    };
+    const char *expr = NULL;
+    struct store_rows r = {0};
+    struct buf sql = BUF_INIT(BUF_CAP_LINE);
+    char ts[32];
+    const char *p[1] = {ts};
+    int rc = -1;
+
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < HT_ARRAY_LEN(groups); i++)
+        if (strcmp(groups[i].by, by) == 0)
+            expr = groups[i].expr;
+    if (!expr) {
+        ht_err_set(err, HT_EINVAL,
+                   _("cannot group by '%s': expected kecamatan, kelurahan, kbli, size or "
+                     "channel"),
+                   by);
+        return -1;
+    }
+    ts_param(now, ts);
+    if (buf_addf(&sql,
+                 "SELECT h.goal_id, %s AS grp, count(*) FROM goal_hits_at(to_timestamp($1::bigint)) h"
+                 " JOIN msme m ON m.id = h.msme_id JOIN region kl ON kl.code = m.kelurahan_code"
+                 " LEFT JOIN region kc ON kc.code = kl.parent_code"
+                 " GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+                 expr) < 0) {
+        ht_err_set(err, HT_ELIMIT, "query too long");
+        return -1;
+    }
+    if (store_query_rows(s, buf_str(&sql), 1, p, &r, err) < 0)
+        goto out;
+    if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
+        nomem(err);
+        goto out;
+    }
+    for (int i = 0; i < r.nrows; i++) {
+        struct report_breakdown *b = &(*out)[(*n)++];
+
+        b->goal_id = long_cell(&r, i, 0);
+        b->group = dup_cell(&r, i, 1);
+        b->done = long_cell(&r, i, 2);
+    }
+    rc = 0;
+out:
+    buf_release(&sql);
+    store_rows_release(&r);
+    return rc;
+}
+
+/* ---- funnel ---- */
+
+int store_report_funnel(struct store *s, struct report_funnel_row out[STAGE__COUNT],
+                        struct ht_err *err)
+{
+    struct store_rows r = {0};
+
+    for (int i = 0; i < STAGE__COUNT; i++) {
+        memset(&out[i], 0, sizeof(out[i]));
+        out[i].stage = (enum ht_stage)i;
+    }
+    if (store_query_rows(s, "SELECT stage, path, applications FROM v_funnel", 0, NULL, &r,
+                         err) < 0)
+        return -1;
+    for (int i = 0; i < r.nrows; i++) {
+        enum ht_stage st;
+        const char *path = store_rows_get(&r, i, 1);
+        long v = long_cell(&r, i, 2);
+
+        if (stage_parse(store_rows_get(&r, i, 0), &st) < 0)
+            continue;
+        if (strcmp(path, "reguler") == 0)
+            out[st].reguler += v;
+        else if (strcmp(path, "self_declare") == 0)
+            out[st].self_declare += v;
+        else
+            out[st].other += v;
+    }
+    store_rows_release(&r);
+    return 0;
+}
+
+/* ---- overdue / stuck ---- */
+
+void report_stuck_free(struct weekly_stuck *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].nib), free(v[i].name), free(v[i].kelurahan), free(v[i].phone);
+        free(v[i].id_reg), free(v[i].code);
+    }
+    free(v);
+}
+
+static enum ht_waits_on waits_parse(const char *s)
+{
+    for (int i = 0; i < WAITS__COUNT; i++)
+        if (s && strcmp(stage_waits_on_name((enum ht_waits_on)i), s) == 0)
+            return (enum ht_waits_on)i;
+    return WAITS_NONE;
+}
+
+/* Rows: nib, name, kelurahan, phone, id_reg, code, waits_on, since, days, limit, overdue. */
+static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, size_t *n,
+                      struct ht_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (r->nrows > 0 && !(*out = calloc((size_t)r->nrows, sizeof(**out))))
+        return nomem(err);
+    for (int i = 0; i < r->nrows; i++) {
+        struct weekly_stuck *x = &(*out)[(*n)++];
+
+        x->nib = dup_cell(r, i, 0);
+        x->name = dup_cell(r, i, 1);
+        x->kelurahan = dup_cell(r, i, 2);
+        x->phone = dup_cell(r, i, 3);
+        x->id_reg = dup_cell(r, i, 4);
+        x->code = dup_cell(r, i, 5);
+        x->waits_on = waits_parse(store_rows_get(r, i, 6));
+        x->since = i64_cell(r, i, 7);
+        x->days = long_cell(r, i, 8);
+        x->limit = long_cell(r, i, 9);
+        x->overdue = long_cell(r, i, 10);
+    }
+    return 0;
+}
+
+int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out, size_t *n,
+                         struct ht_err *err)
+{
+    struct store_rows r = {0};
+    char ts[32];
+    const char *p[1] = {ts};
+    int rc;
+
+    ts_param(now, ts);
+    if (tune(s, err) < 0)
+        return -1;
+    if (store_query_rows(s,
+                         "SELECT nib, business_name, kelurahan, phone, id_reg, status_code,"
+                         " waits_on, extract(epoch FROM stage_since)::bigint, days_in_step,"
+                         " limit_days, days_overdue"
+                         " FROM sla_breach_at(to_timestamp($1::bigint))"
+                         " ORDER BY waits_on, stage_since, id_reg",
+                         1, p, &r, err) < 0)
+        return -1;
+    rc = stuck_rows(&r, out, n, err);
+    store_rows_release(&r);
+    return rc;
+}
+
+/* ---- weekly ---- */
+
+static int weekly_headline(struct store *s, struct weekly_report *w, const char *const *p,
+                           struct ht_err *err)
+{
+    struct store_rows r = {0};
+    int64_t trend_start = w->start - (int64_t)(WEEKLY_TREND_WEEKS - 1) * 7 * 86400;
+    char ts0[32];
+    const char *q[2] = {p[1], ts0};
+
+    ts_param(trend_start, ts0);
+    /* Certificates issued per week of the trend (bucket -1: before it), as known at end. */
+    if (store_query_rows(s,
+                         "SELECT CASE WHEN e.at < to_timestamp($2::bigint) THEN -1 ELSE"
+                         " floor((extract(epoch FROM e.at) - $2::bigint) / 604800)::int END,"
+                         " count(DISTINCT e.application_id)"
+                         " FROM stage_event e WHERE e.status_code = 'OF300'"
+                         " AND e.at < to_timestamp($1::bigint)"
+                         " AND e.observed_at < to_timestamp($1::bigint) GROUP BY 1",
+                         2, q, &r, err) < 0)
+        return -1;
+    for (int i = 0; i < r.nrows; i++) {
+        long b = long_cell(&r, i, 0);
+
+        if (b >= 0 && b < WEEKLY_TREND_WEEKS)
+            w->trend[b].certified = long_cell(&r, i, 1);
+    }
+    store_rows_release(&r);
+    w->certified_week = w->trend[WEEKLY_TREND_WEEKS - 1].certified;
+    w->certified_prev_week = w->trend[WEEKLY_TREND_WEEKS - 2].certified;
+    {
+        char *v = NULL;
+        int rc = store_query_value(s,
+                                   "SELECT count(DISTINCT e.application_id) FROM stage_event e"
+                                   " WHERE e.status_code = 'OF300'"
+                                   " AND e.at < to_timestamp($1::bigint)"
+                                   " AND e.observed_at < to_timestamp($1::bigint)",
+                                   1, &p[1], &v, err);
+        if (rc < 0)
+            return -1;
+        w->certified_total = v ? strtol(v, NULL, 10) : 0;
+        free(v);
+    }
+    return 0;
+}
+
+static int weekly_funnel_q(struct store *s, struct weekly_report *w, const char *const *p,
+                           struct ht_err *err)
+{
+    struct store_rows r = {0};
+
+    w->nfunnel = STAGE__COUNT;
+    for (int i = 0; i < STAGE__COUNT; i++) {
+        memset(&w->funnel[i], 0, sizeof(w->funnel[i]));
+        w->funnel[i].stage = (enum ht_stage)i;
+    }
+    if (store_query_rows(s,
+                         "SELECT 'end', s.stage, channel_path(s.channel_id), count(*)"
+                         " FROM asof_end s GROUP BY 2, 3 UNION ALL"
+                         " SELECT 'start', s.stage, '', count(*)"
+                         " FROM app_state_asof(to_timestamp($1::bigint)) s GROUP BY 2",
+                         1, p, &r, err) < 0)
+        return -1;
+    for (int i = 0; i < r.nrows; i++) {
+        enum ht_stage st;
+        const char *path = store_rows_get(&r, i, 2);
+        long v = long_cell(&r, i, 3);
+
+        if (stage_parse(store_rows_get(&r, i, 1), &st) < 0)
+            st = STAGE_UNKNOWN;
+        if (strcmp(store_rows_get(&r, i, 0), "start") == 0) {
+            w->funnel[st].total_prev += v;
+            continue;
+        }
+        if (strcmp(path, "reguler") == 0)
+            w->funnel[st].reguler += v;
+        else if (strcmp(path, "self_declare") == 0)
+            w->funnel[st].self_declare += v;
+        else
+            w->funnel[st].other += v;
+        w->funnel[st].total += v;
+    }
+    store_rows_release(&r);
+    return 0;
+}
+
+static int weekly_areas(struct store *s, struct weekly_report *w, const char *const *p,
+                        struct ht_err *err)
+{
+    struct store_rows r = {0};
+    int rc = -1;
+
+    if (store_query_rows(
+            s,
+            "WITH ap AS (SELECT DISTINCT x.msme_id FROM asof_end x"
+            "  WHERE x.msme_id IS NOT NULL AND x.stage <> 'draft'),"
+            " ce AS (SELECT x.msme_id, bool_or(x.at >= to_timestamp($1::bigint)) AS wk"
+            "   FROM asof_end x WHERE x.stage = 'certified' AND x.msme_id IS NOT NULL"
+            "    AND $2::bigint IS NOT NULL GROUP BY x.msme_id),"
+            " k AS (SELECT m.kelurahan_code, count(*) AS msmes, count(ap.msme_id) AS applied,"
+            "   count(ce.msme_id) AS certified, count(ce.msme_id) FILTER (WHERE ce.wk) AS wk"
+            "   FROM msme m LEFT JOIN ap ON ap.msme_id = m.id LEFT JOIN ce ON ce.msme_id = m.id"
+            "  GROUP BY m.kelurahan_code)"
+            " SELECT k.kelurahan_code, kl.name, kl.parent_code, kc.name, k.msmes, k.applied,"
+            "  k.certified, k.wk FROM k JOIN region kl ON kl.code = k.kelurahan_code"
+            "  LEFT JOIN region kc ON kc.code = kl.parent_code ORDER BY kl.parent_code, kl.code",
+            2, p, &r, err) < 0)
+        return -1;
+    if (r.nrows > 0) {
+        w->kelurahan = calloc((size_t)r.nrows, sizeof(*w->kelurahan));
+        w->kecamatan = calloc((size_t)r.nrows, sizeof(*w->kecamatan));
+        if (!w->kelurahan || !w->kecamatan) {
+            nomem(err);
+            goto out;
+        }
+    }
+    for (int i = 0; i < r.nrows; i++) {
+        struct weekly_area *a = &w->kelurahan[w->nkelurahan++];
+        const char *kec = store_rows_get(&r, i, 2);
+        struct weekly_area *k = w->nkecamatan ? &w->kecamatan[w->nkecamatan - 1] : NULL;
+
+        a->code = dup_cell(&r, i, 0);
+        a->name = dup_cell(&r, i, 1);
+        a->parent_code = dup_cell(&r, i, 2);
+        a->msmes = long_cell(&r, i, 4);
+        a->applied = long_cell(&r, i, 5);
+        a->certified = long_cell(&r, i, 6);
+        a->certified_week = long_cell(&r, i, 7);
+        if (!k || strcmp(k->code, kec) != 0) {
+            k = &w->kecamatan[w->nkecamatan++];
+            k->code = xstrdup_or_null(kec);
+            k->name = dup_cell(&r, i, 3);
+            if (!k->name)
+                k->name = xstrdup_or_null(kec);
+        }
+        k->msmes += a->msmes;
+        k->applied += a->applied;
+        k->certified += a->certified;
+        k->certified_week += a->certified_week;
+    }
+    rc = 0;
+out:
+    store_rows_release(&r);
+    return rc;
+}
+
+static int weekly_movers(struct store *s, struct weekly_report *w, const char *const *p,
+                         struct ht_err *err)
+{
+    struct store_rows r = {0};
+    char lim[16];
+    const char *q[3] = {p[0], p[1], lim};
+    int rc = -1;
+
+    snprintf(lim, sizeof(lim), "%d", WEEKLY_LIST_MAX);
+    if (store_query_rows(
+            s,
+            "WITH ev AS ("
+            " SELECT e.id, e.application_id, e.status_code, e.stage, e.at,"
+            "  (SELECT p.stage FROM stage_event p WHERE p.application_id = e.application_id"
+            "    AND (p.at < e.at OR (p.at = e.at AND p.id < e.id))"
+            "    AND p.observed_at < to_timestamp($2::bigint)"
+            "   ORDER BY p.at DESC, p.id DESC LIMIT 1) AS prev"
+            " FROM stage_event e WHERE e.at >= to_timestamp($1::bigint)"
+            "  AND e.at < to_timestamp($2::bigint) AND e.observed_at < to_timestamp($2::bigint)),"
+            " k AS (SELECT ev.*, CASE"
+            "   WHEN ev.status_code = 'OF300' THEN 'certified'"
+            "   WHEN ev.stage = 'returned' THEN 'returned'"
+            "   WHEN ev.stage IN ('rejected', 'cancelled') THEN 'rejected'"
+            "   WHEN ev.stage = 'draft' THEN NULL"
+            "   WHEN ev.status_code = 'OF10' AND (ev.prev IS NULL OR ev.prev = 'draft')"
+            "    THEN 'new'"
+            "   ELSE 'advance' END AS kind FROM ev),"
+            " n AS (SELECT k.*, count(*) OVER (PARTITION BY kind) AS total,"
+            "   row_number() OVER (PARTITION BY kind ORDER BY at, id) AS rn"
+            "   FROM k WHERE kind IS NOT NULL)"
+            " SELECT n.kind, n.total, a.nib, coalesce(m.business_name, a.nama_pu), kl.name,"
+            "  a.id_reg, n.status_code, extract(epoch FROM n.at)::bigint"
+            " FROM n JOIN application a ON a.id = n.application_id"
+            " LEFT JOIN msme m ON m.id = a.msme_id"
+            " LEFT JOIN region kl ON kl.code = m.kelurahan_code"
+            " WHERE n.rn <= $3::int ORDER BY n.kind, n.at, n.id",
+            3, q, &r, err) < 0)
+        return -1;
+    if (r.nrows > 0 && !(w->movers = calloc((size_t)r.nrows, sizeof(*w->movers)))) {
+        nomem(err);
+        goto out;
+    }
+    for (int i = 0; i < r.nrows; i++) {
+        struct weekly_mover *m = &w->movers[w->nmovers++];
+        enum weekly_move k = MOVE_ADVANCE;
+
+        if (weekly_move_parse(store_rows_get(&r, i, 0), &k) < 0)
+            k = MOVE_ADVANCE;
+        m->kind = k;
+        w->moves[k] = long_cell(&r, i, 1);
+        m->nib = dup_cell(&r, i, 2);
+        m->name = dup_cell(&r, i, 3);
+        m->kelurahan = dup_cell(&r, i, 4);
+        m->id_reg = dup_cell(&r, i, 5);
+        m->code = dup_cell(&r, i, 6);
+        m->at = i64_cell(&r, i, 7);
+    }
+    rc = 0;
+out:
+    store_rows_release(&r);
+    return rc;
+}
+
+static int weekly_stuck(struct store *s, struct weekly_report *w, struct ht_err *err)
+{
+    struct store_rows r = {0};
+    char day[11], lim[16];
+    const char *q[2] = {day, lim};
+    int rc;
+
+    date_format(w->sunday, day);
+    snprintf(lim, sizeof(lim), "%d", WEEKLY_LIST_MAX);
+    if (store_query_rows(
+            s,
+            "WITH c AS MATERIALIZED (SELECT * FROM sla_cutoffs(wib_midnight($1::date))),"
+            " b AS ("
+            " SELECT x.application_id, x.status_code, x.at, c.waits_on, c.limit_days AS lim,"
+            "  w1.n - w0.n AS days"
+            " FROM asof_end x LEFT JOIN status_code_def k ON k.code = x.status_code"
+            " JOIN c ON c.code_key = coalesce(k.code, '*' || x.stage)"
+            " JOIN v_workday w0 ON w0.day = wib_date(x.at)"
+            " JOIN v_workday w1 ON w1.day = $1::date"
+            " WHERE x.at < c.before),"
+            " o AS (SELECT b.*, count(*) OVER (PARTITION BY waits_on) AS total,"
+            "  row_number() OVER (PARTITION BY waits_on ORDER BY at, application_id) AS rn"
+            "  FROM b WHERE lim IS NOT NULL AND days > lim)"
+            " SELECT a.nib, coalesce(m.business_name, a.nama_pu), kl.name, m.phone, a.id_reg,"
+            "  o.status_code, o.waits_on, extract(epoch FROM o.at)::bigint, o.days, o.lim,"
+            "  o.days - o.lim, o.total"
+            " FROM o JOIN application a ON a.id = o.application_id"
+            " LEFT JOIN msme m ON m.id = a.msme_id"
+            " LEFT JOIN region kl ON kl.code = m.kelurahan_code"
+            " WHERE o.rn <= $2::int ORDER BY o.waits_on, o.at, o.application_id",
+            2, q, &r, err) < 0)
+        return -1;
+    rc = stuck_rows(&r, &w->stuck, &w->nstuck, err);
+    for (int i = 0; rc == 0 && i < r.nrows; i++)
+        w->stuck_by[w->stuck[i].waits_on] = long_cell(&r, i, 11);
+    for (int i = 0; i < WAITS__COUNT; i++)
+        w->stuck_total += w->stuck_by[i];
+    store_rows_release(&r);
+    return rc;
+}
+
+static int weekly_quality(struct store *s, struct weekly_report *w, const char *const *p,
+                          struct ht_err *err)
+{
+    struct store_rows r = {0};
+
+    if (store_query_rows(
+            s,
+            "SELECT (SELECT count(*) FROM quarantine q WHERE q.created_at < to_timestamp($1::bigint)"
+            "   AND (NOT q.resolved OR q.replayed_at >= to_timestamp($1::bigint))),"
+            " (SELECT count(*) FROM application a WHERE a.msme_id IS NULL"
+            "   AND a.first_seen_at < to_timestamp($1::bigint)),"
+            " extract(epoch FROM (SELECT max(e.observed_at) FROM stage_event e"
+            "   WHERE e.observed_at < to_timestamp($1::bigint)))::bigint,"
+            " extract(epoch FROM (SELECT max(finished_at) FROM sync_run"
+            "   WHERE outcome IN ('ok', 'partial') AND finished_at < to_timestamp($1::bigint)))::bigint",
+            1, &p[1], &r, err) < 0)
+        return -1;
+    w->quarantined = long_cell(&r, 0, 0);
+    w->unmatched = long_cell(&r, 0, 1);
+    w->last_observed = i64_cell(&r, 0, 2);
+    w->last_sync = i64_cell(&r, 0, 3);
+    store_rows_release(&r);
+    return 0;
+}
+
+int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err *err)
+{
+    char t0[32], t1[32];
+    const char *p[2] = {t0, t1};
+    int rc = -1;
+
+    ts_param(w->start, t0);
+    ts_param(w->end, t1);
+    /* One snapshot for every figure; the as-of states are computed once. */
+    if (store_begin(s, err) < 0)
+        return -1;
+    if (store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) < 0 ||
+        store_exec(s, "SET LOCAL work_mem = '256MB'", err) < 0)
+        goto out;
+    /* The states at the end of the week feed the funnel, areas and stuck lists; last
+     * week's are only counted per stage (weekly_funnel_q). */
+    if (store_command(s,
+                      "CREATE TEMP TABLE asof_end ON COMMIT DROP AS"
+                      " SELECT * FROM app_state_asof(to_timestamp($1::bigint))",
+                      1, &p[1], NULL, err) < 0)
+        goto out;
+    if (store_exec(s, "ANALYZE asof_end", err) < 0)
+        goto out;
+    if (weekly_headline(s, w, p, err) < 0 || weekly_funnel_q(s, w, p, err) < 0 ||
+        load_goals(s, w->end, &w->goals, &w->ngoals, err) < 0 ||
+        weekly_areas(s, w, p, err) < 0 || weekly_movers(s, w, p, err) < 0 ||
+        weekly_stuck(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0)
+        goto out;
+    if (store_commit(s, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0)
+        store_rollback(s);
+    return rc;
+}
+
+int store_report_record(struct store *s, const struct weekly_report *w, const char *format,
+                        const char *output, struct ht_err *err)
+{
+    char asof[32];
+    const char *p[6] = {w->week, format, asof, w->totals_json, w->hash, output};
+
+    ts_param(w->end, asof);
+    return store_command(s,
+                         "INSERT INTO report_run (kind, period, format, as_of, totals,"
+                         " totals_hash, output) VALUES ('weekly', $1, $2,"
+                         " to_timestamp($3::bigint), $4::jsonb, $5, $6)",
+                         6, p, NULL, err);
+}

@@ -1,0 +1,860 @@
+/* The daemon's database work: sweep lock, COPY staging + merge, leases, batch apply,
+ * shared budget, bookkeeping. All set-based: arrays in, one statement per kind of write.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store_int.h"
+#include "halaltrack/buf.h"
+#include "halaltrack/stage.h"
+#include "halaltrack/store_sync.h"
+#include "halaltrack/util.h"
+#include "halaltrack/banned.h"
+
+#define ARR_CAP BUF_CAP_LARGE
+
+/* A PostgreSQL array literal under construction: {"a","b",NULL}. */
+struct pgarr {
+    struct buf b;
+    size_t n;
+};
+
+static void arr_init(struct pgarr *a)
+{
+    buf_init(&a->b, ARR_CAP);
+    a->n = 0;
+}
+
+static void arr_release(struct pgarr *a)
+{
+    buf_release(&a->b);
+    a->n = 0;
+}
+
+static int arr_add(struct pgarr *a, const char *s)
+{
+    if (buf_adds(&a->b, a->n ? "," : "{") < 0)
+        return -1;
+    a->n++;
+    if (!s)
+        return buf_adds(&a->b, "NULL");
+    if (buf_addch(&a->b, '"') < 0)
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if ((*p == '"' || *p == '\\') && buf_addch(&a->b, '\\') < 0)
+            return -1;
+        if (buf_addch(&a->b, *p) < 0)
+            return -1;
+    }
+    return buf_addch(&a->b, '"');
+}
+
+static int arr_addi(struct pgarr *a, int64_t v)
+{
+    char tmp[32];
+
+    snprintf(tmp, sizeof(tmp), "%" PRId64, v);
+    return arr_add(a, tmp);
+}
+
+/* The literal ("{}" when empty). Borrowed. */
+static const char *arr_str(struct pgarr *a)
+{
+    if (a->n == 0)
+        return "{}";
+    if (a->b.len == 0 || a->b.ptr[a->b.len - 1] != '}') {
+        if (buf_addch(&a->b, '}') < 0)
+            return NULL;
+    }
+    return buf_str(&a->b);
+}
+
+int store_sync_lock_sweep(struct store *s, int *got, struct ht_err *err)
+{
+    char *v = NULL;
+    int rc = store_query_value(
+        s,
+        "SELECT pg_try_advisory_lock(hashtext(current_schema() || '.halaltrack.sweep'))",
+        0, NULL, &v, err);
+
+    *got = 0;
+    if (rc < 0)
+        return -1;
+    *got = v && strcmp(v, "t") == 0;
+    free(v);
+    return 0;
+}
+
+int store_sync_run_start(struct store *s, const char *daemon, int64_t *run_id,
+                         char started_at[static 40], struct ht_err *err)
+{
+    const char *p[1] = {daemon};
+    struct store_rows r = {0};
+
+    if (store_query_rows(
+            s, "INSERT INTO sync_run (daemon) VALUES ($1) RETURNING id, started_at::text",
+            1, p, &r, err) < 0)
+        return -1;
+    if (r.nrows != 1) {
+        store_rows_release(&r);
+        ht_err_set(err, HT_EDB, "sync_run insert returned no row");
+        return -1;
+    }
+    *run_id = strtoll(store_rows_get(&r, 0, 0), NULL, 10);
+    snprintf(started_at, 40, "%s", store_rows_get(&r, 0, 1));
+    store_rows_release(&r);
+    return 0;
+}
+
+int store_sync_run_finish(struct store *s, int64_t run_id, const struct sync_counts *c,
+                          const char *outcome, const char *message, struct ht_err *err)
+{
+    char f[10][32];
+    const char *p[13];
+
+    snprintf(f[0], 32, "%" PRId64, run_id);
+    snprintf(f[1], 32, "%ld", c->requests);
+    snprintf(f[2], 32, "%ld", c->bytes);
+    snprintf(f[3], 32, "%ld", c->items_seen);
+    snprintf(f[4], 32, "%ld", c->items_changed);
+    snprintf(f[5], 32, "%ld", c->details_fetched);
+    snprintf(f[6], 32, "%ld", c->events_inserted);
+    snprintf(f[7], 32, "%ld", c->quarantined);
+    snprintf(f[8], 32, "%ld", c->errors);
+    for (int i = 0; i < 9; i++)
+        p[i] = f[i];
+    p[9] = outcome;
+    p[10] = message;
+    p[11] = c->sweep ? "t" : "f";
+    return store_command(
+        s,
+        "UPDATE sync_run SET finished_at = greatest(now(), started_at),"
+        " requests = $2, bytes = $3, items_seen = $4, items_changed = $5,"
+        " details_fetched = $6, events_inserted = $7, quarantined = $8,"
+        " errors = $9, outcome = $10, message = $11, sweep = $12 WHERE id = $1",
+        12, p, NULL, err);
+}
+
+/* ---- staging ---- */
+
+struct store_stage {
+    struct buf rows;
+    size_t n;
+};
+
+struct store_stage *store_stage_new(void)
+{
+    struct store_stage *st = calloc(1, sizeof(*st));
+
+    if (st)
+        buf_init(&st->rows, BUF_CAP_LARGE);
+    return st;
+}
+
+void store_stage_free(struct store_stage *st)
+{
+    if (!st)
+        return;
+    buf_release(&st->rows);
+    free(st);
+}
+
+static int copy_field(struct buf *b, const char *s)
+{
+    if (!s)
+        return buf_adds(b, "\\N");
+    for (const char *p = s; *p; p++) {
+        const char *esc = NULL;
+        switch (*p) {
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        default:
+            break;
+        }
+        if (esc ? buf_adds(b, esc) < 0 : buf_addch(b, *p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int store_stage_add(struct store_stage *st, int64_t seq, const char *const fields[])
+{
+    if (buf_addf(&st->rows, "%" PRId64, seq) < 0)
+        return -1;
+    for (int i = 0; i < STORE_STAGE_NFIELDS; i++)
+        if (buf_addch(&st->rows, '\t') < 0 || copy_field(&st->rows, fields[i]) < 0)
+            return -1;
+    if (buf_addch(&st->rows, '\n') < 0)
+        return -1;
+    st->n++;
+    return 0;
+}
+
+int store_stage_flush(struct store *s, struct store_stage *st, int64_t run_id,
+                      struct ht_err *err)
+{
+    char sql[300];
+    PGresult *res;
+    struct buf all = BUF_INIT(BUF_CAP_LARGE);
+    const char *line, *end;
+    int rc = -1;
+
+    if (st->n == 0)
+        return 0;
+    if (!store_ok(s)) {
+        ht_err_set(err, HT_EDBCONN, "database connection lost");
+        return -1;
+    }
+    /* Prefix each row with the run id. */
+    line = buf_str(&st->rows);
+    end = line + st->rows.len;
+    while (line < end) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        size_t len = nl ? (size_t)(nl - line) + 1 : (size_t)(end - line);
+        if (buf_addf(&all, "%" PRId64 "\t", run_id) < 0 || buf_add(&all, line, len) < 0) {
+            ht_err_set(err, HT_ELIMIT, "staging buffer over its cap");
+            goto out;
+        }
+        line += len;
+    }
+    snprintf(
+        sql, sizeof(sql),
+        "COPY list_staging (run_id, seq, id_reg, no_daftar, tgl_daftar, nib, nama_pu,"
+        " jenis_daftar, jenis_produk, status, channel_id) FROM STDIN");
+    res = PQexec(s->conn, sql);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        store_set_error(s, res, "cannot start COPY", err);
+        PQclear(res);
+        goto out;
+    }
+    PQclear(res);
+    if (PQputCopyData(s->conn, all.ptr, (int)all.len) != 1 ||
+        PQputCopyEnd(s->conn, NULL) != 1) {
+        ht_err_set(err, HT_EDBCONN, "COPY failed: %s", PQerrorMessage(s->conn));
+        goto out;
+    }
+    while ((res = PQgetResult(s->conn))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            store_set_error(s, res, "COPY failed", err);
+            PQclear(res);
+            while ((res = PQgetResult(s->conn)))
+                PQclear(res);
+            goto out;
+        }
+        PQclear(res);
+    }
+    rc = 0;
+out:
+    buf_release(&all);
+    buf_reset(&st->rows);
+    st->n = 0;
+    return rc;
+}
+
+int store_stage_distinct(struct store *s, int64_t run_id, long *out, struct ht_err *err)
+{
+    char id[32], *v = NULL;
+    const char *p[1] = {id};
+    int rc;
+
+    snprintf(id, sizeof(id), "%" PRId64, run_id);
+    rc = store_query_value(
+        s, "SELECT count(DISTINCT id_reg) FROM list_staging WHERE run_id = $1", 1, p, &v,
+        err);
+    if (rc != 0) {
+        free(v);
+        return -1;
+    }
+    *out = strtol(v, NULL, 10);
+    free(v);
+    return 0;
+}
+
+int store_stage_clear(struct store *s, int64_t run_id, struct ht_err *err)
+{
+    char id[32];
+    const char *p[1] = {id};
+
+    snprintf(id, sizeof(id), "%" PRId64, run_id);
+    return store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL,
+                         err);
+}
+
+int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted,
+                     long *changed, struct ht_err *err)
+{
+    struct pgarr codes, stages;
+    struct store_rows r = {0};
+    char id[32];
+    const char *p[3];
+    int rc = -1;
+
+    arr_init(&codes);
+    arr_init(&stages);
+    for (size_t i = 0; i < stage_code_count(); i++) {
+        const struct stage_code *c = stage_code_at(i);
+        if (arr_add(&codes, c->code) < 0 || arr_add(&stages, stage_name(c->stage)) < 0) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            goto out;
+        }
+    }
+    snprintf(id, sizeof(id), "%" PRId64, run_id);
+    p[0] = id;
+    p[1] = arr_str(&codes);
+    p[2] = arr_str(&stages);
+    if (!p[1] || !p[2]) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    if (store_begin(s, err) < 0)
+        goto out;
+    if (store_query_rows(s, "SELECT seen, inserted, changed FROM list_merge($1, $2, $3)",
+                         3, p, &r, err) < 0 ||
+        r.nrows != 1 ||
+        store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err) <
+            0) {
+        store_rollback(s);
+        goto out;
+    }
+    if (store_commit(s, err) < 0)
+        goto out;
+    *seen = strtol(store_rows_get(&r, 0, 0), NULL, 10);
+    *inserted = strtol(store_rows_get(&r, 0, 1), NULL, 10);
+    *changed = strtol(store_rows_get(&r, 0, 2), NULL, 10);
+    /* The bookmark moves only after the data it describes has committed. */
+    if (store_sync_set_state(s, "last_sweep_at", "now", err) < 0)
+        goto out;
+    rc = 0;
+out:
+    store_rows_release(&r);
+    arr_release(&codes);
+    arr_release(&stages);
+    return rc;
+}
+
+/* ---- leases ---- */
+
+static int claims_from_rows(const struct store_rows *r, struct store_claim **out,
+                            size_t *n)
+{
+    struct store_claim *c = calloc((size_t)r->nrows + 1, sizeof(*c));
+
+    if (!c)
+        return -1;
+    for (int i = 0; i < r->nrows; i++) {
+        const char *since = store_rows_get(r, i, 3);
+        c[i].id = strtoll(store_rows_get(r, i, 0), NULL, 10);
+        c[i].id_reg = xstrdup_or_null(store_rows_get(r, i, 1));
+        c[i].status_code = xstrdup_or_null(store_rows_get(r, i, 2));
+        c[i].has_stage_since = since != NULL;
+        c[i].stage_since = since ? strtoll(since, NULL, 10) : 0;
+        c[i].fingerprint = xstrdup_or_null(store_rows_get(r, i, 4));
+        c[i].detail_at = r->ncols > 5 && store_rows_get(r, i, 5)
+                             ? strtoll(store_rows_get(r, i, 5), NULL, 10)
+                             : 0;
+        if (!c[i].id_reg) {
+            store_claims_free(c, (size_t)i + 1);
+            return -1;
+        }
+    }
+    *out = c;
+    *n = (size_t)r->nrows;
+    return 0;
+}
+
+int store_sync_claim(struct store *s, const char *owner, long lease_s, long limit,
+                     const char *cycle_start, struct store_claim **out, size_t *n,
+                     struct ht_err *err)
+{
+    char ls[32], lim[32];
+    const char *p[4] = {owner, ls, lim, cycle_start};
+    struct store_rows r = {0};
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    snprintf(ls, sizeof(ls), "%ld", lease_s);
+    snprintf(lim, sizeof(lim), "%ld", limit);
+    if (store_query_rows(
+            s,
+            "UPDATE application a SET lease_owner = $1,"
+            " lease_until = clock_timestamp() + make_interval(secs => $2::int)"
+            " FROM (SELECT id FROM application"
+            "       WHERE next_poll_at <= clock_timestamp()"
+            "         AND (lease_until IS NULL OR lease_until < clock_timestamp())"
+            "         AND (detail_at IS NULL OR detail_at < $4::timestamptz)"
+            "       ORDER BY next_poll_at, id LIMIT $3"
+            "       FOR UPDATE SKIP LOCKED) c"
+            " WHERE a.id = c.id"
+            " RETURNING a.id, a.id_reg, a.status_code,"
+            "  extract(epoch FROM a.stage_since)::bigint, a.list_fingerprint",
+            4, p, &r, err) < 0)
+        return -1;
+    rc = claims_from_rows(&r, out, n);
+    store_rows_release(&r);
+    if (rc < 0)
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+    return rc;
+}
+
+void store_claims_free(struct store_claim *c, size_t n)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].id_reg);
+        free(c[i].status_code);
+        free(c[i].fingerprint);
+    }
+    free(c);
+}
+
+int store_sync_release_leases(struct store *s, const char *owner, struct ht_err *err)
+{
+    const char *p[1] = {owner};
+
+    return store_command(s,
+                         "UPDATE application SET lease_owner = NULL, lease_until = NULL"
+                         " WHERE lease_owner = $1",
+                         1, p, NULL, err);
+}
+
+int store_sync_app_state(struct store *s, const char *id_reg, struct store_claim *out,
+                         struct ht_err *err)
+{
+    const char *p[1] = {id_reg};
+    struct store_rows r = {0};
+    struct store_claim *c = NULL;
+    size_t n = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (store_query_rows(
+            s,
+            "SELECT id, id_reg, status_code, extract(epoch FROM stage_since)::bigint,"
+            " list_fingerprint, extract(epoch FROM detail_at)::bigint"
+            " FROM application WHERE id_reg = $1",
+            1, p, &r, err) < 0)
+        return -1;
+    if (r.nrows == 0) {
+        store_rows_release(&r);
+        return 1;
+    }
+    rc = claims_from_rows(&r, &c, &n);
+    store_rows_release(&r);
+    if (rc < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    *out = c[0];
+    free(c);
+    return 0;
+}
+
+/* ---- batch apply ---- */
+
+enum {
+    EV_APP,
+    EV_CODE,
+    EV_STAGE,
+    EV_AT,
+    EV_ACTOR,
+    EV_COMMENT,
+    MV_APP,
+    MV_CODE,
+    MV_STAGE,
+    MV_AT,
+    CT_APP,
+    CT_NO,
+    CT_DATE,
+    DN_APP,
+    DN_NEXT,
+    DN_FP,
+    DN_NIB,
+    DN_NODAFTAR,
+    DN_CHANNEL,
+    RT_APP,
+    RT_NEXT,
+    QU_SOURCE,
+    QU_REF,
+    QU_REASON,
+    QU_RAW,
+    RS_ID,
+    ARR__COUNT
+};
+
+struct store_batch {
+    struct pgarr a[ARR__COUNT];
+    size_t items;
+    int failed;
+};
+
+struct store_batch *store_batch_new(void)
+{
+    struct store_batch *b = calloc(1, sizeof(*b));
+
+    if (b)
+        for (int i = 0; i < ARR__COUNT; i++)
+            arr_init(&b->a[i]);
+    return b;
+}
+
+void store_batch_free(struct store_batch *b)
+{
+    if (!b)
+        return;
+    for (int i = 0; i < ARR__COUNT; i++)
+        arr_release(&b->a[i]);
+    free(b);
+}
+
+size_t store_batch_size(const struct store_batch *b)
+{
+    return b->items;
+}
+
+static int chk(struct store_batch *b, int rc)
+{
+    if (rc < 0)
+        b->failed = 1;
+    return rc < 0 ? -1 : 0;
+}
+
+int store_batch_event(struct store_batch *b, int64_t app_id, const char *code,
+                      const char *stage, int64_t at, const char *actor,
+                      const char *comment)
+{
+    return chk(b, arr_addi(&b->a[EV_APP], app_id) | arr_add(&b->a[EV_CODE], code) |
+                      arr_add(&b->a[EV_STAGE], stage) | arr_addi(&b->a[EV_AT], at) |
+                      arr_add(&b->a[EV_ACTOR], actor) |
+                      arr_add(&b->a[EV_COMMENT], comment));
+}
+
+int store_batch_move(struct store_batch *b, int64_t app_id, const char *code,
+                     const char *stage, int64_t at)
+{
+    return chk(b, arr_addi(&b->a[MV_APP], app_id) | arr_add(&b->a[MV_CODE], code) |
+                      arr_add(&b->a[MV_STAGE], stage) | arr_addi(&b->a[MV_AT], at));
+}
+
+int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
+                     const char *date)
+{
+    return chk(b, arr_addi(&b->a[CT_APP], app_id) | arr_add(&b->a[CT_NO], no) |
+                      arr_add(&b->a[CT_DATE], date));
+}
+
+int store_batch_done(struct store_batch *b, int64_t app_id, long next_s, const char *fp,
+                     const char *nib, const char *no_daftar, const char *channel_id)
+{
+    b->items++;
+    return chk(b, arr_addi(&b->a[DN_APP], app_id) | arr_addi(&b->a[DN_NEXT], next_s) |
+                      arr_add(&b->a[DN_FP], fp) | arr_add(&b->a[DN_NIB], nib) |
+                      arr_add(&b->a[DN_NODAFTAR], no_daftar) |
+                      arr_add(&b->a[DN_CHANNEL], channel_id));
+}
+
+int store_batch_retry(struct store_batch *b, int64_t app_id, long retry_s)
+{
+    b->items++;
+    return chk(b, arr_addi(&b->a[RT_APP], app_id) | arr_addi(&b->a[RT_NEXT], retry_s));
+}
+
+int store_batch_quarantine(struct store_batch *b, const char *source, const char *ref,
+                           const char *reason, const void *raw, size_t rawlen)
+{
+    static const char hexd[] = "0123456789abcdef";
+    struct buf hex = BUF_INIT(BUF_CAP_LARGE);
+    const unsigned char *r = raw;
+    int rc = 0;
+
+    for (size_t i = 0; i < rawlen && rc == 0; i++) {
+        char two[2] = {hexd[r[i] >> 4], hexd[r[i] & 15]};
+        rc = buf_add(&hex, two, 2);
+    }
+    if (rc == 0)
+        rc = arr_add(&b->a[QU_SOURCE], source) | arr_add(&b->a[QU_REF], ref) |
+             arr_add(&b->a[QU_REASON], reason) | arr_add(&b->a[QU_RAW], buf_str(&hex));
+    buf_release(&hex);
+    return chk(b, rc);
+}
+
+int store_batch_resolve(struct store_batch *b, int64_t quarantine_id)
+{
+    return chk(b, arr_addi(&b->a[RS_ID], quarantine_id));
+}
+
+static int batch_cmd(struct store *s, struct store_batch *b, const char *sql, int first,
+                     int n, long *affected, struct ht_err *err)
+{
+    const char *p[8];
+
+    if (b->a[first].n == 0) {
+        if (affected)
+            *affected = 0;
+        return 0;
+    }
+    for (int i = 0; i < n; i++)
+        if (!(p[i] = arr_str(&b->a[first + i]))) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
+        }
+    return store_command(s, sql, n, p, affected, err);
+}
+
+int store_batch_apply(struct store *s, struct store_batch *b, long *events_inserted,
+                      long *quarantined, struct ht_err *err)
+{
+    long ev = 0, q = 0;
+
+    if (b->failed) {
+        ht_err_set(err, HT_ENOMEM, "batch too large or out of memory");
+        return -1;
+    }
+    if (store_begin(s, err) < 0)
+        return -1;
+    if (batch_cmd(
+            s, b,
+            "INSERT INTO stage_event (application_id, status_code, stage, at, actor, "
+            "comment)"
+            " SELECT u.a, u.c, u.s, to_timestamp(u.t), u.ac, u.co"
+            " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],"
+            "             $6::text[]) AS u(a, c, s, t, ac, co)"
+            " ON CONFLICT (application_id, status_code, at) DO NOTHING",
+            EV_APP, 6, &ev, err) < 0 ||
+        batch_cmd(s, b,
+                  "UPDATE application a SET status_code = u.c, stage = u.s,"
+                  " stage_since = to_timestamp(u.t)"
+                  " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS "
+                  "u(i, c, s, t)"
+                  " WHERE a.id = u.i AND (a.stage_since IS NULL OR to_timestamp(u.t) > "
+                  "a.stage_since"
+                  "   OR (to_timestamp(u.t) = a.stage_since AND a.status_code <> u.c))",
+                  MV_APP, 4, NULL, err) < 0 ||
+        batch_cmd(
+            s, b,
+            "UPDATE application a SET certificate_no = u.n, certificate_date = u.d::date"
+            " FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(i, n, d)"
+            " WHERE a.id = u.i",
+            CT_APP, 3, NULL, err) < 0 ||
+        batch_cmd(
+            s, b,
+            "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
+            " detail_at = now(), observed_at = now(),"
+            " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
+            " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN "
+            "now()"
+            "                     ELSE now() + make_interval(secs => u.n) END,"
+            " nib = coalesce(CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib),"
+            " no_daftar = coalesce(CASE WHEN u.nd ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$'"
+            "                      THEN u.nd END, a.no_daftar),"
+            " channel_id = coalesce(CASE WHEN u.ch ~ '^CH[0-9]{3}$' THEN u.ch END,"
+            "                       a.channel_id),"
+            " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
+            "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
+            " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
+            "             $6::text[]) AS u(i, n, fp, nib, nd, ch)"
+            " WHERE a.id = u.i",
+            DN_APP, 6, NULL, err) < 0 ||
+        batch_cmd(s, b,
+                  "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
+                  " next_poll_at = now() + make_interval(secs => u.n)"
+                  " FROM unnest($1::bigint[], $2::bigint[]) AS u(i, n) WHERE a.id = u.i",
+                  RT_APP, 2, NULL, err) < 0 ||
+        batch_cmd(s, b,
+                  "INSERT INTO quarantine (source, ref, reason, raw)"
+                  " SELECT u.s, u.r, u.re, decode(u.h, 'hex')"
+                  " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, "
+                  "r, re, h)"
+                  " ON CONFLICT (source, (coalesce(ref, '')), (md5(raw)), reason)"
+                  "   WHERE NOT resolved DO NOTHING",
+                  QU_SOURCE, 4, &q, err) < 0 ||
+        batch_cmd(s, b,
+                  "UPDATE quarantine SET resolved = true, replayed_at = now()"
+                  " WHERE id = ANY($1::bigint[])",
+                  RS_ID, 1, NULL, err) < 0) {
+        store_rollback(s);
+        return -1;
+    }
+    if (store_commit(s, err) < 0)
+        return -1;
+    if (events_inserted)
+        *events_inserted = ev;
+    if (quarantined)
+        *quarantined = q;
+    return 0;
+}
+
+/* ---- budget ---- */
+
+int store_budget_init(struct store *s, const char *name, double capacity, double rate,
+                      struct ht_err *err)
+{
+    char c[64], r[64];
+    const char *p[3] = {name, c, r};
+
+    snprintf(c, sizeof(c), "%.6f", capacity);
+    snprintf(r, sizeof(r), "%.6f", rate);
+    return store_command(s,
+                         "INSERT INTO rate_budget (name, capacity, refill_rate, tokens)"
+                         " VALUES ($1, $2, $3, $2)"
+                         " ON CONFLICT (name) DO UPDATE SET capacity = EXCLUDED.capacity,"
+                         "  refill_rate = EXCLUDED.refill_rate,"
+                         "  tokens = least(rate_budget.tokens, EXCLUDED.capacity)",
+                         3, p, NULL, err);
+}
+
+int store_budget_take(struct store *s, const char *name, int want, const char *daemon,
+                      int *granted, struct ht_err *err)
+{
+    char w[32], *v = NULL;
+    const char *p[3] = {name, w, daemon};
+    int rc;
+
+    *granted = 0;
+    snprintf(w, sizeof(w), "%d", want);
+    rc = store_query_value(s, "SELECT budget_take($1, $2, $3)", 3, p, &v, err);
+    if (rc < 0)
+        return -1;
+    *granted = v ? (int)strtol(v, NULL, 10) : 0;
+    free(v);
+    return 0;
+}
+
+int store_sync_set_state(struct store *s, const char *key, const char *value,
+                         struct ht_err *err)
+{
+    const char *p[2] = {key, value};
+
+    /* "now" stores the database's clock as the value. */
+    return store_command(
+        s,
+        "INSERT INTO sync_state (key, value, updated_at)"
+        " VALUES ($1, CASE WHEN $2 = 'now' THEN to_char(now() AT TIME ZONE 'UTC',"
+        "  'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') ELSE $2 END, now())"
+        " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value,"
+        "  updated_at = EXCLUDED.updated_at",
+        2, p, NULL, err);
+}
+
+int store_sync_gauges(struct store *s, const char *budget, struct sync_gauges *g,
+                      struct ht_err *err)
+{
+    const char *p[1] = {budget};
+    struct store_rows r = {0};
+    const char *v;
+
+    memset(g, 0, sizeof(*g));
+    if (store_query_rows(
+            s,
+            "SELECT (SELECT count(*) FROM application),"
+            " (SELECT count(*) FROM quarantine WHERE NOT resolved),"
+            " (SELECT extract(epoch FROM min(observed_at)) FROM application),"
+            " (SELECT tokens FROM rate_budget WHERE name = $1),"
+            " (SELECT granted FROM rate_budget WHERE name = $1)",
+            1, p, &r, err) < 0)
+        return -1;
+    g->applications = strtol(store_rows_get(&r, 0, 0), NULL, 10);
+    g->quarantine_open = strtol(store_rows_get(&r, 0, 1), NULL, 10);
+    v = store_rows_get(&r, 0, 2);
+    g->oldest_observed = v ? strtod(v, NULL) : 0;
+    v = store_rows_get(&r, 0, 3);
+    g->budget_tokens = v ? strtod(v, NULL) : 0;
+    v = store_rows_get(&r, 0, 4);
+    g->budget_granted = v ? strtol(v, NULL, 10) : 0;
+    store_rows_release(&r);
+    return 0;
+}
+
+static int unhex(const char *h, char **out, size_t *len)
+{
+    size_t n = strlen(h) / 2;
+    char *b = malloc(n + 1);
+
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = 0;
+        for (int k = 0; k < 2; k++) {
+            char c = h[2 * i + (size_t)k];
+            v = v * 16 + (unsigned)(c >= 'a'   ? c - 'a' + 10
+                                    : c >= 'A' ? c - 'A' + 10
+                                               : c - '0');
+        }
+        b[i] = (char)v;
+    }
+    b[n] = '\0';
+    *out = b;
+    *len = n;
+    return 0;
+}
+
+int store_quarantine_open(struct store *s, const char *source, long limit,
+                          struct store_qrow **out, size_t *n, struct ht_err *err)
+{
+    char lim[32];
+    const char *p[2] = {source, lim};
+    struct store_rows r = {0};
+    struct store_qrow *q;
+
+    *out = NULL;
+    *n = 0;
+    snprintf(lim, sizeof(lim), "%ld", limit);
+    if (store_query_rows(
+            s,
+            "SELECT id, source, ref, reason,"
+            " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+            " encode(raw, 'hex'), extract(epoch FROM created_at)::bigint FROM quarantine"
+            " WHERE NOT resolved AND ($1::text IS NULL OR source = $1)"
+            " ORDER BY id LIMIT $2",
+            2, p, &r, err) < 0)
+        return -1;
+    q = calloc((size_t)r.nrows + 1, sizeof(*q));
+    if (!q)
+        goto oom;
+    for (int i = 0; i < r.nrows; i++) {
+        q[i].id = strtoll(store_rows_get(&r, i, 0), NULL, 10);
+        q[i].source = xstrdup_or_null(store_rows_get(&r, i, 1));
+        q[i].ref = xstrdup_or_null(store_rows_get(&r, i, 2));
+        q[i].reason = xstrdup_or_null(store_rows_get(&r, i, 3));
+        q[i].created_at = xstrdup_or_null(store_rows_get(&r, i, 4));
+        q[i].created_epoch = strtoll(store_rows_get(&r, i, 6), NULL, 10);
+        if (unhex(store_rows_get(&r, i, 5), &q[i].raw, &q[i].rawlen) < 0) {
+            store_qrows_free(q, (size_t)r.nrows);
+            goto oom;
+        }
+    }
+    *out = q;
+    *n = (size_t)r.nrows;
+    store_rows_release(&r);
+    return 0;
+oom:
+    store_rows_release(&r);
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+    return -1;
+}
+
+void store_qrows_free(struct store_qrow *q, size_t n)
+{
+    if (!q)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(q[i].source);
+        free(q[i].ref);
+        free(q[i].reason);
+        free(q[i].created_at);
+        free(q[i].raw);
+    }
+    free(q);
+}

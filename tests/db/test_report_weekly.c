@@ -1,0 +1,371 @@
+/* The weekly report on a fixed history: golden outputs, identical totals across formats,
+ * exact regeneration of a past week after later observations, report_run records. */
+#include <jansson.h>
+#include "report_fixture.h"
+
+static void setup(void)
+{
+    pgt_open();
+    rf_load_history();
+}
+
+static void teardown(void)
+{
+    pgt_close();
+}
+
+TestSuite(report_weekly, .init = setup, .fini = teardown);
+
+static char *weekly(const char *now, const char *lang, const char *week, const char *format)
+{
+    const char *args[] = {"report", "weekly", "--format", format, week ? "--week" : NULL, week,
+                          NULL};
+    struct tu_result r = rf_run(now, lang, args);
+    char *out;
+
+    cr_assert_eq(r.status, 0, "report weekly --format %s failed: %s", format, r.err);
+    cr_assert(strstr(r.err, "hash"), "no hash on stderr: %s", r.err);
+    out = r.out;
+    r.out = NULL;
+    tu_result_release(&r);
+    return out;
+}
+
+Test(report_weekly, golden_outputs)
+{
+    static const struct {
+        const char *lang, *format, *golden;
+    } cases[] = {
+        {"id", "text", "weekly_2026-W01_id.txt"}, {"en", "text", "weekly_2026-W01_en.txt"},
+        {"en", "csv", "weekly_2026-W01.csv"},     {"en", "json", "weekly_2026-W01.json"},
+        {"id", "html", "weekly_2026-W01_id.html"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = weekly(RF_NOW, cases[i].lang, NULL, cases[i].format);
+        rf_golden(cases[i].golden, out);
+        free(out);
+    }
+}
+
+/* The figures every format must agree on. */
+struct totals {
+    long certified_week, certified_total, stuck_total, quarantined, unmatched;
+    long moves[5];
+    long funnel_submitted, funnel_certified, funnel_returned, funnel_rejected;
+    char hash[65];
+};
+
+static long after(const char *hay, const char *needle)
+{
+    const char *p = strstr(hay, needle);
+
+    cr_assert(p, "'%s' not found in:\n%s", needle, hay);
+    p += strlen(needle);
+    while (*p == ' ' || *p == ':' || *p == '>' || *p == '"' || *p == ',')
+        p++;
+    return strtol(p, NULL, 10);
+}
+
+static void hash_after(const char *hay, const char *needle, char out[65])
+{
+    const char *p = strstr(hay, needle);
+
+    cr_assert(p, "'%s' not found", needle);
+    p += strlen(needle);
+    while (*p == ' ' || *p == ':' || *p == '"' || *p == '>' || *p == ',')
+        p++;
+    memcpy(out, p, 64);
+    out[64] = '\0';
+}
+
+static struct totals from_text(const char *t)
+{
+    struct totals x = {0};
+    const char *f;
+
+    x.certified_week = after(t, "Certified this week");
+    x.certified_total = after(t, "Certified in total");
+    x.stuck_total = after(t, "Stuck past the legal limit (oldest first)");
+    x.quarantined = after(t, "Quarantined records");
+    x.unmatched = after(t, "Unmatched NIBs (not in register)");
+    x.moves[0] = after(t, "\nNew applications");
+    x.moves[1] = after(t, "\nStage advances");
+    x.moves[2] = after(t, "\nCertificates issued");
+    x.moves[3] = after(t, "\nReturns");
+    x.moves[4] = after(t, "\nRejections/cancellations");
+    /* Funnel rows: label, reguler, self-declare, other, total, last week. */
+    f = strstr(t, "== Funnel");
+    cr_assert(f);
+    {
+        long a, b, c;
+        const char *p = strstr(f, "\nSubmitted");
+        cr_assert(p && sscanf(p + 10, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_submitted) == 4);
+        p = strstr(f, "\nHalal certified");
+        cr_assert(p && sscanf(p + 16, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_certified) == 4);
+        p = strstr(f, "\nReturned for revision");
+        cr_assert(p && sscanf(p + 22, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_returned) == 4);
+        p = strstr(f, "\nRejected");
+        cr_assert(p && sscanf(p + 9, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_rejected) == 4);
+    }
+    hash_after(t, "Totals hash", x.hash);
+    return x;
+}
+
+static long csv_value(const char *t, const char *section_key)
+{
+    char needle[128];
+
+    snprintf(needle, sizeof(needle), "\n%s,", section_key);
+    return after(t, needle);
+}
+
+static struct totals from_csv(const char *t)
+{
+    struct totals x = {0};
+
+    x.certified_week = csv_value(t, "headline,certified_week");
+    x.certified_total = csv_value(t, "headline,certified_total");
+    x.stuck_total = csv_value(t, "stuck,total");
+    x.quarantined = csv_value(t, "quality,quarantined");
+    x.unmatched = csv_value(t, "quality,unmatched");
+    x.moves[0] = csv_value(t, "movers,new");
+    x.moves[1] = csv_value(t, "movers,advance");
+    x.moves[2] = csv_value(t, "movers,certified");
+    x.moves[3] = csv_value(t, "movers,returned");
+    x.moves[4] = csv_value(t, "movers,rejected");
+    x.funnel_submitted = csv_value(t, "funnel,submitted.total");
+    x.funnel_certified = csv_value(t, "funnel,certified.total");
+    x.funnel_returned = csv_value(t, "funnel,returned.total");
+    x.funnel_rejected = csv_value(t, "funnel,rejected.total");
+    hash_after(t, "report,hash,0,,,,,,,,", x.hash);
+    return x;
+}
+
+static long jget(json_t *root, const char *obj, const char *key)
+{
+    json_t *o = json_object_get(root, obj);
+    json_t *v = o ? json_object_get(o, key) : NULL;
+
+    cr_assert(json_is_integer(v), "%s.%s missing", obj, key);
+    return (long)json_integer_value(v);
+}
+
+static long jfunnel(json_t *root, const char *stage)
+{
+    json_t *arr = json_object_get(root, "funnel"), *row;
+    size_t i;
+
+    json_array_foreach(arr, i, row)
+    {
+        if (strcmp(json_string_value(json_object_get(row, "stage")), stage) == 0)
+            return (long)json_integer_value(json_object_get(row, "total"));
+    }
+    cr_assert_fail("stage %s not in the JSON funnel", stage);
+    return -1;
+}
+
+static struct totals from_json(const char *t)
+{
+    struct totals x = {0};
+    json_error_t je;
+    json_t *root = json_loads(t, 0, &je);
+
+    cr_assert(root, "report JSON does not parse: %s", je.text);
+    x.certified_week = jget(root, "headline", "certified_week");
+    x.certified_total = jget(root, "headline", "certified_total");
+    x.stuck_total = jget(root, "stuck", "total");
+    x.quarantined = jget(root, "quality", "quarantined");
+    x.unmatched = jget(root, "quality", "unmatched");
+    x.moves[0] = jget(root, "movers", "new");
+    x.moves[1] = jget(root, "movers", "advance");
+    x.moves[2] = jget(root, "movers", "certified");
+    x.moves[3] = jget(root, "movers", "returned");
+    x.moves[4] = jget(root, "movers", "rejected");
+    x.funnel_submitted = jfunnel(root, "submitted");
+    x.funnel_certified = jfunnel(root, "certified");
+    x.funnel_returned = jfunnel(root, "returned");
+    x.funnel_rejected = jfunnel(root, "rejected");
+    snprintf(x.hash, sizeof(x.hash), "%s",
+             json_string_value(json_object_get(root, "totals_hash")));
+    json_decref(root);
+    return x;
+}
+
+static long html_funnel(const char *t, const char *stage)
+{
+    char needle[64];
+    const char *p;
+    long v[5];
+
+    snprintf(needle, sizeof(needle), "data-stage=\"%s\">", stage);
+    p = strstr(t, needle);
+    cr_assert(p, "no funnel row for %s", stage);
+    for (int i = 0; i < 5; i++) {
+        p = strstr(p, "<td class=\"n\">");
+        cr_assert(p);
+        p += strlen("<td class=\"n\">");
+        v[i] = strtol(p, NULL, 10);
+    }
+    return v[3];
+}
+
+static const char *anchor(const char *hay, const char *needle)
+{
+    const char *p = strstr(hay, needle);
+
+    cr_assert(p, "'%s' not found in the HTML", needle);
+    return p;
+}
+
+static struct totals from_html(const char *t)
+{
+    struct totals x = {0};
+
+    x.certified_week = after(t, "id=\"certified-week\"");
+    x.certified_total = after(t, "id=\"certified-total\"");
+    x.stuck_total = after(t, "id=\"stuck-total\"");
+    x.moves[0] = after(anchor(t, "data-move=\"new\">"), ":");
+    x.moves[1] = after(anchor(t, "data-move=\"advance\">"), ":");
+    x.moves[2] = after(anchor(t, "data-move=\"certified\">"), ":");
+    x.moves[3] = after(anchor(t, "data-move=\"returned\">"), ":");
+    x.moves[4] = after(anchor(t, "data-move=\"rejected\">"), ":");
+    x.quarantined = after(anchor(t, "Quarantined records"), "<td class=\"n\">");
+    x.unmatched = after(anchor(t, "Applications whose NIB is not in the register"),
+                        "<td class=\"n\">");
+    x.funnel_submitted = html_funnel(t, "submitted");
+    x.funnel_certified = html_funnel(t, "certified");
+    x.funnel_returned = html_funnel(t, "returned");
+    x.funnel_rejected = html_funnel(t, "rejected");
+    hash_after(t, "id=\"totals-hash\"", x.hash);
+    return x;
+}
+
+static void same(const struct totals *a, const struct totals *b, const char *what)
+{
+    cr_assert_eq(a->certified_week, b->certified_week, "%s: certified_week", what);
+    cr_assert_eq(a->certified_total, b->certified_total, "%s: certified_total", what);
+    cr_assert_eq(a->stuck_total, b->stuck_total, "%s: stuck_total", what);
+    cr_assert_eq(a->quarantined, b->quarantined, "%s: quarantined", what);
+    cr_assert_eq(a->unmatched, b->unmatched, "%s: unmatched", what);
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(a->moves[i], b->moves[i], "%s: moves[%d]", what, i);
+    cr_assert_eq(a->funnel_submitted, b->funnel_submitted, "%s: funnel submitted", what);
+    cr_assert_eq(a->funnel_certified, b->funnel_certified, "%s: funnel certified", what);
+    cr_assert_eq(a->funnel_returned, b->funnel_returned, "%s: funnel returned", what);
+    cr_assert_eq(a->funnel_rejected, b->funnel_rejected, "%s: funnel rejected", what);
+    cr_assert_str_eq(a->hash, b->hash, "%s: hash", what);
+}
+
+Test(report_weekly, every_format_carries_identical_totals)
+{
+    char *text = weekly(RF_NOW, "en", "2026-W01", "text");
+    char *csv = weekly(RF_NOW, "en", "2026-W01", "csv");
+    char *js = weekly(RF_NOW, "en", "2026-W01", "json");
+    char *html = weekly(RF_NOW, "en", "2026-W01", "html");
+    struct totals t = from_text(text), c = from_csv(csv), j = from_json(js), h = from_html(html);
+
+    /* The fixture's known figures: A1 certified in the week, A8 the week before. */
+    cr_assert_eq(j.certified_week, 1);
+    cr_assert_eq(j.certified_total, 2);
+    cr_assert_eq(j.stuck_total, 3);
+    cr_assert_eq(j.moves[0], 1);
+    cr_assert_eq(j.moves[3], 1);
+    cr_assert_eq(j.moves[4], 1);
+    cr_assert_eq(j.unmatched, 1);
+    cr_assert_eq(j.quarantined, 1);
+    same(&t, &j, "text vs json");
+    same(&c, &j, "csv vs json");
+    same(&h, &j, "html vs json");
+    free(text), free(csv), free(js), free(html);
+}
+
+Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)
+{
+    char *before = weekly(RF_NOW, "en", "2026-W01", "json");
+    char *after_json, *w02;
+    struct totals b = from_json(before), a, n;
+
+    /* Later observations: one event after the week, one inside the week but learnt after
+     * it ended (A3 resubmitted on 2 January, seen on 6 January), and a new application
+     * whose submission falls inside the week but was first seen later. */
+    pgt_exec("INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+             " SELECT id, 'OF15', 'verification', '2026-01-05 09:00+07', '2026-01-05 10:00+07'"
+             " FROM application WHERE id_reg = 'A4';"
+             "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+             " SELECT id, 'OF10', 'submitted', '2026-01-02 09:00+07', '2026-01-06 08:00+07'"
+             " FROM application WHERE id_reg = 'A3';"
+             "INSERT INTO application (id_reg, no_daftar, tgl_daftar, nib, msme_id, channel_id,"
+             " status_code, stage, stage_since, first_seen_at, observed_at)"
+             " SELECT 'A10', 'SH2026-1-000010', '2026-01-03 09:00+07', nib, id, 'CH003', 'OF10',"
+             " 'submitted', '2026-01-03 09:00+07', '2026-01-06 08:00+07', '2026-01-06 08:00+07'"
+             " FROM msme WHERE nib = '3575030000006';"
+             "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+             " SELECT id, 'OF10', 'submitted', '2026-01-03 09:00+07', '2026-01-06 08:00+07'"
+             " FROM application WHERE id_reg = 'A10';"
+             "UPDATE application SET status_code = 'OF15', stage = 'verification',"
+             " stage_since = '2026-01-05 09:00+07' WHERE id_reg = 'A4';"
+             "UPDATE application SET status_code = 'OF10', stage = 'submitted',"
+             " stage_since = '2026-01-02 09:00+07' WHERE id_reg = 'A3';");
+    after_json = weekly("2026-01-14T10:00:00+07:00", "en", "2026-W01", "json");
+    a = from_json(after_json);
+    same(&b, &a, "W01 before vs after later events");
+    cr_assert_str_eq(before, after_json, "the regenerated report differs");
+
+    /* The next week sees what was learnt: A3 is no longer returned. */
+    w02 = weekly("2026-01-14T10:00:00+07:00", "en", "2026-W02", "json");
+    n = from_json(w02);
+    cr_assert_eq(n.funnel_returned, 0);
+    cr_assert_eq(n.funnel_submitted, b.funnel_submitted + 2, "A3 resubmitted and A10 new");
+    cr_assert_str_neq(n.hash, b.hash);
+
+    /* Every generation is recorded with the same hash for the same week. */
+    cr_assert_eq(pgt_long("SELECT count(*) FROM report_run WHERE period = '2026-W01'"), 2);
+    cr_assert_eq(pgt_long("SELECT count(DISTINCT totals_hash) FROM report_run"
+                          " WHERE period = '2026-W01'"),
+                 1);
+    {
+        char *h = pgt_str("SELECT totals_hash FROM report_run WHERE period = '2026-W01' LIMIT 1");
+        cr_assert_str_eq(h, b.hash);
+        free(h);
+    }
+    cr_assert_eq(pgt_long("SELECT count(*) FROM report_run WHERE period = '2026-W01'"
+                          " AND as_of = '2026-01-05 00:00+07' AND totals ? 'stuck'"),
+                 2);
+    free(before), free(after_json), free(w02);
+}
+
+Test(report_weekly, bad_week_and_format)
+{
+    const char *a1[] = {"report", "weekly", "--week", "2026-W60", NULL};
+    const char *a2[] = {"report", "weekly", "--format", "docx", NULL};
+    const char *a3[] = {"report", "weekly", "--week", "2026-W05", NULL};
+    struct tu_result r = rf_run(RF_NOW, "en", a1);
+
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(strstr(r.err, "2026-W60"), "%s", r.err);
+    tu_result_release(&r);
+    r = rf_run(RF_NOW, "en", a2);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "unknown format 'docx'"), "%s", r.err);
+    tu_result_release(&r);
+    r = rf_run(RF_NOW, "en", a3);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "not complete"), "%s", r.err);
+    tu_result_release(&r);
+}
+
+Test(report_weekly, pdf_without_chromium_names_the_package)
+{
+    static char schema_env[128];
+    const char *argv[] = {tu_bin("cli/halaltrack"), "report", "weekly", "--format", "pdf",
+                          "-o", "/tmp/never.pdf", NULL};
+    const char *env[] = {schema_env, "HALALTRACK_NOW=" RF_NOW, "PATH=/nonexistent", NULL};
+    struct tu_result r;
+
+    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    r = tu_run(argv, env, NULL, 60);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(strstr(r.err, "chromium"), "%s", r.err);
+    tu_result_release(&r);
+}
