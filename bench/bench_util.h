@@ -37,18 +37,28 @@ static inline void bench_copy_field(FILE *fp, const char *s)
     }
     for (; *s; s++) {
         switch (*s) {
-        case '\\': fputs("\\\\", fp); break;
-        case '\t': fputs("\\t", fp); break;
-        case '\n': fputs("\\n", fp); break;
-        case '\r': fputs("\\r", fp); break;
-        default: fputc(*s, fp); break;
+        case '\\':
+            fputs("\\\\", fp);
+            break;
+        case '\t':
+            fputs("\\t", fp);
+            break;
+        case '\n':
+            fputs("\\n", fp);
+            break;
+        case '\r':
+            fputs("\\r", fp);
+            break;
+        default:
+            fputc(*s, fp);
+            break;
         }
     }
 }
 
-/* Finds "key":"value" in a JSON text without parsing it (the bare loops must not parse) and
- * copies value into out. Returns 0, or -1 when absent or too long. Only for simple string
- * values without escapes (tokens, id_reg). */
+/* Finds "key":"value" in a JSON text without parsing it (the bare loops must not parse)
+ * and copies value into out. Returns 0, or -1 when absent or too long. Only for simple
+ * string values without escapes (tokens, id_reg). */
 static inline int bench_json_peek(const char *json, const char *key, char *out, size_t n)
 {
     char pat[64];

@@ -5,9 +5,10 @@
  *   curl_loop --base URL --ids FILE [--page-size 100] [--parallel P] [--email E]
  *             (password from HALALSIM_PASSWORD, default sim-password)
  *
- * FILE is a halalsim truth dump (or any file with "id_reg":"..." on each line): one detail
- * request per line. Prints one JSON object: requests, bytes, seconds and rates of the list
- * sweep and of the details, with P transfers in flight over reused connections. */
+ * FILE is a halalsim truth dump (or any file with "id_reg":"..." on each line): one
+ * detail request per line. Prints one JSON object: requests, bytes, seconds and rates of
+ * the list sweep and of the details, with P transfers in flight over reused connections.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,9 @@
 struct xfer {
     CURL *h;
     size_t bytes;
-    char *peek;           /* the start of the body, for the token and the page count */
+    char *peek; /* the start of the body, for the token and the page count */
     size_t peek_len;
-    int keep;             /* only the untimed requests keep their body */
+    int keep; /* only the untimed requests keep their body */
     char url[512];
 };
 
@@ -73,8 +74,8 @@ static void xfer_setup(struct xfer *x, const char *url)
 /* URL producer: returns 0 and fills url, or 1 when done. */
 struct source {
     const char *base;
-    long page, pages, size;  /* list mode when pages > 0 */
-    FILE *ids;               /* detail mode */
+    long page, pages, size; /* list mode when pages > 0 */
+    FILE *ids;              /* detail mode */
     char *line;
     size_t cap;
 };
@@ -86,8 +87,8 @@ static int next_url(struct source *s, char *url, size_t n)
     if (s->pages > 0) {
         if (s->page > s->pages)
             return 1;
-        snprintf(url, n, "%s/api/v1/fasilitator/search?page=%ld&size=%ld", s->base, s->page++,
-                 s->size);
+        snprintf(url, n, "%s/api/v1/fasilitator/search?page=%ld&size=%ld", s->base,
+                 s->page++, s->size);
         return 0;
     }
     while (getline(&s->line, &s->cap, s->ids) > 0) {
@@ -101,7 +102,8 @@ static int next_url(struct source *s, char *url, size_t n)
 }
 
 /* Runs every URL of src with up to par transfers in flight; connections are reused. */
-static int run_phase(CURLM *m, struct xfer *xs, int par, struct source *src, struct phase *ph)
+static int run_phase(CURLM *m, struct xfer *xs, int par, struct source *src,
+                     struct phase *ph)
 {
     char url[512];
     int running = 0, inflight = 0, done = 0;
@@ -172,7 +174,8 @@ static int fetch_one(struct xfer *x, const char *url, const char *post)
     curl_easy_setopt(x->h, CURLOPT_HTTPGET, 1L);
     curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &code);
     if (rc != CURLE_OK || code != 200) {
-        fprintf(stderr, "curl_loop: '%s': %s (HTTP %ld)\n", url, curl_easy_strerror(rc), code);
+        fprintf(stderr, "curl_loop: '%s': %s (HTTP %ld)\n", url, curl_easy_strerror(rc),
+                code);
         return -1;
     }
     return 0;
@@ -180,7 +183,8 @@ static int fetch_one(struct xfer *x, const char *url, const char *post)
 
 static void print_phase(const char *name, const struct phase *p, int last)
 {
-    printf("  \"%s\": {\"requests\": %ld, \"errors\": %ld, \"bytes\": %.0f, \"seconds\": %.3f,"
+    printf("  \"%s\": {\"requests\": %ld, \"errors\": %ld, \"bytes\": %.0f, \"seconds\": "
+           "%.3f,"
            " \"requests_per_s\": %.0f}%s\n",
            name, p->requests, p->errors, p->bytes, p->seconds,
            p->seconds > 0 ? p->requests / p->seconds : 0.0, last ? "" : ",");
@@ -188,20 +192,23 @@ static void print_phase(const char *name, const struct phase *p, int last)
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "Usage:\n  curl_loop --base URL --ids FILE [--page-size N] [--parallel P]"
-                " [--email EMAIL]\n\n"
-                "Fetches every list page and one detail per id_reg in FILE with a bare\n"
-                "keep-alive libcurl loop (no parsing, no database) and prints the rates as\n"
-                "JSON. The password comes from HALALSIM_PASSWORD (default sim-password).\n");
+    fprintf(fp,
+            "Usage:\n  curl_loop --base URL --ids FILE [--page-size N] [--parallel P]"
+            " [--email EMAIL]\n\n"
+            "Fetches every list page and one detail per id_reg in FILE with a bare\n"
+            "keep-alive libcurl loop (no parsing, no database) and prints the rates as\n"
+            "JSON. The password comes from HALALSIM_PASSWORD (default sim-password).\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"base", required_argument, NULL, 'b'},   {"ids", required_argument, NULL, 'i'},
+        {"base", required_argument, NULL, 'b'},
+        {"ids", required_argument, NULL, 'i'},
         {"page-size", required_argument, NULL, 's'},
         {"parallel", required_argument, NULL, 'p'},
-        {"email", required_argument, NULL, 'e'},  {"help", no_argument, NULL, 'h'},
+        {"email", required_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     const char *base = NULL, *ids = NULL, *email = "dinkop@pasuruankota.go.id";
@@ -216,13 +223,27 @@ int main(int argc, char **argv)
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
-        case 'b': base = optarg; break;
-        case 'i': ids = optarg; break;
-        case 's': size = strtol(optarg, NULL, 10); break;
-        case 'p': par = strtol(optarg, NULL, 10); break;
-        case 'e': email = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'b':
+            base = optarg;
+            break;
+        case 'i':
+            ids = optarg;
+            break;
+        case 's':
+            size = strtol(optarg, NULL, 10);
+            break;
+        case 'p':
+            par = strtol(optarg, NULL, 10);
+            break;
+        case 'e':
+            email = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (!base || !ids || optind != argc || size < 1 || size > 100 || par < 1 ||
@@ -245,16 +266,18 @@ int main(int argc, char **argv)
     headers = curl_slist_append(NULL, "Content-Type: application/json");
     snprintf(url, sizeof(url), "%s/api/authenticate", base);
     snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
-    if (fetch_one(&xs[0], url, body) || bench_json_peek(xs[0].peek, "token", token,
-                                                         sizeof(token))) {
+    if (fetch_one(&xs[0], url, body) ||
+        bench_json_peek(xs[0].peek, "token", token, sizeof(token))) {
         fprintf(stderr, "curl_loop: cannot authenticate at '%s'\n", base);
         goto out;
     }
     curl_slist_free_all(headers);
     snprintf(auth_header, sizeof(auth_header), "Authorization: Bearer %s", token);
     headers = curl_slist_append(NULL, auth_header);
-    snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=1&size=%ld", base, size);
-    if (fetch_one(&xs[0], url, NULL) || bench_json_peek_long(xs[0].peek, "total_item", &total) ||
+    snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=1&size=%ld", base,
+             size);
+    if (fetch_one(&xs[0], url, NULL) ||
+        bench_json_peek_long(xs[0].peek, "total_item", &total) ||
         bench_json_peek_long(xs[0].peek, "total_page", &pages)) {
         fprintf(stderr, "curl_loop: cannot read the page count from '%s'\n", url);
         goto out;
@@ -274,8 +297,8 @@ int main(int argc, char **argv)
     }
     if (run_phase(m, xs, (int)par, &src, &detail))
         goto out;
-    printf("{\n  \"total_item\": %ld,\n  \"page_size\": %ld,\n  \"parallel\": %ld,\n", total,
-           size, par);
+    printf("{\n  \"total_item\": %ld,\n  \"page_size\": %ld,\n  \"parallel\": %ld,\n",
+           total, size, par);
     print_phase("list", &list, 0);
     print_phase("detail", &detail, 0);
     {

@@ -1,9 +1,9 @@
-/* naive_poller: the baseline the daemon must beat by 20x. The obvious poller: page through
- * the list, then for each application one detail request (sequential, one connection) and
- * one autocommit upsert per row (the application, then each tracking event). Runs on a
- * capped sample (--limit; whole list pages spread evenly over the list, since old
- * applications carry more events than new ones) and reports its rate; the benchmark
- * extrapolates to N.
+/* naive_poller: the baseline the daemon must beat by 20x. The obvious poller: page
+ * through the list, then for each application one detail request (sequential, one
+ * connection) and one autocommit upsert per row (the application, then each tracking
+ * event). Runs on a capped sample (--limit; whole list pages spread evenly over the list,
+ * since old applications carry more events than new ones) and reports its rate; the
+ * benchmark extrapolates to N.
  *
  *   naive_poller --base URL [--limit 5000] [--schema naive_bench] [--email E]
  *                (password from HALALSIM_PASSWORD, default sim-password; PG* environment)
@@ -70,8 +70,8 @@ static int get(CURL *h, struct curl_slist *hd, const char *url, const char *post
     (*requests)++;
     *bytes += (double)b->len;
     if (rc != CURLE_OK || code != 200 || !b->p) {
-        fprintf(stderr, "naive_poller: '%s': %s (HTTP %ld)\n", url, curl_easy_strerror(rc),
-                code);
+        fprintf(stderr, "naive_poller: '%s': %s (HTTP %ld)\n", url,
+                curl_easy_strerror(rc), code);
         return -1;
     }
     return 0;
@@ -92,7 +92,8 @@ static int upsert(PGconn *c, const char *sql, int n, const char *const *v, long 
 static const char UPSERT_APP[] =
     "INSERT INTO application (id_reg, no_daftar, nib, channel_id, status_code, stage,"
     " stage_since) VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)"
-    " ON CONFLICT (id_reg) DO UPDATE SET no_daftar = EXCLUDED.no_daftar, nib = EXCLUDED.nib,"
+    " ON CONFLICT (id_reg) DO UPDATE SET no_daftar = EXCLUDED.no_daftar, nib = "
+    "EXCLUDED.nib,"
     " channel_id = EXCLUDED.channel_id, status_code = EXCLUDED.status_code,"
     " stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, observed_at = now()";
 
@@ -126,22 +127,32 @@ static int store_detail(PGconn *c, const char *text, long *rows, long *events)
                 root ? "missing fields" : jerr.text);
         goto out;
     }
-    json_array_foreach(tr, i, ev) {
+    json_array_foreach(tr, i, ev)
+    {
         code = jstr(ev, "status");
         since = jstr(ev, "tanggal");
     }
     {
-        const char *v[7] = {jstr(ch, "id_reg"), jstr(ch, "no_daftar"), jstr(ch, "nib"),
-                            jstr(ch, "channel_id"), code ? code : "?",
-                            stage_name(stage_of_code(code ? code : "?")), since};
+        const char *v[7] = {jstr(ch, "id_reg"),
+                            jstr(ch, "no_daftar"),
+                            jstr(ch, "nib"),
+                            jstr(ch, "channel_id"),
+                            code ? code : "?",
+                            stage_name(stage_of_code(code ? code : "?")),
+                            since};
 
         if (upsert(c, UPSERT_APP, 7, v, rows))
             goto out;
     }
-    json_array_foreach(tr, i, ev) {
+    json_array_foreach(tr, i, ev)
+    {
         const char *ec = jstr(ev, "status");
-        const char *v[6] = {jstr(ch, "id_reg"), ec, stage_name(stage_of_code(ec ? ec : "?")),
-                            jstr(ev, "tanggal"), jstr(ev, "username"), jstr(ev, "comment")};
+        const char *v[6] = {jstr(ch, "id_reg"),
+                            ec,
+                            stage_name(stage_of_code(ec ? ec : "?")),
+                            jstr(ev, "tanggal"),
+                            jstr(ev, "username"),
+                            jstr(ev, "comment")};
 
         if (!ec || !v[3])
             continue;
@@ -157,19 +168,22 @@ out:
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "Usage:\n  naive_poller --base URL [--limit N] [--schema NAME] [--email E]\n\n"
-                "One detail request and one autocommit upsert per row, sequentially, for the\n"
-                "first N applications of the list (default 5000); prints the rate as JSON.\n");
+    fprintf(
+        fp,
+        "Usage:\n  naive_poller --base URL [--limit N] [--schema NAME] [--email E]\n\n"
+        "One detail request and one autocommit upsert per row, sequentially, for the\n"
+        "first N applications of the list (default 5000); prints the rate as JSON.\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"base", required_argument, NULL, 'b'},  {"limit", required_argument, NULL, 'l'},
+        {"base", required_argument, NULL, 'b'},   {"limit", required_argument, NULL, 'l'},
         {"schema", required_argument, NULL, 's'}, {"email", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
-    const char *base = NULL, *schema = "naive_bench", *email = "dinkop@pasuruankota.go.id";
+    const char *base = NULL, *schema = "naive_bench",
+               *email = "dinkop@pasuruankota.go.id";
     const char *pw = getenv("HALALSIM_PASSWORD");
     long limit = 5000, requests = 0, rows = 0, events = 0, napps = 0, total = 0;
     long total_pages = 0, want_pages = 0;
@@ -184,12 +198,24 @@ int main(int argc, char **argv)
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
-        case 'b': base = optarg; break;
-        case 'l': limit = strtol(optarg, NULL, 10); break;
-        case 's': schema = optarg; break;
-        case 'e': email = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'b':
+            base = optarg;
+            break;
+        case 'l':
+            limit = strtol(optarg, NULL, 10);
+            break;
+        case 's':
+            schema = optarg;
+            break;
+        case 'e':
+            email = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (!base || limit < 1 || optind != argc) {
@@ -210,7 +236,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "naive_poller: cannot connect: %s", PQerrorMessage(c));
         goto out;
     }
-    snprintf(sql, sizeof(sql), "SET search_path = %s, public; SET client_min_messages = warning;"
+    snprintf(sql, sizeof(sql),
+             "SET search_path = %s, public; SET client_min_messages = warning;"
              " TRUNCATE application CASCADE",
              schema);
     {
@@ -260,7 +287,8 @@ int main(int argc, char **argv)
         long page = 1 + k * total_pages / want_pages;
         size_t i;
 
-        snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=%ld&size=100", base, page);
+        snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=%ld&size=100", base,
+                 page);
         if (get(h, hd, url, NULL, &b, &requests, &bytes))
             goto out;
         root = json_loads(b.p, 0, &jerr);
@@ -270,7 +298,8 @@ int main(int argc, char **argv)
             json_decref(root);
             break;
         }
-        json_array_foreach(items, i, it) {
+        json_array_foreach(items, i, it)
+        {
             if (napps < limit && jstr(it, "id_reg"))
                 ids[napps++] = strdup(jstr(it, "id_reg"));
         }
@@ -280,16 +309,19 @@ int main(int argc, char **argv)
     for (long i = 0; i < napps; i++) {
         if (!ids[i])
             goto out;
-        snprintf(url, sizeof(url), "%s/api/v1/halal-certificate-reguler/business-actor/%s/detail",
-                 base, ids[i]);
+        snprintf(url, sizeof(url),
+                 "%s/api/v1/halal-certificate-reguler/business-actor/%s/detail", base,
+                 ids[i]);
         if (get(h, hd, url, NULL, &b, &requests, &bytes) ||
             store_detail(c, b.p, &rows, &events))
             goto out;
     }
     secs = bench_now() - t0;
-    printf("{\n  \"sample_applications\": %ld,\n  \"total_item\": %ld,\n  \"requests\": %ld,\n"
+    printf("{\n  \"sample_applications\": %ld,\n  \"total_item\": %ld,\n  \"requests\": "
+           "%ld,\n"
            "  \"bytes\": %.0f,\n  \"rows_upserted\": %ld,\n  \"events\": %ld,\n"
-           "  \"list_seconds\": %.3f,\n  \"seconds\": %.3f,\n  \"applications_per_s\": %.1f,\n"
+           "  \"list_seconds\": %.3f,\n  \"seconds\": %.3f,\n  \"applications_per_s\": "
+           "%.1f,\n"
            "  \"pages_sampled\": %ld,\n  \"total_pages\": %ld,\n"
            "  \"extrapolated_seconds_for_total\": %.0f\n}\n",
            napps, total, requests, bytes, rows, events, t_list, secs, napps / secs,

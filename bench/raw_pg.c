@@ -24,11 +24,11 @@
 #define COPY_CHUNK (256 * 1024)
 
 struct staged {
-    FILE *apps;    /* COPY text of raw_app_stage */
-    FILE *events;  /* COPY text of raw_ev_stage */
+    FILE *apps;   /* COPY text of raw_app_stage */
+    FILE *events; /* COPY text of raw_ev_stage */
     long n_apps;
     long n_events;
-    long bytes;    /* size of the truth file */
+    long bytes; /* size of the truth file */
 };
 
 struct timing {
@@ -39,7 +39,8 @@ struct timing {
 static int exec_ok(PGconn *c, const char *sql)
 {
     PGresult *r = PQexec(c, sql);
-    int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+    int ok =
+        PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
 
     if (!ok)
         fprintf(stderr, "raw_pg: statement failed: %s\nstatement: %.200s\n",
@@ -108,7 +109,8 @@ static int stage_truth(const char *path, struct staged *st)
         status = jstr(o, "status");
         cert = jstr(o, "nomor_sertifikat");
         tr = json_object_get(o, "tracking");
-        json_array_foreach(tr, i, ev) {
+        json_array_foreach(tr, i, ev)
+        {
             const char *code = jstr(ev, "status"), *at = jstr(ev, "tanggal");
 
             if (!code || !at)
@@ -132,10 +134,17 @@ static int stage_truth(const char *path, struct staged *st)
             st->n_events++;
         }
         {
-            const char *f[] = {jstr(o, "id_reg"), jstr(o, "no_daftar"), jstr(o, "tgl_daftar"),
-                               jstr(o, "nib"), jstr(o, "channel_id"), jstr(o, "jenis_daftar"),
-                               status, stage_name(stage_of_code(status)), since,
-                               cert && cert_date ? cert : NULL, cert ? cert_date : NULL};
+            const char *f[] = {jstr(o, "id_reg"),
+                               jstr(o, "no_daftar"),
+                               jstr(o, "tgl_daftar"),
+                               jstr(o, "nib"),
+                               jstr(o, "channel_id"),
+                               jstr(o, "jenis_daftar"),
+                               status,
+                               stage_name(stage_of_code(status)),
+                               since,
+                               cert && cert_date ? cert : NULL,
+                               cert ? cert_date : NULL};
 
             for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++) {
                 if (k)
@@ -196,7 +205,8 @@ static int copy_file(PGconn *c, const char *sql, FILE *fp)
 /* The merge the daemon's writer would do: insert new applications, update changed ones
  * only, insert events idempotently. */
 static const char MERGE_APP[] =
-    "INSERT INTO application AS a (id_reg, no_daftar, tgl_daftar, nib, msme_id, channel_id,"
+    "INSERT INTO application AS a (id_reg, no_daftar, tgl_daftar, nib, msme_id, "
+    "channel_id,"
     " jenis_daftar, status_code, stage, stage_since, certificate_no, certificate_date,"
     " detail_needed, detail_at, next_poll_at)"
     " SELECT s.id_reg, s.no_daftar, s.tgl_daftar::timestamptz, s.nib,"
@@ -206,10 +216,12 @@ static const char MERGE_APP[] =
     " FROM raw_app_stage s"
     " ON CONFLICT (id_reg) DO UPDATE SET status_code = EXCLUDED.status_code,"
     " stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since,"
-    " certificate_no = EXCLUDED.certificate_no, certificate_date = EXCLUDED.certificate_date,"
+    " certificate_no = EXCLUDED.certificate_no, certificate_date = "
+    "EXCLUDED.certificate_date,"
     " observed_at = now(), detail_at = now()"
     " WHERE (a.status_code, a.stage_since, a.certificate_no)"
-    " IS DISTINCT FROM (EXCLUDED.status_code, EXCLUDED.stage_since, EXCLUDED.certificate_no)";
+    " IS DISTINCT FROM (EXCLUDED.status_code, EXCLUDED.stage_since, "
+    "EXCLUDED.certificate_no)";
 
 static const char MERGE_EV[] =
     "INSERT INTO stage_event (application_id, status_code, stage, at, actor, comment)"
@@ -222,8 +234,7 @@ static int run_once(PGconn *c, struct staged *st, struct timing *t)
     double t0 = bench_now(), t1, t2, t3;
 
     memset(t, 0, sizeof(*t));
-    if (exec_ok(c, "BEGIN") ||
-        copy_file(c, "COPY raw_app_stage FROM STDIN", st->apps) ||
+    if (exec_ok(c, "BEGIN") || copy_file(c, "COPY raw_app_stage FROM STDIN", st->apps) ||
         copy_file(c, "COPY raw_ev_stage FROM STDIN", st->events))
         return -1;
     t1 = bench_now();
@@ -240,22 +251,25 @@ static int run_once(PGconn *c, struct staged *st, struct timing *t)
     return 0;
 }
 
-static void print_timing(const char *name, const struct timing *t, const struct staged *st,
-                         int last)
+static void print_timing(const char *name, const struct timing *t,
+                         const struct staged *st, int last)
 {
-    printf("  \"%s\": {\"seconds\": %.3f, \"copy_s\": %.3f, \"merge_application_s\": %.3f,"
-           " \"merge_stage_event_s\": %.3f, \"applications_written\": %ld,"
-           " \"events_written\": %ld, \"applications_per_s\": %.0f, \"rows_per_s\": %.0f}%s\n",
-           name, t->total_s, t->copy_s, t->merge_app_s, t->merge_ev_s, t->apps_written,
-           t->events_written, st->n_apps / t->total_s,
-           (st->n_apps + st->n_events) / t->total_s, last ? "" : ",");
+    printf(
+        "  \"%s\": {\"seconds\": %.3f, \"copy_s\": %.3f, \"merge_application_s\": %.3f,"
+        " \"merge_stage_event_s\": %.3f, \"applications_written\": %ld,"
+        " \"events_written\": %ld, \"applications_per_s\": %.0f, \"rows_per_s\": "
+        "%.0f}%s\n",
+        name, t->total_s, t->copy_s, t->merge_app_s, t->merge_ev_s, t->apps_written,
+        t->events_written, st->n_apps / t->total_s,
+        (st->n_apps + st->n_events) / t->total_s, last ? "" : ",");
 }
 
 static void usage(FILE *fp)
 {
-    fprintf(fp, "Usage:\n  raw_pg --truth FILE [--schema NAME] [--no-warmup]\n\n"
-                "Writes the rows of a halalsim truth dump with COPY + one merge and prints\n"
-                "the write rate as JSON. Connection from the PG* environment variables.\n");
+    fprintf(fp,
+            "Usage:\n  raw_pg --truth FILE [--schema NAME] [--no-warmup]\n\n"
+            "Writes the rows of a halalsim truth dump with COPY + one merge and prints\n"
+            "the write rate as JSON. Connection from the PG* environment variables.\n");
 }
 
 int main(int argc, char **argv)
@@ -277,11 +291,21 @@ int main(int argc, char **argv)
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
-        case 't': truth = optarg; break;
-        case 's': schema = optarg; break;
-        case 'W': warmup = 0; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 't':
+            truth = optarg;
+            break;
+        case 's':
+            schema = optarg;
+            break;
+        case 'W':
+            warmup = 0;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (!truth || optind != argc) {
@@ -306,19 +330,22 @@ int main(int argc, char **argv)
     }
     snprintf(sql, sizeof(sql),
              "SET search_path = %s, public; SET statement_timeout = 0;"
-             " SET client_min_messages = warning", schema);
+             " SET client_min_messages = warning",
+             schema);
     if (exec_ok(c, sql) ||
         exec_ok(c, "CREATE TEMP TABLE raw_app_stage (id_reg text, no_daftar text,"
                    " tgl_daftar text, nib text, channel_id text, jenis_daftar text,"
                    " status_code text, stage text, stage_since text, certificate_no text,"
                    " certificate_date text) ON COMMIT DELETE ROWS") ||
-        exec_ok(c, "CREATE TEMP TABLE raw_ev_stage (id_reg text, status_code text,"
-                   " stage text, at text, actor text, comment text) ON COMMIT DELETE ROWS") ||
+        exec_ok(
+            c, "CREATE TEMP TABLE raw_ev_stage (id_reg text, status_code text,"
+               " stage text, at text, actor text, comment text) ON COMMIT DELETE ROWS") ||
         exec_ok(c, "TRUNCATE application CASCADE"))
         goto out;
     /* The first run after a cluster start is slower (TOOLCHAIN.md): warm up, discard. */
     memset(&warm, 0, sizeof(warm));
-    if ((warmup && (run_once(c, &st, &warm) || exec_ok(c, "TRUNCATE application CASCADE"))) ||
+    if ((warmup &&
+         (run_once(c, &st, &warm) || exec_ok(c, "TRUNCATE application CASCADE"))) ||
         exec_ok(c, "CHECKPOINT") || run_once(c, &st, &init) || run_once(c, &st, &again))
         goto out;
     printf("{\n  \"applications\": %ld,\n  \"events\": %ld,\n  \"truth_bytes\": %ld,\n",
