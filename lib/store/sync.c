@@ -614,6 +614,26 @@ static int batch_cmd(struct store *s, struct store_batch *b, const char *sql, in
     return store_command(s, sql, n, p, affected, err);
 }
 
+/* Like batch_cmd for n consecutive arrays from first, run only when the array `gate` is
+ * not empty (the other arrays may be). */
+static int batch_cmd_if(struct store *s, struct store_batch *b, int gate, const char *sql,
+                        int first, int n, long *affected, struct ht_err *err)
+{
+    const char *p[16];
+
+    if (b->a[gate].n == 0) {
+        if (affected)
+            *affected = 0;
+        return 0;
+    }
+    for (int i = 0; i < n && i < 16; i++)
+        if (!(p[i] = arr_str(&b->a[first + i]))) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
+        }
+    return store_command(s, sql, n, p, affected, err);
+}
+
 int store_batch_apply(struct store *s, struct store_batch *b, long *events_inserted,
                       long *quarantined, struct ht_err *err)
 {
@@ -634,28 +654,21 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
             "             $6::text[]) AS u(a, c, s, t, ac, co)"
             " ON CONFLICT (application_id, status_code, at) DO NOTHING",
             EV_APP, 6, &ev, err) < 0 ||
-        batch_cmd(s, b,
-                  "UPDATE application a SET status_code = u.c, stage = u.s,"
-                  " stage_since = to_timestamp(u.t)"
-                  " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS "
-                  "u(i, c, s, t)"
-                  " WHERE a.id = u.i AND (a.stage_since IS NULL OR to_timestamp(u.t) > "
-                  "a.stage_since"
-                  "   OR (to_timestamp(u.t) = a.stage_since AND a.status_code <> u.c))",
-                  MV_APP, 4, NULL, err) < 0 ||
-        batch_cmd(
-            s, b,
-            "UPDATE application a SET certificate_no = u.n, certificate_date = u.d::date"
-            " FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(i, n, d)"
-            " WHERE a.id = u.i",
-            CT_APP, 3, NULL, err) < 0 ||
-        batch_cmd(
-            s, b,
-            "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
+        /* One row version per fetched application: the stage move and the certificate
+         * (subsets of the done list) are joined into the done update. */
+        batch_cmd_if(
+            s, b, DN_APP,
+            "UPDATE application a SET"
+            " status_code = CASE WHEN mv.moves THEN mv.c ELSE a.status_code END,"
+            " stage = CASE WHEN mv.moves THEN mv.s ELSE a.stage END,"
+            " stage_since = CASE WHEN mv.moves THEN to_timestamp(mv.t) ELSE a.stage_since END,"
+            " certificate_no = CASE WHEN ct.i IS NOT NULL THEN ct.n ELSE a.certificate_no END,"
+            " certificate_date = CASE WHEN ct.i IS NOT NULL THEN ct.d::date"
+            "                         ELSE a.certificate_date END,"
+            " lease_owner = NULL, lease_until = NULL,"
             " detail_at = now(), observed_at = now(),"
             " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
-            " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN "
-            "now()"
+            " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN now()"
             "                     ELSE now() + make_interval(secs => u.n) END,"
             " nib = coalesce(CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib),"
             " no_daftar = coalesce(CASE WHEN u.nd ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$'"
@@ -664,10 +677,19 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
             "                       a.channel_id),"
             " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
             "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
-            " FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[],"
-            "             $6::text[]) AS u(i, n, fp, nib, nd, ch)"
+            " FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[],"
+            "             $13::text[]) AS u(i, n, fp, nib, nd, ch)"
+            " JOIN application cur ON cur.id = u.i"
+            /* The current stage moves only forward in upstream time. */
+            " LEFT JOIN LATERAL (SELECT x.c, x.s, x.t,"
+            "     (cur.stage_since IS NULL OR to_timestamp(x.t) > cur.stage_since"
+            "      OR (to_timestamp(x.t) = cur.stage_since AND cur.status_code <> x.c)) AS moves"
+            "   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS x(i, c, s, t)"
+            "   WHERE x.i = u.i) mv ON true"
+            " LEFT JOIN unnest($5::bigint[], $6::text[], $7::text[]) AS ct(i, n, d)"
+            "   ON ct.i = u.i"
             " WHERE a.id = u.i",
-            DN_APP, 6, NULL, err) < 0 ||
+            MV_APP, 13, NULL, err) < 0 ||
         batch_cmd(s, b,
                   "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
                   " next_poll_at = now() + make_interval(secs => u.n)"
