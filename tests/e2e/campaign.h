@@ -11,7 +11,7 @@
 #include "e2e.h"
 
 struct camp_params {
-    long apps, cycles, restarts, kills, days, rate, lease;
+    long apps, cycles, restarts, kills, days, rate, lease, poll;
     uint64_t seed;
     char faults[1024];
 };
@@ -55,8 +55,9 @@ static int camp_sanitized(void)
 
 /* The default fault mix: every kind of halalsim at once (20% 5xx as in the issue). 429
  * storms come on top (the driver raises rate_429 for a few seconds at seeded points). */
+
 #define CAMP_FAULTS_DEFAULT                                                              \
-    "\"error_5xx\":0.2,\"rate_429\":0.03,\"slow\":0.01,\"slow_ms\":400,\"reset\":0.03,"   \
+    "\"error_5xx\":0.2,\"rate_429\":0.005,\"slow\":0.01,\"slow_ms\":400,\"reset\":0.03,"   \
     "\"truncate\":0.03,\"malformed\":0.03,\"bad_utf8\":0.01,\"unknown_code\":0.01,"      \
     "\"missing_fields\":0.01,\"string_numbers\":0.05,\"duplicate_items\":0.05,"          \
     "\"page_shift\":0.1,\"token_expiry\":0.01"
@@ -74,6 +75,7 @@ static void camp_params_load(struct camp_params *p, long apps, long cycles, long
     p->seed = (uint64_t)camp_env_long("HT_CAMPAIGN_SEED", 1);
     p->rate = camp_env_long("HT_CAMPAIGN_RATE", 400);
     p->lease = 30;
+    p->poll = camp_env_long("HT_CAMPAIGN_POLL", 15);
     cr_assert(p->apps >= 50 && p->cycles >= 2 && p->rate >= 10, "campaign too small");
     snprintf(p->faults, sizeof(p->faults), "%s", f && *f ? f : CAMP_FAULTS_DEFAULT);
 }
@@ -602,7 +604,7 @@ static void campaign_run(struct camp_params *prm)
     struct camp_event ev[256];
     size_t nev = 0, next = 0;
     uint64_t rng;
-    char msmes_rate[32], api_extra[512], extra[256], *db_t;
+    char msmes_rate[32], api_extra[512], extra[512], *db_t;
     const char *rep = getenv("HT_CAMPAIGN_REPORT");
     const double burst = (double)prm->rate / 4;
     int64_t t0 = camp_now_ms(), t_faults_end;
@@ -625,9 +627,19 @@ static void campaign_run(struct camp_params *prm)
     }
     snprintf(api_extra, sizeof(api_extra),
              "rate = %ld\nburst = %g\npage_size = 100\nmax_retries = 8\n"
-             "breaker_threshold = 60\nretry_after_max = 2",
+             "concurrency = 16\nbackoff_max_ms = 50\nbreaker_threshold = 60\n"
+             "retry_after_max = 1",
              r->p.rate, burst);
-    snprintf(extra, sizeof(extra), "[database]\nlease = %ld\n", r->p.lease);
+    /* Stages that move are re-read every poll seconds (an application that went
+     * OF10 -> OF280 -> OF10 between two sweeps looks unchanged in the list): the clean
+     * pass at the end lasts longer than that, so every such round trip is read. */
+    snprintf(extra, sizeof(extra),
+             "[database]\nlease = %ld\nbatch_size = 200\n[poll]\ndraft = %d\n"
+             "submitted = %d\nverification = %d\nlph_assignment = %d\ninspection = %d\n"
+             "pph_verification = %d\nfatwa = %d\nissuance = %d\nreturned = %d\n",
+             r->p.lease, (int)r->p.poll, (int)r->p.poll, (int)r->p.poll, (int)r->p.poll,
+             (int)r->p.poll, (int)r->p.poll, (int)r->p.poll, (int)r->p.poll,
+             (int)r->p.poll);
     r->conf = e2e_conf(&r->sim, api_extra, extra);
     for (int k = 0; k < 2; k++) {
         snprintf(r->log[k], sizeof(r->log[k]), "/tmp/ht_campaign_%d_%c.log",
@@ -723,6 +735,7 @@ static void campaign_run(struct camp_params *prm)
             cr_assert(camp_wait_sweep(r, db_t, 600), "no clean sweep finished");
             free(db_t);
         }
+        e2e_sleep_ms(r->p.poll * 1000L);
         for (int i = 0; i < 300 && !equal; i++) {
             camp_check_alive(r);
             equal = truth_diff(&r->sim, r->st, m, sizeof(m), NULL) == 0;
