@@ -88,11 +88,11 @@ void faults_bad_record_in(struct faults *f, const char *id_reg, enum fault_kind 
                           const struct fault_plan *fp)
 {
     /* the precedence of send_api's body faults: reset, else truncate, else malformed */
-    int spoiled = !fp                     ? -1
-                  : fp->hit[F_RESET]      ? F_RESET
-                  : fp->hit[F_TRUNCATE]   ? F_TRUNCATE
-                  : fp->hit[F_MALFORMED]  ? F_MALFORMED
-                                          : -1;
+    int spoiled = !fp                    ? -1
+                  : fp->hit[F_RESET]     ? F_RESET
+                  : fp->hit[F_TRUNCATE]  ? F_TRUNCATE
+                  : fp->hit[F_MALFORMED] ? F_MALFORMED
+                                         : -1;
 
     pthread_mutex_lock(&f->mu);
     if (f->nbad == f->capbad && f->capbad < MAX_BAD) {

@@ -11,7 +11,7 @@
 #include "e2e.h"
 
 struct camp_params {
-    long apps, cycles, restarts, kills, days, rate, lease, poll;
+    long apps, cycles, restarts, kills, days, rate, lease, poll, retry_after_max;
     uint64_t seed;
     char faults[1024];
 };
@@ -57,7 +57,7 @@ static int camp_sanitized(void)
  * storms come on top (the driver raises rate_429 for a few seconds at seeded points). */
 
 #define CAMP_FAULTS_DEFAULT                                                              \
-    "\"error_5xx\":0.2,\"rate_429\":0.005,\"slow\":0.01,\"slow_ms\":400,\"reset\":0.03,"   \
+    "\"error_5xx\":0.2,\"rate_429\":0.005,\"slow\":0.01,\"slow_ms\":400,\"reset\":0.03," \
     "\"truncate\":0.03,\"malformed\":0.03,\"bad_utf8\":0.01,\"unknown_code\":0.01,"      \
     "\"missing_fields\":0.01,\"string_numbers\":0.05,\"duplicate_items\":0.05,"          \
     "\"page_shift\":0.1,\"token_expiry\":0.01"
@@ -76,6 +76,7 @@ static void camp_params_load(struct camp_params *p, long apps, long cycles, long
     p->rate = camp_env_long("HT_CAMPAIGN_RATE", 400);
     p->lease = 30;
     p->poll = camp_env_long("HT_CAMPAIGN_POLL", 15);
+    p->retry_after_max = camp_env_long("HT_CAMPAIGN_RETRY_AFTER_MAX", 1);
     cr_assert(p->apps >= 50 && p->cycles >= 2 && p->rate >= 10, "campaign too small");
     snprintf(p->faults, sizeof(p->faults), "%s", f && *f ? f : CAMP_FAULTS_DEFAULT);
 }
@@ -163,8 +164,8 @@ struct camp_daemon {
     char name[200];
 };
 
-/* A loss window: bad records [0, upto) whose id_reg was leased by a batch that a kill or a
- * restart cut off; and records [from, upto) injected while it happened. */
+/* A loss window: bad records [0, upto) whose id_reg was leased by a batch that a kill or
+ * a restart cut off; and records [from, upto) injected while it happened. */
 struct camp_window {
     struct strlist ids; /* sorted */
     long lo, from, upto;
@@ -270,8 +271,9 @@ static void camp_restart_pg(struct camp_run *r)
     const char *state = getenv("HT_PG_STATE");
     struct ht_err err = HT_ERR_INIT;
     char cmd[1024], sql[512];
-    long leased = pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL"
-                           " AND lease_until > clock_timestamp()");
+    long leased =
+        pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL"
+                 " AND lease_until > clock_timestamp()");
 
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
@@ -300,7 +302,7 @@ static void camp_set_faults(struct camp_run *r, const char *extra)
 }
 
 #define CAMP_FAULTS_OFF                                                                  \
-    "{\"error_5xx\":0,\"rate_429\":0,\"slow\":0,\"reset\":0,\"truncate\":0,"              \
+    "{\"error_5xx\":0,\"rate_429\":0,\"slow\":0,\"reset\":0,\"truncate\":0,"             \
     "\"malformed\":0,\"bad_utf8\":0,\"unknown_code\":0,\"missing_fields\":0,"            \
     "\"string_numbers\":0,\"duplicate_items\":0,\"page_shift\":0,\"token_expiry\":0}"
 
@@ -339,8 +341,8 @@ static int camp_event_cmp(const void *a, const void *b)
 /* ---- verification ---- */
 
 struct camp_diff {
-    long truth_apps, truth_events, apps_missing, apps_extra, status_wrong,
-        events_missing, events_extra, events_dup;
+    long truth_apps, truth_events, apps_missing, apps_extra, status_wrong, events_missing,
+        events_extra, events_dup;
 };
 
 static void camp_compare(struct camp_run *r, struct camp_diff *df)
@@ -374,9 +376,9 @@ static void camp_compare(struct camp_run *r, struct camp_diff *df)
     }
     free(truth);
     cr_assert(eq(int,
-                 store_query_rows(r->st,
-                                  "SELECT id_reg || '|' || status_code FROM v_application",
-                                  0, NULL, &rows, &err),
+                 store_query_rows(
+                     r->st, "SELECT id_reg || '|' || status_code FROM v_application", 0,
+                     NULL, &rows, &err),
                  0),
               "%s", err.msg);
     for (int k = 0; k < rows.nrows; k++)
@@ -445,11 +447,11 @@ static void camp_compare(struct camp_run *r, struct camp_diff *df)
             j++;
         }
     }
-    df->events_dup = pgt_long(
-        "SELECT (SELECT count(*) FROM (SELECT application_id, status_code, at"
-        " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d)"
-        " + (SELECT count(*) FROM (SELECT id_reg FROM application GROUP BY 1"
-        " HAVING count(*) > 1) a)");
+    df->events_dup =
+        pgt_long("SELECT (SELECT count(*) FROM (SELECT application_id, status_code, at"
+                 " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d)"
+                 " + (SELECT count(*) FROM (SELECT id_reg FROM application GROUP BY 1"
+                 " HAVING count(*) > 1) a)");
     sl_free(&ta);
     sl_free(&te);
     sl_free(&da);
@@ -457,8 +459,8 @@ static void camp_compare(struct camp_run *r, struct camp_diff *df)
 }
 
 struct camp_quar {
-    long injected, injected_distinct, matched, false_rows, payload_rows,
-        missed_spoiled, missed_lost, missed_unexplained, rows, spoiled_matched;
+    long injected, injected_distinct, matched, false_rows, payload_rows, missed_spoiled,
+        missed_lost, missed_unexplained, rows, spoiled_matched;
     char first_false[256], first_unexplained[160];
 };
 
@@ -476,9 +478,9 @@ static void camp_check_quarantine(struct camp_run *r, struct camp_quar *q)
         qsort(spoiled.v, spoiled.n, sizeof(char *), cmp_str);
     q->injected = (long)bad.n;
     cr_assert(eq(int,
-                 store_query_rows(r->st,
-                                  "SELECT source, coalesce(ref, ''), reason FROM quarantine",
-                                  0, NULL, &rows, &err),
+                 store_query_rows(
+                     r->st, "SELECT source, coalesce(ref, ''), reason FROM quarantine", 0,
+                     NULL, &rows, &err),
                  0),
               "%s", err.msg);
     q->rows = rows.nrows;
@@ -628,8 +630,8 @@ static void campaign_run(struct camp_params *prm)
     snprintf(api_extra, sizeof(api_extra),
              "rate = %ld\nburst = %g\npage_size = 100\nmax_retries = 8\n"
              "concurrency = 16\nbackoff_max_ms = 50\nbreaker_threshold = 60\n"
-             "retry_after_max = 1",
-             r->p.rate, burst);
+             "retry_after_max = %ld",
+             r->p.rate, burst, r->p.retry_after_max);
     /* Stages that move are re-read every poll seconds (an application that went
      * OF10 -> OF280 -> OF10 between two sweeps looks unchanged in the list): the clean
      * pass at the end lasts longer than that, so every such round trip is read. */
@@ -663,11 +665,13 @@ static void campaign_run(struct camp_params *prm)
     two_from = r->p.cycles / 4;
     two_to = two_from + r->p.cycles / 2;
 
-    camp_out(r,
-             "campaign: seed=%llu applications~%ld cycles=%ld days/cycle=%ld restarts=%ld "
-             "kills=%ld rate=%ld/s two daemons in cycles [%ld,%ld)\n",
-             (unsigned long long)r->p.seed, r->p.apps, r->p.cycles, r->p.days,
-             r->p.restarts, r->p.kills, r->p.rate, two_from, two_to);
+    camp_out(
+        r,
+        "campaign: seed=%llu applications~%ld cycles=%ld days/cycle=%ld restarts=%ld "
+        "kills=%ld rate=%ld/s poll=%lds retry_after_max=%lds two daemons in cycles "
+        "[%ld,%ld)\n",
+        (unsigned long long)r->p.seed, r->p.apps, r->p.cycles, r->p.days, r->p.restarts,
+        r->p.kills, r->p.rate, r->p.poll, r->p.retry_after_max, two_from, two_to);
     camp_set_faults(r, NULL);
     camp_spawn(r, 0);
     for (long c = 0; c < r->p.cycles; c++) {
@@ -719,8 +723,8 @@ static void campaign_run(struct camp_params *prm)
     }
     t_faults_end = camp_now_ms();
     /* The clean pass: faults off. Every fault is transient, and a record that was never
-     * read clean cannot be compared with the truth, so the end state is compared after the
-     * daemon has had the chance to read everything once without faults. */
+     * read clean cannot be compared with the truth, so the end state is compared after
+     * the daemon has had the chance to read everything once without faults. */
     sim_faults(&r->sim, CAMP_FAULTS_OFF);
     if (r->d[1].pid > 0) {
         kill(r->d[1].pid, SIGTERM);
@@ -757,10 +761,11 @@ static void campaign_run(struct camp_params *prm)
         char *f = sim_call(&r->sim, "GET", "/_sim/faults", NULL), *cnt;
         long injected = 0;
         static const char *const kinds[] = {
-            "error_5xx",      "rate_429",        "slow",       "reset",
-            "truncate",       "malformed",       "bad_utf8",   "unknown_code",
-            "missing_fields", "string_numbers",  "duplicate_items",
-            "page_shift",     "token_expiry"};
+            "error_5xx",      "rate_429",        "slow",
+            "reset",          "truncate",        "malformed",
+            "bad_utf8",       "unknown_code",    "missing_fields",
+            "string_numbers", "duplicate_items", "page_shift",
+            "token_expiry"};
         long lost = df.apps_missing + df.events_missing + df.status_wrong,
              dups = df.apps_extra + df.events_extra + df.events_dup;
         int survived = r->crashes == 0 && lost == 0 && dups == 0;
@@ -769,7 +774,8 @@ static void campaign_run(struct camp_params *prm)
         cr_assert(cnt != NULL);
         camp_out(r, "\n== fault campaign: figures\n");
         camp_out(r, "seed %llu, %ld cycles of %ld simulated days, two daemons in %ld\n",
-                 (unsigned long long)r->p.seed, r->p.cycles, r->p.days, two_to - two_from);
+                 (unsigned long long)r->p.seed, r->p.cycles, r->p.days,
+                 two_to - two_from);
         camp_out(r, "applications %ld, events %ld (in /_sim/truth at the end)\n",
                  df.truth_apps, df.truth_events);
         camp_out(r, "faults injected by kind (halalsim counters):\n");
@@ -780,8 +786,8 @@ static void campaign_run(struct camp_params *prm)
         }
         camp_out(r, "  429 storms       %d (rate_429 at 0.8 for 1-3 s)\n", r->storms);
         camp_out(r, "faults injected    %ld\n", injected);
-        camp_out(r, "faults survived    %ld (daemon crashes %d)\n", survived ? injected : 0,
-                 r->crashes);
+        camp_out(r, "faults survived    %ld (daemon crashes %d)\n",
+                 survived ? injected : 0, r->crashes);
         camp_out(r, "PostgreSQL restarts %d\n", r->restarts_done);
         camp_out(r, "SIGKILLs           %d (%d inside a batch)\n", r->kills_done,
                  r->kills_mid_batch);
@@ -789,30 +795,32 @@ static void campaign_run(struct camp_params *prm)
                  lost, df.apps_missing, df.events_missing, df.status_wrong);
         camp_out(r, "duplicates         %ld (applications %ld, events %ld, keys %ld)\n",
                  dups, df.apps_extra, df.events_extra, df.events_dup);
+        camp_out(
+            r,
+            "bad records        injected %ld (%ld distinct id_reg+kind), quarantined "
+            "%ld (%ld of them from a garbled answer), quarantined but not injected "
+            "%ld%s%s\n",
+            q.injected, q.injected_distinct, q.matched, q.spoiled_matched, q.false_rows,
+            q.false_rows ? ": first " : "", q.first_false);
         camp_out(r,
-                 "bad records        injected %ld (%ld distinct id_reg+kind), quarantined "
-                 "%ld (%ld of them from a garbled answer), quarantined but not injected %ld%s%s\n",
-                 q.injected, q.injected_distinct, q.matched, q.spoiled_matched, q.false_rows,
-                 q.false_rows ? ": first " : "", q.first_false);
-        camp_out(r,
-                 "  not quarantined  %ld in an answer halalsim also reset/truncated/malformed, "
+                 "  not quarantined  %ld in an answer halalsim also "
+                 "reset/truncated/malformed, "
                  "%ld in a batch cut off by a kill/restart, %ld unexplained%s%s\n",
                  q.missed_spoiled, q.missed_lost, q.missed_unexplained,
                  q.missed_unexplained ? ": first " : "", q.first_unexplained);
         camp_out(r, "  quarantine rows  %ld (%ld whole answers that did not decode)\n",
                  q.rows, q.payload_rows);
-        camp_out(r,
-                 "requests           %ld API requests served, %ld budget tokens granted\n",
-                 bg.served, bg.granted);
+        camp_out(
+            r, "requests           %ld API requests served, %ld budget tokens granted\n",
+            bg.served, bg.granted);
         camp_out(r,
                  "budget             rate %ld/s burst %g: 1-s windows over %ld, 10-s "
                  "windows over %ld, whole run %s; halalsim's own limiter refused %ld\n",
-                 r->p.rate, burst, bg.over_1s, bg.over_10s, bg.whole_ok ? "within" : "OVER",
-                 bg.sim_limited);
+                 r->p.rate, burst, bg.over_1s, bg.over_10s,
+                 bg.whole_ok ? "within" : "OVER", bg.sim_limited);
         camp_out(r, "cycles without a finished sweep %ld\n", sweeps_missed);
         camp_out(r, "wall time          %.1f s (faults phase %.1f s)\n",
-                 (double)(camp_now_ms() - t0) / 1000,
-                 (double)(t_faults_end - t0) / 1000);
+                 (double)(camp_now_ms() - t0) / 1000, (double)(t_faults_end - t0) / 1000);
         free(f);
         cr_assert(eq(long, lost, 0), "records lost");
         cr_assert(eq(long, dups, 0), "duplicates");
