@@ -20,11 +20,12 @@ static const struct cfg_key keys[] = {
     {"api", "email", CFG_STR, OFF(email), CFG_REQUIRED, NULL},
     {"api", "password_file", CFG_STR, OFF(password_file), 0, NULL},
     {"api", "password_env", CFG_STR, OFF(password_env), 0, "HALALTRACK_API_PASSWORD"},
-    {"api", "ca_file", CFG_STR, OFF(ca_file), 0, NULL},
-    {"api", "connect_timeout", CFG_SECS, OFF(connect_timeout), 0, "10"},
-    {"api", "timeout", CFG_SECS, OFF(timeout), 0, "30"},
+    {"api", "ca_file", CFG_STR, OFF(ca_file), CFG_NO_RELOAD, NULL},
+    {"api", "tls_verify", CFG_BOOL, OFF(tls_verify), CFG_NO_RELOAD, "yes"},
+    {"api", "connect_timeout", CFG_SECS, OFF(connect_timeout), CFG_NO_RELOAD, "10"},
+    {"api", "timeout", CFG_SECS, OFF(timeout), CFG_NO_RELOAD, "30"},
     {"api", "page_size", CFG_INT, OFF(page_size), 0, "100"},
-    {"api", "concurrency", CFG_INT, OFF(concurrency), 0, "8"},
+    {"api", "concurrency", CFG_INT, OFF(concurrency), CFG_NO_RELOAD, "8"},
     {"api", "max_retries", CFG_INT, OFF(max_retries), 0, "5"},
     {"api", "backoff_base_ms", CFG_INT, OFF(backoff_base_ms), 0, "200"},
     {"api", "backoff_max_ms", CFG_INT, OFF(backoff_max_ms), 0, "10000"},
@@ -494,6 +495,22 @@ void cfg_keep_no_reload(const struct cfg *old, struct cfg *next)
                          k->name);
                 free(*n);
                 *n = dup;
+            }
+        } else if (k->type == CFG_BOOL) {
+            int *o = (int *)(void *)((char *)old + k->offset);
+            int *n = (int *)(void *)((char *)next + k->offset);
+            if (*o != *n) {
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                *n = *o;
+            }
+        } else if (k->type == CFG_DOUBLE) {
+            double *o = (double *)(void *)((char *)old + k->offset);
+            double *n = (double *)(void *)((char *)next + k->offset);
+            if (*o != *n) {
+                log_warn("config key changed but needs a restart key=%s.%s", k->section,
+                         k->name);
+                *n = *o;
             }
         } else {
             long *o = (long *)(void *)((char *)old + k->offset);

@@ -15,6 +15,7 @@ struct http_client {
     int npool;
     struct http_opts o;
     char *ca_file;
+    int insecure; /* 1 only after http_client_set_tls_verify(hc, 0) */
     struct http_stats stats;
 };
 
@@ -91,6 +92,9 @@ static void setup_common(struct http_client *hc, CURL *e, struct xfer *x)
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)hc->o.max_body);
     if (hc->ca_file)
         curl_easy_setopt(e, CURLOPT_CAINFO, hc->ca_file);
+    /* Verification is on unless explicitly turned off (api.tls_verify = no, logged). */
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, hc->insecure ? 0L : 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, hc->insecure ? 0L : 2L);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -126,6 +130,11 @@ oom:
     ht_err_set(err, HT_ENOMEM, "out of memory");
     http_client_free(hc);
     return NULL;
+}
+
+void http_client_set_tls_verify(struct http_client *hc, int verify)
+{
+    hc->insecure = !verify;
 }
 
 void http_client_free(struct http_client *hc)

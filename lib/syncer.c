@@ -375,6 +375,12 @@ struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
         free(sy);
         return NULL;
     }
+    if (!cfg->tls_verify) {
+        http_client_set_tls_verify(sy->hc, 0);
+        log_warn("TLS certificate verification is off (api.tls_verify = no): the API's "
+                 "identity is not checked base_url=%s",
+                 cfg->base_url);
+    }
     breaker_init(&sy->br, (int)cfg->breaker_threshold, cfg->breaker_cooldown * 1000);
     return sy;
 }

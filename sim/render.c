@@ -332,7 +332,7 @@ int render_register_row(struct buf *b, const struct sim_world *w, size_t row)
     const struct sim_msme *m = &w->msmes[i];
     const struct sim_kel *k = &w->kels[m->kel];
     const char *dirt = register_row_dirt(w, row);
-    char nib[14], name[200], addr[200], tel[16], prog[64], kel[64], street[96];
+    char nib[14], name[200], addr[320], tel[16], prog[64], kel[64], street[96];
     const char *skala = world_size_name(m->size), *code = k->code;
 
     world_nib(w, i, nib);

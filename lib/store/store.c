@@ -79,11 +79,25 @@ static int setup_session(struct store *s, int create_schema, struct ht_err *err)
 
     PQsetNoticeProcessor(s->conn, quiet_notice, NULL);
     if (create_schema) {
-        snprintf(sql, sizeof(sql), "CREATE SCHEMA IF NOT EXISTS %s", s->schema);
-        res = store_run(s, sql, 0, NULL, PGRES_COMMAND_OK, err);
+        /* Only when missing: CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege
+         * on the database, which the least-privilege roles (daemon, reader) do not have.
+         */
+        const char *p[1] = {s->schema};
+        int missing;
+
+        res = store_run(s, "SELECT 1 FROM pg_namespace WHERE nspname = $1", 1, p,
+                        PGRES_TUPLES_OK, err);
         if (!res)
             return -1;
+        missing = PQntuples(res) == 0;
         PQclear(res);
+        if (missing) {
+            snprintf(sql, sizeof(sql), "CREATE SCHEMA IF NOT EXISTS %s", s->schema);
+            res = store_run(s, sql, 0, NULL, PGRES_COMMAND_OK, err);
+            if (!res)
+                return -1;
+            PQclear(res);
+        }
     }
     snprintf(sql, sizeof(sql),
              "SET search_path = %s, public; SET statement_timeout = %d; "

@@ -46,7 +46,7 @@ static size_t migration_files(char names[][128], size_t max)
         size_t len = strlen(e->d_name);
 
         if (len > 9 && e->d_name[4] == '_' && strcmp(e->d_name + len - 4, ".sql") == 0)
-            snprintf(names[n++], 128, "%s", e->d_name);
+            snprintf(names[n++], 128, "%.127s", e->d_name);
     }
     closedir(d);
     return n;

@@ -62,6 +62,8 @@ Test(daemons, sigkill_mid_batch_then_restart_loses_nothing)
     cr_assert(eq(int, daemon_wait(pid, 30), 0));
     ASSERT_TRUTH(&sim, st, "after SIGKILL and restart");
     unlink(log);
+    free(log);
+    free(conf);
     sim_stop(&sim);
 }
 
@@ -152,6 +154,8 @@ Test(daemons, two_daemons_share_the_work_and_the_budget)
     }
     free(stats);
     unlink(log);
+    free(log);
+    free(conf);
     sim_stop(&sim);
 }
 
@@ -300,6 +304,8 @@ Test(daemons, metrics_reload_and_systemd_notify)
     close(fd);
     unlink(sock);
     unlink(log);
+    free(log);
+    free(conf);
     sim_stop(&sim);
 }
 
@@ -457,6 +463,56 @@ Test(daemons, failing_api_opens_the_circuit_breaker)
     }
     cr_assert(
         eq(long, pgt_long("SELECT count(*) FROM sync_run WHERE outcome = 'failed'"), 1));
+    sim_stop(&sim);
+    free(conf);
+}
+
+/* SIGTERM finishes the batch in flight and exits 0; a second one exits at once. */
+Test(daemons, sigterm_finishes_the_batch_second_exits_at_once)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf, *log = logpath("term");
+    pid_t pid;
+    int64_t t0;
+    int status;
+
+    (void)st;
+    sim_start(&sim, 200, NULL);
+    conf = e2e_conf(&sim, "concurrency = 2", NULL);
+    sim_faults(&sim, "{\"slow\":1.0,\"slow_ms\":400,\"seed\":51}");
+    pid = daemon_spawn(conf, log);
+    for (int i = 0; i < 100 && pgt_long("SELECT count(*) FROM application") == 0; i++)
+        e2e_sleep_ms(100);
+    e2e_sleep_ms(500);
+    kill(pid, SIGTERM);
+    status = daemon_wait(pid, 30);
+    cr_assert(eq(int, status, 0), "first SIGTERM: status %d", status);
+    /* The batch was written (details of the claimed applications) and its leases dropped.
+     */
+    cr_assert(pgt_long("SELECT count(*) FROM application WHERE detail_at IS NOT NULL") >
+              0);
+    cr_assert(eq(
+        long, pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL"),
+        0));
+
+    pid = daemon_spawn(conf, log);
+    e2e_sleep_ms(1500);
+    kill(pid, SIGTERM);
+    e2e_sleep_ms(50);
+    t0 = (int64_t)time(NULL);
+    kill(pid, SIGTERM);
+    status = daemon_wait(pid, 10);
+    cr_assert(eq(int, status, 1), "second SIGTERM: status %d", status);
+    cr_assert(le(i64, (int64_t)time(NULL) - t0, 2),
+              "the second SIGTERM did not exit at once");
+    {
+        char *t = tu_read_file(log, NULL);
+        cr_assert(t && strstr(t, "second signal, exiting now"), "log: %s", t ? t : "");
+        free(t);
+    }
+    unlink(log);
+    free(log);
     sim_stop(&sim);
     free(conf);
 }

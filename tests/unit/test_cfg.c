@@ -12,11 +12,32 @@
 #include "halaltrack/stage.h"
 #include "test_util.h"
 
-TestSuite(cfg, .fini = stage_clear_mappings);
+/* Temporary files of a test: freed and removed when it ends. */
+static char *tmps[32];
+static size_t ntmps;
+
+static char *track(char *path)
+{
+    cr_assert(ntmps < sizeof(tmps) / sizeof(tmps[0]));
+    tmps[ntmps++] = path;
+    return path;
+}
+
+static void cleanup(void)
+{
+    for (size_t i = 0; i < ntmps; i++) {
+        unlink(tmps[i]);
+        free(tmps[i]);
+    }
+    ntmps = 0;
+    stage_clear_mappings();
+}
+
+TestSuite(cfg, .fini = cleanup);
 
 static char *pwfile(mode_t mode)
 {
-    char *p = tu_write_temp(".pw", "s3cret-pass\n", 12);
+    char *p = track(tu_write_temp(".pw", "s3cret-pass\n", 12));
     cr_assert(chmod(p, mode) == 0);
     return p;
 }
@@ -30,7 +51,7 @@ static char *conf(const char *pw, const char *extra)
              "# test\n[api]\nbase_url = http://127.0.0.1:1\nemail = ops@example.id\n"
              "password_file = %s\n%s",
              pw, extra);
-    return tu_write_temp(".conf", text, strlen(text));
+    return track(tu_write_temp(".conf", text, strlen(text)));
 }
 
 static struct cfg *load_ok(const char *path)
@@ -72,8 +93,6 @@ Test(cfg, defaults_and_values)
     cfg_free(c);
     unlink(p);
     unlink(pw);
-    free(p);
-    free(pw);
 }
 
 Test(cfg, unknown_key_names_file_line_key)
@@ -112,7 +131,7 @@ Test(cfg, out_of_range)
 
 Test(cfg, missing_required_key)
 {
-    char *p = tu_write_temp(".conf", "[api]\nbase_url = http://x\n", 26);
+    char *p = track(tu_write_temp(".conf", "[api]\nbase_url = http://x\n", 26));
 
     load_bad(p, "missing required key 'email' in section [api]");
     unlink(p);
@@ -142,7 +161,7 @@ Test(cfg, password_from_environment)
 {
     const char *t =
         "[api]\nbase_url = http://x\nemail = a@b\npassword_env = HT_TEST_PW\n";
-    char *p = tu_write_temp(".conf", t, strlen(t));
+    char *p = track(tu_write_temp(".conf", t, strlen(t)));
     struct cfg *c;
 
     unsetenv("HT_TEST_PW");
@@ -242,7 +261,7 @@ Test(cfg, several_base_urls)
         "[api]\nbase_url = https://a.example/, http://127.0.0.1:8080  https://c.example\n"
         "email = a@b\npassword_file = %s\n",
         pw);
-    p = tu_write_temp(".conf", text, strlen(text));
+    p = track(tu_write_temp(".conf", text, strlen(text)));
     c = load_ok(p);
     cr_assert(eq(sz, cfg_base_url_count(c), 3));
     cr_assert(eq(int, cfg_base_url_at(c, 0, u, sizeof(u)), 0));
@@ -258,7 +277,7 @@ Test(cfg, several_base_urls)
              "[api]\nbase_url = https://a.example ftp://b\nemail = a@b\n"
              "password_file = %s\n",
              pw);
-    p = tu_write_temp(".conf", text, strlen(text));
+    p = track(tu_write_temp(".conf", text, strlen(text)));
     load_bad(
         p,
         "key 'api.base_url' = 'https://a.example ftp://b' is not a list of http(s) URLs");

@@ -23,6 +23,7 @@ struct cfg {
     char *password_file;
     char *password_env;
     char *ca_file;
+    int tls_verify;       /* 0: the API certificate is not verified (logged at start) */
     long connect_timeout; /* seconds */
     long timeout;         /* seconds, whole transfer */
     long page_size;

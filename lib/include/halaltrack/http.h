@@ -42,6 +42,10 @@ struct http_client *http_client_new(const struct http_opts *o,
                                     struct ht_err *err) HT_MUSTCHECK;
 void http_client_free(struct http_client *hc);
 
+/* TLS verification of the server's certificate and host name is on for a new client;
+ * verify = 0 turns it off (api.tls_verify = no: the caller logs that). */
+void http_client_set_tls_verify(struct http_client *hc, int verify);
+
 /* One request. method "GET" or "POST"; body (JSON) may be NULL; bearer may be NULL (never
  * logged). Fills resp (which the caller initialised). Returns 0 when an HTTP answer came
  * back (any status), -1 on transport failure (resp->err and err set). */
