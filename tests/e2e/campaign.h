@@ -248,10 +248,12 @@ static void camp_kill(struct camp_run *r, uint64_t *rng)
              "SELECT count(*) FROM application WHERE lease_owner = '%s'"
              " AND lease_until > clock_timestamp()",
              r->d[k].name);
-    for (int i = 0; i < 150 && !(mid = pgt_long(sql) > 0); i++)
-        e2e_sleep_ms(20);
+    /* (from is taken before the wait: a record read just before the kill may still be on
+     * its way to quarantine) */
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
+    for (int i = 0; i < 150 && !(mid = pgt_long(sql) > 0); i++)
+        e2e_sleep_ms(20);
     kill(r->d[k].pid, SIGKILL);
     cr_assert(eq(int, daemon_wait(r->d[k].pid, 30), 128 + SIGKILL));
     w->upto = camp_bad_count(&r->sim);
@@ -277,6 +279,7 @@ static void camp_restart_pg(struct camp_run *r)
 
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
+    e2e_sleep_ms(200); /* a record read just before may still be on its way to quarantine */
     snprintf(cmd, sizeof(cmd), "%s restart %s > /dev/null 2>&1", tu_src("scripts/pgctl"),
              state && *state ? state : tu_bin("pg"));
     cr_assert(eq(int, system(cmd), 0), "pgctl restart failed: %s", cmd);
