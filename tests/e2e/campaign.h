@@ -279,7 +279,8 @@ static void camp_restart_pg(struct camp_run *r)
 
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
-    e2e_sleep_ms(200); /* a record read just before may still be on its way to quarantine */
+    e2e_sleep_ms(
+        200); /* a record read just before may still be on its way to quarantine */
     snprintf(cmd, sizeof(cmd), "%s restart %s > /dev/null 2>&1", tu_src("scripts/pgctl"),
              state && *state ? state : tu_bin("pg"));
     cr_assert(eq(int, system(cmd), 0), "pgctl restart failed: %s", cmd);
@@ -470,8 +471,7 @@ struct camp_quar {
 /* The quarantine against halalsim's injected bad records, by (id_reg, kind). */
 static void camp_check_quarantine(struct camp_run *r, struct camp_quar *q)
 {
-    struct strlist bad = {0}, bad_sorted = {0}, qset = {0}, payload_refs = {0},
-                   spoiled = {0};
+    struct strlist bad = {0}, bad_sorted = {0}, qset = {0}, spoiled = {0};
     struct store_rows rows;
     struct ht_err err = HT_ERR_INIT;
 
@@ -493,7 +493,6 @@ static void camp_check_quarantine(struct camp_run *r, struct camp_quar *q)
         char line[200];
         if (!kind) {
             q->payload_rows++;
-            sl_add(&payload_refs, ref);
             continue;
         }
         snprintf(line, sizeof(line), "%s|%s", ref, kind);
@@ -502,8 +501,6 @@ static void camp_check_quarantine(struct camp_run *r, struct camp_quar *q)
     store_rows_release(&rows);
     if (qset.n)
         qsort(qset.v, qset.n, sizeof(char *), cmp_str);
-    if (payload_refs.n)
-        qsort(payload_refs.v, payload_refs.n, sizeof(char *), cmp_str);
     for (size_t i = 0; i < bad.n; i++)
         sl_add(&bad_sorted, bad.v[i]);
     if (bad_sorted.n)
@@ -559,7 +556,6 @@ static void camp_check_quarantine(struct camp_run *r, struct camp_quar *q)
     sl_free(&bad);
     sl_free(&bad_sorted);
     sl_free(&qset);
-    sl_free(&payload_refs);
     sl_free(&spoiled);
 }
 
