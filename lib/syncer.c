@@ -577,7 +577,7 @@ static int sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err 
             "sweep incomplete, pages shifted while paging seen=%ld total=%ld attempt=%d",
             distinct, total, attempt);
     }
-    if (store_sync_merge(sy->st, run_id, &seen, &inserted, &changed, err) < 0)
+    if (store_sync_merge(sy->st, run_id, complete, &seen, &inserted, &changed, err) < 0)
         return -1;
     *trusted = complete;
     sy->cnt.items_seen += seen;

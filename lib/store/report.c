@@ -119,7 +119,8 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
                          "SELECT a.id, a.id_reg, a.no_daftar, a.channel_id, a.status_code,"
                          " a.certificate_no, a.certificate_date::text,"
                          " extract(epoch FROM a.tgl_daftar)::bigint,"
-                         " extract(epoch FROM a.observed_at)::bigint"
+                         " extract(epoch FROM application_observed_at(a.observed_at,"
+                         " a.missing_since))::bigint"
                          " FROM application a JOIN msme m ON m.nib = $1"
                          " WHERE a.msme_id = m.id OR a.nib = $1"
                          " ORDER BY a.tgl_daftar NULLS LAST, a.id",

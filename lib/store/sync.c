@@ -291,13 +291,13 @@ int store_stage_clear(struct store *s, int64_t run_id, struct ht_err *err)
                          err);
 }
 
-int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted,
-                     long *changed, struct ht_err *err)
+int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
+                     long *inserted, long *changed, struct ht_err *err)
 {
     struct pgarr codes, stages;
     struct store_rows r = {0};
     char id[32];
-    const char *p[3];
+    const char *p[4];
     int rc = -1;
 
     arr_init(&codes);
@@ -313,14 +313,15 @@ int store_sync_merge(struct store *s, int64_t run_id, long *seen, long *inserted
     p[0] = id;
     p[1] = arr_str(&codes);
     p[2] = arr_str(&stages);
+    p[3] = complete ? "true" : "false";
     if (!p[1] || !p[2]) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
     }
     if (store_begin(s, err) < 0)
         goto out;
-    if (store_query_rows(s, "SELECT seen, inserted, changed FROM list_merge($1, $2, $3)",
-                         3, p, &r, err) < 0 ||
+    if (store_query_rows(s, "SELECT seen, inserted, changed FROM list_merge($1, $2, $3, $4)",
+                         4, p, &r, err) < 0 ||
         r.nrows != 1 ||
         store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err) <
             0) {
@@ -760,7 +761,7 @@ int store_sync_gauges(struct store *s, const char *budget, struct sync_gauges *g
             s,
             "SELECT (SELECT count(*) FROM application),"
             " (SELECT count(*) FROM quarantine WHERE NOT resolved),"
-            " (SELECT extract(epoch FROM min(observed_at)) FROM application),"
+            " (SELECT extract(epoch FROM min(observed_at)) FROM v_application),"
             " (SELECT tokens FROM rate_budget WHERE name = $1),"
             " (SELECT granted FROM rate_budget WHERE name = $1)",
             1, p, &r, err) < 0)

@@ -44,14 +44,26 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
                  pgt_long("SELECT count(*) FROM sync_state WHERE key = 'last_sweep_at'"),
                  1));
     /* With the default poll intervals, a cycle with no upstream change fetches no detail,
-     * inserts nothing and confirms every application (observed_at bumped). */
+     * inserts nothing, rewrites no application row, and confirms every application
+     * (v_application.observed_at from the complete sweep). */
     e2e_poll_all = 0;
     free(conf);
     conf = e2e_conf(&sim, "page_size = 40", NULL);
     e2e_poll_all = 1;
     once_ok(conf, "cycle with default intervals");
     pgt_exec("UPDATE application SET observed_at = now() - interval '1 day'");
+    pgt_exec("UPDATE sync_state SET value = (now() - interval '1 day')::text"
+             " WHERE key = 'observed_through'");
+    pgt_exec("SELECT pg_stat_force_next_flush()");
+    long upd0 = pgt_long("SELECT n_tup_upd FROM pg_stat_user_tables"
+                         " WHERE relid = 'application'::regclass");
     once_ok(conf, "idle cycle");
+    pgt_exec("SELECT pg_stat_force_next_flush()");
+    cr_assert(eq(long,
+                 pgt_long("SELECT n_tup_upd FROM pg_stat_user_tables"
+                          " WHERE relid = 'application'::regclass"),
+                 upd0),
+              "an idle sweep rewrote application rows");
     cr_assert(
         eq(long,
            pgt_long("SELECT details_fetched FROM sync_run ORDER BY id DESC LIMIT 1"), 0));
@@ -59,12 +71,15 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
         eq(long,
            pgt_long("SELECT events_inserted FROM sync_run ORDER BY id DESC LIMIT 1"), 0));
     cr_assert(eq(long,
-                 pgt_long("SELECT count(*) FROM application"
+                 pgt_long("SELECT count(*) FROM v_application"
                           " WHERE observed_at < now() - interval '1 hour'"),
                  0),
               "not confirmed; last run: %s",
               pgt_str("SELECT concat_ws(' ', sweep, items_seen, items_changed, outcome)"
                       " FROM sync_run ORDER BY id DESC LIMIT 1"));
+    /* The list's registration date is kept (the reports order and count by it). */
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM application WHERE tgl_daftar IS NULL"),
+                 0));
     /* Certificates were recorded for certified applications. */
     cr_assert(pgt_long("SELECT count(*) FROM v_application WHERE stage = 'certified'") >
               0);
