@@ -81,6 +81,19 @@ void faults_count(struct faults *f, enum fault_kind k)
 
 void faults_bad_record(struct faults *f, const char *id_reg, enum fault_kind k)
 {
+    faults_bad_record_in(f, id_reg, k, NULL);
+}
+
+void faults_bad_record_in(struct faults *f, const char *id_reg, enum fault_kind k,
+                          const struct fault_plan *fp)
+{
+    /* the precedence of send_api's body faults: reset, else truncate, else malformed */
+    int spoiled = !fp                    ? -1
+                  : fp->hit[F_RESET]     ? F_RESET
+                  : fp->hit[F_TRUNCATE]  ? F_TRUNCATE
+                  : fp->hit[F_MALFORMED] ? F_MALFORMED
+                                         : -1;
+
     pthread_mutex_lock(&f->mu);
     if (f->nbad == f->capbad && f->capbad < MAX_BAD) {
         size_t cap = f->capbad ? f->capbad * 2 : 64;
@@ -94,6 +107,7 @@ void faults_bad_record(struct faults *f, const char *id_reg, enum fault_kind k)
     if (f->nbad < f->capbad) {
         memcpy(f->bad[f->nbad].id_reg, id_reg, 37);
         f->bad[f->nbad].kind = (uint8_t)k;
+        f->bad[f->nbad].spoiled = (int8_t)spoiled;
         f->nbad++;
     }
     pthread_mutex_unlock(&f->mu);
@@ -180,8 +194,11 @@ int faults_render(struct faults *f, struct buf *b)
     if (buf_adds(b, "},\"bad_records\":["))
         goto out;
     for (size_t i = 0; i < f->nbad; i++)
-        if (buf_addf(b, "%s{\"id_reg\":\"%s\",\"kind\":\"%s\"}", i ? "," : "",
-                     f->bad[i].id_reg, fault_name[f->bad[i].kind]))
+        if (buf_addf(b, "%s{\"id_reg\":\"%s\",\"kind\":\"%s\"", i ? "," : "",
+                     f->bad[i].id_reg, fault_name[f->bad[i].kind]) ||
+            (f->bad[i].spoiled >= 0 &&
+             buf_addf(b, ",\"spoiled\":\"%s\"", fault_name[f->bad[i].spoiled])) ||
+            buf_addch(b, '}'))
             goto out;
     if (buf_adds(b, "]}"))
         goto out;

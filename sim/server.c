@@ -714,7 +714,7 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
                 buf_release(&it);
                 world_id_reg(&w->apps[sel[i]], id);
                 faults_count(&s->faults, (enum fault_kind)rec_fault);
-                faults_bad_record(&s->faults, id, (enum fault_kind)rec_fault);
+                faults_bad_record_in(&s->faults, id, (enum fault_kind)rec_fault, fp);
             } else if (render_item(&b, w, sel[i], now)) {
                 return MHD_NO;
             }
@@ -789,7 +789,7 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c,
         if (rc)
             return MHD_NO;
         faults_count(&s->faults, (enum fault_kind)rec_fault);
-        faults_bad_record(&s->faults, id, (enum fault_kind)rec_fault);
+        faults_bad_record_in(&s->faults, id, (enum fault_kind)rec_fault, fp);
     }
     if (fp->hit[F_STRING_NUMBERS] && !strncmp(b.ptr, "{\"code\":2000", 12)) {
         if (splice(&b, b.ptr + 8, b.ptr + 12, "\"2000\""))

@@ -273,6 +273,7 @@ struct fault_cfg {
 struct bad_record {
     char id_reg[37];
     uint8_t kind;
+    int8_t spoiled; /* F_RESET, F_TRUNCATE or F_MALFORMED hit its answer; -1 none */
 };
 
 struct faults {
@@ -294,6 +295,10 @@ void faults_release(struct faults *f);
 void faults_plan(struct faults *f, uint64_t reqno, struct fault_plan *plan);
 void faults_count(struct faults *f, enum fault_kind k);
 void faults_bad_record(struct faults *f, const char *id_reg, enum fault_kind k);
+/* The same, noting that the answer carrying it was also reset, truncated or malformed
+ * (by the plan fp), so the client never saw the record intact. */
+void faults_bad_record_in(struct faults *f, const char *id_reg, enum fault_kind k,
+                          const struct fault_plan *fp);
 /* Applies a JSON object of settings. Returns 0 or -1 with err naming the bad key. */
 int faults_set_json(struct faults *f, const char *body, size_t len, struct ht_err *err);
 int faults_render(struct faults *f, struct buf *b) HT_MUSTCHECK;
