@@ -515,8 +515,18 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq
         total_page = pg.total_page;
         for (size_t i = 0; i < pg.n; i++) {
             const struct api_item *it = &pg.items[i];
+            char tgl[21];
+            const char *tgl_norm = NULL;
+            int64_t t;
+
+            /* The registration date goes to staging as UTC ISO 8601 or NULL, so the merge
+             * can cast it without a per-row exception handler. */
+            if (it->tgl_daftar && ts_parse(it->tgl_daftar, &t, NULL) == 0) {
+                ts_format_utc(t, tgl);
+                tgl_norm = tgl;
+            }
             const char *f[STORE_STAGE_NFIELDS] = {
-                it->id_reg,       it->no_daftar, it->tgl_daftar,
+                it->id_reg,       it->no_daftar, tgl_norm,
                 it->nib,          it->nama_pu,   it->jenis_daftar,
                 it->jenis_produk, it->status,    it->channel_id};
             if (store_stage_add(stg, seq++, f) < 0) {

@@ -13,21 +13,12 @@
 
 ALTER TABLE application ADD COLUMN missing_since timestamptz;
 
--- Upstream dates arrive as text in the staging table; a bad one is kept out, not fatal.
+-- The daemon stages tgl_daftar as UTC ISO 8601 ("2026-05-02T02:10:11Z") or NULL after
+-- checking it (lib/syncer.c), so the cast cannot fail; anything else is kept out.
 CREATE FUNCTION staging_ts(s text) RETURNS timestamptz
-    LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-    IF s IS NULL OR s !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' THEN
-        RETURN NULL;
-    END IF;
-    -- Upstream local time is Asia/Jakarta (UTC+7) when no offset is given.
-    IF s ~ '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$' THEN
-        RETURN s::timestamptz;
-    END IF;
-    RETURN (s || '+07')::timestamptz;
-EXCEPTION WHEN others THEN
-    RETURN NULL;
-END $$;
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN s ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$'
+                THEN s::timestamptz END;
 
 DROP FUNCTION list_merge(bigint, text[], text[]);
 

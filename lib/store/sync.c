@@ -320,6 +320,16 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
     }
     if (store_begin(s, err) < 0)
         goto out;
+    /* The merge of a whole sweep is one statement over every listed application (a million
+     * rows for a province): it gets ten times the configured statement timeout. */
+    if (store_exec(s,
+                   "SELECT set_config('statement_timeout', (extract(epoch FROM"
+                   " current_setting('statement_timeout')::interval) * 10000)::bigint::text,"
+                   " true)",
+                   err) < 0) {
+        store_rollback(s);
+        goto out;
+    }
     if (store_query_rows(s, "SELECT seen, inserted, changed FROM list_merge($1, $2, $3, $4)",
                          4, p, &r, err) < 0 ||
         r.nrows != 1 ||
