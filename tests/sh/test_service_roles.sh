@@ -7,17 +7,7 @@
 # Needs HT_BIN_DIR, HT_SOURCE_DIR (CTest) and PG* (with-pg, superuser).
 set -euo pipefail
 
-: "${HT_BIN_DIR:?HT_BIN_DIR is not set}"
-src=${HT_SOURCE_DIR:?HT_SOURCE_DIR is not set}
-cli=$HT_BIN_DIR/cli/halaltrack
-daemon=$HT_BIN_DIR/daemon/halaltrackd
-sim=$HT_BIN_DIR/sim/halalsim
-export HT_SQLDIR=${HT_SQLDIR:-$src/sql} HT_DATADIR=${HT_DATADIR:-$src/etc/reference}
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset HALALTRACK_SCHEMA
-for b in "$cli" "$daemon" "$sim"; do
-    [ -x "$b" ] || { echo "FAIL: $b is not built"; exit 1; }
-done
+. "$(dirname "$0")/programs.sh"
 
 fail=0
 failed() { echo "FAIL: $*"; fail=1; }
