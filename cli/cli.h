@@ -29,7 +29,8 @@ int cli_fail(const struct ht_err *err);
 /* True when getopt's answer c means the user asked for help: "--help" (mapped to 'h') or
  * "-?". getopt also answers '?' for an unknown option, which is a usage error. */
 int cli_asked_help(int c, char **argv);
-/* Prints the usage hint for cmd ("Try "halaltrack cmd --help"...") and returns EXIT_USAGE. */
+/* Prints the usage hint for cmd ("Try "halaltrack cmd --help"...") and returns
+ * EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
 
 /* Subcommands implemented in their own files. */

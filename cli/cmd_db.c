@@ -13,16 +13,22 @@ static void usage(void)
     printf(_("Usage:\n"));
     printf(_("  halaltrack db migrate [--sql-dir=DIR]\n"));
     printf(_("  halaltrack db status [--sql-dir=DIR]\n"));
-    printf(_("  halaltrack db init-roles [--prefix=NAME] [--kecamatan-reader=ROLE:CODE]...\n\n"));
+    printf(_("  halaltrack db init-roles [--prefix=NAME] "
+             "[--kecamatan-reader=ROLE:CODE]...\n\n"));
     printf(_("Subcommands:\n"));
-    printf(_("  migrate    apply pending migrations in one transaction (no-op when current)\n"));
+    printf(_("  migrate    apply pending migrations in one transaction (no-op when "
+             "current)\n"));
     printf(_("  status     list migrations and when each was applied\n"));
-    printf(_("  init-roles create the daemon, reader and self-service roles and their grants\n\n"));
+    printf(_("  init-roles create the daemon, reader and self-service roles and their "
+             "grants\n\n"));
     printf(_("Options:\n"));
-    printf(_("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
-    printf(_("      --prefix=NAME   role name prefix for init-roles (default: halaltrack)\n"));
+    printf(
+        _("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
+    printf(_(
+        "      --prefix=NAME   role name prefix for init-roles (default: halaltrack)\n"));
     printf(_("      --kecamatan-reader=ROLE:CODE\n"
-             "                      a reader role that sees only one kecamatan (repeatable)\n"));
+             "                      a reader role that sees only one kecamatan "
+             "(repeatable)\n"));
     printf(_("  -?, --help          show this help, then exit\n"));
 }
 
@@ -74,8 +80,8 @@ static int do_status(struct cli_ctx *ctx, const char *dir)
 
 #define MAX_SCOPES 64
 
-static int do_init_roles(struct cli_ctx *ctx, const char *prefix, struct role_scope *scopes,
-                         size_t nscopes)
+static int do_init_roles(struct cli_ctx *ctx, const char *prefix,
+                         struct role_scope *scopes, size_t nscopes)
 {
     struct ht_err err = HT_ERR_INIT;
     struct store *s = cli_open_store(ctx);
@@ -86,10 +92,12 @@ static int do_init_roles(struct cli_ctx *ctx, const char *prefix, struct role_sc
         store_free(s);
         return cli_fail(&err);
     }
-    printf(_("roles %s_daemon, %s_reader and %s_self_service are set up on schema '%s'\n"),
-           prefix, prefix, prefix, store_schema(s));
+    printf(
+        _("roles %s_daemon, %s_reader and %s_self_service are set up on schema '%s'\n"),
+        prefix, prefix, prefix, store_schema(s));
     for (size_t i = 0; i < nscopes; i++)
-        printf(_("role %s reads only kecamatan %s\n"), scopes[i].role, scopes[i].kecamatan);
+        printf(_("role %s reads only kecamatan %s\n"), scopes[i].role,
+               scopes[i].kecamatan);
     store_free(s);
     return EXIT_OK;
 }
@@ -129,8 +137,9 @@ int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
         case 'K':
             colon = strchr(optarg, ':');
             if (!colon || colon == optarg || !colon[1] || nscopes == MAX_SCOPES) {
-                cli_error(_("invalid --kecamatan-reader '%s' (expected ROLE:KECAMATAN_CODE)"),
-                          optarg);
+                cli_error(
+                    _("invalid --kecamatan-reader '%s' (expected ROLE:KECAMATAN_CODE)"),
+                    optarg);
                 return cli_usage_hint("db");
             }
             *colon = '\0';

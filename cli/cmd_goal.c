@@ -15,27 +15,34 @@ static void usage(void)
 {
     printf(_("Manage certification goals.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack goal add --name=NAME --scope=SCOPE --metric=certified|applied\n"
-             "                      --target=N --deadline=DATE [--start=DATE]\n"));
+    printf(
+        _("  halaltrack goal add --name=NAME --scope=SCOPE --metric=certified|applied\n"
+          "                      --target=N --deadline=DATE [--start=DATE]\n"));
     printf(_("  halaltrack goal list [--format=table|csv|json]\n"));
     printf(_("  halaltrack goal remove NAME|ID\n\n"));
     printf(_("Scopes:\n"));
     printf(_("  kota                      every MSME in the register\n"));
-    printf(_("  kecamatan:<code|name>     e.g. kecamatan:35.75.01 or kecamatan:Gadingrejo\n"));
+    printf(_(
+        "  kecamatan:<code|name>     e.g. kecamatan:35.75.01 or kecamatan:Gadingrejo\n"));
     printf(_("  kelurahan:<code|name>     e.g. kelurahan:35.75.01.1001\n"));
-    printf(_("  kbli:<prefix>             KBLI code prefix, e.g. kbli:10 or kbli:56101\n"));
-    printf(_("  program:<tag>             a programme tag of the register, e.g. program:sehati2026\n\n"));
+    printf(
+        _("  kbli:<prefix>             KBLI code prefix, e.g. kbli:10 or kbli:56101\n"));
+    printf(_("  program:<tag>             a programme tag of the register, e.g. "
+             "program:sehati2026\n\n"));
     printf(_("Options:\n"));
-    printf(_("      --start=DATE      first day counted (default: today, Asia/Jakarta)\n"));
+    printf(
+        _("      --start=DATE      first day counted (default: today, Asia/Jakarta)\n"));
     printf(_("  -f, --format=FORMAT   list output: table (default), csv or json\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
-    printf(_("\"certified\" counts distinct MSMEs in scope with a certificate issued (OF300)\n"
-             "between start and deadline; \"applied\" those with an application submitted\n"
-             "(OF10 or tgl_daftar) in that window.\n"));
+    printf(_(
+        "\"certified\" counts distinct MSMEs in scope with a certificate issued (OF300)\n"
+        "between start and deadline; \"applied\" those with an application submitted\n"
+        "(OF10 or tgl_daftar) in that window.\n"));
 }
 
-static int add(struct cli_ctx *ctx, const char *name, const char *scope, const char *metric,
-               const char *target, const char *deadline, const char *start)
+static int add(struct cli_ctx *ctx, const char *name, const char *scope,
+               const char *metric, const char *target, const char *deadline,
+               const char *start)
 {
     struct ht_err err = HT_ERR_INIT;
     struct report_goal_new g;
@@ -46,7 +53,8 @@ static int add(struct cli_ctx *ctx, const char *name, const char *scope, const c
 
     memset(&g, 0, sizeof(g));
     if (!name || !scope || !metric || !target || !deadline) {
-        cli_error("%s", _("goal add needs --name, --scope, --metric, --target and --deadline"));
+        cli_error("%s",
+                  _("goal add needs --name, --scope, --metric, --target and --deadline"));
         return cli_usage_hint("goal");
     }
     if (strlen(name) == 0 || strlen(name) > 100) {
@@ -102,10 +110,14 @@ out:
 
 static int list(struct cli_ctx *ctx, const char *format)
 {
-    static const char *const keys[] = {"id", "name", "scope", "metric", "target", "start",
-                                       "deadline"};
-    const char *headers[] = {"id", T("nama", "name"), T("cakupan", "scope"),
-                             T("ukuran", "metric"), T("target", "target"), T("mulai", "start"),
+    static const char *const keys[] = {"id",     "name",  "scope",   "metric",
+                                       "target", "start", "deadline"};
+    const char *headers[] = {"id",
+                             T("nama", "name"),
+                             T("cakupan", "scope"),
+                             T("ukuran", "metric"),
+                             T("target", "target"),
+                             T("mulai", "start"),
                              T("tenggat", "deadline")};
     struct ht_err err = HT_ERR_INIT;
     struct weekly_goal *g = NULL;
@@ -129,8 +141,8 @@ static int list(struct cli_ctx *ctx, const char *format)
         const char *row[7] = {id, g[i].name, scope, g[i].metric, target, d0, d1};
 
         snprintf(id, sizeof(id), "%ld", g[i].id);
-        snprintf(scope, sizeof(scope), "%s%s%s", g[i].scope_kind, g[i].scope_value ? ":" : "",
-                 g[i].scope_value ? g[i].scope_value : "");
+        snprintf(scope, sizeof(scope), "%s%s%s", g[i].scope_kind,
+                 g[i].scope_value ? ":" : "", g[i].scope_value ? g[i].scope_value : "");
         snprintf(target, sizeof(target), "%ld", g[i].target);
         date_format(g[i].start, d0);
         date_format(g[i].deadline, d1);
@@ -170,14 +182,18 @@ static int remove_goal(struct cli_ctx *ctx, const char *which)
 int cmd_goal(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"name", required_argument, NULL, 'N'},     {"scope", required_argument, NULL, 'S'},
-        {"metric", required_argument, NULL, 'M'},   {"target", required_argument, NULL, 'T'},
-        {"deadline", required_argument, NULL, 'D'}, {"start", required_argument, NULL, 'B'},
-        {"format", required_argument, NULL, 'f'},   {"help", no_argument, NULL, '?'},
+        {"name", required_argument, NULL, 'N'},
+        {"scope", required_argument, NULL, 'S'},
+        {"metric", required_argument, NULL, 'M'},
+        {"target", required_argument, NULL, 'T'},
+        {"deadline", required_argument, NULL, 'D'},
+        {"start", required_argument, NULL, 'B'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, '?'},
         {NULL, 0, NULL, 0},
     };
-    const char *name = NULL, *scope = NULL, *metric = NULL, *target = NULL, *deadline = NULL,
-               *start = NULL, *format = "table", *sub = NULL;
+    const char *name = NULL, *scope = NULL, *metric = NULL, *target = NULL,
+               *deadline = NULL, *start = NULL, *format = "table", *sub = NULL;
     int c;
 
     if (argc >= 2 && argv[1][0] != '-') {

@@ -1,4 +1,5 @@
-/* halaltrack msme issue-code: a one-time-displayed self-service access code for an MSME. */
+/* halaltrack msme issue-code: a one-time-displayed self-service access code for an MSME.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +18,10 @@ static void usage(void)
     printf(_("Issue a new self-service access code for an MSME.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack msme issue-code NIB\n\n"));
-    printf(_("The code is printed once and stored only as a salted hash; issuing a new code\n"
-             "replaces the old one. The MSME uses it with its NIB at the office's kiosk,\n"
-             "website or WhatsApp service (the msme_status database function).\n\n"));
+    printf(_(
+        "The code is printed once and stored only as a salted hash; issuing a new code\n"
+        "replaces the old one. The MSME uses it with its NIB at the office's kiosk,\n"
+        "website or WhatsApp service (the msme_status database function).\n\n"));
     printf(_("Options:\n"));
     printf(_("  -?, --help    show this help, then exit\n"));
 }

@@ -1,5 +1,5 @@
-/* halaltrack progress / funnel / overdue: where the city stands against its goals, how many
- * applications sit in each stage, and which are past their legal limit. */
+/* halaltrack progress / funnel / overdue: where the city stands against its goals, how
+ * many applications sit in each stage, and which are past their legal limit. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,25 +59,36 @@ static void progress_usage(void)
     printf(_("Usage:\n"));
     printf(_("  halaltrack progress [--by=GROUP] [--format=table|csv|json]\n\n"));
     printf(_("Options:\n"));
-    printf(_("  -b, --by=GROUP        also break each goal down by kecamatan, kelurahan, kbli,\n"
+    printf(_("  -b, --by=GROUP        also break each goal down by kecamatan, kelurahan, "
+             "kbli,\n"
              "                        size or channel\n"));
     printf(_("  -f, --format=FORMAT   table (default), csv or json\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
-    printf(_("Goals count distinct MSMEs, not applications. On track: the last 4 weeks' rate\n"
-             "is at least the weekly rate needed; at risk: at least 75%% of it.\n"));
+    printf(_(
+        "Goals count distinct MSMEs, not applications. On track: the last 4 weeks' rate\n"
+        "is at least the weekly rate needed; at risk: at least 75%% of it.\n"));
 }
 
 int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const keys[] = {"goal",       "scope",    "metric",     "done",
-                                       "target",     "percent",  "bar",        "weeks_left",
-                                       "rate_needed", "rate_recent", "projected", "status"};
-    const char *headers[] = {T("target", "goal"), T("cakupan", "scope"), T("ukuran", "metric"),
-                             T("capai", "done"), T("target", "target"), "%", "",
-                             T("mgg", "wks"), T("perlu", "need/wk"), T("laju", "rate/wk"),
-                             T("perkiraan", "projected"), T("status", "status")};
+    static const char *const keys[] = {
+        "goal", "scope",      "metric",      "done",        "target",    "percent",
+        "bar",  "weeks_left", "rate_needed", "rate_recent", "projected", "status"};
+    const char *headers[] = {T("target", "goal"),
+                             T("cakupan", "scope"),
+                             T("ukuran", "metric"),
+                             T("capai", "done"),
+                             T("target", "target"),
+                             "%",
+                             "",
+                             T("mgg", "wks"),
+                             T("perlu", "need/wk"),
+                             T("laju", "rate/wk"),
+                             T("perkiraan", "projected"),
+                             T("status", "status")};
     static const char *const bkeys[] = {"goal", "group", "done"};
-    const char *bheaders[] = {T("target", "goal"), T("kelompok", "group"), T("capai", "done")};
+    const char *bheaders[] = {T("target", "goal"), T("kelompok", "group"),
+                              T("capai", "done")};
     struct ht_err err = HT_ERR_INIT;
     const char *format = "table", *by = NULL;
     struct weekly_goal *g = NULL;
@@ -109,16 +120,16 @@ int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
     if (ng == 0)
         cli_error("%s", _("no goals yet: add one with \"halaltrack goal add\""));
     for (size_t i = 0; i < ng; i++) {
-        struct goal_input in = {g[i].target, g[i].done, g[i].done_4_weeks_ago, g[i].start,
-                                g[i].deadline, ts_to_wib_date(now)};
+        struct goal_input in = {g[i].target, g[i].done,     g[i].done_4_weeks_ago,
+                                g[i].start,  g[i].deadline, ts_to_wib_date(now)};
         struct goal_calc k;
-        char scope[128], done[24], target[24], pct[16], bar[24], wl[16], need[16], rate[16],
-            proj[11] = "-";
+        char scope[128], done[24], target[24], pct[16], bar[24], wl[16], need[16],
+            rate[16], proj[11] = "-";
         const char *row[12];
 
         goal_compute(&in, &k);
-        snprintf(scope, sizeof(scope), "%s%s%s", g[i].scope_kind, g[i].scope_value ? ":" : "",
-                 g[i].scope_value ? g[i].scope_value : "");
+        snprintf(scope, sizeof(scope), "%s%s%s", g[i].scope_kind,
+                 g[i].scope_value ? ":" : "", g[i].scope_value ? g[i].scope_value : "");
         snprintf(done, sizeof(done), "%ld", g[i].done);
         snprintf(target, sizeof(target), "%ld", g[i].target);
         snprintf(pct, sizeof(pct), "%.1f", k.percent);
@@ -129,11 +140,15 @@ int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
         if (k.has_projection)
             date_format(k.projected, proj);
         row[0] = g[i].name, row[1] = scope, row[2] = g[i].metric, row[3] = done;
-        row[4] = target, row[5] = pct, row[6] = bar, row[7] = wl, row[8] = need, row[9] = rate;
+        row[4] = target, row[5] = pct, row[6] = bar, row[7] = wl, row[8] = need,
+        row[9] = rate;
         row[10] = k.has_projection ? proj : NULL;
         row[11] = strcmp(format, "table") == 0 ? goal_status_label(k.status)
                                                : goal_status_name(k.status);
-        if (rtable_add(&t, k.status == GOAL_ON_TRACK ? 'g' : k.status == GOAL_AT_RISK ? 'y' : 'r',
+        if (rtable_add(&t,
+                       k.status == GOAL_ON_TRACK  ? 'g'
+                       : k.status == GOAL_AT_RISK ? 'y'
+                                                  : 'r',
                        row) < 0) {
             cli_error("%s", _("out of memory"));
             goto out;
@@ -207,15 +222,17 @@ static void funnel_usage(void)
     printf(_("Show applications per stage and certification path.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack funnel [--format=table|csv|json]\n\n"));
-    printf(_("Paths: reguler (CH001, CH002), self-declare (CH003, CH004), other (unknown).\n"));
+    printf(_("Paths: reguler (CH001, CH002), self-declare (CH003, CH004), other "
+             "(unknown).\n"));
 }
 
 int cmd_funnel(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const keys[] = {"stage", "label", "reguler", "self_declare", "other",
-                                       "total"};
-    const char *headers[] = {T("tahap", "stage"), T("keterangan", "label"), "reguler",
-                             "self-declare", T("lainnya", "other"), T("total", "total")};
+    static const char *const keys[] = {"stage",        "label", "reguler",
+                                       "self_declare", "other", "total"};
+    const char *headers[] = {
+        T("tahap", "stage"), T("keterangan", "label"), "reguler",
+        "self-declare",      T("lainnya", "other"),    T("total", "total")};
     struct ht_err err = HT_ERR_INIT;
     struct report_funnel_row f[STAGE__COUNT];
     const char *format = "table";
@@ -235,7 +252,8 @@ int cmd_funnel(struct cli_ctx *ctx, int argc, char **argv)
     }
     for (int i = 0; i < STAGE__COUNT; i++) {
         char a[24], b[24], c[24], d[24];
-        const char *row[6] = {stage_name(f[i].stage), stage_label(f[i].stage), a, b, c, d};
+        const char *row[6] = {
+            stage_name(f[i].stage), stage_label(f[i].stage), a, b, c, d};
 
         if (f[i].stage == STAGE_NOT_APPLIED)
             continue;
@@ -260,19 +278,23 @@ static void overdue_usage(void)
     printf(_("List applications past their legal time limit, by whom they wait on.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack overdue [--format=table|csv|json]\n\n"));
-    printf(_("Working days count Monday to Friday, minus national holidays and cuti bersama.\n"
-             "Steps held by the MSME (returned, payment) are not overdue: the clock is paused.\n"));
+    printf(_(
+        "Working days count Monday to Friday, minus national holidays and cuti bersama.\n"
+        "Steps held by the MSME (returned, payment) are not overdue: the clock is "
+        "paused.\n"));
 }
 
 int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const keys[] = {"waits_on", "nib",   "business_name", "kelurahan",
-                                       "phone",    "id_reg", "status_code",  "since",
-                                       "working_days", "limit_days", "days_overdue"};
-    const char *headers[] = {T("menunggu", "waits on"), "NIB", T("usaha", "business"),
-                             T("kelurahan", "kelurahan"), T("telepon", "phone"), "id_reg",
-                             T("kode", "code"), T("sejak", "since"), T("hari", "days"),
-                             T("batas", "limit"), T("lewat", "over")};
+    static const char *const keys[] = {
+        "waits_on",    "nib",   "business_name", "kelurahan",  "phone",       "id_reg",
+        "status_code", "since", "working_days",  "limit_days", "days_overdue"};
+    const char *headers[] = {T("menunggu", "waits on"), "NIB",
+                             T("usaha", "business"),    T("kelurahan", "kelurahan"),
+                             T("telepon", "phone"),     "id_reg",
+                             T("kode", "code"),         T("sejak", "since"),
+                             T("hari", "days"),         T("batas", "limit"),
+                             T("lewat", "over")};
     struct ht_err err = HT_ERR_INIT;
     const char *format = "table";
     struct weekly_stuck *v = NULL;
@@ -306,7 +328,8 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
         snprintf(l, sizeof(l), "%ld", v[i].limit);
         snprintf(o, sizeof(o), "%ld", v[i].overdue);
         row[0] = stage_waits_on_name(v[i].waits_on);
-        row[1] = v[i].nib, row[2] = v[i].name, row[3] = v[i].kelurahan, row[4] = v[i].phone;
+        row[1] = v[i].nib, row[2] = v[i].name, row[3] = v[i].kelurahan,
+        row[4] = v[i].phone;
         row[5] = v[i].id_reg, row[6] = v[i].code, row[7] = since, row[8] = d, row[9] = l;
         row[10] = o;
         if (rtable_add(&t, 'r', row) < 0) {
@@ -351,8 +374,9 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
 
             for (size_t w = 0; w < HT_ARRAY_LEN(order); w++)
                 printf("  %-32s %5ld%s\n", report_waits_label(order[w]), count[order[w]],
-                       order[w] == WAITS_MSME ? T("  (batas waktu dijeda)", "  (clock paused)")
-                                              : "");
+                       order[w] == WAITS_MSME
+                           ? T("  (batas waktu dijeda)", "  (clock paused)")
+                           : "");
             printf("  %-32s %5zu\n", T("jumlah", "total"), n);
         }
     } else {

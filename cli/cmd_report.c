@@ -1,4 +1,5 @@
-/* halaltrack report weekly: the weekly meeting's report in text, CSV, JSON, HTML or PDF. */
+/* halaltrack report weekly: the weekly meeting's report in text, CSV, JSON, HTML or PDF.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -43,7 +44,8 @@ int rcli_check_format(const char *cmd, const char *format, const char *allowed)
             return 0;
         p += n;
     }
-    cli_error(_("unknown format '%s' for %s (expected one of: %s)"), format, cmd, allowed);
+    cli_error(_("unknown format '%s' for %s (expected one of: %s)"), format, cmd,
+              allowed);
     return -1;
 }
 
@@ -68,15 +70,18 @@ static void usage(void)
 {
     printf(_("Generate the weekly report.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack report weekly [--week=YYYY-Www] [--format=FORMAT] [-o FILE]\n\n"));
+    printf(_(
+        "  halaltrack report weekly [--week=YYYY-Www] [--format=FORMAT] [-o FILE]\n\n"));
     printf(_("Options:\n"));
-    printf(_("  -w, --week=YYYY-Www   ISO week (Asia/Jakarta); default: the last complete one\n"));
+    printf(_("  -w, --week=YYYY-Www   ISO week (Asia/Jakarta); default: the last "
+             "complete one\n"));
     printf(_("  -f, --format=FORMAT   text, csv, json, html or pdf (default: text)\n"));
     printf(_("  -o, --output=FILE     write to FILE instead of standard output\n"));
     printf(_("      --no-record       do not record the run in report_run\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
-    printf(_("A past week is rebuilt from the event history as it was known at that week's\n"
-             "end. PDF needs headless Chromium (Debian package: chromium).\n"));
+    printf(
+        _("A past week is rebuilt from the event history as it was known at that week's\n"
+          "end. PDF needs headless Chromium (Debian package: chromium).\n"));
 }
 
 /* Finds an executable in PATH; returns 0 and fills out. */
@@ -110,18 +115,28 @@ static int html_to_pdf(const char *html_path, const char *pdf_path, const char *
     for (size_t i = 0; i < HT_ARRAY_LEN(names) && found < 0; i++)
         found = find_in_path(names[i], chromium, sizeof(chromium));
     if (found < 0) {
-        cli_error("%s", _("PDF output needs headless Chromium, which is not installed: "
-                          "install the Debian package 'chromium' (or use --format=html)"));
+        cli_error("%s",
+                  _("PDF output needs headless Chromium, which is not installed: "
+                    "install the Debian package 'chromium' (or use --format=html)"));
         return -1;
     }
     snprintf(url, sizeof(url), "file://%s", html_path);
     snprintf(print, sizeof(print), "--print-to-pdf=%s", pdf_path);
     snprintf(profile, sizeof(profile), "--user-data-dir=%s/profile", tmpdir);
     {
-        char *argv[] = {chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                        "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync",
-                        "--no-pdf-header-footer", profile, print, url, NULL};
+        char *argv[] = {chromium,
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-pdf-header-footer",
+                        profile,
+                        print,
+                        url,
+                        NULL};
 
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
@@ -185,8 +200,8 @@ static int render(const struct weekly_report *w, const char *format, FILE *fp)
     return report_weekly_text(fp, w);
 }
 
-static int weekly(struct cli_ctx *ctx, const char *week, const char *format, const char *out,
-                  int record)
+static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
+                  const char *out, int record)
 {
     struct ht_err err = HT_ERR_INIT;
     struct weekly_report w;
@@ -220,7 +235,8 @@ static int weekly(struct cli_ctx *ctx, const char *week, const char *format, con
         have_tmp = 1;
         snprintf(html, sizeof(html), "%s/report.html", tmpdir);
         snprintf(pdf, sizeof(pdf), "%s/report.pdf", tmpdir);
-        if (!(fp = fopen(html, "w")) || report_weekly_html(fp, &w) < 0 || fclose(fp) != 0) {
+        if (!(fp = fopen(html, "w")) || report_weekly_html(fp, &w) < 0 ||
+            fclose(fp) != 0) {
             fp = NULL;
             cli_error(_("cannot write '%s'"), html);
             goto out;
@@ -278,9 +294,12 @@ out:
 int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"week", required_argument, NULL, 'w'},   {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'}, {"no-record", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, '?'},         {NULL, 0, NULL, 0},
+        {"week", required_argument, NULL, 'w'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"no-record", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, '?'},
+        {NULL, 0, NULL, 0},
     };
     const char *week = NULL, *format = "text", *out = NULL, *sub = NULL;
     int c, record = 1;

@@ -24,8 +24,9 @@ static void usage(void)
     printf(_("Options:\n"));
     printf(_("  -f, --format=FORMAT   text (default) or json\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
-    printf(_("Exit status: 0 shown, 1 failure, 2 usage error or malformed NIB, 3 NIB not in\n"
-             "the register, 4 the MSME has no application yet.\n"));
+    printf(_(
+        "Exit status: 0 shown, 1 failure, 2 usage error or malformed NIB, 3 NIB not in\n"
+        "the register, 4 the MSME has no application yet.\n"));
 }
 
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
@@ -90,9 +91,10 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
             goto out;
         }
         if (upstream > 0)
-            cli_error(_("NIB '%s' is not in the MSME register (%ld application(s) upstream "
-                        "carry it: import the register or correct the NIB)"),
-                      argv[optind], upstream);
+            cli_error(
+                _("NIB '%s' is not in the MSME register (%ld application(s) upstream "
+                  "carry it: import the register or correct the NIB)"),
+                argv[optind], upstream);
         else
             cli_error(_("NIB '%s' is not in the MSME register"), argv[optind]);
         rc = EXIT_STATUS_UNKNOWN_NIB;
@@ -103,7 +105,8 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
         goto out;
     }
     for (size_t i = 0; i < m.napps; i++) {
-        if (timeline_build(m.apps[i].events, m.apps[i].nevents, cal, now, &tl[i], &err) < 0) {
+        if (timeline_build(m.apps[i].events, m.apps[i].nevents, cal, now, &tl[i], &err) <
+            0) {
             cli_fail(&err);
             goto out;
         }

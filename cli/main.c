@@ -1,4 +1,5 @@
-/* halaltrack: the command-line tool of the office; dispatches to one cmd_<name> per command. */
+/* halaltrack: the command-line tool of the office; dispatches to one cmd_<name> per
+ * command. */
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -37,11 +37,21 @@ int ht_err_isset(const struct ht_err *err)
 const char *ht_errc_name(enum ht_errc code)
 {
     static const char *const names[] = {
-        [HT_EOK] = "ok",           [HT_EINVAL] = "invalid",   [HT_ENOMEM] = "nomem",
-        [HT_ELIMIT] = "limit",     [HT_EIO] = "io",           [HT_EPARSE] = "parse",
-        [HT_ECONFIG] = "config",   [HT_EDB] = "db",           [HT_EDBCONN] = "dbconn",
-        [HT_EHTTP] = "http",       [HT_ETIMEOUT] = "timeout", [HT_EAUTH] = "auth",
-        [HT_ENOTFOUND] = "notfound", [HT_ECONFLICT] = "conflict", [HT_ESTATE] = "state",
+        [HT_EOK] = "ok",
+        [HT_EINVAL] = "invalid",
+        [HT_ENOMEM] = "nomem",
+        [HT_ELIMIT] = "limit",
+        [HT_EIO] = "io",
+        [HT_EPARSE] = "parse",
+        [HT_ECONFIG] = "config",
+        [HT_EDB] = "db",
+        [HT_EDBCONN] = "dbconn",
+        [HT_EHTTP] = "http",
+        [HT_ETIMEOUT] = "timeout",
+        [HT_EAUTH] = "auth",
+        [HT_ENOTFOUND] = "notfound",
+        [HT_ECONFLICT] = "conflict",
+        [HT_ESTATE] = "state",
     };
     if ((unsigned)code >= sizeof(names) / sizeof(names[0]) || !names[code])
         return "unknown";

@@ -8,7 +8,8 @@
 
 const char *goal_scope_kind_name(enum goal_scope_kind k)
 {
-    static const char *const names[] = {"kota", "kecamatan", "kelurahan", "kbli", "program"};
+    static const char *const names[] = {"kota", "kecamatan", "kelurahan", "kbli",
+                                        "program"};
 
     return (unsigned)k < HT_ARRAY_LEN(names) ? names[k] : "kota";
 }
@@ -36,8 +37,10 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
         const char *prefix;
         enum goal_scope_kind kind;
     } kinds[] = {
-        {"kecamatan:", GOAL_SCOPE_KECAMATAN}, {"kelurahan:", GOAL_SCOPE_KELURAHAN},
-        {"kbli:", GOAL_SCOPE_KBLI},           {"program:", GOAL_SCOPE_PROGRAM},
+        {"kecamatan:", GOAL_SCOPE_KECAMATAN},
+        {"kelurahan:", GOAL_SCOPE_KELURAHAN},
+        {"kbli:", GOAL_SCOPE_KBLI},
+        {"program:", GOAL_SCOPE_PROGRAM},
     };
     const char *v = NULL;
     size_t n;
@@ -45,8 +48,9 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
 
     memset(out, 0, sizeof(*out));
     if (!s || !*s) {
-        ht_err_set(err, HT_EINVAL, _("empty scope: expected kota, kecamatan:<code>, "
-                                     "kelurahan:<code>, kbli:<prefix> or program:<tag>"));
+        ht_err_set(err, HT_EINVAL,
+                   _("empty scope: expected kota, kecamatan:<code>, "
+                     "kelurahan:<code>, kbli:<prefix> or program:<tag>"));
         return -1;
     }
     if (strcmp(s, "kota") == 0) {
@@ -61,10 +65,11 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
         }
     }
     if (!v) {
-        ht_err_set(err, HT_EINVAL,
-                   _("unknown scope '%s': expected kota, kecamatan:<code>, kelurahan:<code>, "
-                     "kbli:<prefix> or program:<tag>"),
-                   s);
+        ht_err_set(
+            err, HT_EINVAL,
+            _("unknown scope '%s': expected kota, kecamatan:<code>, kelurahan:<code>, "
+              "kbli:<prefix> or program:<tag>"),
+            s);
         return -1;
     }
     n = strlen(v);
@@ -73,8 +78,9 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
         return -1;
     }
     if (n > GOAL_SCOPE_VALUE_MAX) {
-        ht_err_set(err, HT_EINVAL, _("scope value of '%.40s...' is longer than %d characters"),
-                   s, GOAL_SCOPE_VALUE_MAX);
+        ht_err_set(err, HT_EINVAL,
+                   _("scope value of '%.40s...' is longer than %d characters"), s,
+                   GOAL_SCOPE_VALUE_MAX);
         return -1;
     }
     switch (out->kind) {
@@ -82,7 +88,8 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
         for (size_t i = 0; i < n; i++) {
             if (v[i] < '0' || v[i] > '9' || n > 5) {
                 ht_err_set(err, HT_EINVAL,
-                           _("KBLI prefix '%s' must be 1 to 5 digits (e.g. 10 or 10792)"), v);
+                           _("KBLI prefix '%s' must be 1 to 5 digits (e.g. 10 or 10792)"),
+                           v);
                 return -1;
             }
         }
@@ -90,11 +97,12 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
     case GOAL_SCOPE_PROGRAM:
         for (size_t i = 0; i < n; i++) {
             char c = v[i];
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '_' || c == '.')) {
-                ht_err_set(err, HT_EINVAL,
-                           _("program tag '%s' may hold only letters, digits, '-', '_' and '.'"),
-                           v);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
+                ht_err_set(
+                    err, HT_EINVAL,
+                    _("program tag '%s' may hold only letters, digits, '-', '_' and '.'"),
+                    v);
                 return -1;
             }
         }
@@ -105,10 +113,10 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
             int want = out->kind == GOAL_SCOPE_KECAMATAN ? 2 : 3;
 
             if (dots != want) {
-                ht_err_set(err, HT_EINVAL,
-                           _("region code '%s' is not a %s code (expected %s)"), v,
-                           goal_scope_kind_name(out->kind),
-                           out->kind == GOAL_SCOPE_KECAMATAN ? "35.75.01" : "35.75.01.1001");
+                ht_err_set(
+                    err, HT_EINVAL, _("region code '%s' is not a %s code (expected %s)"),
+                    v, goal_scope_kind_name(out->kind),
+                    out->kind == GOAL_SCOPE_KECAMATAN ? "35.75.01" : "35.75.01.1001");
                 return -1;
             }
             out->value_is_code = 1;
@@ -174,7 +182,8 @@ void goal_compute(const struct goal_input *in, struct goal_calc *out)
     out->weeks_left = out->days_left / 7.0;
 
     /* Trailing rate over min(4 weeks, time since start), never less than one week. */
-    span_weeks = since < 7 * GOAL_TRAILING_WEEKS ? (double)since / 7.0 : GOAL_TRAILING_WEEKS;
+    span_weeks =
+        since < 7 * GOAL_TRAILING_WEEKS ? (double)since / 7.0 : GOAL_TRAILING_WEEKS;
     if (span_weeks < 1.0)
         span_weeks = 1.0;
     {

@@ -41,9 +41,9 @@ int report_table_csv(FILE *fp, const struct rtable *t)
 }
 
 /* section,key,value,nib,name,kelurahan,phone,id_reg,code,date,detail */
-static void row(FILE *fp, const char *section, const char *key, long value, const char *nib,
-                const char *name, const char *kel, const char *phone, const char *id_reg,
-                const char *code, int64_t at, const char *detail)
+static void row(FILE *fp, const char *section, const char *key, long value,
+                const char *nib, const char *name, const char *kel, const char *phone,
+                const char *id_reg, const char *code, int64_t at, const char *detail)
 {
     char d[11] = "";
 
@@ -127,7 +127,8 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
 
             for (int k = 0; k < 5; k++) {
                 snprintf(key, sizeof(key), "%s.%s", v[i].code, fields[k]);
-                row(fp, sec, key, vals[k], NULL, NULL, v[i].name, NULL, NULL, NULL, 0, NULL);
+                row(fp, sec, key, vals[k], NULL, NULL, v[i].name, NULL, NULL, NULL, 0,
+                    NULL);
             }
         }
     }
@@ -135,8 +136,8 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
         KV("movers", weekly_move_name((enum weekly_move)k), r->moves[k]);
     for (size_t i = 0; i < r->nmovers; i++) {
         const struct weekly_mover *m = &r->movers[i];
-        row(fp, "mover", weekly_move_name(m->kind), 1, m->nib, m->name, m->kelurahan, NULL,
-            m->id_reg, m->code, m->at, NULL);
+        row(fp, "mover", weekly_move_name(m->kind), 1, m->nib, m->name, m->kelurahan,
+            NULL, m->id_reg, m->code, m->at, NULL);
     }
     for (int w = 1; w < WAITS__COUNT; w++)
         KV("stuck", stage_waits_on_name((enum ht_waits_on)w), r->stuck_by[w]);
@@ -144,12 +145,12 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
     for (size_t i = 0; i < r->nstuck; i++) {
         const struct weekly_stuck *s = &r->stuck[i];
         snprintf(detail, sizeof(detail), "days=%ld limit=%ld", s->days, s->limit);
-        row(fp, "stuck_app", stage_waits_on_name(s->waits_on), s->overdue, s->nib, s->name,
-            s->kelurahan, s->phone, s->id_reg, s->code, s->since, detail);
+        row(fp, "stuck_app", stage_waits_on_name(s->waits_on), s->overdue, s->nib,
+            s->name, s->kelurahan, s->phone, s->id_reg, s->code, s->since, detail);
     }
     KV("quality", "quarantined", r->quarantined);
     KV("quality", "unmatched", r->unmatched);
-    row(fp, "quality", "last_observed", 0, NULL, NULL, NULL, NULL, NULL, NULL, r->last_observed,
-        NULL);
+    row(fp, "quality", "last_observed", 0, NULL, NULL, NULL, NULL, NULL, NULL,
+        r->last_observed, NULL);
     return ferror(fp) ? -1 : 0;
 }

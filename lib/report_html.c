@@ -44,7 +44,8 @@ static const char css[] =
     ".kpi{border:1px solid #cfd8d3;border-radius:6px;padding:8px 12px;min-width:150px}"
     ".kpi b{display:block;font-size:20pt;color:#0b6e4f}"
     "table{border-collapse:collapse;width:100%;font-size:9.5pt;margin:4px 0 8px}"
-    "th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}"
+    "th,td{border-bottom:1px solid #ddd;padding:3px "
+    "6px;text-align:left;vertical-align:top}"
     "th{background:#eef5f1}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
     ".on_track{color:#0b6e4f;font-weight:bold}.at_risk{color:#b36b00;font-weight:bold}"
     ".off_track{color:#b00020;font-weight:bold}"
@@ -71,13 +72,17 @@ static void svg_funnel(FILE *fp, const struct weekly_report *r)
         if (f->total_prev > max)
             max = f->total_prev;
     }
-    fprintf(fp, "<svg id=\"chart-funnel\" class=\"chart-svg\" xmlns=\"http://www.w3.org/2000/svg\" "
-                "viewBox=\"0 0 520 %d\" width=\"100%%\" role=\"img\" aria-label=\"funnel\">\n",
-            rows * 22 + 30);
-    fprintf(fp, "<rect x=\"200\" y=\"2\" width=\"10\" height=\"10\" fill=\"#0b6e4f\"/>"
-                "<text x=\"214\" y=\"11\" font-size=\"10\">%s</text>"
-                "<rect x=\"300\" y=\"2\" width=\"10\" height=\"10\" fill=\"#9cc7b4\"/>"
-                "<text x=\"314\" y=\"11\" font-size=\"10\">%s</text>\n",
+    fprintf(
+        fp,
+        "<svg id=\"chart-funnel\" class=\"chart-svg\" "
+        "xmlns=\"http://www.w3.org/2000/svg\" "
+        "viewBox=\"0 0 520 %d\" width=\"100%%\" role=\"img\" aria-label=\"funnel\">\n",
+        rows * 22 + 30);
+    fprintf(fp,
+            "<rect x=\"200\" y=\"2\" width=\"10\" height=\"10\" fill=\"#0b6e4f\"/>"
+            "<text x=\"214\" y=\"11\" font-size=\"10\">%s</text>"
+            "<rect x=\"300\" y=\"2\" width=\"10\" height=\"10\" fill=\"#9cc7b4\"/>"
+            "<text x=\"314\" y=\"11\" font-size=\"10\">%s</text>\n",
             T("minggu ini", "this week"), T("minggu lalu", "last week"));
     y = 22;
     for (size_t i = 0; i < r->nfunnel; i++) {
@@ -87,15 +92,20 @@ static void svg_funnel(FILE *fp, const struct weekly_report *r)
 
         if (f->stage == STAGE_NOT_APPLIED)
             continue;
-        fprintf(fp, "<text x=\"226\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">", y + 11);
+        fprintf(fp, "<text x=\"226\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">",
+                y + 11);
         esc(fp, stage_label(f->stage));
         fprintf(fp, "</text>");
-        fprintf(fp, "<rect class=\"bar\" x=\"232\" y=\"%d\" width=\"%.1f\" height=\"9\" fill=\"#0b6e4f\"/>",
+        fprintf(fp,
+                "<rect class=\"bar\" x=\"232\" y=\"%d\" width=\"%.1f\" height=\"9\" "
+                "fill=\"#0b6e4f\"/>",
                 y + 2, w);
-        fprintf(fp, "<rect class=\"bar-prev\" x=\"232\" y=\"%d\" width=\"%.1f\" height=\"5\" fill=\"#9cc7b4\"/>",
+        fprintf(fp,
+                "<rect class=\"bar-prev\" x=\"232\" y=\"%d\" width=\"%.1f\" height=\"5\" "
+                "fill=\"#9cc7b4\"/>",
                 y + 12, wp);
-        fprintf(fp, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%ld</text>\n", 236 + w, y + 11,
-                f->total);
+        fprintf(fp, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\">%ld</text>\n", 236 + w,
+                y + 11, f->total);
         y += 22;
     }
     fputs("</svg>\n", fp);
@@ -105,8 +115,11 @@ static void svg_progress(FILE *fp, const struct weekly_report *r)
 {
     int h = (int)r->nkecamatan * 26 + 16;
 
-    fprintf(fp, "<svg id=\"chart-progress\" class=\"chart-svg\" xmlns=\"http://www.w3.org/2000/svg\" "
-                "viewBox=\"0 0 520 %d\" width=\"100%%\" style=\"max-width:640px\" role=\"img\" aria-label=\"progress\">\n",
+    fprintf(fp,
+            "<svg id=\"chart-progress\" class=\"chart-svg\" "
+            "xmlns=\"http://www.w3.org/2000/svg\" "
+            "viewBox=\"0 0 520 %d\" width=\"100%%\" style=\"max-width:640px\" "
+            "role=\"img\" aria-label=\"progress\">\n",
             h);
     for (size_t i = 0; i < r->nkecamatan; i++) {
         const struct weekly_area *a = &r->kecamatan[i];
@@ -117,11 +130,15 @@ static void svg_progress(FILE *fp, const struct weekly_report *r)
 
         if (pct > 100.0)
             pct = 100.0;
-        fprintf(fp, "<text x=\"126\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">", y + 12);
+        fprintf(fp, "<text x=\"126\" y=\"%d\" font-size=\"10\" text-anchor=\"end\">",
+                y + 12);
         esc(fp, a->name);
-        fprintf(fp, "</text><rect x=\"132\" y=\"%d\" width=\"300\" height=\"14\" fill=\"#e3ebe7\"/>"
-                    "<rect class=\"bar\" x=\"132\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"#0b6e4f\"/>"
-                    "<text x=\"438\" y=\"%d\" font-size=\"10\">%ld/%ld (%.0f%%)%s</text>\n",
+        fprintf(fp,
+                "</text><rect x=\"132\" y=\"%d\" width=\"300\" height=\"14\" "
+                "fill=\"#e3ebe7\"/>"
+                "<rect class=\"bar\" x=\"132\" y=\"%d\" width=\"%.1f\" height=\"14\" "
+                "fill=\"#0b6e4f\"/>"
+                "<text x=\"438\" y=\"%d\" font-size=\"10\">%ld/%ld (%.0f%%)%s</text>\n",
                 y, y, 3.0 * pct, y + 11, num, denom, pct,
                 a->goal_target ? T(" target", " goal") : "");
     }
@@ -135,7 +152,8 @@ static void svg_trend(FILE *fp, const struct weekly_report *r)
     for (int i = 0; i < WEEKLY_TREND_WEEKS; i++)
         if (r->trend[i].certified > max)
             max = r->trend[i].certified;
-    fputs("<svg id=\"chart-trend\" class=\"chart-svg\" xmlns=\"http://www.w3.org/2000/svg\" "
+    fputs("<svg id=\"chart-trend\" class=\"chart-svg\" "
+          "xmlns=\"http://www.w3.org/2000/svg\" "
           "viewBox=\"0 0 520 180\" width=\"100%\" role=\"img\" aria-label=\"trend\">\n"
           "<line x1=\"30\" y1=\"150\" x2=\"510\" y2=\"150\" stroke=\"#888\"/>\n",
           fp);
@@ -143,11 +161,14 @@ static void svg_trend(FILE *fp, const struct weekly_report *r)
         double h = 120.0 * (double)r->trend[i].certified / (double)max;
         int x = 34 + i * 40;
 
-        fprintf(fp, "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"30\" height=\"%.1f\" fill=\"%s\"/>"
-                    "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%ld</text>"
-                    "<text x=\"%d\" y=\"164\" font-size=\"8\" text-anchor=\"middle\">%s</text>\n",
-                x, 150.0 - h, h, i == WEEKLY_TREND_WEEKS - 1 ? "#0b6e4f" : "#9cc7b4", x + 15,
-                146.0 - h, r->trend[i].certified, x + 15, r->trend[i].week + 5);
+        fprintf(
+            fp,
+            "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"30\" height=\"%.1f\" "
+            "fill=\"%s\"/>"
+            "<text x=\"%d\" y=\"%.1f\" font-size=\"10\" text-anchor=\"middle\">%ld</text>"
+            "<text x=\"%d\" y=\"164\" font-size=\"8\" text-anchor=\"middle\">%s</text>\n",
+            x, 150.0 - h, h, i == WEEKLY_TREND_WEEKS - 1 ? "#0b6e4f" : "#9cc7b4", x + 15,
+            146.0 - h, r->trend[i].certified, x + 15, r->trend[i].week + 5);
     }
     fputs("</svg>\n", fp);
 }
@@ -177,24 +198,29 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
     static const char *const id_moves[MOVE__COUNT] = {"Permohonan baru", "Naik tahap",
                                                       "Sertifikat terbit", "Dikembalikan",
                                                       "Ditolak/dibatalkan"};
-    static const char *const en_moves[MOVE__COUNT] = {"New applications", "Stage advances",
-                                                      "Certificates issued", "Returns",
-                                                      "Rejections/cancellations"};
+    static const char *const en_moves[MOVE__COUNT] = {
+        "New applications", "Stage advances", "Certificates issued", "Returns",
+        "Rejections/cancellations"};
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
-    fprintf(fp, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
-                "<title>%s %s</title>\n<style>%s</style></head><body>\n",
+    fprintf(fp,
+            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
+            "<title>%s %s</title>\n<style>%s</style></head><body>\n",
             T("id", "en"), T("Laporan mingguan", "Weekly report"), r->week, css);
-    fprintf(fp, "<h1>%s %s</h1>\n<div class=\"sub\">%s .. %s (Asia/Jakarta) &middot; %s &middot; "
-                "<span id=\"totals-hash\">%s</span></div>\n",
-            T("Sertifikasi halal UMKM &mdash; laporan mingguan", "MSME halal certification &mdash; weekly report"),
-            r->week, d0, d1, T("hash total", "totals hash"), r->hash);
+    fprintf(
+        fp,
+        "<h1>%s %s</h1>\n<div class=\"sub\">%s .. %s (Asia/Jakarta) &middot; %s &middot; "
+        "<span id=\"totals-hash\">%s</span></div>\n",
+        T("Sertifikasi halal UMKM &mdash; laporan mingguan",
+          "MSME halal certification &mdash; weekly report"),
+        r->week, d0, d1, T("hash total", "totals hash"), r->hash);
 
     /* Headline */
     weekly_change(r->certified_week, r->certified_prev_week, chg);
     fprintf(fp, "<h2>%s</h2>\n<div class=\"kpis\">\n", T("Ringkasan", "Headline"));
-    fprintf(fp, "<div class=\"kpi\">%s<b id=\"certified-week\">%ld</b>%s %ld (%s)</div>\n",
+    fprintf(fp,
+            "<div class=\"kpi\">%s<b id=\"certified-week\">%ld</b>%s %ld (%s)</div>\n",
             T("Sertifikat terbit minggu ini", "Certified this week"), r->certified_week,
             T("minggu lalu", "last week"), r->certified_prev_week, chg);
     fprintf(fp, "<div class=\"kpi\">%s<b id=\"certified-total\">%ld</b></div>\n",
@@ -204,9 +230,11 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
     fputs("</div>\n", fp);
 
     /* Goals */
-    fprintf(fp, "<h2>%s</h2>\n<table id=\"goals\"><tr><th>%s</th><th>%s</th><th class=\"n\">%s</th>"
-                "<th class=\"n\">%%</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
-                "<th class=\"n\">%s</th><th>%s</th><th>%s</th></tr>\n",
+    fprintf(fp,
+            "<h2>%s</h2>\n<table id=\"goals\"><tr><th>%s</th><th>%s</th><th "
+            "class=\"n\">%s</th>"
+            "<th class=\"n\">%%</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+            "<th class=\"n\">%s</th><th>%s</th><th>%s</th></tr>\n",
             T("Target", "Goals"), T("Target", "Goal"), T("Cakupan", "Scope"),
             T("Capai/target", "Done/target"), T("mgg ini", "this wk"),
             T("perlu/mgg", "needed/wk"), T("laju 4 mgg", "4-wk rate"),
@@ -225,12 +253,14 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             fputc(':', fp);
             esc(fp, g->scope_value);
         }
-        fprintf(fp, " (%s)</td><td class=\"n\">%ld/%ld</td><td class=\"n\">%.1f</td>"
-                    "<td class=\"n\">%+ld</td><td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>"
-                    "<td class=\"d\">%s</td><td class=\"%s\">%s</td></tr>\n",
-                g->metric, g->done, g->target, g->calc.percent, g->done - g->done_week_ago,
-                g->calc.rate_needed, g->calc.rate_recent, proj, goal_status_name(g->calc.status),
-                goal_status_label(g->calc.status));
+        fprintf(
+            fp,
+            " (%s)</td><td class=\"n\">%ld/%ld</td><td class=\"n\">%.1f</td>"
+            "<td class=\"n\">%+ld</td><td class=\"n\">%.1f</td><td class=\"n\">%.1f</td>"
+            "<td class=\"d\">%s</td><td class=\"%s\">%s</td></tr>\n",
+            g->metric, g->done, g->target, g->calc.percent, g->done - g->done_week_ago,
+            g->calc.rate_needed, g->calc.rate_recent, proj,
+            goal_status_name(g->calc.status), goal_status_label(g->calc.status));
     }
     fputs("</table>\n", fp);
 
@@ -241,34 +271,40 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
     fprintf(fp, "</div><div class=\"chart\"><h2>%s</h2>\n",
             T("Sertifikat per minggu (12 minggu)", "Certificates per week (12 weeks)"));
     svg_trend(fp, r);
-    fprintf(fp, "</div></div>\n<h2>%s</h2>\n", T("Kemajuan per kecamatan", "Progress by kecamatan"));
+    fprintf(fp, "</div></div>\n<h2>%s</h2>\n",
+            T("Kemajuan per kecamatan", "Progress by kecamatan"));
     svg_progress(fp, r);
 
     /* Funnel table */
-    fprintf(fp, "<table id=\"funnel\"><tr><th>%s</th><th class=\"n\">reguler</th>"
-                "<th class=\"n\">self-declare</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
-                "<th class=\"n\">%s</th></tr>\n",
-            T("Tahap", "Stage"), T("lainnya", "other"), T("total", "total"),
-            T("minggu lalu", "last week"));
+    fprintf(
+        fp,
+        "<table id=\"funnel\"><tr><th>%s</th><th class=\"n\">reguler</th>"
+        "<th class=\"n\">self-declare</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
+        "<th class=\"n\">%s</th></tr>\n",
+        T("Tahap", "Stage"), T("lainnya", "other"), T("total", "total"),
+        T("minggu lalu", "last week"));
     for (size_t i = 0; i < r->nfunnel; i++) {
         const struct weekly_funnel *f = &r->funnel[i];
         if (f->stage == STAGE_NOT_APPLIED)
             continue;
         fprintf(fp, "<tr data-stage=\"%s\">", stage_name(f->stage));
         td(fp, stage_label(f->stage));
-        tdn(fp, f->reguler), tdn(fp, f->self_declare), tdn(fp, f->other), tdn(fp, f->total);
+        tdn(fp, f->reguler), tdn(fp, f->self_declare), tdn(fp, f->other),
+            tdn(fp, f->total);
         tdn(fp, f->total_prev);
         fputs("</tr>\n", fp);
     }
     fputs("</table>\n", fp);
 
     /* Areas */
-    fprintf(fp, "<table id=\"areas\"><tr><th>%s</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
-                "<th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%%</th>"
-                "<th class=\"n\">%s</th></tr>\n",
+    fprintf(fp,
+            "<table id=\"areas\"><tr><th>%s</th><th class=\"n\">%s</th><th "
+            "class=\"n\">%s</th>"
+            "<th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%%</th>"
+            "<th class=\"n\">%s</th></tr>\n",
             T("Kecamatan / kelurahan", "Kecamatan / kelurahan"), T("UMKM", "MSMEs"),
-            T("mengajukan", "applied"), T("bersertifikat", "certified"), T("minggu ini", "this week"),
-            T("target", "goal"));
+            T("mengajukan", "applied"), T("bersertifikat", "certified"),
+            T("minggu ini", "this week"), T("target", "goal"));
     for (size_t i = 0; i < r->nkecamatan; i++) {
         const struct weekly_area *k = &r->kecamatan[i];
         const struct weekly_area *v[1] = {k};
@@ -290,7 +326,8 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
                 tdn(fp, a->msmes), tdn(fp, a->applied), tdn(fp, a->certified);
                 tdn(fp, a->certified_week);
                 fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"n\">%s</td></tr>\n",
-                        a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0, goal);
+                        a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0,
+                        goal);
             }
         }
     }
@@ -301,13 +338,16 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
     for (int k = 0; k < MOVE__COUNT; k++) {
         size_t shown = 0;
 
-        fprintf(fp, "<h3 data-move=\"%s\">%s: %ld</h3>\n", weekly_move_name((enum weekly_move)k),
-                T(id_moves[k], en_moves[k]), r->moves[k]);
+        fprintf(fp, "<h3 data-move=\"%s\">%s: %ld</h3>\n",
+                weekly_move_name((enum weekly_move)k), T(id_moves[k], en_moves[k]),
+                r->moves[k]);
         if (r->moves[k] == 0)
             continue;
-        fprintf(fp, "<table><tr><th>%s</th><th>NIB</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-                T("Tanggal", "Date"), T("Usaha", "Business"), T("Kelurahan", "Kelurahan"),
-                T("Status", "Status"));
+        fprintf(
+            fp,
+            "<table><tr><th>%s</th><th>NIB</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
+            T("Tanggal", "Date"), T("Usaha", "Business"), T("Kelurahan", "Kelurahan"),
+            T("Status", "Status"));
         for (size_t i = 0; i < r->nmovers; i++) {
             const struct weekly_mover *m = &r->movers[i];
             const struct stage_code *sc = m->code ? stage_lookup(m->code) : NULL;
@@ -330,7 +370,8 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
         fputs("</table>\n", fp);
         if ((long)shown < r->moves[k])
             fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", T("dan", "and"),
-                    r->moves[k] - (long)shown, T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+                    r->moves[k] - (long)shown,
+                    T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
     }
 
     /* Stuck */
@@ -346,11 +387,13 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
         fprintf(fp, "<h3 data-waits=\"%s\">%s ", stage_waits_on_name((enum ht_waits_on)w),
                 T("Menunggu", "Waiting on"));
         esc(fp, report_waits_label((enum ht_waits_on)w));
-        fprintf(fp, ": %ld</h3>\n<table class=\"stuck\"><tr><th>%s</th><th>NIB</th><th>%s</th>"
-                    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class=\"n\">%s</th></tr>\n",
-                r->stuck_by[w], T("Usaha", "Business"), T("Kelurahan", "Kelurahan"),
-                T("Telepon", "Phone"), T("Status", "Status"), T("Sejak", "Since"),
-                T("Hari kerja / batas", "Work days / limit"), T("Terlambat", "Days overdue"));
+        fprintf(
+            fp,
+            ": %ld</h3>\n<table class=\"stuck\"><tr><th>%s</th><th>NIB</th><th>%s</th>"
+            "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class=\"n\">%s</th></tr>\n",
+            r->stuck_by[w], T("Usaha", "Business"), T("Kelurahan", "Kelurahan"),
+            T("Telepon", "Phone"), T("Status", "Status"), T("Sejak", "Since"),
+            T("Hari kerja / batas", "Work days / limit"), T("Terlambat", "Days overdue"));
         for (size_t i = 0; i < r->nstuck; i++) {
             const struct weekly_stuck *s = &r->stuck[i];
             char d[11], dl[32];
@@ -369,21 +412,26 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
         fputs("</table>\n", fp);
         if ((long)shown < r->stuck_by[w])
             fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", T("dan", "and"),
-                    r->stuck_by[w] - (long)shown, T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+                    r->stuck_by[w] - (long)shown,
+                    T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
     }
 
     fprintf(fp, "<p class=\"more\">%s</p>\n",
-            T("Menunggu UMKM (dikembalikan, pembayaran): tidak dihitung terlambat karena batas "
+            T("Menunggu UMKM (dikembalikan, pembayaran): tidak dihitung terlambat karena "
+              "batas "
               "waktu dijeda.",
-              "Waiting on the MSME (returned, payment): never counted overdue, the legal clock "
+              "Waiting on the MSME (returned, payment): never counted overdue, the legal "
+              "clock "
               "is paused."));
 
     /* Data quality */
-    fprintf(fp, "<h2>%s</h2>\n<table id=\"quality\">", T("Kualitas data", "Data quality"));
+    fprintf(fp, "<h2>%s</h2>\n<table id=\"quality\">",
+            T("Kualitas data", "Data quality"));
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
             T("Rekaman dikarantina", "Quarantined records"), r->quarantined);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
-            T("Permohonan dengan NIB di luar register", "Applications whose NIB is not in the register"),
+            T("Permohonan dengan NIB di luar register",
+              "Applications whose NIB is not in the register"),
             r->unmatched);
     if (r->last_observed)
         ts_format_wib(r->last_observed, ts);

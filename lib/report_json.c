@@ -112,15 +112,18 @@ int report_status_json(FILE *fp, const struct report_msme *m, const struct timel
 
             json_object_set_new(s, "code", json_string(e->code));
             json_object_set_new(s, "stage", json_string(stage_name(e->stage)));
-            json_object_set_new(s, "label", json_string(e->sc ? stage_code_label(e->sc)
-                                                             : stage_label(e->stage)));
+            json_object_set_new(
+                s, "label",
+                json_string(e->sc ? stage_code_label(e->sc) : stage_label(e->stage)));
             json_object_set_new(s, "entered", jts(e->entered));
             json_object_set_new(s, "entered_date", jdate(ts_to_wib_date(e->entered)));
             json_object_set_new(s, "left", jts(e->left));
             json_object_set_new(s, "working_days", json_integer(e->days));
             json_object_set_new(s, "limit_days",
-                                e->limit_days ? json_integer(e->limit_days) : json_null());
-            json_object_set_new(s, "waits_on", json_string(stage_waits_on_name(e->waits_on)));
+                                e->limit_days ? json_integer(e->limit_days)
+                                              : json_null());
+            json_object_set_new(s, "waits_on",
+                                json_string(stage_waits_on_name(e->waits_on)));
             json_object_set_new(s, "clock_paused", json_boolean(e->paused));
             json_object_set_new(s, "breach", json_boolean(e->breach));
             json_object_set_new(s, "overdue_days", json_integer(e->overdue));
@@ -128,15 +131,18 @@ int report_status_json(FILE *fp, const struct report_msme *m, const struct timel
             json_array_append_new(steps, s);
         }
         json_object_set_new(app, "timeline", steps);
-        json_object_set_new(app, "stage", json_string(cur ? stage_name(cur->stage) : "unknown"));
+        json_object_set_new(app, "stage",
+                            json_string(cur ? stage_name(cur->stage) : "unknown"));
         json_object_set_new(app, "waits_on",
                             json_string(cur && !stage_def_get(cur->stage)->terminal
                                             ? stage_waits_on_name(cur->waits_on)
                                             : "none"));
-        json_object_set_new(app, "clock_paused", json_boolean(cur && cur->paused &&
-                                                              !stage_def_get(cur->stage)->terminal));
+        json_object_set_new(
+            app, "clock_paused",
+            json_boolean(cur && cur->paused && !stage_def_get(cur->stage)->terminal));
         json_object_set_new(app, "next_step",
-                            cur && cur->sc ? json_string(stage_code_next(cur->sc)) : json_null());
+                            cur && cur->sc ? json_string(stage_code_next(cur->sc))
+                                           : json_null());
         json_object_set_new(app, "breaches", json_integer(t->breaches));
         json_array_append_new(apps, app);
     }
@@ -162,9 +168,11 @@ static json_t *areas(const struct weekly_area *v, size_t n)
         json_object_set_new(o, "certified", json_integer(v[i].certified));
         json_object_set_new(o, "certified_week", json_integer(v[i].certified_week));
         json_object_set_new(o, "goal_target",
-                            v[i].goal_target ? json_integer(v[i].goal_target) : json_null());
+                            v[i].goal_target ? json_integer(v[i].goal_target)
+                                             : json_null());
         json_object_set_new(o, "goal_done",
-                            v[i].goal_target ? json_integer(v[i].goal_done) : json_null());
+                            v[i].goal_target ? json_integer(v[i].goal_done)
+                                             : json_null());
         json_array_append_new(arr, o);
     }
     return arr;
@@ -226,8 +234,9 @@ int report_weekly_json(FILE *fp, const struct weekly_report *r)
         json_object_set_new(o, "weeks_left", json_real(g->calc.weeks_left));
         json_object_set_new(o, "rate_needed", json_real(g->calc.rate_needed));
         json_object_set_new(o, "rate_recent", json_real(g->calc.rate_recent));
-        json_object_set_new(o, "projected", g->calc.has_projection ? jdate(g->calc.projected)
-                                                                   : json_null());
+        json_object_set_new(o, "projected",
+                            g->calc.has_projection ? jdate(g->calc.projected)
+                                                   : json_null());
         json_object_set_new(o, "status", json_string(goal_status_name(g->calc.status)));
         json_array_append_new(arr, o);
     }
@@ -237,7 +246,8 @@ int report_weekly_json(FILE *fp, const struct weekly_report *r)
 
     o = json_object();
     for (int k = 0; k < MOVE__COUNT; k++)
-        json_object_set_new(o, weekly_move_name((enum weekly_move)k), json_integer(r->moves[k]));
+        json_object_set_new(o, weekly_move_name((enum weekly_move)k),
+                            json_integer(r->moves[k]));
     json_object_set_new(root, "movers", o);
     arr = json_array();
     for (size_t i = 0; i < r->nmovers; i++) {

@@ -169,8 +169,9 @@ int report_table_text(FILE *fp, const struct rtable *t, int width, int color)
         const char *on = NULL;
 
         if (color && t->row_color[r])
-            on = t->row_color[r] == 'g' ? "\033[32m" : t->row_color[r] == 'y' ? "\033[33m"
-                                                                                : "\033[31m";
+            on = t->row_color[r] == 'g'   ? "\033[32m"
+                 : t->row_color[r] == 'y' ? "\033[33m"
+                                          : "\033[31m";
         if (on)
             fputs(on, fp);
         for (int c = 0; c < t->ncols; c++) {
@@ -254,8 +255,8 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
 
     fprintf(fp, "%s %s  %s\n", "NIB", m->nib, m->business_name);
     fprintf(fp, "  %-10s %s\n", T("Pemilik", "Owner"), or_dash(m->owner_name));
-    fprintf(fp, "  %-10s %s (%s %s)\n", T("Kelurahan", "Kelurahan"), or_dash(m->kelurahan),
-            T("kec.", "kec."), or_dash(m->kecamatan));
+    fprintf(fp, "  %-10s %s (%s %s)\n", T("Kelurahan", "Kelurahan"),
+            or_dash(m->kelurahan), T("kec.", "kec."), or_dash(m->kecamatan));
     fprintf(fp, "  %-10s %s%s%s\n", "KBLI", or_dash(m->kbli), m->kbli_title ? " " : "",
             m->kbli_title ? m->kbli_title : "");
     fprintf(fp, "  %-10s %s\n", T("Skala", "Size"), or_dash(m->size_class));
@@ -270,8 +271,9 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
         fprintf(fp, "  %-10s %s\n", T("Data per", "Data as of"), ts);
     }
     if (m->napps == 0)
-        fprintf(fp, "\n%s\n", T("Belum ada permohonan sertifikasi halal untuk NIB ini.",
-                                "No halal certification application for this NIB yet."));
+        fprintf(fp, "\n%s\n",
+                T("Belum ada permohonan sertifikasi halal untuk NIB ini.",
+                  "No halal certification application for this NIB yet."));
     for (size_t i = 0; i < m->napps; i++) {
         const struct report_app *a = &m->apps[i];
         const struct timeline *t = &tl[i];
@@ -281,10 +283,11 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
                 or_dash(a->no_daftar), a->id_reg, channel_path_label(a->channel_id),
                 or_dash(a->channel_id));
         if (a->certificate_no)
-            fprintf(fp, "  %s %s (%s)\n", T("Sertifikat", "Certificate"), a->certificate_no,
-                    or_dash(a->certificate_date));
-        fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", T("Tanggal", "Date"), T("Kode", "Code"),
-                T("Tahap", "Step"), T("Hari", "Days"), T("Batas", "Limit"));
+            fprintf(fp, "  %s %s (%s)\n", T("Sertifikat", "Certificate"),
+                    a->certificate_no, or_dash(a->certificate_date));
+        fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", T("Tanggal", "Date"),
+                T("Kode", "Code"), T("Tahap", "Step"), T("Hari", "Days"),
+                T("Batas", "Limit"));
         for (size_t j = 0; j < t->n; j++) {
             const struct tl_entry *e = &t->v[j];
             struct ht_date d = ts_to_wib_date(e->entered);
@@ -308,10 +311,12 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
                 fprintf(fp, "  <- %s", T("kini", "now"));
             fputc('\n', fp);
         }
-        fprintf(fp, "  %s\n", T("(Hari = hari kerja; LEWAT = melewati batas waktu UU 6/2023;",
-                               "(Days = working days; OVER = past the legal limit of UU 6/2023;"));
-        fprintf(fp, "  %s\n", T(" jeda = batas waktu berhenti selama menunggu UMKM)",
-                               " paused = the legal clock stops while the MSME holds it)"));
+        fprintf(fp, "  %s\n",
+                T("(Hari = hari kerja; LEWAT = melewati batas waktu UU 6/2023;",
+                  "(Days = working days; OVER = past the legal limit of UU 6/2023;"));
+        fprintf(fp, "  %s\n",
+                T(" jeda = batas waktu berhenti selama menunggu UMKM)",
+                  " paused = the legal clock stops while the MSME holds it)"));
         if (cur) {
             const struct stage_def *def = stage_def_get(cur->stage);
 
@@ -352,36 +357,40 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
-    fprintf(fp, "%s %s (%s .. %s)\n", T("LAPORAN MINGGUAN SERTIFIKASI HALAL",
-                                        "WEEKLY HALAL CERTIFICATION REPORT"),
+    fprintf(fp, "%s %s (%s .. %s)\n",
+            T("LAPORAN MINGGUAN SERTIFIKASI HALAL", "WEEKLY HALAL CERTIFICATION REPORT"),
             r->week, d0, d1);
     fprintf(fp, "%s: %s\n\n", T("Hash total", "Totals hash"), r->hash);
 
     fprintf(fp, "== %s\n", T("Ringkasan", "Headline"));
     weekly_change(r->certified_week, r->certified_prev_week, chg);
-    fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n", T("Sertifikat terbit minggu ini", "Certified this week"),
-            r->certified_week, T("minggu lalu", "last week"), r->certified_prev_week, chg);
+    fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n",
+            T("Sertifikat terbit minggu ini", "Certified this week"), r->certified_week,
+            T("minggu lalu", "last week"), r->certified_prev_week, chg);
     fprintf(fp, "%-40s %8ld\n", T("Sertifikat terbit seluruhnya", "Certified in total"),
             r->certified_total);
     if (r->ngoals)
         fprintf(fp, "\n%-24s %11s %6s %12s %3s  %s\n", T("Target", "Goal"),
-                T("capai/target", "done/target"), "%", "", T("+mg", "+wk"), T("status", "status"));
+                T("capai/target", "done/target"), "%", "", T("+mg", "+wk"),
+                T("status", "status"));
     for (size_t i = 0; i < r->ngoals; i++) {
         const struct weekly_goal *g = &r->goals[i];
 
         report_bar(g->calc.percent, 10, bar);
-        fprintf(fp, "%-24.24s %5ld/%-5ld %5.1f%% %s %+3ld  %s\n", g->name, g->done, g->target,
-                g->calc.percent, bar, g->done - g->done_week_ago,
+        fprintf(fp, "%-24.24s %5ld/%-5ld %5.1f%% %s %+3ld  %s\n", g->name, g->done,
+                g->target, g->calc.percent, bar, g->done - g->done_week_ago,
                 goal_status_label(g->calc.status));
     }
 
-    fprintf(fp, "\n%s:\n ", T("Sertifikat per minggu, 12 minggu", "Certificates per week, 12 weeks"));
+    fprintf(fp, "\n%s:\n ",
+            T("Sertifikat per minggu, 12 minggu", "Certificates per week, 12 weeks"));
     for (int i = 0; i < WEEKLY_TREND_WEEKS; i++)
         fprintf(fp, " %s=%ld", r->trend[i].week + 5, r->trend[i].certified);
     fputc('\n', fp);
 
-    fprintf(fp, "\n== %s\n", T("Corong per tahap (akhir minggu ini vs minggu lalu)",
-                               "Funnel by stage (end of this week vs last week)"));
+    fprintf(fp, "\n== %s\n",
+            T("Corong per tahap (akhir minggu ini vs minggu lalu)",
+              "Funnel by stage (end of this week vs last week)"));
     fprintf(fp, "%-36s %7s %7s %7s %7s %7s\n", T("Tahap", "Stage"), "reguler", "self-d",
             T("lainnya", "other"), T("total", "total"), T("mgg lalu", "last wk"));
     for (size_t i = 0; i < r->nfunnel; i++) {
@@ -390,8 +399,8 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
         if (f->stage == STAGE_NOT_APPLIED)
             continue;
         put_cell(fp, stage_label(f->stage), 36, 0, 1);
-        fprintf(fp, " %7ld %7ld %7ld %7ld %7ld\n", f->reguler,
-                f->self_declare, f->other, f->total, f->total_prev);
+        fprintf(fp, " %7ld %7ld %7ld %7ld %7ld\n", f->reguler, f->self_declare, f->other,
+                f->total, f->total_prev);
     }
 
     fprintf(fp, "\n== %s\n", T("Kemajuan per kecamatan", "Progress by kecamatan"));
@@ -411,8 +420,9 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
             if (a->goal_target)
                 snprintf(goal, sizeof(goal), "%ld/%ld", a->goal_done, a->goal_target);
             fprintf(fp, "%s%-*.*s %7ld %7ld %9ld %7ld %5.1f%% %12s\n", pass ? "  " : "",
-                    pass ? 20 : 22, pass ? 20 : 22, a->name, a->msmes, a->applied, a->certified,
-                    a->certified_week, a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0,
+                    pass ? 20 : 22, pass ? 20 : 22, a->name, a->msmes, a->applied,
+                    a->certified, a->certified_week,
+                    a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0,
                     goal);
         }
     }
@@ -445,16 +455,19 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                 shown++;
             }
             if ((long)shown < r->moves[k])
-                fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"), r->moves[k] - (long)shown,
+                fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"),
+                        r->moves[k] - (long)shown,
                         T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
         }
     }
 
     fprintf(fp, "\n== %s: %ld\n",
-            T("Macet melewati batas waktu (terlama dulu)", "Stuck past the legal limit (oldest first)"),
+            T("Macet melewati batas waktu (terlama dulu)",
+              "Stuck past the legal limit (oldest first)"),
             r->stuck_total);
-    fprintf(fp, "%s\n", T("(lewat = hari kerja melewati batas waktu)",
-                          "(over = working days past the legal limit)"));
+    fprintf(fp, "%s\n",
+            T("(lewat = hari kerja melewati batas waktu)",
+              "(over = working days past the legal limit)"));
     for (int w = 1; w < WAITS__COUNT; w++) {
         size_t shown = 0;
 
@@ -474,20 +487,27 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
             put_cell(fp, or_dash(s->name), 20, 0, 1);
             fputc(' ', fp);
             put_cell(fp, or_dash(s->kelurahan), 12, 0, 1);
-            fprintf(fp, " %-14.14s %-5s %5ld\n", or_dash(s->phone), or_dash(s->code), s->overdue);
+            fprintf(fp, " %-14.14s %-5s %5ld\n", or_dash(s->phone), or_dash(s->code),
+                    s->overdue);
             shown++;
         }
         if ((long)shown < r->stuck_by[w])
-            fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"), r->stuck_by[w] - (long)shown,
+            fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"),
+                    r->stuck_by[w] - (long)shown,
                     T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
     }
 
-    fprintf(fp, "%s\n", T("Menunggu UMKM (dikembalikan, pembayaran): tidak terlambat, batas waktu dijeda.",
-                          "Waiting on the MSME (returned, payment): never overdue, the clock is paused."));
+    fprintf(fp, "%s\n",
+            T("Menunggu UMKM (dikembalikan, pembayaran): tidak terlambat, batas waktu "
+              "dijeda.",
+              "Waiting on the MSME (returned, payment): never overdue, the clock is "
+              "paused."));
 
     fprintf(fp, "\n== %s\n", T("Kualitas data", "Data quality"));
-    fprintf(fp, "%-40s %8ld\n", T("Rekaman dikarantina", "Quarantined records"), r->quarantined);
-    fprintf(fp, "%-40s %8ld\n", T("NIB tidak ada di register", "Unmatched NIBs (not in register)"),
+    fprintf(fp, "%-40s %8ld\n", T("Rekaman dikarantina", "Quarantined records"),
+            r->quarantined);
+    fprintf(fp, "%-40s %8ld\n",
+            T("NIB tidak ada di register", "Unmatched NIBs (not in register)"),
             r->unmatched);
     fmt_ts(r->last_observed, ts);
     fprintf(fp, "%-40s %s\n", T("Pengamatan terakhir", "Last observation"), ts);

@@ -1,4 +1,5 @@
-/* SHA-256 after FIPS 180-4 section 6.2, used for the hash of a report's canonical totals. */
+/* SHA-256 after FIPS 180-4 section 6.2, used for the hash of a report's canonical totals.
+ */
 #include <string.h>
 #include "halaltrack/sha256.h"
 #include "halaltrack/banned.h"
@@ -33,11 +34,13 @@ static void compress(uint32_t h[8], const unsigned char *p)
     }
     a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
     for (int i = 0; i < 64; i++) {
-        t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+        t1 = hh + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] +
+             w[i];
         t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
     }
-    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
+    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g,
+        h[7] += hh;
 }
 
 void sha256_init(struct sha256 *c)

@@ -9,14 +9,16 @@
 /* Legal limits in working days (UU 6/2023): verification 1, LPH assignment 1, inspection
  * 15, P3H assistance 10, fatwa 3 (Komite Fatwa for self-declare 1), issuance 1. */
 static const struct stage_def stage_defs[STAGE__COUNT] = {
-    {STAGE_NOT_APPLIED, "not_applied", WAITS_MSME, 0, 0, 0, "Belum mengajukan", "Not applied"},
+    {STAGE_NOT_APPLIED, "not_applied", WAITS_MSME, 0, 0, 0, "Belum mengajukan",
+     "Not applied"},
     {STAGE_DRAFT, "draft", WAITS_MSME, 0, 0, 0, "Draf", "Draft"},
     {STAGE_SUBMITTED, "submitted", WAITS_BPJPH, 1, 0, 0, "Diajukan", "Submitted"},
     {STAGE_VERIFICATION, "verification", WAITS_BPJPH, 1, 0, 0, "Verifikasi BPJPH",
      "BPJPH verification"},
-    {STAGE_LPH_ASSIGNMENT, "lph_assignment", WAITS_LPH, 1, 0, 0, "Penetapan LPH dan biaya",
-     "LPH assignment and payment"},
-    {STAGE_INSPECTION, "inspection", WAITS_LPH, 15, 0, 0, "Pemeriksaan LPH", "LPH inspection"},
+    {STAGE_LPH_ASSIGNMENT, "lph_assignment", WAITS_LPH, 1, 0, 0,
+     "Penetapan LPH dan biaya", "LPH assignment and payment"},
+    {STAGE_INSPECTION, "inspection", WAITS_LPH, 15, 0, 0, "Pemeriksaan LPH",
+     "LPH inspection"},
     {STAGE_PPH_VERIFICATION, "pph_verification", WAITS_P3H, 10, 0, 0,
      "Verifikasi pendamping (P3H/LP3H)", "Halal assistant verification (P3H/LP3H)"},
     {STAGE_FATWA, "fatwa", WAITS_FATWA, 3, 0, 0, "Sidang fatwa", "Fatwa session"},
@@ -28,7 +30,8 @@ static const struct stage_def stage_defs[STAGE__COUNT] = {
      "Returned for revision"},
     {STAGE_REJECTED, "rejected", WAITS_NONE, 0, 1, 0, "Ditolak", "Rejected"},
     {STAGE_CANCELLED, "cancelled", WAITS_NONE, 0, 1, 0, "Dibatalkan", "Cancelled"},
-    {STAGE_UNKNOWN, "unknown", WAITS_NONE, 0, 0, 0, "Status tidak dikenal", "Unknown status"},
+    {STAGE_UNKNOWN, "unknown", WAITS_NONE, 0, 0, 0, "Status tidak dikenal",
+     "Unknown status"},
 };
 
 #define R STAGE_PATH_REGULER
@@ -43,7 +46,8 @@ static const struct stage_code builtin_codes[] = {
      "Perbaiki data sesuai catatan pemeriksa di SIHALAL, lalu kirim ulang.",
      "Fix the data as the reviewer's note in SIHALAL says, then resubmit."},
     {"OF5", STAGE_LPH_ASSIGNMENT, R, WAITS_MSME, 0, "Tagihan terbit", "Invoice issued",
-     "Tagihan sudah terbit: selesaikan pembayaran (atau pastikan fasilitator membayar) agar "
+     "Tagihan sudah terbit: selesaikan pembayaran (atau pastikan fasilitator membayar) "
+     "agar "
      "pemeriksaan dapat dimulai.",
      "The invoice is issued: pay it (or make sure the facilitator pays) so that the "
      "inspection can start."},
@@ -58,10 +62,12 @@ static const struct stage_code builtin_codes[] = {
      "Nothing to do: the inspection body (LPH) is verifying your application."},
     {"OF15", STAGE_VERIFICATION, B, WAITS_BPJPH, 1, "Terverifikasi", "Verified",
      "Tidak ada yang perlu dilakukan: dokumen lengkap, BPJPH akan menetapkan LPH.",
-     "Nothing to do: the documents are complete and BPJPH will assign an inspection body."},
+     "Nothing to do: the documents are complete and BPJPH will assign an inspection "
+     "body."},
     {"OF50", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1, "Dikirim ke LPH", "Sent to LPH",
      "Tunggu LPH menetapkan biaya pemeriksaan; siapkan dana pembayaran.",
-     "Wait for the inspection body (LPH) to set the inspection cost; have the payment ready."},
+     "Wait for the inspection body (LPH) to set the inspection cost; have the payment "
+     "ready."},
     {"OF55", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1, "Penetapan biaya", "Cost being set",
      "Tunggu tagihan dari BPJPH, lalu bayar melalui Virtual Account.",
      "Wait for the invoice from BPJPH, then pay it through the Virtual Account."},
@@ -72,13 +78,16 @@ static const struct stage_code builtin_codes[] = {
      "Siapkan tempat usaha, bahan dan dokumen untuk audit LPH, dan dampingi auditor.",
      "Get the premises, ingredients and documents ready for the LPH audit and accompany "
      "the auditor."},
-    {"OF70", STAGE_INSPECTION, R, WAITS_LPH, 15, "Selesai proses di LPH", "Inspection done",
-     "Tidak ada yang perlu dilakukan: laporan pemeriksaan sedang dikirim ke sidang fatwa.",
+    {"OF70", STAGE_INSPECTION, R, WAITS_LPH, 15, "Selesai proses di LPH",
+     "Inspection done",
+     "Tidak ada yang perlu dilakukan: laporan pemeriksaan sedang dikirim ke sidang "
+     "fatwa.",
      "Nothing to do: the inspection report is on its way to the fatwa session."},
     {"OF71", STAGE_PPH_VERIFICATION, S, WAITS_P3H, 10, "Selesai P3H", "P3H done",
      "Tidak ada yang perlu dilakukan: hasil pendamping sedang diverifikasi LP3H.",
      "Nothing to do: your halal assistant's result is being verified by the LP3H."},
-    {"OF72", STAGE_PPH_VERIFICATION, S, WAITS_P3H, 10, "Verifikasi LP3H", "LP3H verification",
+    {"OF72", STAGE_PPH_VERIFICATION, S, WAITS_P3H, 10, "Verifikasi LP3H",
+     "LP3H verification",
      "Tidak ada yang perlu dilakukan: LP3H sedang memverifikasi hasil pendampingan.",
      "Nothing to do: the LP3H is verifying the assistance result."},
     {"OF74", STAGE_FATWA, S, WAITS_FATWA, 1, "Dikirim ke Komite Fatwa",
@@ -93,23 +102,29 @@ static const struct stage_code builtin_codes[] = {
      "Received by Komisi Fatwa",
      "Tidak ada yang perlu dilakukan: sidang fatwa sedang berlangsung.",
      "Nothing to do: the fatwa session is under way."},
-    {"OF100", STAGE_FATWA, B, WAITS_BPJPH, 1, "Selesai sidang fatwa", "Fatwa session done",
+    {"OF100", STAGE_FATWA, B, WAITS_BPJPH, 1, "Selesai sidang fatwa",
+     "Fatwa session done",
      "Tidak ada yang perlu dilakukan: BPJPH akan menerbitkan sertifikat.",
      "Nothing to do: BPJPH will issue the certificate."},
     {"OF120", STAGE_ISSUANCE, B, WAITS_BPJPH, 1, "Penerbitan sertifikat",
      "Certificate being issued",
      "Tidak ada yang perlu dilakukan: sertifikat sedang diterbitkan.",
      "Nothing to do: the certificate is being issued."},
-    {"OF280", STAGE_RETURNED, B, WAITS_MSME, 0, "Dikembalikan ke PU", "Returned to business",
-     "Perbaiki permohonan sesuai catatan di SIHALAL, lalu kirim ulang. Batas waktu layanan "
+    {"OF280", STAGE_RETURNED, B, WAITS_MSME, 0, "Dikembalikan ke PU",
+     "Returned to business",
+     "Perbaiki permohonan sesuai catatan di SIHALAL, lalu kirim ulang. Batas waktu "
+     "layanan "
      "berhenti sampai Anda mengirim ulang.",
-     "Revise the application as the note in SIHALAL says, then resubmit. The legal clock is "
+     "Revise the application as the note in SIHALAL says, then resubmit. The legal clock "
+     "is "
      "paused until you resubmit."},
     {"OF285", STAGE_RETURNED, B, WAITS_MSME, 0, "Dikembalikan oleh Komite Fatwa",
      "Returned by the fatwa body",
-     "Perbaiki permohonan sesuai catatan Komite/Komisi Fatwa di SIHALAL, lalu kirim ulang. "
+     "Perbaiki permohonan sesuai catatan Komite/Komisi Fatwa di SIHALAL, lalu kirim "
+     "ulang. "
      "Batas waktu layanan berhenti sampai Anda mengirim ulang.",
-     "Revise the application as the fatwa body's note in SIHALAL says, then resubmit. The "
+     "Revise the application as the fatwa body's note in SIHALAL says, then resubmit. "
+     "The "
      "legal clock is paused until you resubmit."},
     {"OF290", STAGE_REJECTED, B, WAITS_NONE, 0, "Ditolak", "Rejected",
      "Permohonan ditolak. Hubungi Dinas Koperasi dan UMKM untuk pendampingan sebelum "
@@ -119,10 +134,12 @@ static const struct stage_code builtin_codes[] = {
     {"OF300", STAGE_CERTIFIED, B, WAITS_NONE, 0, "Sertifikat halal terbit",
      "Halal certificate issued",
      "Unduh sertifikat dan label halal di SIHALAL, lalu pasang label pada kemasan.",
-     "Download the certificate and the halal label in SIHALAL, then put the label on your "
+     "Download the certificate and the halal label in SIHALAL, then put the label on "
+     "your "
      "packaging."},
     {"OF900", STAGE_CANCELLED, B, WAITS_NONE, 0, "Dibatalkan", "Cancelled",
-     "Permohonan dibatalkan. Ajukan permohonan baru bila masih memerlukan sertifikat halal.",
+     "Permohonan dibatalkan. Ajukan permohonan baru bila masih memerlukan sertifikat "
+     "halal.",
      "The application was cancelled. Apply again if you still need a halal certificate."},
 };
 
@@ -225,7 +242,8 @@ int stage_add_mapping(const char *code, const char *stage, struct ht_err *err)
     char *dup;
 
     if (!stage_code_wellformed(code)) {
-        ht_err_set(err, HT_EINVAL, "'%s' is not a status code (expected OF followed by digits)",
+        ht_err_set(err, HT_EINVAL,
+                   "'%s' is not a status code (expected OF followed by digits)",
                    code ? code : "");
         return -1;
     }
@@ -235,8 +253,8 @@ int stage_add_mapping(const char *code, const char *stage, struct ht_err *err)
     }
     for (size_t i = 0; i < HT_ARRAY_LEN(builtin_codes); i++) {
         if (strcmp(builtin_codes[i].code, code) == 0) {
-            ht_err_set(err, HT_EINVAL, "'%s' is a built-in status code and cannot be remapped",
-                       code);
+            ht_err_set(err, HT_EINVAL,
+                       "'%s' is a built-in status code and cannot be remapped", code);
             return -1;
         }
     }
@@ -251,14 +269,16 @@ int stage_add_mapping(const char *code, const char *stage, struct ht_err *err)
             return 0;
         }
     }
-    if (!(dup = strdup(code)) || !(grown = realloc(extra, (nextra + 1) * sizeof(*extra)))) {
+    if (!(dup = strdup(code)) ||
+        !(grown = realloc(extra, (nextra + 1) * sizeof(*extra)))) {
         free(dup);
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
     extra = grown;
-    extra[nextra] = (struct stage_code){dup, st, STAGE_PATH_BOTH, d->waits_on, d->limit_days,
-                                        d->label_id, d->label_en, NULL, NULL};
+    extra[nextra] = (struct stage_code){
+        dup,  st,  STAGE_PATH_BOTH, d->waits_on, d->limit_days, d->label_id, d->label_en,
+        NULL, NULL};
     nextra++;
     return 0;
 }

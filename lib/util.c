@@ -1,4 +1,5 @@
-/* Checked number parsers, civil dates, timestamps in UTC and Asia/Jakarta, small string helpers. */
+/* Checked number parsers, civil dates, timestamps in UTC and Asia/Jakarta, small string
+ * helpers. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>

@@ -1,4 +1,5 @@
-/* Weekly report model: period arithmetic, derived goal figures, canonical totals + hash. */
+/* Weekly report model: period arithmetic, derived goal figures, canonical totals + hash.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +10,8 @@
 #include "halaltrack/weekly.h"
 #include "halaltrack/banned.h"
 
-static const char *const move_names[MOVE__COUNT] = {"new", "advance", "certified", "returned",
-                                                    "rejected"};
+static const char *const move_names[MOVE__COUNT] = {"new", "advance", "certified",
+                                                    "returned", "rejected"};
 
 const char *weekly_move_name(enum weekly_move k)
 {
@@ -28,7 +29,8 @@ int weekly_move_parse(const char *s, enum weekly_move *out)
     return -1;
 }
 
-int weekly_period(struct weekly_report *r, const char *week, int64_t now, struct ht_err *err)
+int weekly_period(struct weekly_report *r, const char *week, int64_t now,
+                  struct ht_err *err)
 {
     int y, w, py, pw;
     struct ht_date today = ts_to_wib_date(now);
@@ -48,8 +50,9 @@ int weekly_period(struct weekly_report *r, const char *week, int64_t now, struct
     r->generated = now;
     iso_week_format(y, w, r->week);
     if (r->end > now) {
-        ht_err_set(err, HT_EINVAL, _("week '%s' is not complete yet (it ends %04d-%02d-%02d)"),
-                   r->week, r->sunday.y, r->sunday.m, r->sunday.d);
+        ht_err_set(err, HT_EINVAL,
+                   _("week '%s' is not complete yet (it ends %04d-%02d-%02d)"), r->week,
+                   r->sunday.y, r->sunday.m, r->sunday.d);
         return -1;
     }
     iso_week_of(date_from_days(date_to_days(r->monday) - 7), &py, &pw);
@@ -101,15 +104,18 @@ static int build_totals(struct weekly_report *r, struct buf *b)
 {
     int rc = 0;
 
-    rc |= buf_addf(b, "{\"week\":\"%s\",\"certified_week\":%ld,\"certified_prev_week\":%ld,"
-                      "\"certified_total\":%ld,\"trend\":[",
-                   r->week, r->certified_week, r->certified_prev_week, r->certified_total);
+    rc |=
+        buf_addf(b,
+                 "{\"week\":\"%s\",\"certified_week\":%ld,\"certified_prev_week\":%ld,"
+                 "\"certified_total\":%ld,\"trend\":[",
+                 r->week, r->certified_week, r->certified_prev_week, r->certified_total);
     for (int i = 0; i < WEEKLY_TREND_WEEKS; i++)
         rc |= buf_addf(b, "%s%ld", i ? "," : "", r->trend[i].certified);
     rc |= buf_adds(b, "],\"funnel\":{");
     for (size_t i = 0; i < r->nfunnel; i++)
-        rc |= buf_addf(b, "%s\"%s\":[%ld,%ld]", i ? "," : "", stage_name(r->funnel[i].stage),
-                       r->funnel[i].total, r->funnel[i].total_prev);
+        rc |= buf_addf(b, "%s\"%s\":[%ld,%ld]", i ? "," : "",
+                       stage_name(r->funnel[i].stage), r->funnel[i].total,
+                       r->funnel[i].total_prev);
     rc |= buf_adds(b, "},\"goals\":[");
     for (size_t i = 0; i < r->ngoals; i++)
         rc |= buf_addf(b, "%s[%ld,%ld,%ld,%ld]", i ? "," : "", r->goals[i].id,
@@ -127,7 +133,8 @@ static int build_totals(struct weekly_report *r, struct buf *b)
     for (int i = 1; i < WAITS__COUNT; i++)
         rc |= buf_addf(b, "%s\"%s\":%ld", i > 1 ? "," : "",
                        stage_waits_on_name((enum ht_waits_on)i), r->stuck_by[i]);
-    rc |= buf_addf(b, ",\"total\":%ld},\"quality\":{\"quarantined\":%ld,\"unmatched\":%ld}}",
+    rc |= buf_addf(b,
+                   ",\"total\":%ld},\"quality\":{\"quarantined\":%ld,\"unmatched\":%ld}}",
                    r->stuck_total, r->quarantined, r->unmatched);
     return rc ? -1 : 0;
 }
@@ -139,8 +146,8 @@ int weekly_finish(struct weekly_report *r, struct ht_err *err)
 
     for (size_t i = 0; i < r->ngoals; i++) {
         struct weekly_goal *g = &r->goals[i];
-        struct goal_input in = {g->target, g->done, g->done_4_weeks_ago, g->start,
-                                g->deadline, today};
+        struct goal_input in = {g->target, g->done,     g->done_4_weeks_ago,
+                                g->start,  g->deadline, today};
 
         goal_compute(&in, &g->calc);
     }
@@ -148,7 +155,8 @@ int weekly_finish(struct weekly_report *r, struct ht_err *err)
     free(r->totals_json);
     r->totals_json = NULL;
     if (build_totals(r, &b) < 0) {
-        ht_err_set(err, HT_ELIMIT, "weekly totals are larger than %u bytes", BUF_CAP_SMALL);
+        ht_err_set(err, HT_ELIMIT, "weekly totals are larger than %u bytes",
+                   BUF_CAP_SMALL);
         return -1;
     }
     r->totals_json = buf_detach(&b);

@@ -144,15 +144,16 @@ static int sync_stage_defs(struct store *s, struct ht_err *err)
         p[4] = d->terminal ? "true" : "false";
         p[5] = d->label_id;
         p[6] = d->label_en;
-        if (store_command(s,
-                          "INSERT INTO stage_def (stage, ordinal, waits_on, limit_days,"
-                          " terminal, label_id, label_en) VALUES ($1,$2,$3,$4,$5,$6,$7)"
-                          " ON CONFLICT (stage) DO UPDATE SET ordinal = EXCLUDED.ordinal,"
-                          " waits_on = EXCLUDED.waits_on, limit_days = EXCLUDED.limit_days,"
-                          " terminal = EXCLUDED.terminal, label_id = EXCLUDED.label_id,"
-                          " label_en = EXCLUDED.label_en"
-                          " WHERE (stage_def.*) IS DISTINCT FROM (EXCLUDED.*)",
-                          7, p, NULL, err) < 0)
+        if (store_command(
+                s,
+                "INSERT INTO stage_def (stage, ordinal, waits_on, limit_days,"
+                " terminal, label_id, label_en) VALUES ($1,$2,$3,$4,$5,$6,$7)"
+                " ON CONFLICT (stage) DO UPDATE SET ordinal = EXCLUDED.ordinal,"
+                " waits_on = EXCLUDED.waits_on, limit_days = EXCLUDED.limit_days,"
+                " terminal = EXCLUDED.terminal, label_id = EXCLUDED.label_id,"
+                " label_en = EXCLUDED.label_en"
+                " WHERE (stage_def.*) IS DISTINCT FROM (EXCLUDED.*)",
+                7, p, NULL, err) < 0)
             return -1;
     }
     return 0;
@@ -177,29 +178,34 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
         const char *p[1] = {s->schema};
         char *ignored = NULL;
 
-        if (store_query_value(s, "SELECT pg_advisory_xact_lock(hashtext('halaltrack.migrate.' || $1))::text",
-                              1, p, &ignored, err) < 0)
+        if (store_query_value(
+                s,
+                "SELECT pg_advisory_xact_lock(hashtext('halaltrack.migrate.' || "
+                "$1))::text",
+                1, p, &ignored, err) < 0)
             goto out;
         free(ignored);
     }
     /* Once `db init-roles` gave the schema to its owner role, objects created later must
      * belong to that role too (a superuser owner would bypass row-level security). */
-    if (store_exec(s,
-                   "DO $$ DECLARE o text; BEGIN"
-                   " SELECT nspowner::regrole::text INTO o FROM pg_namespace"
-                   "  WHERE nspname = current_schema() AND nspowner::regrole::text <> current_user"
-                   "    AND pg_has_role(current_user, nspowner, 'MEMBER');"
-                   " IF o IS NOT NULL THEN EXECUTE format('SET LOCAL ROLE %s', o); END IF;"
-                   " END $$",
-                   err) < 0)
+    if (store_exec(
+            s,
+            "DO $$ DECLARE o text; BEGIN"
+            " SELECT nspowner::regrole::text INTO o FROM pg_namespace"
+            "  WHERE nspname = current_schema() AND nspowner::regrole::text <> "
+            "current_user"
+            "    AND pg_has_role(current_user, nspowner, 'MEMBER');"
+            " IF o IS NOT NULL THEN EXECUTE format('SET LOCAL ROLE %s', o); END IF;"
+            " END $$",
+            err) < 0)
         goto out;
     if (store_exec(s, create_table_sql, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const char *p[1] = {names[i]};
         char *found = NULL;
-        int q = store_query_value(s, "SELECT name FROM schema_migration WHERE name = $1", 1, p,
-                                  &found, err);
+        int q = store_query_value(s, "SELECT name FROM schema_migration WHERE name = $1",
+                                  1, p, &found, err);
 
         free(found);
         if (q < 0)
@@ -220,8 +226,8 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
         /* stage_def must be complete before later migrations' views and data use it. */
         if (strcmp(names[i], "0001_init.sql") == 0 && sync_stage_defs(s, err) < 0)
             goto out;
-        if (store_command(s, "INSERT INTO schema_migration (name) VALUES ($1)", 1, p, NULL,
-                          err) < 0)
+        if (store_command(s, "INSERT INTO schema_migration (name) VALUES ($1)", 1, p,
+                          NULL, err) < 0)
             goto out;
         log_debug("migration applied name=%s", names[i]);
         count++;
@@ -240,8 +246,8 @@ out:
     return rc;
 }
 
-int store_migration_status(struct store *s, const char *sqldir, struct store_migration **out,
-                           size_t *nout, struct ht_err *err)
+int store_migration_status(struct store *s, const char *sqldir,
+                           struct store_migration **out, size_t *nout, struct ht_err *err)
 {
     char **names = NULL;
     size_t n = 0;
@@ -254,14 +260,17 @@ int store_migration_status(struct store *s, const char *sqldir, struct store_mig
     *nout = 0;
     if (list_migrations(sqldir, &names, &n, err) < 0)
         return -1;
-    have_table = store_query_value(
-        s, "SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_migration'",
-        0, NULL, &t, err);
+    have_table = store_query_value(s,
+                                   "SELECT 1 FROM pg_tables WHERE schemaname = "
+                                   "current_schema() AND tablename = 'schema_migration'",
+                                   0, NULL, &t, err);
     free(t);
     if (have_table < 0)
         goto fail;
     if (have_table == 0 &&
-        store_query_rows(s, "SELECT name, to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migration",
+        store_query_rows(s,
+                         "SELECT name, to_char(applied_at AT TIME ZONE 'UTC', "
+                         "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migration",
                          0, NULL, &rows, err) < 0)
         goto fail;
     m = calloc(n ? n : 1, sizeof(*m));

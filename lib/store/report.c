@@ -89,13 +89,14 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    if (store_query_rows(s,
-                         "SELECT m.nib, m.business_name, m.owner_name, m.kbli, k.title,"
-                         " m.size_class, m.kelurahan_code, kl.name, kc.name, m.phone, m.address"
-                         " FROM msme m JOIN region kl ON kl.code = m.kelurahan_code"
-                         " LEFT JOIN region kc ON kc.code = kl.parent_code"
-                         " LEFT JOIN kbli k ON k.code = m.kbli WHERE m.nib = $1",
-                         1, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT m.nib, m.business_name, m.owner_name, m.kbli, k.title,"
+            " m.size_class, m.kelurahan_code, kl.name, kc.name, m.phone, m.address"
+            " FROM msme m JOIN region kl ON kl.code = m.kelurahan_code"
+            " LEFT JOIN region kc ON kc.code = kl.parent_code"
+            " LEFT JOIN kbli k ON k.code = m.kbli WHERE m.nib = $1",
+            1, p, &r, err) < 0)
         goto out;
     if (r.nrows == 0) {
         rc = 1;
@@ -115,25 +116,27 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
     store_rows_release(&r);
 
     /* Applications linked to the MSME or carrying its NIB, oldest first, with events. */
-    if (store_query_rows(s,
-                         "SELECT a.id, a.id_reg, a.no_daftar, a.channel_id, a.status_code,"
-                         " a.certificate_no, a.certificate_date::text,"
-                         " extract(epoch FROM a.tgl_daftar)::bigint,"
-                         " extract(epoch FROM application_observed_at(a.observed_at,"
-                         " a.missing_since))::bigint"
-                         " FROM application a JOIN msme m ON m.nib = $1"
-                         " WHERE a.msme_id = m.id OR a.nib = $1"
-                         " ORDER BY a.tgl_daftar NULLS LAST, a.id",
-                         1, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT a.id, a.id_reg, a.no_daftar, a.channel_id, a.status_code,"
+            " a.certificate_no, a.certificate_date::text,"
+            " extract(epoch FROM a.tgl_daftar)::bigint,"
+            " extract(epoch FROM application_observed_at(a.observed_at,"
+            " a.missing_since))::bigint"
+            " FROM application a JOIN msme m ON m.nib = $1"
+            " WHERE a.msme_id = m.id OR a.nib = $1"
+            " ORDER BY a.tgl_daftar NULLS LAST, a.id",
+            1, p, &r, err) < 0)
         goto out;
-    if (store_query_rows(s,
-                         "SELECT e.application_id, e.status_code,"
-                         " extract(epoch FROM e.at)::bigint,"
-                         " extract(epoch FROM e.observed_at)::bigint"
-                         " FROM stage_event e JOIN application a ON a.id = e.application_id"
-                         " JOIN msme m ON m.nib = $1 WHERE a.msme_id = m.id OR a.nib = $1"
-                         " ORDER BY e.application_id, e.at, e.id",
-                         1, p, &ev, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT e.application_id, e.status_code,"
+            " extract(epoch FROM e.at)::bigint,"
+            " extract(epoch FROM e.observed_at)::bigint"
+            " FROM stage_event e JOIN application a ON a.id = e.application_id"
+            " JOIN msme m ON m.nib = $1 WHERE a.msme_id = m.id OR a.nib = $1"
+            " ORDER BY e.application_id, e.at, e.id",
+            1, p, &ev, err) < 0)
         goto out;
     if (r.nrows > 0) {
         out->apps = calloc((size_t)r.nrows, sizeof(*out->apps));
@@ -189,8 +192,8 @@ int store_report_unmatched_apps(struct store *s, const char *nib, long *count,
 {
     const char *p[1] = {nib};
     char *v = NULL;
-    int rc = store_query_value(s, "SELECT count(*) FROM application WHERE nib = $1", 1, p, &v,
-                               err);
+    int rc = store_query_value(s, "SELECT count(*) FROM application WHERE nib = $1", 1, p,
+                               &v, err);
 
     *count = 0;
     if (rc == 0 && v)
@@ -209,18 +212,21 @@ static int resolve_region(struct store *s, const struct goal_scope *sc, char **c
     struct store_rows r = {0};
     int rc = -1;
 
-    if (store_query_rows(s,
-                         sc->value_is_code
-                             ? "SELECT code, name FROM region WHERE code = $1 AND level = $2"
-                             : "SELECT code, name FROM region WHERE lower(name) = lower($1)"
-                               " AND level = $2 ORDER BY code",
-                         2, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            sc->value_is_code
+                ? "SELECT code, name FROM region WHERE code = $1 AND level = $2"
+                : "SELECT code, name FROM region WHERE lower(name) = lower($1)"
+                  " AND level = $2 ORDER BY code",
+            2, p, &r, err) < 0)
         return -1;
     if (r.nrows == 0) {
-        ht_err_set(err, HT_ENOTFOUND, _("no %s '%s' in the region table"), level, sc->value);
+        ht_err_set(err, HT_ENOTFOUND, _("no %s '%s' in the region table"), level,
+                   sc->value);
     } else if (r.nrows > 1) {
-        ht_err_set(err, HT_EINVAL, _("%s name '%s' is ambiguous (%s, %s...): give the code"),
-                   level, sc->value, store_rows_get(&r, 0, 0), store_rows_get(&r, 1, 0));
+        ht_err_set(err, HT_EINVAL,
+                   _("%s name '%s' is ambiguous (%s, %s...): give the code"), level,
+                   sc->value, store_rows_get(&r, 0, 0), store_rows_get(&r, 1, 0));
     } else {
         *code = dup_cell(&r, 0, 0);
         rc = *code ? 0 : nomem(err);
@@ -247,12 +253,14 @@ int store_report_goal_add(struct store *s, const struct report_goal_new *g, long
         break;
     case GOAL_SCOPE_KBLI: {
         const char *q[1] = {g->scope.value};
-        int f = store_query_value(s, "SELECT code FROM kbli WHERE starts_with(code, $1) LIMIT 1",
-                                  1, q, &v, err);
+        int f = store_query_value(
+            s, "SELECT code FROM kbli WHERE starts_with(code, $1) LIMIT 1", 1, q, &v,
+            err);
         if (f < 0)
             goto out;
         if (f == 1) {
-            ht_err_set(err, HT_ENOTFOUND, _("no KBLI code starts with '%s'"), g->scope.value);
+            ht_err_set(err, HT_ENOTFOUND, _("no KBLI code starts with '%s'"),
+                       g->scope.value);
             goto out;
         }
         value = g->scope.value;
@@ -268,8 +276,8 @@ int store_report_goal_add(struct store *s, const struct report_goal_new *g, long
     if (date_to_days(g->deadline) <= date_to_days(g->start)) {
         date_format(g->deadline, deadline);
         date_format(g->start, start);
-        ht_err_set(err, HT_EINVAL, _("deadline %s is not after the start date %s"), deadline,
-                   start);
+        ht_err_set(err, HT_EINVAL, _("deadline %s is not after the start date %s"),
+                   deadline, start);
         goto out;
     }
     date_format(g->start, start);
@@ -285,11 +293,12 @@ int store_report_goal_add(struct store *s, const struct report_goal_new *g, long
     free(v);
     v = NULL;
     {
-        int q = store_query_value(s,
-                                  "INSERT INTO goal (name, scope_kind, scope_value, metric,"
-                                  " target, start_date, deadline) VALUES ($1,$2,$3,$4,$5,$6,$7)"
-                                  " ON CONFLICT (name) DO NOTHING RETURNING id",
-                                  7, p, &v, err);
+        int q = store_query_value(
+            s,
+            "INSERT INTO goal (name, scope_kind, scope_value, metric,"
+            " target, start_date, deadline) VALUES ($1,$2,$3,$4,$5,$6,$7)"
+            " ON CONFLICT (name) DO NOTHING RETURNING id",
+            7, p, &v, err);
         if (q < 0)
             goto out;
         if (q == 1) {
@@ -310,8 +319,8 @@ int store_report_goal_remove(struct store *s, const char *name_or_id, struct ht_
     const char *p[1] = {name_or_id};
     long n = 0;
 
-    if (store_command(s, "DELETE FROM goal WHERE name = $1 OR id::text = $1", 1, p, &n, err) <
-        0)
+    if (store_command(s, "DELETE FROM goal WHERE name = $1 OR id::text = $1", 1, p, &n,
+                      err) < 0)
         return -1;
     return n == 0 ? 1 : 0;
 }
@@ -337,12 +346,13 @@ static int load_goals(struct store *s, int64_t t, struct weekly_goal **out, size
     ts_param(t, ts);
     if (tune(s, err) < 0)
         return -1;
-    if (store_query_rows(s,
-                         "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
-                         " start_date::text, deadline::text, done, done_week_ago,"
-                         " done_4_weeks_ago FROM goal_progress_at(to_timestamp($1::bigint))"
-                         " ORDER BY goal_id",
-                         1, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
+            " start_date::text, deadline::text, done, done_week_ago,"
+            " done_4_weeks_ago FROM goal_progress_at(to_timestamp($1::bigint))"
+            " ORDER BY goal_id",
+            1, p, &r, err) < 0)
         return -1;
     if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
         nomem(err);
@@ -401,9 +411,10 @@ int store_report_breakdown(struct store *s, int64_t now, const char *by,
         {"kelurahan", "kl.name"},
         {"kbli", "coalesce(m.kbli, '-')"},
         {"size", "coalesce(m.size_class, '-')"},
-        {"channel", "coalesce((SELECT channel_path(a.channel_id) FROM application a"
-                    " WHERE a.msme_id = m.id ORDER BY a.tgl_daftar DESC NULLS LAST, a.id DESC"
-                    " LIMIT 1), 'unknown')"},
+        {"channel",
+         "coalesce((SELECT channel_path(a.channel_id) FROM application a"
+         " WHERE a.msme_id = m.id ORDER BY a.tgl_daftar DESC NULLS LAST, a.id DESC"
+         " LIMIT 1), 'unknown')"},
     };
     const char *expr = NULL;
     struct store_rows r = {0};
@@ -426,8 +437,10 @@ int store_report_breakdown(struct store *s, int64_t now, const char *by,
     }
     ts_param(now, ts);
     if (buf_addf(&sql,
-                 "SELECT h.goal_id, %s AS grp, count(*) FROM goal_hits_at(to_timestamp($1::bigint)) h"
-                 " JOIN msme m ON m.id = h.msme_id JOIN region kl ON kl.code = m.kelurahan_code"
+                 "SELECT h.goal_id, %s AS grp, count(*) FROM "
+                 "goal_hits_at(to_timestamp($1::bigint)) h"
+                 " JOIN msme m ON m.id = h.msme_id JOIN region kl ON kl.code = "
+                 "m.kelurahan_code"
                  " LEFT JOIN region kc ON kc.code = kl.parent_code"
                  " GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
                  expr) < 0) {
@@ -505,7 +518,8 @@ static enum ht_waits_on waits_parse(const char *s)
     return WAITS_NONE;
 }
 
-/* Rows: nib, name, kelurahan, phone, id_reg, code, waits_on, since, days, limit, overdue. */
+/* Rows: nib, name, kelurahan, phone, id_reg, code, waits_on, since, days, limit, overdue.
+ */
 static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, size_t *n,
                       struct ht_err *err)
 {
@@ -531,8 +545,8 @@ static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, siz
     return 0;
 }
 
-int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out, size_t *n,
-                         struct ht_err *err)
+int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
+                         size_t *n, struct ht_err *err)
 {
     struct store_rows r = {0};
     char ts[32];
@@ -542,13 +556,14 @@ int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out
     ts_param(now, ts);
     if (tune(s, err) < 0)
         return -1;
-    if (store_query_rows(s,
-                         "SELECT nib, business_name, kelurahan, phone, id_reg, status_code,"
-                         " waits_on, extract(epoch FROM stage_since)::bigint, days_in_step,"
-                         " limit_days, days_overdue"
-                         " FROM sla_breach_at(to_timestamp($1::bigint))"
-                         " ORDER BY waits_on, stage_since, id_reg",
-                         1, p, &r, err) < 0)
+    if (store_query_rows(
+            s,
+            "SELECT nib, business_name, kelurahan, phone, id_reg, status_code,"
+            " waits_on, extract(epoch FROM stage_since)::bigint, days_in_step,"
+            " limit_days, days_overdue"
+            " FROM sla_breach_at(to_timestamp($1::bigint))"
+            " ORDER BY waits_on, stage_since, id_reg",
+            1, p, &r, err) < 0)
         return -1;
     rc = stuck_rows(&r, out, n, err);
     store_rows_release(&r);
@@ -566,15 +581,17 @@ static int weekly_headline(struct store *s, struct weekly_report *w, const char 
     const char *q[2] = {p[1], ts0};
 
     ts_param(trend_start, ts0);
-    /* Certificates issued per week of the trend (bucket -1: before it), as known at end. */
-    if (store_query_rows(s,
-                         "SELECT CASE WHEN e.at < to_timestamp($2::bigint) THEN -1 ELSE"
-                         " floor((extract(epoch FROM e.at) - $2::bigint) / 604800)::int END,"
-                         " count(DISTINCT e.application_id)"
-                         " FROM stage_event e WHERE e.status_code = 'OF300'"
-                         " AND e.at < to_timestamp($1::bigint)"
-                         " AND e.observed_at < to_timestamp($1::bigint) GROUP BY 1",
-                         2, q, &r, err) < 0)
+    /* Certificates issued per week of the trend (bucket -1: before it), as known at end.
+     */
+    if (store_query_rows(
+            s,
+            "SELECT CASE WHEN e.at < to_timestamp($2::bigint) THEN -1 ELSE"
+            " floor((extract(epoch FROM e.at) - $2::bigint) / 604800)::int END,"
+            " count(DISTINCT e.application_id)"
+            " FROM stage_event e WHERE e.status_code = 'OF300'"
+            " AND e.at < to_timestamp($1::bigint)"
+            " AND e.observed_at < to_timestamp($1::bigint) GROUP BY 1",
+            2, q, &r, err) < 0)
         return -1;
     for (int i = 0; i < r.nrows; i++) {
         long b = long_cell(&r, i, 0);
@@ -587,12 +604,13 @@ static int weekly_headline(struct store *s, struct weekly_report *w, const char 
     w->certified_prev_week = w->trend[WEEKLY_TREND_WEEKS - 2].certified;
     {
         char *v = NULL;
-        int rc = store_query_value(s,
-                                   "SELECT count(DISTINCT e.application_id) FROM stage_event e"
-                                   " WHERE e.status_code = 'OF300'"
-                                   " AND e.at < to_timestamp($1::bigint)"
-                                   " AND e.observed_at < to_timestamp($1::bigint)",
-                                   1, &p[1], &v, err);
+        int rc =
+            store_query_value(s,
+                              "SELECT count(DISTINCT e.application_id) FROM stage_event e"
+                              " WHERE e.status_code = 'OF300'"
+                              " AND e.at < to_timestamp($1::bigint)"
+                              " AND e.observed_at < to_timestamp($1::bigint)",
+                              1, &p[1], &v, err);
         if (rc < 0)
             return -1;
         w->certified_total = v ? strtol(v, NULL, 10) : 0;
@@ -654,13 +672,18 @@ static int weekly_areas(struct store *s, struct weekly_report *w, const char *co
             " ce AS (SELECT x.msme_id, bool_or(x.at >= to_timestamp($1::bigint)) AS wk"
             "   FROM asof_end x WHERE x.stage = 'certified' AND x.msme_id IS NOT NULL"
             "    AND $2::bigint IS NOT NULL GROUP BY x.msme_id),"
-            " k AS (SELECT m.kelurahan_code, count(*) AS msmes, count(ap.msme_id) AS applied,"
-            "   count(ce.msme_id) AS certified, count(ce.msme_id) FILTER (WHERE ce.wk) AS wk"
-            "   FROM msme m LEFT JOIN ap ON ap.msme_id = m.id LEFT JOIN ce ON ce.msme_id = m.id"
+            " k AS (SELECT m.kelurahan_code, count(*) AS msmes, count(ap.msme_id) AS "
+            "applied,"
+            "   count(ce.msme_id) AS certified, count(ce.msme_id) FILTER (WHERE ce.wk) "
+            "AS wk"
+            "   FROM msme m LEFT JOIN ap ON ap.msme_id = m.id LEFT JOIN ce ON ce.msme_id "
+            "= m.id"
             "  GROUP BY m.kelurahan_code)"
-            " SELECT k.kelurahan_code, kl.name, kl.parent_code, kc.name, k.msmes, k.applied,"
+            " SELECT k.kelurahan_code, kl.name, kl.parent_code, kc.name, k.msmes, "
+            "k.applied,"
             "  k.certified, k.wk FROM k JOIN region kl ON kl.code = k.kelurahan_code"
-            "  LEFT JOIN region kc ON kc.code = kl.parent_code ORDER BY kl.parent_code, kl.code",
+            "  LEFT JOIN region kc ON kc.code = kl.parent_code ORDER BY kl.parent_code, "
+            "kl.code",
             2, p, &r, err) < 0)
         return -1;
     if (r.nrows > 0) {
@@ -714,12 +737,14 @@ static int weekly_movers(struct store *s, struct weekly_report *w, const char *c
             s,
             "WITH ev AS ("
             " SELECT e.id, e.application_id, e.status_code, e.stage, e.at,"
-            "  (SELECT p.stage FROM stage_event p WHERE p.application_id = e.application_id"
+            "  (SELECT p.stage FROM stage_event p WHERE p.application_id = "
+            "e.application_id"
             "    AND (p.at < e.at OR (p.at = e.at AND p.id < e.id))"
             "    AND p.observed_at < to_timestamp($2::bigint)"
             "   ORDER BY p.at DESC, p.id DESC LIMIT 1) AS prev"
             " FROM stage_event e WHERE e.at >= to_timestamp($1::bigint)"
-            "  AND e.at < to_timestamp($2::bigint) AND e.observed_at < to_timestamp($2::bigint)),"
+            "  AND e.at < to_timestamp($2::bigint) AND e.observed_at < "
+            "to_timestamp($2::bigint)),"
             " k AS (SELECT ev.*, CASE"
             "   WHEN ev.status_code = 'OF300' THEN 'certified'"
             "   WHEN ev.stage = 'returned' THEN 'returned'"
@@ -731,7 +756,8 @@ static int weekly_movers(struct store *s, struct weekly_report *w, const char *c
             " n AS (SELECT k.*, count(*) OVER (PARTITION BY kind) AS total,"
             "   row_number() OVER (PARTITION BY kind ORDER BY at, id) AS rn"
             "   FROM k WHERE kind IS NOT NULL)"
-            " SELECT n.kind, n.total, a.nib, coalesce(m.business_name, a.nama_pu), kl.name,"
+            " SELECT n.kind, n.total, a.nib, coalesce(m.business_name, a.nama_pu), "
+            "kl.name,"
             "  a.id_reg, n.status_code, extract(epoch FROM n.at)::bigint"
             " FROM n JOIN application a ON a.id = n.application_id"
             " LEFT JOIN msme m ON m.id = a.msme_id"
@@ -777,7 +803,8 @@ static int weekly_stuck(struct store *s, struct weekly_report *w, struct ht_err 
             s,
             "WITH c AS MATERIALIZED (SELECT * FROM sla_cutoffs(wib_midnight($1::date))),"
             " b AS ("
-            " SELECT x.application_id, x.status_code, x.at, c.waits_on, c.limit_days AS lim,"
+            " SELECT x.application_id, x.status_code, x.at, c.waits_on, c.limit_days AS "
+            "lim,"
             "  w1.n - w0.n AS days"
             " FROM asof_end x LEFT JOIN status_code_def k ON k.code = x.status_code"
             " JOIN c ON c.code_key = coalesce(k.code, '*' || x.stage)"
@@ -785,10 +812,13 @@ static int weekly_stuck(struct store *s, struct weekly_report *w, struct ht_err 
             " JOIN v_workday w1 ON w1.day = $1::date"
             " WHERE x.at < c.before),"
             " o AS (SELECT b.*, count(*) OVER (PARTITION BY waits_on) AS total,"
-            "  row_number() OVER (PARTITION BY waits_on ORDER BY at, application_id) AS rn"
+            "  row_number() OVER (PARTITION BY waits_on ORDER BY at, application_id) AS "
+            "rn"
             "  FROM b WHERE lim IS NOT NULL AND days > lim)"
-            " SELECT a.nib, coalesce(m.business_name, a.nama_pu), kl.name, m.phone, a.id_reg,"
-            "  o.status_code, o.waits_on, extract(epoch FROM o.at)::bigint, o.days, o.lim,"
+            " SELECT a.nib, coalesce(m.business_name, a.nama_pu), kl.name, m.phone, "
+            "a.id_reg,"
+            "  o.status_code, o.waits_on, extract(epoch FROM o.at)::bigint, o.days, "
+            "o.lim,"
             "  o.days - o.lim, o.total"
             " FROM o JOIN application a ON a.id = o.application_id"
             " LEFT JOIN msme m ON m.id = a.msme_id"
@@ -812,14 +842,16 @@ static int weekly_quality(struct store *s, struct weekly_report *w, const char *
 
     if (store_query_rows(
             s,
-            "SELECT (SELECT count(*) FROM quarantine q WHERE q.created_at < to_timestamp($1::bigint)"
+            "SELECT (SELECT count(*) FROM quarantine q WHERE q.created_at < "
+            "to_timestamp($1::bigint)"
             "   AND (NOT q.resolved OR q.replayed_at >= to_timestamp($1::bigint))),"
             " (SELECT count(*) FROM application a WHERE a.msme_id IS NULL"
             "   AND a.first_seen_at < to_timestamp($1::bigint)),"
             " extract(epoch FROM (SELECT max(e.observed_at) FROM stage_event e"
             "   WHERE e.observed_at < to_timestamp($1::bigint)))::bigint,"
             " extract(epoch FROM (SELECT max(finished_at) FROM sync_run"
-            "   WHERE outcome IN ('ok', 'partial') AND finished_at < to_timestamp($1::bigint)))::bigint",
+            "   WHERE outcome IN ('ok', 'partial') AND finished_at < "
+            "to_timestamp($1::bigint)))::bigint",
             1, &p[1], &r, err) < 0)
         return -1;
     w->quarantined = long_cell(&r, 0, 0);
@@ -867,8 +899,8 @@ out:
     return rc;
 }
 
-int store_report_record(struct store *s, const struct weekly_report *w, const char *format,
-                        const char *output, struct ht_err *err)
+int store_report_record(struct store *s, const struct weekly_report *w,
+                        const char *format, const char *output, struct ht_err *err)
 {
     char asof[32];
     const char *p[6] = {w->week, format, asof, w->totals_json, w->hash, output};

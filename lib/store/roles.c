@@ -1,4 +1,5 @@
-/* Least-privilege roles and their grants on the current schema; self-service access codes. */
+/* Least-privilege roles and their grants on the current schema; self-service access
+ * codes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@ static int valid_prefix(const char *p)
     if (n < 1 || n > 30 || !(p[0] >= 'a' && p[0] <= 'z'))
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') || p[i] == '_'))
+        if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= '0' && p[i] <= '9') ||
+              p[i] == '_'))
             return 0;
     return 1;
 }
@@ -26,7 +28,8 @@ static const char grants_sql[] =
     "DO $do$\n"
     "DECLARE r text; t record;\n"
     "BEGIN\n"
-    "  -- The owner: a non-superuser role owning the schema and everything in it, so that\n"
+    "  -- The owner: a non-superuser role owning the schema and everything in it, so "
+    "that\n"
     "  -- forced row-level security also holds through the views it owns.\n"
     "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '@P@_owner') THEN\n"
     "    CREATE ROLE @P@_owner NOLOGIN;\n"
@@ -36,7 +39,8 @@ static const char grants_sql[] =
     "           WHERE c.relnamespace = current_schema()::regnamespace\n"
     "             AND c.relkind IN ('r', 'v', 'm', 'p') LOOP\n"
     "    EXECUTE format('ALTER %s %I OWNER TO @P@_owner',\n"
-    "                   CASE t.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'\n"
+    "                   CASE t.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED "
+    "VIEW'\n"
     "                   ELSE 'TABLE' END, t.relname);\n"
     "  END LOOP;\n"
     "  FOR t IN SELECT p.oid::regprocedure AS sig FROM pg_proc p\n"
@@ -47,19 +51,24 @@ static const char grants_sql[] =
     "    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN\n"
     "      EXECUTE format('CREATE ROLE %I NOLOGIN', r);\n"
     "    END IF;\n"
-    "    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', current_schema(), r);\n"
-    "    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA %I FROM %I', current_schema(), r);\n"
+    "    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', "
+    "current_schema(), r);\n"
+    "    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA %I FROM %I', "
+    "current_schema(), r);\n"
     "    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), r);\n"
     "  END LOOP;\n"
     "  -- daemon\n"
     "  FOR t IN SELECT c.relname, c.relkind FROM pg_class c\n"
     "           WHERE c.relnamespace = current_schema()::regnamespace\n"
     "             AND c.relkind IN ('r', 'v', 'p') LOOP\n"
-    "    IF t.relname IN ('application', 'stage_event', 'quarantine', 'sync_run', 'sync_state',\n"
+    "    IF t.relname IN ('application', 'stage_event', 'quarantine', 'sync_run', "
+    "'sync_state',\n"
     "                     'rate_budget', 'budget_grant', 'list_staging')\n"
     "       OR t.relname LIKE 'sync\\_%' OR t.relname LIKE 'staging%' THEN\n"
-    "      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO %I', t.relname, '@P@_daemon');\n"
-    "    ELSIF t.relname IN ('schema_migration', 'self_service_attempt', 'report_run', 'goal') THEN\n"
+    "      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO %I', t.relname, "
+    "'@P@_daemon');\n"
+    "    ELSIF t.relname IN ('schema_migration', 'self_service_attempt', 'report_run', "
+    "'goal') THEN\n"
     "      NULL;\n"
     "    ELSE\n"
     "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, '@P@_daemon');\n"
@@ -68,8 +77,10 @@ static const char grants_sql[] =
     "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, '@P@_reader');\n"
     "    END IF;\n"
     "  END LOOP;\n"
-    "  EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema(), '@P@_daemon');\n"
-    "  EXECUTE format('GRANT EXECUTE ON FUNCTION msme_status(text, text) TO %I', '@P@_self_service');\n"
+    "  EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', "
+    "current_schema(), '@P@_daemon');\n"
+    "  EXECUTE format('GRANT EXECUTE ON FUNCTION msme_status(text, text) TO %I', "
+    "'@P@_self_service');\n"
 
     "END\n"
     "$do$";
@@ -97,8 +108,8 @@ int store_init_roles(struct store *s, const char *prefix, const struct role_scop
     if (!prefix || !*prefix)
         prefix = "halaltrack";
     if (!valid_prefix(prefix)) {
-        ht_err_set(err, HT_EINVAL, "invalid role prefix '%s' (lowercase letters, digits, _)",
-                   prefix);
+        ht_err_set(err, HT_EINVAL,
+                   "invalid role prefix '%s' (lowercase letters, digits, _)", prefix);
         return -1;
     }
     snprintf(reader, sizeof(reader), "%s_reader", prefix);
@@ -119,33 +130,37 @@ int store_init_roles(struct store *s, const char *prefix, const struct role_scop
             ht_err_set(err, HT_EINVAL, "invalid role name '%s'", scopes[i].role);
             goto out;
         }
-        q = store_query_value(s, "SELECT code FROM region WHERE code = $1 AND level = 'kecamatan'",
-                              1, p + 1, &found, err);
+        q = store_query_value(
+            s, "SELECT code FROM region WHERE code = $1 AND level = 'kecamatan'", 1,
+            p + 1, &found, err);
         free(found);
         if (q < 0)
             goto out;
         if (q == 1) {
-            ht_err_set(err, HT_ENOTFOUND, "'%s' is not a kecamatan code", scopes[i].kecamatan);
+            ht_err_set(err, HT_ENOTFOUND, "'%s' is not a kecamatan code",
+                       scopes[i].kecamatan);
             goto out;
         }
         buf_reset(&sql);
-        if (buf_addf(&sql,
-                     "DO $do$ BEGIN\n"
-                     "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s') THEN\n"
-                     "    CREATE ROLE %s NOLOGIN;\n"
-                     "  END IF;\n"
-                     "  GRANT %s TO %s;\n"
-                     "END $do$",
-                     scopes[i].role, scopes[i].role, reader, scopes[i].role) < 0) {
+        if (buf_addf(
+                &sql,
+                "DO $do$ BEGIN\n"
+                "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s') THEN\n"
+                "    CREATE ROLE %s NOLOGIN;\n"
+                "  END IF;\n"
+                "  GRANT %s TO %s;\n"
+                "END $do$",
+                scopes[i].role, scopes[i].role, reader, scopes[i].role) < 0) {
             ht_err_set(err, HT_ENOMEM, "out of memory");
             goto out;
         }
         if (store_exec(s, buf_str(&sql), err) < 0)
             goto out;
-        if (store_command(s,
-                          "INSERT INTO reader_scope (role_name, kecamatan_code) VALUES ($1, $2)"
-                          " ON CONFLICT DO NOTHING",
-                          2, p, NULL, err) < 0)
+        if (store_command(
+                s,
+                "INSERT INTO reader_scope (role_name, kecamatan_code) VALUES ($1, $2)"
+                " ON CONFLICT DO NOTHING",
+                2, p, NULL, err) < 0)
             goto out;
     }
     if (store_commit(s, err) < 0)

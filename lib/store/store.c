@@ -11,12 +11,14 @@ static int valid_ident(const char *s)
     if (!s || !*s || strlen(s) > 63)
         return 0;
     for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9' && p != s)))
+        if (!((*p >= 'a' && *p <= 'z') || *p == '_' ||
+              (*p >= '0' && *p <= '9' && p != s)))
             return 0;
     return 1;
 }
 
-void store_set_error(struct store *s, const PGresult *res, const char *what, struct ht_err *err)
+void store_set_error(struct store *s, const PGresult *res, const char *what,
+                     struct ht_err *err)
 {
     const char *msg = res ? PQresultErrorMessage(res) : NULL;
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -45,8 +47,8 @@ void store_set_error(struct store *s, const PGresult *res, const char *what, str
     ht_err_set(err, code, "%s: %s", what, clean);
 }
 
-PGresult *store_run(struct store *s, const char *sql, int nparams, const char *const *params,
-                    ExecStatusType expect, struct ht_err *err)
+PGresult *store_run(struct store *s, const char *sql, int nparams,
+                    const char *const *params, ExecStatusType expect, struct ht_err *err)
 {
     PGresult *res;
 
@@ -140,8 +142,8 @@ static int connect_now(struct store *s, struct ht_err *err)
     return 0;
 }
 
-struct store *store_open(const char *conninfo, const char *schema, int statement_timeout_ms,
-                         struct ht_err *err)
+struct store *store_open(const char *conninfo, const char *schema,
+                         int statement_timeout_ms, struct ht_err *err)
 {
     struct store *s = NULL;
 
@@ -205,7 +207,8 @@ int store_exec(struct store *s, const char *sql, struct ht_err *err)
         return -1;
     }
     res = PQexec(s->conn, sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+        PQresultStatus(res) != PGRES_TUPLES_OK) {
         store_set_error(s, res, "statement failed", err);
         PQclear(res);
         return -1;
@@ -234,7 +237,8 @@ int store_commit(struct store *s, struct ht_err *err)
     }
     res = PQexec(s->conn, "COMMIT");
     /* A failed transaction answers COMMIT with ROLLBACK: check the command tag. */
-    if (PQresultStatus(res) != PGRES_COMMAND_OK || strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+    if (PQresultStatus(res) != PGRES_COMMAND_OK ||
+        strcmp(PQcmdStatus(res), "COMMIT") != 0) {
         store_set_error(s, res, "commit failed", err);
         if (!ht_err_isset(err))
             ht_err_set(err, HT_EDB, "commit failed: transaction was rolled back");
@@ -252,8 +256,8 @@ void store_rollback(struct store *s)
     s->in_tx = 0;
 }
 
-int store_query_value(struct store *s, const char *sql, int nparams, const char *const *params,
-                      char **out, struct ht_err *err)
+int store_query_value(struct store *s, const char *sql, int nparams,
+                      const char *const *params, char **out, struct ht_err *err)
 {
     PGresult *res = store_run(s, sql, nparams, params, PGRES_TUPLES_OK, err);
 
@@ -273,8 +277,8 @@ int store_query_value(struct store *s, const char *sql, int nparams, const char 
     return 0;
 }
 
-int store_command(struct store *s, const char *sql, int nparams, const char *const *params,
-                  long *affected, struct ht_err *err)
+int store_command(struct store *s, const char *sql, int nparams,
+                  const char *const *params, long *affected, struct ht_err *err)
 {
     PGresult *res;
 
@@ -291,8 +295,9 @@ int store_command(struct store *s, const char *sql, int nparams, const char *con
     return 0;
 }
 
-int store_query_rows(struct store *s, const char *sql, int nparams, const char *const *params,
-                     struct store_rows *out, struct ht_err *err)
+int store_query_rows(struct store *s, const char *sql, int nparams,
+                     const char *const *params, struct store_rows *out,
+                     struct ht_err *err)
 {
     PGresult *res = store_run(s, sql, nparams, params, PGRES_TUPLES_OK, err);
     int nr, nc;
@@ -314,7 +319,8 @@ int store_query_rows(struct store *s, const char *sql, int nparams, const char *
     for (int r = 0; r < nr; r++)
         for (int c = 0; c < nc; c++)
             if (!PQgetisnull(res, r, c) &&
-                !(out->cells[(size_t)r * (size_t)nc + (size_t)c] = strdup(PQgetvalue(res, r, c))))
+                !(out->cells[(size_t)r * (size_t)nc + (size_t)c] =
+                      strdup(PQgetvalue(res, r, c))))
                 goto oom;
     PQclear(res);
     return 0;

@@ -16,9 +16,11 @@ struct store {
 /* Runs sql with text parameters and checks the status against expect (PGRES_COMMAND_OK or
  * PGRES_TUPLES_OK). On failure: logs nothing, sets err with the server's message (and
  * HT_EDBCONN when the connection is gone), clears the result and returns NULL. */
-PGresult *store_run(struct store *s, const char *sql, int nparams, const char *const *params,
-                    ExecStatusType expect, struct ht_err *err);
-/* Error from a failed result or the connection; picks HT_EDBCONN / HT_ECONFLICT / HT_EDB. */
-void store_set_error(struct store *s, const PGresult *res, const char *what, struct ht_err *err);
+PGresult *store_run(struct store *s, const char *sql, int nparams,
+                    const char *const *params, ExecStatusType expect, struct ht_err *err);
+/* Error from a failed result or the connection; picks HT_EDBCONN / HT_ECONFLICT / HT_EDB.
+ */
+void store_set_error(struct store *s, const PGresult *res, const char *what,
+                     struct ht_err *err);
 
 #endif

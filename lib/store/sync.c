@@ -320,17 +320,20 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
     }
     if (store_begin(s, err) < 0)
         goto out;
-    /* The merge of a whole sweep is one statement over every listed application (a million
-     * rows for a province): it gets ten times the configured statement timeout. */
-    if (store_exec(s,
-                   "SELECT set_config('statement_timeout', (extract(epoch FROM"
-                   " current_setting('statement_timeout')::interval) * 10000)::bigint::text,"
-                   " true)",
-                   err) < 0) {
+    /* The merge of a whole sweep is one statement over every listed application (a
+     * million rows for a province): it gets ten times the configured statement timeout.
+     */
+    if (store_exec(
+            s,
+            "SELECT set_config('statement_timeout', (extract(epoch FROM"
+            " current_setting('statement_timeout')::interval) * 10000)::bigint::text,"
+            " true)",
+            err) < 0) {
         store_rollback(s);
         goto out;
     }
-    if (store_query_rows(s, "SELECT seen, inserted, changed FROM list_merge($1, $2, $3, $4)",
+    if (store_query_rows(s,
+                         "SELECT seen, inserted, changed FROM list_merge($1, $2, $3, $4)",
                          4, p, &r, err) < 0 ||
         r.nrows != 1 ||
         store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err) <
@@ -671,14 +674,17 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
             "UPDATE application a SET"
             " status_code = CASE WHEN mv.moves THEN mv.c ELSE a.status_code END,"
             " stage = CASE WHEN mv.moves THEN mv.s ELSE a.stage END,"
-            " stage_since = CASE WHEN mv.moves THEN to_timestamp(mv.t) ELSE a.stage_since END,"
-            " certificate_no = CASE WHEN ct.i IS NOT NULL THEN ct.n ELSE a.certificate_no END,"
+            " stage_since = CASE WHEN mv.moves THEN to_timestamp(mv.t) ELSE "
+            "a.stage_since END,"
+            " certificate_no = CASE WHEN ct.i IS NOT NULL THEN ct.n ELSE "
+            "a.certificate_no END,"
             " certificate_date = CASE WHEN ct.i IS NOT NULL THEN ct.d::date"
             "                         ELSE a.certificate_date END,"
             " lease_owner = NULL, lease_until = NULL,"
             " detail_at = now(), observed_at = now(),"
             " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
-            " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN now()"
+            " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN "
+            "now()"
             "                     ELSE now() + make_interval(secs => u.n) END,"
             " nib = coalesce(CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib),"
             " no_daftar = coalesce(CASE WHEN u.nd ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$'"
@@ -687,14 +693,17 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
             "                       a.channel_id),"
             " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
             "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
-            " FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[],"
+            " FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], "
+            "$12::text[],"
             "             $13::text[]) AS u(i, n, fp, nib, nd, ch)"
             " JOIN application cur ON cur.id = u.i"
             /* The current stage moves only forward in upstream time. */
             " LEFT JOIN LATERAL (SELECT x.c, x.s, x.t,"
             "     (cur.stage_since IS NULL OR to_timestamp(x.t) > cur.stage_since"
-            "      OR (to_timestamp(x.t) = cur.stage_since AND cur.status_code <> x.c)) AS moves"
-            "   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS x(i, c, s, t)"
+            "      OR (to_timestamp(x.t) = cur.stage_since AND cur.status_code <> x.c)) "
+            "AS moves"
+            "   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS x(i, "
+            "c, s, t)"
             "   WHERE x.i = u.i) mv ON true"
             " LEFT JOIN unnest($5::bigint[], $6::text[], $7::text[]) AS ct(i, n, d)"
             "   ON ct.i = u.i"

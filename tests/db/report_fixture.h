@@ -22,7 +22,8 @@ static inline void rf_load_history(void)
 }
 
 /* Runs halaltrack with args (NULL-terminated) at now in language lang. */
-static inline struct tu_result rf_run(const char *now, const char *lang, const char *const *args)
+static inline struct tu_result rf_run(const char *now, const char *lang,
+                                      const char *const *args)
 {
     static char schema_env[128], now_env[128];
     const char *argv[32];
@@ -57,9 +58,10 @@ static inline void rf_golden(const char *name, const char *text)
         return;
     }
     want = tu_read_file(path, NULL);
-    cr_assert(want, "golden %s is missing (run with HT_UPDATE_GOLDEN=1 to create it)", rel);
-    cr_assert(strcmp(want, text) == 0, "output differs from golden %s:\n--- got:\n%s", rel,
-              text);
+    cr_assert(want, "golden %s is missing (run with HT_UPDATE_GOLDEN=1 to create it)",
+              rel);
+    cr_assert(strcmp(want, text) == 0, "output differs from golden %s:\n--- got:\n%s",
+              rel, text);
     free(want);
 }
 

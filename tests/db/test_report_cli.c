@@ -20,12 +20,13 @@ static struct tu_result run(const char *lang, const char *const *args)
     return rf_run(RF_NOW, lang, args);
 }
 
-static void golden_run(const char *lang, const char *const *args, int status, const char *golden)
+static void golden_run(const char *lang, const char *const *args, int status,
+                       const char *golden)
 {
     struct tu_result r = run(lang, args);
 
-    cr_assert_eq(r.status, status, "%s %s: exit %d, stderr: %s", args[0], args[1] ? args[1] : "",
-                 r.status, r.err);
+    cr_assert_eq(r.status, status, "%s %s: exit %d, stderr: %s", args[0],
+                 args[1] ? args[1] : "", r.status, r.err);
     rf_golden(golden, r.out);
     tu_result_release(&r);
 }
@@ -93,7 +94,8 @@ Test(report_cli, status_errors_have_distinct_exit_codes)
     r = run("en", unknown);
     cr_assert_eq(r.status, 3, "%s", r.err);
     cr_assert(strstr(r.err, "not in the MSME register"), "%s", r.err);
-    cr_assert(strstr(r.err, "1 application"), "applications upstream are mentioned: %s", r.err);
+    cr_assert(strstr(r.err, "1 application"), "applications upstream are mentioned: %s",
+              r.err);
     tu_result_release(&r);
     r = run("en", unknown2);
     cr_assert_eq(r.status, 3);
@@ -127,8 +129,10 @@ Test(report_cli, progress_funnel_overdue_goldens)
 
 Test(report_cli, tables_fit_80_columns)
 {
-    const char *cmds[][3] = {{"progress", NULL, NULL}, {"funnel", NULL, NULL},
-                             {"overdue", NULL, NULL},  {"goal", "list", NULL},
+    const char *cmds[][3] = {{"progress", NULL, NULL},
+                             {"funnel", NULL, NULL},
+                             {"overdue", NULL, NULL},
+                             {"goal", "list", NULL},
                              {"report", "weekly", NULL}};
 
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -150,25 +154,33 @@ Test(report_cli, progress_figures)
     /* Kota: A1 (30 Dec) and A8 (24 Dec) certified inside the window: 2 MSMEs. */
     cr_assert(strstr(r.out, "Kota Pasuruan 2026,kota,certified,2,10,20.0,"), "%s", r.out);
     /* Gadingrejo: only Warung Bu Sri. */
-    cr_assert(strstr(r.out, "Gadingrejo SEHATI,kecamatan:35.75.01,certified,1,2,50.0,"), "%s",
-              r.out);
-    /* Applied, KBLI 10xxx: Keripik (10792), Sambal (10771), Roti (10710); Es Dawet is 11040
-     * and counts once although it has two applications. */
+    cr_assert(strstr(r.out, "Gadingrejo SEHATI,kecamatan:35.75.01,certified,1,2,50.0,"),
+              "%s", r.out);
+    /* Applied, KBLI 10xxx: Keripik (10792), Sambal (10771), Roti (10710); Es Dawet is
+     * 11040 and counts once although it has two applications. */
     cr_assert(strstr(r.out, "Pengajuan pangan,kbli:10,applied,3,4,75.0,"), "%s", r.out);
     tu_result_release(&r);
 }
 
 Test(report_cli, goal_add_list_remove)
 {
-    const char *add1[] = {"goal", "add", "--name", "Purworejo 2026", "--scope",
-                          "kecamatan:Purworejo", "--metric", "certified", "--target", "20",
-                          "--deadline", "2026-12-31", "--start", "2026-01-01", NULL};
-    const char *add2[] = {"goal", "add", "--name", "Karangketug", "--scope",
-                          "kelurahan:35.75.01.1001", "--metric", "applied", "--target", "5",
-                          "--deadline", "2026-12-31", NULL};
-    const char *add3[] = {"goal", "add", "--name", "SEHATI", "--scope", "program:sehati2026",
-                          "--metric", "certified", "--target", "50", "--deadline",
-                          "2026-12-31", NULL};
+    const char *add1[] = {"goal",       "add",
+                          "--name",     "Purworejo 2026",
+                          "--scope",    "kecamatan:Purworejo",
+                          "--metric",   "certified",
+                          "--target",   "20",
+                          "--deadline", "2026-12-31",
+                          "--start",    "2026-01-01",
+                          NULL};
+    const char *add2[] = {"goal",        "add",        "--name",
+                          "Karangketug", "--scope",    "kelurahan:35.75.01.1001",
+                          "--metric",    "applied",    "--target",
+                          "5",           "--deadline", "2026-12-31",
+                          NULL};
+    const char *add3[] = {
+        "goal",     "add",       "--name",   "SEHATI", "--scope",    "program:sehati2026",
+        "--metric", "certified", "--target", "50",     "--deadline", "2026-12-31",
+        NULL};
     const char *list[] = {"goal", "list", "--format", "csv", NULL};
     const char *rm[] = {"goal", "remove", "Karangketug", NULL};
     const char *rm2[] = {"goal", "remove", "Karangketug", NULL};
@@ -185,10 +197,12 @@ Test(report_cli, goal_add_list_remove)
     r = run("en", list);
     cr_assert_eq(r.status, 0);
     /* The kecamatan name is resolved to its code; start defaults to today (WIB). */
-    cr_assert(strstr(r.out, "Purworejo 2026,kecamatan:35.75.02,certified,20,2026-01-01,2026-12-31"),
+    cr_assert(
+        strstr(r.out,
+               "Purworejo 2026,kecamatan:35.75.02,certified,20,2026-01-01,2026-12-31"),
+        "%s", r.out);
+    cr_assert(strstr(r.out, "Karangketug,kelurahan:35.75.01.1001,applied,5,2026-01-07,"),
               "%s", r.out);
-    cr_assert(strstr(r.out, "Karangketug,kelurahan:35.75.01.1001,applied,5,2026-01-07,"), "%s",
-              r.out);
     cr_assert(strstr(r.out, "SEHATI,program:sehati2026,certified,50,"), "%s", r.out);
     tu_result_release(&r);
     r = run("en", rm);
@@ -204,12 +218,25 @@ Test(report_cli, goal_add_list_remove)
 static void goal_error(const char *scope, const char *target, const char *deadline,
                        const char *start, const char *needle)
 {
-    const char *a[] = {"goal", "add", "--name", "x", "--scope", scope, "--metric", "certified",
-                       "--target", target, "--deadline", deadline, start ? "--start" : NULL,
-                       start, NULL};
+    const char *a[] = {"goal",
+                       "add",
+                       "--name",
+                       "x",
+                       "--scope",
+                       scope,
+                       "--metric",
+                       "certified",
+                       "--target",
+                       target,
+                       "--deadline",
+                       deadline,
+                       start ? "--start" : NULL,
+                       start,
+                       NULL};
     struct tu_result r = run("en", a);
 
-    cr_assert_eq(r.status, 2, "scope %s target %s: exit %d %s", scope, target, r.status, r.err);
+    cr_assert_eq(r.status, 2, "scope %s target %s: exit %d %s", scope, target, r.status,
+                 r.err);
     cr_assert(strstr(r.err, needle), "expected '%s' in: %s", needle, r.err);
     tu_result_release(&r);
 }
@@ -219,7 +246,8 @@ Test(report_cli, goal_errors_are_clear)
     goal_error("desa:1", "10", "2026-12-31", NULL, "unknown scope 'desa:1'");
     goal_error("kecamatan:35.75.09", "10", "2026-12-31", NULL,
                "no kecamatan '35.75.09' in the region table");
-    goal_error("kecamatan:35.75.01.1001", "10", "2026-12-31", NULL, "not a kecamatan code");
+    goal_error("kecamatan:35.75.01.1001", "10", "2026-12-31", NULL,
+               "not a kecamatan code");
     goal_error("kelurahan:Atlantis", "10", "2026-12-31", NULL, "no kelurahan 'Atlantis'");
     goal_error("kbli:99", "10", "2026-12-31", NULL, "no KBLI code starts with '99'");
     goal_error("kota", "0", "2026-12-31", NULL, "target '0'");

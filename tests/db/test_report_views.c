@@ -1,5 +1,5 @@
-/* The dashboard views of sql/0004_reports.sql on the fixed history, and the per-code table
- * agreeing with lib/stage.c. */
+/* The dashboard views of sql/0004_reports.sql on the fixed history, and the per-code
+ * table agreeing with lib/stage.c. */
 #include "report_fixture.h"
 #include "halaltrack/stage.h"
 
@@ -57,7 +57,8 @@ Test(report_views, workday_numbering_skips_holidays)
 
 Test(report_views, sla_breach_and_funnel)
 {
-    cr_assert_eq(pgt_long("SELECT count(*) FROM sla_breach_at('2026-01-07 10:00+07')"), 3);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM sla_breach_at('2026-01-07 10:00+07')"),
+                 3);
     cr_assert_eq(pgt_long("SELECT days_overdue FROM sla_breach_at('2026-01-07 10:00+07')"
                           " WHERE id_reg = 'A2'"),
                  19);
@@ -94,12 +95,13 @@ Test(report_views, msme_status_goal_progress_freshness)
 Test(report_views, asof_ignores_later_observations)
 {
     /* An event inside the week but observed after it does not change the as-of state. */
-    pgt_exec("INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
-             " SELECT id, 'OF10', 'submitted', '2026-01-02 09:00+07', '2026-01-06 08:00+07'"
-             " FROM application WHERE id_reg = 'A3';"
-             /* ...and the daemon moves the application row forward with it. */
-             "UPDATE application SET status_code = 'OF10', stage = 'submitted',"
-             " stage_since = '2026-01-02 09:00+07' WHERE id_reg = 'A3'");
+    pgt_exec(
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT id, 'OF10', 'submitted', '2026-01-02 09:00+07', '2026-01-06 08:00+07'"
+        " FROM application WHERE id_reg = 'A3';"
+        /* ...and the daemon moves the application row forward with it. */
+        "UPDATE application SET status_code = 'OF10', stage = 'submitted',"
+        " stage_since = '2026-01-02 09:00+07' WHERE id_reg = 'A3'");
     cr_assert_eq(pgt_long("SELECT count(*) FROM app_state_asof('2026-01-05 00:00+07') s"
                           " JOIN application a ON a.id = s.application_id"
                           " WHERE a.id_reg = 'A3' AND s.status_code = 'OF280'"),
@@ -108,5 +110,6 @@ Test(report_views, asof_ignores_later_observations)
                           " JOIN application a ON a.id = s.application_id"
                           " WHERE a.id_reg = 'A3' AND s.status_code = 'OF10'"),
                  1);
-    cr_assert_eq(pgt_long("SELECT count(*) FROM app_state_asof('2026-01-05 00:00+07')"), 7);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM app_state_asof('2026-01-05 00:00+07')"),
+                 7);
 }

@@ -16,10 +16,11 @@ static void teardown(void)
 
 TestSuite(report_weekly, .init = setup, .fini = teardown);
 
-static char *weekly(const char *now, const char *lang, const char *week, const char *format)
+static char *weekly(const char *now, const char *lang, const char *week,
+                    const char *format)
 {
-    const char *args[] = {"report", "weekly", "--format", format, week ? "--week" : NULL, week,
-                          NULL};
+    const char *args[] = {"report", "weekly", "--format", format, week ? "--week" : NULL,
+                          week,     NULL};
     struct tu_result r = rf_run(now, lang, args);
     char *out;
 
@@ -36,8 +37,10 @@ Test(report_weekly, golden_outputs)
     static const struct {
         const char *lang, *format, *golden;
     } cases[] = {
-        {"id", "text", "weekly_2026-W01_id.txt"}, {"en", "text", "weekly_2026-W01_en.txt"},
-        {"en", "csv", "weekly_2026-W01.csv"},     {"en", "json", "weekly_2026-W01.json"},
+        {"id", "text", "weekly_2026-W01_id.txt"},
+        {"en", "text", "weekly_2026-W01_en.txt"},
+        {"en", "csv", "weekly_2026-W01.csv"},
+        {"en", "json", "weekly_2026-W01.json"},
         {"id", "html", "weekly_2026-W01_id.html"},
     };
 
@@ -100,13 +103,17 @@ static struct totals from_text(const char *t)
     {
         long a, b, c;
         const char *p = strstr(f, "\nSubmitted");
-        cr_assert(p && sscanf(p + 10, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_submitted) == 4);
+        cr_assert(
+            p && sscanf(p + 10, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_submitted) == 4);
         p = strstr(f, "\nHalal certified");
-        cr_assert(p && sscanf(p + 16, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_certified) == 4);
+        cr_assert(
+            p && sscanf(p + 16, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_certified) == 4);
         p = strstr(f, "\nReturned for revision");
-        cr_assert(p && sscanf(p + 22, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_returned) == 4);
+        cr_assert(p &&
+                  sscanf(p + 22, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_returned) == 4);
         p = strstr(f, "\nRejected");
-        cr_assert(p && sscanf(p + 9, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_rejected) == 4);
+        cr_assert(p &&
+                  sscanf(p + 9, "%ld %ld %ld %ld", &a, &b, &c, &x.funnel_rejected) == 4);
     }
     hash_after(t, "Totals hash", x.hash);
     return x;
@@ -263,7 +270,8 @@ Test(report_weekly, every_format_carries_identical_totals)
     char *csv = weekly(RF_NOW, "en", "2026-W01", "csv");
     char *js = weekly(RF_NOW, "en", "2026-W01", "json");
     char *html = weekly(RF_NOW, "en", "2026-W01", "html");
-    struct totals t = from_text(text), c = from_csv(csv), j = from_json(js), h = from_html(html);
+    struct totals t = from_text(text), c = from_csv(csv), j = from_json(js),
+                  h = from_html(html);
 
     /* The fixture's known figures: A1 certified in the week, A8 the week before. */
     cr_assert_eq(j.certified_week, 1);
@@ -289,24 +297,28 @@ Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)
     /* Later observations: one event after the week, one inside the week but learnt after
      * it ended (A3 resubmitted on 2 January, seen on 6 January), and a new application
      * whose submission falls inside the week but was first seen later. */
-    pgt_exec("INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
-             " SELECT id, 'OF15', 'verification', '2026-01-05 09:00+07', '2026-01-05 10:00+07'"
-             " FROM application WHERE id_reg = 'A4';"
-             "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
-             " SELECT id, 'OF10', 'submitted', '2026-01-02 09:00+07', '2026-01-06 08:00+07'"
-             " FROM application WHERE id_reg = 'A3';"
-             "INSERT INTO application (id_reg, no_daftar, tgl_daftar, nib, msme_id, channel_id,"
-             " status_code, stage, stage_since, first_seen_at, observed_at)"
-             " SELECT 'A10', 'SH2026-1-000010', '2026-01-03 09:00+07', nib, id, 'CH003', 'OF10',"
-             " 'submitted', '2026-01-03 09:00+07', '2026-01-06 08:00+07', '2026-01-06 08:00+07'"
-             " FROM msme WHERE nib = '3575030000006';"
-             "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
-             " SELECT id, 'OF10', 'submitted', '2026-01-03 09:00+07', '2026-01-06 08:00+07'"
-             " FROM application WHERE id_reg = 'A10';"
-             "UPDATE application SET status_code = 'OF15', stage = 'verification',"
-             " stage_since = '2026-01-05 09:00+07' WHERE id_reg = 'A4';"
-             "UPDATE application SET status_code = 'OF10', stage = 'submitted',"
-             " stage_since = '2026-01-02 09:00+07' WHERE id_reg = 'A3';");
+    pgt_exec(
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT id, 'OF15', 'verification', '2026-01-05 09:00+07', '2026-01-05 10:00+07'"
+        " FROM application WHERE id_reg = 'A4';"
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT id, 'OF10', 'submitted', '2026-01-02 09:00+07', '2026-01-06 08:00+07'"
+        " FROM application WHERE id_reg = 'A3';"
+        "INSERT INTO application (id_reg, no_daftar, tgl_daftar, nib, msme_id, "
+        "channel_id,"
+        " status_code, stage, stage_since, first_seen_at, observed_at)"
+        " SELECT 'A10', 'SH2026-1-000010', '2026-01-03 09:00+07', nib, id, 'CH003', "
+        "'OF10',"
+        " 'submitted', '2026-01-03 09:00+07', '2026-01-06 08:00+07', '2026-01-06 "
+        "08:00+07'"
+        " FROM msme WHERE nib = '3575030000006';"
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT id, 'OF10', 'submitted', '2026-01-03 09:00+07', '2026-01-06 08:00+07'"
+        " FROM application WHERE id_reg = 'A10';"
+        "UPDATE application SET status_code = 'OF15', stage = 'verification',"
+        " stage_since = '2026-01-05 09:00+07' WHERE id_reg = 'A4';"
+        "UPDATE application SET status_code = 'OF10', stage = 'submitted',"
+        " stage_since = '2026-01-02 09:00+07' WHERE id_reg = 'A3';");
     after_json = weekly("2026-01-14T10:00:00+07:00", "en", "2026-W01", "json");
     a = from_json(after_json);
     same(&b, &a, "W01 before vs after later events");
@@ -316,16 +328,19 @@ Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)
     w02 = weekly("2026-01-14T10:00:00+07:00", "en", "2026-W02", "json");
     n = from_json(w02);
     cr_assert_eq(n.funnel_returned, 0);
-    cr_assert_eq(n.funnel_submitted, b.funnel_submitted + 2, "A3 resubmitted and A10 new");
+    cr_assert_eq(n.funnel_submitted, b.funnel_submitted + 2,
+                 "A3 resubmitted and A10 new");
     cr_assert_str_neq(n.hash, b.hash);
 
     /* Every generation is recorded with the same hash for the same week. */
-    cr_assert_eq(pgt_long("SELECT count(*) FROM report_run WHERE period = '2026-W01'"), 2);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM report_run WHERE period = '2026-W01'"),
+                 2);
     cr_assert_eq(pgt_long("SELECT count(DISTINCT totals_hash) FROM report_run"
                           " WHERE period = '2026-W01'"),
                  1);
     {
-        char *h = pgt_str("SELECT totals_hash FROM report_run WHERE period = '2026-W01' LIMIT 1");
+        char *h = pgt_str(
+            "SELECT totals_hash FROM report_run WHERE period = '2026-W01' LIMIT 1");
         cr_assert_str_eq(h, b.hash);
         free(h);
     }
@@ -358,8 +373,9 @@ Test(report_weekly, bad_week_and_format)
 Test(report_weekly, pdf_without_chromium_names_the_package)
 {
     static char schema_env[128];
-    const char *argv[] = {tu_bin("cli/halaltrack"), "report", "weekly", "--format", "pdf",
-                          "-o", "/tmp/never.pdf", NULL};
+    const char *argv[] = {
+        tu_bin("cli/halaltrack"), "report", "weekly", "--format", "pdf", "-o",
+        "/tmp/never.pdf",         NULL};
     const char *env[] = {schema_env, "HALALTRACK_NOW=" RF_NOW, "PATH=/nonexistent", NULL};
     struct tu_result r;
 

@@ -1,4 +1,5 @@
-/* Least-privilege roles, kecamatan row-level security and MSME self-service, on PostgreSQL. */
+/* Least-privilege roles, kecamatan row-level security and MSME self-service, on
+ * PostgreSQL. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,22 +47,25 @@ static void cleanup_sql(const char *sql)
 static void teardown(void)
 {
     char sql[512];
-    const char *suffix[] = {"officer", "daemon", "reader", "self_service", "gadingrejo", "owner"};
+    const char *suffix[] = {"officer",      "daemon",     "reader",
+                            "self_service", "gadingrejo", "owner"};
 
     pgt_exec("RESET ROLE");
     pgt_close();
     for (size_t i = 0; i < 6; i++) {
-        snprintf(sql, sizeof(sql),
-                 "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s_%s') THEN"
-                 " EXECUTE 'DROP OWNED BY %s_%s'; EXECUTE 'DROP ROLE %s_%s'; END IF; END $$",
-                 prefix, suffix[i], prefix, suffix[i], prefix, suffix[i]);
+        snprintf(
+            sql, sizeof(sql),
+            "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s_%s') THEN"
+            " EXECUTE 'DROP OWNED BY %s_%s'; EXECUTE 'DROP ROLE %s_%s'; END IF; END $$",
+            prefix, suffix[i], prefix, suffix[i], prefix, suffix[i]);
         cleanup_sql(sql);
     }
 }
 
 TestSuite(roles, .init = setup, .fini = teardown);
 
-/* Runs sql as role; returns 0 on success, -1 with the SQLSTATE class in err on failure. */
+/* Runs sql as role; returns 0 on success, -1 with the SQLSTATE class in err on failure.
+ */
 static int as_role(const char *role, const char *sql, struct ht_err *err)
 {
     char set[128];
@@ -78,7 +82,8 @@ static void must(const char *role, const char *sql)
 {
     struct ht_err err = HT_ERR_INIT;
 
-    cr_assert(as_role(role, sql, &err) == 0, "%s should be allowed: %s (%s)", role, sql, err.msg);
+    cr_assert(as_role(role, sql, &err) == 0, "%s should be allowed: %s (%s)", role, sql,
+              err.msg);
 }
 
 static void must_not(const char *role, const char *sql)
@@ -96,8 +101,9 @@ Test(roles, reader_reads_views_only)
     must_not("reader", "SELECT * FROM msme");
     must_not("reader", "SELECT * FROM application");
     must_not("reader", "SELECT * FROM stage_event");
-    must_not("reader", "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
-                       " VALUES ('x', 'kota', 'certified', 1, '2026-01-01', '2026-12-31')");
+    must_not("reader",
+             "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
+             " VALUES ('x', 'kota', 'certified', 1, '2026-01-01', '2026-12-31')");
     must_not("reader", "SELECT msme_status('1234567890123', 'X')");
 }
 
@@ -106,15 +112,18 @@ Test(roles, daemon_writes_what_it_syncs)
     must("daemon", "INSERT INTO application (id_reg, nib, status_code, stage)"
                    " VALUES ('reg-new', '1234567890125', 'OF10', 'submitted')");
     must("daemon", "INSERT INTO stage_event (application_id, status_code, stage, at)"
-                   " SELECT id, 'OF10', 'submitted', now() FROM application WHERE id_reg = 'reg-new'");
+                   " SELECT id, 'OF10', 'submitted', now() FROM application WHERE id_reg "
+                   "= 'reg-new'");
     must("daemon", "UPDATE application SET observed_at = now() WHERE id_reg = 'reg-new'");
-    must("daemon", "INSERT INTO quarantine (source, ref, reason, raw) VALUES ('list', 'x', 'y', 'z')");
+    must("daemon", "INSERT INTO quarantine (source, ref, reason, raw) VALUES ('list', "
+                   "'x', 'y', 'z')");
     must("daemon", "SELECT id FROM msme WHERE nib = '1234567890123'");
     must_not("daemon", "INSERT INTO msme (nib, business_name, kelurahan_code)"
                        " VALUES ('1234567890129', 'x', '35.75.01.1001')");
     must_not("daemon", "DELETE FROM msme");
-    must_not("daemon", "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
-                       " VALUES ('x', 'kota', 'certified', 1, '2026-01-01', '2026-12-31')");
+    must_not("daemon",
+             "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
+             " VALUES ('x', 'kota', 'certified', 1, '2026-01-01', '2026-12-31')");
     must_not("daemon", "SELECT * FROM self_service_attempt");
     must_not("daemon", "DROP TABLE application");
 }
@@ -148,8 +157,8 @@ Test(roles, kecamatan_reader_sees_only_its_kecamatan)
     pgt_exec("RESET ROLE");
     cr_assert_eq(pgt_long("SELECT count(*) FROM application"), 2);
     /* A login role created IN ROLE the kecamatan reader is scoped the same way. */
-    snprintf(sql, sizeof(sql), "CREATE ROLE %s_officer LOGIN IN ROLE %s_gadingrejo", prefix,
-             prefix);
+    snprintf(sql, sizeof(sql), "CREATE ROLE %s_officer LOGIN IN ROLE %s_gadingrejo",
+             prefix, prefix);
     pgt_exec(sql);
     snprintf(sql, sizeof(sql), "SET ROLE %s_officer", prefix);
     pgt_exec(sql);
@@ -173,16 +182,20 @@ Test(roles, self_service_right_code_wrong_code_unknown_nib)
     struct ht_err err = HT_ERR_INIT;
     char *v;
 
-    cr_assert(store_set_access_code(s, "1234567890123", "00112233445566778899aabbccddeeff",
-                                    "K7Q4-M2XP", &err) == 0, "%s", err.msg);
+    cr_assert(store_set_access_code(s, "1234567890123",
+                                    "00112233445566778899aabbccddeeff", "K7Q4-M2XP",
+                                    &err) == 0,
+              "%s", err.msg);
     cr_assert(store_set_access_code(s, "9999999999999", "00", "X", &err) == 1);
     /* The hash is stored, never the code. */
     cr_assert_eq(pgt_long("SELECT count(*) FROM msme WHERE access_code_hash LIKE '%K7Q4%'"
-                          " OR access_code_salt LIKE '%K7Q4%'"), 0);
+                          " OR access_code_salt LIKE '%K7Q4%'"),
+                 0);
     v = pgt_str("SELECT msme_status('1234567890123', 'k7q4m2xp')->>'business_name'");
     cr_assert_str_eq(v, "Keripik Tempe Bu Sri");
     free(v);
-    v = pgt_str("SELECT msme_status('1234567890123', 'K7Q4-M2XP')->'applications'->0->>'stage'");
+    v = pgt_str(
+        "SELECT msme_status('1234567890123', 'K7Q4-M2XP')->'applications'->0->>'stage'");
     cr_assert_str_eq(v, "submitted");
     free(v);
     /* A wrong code and an unknown NIB get the same answer: NULL. */
@@ -197,14 +210,16 @@ Test(roles, repeated_failures_are_slowed_and_then_blocked)
 {
     struct ht_err err = HT_ERR_INIT;
 
-    cr_assert(store_set_access_code(s, "1234567890123", "aa", "RIGHT", &err) == 0, "%s", err.msg);
+    cr_assert(store_set_access_code(s, "1234567890123", "aa", "RIGHT", &err) == 0, "%s",
+              err.msg);
     for (int i = 0; i < 5; i++)
         cr_assert_null(pgt_str("SELECT msme_status('1234567890123', 'guess')"));
     cr_assert_eq(pgt_long("SELECT failures FROM self_service_attempt"), 5);
     /* Now even the right code is refused while the window lasts. */
     cr_assert_null(pgt_str("SELECT msme_status('1234567890123', 'RIGHT')"));
     /* Once the window has passed, the right code works and resets the counter. */
-    pgt_exec("UPDATE self_service_attempt SET last_failure_at = now() - interval '2 hours'");
+    pgt_exec(
+        "UPDATE self_service_attempt SET last_failure_at = now() - interval '2 hours'");
     char *v = pgt_str("SELECT msme_status('1234567890123', 'RIGHT')->>'nib'");
     cr_assert_str_eq(v, "1234567890123");
     free(v);
@@ -218,7 +233,8 @@ Test(roles, repeated_failures_are_slowed_and_then_blocked)
 Test(roles, issue_code_cli_prints_a_code_that_works_once_shown)
 {
     char schema_env[128], sql[256], code[16] = "";
-    const char *argv[] = {tu_bin("cli/halaltrack"), "msme", "issue-code", "1234567890124", NULL};
+    const char *argv[] = {tu_bin("cli/halaltrack"), "msme", "issue-code", "1234567890124",
+                          NULL};
     const char *env[] = {schema_env, NULL};
     struct tu_result r;
     const char *p;
@@ -233,11 +249,13 @@ Test(roles, issue_code_cli_prints_a_code_that_works_once_shown)
     cr_assert_eq(strlen(code), 9, "code '%s'", code);
     cr_assert_eq(code[4], '-');
     tu_result_release(&r);
-    snprintf(sql, sizeof(sql), "SELECT msme_status('1234567890124', '%s')->>'business_name'", code);
+    snprintf(sql, sizeof(sql),
+             "SELECT msme_status('1234567890124', '%s')->>'business_name'", code);
     v = pgt_str(sql);
     cr_assert_str_eq(v, "Warung Pak Slamet");
     free(v);
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM msme WHERE access_code_hash = '%s'", code);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM msme WHERE access_code_hash = '%s'",
+             code);
     cr_assert_eq(pgt_long(sql), 0);
     /* A new code replaces the old one. */
     r = tu_run(argv, env, NULL, 30);

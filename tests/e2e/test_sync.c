@@ -78,8 +78,8 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
               pgt_str("SELECT concat_ws(' ', sweep, items_seen, items_changed, outcome)"
                       " FROM sync_run ORDER BY id DESC LIMIT 1"));
     /* The list's registration date is kept (the reports order and count by it). */
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM application WHERE tgl_daftar IS NULL"),
-                 0));
+    cr_assert(eq(
+        long, pgt_long("SELECT count(*) FROM application WHERE tgl_daftar IS NULL"), 0));
     /* Certificates were recorded for certified applications. */
     cr_assert(pgt_long("SELECT count(*) FROM v_application WHERE stage = 'certified'") >
               0);

@@ -1,5 +1,5 @@
-/* libFuzzer target: the national API decoders (auth, error, list page, detail, truth line)
- * and the reconcile of a decoded detail, on arbitrary bytes. */
+/* libFuzzer target: the national API decoders (auth, error, list page, detail, truth
+ * line) and the reconcile of a decoded detail, on arbitrary bytes. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* libFuzzer target: the daemon's config parser (libinih + the key table + [stage_map]). */
+/* libFuzzer target: the daemon's config parser (libinih + the key table + [stage_map]).
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

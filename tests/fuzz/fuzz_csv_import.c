@@ -21,23 +21,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     register_batch_init(&b, 0);
     while ((st = csv_next(r, &rec, &err)) != CSV_EOF && st != CSV_ERROR) {
         if (st == CSV_BAD) {
-            if (have_header && register_batch_bad_record(&b, rec.line, rec.bad_field, err.msg) < 0)
+            if (have_header &&
+                register_batch_bad_record(&b, rec.line, rec.bad_field, err.msg) < 0)
                 break;
             ht_err_clear(&err);
             continue;
         }
         for (size_t i = 0; i < rec.nfields; i++)
-            if (strlen(rec.fields[i]) != rec.lens[i] && !memchr(rec.fields[i], 0, rec.lens[i]))
+            if (strlen(rec.fields[i]) != rec.lens[i] &&
+                !memchr(rec.fields[i], 0, rec.lens[i]))
                 abort(); /* lens must describe the field */
         if (!have_header) {
             have_header = 1;
-            header_ok = register_batch_header(&b, rec.line, (const char *const *)rec.fields,
-                                              rec.nfields) == 0;
+            header_ok =
+                register_batch_header(&b, rec.line, (const char *const *)rec.fields,
+                                      rec.nfields) == 0;
             if (!header_ok)
                 break;
             continue;
         }
-        if (register_batch_row(&b, rec.line, (const char *const *)rec.fields, rec.nfields) < 0)
+        if (register_batch_row(&b, rec.line, (const char *const *)rec.fields,
+                               rec.nfields) < 0)
             break;
     }
     if (header_ok && register_batch_check_duplicates(&b) >= 0)

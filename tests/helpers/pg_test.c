@@ -20,7 +20,8 @@ struct store *pgt_open(void)
 
     if (!getenv("PGHOST") && !getenv("PGSERVICE")) {
         if (ci && *ci && strcmp(ci, "false") != 0)
-            cr_assert_fail("no PostgreSQL: PGHOST is not set (run through tests/scripts/with-pg)");
+            cr_assert_fail(
+                "no PostgreSQL: PGHOST is not set (run through tests/scripts/with-pg)");
         cr_skip_test("no PostgreSQL (PGHOST is not set)");
     }
     snprintf(schema, sizeof(schema), "t_%ld_%d", (long)getpid(), ++seq);
@@ -31,8 +32,8 @@ struct store *pgt_open(void)
     store_free(admin);
     pgt = store_open(NULL, schema, 0, &err);
     cr_assert(pgt, "cannot open schema %s: %s", schema, err.msg);
-    cr_assert(store_migrate(pgt, store_default_sqldir(), &applied, &err) == 0, "migrate: %s",
-              err.msg);
+    cr_assert(store_migrate(pgt, store_default_sqldir(), &applied, &err) == 0,
+              "migrate: %s", err.msg);
     return pgt;
 }
 

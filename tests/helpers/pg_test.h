@@ -1,4 +1,5 @@
-/* Database test helper: each test process gets its own schema, migrated, dropped at exit. */
+/* Database test helper: each test process gets its own schema, migrated, dropped at exit.
+ */
 #ifndef HT_PG_TEST_H
 #define HT_PG_TEST_H
 

@@ -25,8 +25,8 @@ static void append(char **buf, size_t *len, const char *data, size_t n)
     *buf = p;
 }
 
-struct tu_result tu_run(const char *const argv[], const char *const env[], const char *input,
-                        int timeout_s)
+struct tu_result tu_run(const char *const argv[], const char *const env[],
+                        const char *input, int timeout_s)
 {
     struct tu_result r = {0};
     int pout[2], perr[2], pin[2];

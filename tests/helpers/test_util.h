@@ -13,8 +13,8 @@ struct tu_result {
 /* Runs argv[0] (searched in PATH unless it contains '/') with extra environment entries
  * ("K=V", NULL-terminated, may be NULL) and optional stdin text. Kills it after
  * timeout_s seconds. Asserts on fork/exec failure. */
-struct tu_result tu_run(const char *const argv[], const char *const env[], const char *input,
-                        int timeout_s);
+struct tu_result tu_run(const char *const argv[], const char *const env[],
+                        const char *input, int timeout_s);
 void tu_result_release(struct tu_result *r);
 /* "$HT_BIN_DIR/<rel>", e.g. tu_bin("cli/halaltrack"). Static buffer per call slot. */
 const char *tu_bin(const char *rel);

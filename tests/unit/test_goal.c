@@ -32,7 +32,8 @@ static void bad_scope(const char *in, const char *needle)
     struct ht_err err = HT_ERR_INIT;
 
     cr_assert(goal_scope_parse(in, &s, &err) < 0, "'%s' accepted", in);
-    cr_assert(strstr(err.msg, needle), "'%s': message '%s' lacks '%s'", in, err.msg, needle);
+    cr_assert(strstr(err.msg, needle), "'%s': message '%s' lacks '%s'", in, err.msg,
+              needle);
 }
 
 Test(goal, bad_scopes_are_clear_errors)
@@ -82,7 +83,8 @@ Test(goal, on_track_at_risk_off_track)
     cr_assert_float_eq(c.rate_recent, 4.0, 1e-9);
     cr_assert_eq(c.status, GOAL_ON_TRACK);
     cr_assert_eq(c.has_projection, 1);
-    cr_assert_eq(date_to_days(c.projected) - date_to_days((struct ht_date){2026, 7, 1}), 175);
+    cr_assert_eq(date_to_days(c.projected) - date_to_days((struct ht_date){2026, 7, 1}),
+                 175);
 
     c = calc(200, 100, 88, "2026-07-01"); /* 3/week: 79% of needed */
     cr_assert_eq(c.status, GOAL_AT_RISK);

@@ -15,8 +15,9 @@ static char *render(int which, const struct rtable *t)
     int rc;
 
     cr_assert(fp);
-    rc = which == 0 ? report_table_text(fp, t, 80, 0)
-                    : which == 1 ? report_table_csv(fp, t) : report_table_json(fp, t);
+    rc = which == 0   ? report_table_text(fp, t, 80, 0)
+         : which == 1 ? report_table_csv(fp, t)
+                      : report_table_json(fp, t);
     cr_assert(rc == 0);
     fclose(fp);
     return buf;
@@ -26,8 +27,8 @@ static void fill(struct rtable *t)
 {
     static const char *const keys[] = {"name", "kelurahan", "done", "note"};
     static const char *const heads[] = {"name", "kelurahan", "done", "note"};
-    const char *r1[] = {"Usaha Dengan Nama Yang Sangat Panjang Sekali Untuk Diuji", "Karangketug",
-                        "12", "catatan, dengan \"kutip\""};
+    const char *r1[] = {"Usaha Dengan Nama Yang Sangat Panjang Sekali Untuk Diuji",
+                        "Karangketug", "12", "catatan, dengan \"kutip\""};
     const char *r2[] = {"Warung", "Gentong", "3", NULL};
 
     rtable_init(t, 4, keys, heads, 0x4u);
@@ -54,8 +55,8 @@ Test(report, text_table_fits_80_columns)
     for (char *line = out; *line;) {
         size_t n = strcspn(line, "\n");
 
-        cr_assert(u8len(line, n) <= 80, "line too wide (%zu): %.*s", u8len(line, n), (int)n,
-                  line);
+        cr_assert(u8len(line, n) <= 80, "line too wide (%zu): %.*s", u8len(line, n),
+                  (int)n, line);
         line += n + (line[n] == '\n');
     }
     cr_assert(strstr(out, "…"), "the long name is cut with an ellipsis:\n%s", out);

@@ -33,7 +33,8 @@ static struct calendar *cal_with_new_year(void)
     cr_assert(cal);
     cr_assert(calendar_add_holiday(cal, (struct ht_date){2025, 12, 25}, "Natal", 0) == 0);
     cr_assert(calendar_add_holiday(cal, (struct ht_date){2025, 12, 26}, "Natal", 1) == 0);
-    cr_assert(calendar_add_holiday(cal, (struct ht_date){2026, 1, 1}, "Tahun Baru", 0) == 0);
+    cr_assert(calendar_add_holiday(cal, (struct ht_date){2026, 1, 1}, "Tahun Baru", 0) ==
+              0);
     return cal;
 }
 
@@ -42,7 +43,8 @@ Test(timeline, empty_history_is_empty)
     struct timeline t;
     struct calendar *cal = calendar_new();
 
-    cr_assert(timeline_build(NULL, 0, cal, ts("2026-01-07T10:00:00+07:00"), &t, NULL) == 0);
+    cr_assert(timeline_build(NULL, 0, cal, ts("2026-01-07T10:00:00+07:00"), &t, NULL) ==
+              0);
     cr_assert_eq(t.n, 0);
     timeline_release(&t);
     calendar_free(cal);
@@ -76,20 +78,23 @@ Test(timeline, holidays_and_weekends_are_not_counted)
 
 Test(timeline, returned_pauses_the_clock)
 {
-    /* OF280 held by the MSME for 20 working days: no limit, no breach, counted as paused. */
+    /* OF280 held by the MSME for 20 working days: no limit, no breach, counted as paused.
+     */
     struct tl_event e[] = {ev("OF10", "2025-12-01T09:00:00+07:00"),
                            ev("OF280", "2025-12-02T09:00:00+07:00"),
                            ev("OF10", "2026-01-05T09:00:00+07:00")};
     struct calendar *cal = cal_with_new_year();
     struct timeline t;
 
-    /* The resubmission has the same code as the first step but is a new step (not adjacent). */
+    /* The resubmission has the same code as the first step but is a new step (not
+     * adjacent). */
     cr_assert(timeline_build(e, 3, cal, ts("2026-01-05T10:00:00+07:00"), &t, NULL) == 0);
     cr_assert_eq(t.n, 3);
     cr_assert_eq(t.v[1].paused, 1);
     cr_assert_eq(t.v[1].breach, 0);
     cr_assert_eq(t.v[1].limit_days, 0);
-    cr_assert_eq(t.v[1].days, 21); /* 3 Dec .. 5 Jan minus weekends and 25, 26 Dec, 1 Jan */
+    cr_assert_eq(t.v[1].days,
+                 21); /* 3 Dec .. 5 Jan minus weekends and 25, 26 Dec, 1 Jan */
     cr_assert_eq(t.paused_days, 21);
     cr_assert_eq(t.v[2].days, 0);
     cr_assert_eq(t.breaches, 0);

@@ -1,4 +1,5 @@
-/* Weekly report model: ISO week periods in Asia/Jakarta, canonical totals and their hash. */
+/* Weekly report model: ISO week periods in Asia/Jakarta, canonical totals and their hash.
+ */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
-/* Working days in Asia/Jakarta: weekends, national holidays and cuti bersama; ISO weeks. Pure
- * apart from calendar_load, which reads the holiday CSV. */
+/* Working days in Asia/Jakarta: weekends, national holidays and cuti bersama; ISO weeks.
+ * Pure apart from calendar_load, which reads the holiday CSV. */
 #ifndef HALALTRACK_CALENDAR_H
 #define HALALTRACK_CALENDAR_H
 
@@ -37,16 +37,17 @@ int calendar_is_working_day(const struct calendar *cal, struct ht_date d);
  * O(log h) for h holidays, whatever the distance. */
 int64_t calendar_working_days_between(const struct calendar *cal, int64_t from_ts,
                                       int64_t to_ts);
-int64_t calendar_working_days_between_dates(const struct calendar *cal, struct ht_date from,
-                                            struct ht_date to);
+int64_t calendar_working_days_between_dates(const struct calendar *cal,
+                                            struct ht_date from, struct ht_date to);
 /* The date n working days after d (n >= 0; n = 0 gives d itself). */
-struct ht_date calendar_add_working_days(const struct calendar *cal, struct ht_date d, int n);
+struct ht_date calendar_add_working_days(const struct calendar *cal, struct ht_date d,
+                                         int n);
 
 /* ISO 8601 week of a date. */
 void iso_week_of(struct ht_date d, int *iso_year, int *iso_week);
 /* Parses "YYYY-Www". Checks the week exists in that ISO year. */
-int iso_week_parse(const char *s, int *iso_year, int *iso_week, struct ht_err *err)
-    HT_MUSTCHECK;
+int iso_week_parse(const char *s, int *iso_year, int *iso_week,
+                   struct ht_err *err) HT_MUSTCHECK;
 /* Monday of an ISO week. */
 struct ht_date iso_week_monday(int iso_year, int iso_week);
 /* Writes "YYYY-Www" (out at least 9 bytes). */

@@ -1,4 +1,5 @@
-/* Caller-supplied error reports where the first (root-cause) error wins (jansson style). */
+/* Caller-supplied error reports where the first (root-cause) error wins (jansson style).
+ */
 #ifndef HALALTRACK_ERR_H
 #define HALALTRACK_ERR_H
 
@@ -30,10 +31,17 @@ struct ht_err {
     char msg[HT_ERR_MSG_MAX];
 };
 
-#define HT_ERR_INIT {HT_EOK, {0}}
+#define HT_ERR_INIT                                                                      \
+    {                                                                                    \
+        HT_EOK,                                                                          \
+        {                                                                                \
+            0                                                                            \
+        }                                                                                \
+    }
 
 /* Records an error unless err is NULL or already holds one (first error wins). */
-void ht_err_set(struct ht_err *err, enum ht_errc code, const char *fmt, ...) HT_PRINTF(3, 4);
+void ht_err_set(struct ht_err *err, enum ht_errc code, const char *fmt, ...)
+    HT_PRINTF(3, 4);
 void ht_err_vset(struct ht_err *err, enum ht_errc code, const char *fmt, va_list ap)
     HT_PRINTF(3, 0);
 /* Forgets any recorded error. NULL-safe. */

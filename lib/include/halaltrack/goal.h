@@ -29,7 +29,8 @@ struct goal_scope {
 /* Parses "kota", "kecamatan:<code|name>", "kelurahan:<code|name>", "kbli:<1-5 digits>",
  * "program:<tag>". A code of the wrong level (e.g. a kelurahan code for kecamatan) is an
  * error here; whether it exists is checked by the caller. Returns 0 or -1. */
-int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err) HT_MUSTCHECK;
+int goal_scope_parse(const char *s, struct goal_scope *out,
+                     struct ht_err *err) HT_MUSTCHECK;
 /* "kota" "kecamatan" "kelurahan" "kbli" "program". */
 const char *goal_scope_kind_name(enum goal_scope_kind k);
 
@@ -62,10 +63,10 @@ struct goal_input {
 };
 
 struct goal_calc {
-    long remaining;           /* max(target - done, 0) */
-    double percent;           /* 100 * done / target */
-    int days_left;            /* calendar days from today to the deadline inclusive; 0 past it */
-    double weeks_left;        /* days_left / 7 */
+    long remaining;    /* max(target - done, 0) */
+    double percent;    /* 100 * done / target */
+    int days_left;     /* calendar days from today to the deadline inclusive; 0 past it */
+    double weeks_left; /* days_left / 7 */
     double rate_needed;       /* MSMEs per week still needed; 0 when reached */
     double rate_recent;       /* trailing rate, MSMEs per week */
     int has_projection;       /* projected is set (recent rate > 0, or already reached) */
@@ -77,7 +78,8 @@ struct goal_calc {
  * - reached (done >= target): on track, projected = today, rate needed 0;
  * - deadline passed and not reached: off track;
  * - the trailing rate spans min(4 weeks, weeks since start), at least one week;
- * - on track when rate_recent >= 1.0 x rate_needed, at risk when >= 0.75 x, else off track. */
+ * - on track when rate_recent >= 1.0 x rate_needed, at risk when >= 0.75 x, else off
+ * track. */
 void goal_compute(const struct goal_input *in, struct goal_calc *out);
 
 #endif

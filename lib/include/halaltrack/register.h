@@ -143,9 +143,9 @@ int register_batch_row(struct register_batch *b, unsigned long line,
  */
 int register_batch_bad_record(struct register_batch *b, unsigned long line, long field,
                               const char *reason) HT_MUSTCHECK;
-/* Rejects every row whose NIB already appeared on an earlier accepted row of the file (the
- * first occurrence is kept; each later one is reported naming the first line). Returns the
- * number of rows rejected, -1 on OOM. */
+/* Rejects every row whose NIB already appeared on an earlier accepted row of the file
+ * (the first occurrence is kept; each later one is reported naming the first line).
+ * Returns the number of rows rejected, -1 on OOM. */
 long register_batch_check_duplicates(struct register_batch *b) HT_MUSTCHECK;
 /* Resolves kode_wilayah / kelurahan of every good record against idx (kelurahan level),
  * setting kelurahan_code or rejecting the row. Returns the number rejected, -1 on OOM. */

@@ -15,7 +15,8 @@
 
 /* A table of owned strings. keys name the columns in CSV and JSON (stable, English);
  * headers are the human headings of the text table. Columns in numeric are written as
- * JSON numbers. row_color: 0 none, 'g' green, 'y' yellow, 'r' red (text on a terminal). */
+ * JSON numbers. row_color: 0 none, 'g' green, 'y' yellow, 'r' red (text on a terminal).
+ */
 struct rtable {
     int ncols;
     const char *keys[RTABLE_MAX_COLS];
@@ -34,7 +35,8 @@ int rtable_add(struct rtable *t, char color, const char *const *cells) HT_MUSTCH
 void rtable_release(struct rtable *t);
 
 /* Text table, columns shrunk (with "…") so a line fits width (80); colour when color. */
-int report_table_text(FILE *fp, const struct rtable *t, int width, int color) HT_MUSTCHECK;
+int report_table_text(FILE *fp, const struct rtable *t, int width,
+                      int color) HT_MUSTCHECK;
 int report_table_csv(FILE *fp, const struct rtable *t) HT_MUSTCHECK;
 /* A JSON array of objects keyed by t->keys (report_json.c). */
 int report_table_json(FILE *fp, const struct rtable *t) HT_MUSTCHECK;

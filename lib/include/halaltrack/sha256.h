@@ -7,9 +7,9 @@
 
 struct sha256 {
     uint32_t h[8];
-    uint64_t len;      /* bytes hashed so far */
+    uint64_t len; /* bytes hashed so far */
     unsigned char blk[64];
-    size_t nblk;       /* bytes waiting in blk */
+    size_t nblk; /* bytes waiting in blk */
 };
 
 void sha256_init(struct sha256 *c);

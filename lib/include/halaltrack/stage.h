@@ -1,5 +1,6 @@
-/* The single table of SIHALAL status codes: code -> canonical stage, path, who it waits on,
- * legal limit, labels and the MSME's next step (see ../shared/domain, DESIGN.md). Pure. */
+/* The single table of SIHALAL status codes: code -> canonical stage, path, who it waits
+ * on, legal limit, labels and the MSME's next step (see ../shared/domain, DESIGN.md).
+ * Pure. */
 #ifndef HALALTRACK_STAGE_H
 #define HALALTRACK_STAGE_H
 
@@ -44,25 +45,25 @@ enum ht_waits_on {
 
 struct stage_def {
     enum ht_stage stage;
-    const char *name;        /* stable machine name, e.g. "lph_assignment" */
+    const char *name; /* stable machine name, e.g. "lph_assignment" */
     enum ht_waits_on waits_on;
-    int limit_days;          /* legal limit in working days; 0 = none */
-    int terminal;            /* certified, rejected, cancelled */
-    int sla_paused;          /* the legal clock is paused (returned: the MSME holds it) */
-    const char *label_id;    /* Indonesian label */
-    const char *label_en;    /* English label */
+    int limit_days;       /* legal limit in working days; 0 = none */
+    int terminal;         /* certified, rejected, cancelled */
+    int sla_paused;       /* the legal clock is paused (returned: the MSME holds it) */
+    const char *label_id; /* Indonesian label */
+    const char *label_en; /* English label */
 };
 
 struct stage_code {
-    const char *code;        /* "OF10" */
+    const char *code; /* "OF10" */
     enum ht_stage stage;
-    unsigned paths;          /* STAGE_PATH_* */
+    unsigned paths; /* STAGE_PATH_* */
     enum ht_waits_on waits_on;
-    int limit_days;          /* legal limit for this code's step; 0 = none */
+    int limit_days; /* legal limit for this code's step; 0 = none */
     const char *label_id;
     const char *label_en;
-    const char *next_id;     /* the MSME's next step, plain Bahasa Indonesia */
-    const char *next_en;     /* the same in English */
+    const char *next_id; /* the MSME's next step, plain Bahasa Indonesia */
+    const char *next_en; /* the same in English */
 };
 
 /* The definition of a stage. Never NULL for a valid enum value. */
@@ -85,9 +86,10 @@ enum ht_stage stage_of_code(const char *code);
 int stage_code_wellformed(const char *code);
 
 /* Adds (or replaces) a mapping for a code not in the built-in table, e.g. from config
- * "[stage_map] OF130 = issuance". The code must be well-formed and the stage valid and not
- * "unknown"/"not_applied". Built-in codes cannot be remapped. Returns 0 or -1. */
-int stage_add_mapping(const char *code, const char *stage, struct ht_err *err) HT_MUSTCHECK;
+ * "[stage_map] OF130 = issuance". The code must be well-formed and the stage valid and
+ * not "unknown"/"not_applied". Built-in codes cannot be remapped. Returns 0 or -1. */
+int stage_add_mapping(const char *code, const char *stage,
+                      struct ht_err *err) HT_MUSTCHECK;
 /* Forgets every mapping added with stage_add_mapping. */
 void stage_clear_mappings(void);
 

@@ -17,8 +17,8 @@ struct store;
  * sets search_path to schema (created if create_schema), application_name and
  * statement_timeout (ms, 0 = none). Returns NULL on failure with err set. The conninfo
  * is never copied into error messages (it may hold a password). */
-struct store *store_open(const char *conninfo, const char *schema, int statement_timeout_ms,
-                         struct ht_err *err) HT_MUSTCHECK;
+struct store *store_open(const char *conninfo, const char *schema,
+                         int statement_timeout_ms, struct ht_err *err) HT_MUSTCHECK;
 void store_free(struct store *s);
 /* True while the connection is usable. */
 int store_ok(const struct store *s);
@@ -35,13 +35,16 @@ void store_rollback(struct store *s);
 
 /* Runs a parameterised statement that returns at most one row with one column and copies
  * that value (NULL -> *out = NULL). Returns 0 with a row, 1 with no row, -1 on error. */
-int store_query_value(struct store *s, const char *sql, int nparams, const char *const *params,
-                      char **out, struct ht_err *err) HT_MUSTCHECK;
+int store_query_value(struct store *s, const char *sql, int nparams,
+                      const char *const *params, char **out,
+                      struct ht_err *err) HT_MUSTCHECK;
 /* Runs a parameterised command; *affected gets the row count when not NULL. */
-int store_command(struct store *s, const char *sql, int nparams, const char *const *params,
-                  long *affected, struct ht_err *err) HT_MUSTCHECK;
+int store_command(struct store *s, const char *sql, int nparams,
+                  const char *const *params, long *affected,
+                  struct ht_err *err) HT_MUSTCHECK;
 
-/* A result table copied out of libpq: rows x cols of owned strings (NULL for SQL NULL). */
+/* A result table copied out of libpq: rows x cols of owned strings (NULL for SQL NULL).
+ */
 struct store_rows {
     int nrows;
     int ncols;
@@ -49,25 +52,29 @@ struct store_rows {
     char **cells; /* nrows * ncols */
 };
 /* Runs a parameterised query and copies the whole result. */
-int store_query_rows(struct store *s, const char *sql, int nparams, const char *const *params,
-                     struct store_rows *out, struct ht_err *err) HT_MUSTCHECK;
+int store_query_rows(struct store *s, const char *sql, int nparams,
+                     const char *const *params, struct store_rows *out,
+                     struct ht_err *err) HT_MUSTCHECK;
 const char *store_rows_get(const struct store_rows *r, int row, int col);
 /* Column index by name, -1 when absent. */
 int store_rows_col(const struct store_rows *r, const char *name);
 void store_rows_release(struct store_rows *r);
 
 /* Migrations (sql/NNNN_name.sql in dir), applied in one transaction under an advisory
- * lock; applied versions are recorded in schema_migration. *applied = count applied now. */
-int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_err *err)
-    HT_MUSTCHECK;
+ * lock; applied versions are recorded in schema_migration. *applied = count applied now.
+ */
+int store_migrate(struct store *s, const char *sqldir, int *applied,
+                  struct ht_err *err) HT_MUSTCHECK;
 struct store_migration {
     char *name;       /* "0001_init.sql" */
     char *applied_at; /* NULL when pending */
 };
-int store_migration_status(struct store *s, const char *sqldir, struct store_migration **out,
-                           size_t *n, struct ht_err *err) HT_MUSTCHECK;
+int store_migration_status(struct store *s, const char *sqldir,
+                           struct store_migration **out, size_t *n,
+                           struct ht_err *err) HT_MUSTCHECK;
 void store_migrations_free(struct store_migration *m, size_t n);
-/* The migrations directory: $HT_SQLDIR, else the installed share dir, else the source tree. */
+/* The migrations directory: $HT_SQLDIR, else the installed share dir, else the source
+ * tree. */
 const char *store_default_sqldir(void);
 
 #endif

@@ -1,5 +1,5 @@
-/* Report queries: the rows behind `status`, `progress`, `funnel`, `overdue`, `goal` and the
- * weekly report, returned as structs (no PGresult escapes). Set-based SQL over the
+/* Report queries: the rows behind `status`, `progress`, `funnel`, `overdue`, `goal` and
+ * the weekly report, returned as structs (no PGresult escapes). Set-based SQL over the
  * functions and views of sql/0004_reports.sql. */
 #ifndef HALALTRACK_STORE_REPORT_H
 #define HALALTRACK_STORE_REPORT_H
@@ -15,15 +15,16 @@
 
 /* ---- status NIB ---- */
 struct report_app {
-    char *id_reg, *no_daftar, *channel_id, *status_code, *certificate_no, *certificate_date;
+    char *id_reg, *no_daftar, *channel_id, *status_code, *certificate_no,
+        *certificate_date;
     int64_t tgl_daftar;  /* 0 unknown */
     int64_t observed_at; /* last confirmation of this application */
     struct tl_event *events;
     size_t nevents;
 };
 struct report_msme {
-    char *nib, *business_name, *owner_name, *kbli, *kbli_title, *size_class, *kelurahan_code,
-        *kelurahan, *kecamatan, *phone, *address;
+    char *nib, *business_name, *owner_name, *kbli, *kbli_title, *size_class,
+        *kelurahan_code, *kelurahan, *kecamatan, *phone, *address;
     struct report_app *apps;
     size_t napps;
 };
@@ -50,8 +51,8 @@ struct report_goal_new {
 int store_report_goal_add(struct store *s, const struct report_goal_new *g, long *id,
                           struct ht_err *err) HT_MUSTCHECK;
 /* Removes a goal by name or numeric id. Returns 0, 1 when there is no such goal, -1. */
-int store_report_goal_remove(struct store *s, const char *name_or_id, struct ht_err *err)
-    HT_MUSTCHECK;
+int store_report_goal_remove(struct store *s, const char *name_or_id,
+                             struct ht_err *err) HT_MUSTCHECK;
 /* Every goal with its progress at now (rows as in weekly_goal). */
 int store_report_goals(struct store *s, int64_t now, struct weekly_goal **out, size_t *n,
                        struct ht_err *err) HT_MUSTCHECK;
@@ -64,8 +65,8 @@ struct report_breakdown {
     long done;
 };
 int store_report_breakdown(struct store *s, int64_t now, const char *by,
-                           struct report_breakdown **out, size_t *n, struct ht_err *err)
-    HT_MUSTCHECK;
+                           struct report_breakdown **out, size_t *n,
+                           struct ht_err *err) HT_MUSTCHECK;
 void report_breakdown_free(struct report_breakdown *b, size_t n);
 
 /* ---- funnel (current) ---- */
@@ -78,17 +79,18 @@ int store_report_funnel(struct store *s, struct report_funnel_row out[STAGE__COU
                         struct ht_err *err) HT_MUSTCHECK;
 
 /* ---- overdue at now ---- */
-int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out, size_t *n,
-                         struct ht_err *err) HT_MUSTCHECK;
+int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
+                         size_t *n, struct ht_err *err) HT_MUSTCHECK;
 void report_stuck_free(struct weekly_stuck *v, size_t n);
 
 /* ---- weekly ---- */
 /* Fills r (period already set by weekly_period) from the history as known at r->end:
  * only events with at < end and observed_at < end count. */
-int store_report_weekly(struct store *s, struct weekly_report *r, struct ht_err *err)
-    HT_MUSTCHECK;
+int store_report_weekly(struct store *s, struct weekly_report *r,
+                        struct ht_err *err) HT_MUSTCHECK;
 /* Records a generation in report_run (totals and hash from weekly_finish). */
-int store_report_record(struct store *s, const struct weekly_report *r, const char *format,
-                        const char *output, struct ht_err *err) HT_MUSTCHECK;
+int store_report_record(struct store *s, const struct weekly_report *r,
+                        const char *format, const char *output,
+                        struct ht_err *err) HT_MUSTCHECK;
 
 #endif

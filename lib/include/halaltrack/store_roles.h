@@ -12,8 +12,8 @@ struct role_scope {
     const char *kecamatan; /* "35.75.01" */
 };
 
-/* Creates (if missing) the NOLOGIN group roles <prefix>_owner (made owner of the schema and
- * all its objects; later migrations run as it), <prefix>_daemon, <prefix>_reader and
+/* Creates (if missing) the NOLOGIN group roles <prefix>_owner (made owner of the schema
+ * and all its objects; later migrations run as it), <prefix>_daemon, <prefix>_reader and
  * <prefix>_self_service and grants them exactly their privileges on the current schema
  * (idempotent: run again after migrations add views). Scoped readers are recorded in
  * reader_scope. prefix: [a-z][a-z0-9_]{0,30}, default "halaltrack". Returns 0 or -1. */

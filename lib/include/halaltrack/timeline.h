@@ -26,14 +26,14 @@ struct tl_entry {
     const struct stage_code *sc; /* borrowed; NULL for an unknown code */
     enum ht_stage stage;
     enum ht_waits_on waits_on;
-    int64_t entered;             /* upstream time the step began */
-    int64_t left;                /* when the next step began; 0 while current */
-    int current;                 /* the application is in this step now */
-    int64_t days;                /* working days spent (to "now" while current) */
-    int limit_days;              /* legal limit; 0 = none */
-    int paused;                  /* the MSME holds it: the legal clock does not run */
-    int breach;                  /* days > limit_days (never while paused) */
-    int64_t overdue;             /* days - limit_days when breached, else 0 */
+    int64_t entered; /* upstream time the step began */
+    int64_t left;    /* when the next step began; 0 while current */
+    int current;     /* the application is in this step now */
+    int64_t days;    /* working days spent (to "now" while current) */
+    int limit_days;  /* legal limit; 0 = none */
+    int paused;      /* the MSME holds it: the legal clock does not run */
+    int breach;      /* days > limit_days (never while paused) */
+    int64_t overdue; /* days - limit_days when breached, else 0 */
 };
 
 struct timeline {

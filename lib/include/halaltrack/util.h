@@ -10,11 +10,12 @@
 
 /* Parses a whole base-10 integer in [min, max]. Leading/trailing garbage, overflow and
  * empty strings are errors. Returns 0 or -1 (err says why, naming what). */
-int parse_int(const char *s, long min, long max, long *out, struct ht_err *err) HT_MUSTCHECK;
-int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, struct ht_err *err)
-    HT_MUSTCHECK;
-int parse_double(const char *s, double min, double max, double *out, struct ht_err *err)
-    HT_MUSTCHECK;
+int parse_int(const char *s, long min, long max, long *out,
+              struct ht_err *err) HT_MUSTCHECK;
+int parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
+              struct ht_err *err) HT_MUSTCHECK;
+int parse_double(const char *s, double min, double max, double *out,
+                 struct ht_err *err) HT_MUSTCHECK;
 /* Parses "yes/no/true/false/on/off/1/0". */
 int parse_bool(const char *s, int *out, struct ht_err *err) HT_MUSTCHECK;
 
@@ -40,7 +41,8 @@ int date_valid(int y, int m, int d);
 int ts_parse(const char *s, int64_t *out, struct ht_err *err) HT_MUSTCHECK;
 /* Formats as "YYYY-MM-DDTHH:MM:SSZ" (out at least 21 bytes). */
 void ts_format_utc(int64_t t, char out[static 21]);
-/* Formats in Asia/Jakarta local time as "YYYY-MM-DD HH:MM WIB" (out at least 21 bytes). */
+/* Formats in Asia/Jakarta local time as "YYYY-MM-DD HH:MM WIB" (out at least 21 bytes).
+ */
 void ts_format_wib(int64_t t, char out[static 21]);
 /* The Asia/Jakarta civil date of an instant (UTC+7, no DST). */
 struct ht_date ts_to_wib_date(int64_t t);

@@ -1,6 +1,6 @@
-/* The weekly report model: what the office reads at the weekly meeting, built from the rows
- * lib/store/report.c returns, with derived figures (goal maths), canonical totals and their
- * SHA-256. Pure; rendered by report_{text,csv,json,html}.c. */
+/* The weekly report model: what the office reads at the weekly meeting, built from the
+ * rows lib/store/report.c returns, with derived figures (goal maths), canonical totals
+ * and their SHA-256. Pure; rendered by report_{text,csv,json,html}.c. */
 #ifndef HALALTRACK_WEEKLY_H
 #define HALALTRACK_WEEKLY_H
 
@@ -17,11 +17,11 @@
 #define WEEKLY_LIST_MAX 50
 
 enum weekly_move {
-    MOVE_NEW = 0,  /* a new application (OF10 first submission) */
-    MOVE_ADVANCE,  /* any other step forward, including a resubmission */
-    MOVE_CERTIFIED,/* OF300 */
-    MOVE_RETURNED, /* OF2, OF280, OF285 */
-    MOVE_REJECTED, /* OF290 rejected, OF900 cancelled */
+    MOVE_NEW = 0,   /* a new application (OF10 first submission) */
+    MOVE_ADVANCE,   /* any other step forward, including a resubmission */
+    MOVE_CERTIFIED, /* OF300 */
+    MOVE_RETURNED,  /* OF2, OF280, OF285 */
+    MOVE_REJECTED,  /* OF290 rejected, OF900 cancelled */
     MOVE__COUNT
 };
 const char *weekly_move_name(enum weekly_move k); /* "new" "advance" ... */
@@ -40,21 +40,21 @@ struct weekly_goal {
 };
 
 struct weekly_area {
-    char *code;        /* kecamatan or kelurahan code */
+    char *code; /* kecamatan or kelurahan code */
     char *name;
     char *parent_code; /* the kecamatan of a kelurahan; NULL for a kecamatan */
     long msmes;        /* MSMEs in the register */
     long applied;      /* of which with an application past draft, as known at week end */
     long certified;    /* of which certified (OF300 known by week end) */
     long certified_week;
-    long goal_target;  /* target of a kecamatan/kelurahan goal on this area, 0 = none */
+    long goal_target; /* target of a kecamatan/kelurahan goal on this area, 0 = none */
     long goal_done;
 };
 
 struct weekly_funnel {
     enum ht_stage stage;
     long reguler, self_declare, other; /* as known at the end of the week */
-    long total, total_prev;            /* total at the end of this week and of last week */
+    long total, total_prev; /* total at the end of this week and of last week */
 };
 
 struct weekly_mover {
@@ -79,11 +79,13 @@ struct weekly_report {
     char week[9], prev_week[9];
     int iso_year, iso_week;
     struct ht_date monday, sunday;
-    int64_t start, end; /* [start, end): Monday 00:00 to next Monday 00:00, Asia/Jakarta */
-    int64_t generated;  /* "now" of the run (HALALTRACK_NOW) */
+    int64_t start,
+        end;           /* [start, end): Monday 00:00 to next Monday 00:00, Asia/Jakarta */
+    int64_t generated; /* "now" of the run (HALALTRACK_NOW) */
 
     long certified_week, certified_prev_week, certified_total;
-    struct weekly_trend trend[WEEKLY_TREND_WEEKS]; /* oldest first, the last is this week */
+    struct weekly_trend
+        trend[WEEKLY_TREND_WEEKS]; /* oldest first, the last is this week */
 
     struct weekly_funnel funnel[STAGE__COUNT];
     size_t nfunnel;
@@ -105,15 +107,15 @@ struct weekly_report {
     int64_t last_observed; /* newest observation known by week end; 0 = none */
     int64_t last_sync;     /* last successful sync finished by week end; 0 = none */
 
-    char *totals_json;     /* canonical totals (weekly_finish) */
-    char hash[65];         /* SHA-256 of totals_json */
+    char *totals_json; /* canonical totals (weekly_finish) */
+    char hash[65];     /* SHA-256 of totals_json */
 };
 
 /* Sets the week: week "YYYY-Www", or NULL for the last complete ISO week before now
  * (Asia/Jakarta). Fills week, prev_week, monday, sunday, start, end, generated and the
  * trend labels. Returns 0 or -1 (bad week text, or a week not yet complete at now). */
-int weekly_period(struct weekly_report *r, const char *week, int64_t now, struct ht_err *err)
-    HT_MUSTCHECK;
+int weekly_period(struct weekly_report *r, const char *week, int64_t now,
+                  struct ht_err *err) HT_MUSTCHECK;
 /* Derives goal maths and area goals, builds the canonical totals and their hash.
  * Returns 0 or -1 (no memory). */
 int weekly_finish(struct weekly_report *r, struct ht_err *err) HT_MUSTCHECK;
