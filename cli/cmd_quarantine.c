@@ -147,7 +147,7 @@ static int do_replay(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
-    if (syncer_replay(s, limit, &res, &err) < 0) {
+    if (syncer_replay(s, NULL, limit, &res, &err) < 0) {
         store_free(s);
         return cli_fail(&err);
     }

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <ini.h>
@@ -22,9 +23,12 @@ static const struct cfg_key keys[] = {
     {"api", "password_env", CFG_STR, OFF(password_env), 0, "HALALTRACK_API_PASSWORD"},
     {"api", "ca_file", CFG_STR, OFF(ca_file), CFG_NO_RELOAD, NULL},
     {"api", "tls_verify", CFG_BOOL, OFF(tls_verify), CFG_NO_RELOAD, "yes"},
+    {"api", "allow_insecure_http", CFG_BOOL, OFF(allow_insecure_http), 0, "no"},
     {"api", "connect_timeout", CFG_SECS, OFF(connect_timeout), CFG_NO_RELOAD, "10"},
     {"api", "timeout", CFG_SECS, OFF(timeout), CFG_NO_RELOAD, "30"},
     {"api", "page_size", CFG_INT, OFF(page_size), 0, "100"},
+    {"api", "max_pages", CFG_INT, OFF(max_pages), 0, "100000"},
+    {"api", "auth_backoff", CFG_SECS, OFF(auth_backoff), 0, "60"},
     {"api", "concurrency", CFG_INT, OFF(concurrency), CFG_NO_RELOAD, "8"},
     {"api", "max_retries", CFG_INT, OFF(max_retries), 0, "5"},
     {"api", "backoff_base_ms", CFG_INT, OFF(backoff_base_ms), 0, "200"},
@@ -67,6 +71,8 @@ struct range {
 };
 static const struct range ranges[] = {
     {"page_size", 1, 100},
+    {"max_pages", 1, 10000000},
+    {"auth_backoff", 1, 86400},
     {"concurrency", 1, 64},
     {"max_retries", 0, 20},
     {"backoff_base_ms", 1, 600000},
@@ -402,12 +408,25 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
                 (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
                 goto bad_url;
             }
+            if (strncmp(u, "http://", 7) == 0 && !cfg_url_is_loopback(u) &&
+                !c->allow_insecure_http) {
+                char red[512];
+                cfg_url_redact(u, red, sizeof(red));
+                ht_err_set(err, HT_ECONFIG,
+                           _("%s: key 'api.base_url': '%s' is plain http to a host that "
+                             "is not loopback; use https, or set api.allow_insecure_http "
+                             "= yes"),
+                           path, red);
+                goto fail;
+            }
         }
         if (0) {
+            char red[512];
         bad_url:
+            cfg_url_redact(c->base_url, red, sizeof(red));
             ht_err_set(err, HT_ECONFIG,
                        _("%s: key 'api.base_url' = '%s' is not a list of http(s) URLs"),
-                       path, c->base_url);
+                       path, red);
             goto fail;
         }
     }
@@ -652,5 +671,91 @@ int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
             return 0;
         }
         p += len;
+    }
+}
+
+/* The host part of an http(s) URL: after "://" and any userinfo, up to the port, path
+ * or end; IPv6 literals keep their brackets. */
+static size_t url_host(const char *url, const char **host)
+{
+    const char *p = strstr(url, "://"), *end, *at;
+
+    p = p ? p + 3 : url;
+    end = p + strcspn(p, "/?#");
+    at = memchr(p, '@', (size_t)(end - p));
+    if (at)
+        p = at + 1;
+    *host = p;
+    if (*p == '[') {
+        const char *rb = memchr(p, ']', (size_t)(end - p));
+        return rb ? (size_t)(rb - p) + 1 : (size_t)(end - p);
+    }
+    return strcspn(p, ":/?#");
+}
+
+int cfg_url_is_loopback(const char *url)
+{
+    const char *h;
+    size_t n = url_host(url, &h);
+
+    if ((n == 9 && strncasecmp(h, "localhost", 9) == 0) ||
+        (n == 5 && strncmp(h, "[::1]", 5) == 0))
+        return 1;
+    /* 127.0.0.0/8 written as a dotted quad */
+    if (n >= 9 && n <= 15 && strncmp(h, "127.", 4) == 0) {
+        int dots = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (h[i] == '.')
+                dots++;
+            else if (h[i] < '0' || h[i] > '9')
+                return 0;
+        }
+        return dots == 3;
+    }
+    return 0;
+}
+
+void cfg_url_redact(const char *url, char *out, size_t outsz)
+{
+    size_t o = 0;
+    const char *p = url ? url : "";
+
+    /* Token by token (base_url may list mirrors): any userinfo becomes "***". */
+    while (*p && o + 1 < outsz) {
+        size_t tok = strcspn(p, url_sep), skip;
+        const char *sch = strstr(p, "://"), *auth, *end, *at;
+
+        if (sch && (size_t)(sch - p) < tok) {
+            auth = sch + 3;
+            end = auth + strcspn(auth, "/?#");
+            if (end > p + tok)
+                end = p + tok;
+            at = memchr(auth, '@', (size_t)(end - auth));
+            if (at) {
+                o += (size_t)snprintf(out + o, outsz - o, "%.*s***", (int)(auth - p), p);
+                if (o >= outsz)
+                    break;
+                tok -= (size_t)(at - p);
+                p = at;
+            }
+        }
+        skip = tok + strspn(p + tok, url_sep);
+        o += (size_t)snprintf(out + o, outsz - o, "%.*s", (int)skip, p);
+        p += skip;
+    }
+    if (outsz)
+        out[o < outsz ? o : outsz - 1] = '\0';
+}
+
+void cfg_stage_poll_defaults(long out[STAGE__COUNT])
+{
+    for (int i = 0; i < STAGE__COUNT; i++)
+        out[i] = 3600;
+    for (const struct cfg_key *k = keys; k->name; k++) {
+        size_t lo = POLL(0), hi = POLL(STAGE__COUNT);
+        long v;
+        if (k->offset >= lo && k->offset < hi && k->def &&
+            cfg_parse_secs(k->def, &v, NULL) == 0)
+            out[(k->offset - lo) / sizeof(long)] = v;
     }
 }

@@ -16,7 +16,6 @@ struct http_client {
     struct http_opts o;
     char *ca_file;
     int insecure; /* 1 only after http_client_set_tls_verify(hc, 0) */
-    struct http_stats stats;
 };
 
 int http_global_init(void)
@@ -155,16 +154,11 @@ void http_client_free(struct http_client *hc)
 static int finish(struct http_client *hc, CURL *e, CURLcode rc, struct xfer *x)
 {
     struct http_resp *r = x->resp;
-    curl_off_t dl = 0;
 
-    hc->stats.requests++;
-    curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &dl);
-    hc->stats.bytes += (unsigned long)dl;
     if (rc == CURLE_OK) {
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
         return 0;
     }
-    hc->stats.transport_errors++;
     r->status = 0;
     if (x->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
         ht_err_set(&r->err, HT_ELIMIT, "response body over the %zu-byte cap",
@@ -315,9 +309,4 @@ out:
 oom:
     ht_err_set(err, HT_ENOMEM, "out of memory");
     goto out;
-}
-
-void http_client_stats(const struct http_client *hc, struct http_stats *out)
-{
-    *out = hc->stats;
 }

@@ -3,6 +3,7 @@
 #define HALALTRACK_STORE_INT_H
 
 #include <libpq-fe.h>
+#include "halaltrack/buf.h"
 #include "halaltrack/store.h"
 
 struct store {
@@ -22,5 +23,10 @@ PGresult *store_run(struct store *s, const char *sql, int nparams,
  */
 void store_set_error(struct store *s, const PGresult *res, const char *what,
                      struct ht_err *err);
+
+/* Appends v to b escaped for COPY ... FROM STDIN text format (backslash, tab, newline,
+ * carriage return). NULL, or "" when empty_is_null, becomes \N. Returns -1 when b is
+ * over its cap (b is then released). */
+int store_copy_field(struct buf *b, const char *v, int empty_is_null) HT_MUSTCHECK;
 
 #endif

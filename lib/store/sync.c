@@ -70,6 +70,17 @@ static const char *arr_str(struct pgarr *a)
     return buf_str(&a->b);
 }
 
+int store_sync_schema_ready(struct store *s, int *ready, struct ht_err *err)
+{
+    char *v = NULL;
+    int rc = store_query_value(s, "SELECT to_regclass('list_staging')::text", 0, NULL, &v,
+                               err);
+
+    *ready = rc == 0 && v != NULL;
+    free(v);
+    return rc < 0 ? -1 : 0;
+}
+
 int store_sync_lock_sweep(struct store *s, int *got, struct ht_err *err)
 {
     char *v = NULL;
@@ -136,23 +147,23 @@ int store_sync_run_finish(struct store *s, int64_t run_id, const struct sync_cou
         12, p, NULL, err);
 }
 
-/* ---- staging ---- */
+/* ---- listing: the list sweep staged by COPY ---- */
 
-struct store_stage {
+struct store_listing {
     struct buf rows;
     size_t n;
 };
 
-struct store_stage *store_stage_new(void)
+struct store_listing *store_listing_new(void)
 {
-    struct store_stage *st = calloc(1, sizeof(*st));
+    struct store_listing *st = calloc(1, sizeof(*st));
 
     if (st)
         buf_init(&st->rows, BUF_CAP_LARGE);
     return st;
 }
 
-void store_stage_free(struct store_stage *st)
+void store_listing_free(struct store_listing *st)
 {
     if (!st)
         return;
@@ -160,40 +171,13 @@ void store_stage_free(struct store_stage *st)
     free(st);
 }
 
-static int copy_field(struct buf *b, const char *s)
-{
-    if (!s)
-        return buf_adds(b, "\\N");
-    for (const char *p = s; *p; p++) {
-        const char *esc = NULL;
-        switch (*p) {
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        default:
-            break;
-        }
-        if (esc ? buf_adds(b, esc) < 0 : buf_addch(b, *p) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-int store_stage_add(struct store_stage *st, int64_t seq, const char *const fields[])
+int store_listing_add(struct store_listing *st, int64_t seq, const char *const fields[])
 {
     if (buf_addf(&st->rows, "%" PRId64, seq) < 0)
         return -1;
-    for (int i = 0; i < STORE_STAGE_NFIELDS; i++)
-        if (buf_addch(&st->rows, '\t') < 0 || copy_field(&st->rows, fields[i]) < 0)
+    for (int i = 0; i < STORE_LISTING_NFIELDS; i++)
+        if (buf_addch(&st->rows, '\t') < 0 ||
+            store_copy_field(&st->rows, fields[i], 0) < 0)
             return -1;
     if (buf_addch(&st->rows, '\n') < 0)
         return -1;
@@ -201,8 +185,8 @@ int store_stage_add(struct store_stage *st, int64_t seq, const char *const field
     return 0;
 }
 
-int store_stage_flush(struct store *s, struct store_stage *st, int64_t run_id,
-                      struct ht_err *err)
+int store_listing_flush(struct store *s, struct store_listing *st, int64_t run_id,
+                        struct ht_err *err)
 {
     char sql[300];
     PGresult *res;
@@ -262,7 +246,7 @@ out:
     return rc;
 }
 
-int store_stage_distinct(struct store *s, int64_t run_id, long *out, struct ht_err *err)
+int store_listing_distinct(struct store *s, int64_t run_id, long *out, struct ht_err *err)
 {
     char id[32], *v = NULL;
     const char *p[1] = {id};
@@ -281,13 +265,24 @@ int store_stage_distinct(struct store *s, int64_t run_id, long *out, struct ht_e
     return 0;
 }
 
-int store_stage_clear(struct store *s, int64_t run_id, struct ht_err *err)
+int store_listing_clear(struct store *s, int64_t run_id, struct ht_err *err)
 {
     char id[32];
     const char *p[1] = {id};
 
     snprintf(id, sizeof(id), "%" PRId64, run_id);
     return store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL,
+                         err);
+}
+
+int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
+                               struct ht_err *err)
+{
+    char id[32];
+    const char *p[1] = {id};
+
+    snprintf(id, sizeof(id), "%" PRId64, run_id);
+    return store_command(s, "DELETE FROM list_staging WHERE run_id <> $1", 1, p, dropped,
                          err);
 }
 
@@ -500,17 +495,12 @@ enum {
     DN_CHANNEL,
     RT_APP,
     RT_NEXT,
-    QU_SOURCE,
-    QU_REF,
-    QU_REASON,
-    QU_RAW,
     RS_ID,
     ARR__COUNT
 };
 
 struct store_batch {
     struct pgarr a[ARR__COUNT];
-    size_t items;
     int failed;
 };
 
@@ -531,11 +521,6 @@ void store_batch_free(struct store_batch *b)
     for (int i = 0; i < ARR__COUNT; i++)
         arr_release(&b->a[i]);
     free(b);
-}
-
-size_t store_batch_size(const struct store_batch *b)
-{
-    return b->items;
 }
 
 static int chk(struct store_batch *b, int rc)
@@ -572,7 +557,6 @@ int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
 int store_batch_done(struct store_batch *b, int64_t app_id, long next_s, const char *fp,
                      const char *nib, const char *no_daftar, const char *channel_id)
 {
-    b->items++;
     return chk(b, arr_addi(&b->a[DN_APP], app_id) | arr_addi(&b->a[DN_NEXT], next_s) |
                       arr_add(&b->a[DN_FP], fp) | arr_add(&b->a[DN_NIB], nib) |
                       arr_add(&b->a[DN_NODAFTAR], no_daftar) |
@@ -581,27 +565,7 @@ int store_batch_done(struct store_batch *b, int64_t app_id, long next_s, const c
 
 int store_batch_retry(struct store_batch *b, int64_t app_id, long retry_s)
 {
-    b->items++;
     return chk(b, arr_addi(&b->a[RT_APP], app_id) | arr_addi(&b->a[RT_NEXT], retry_s));
-}
-
-int store_batch_quarantine(struct store_batch *b, const char *source, const char *ref,
-                           const char *reason, const void *raw, size_t rawlen)
-{
-    static const char hexd[] = "0123456789abcdef";
-    struct buf hex = BUF_INIT(BUF_CAP_LARGE);
-    const unsigned char *r = raw;
-    int rc = 0;
-
-    for (size_t i = 0; i < rawlen && rc == 0; i++) {
-        char two[2] = {hexd[r[i] >> 4], hexd[r[i] & 15]};
-        rc = buf_add(&hex, two, 2);
-    }
-    if (rc == 0)
-        rc = arr_add(&b->a[QU_SOURCE], source) | arr_add(&b->a[QU_REF], ref) |
-             arr_add(&b->a[QU_REASON], reason) | arr_add(&b->a[QU_RAW], buf_str(&hex));
-    buf_release(&hex);
-    return chk(b, rc);
 }
 
 int store_batch_resolve(struct store_batch *b, int64_t quarantine_id)
@@ -609,48 +573,67 @@ int store_batch_resolve(struct store_batch *b, int64_t quarantine_id)
     return chk(b, arr_addi(&b->a[RS_ID], quarantine_id));
 }
 
-static int batch_cmd(struct store *s, struct store_batch *b, const char *sql, int first,
-                     int n, long *affected, struct ht_err *err)
+/* Runs sql with the n consecutive arrays from first as $1..$n and extra as $n+1 (may be
+ * NULL for none), only when the array gate is not empty. */
+static int batch_cmd(struct store *s, struct store_batch *b, int gate, const char *sql,
+                     int first, int n, const char *extra, long *affected,
+                     struct ht_err *err)
 {
-    const char *p[8];
+    const char *p[20];
 
-    if (b->a[first].n == 0) {
-        if (affected)
-            *affected = 0;
+    if (affected)
+        *affected = 0;
+    if (b->a[gate].n == 0)
         return 0;
-    }
     for (int i = 0; i < n; i++)
         if (!(p[i] = arr_str(&b->a[first + i]))) {
             ht_err_set(err, HT_ENOMEM, "out of memory");
             return -1;
         }
+    if (extra)
+        p[n++] = extra;
     return store_command(s, sql, n, p, affected, err);
 }
 
-/* Like batch_cmd for n consecutive arrays from first, run only when the array `gate` is
- * not empty (the other arrays may be). */
-static int batch_cmd_if(struct store *s, struct store_batch *b, int gate, const char *sql,
-                        int first, int n, long *affected, struct ht_err *err)
+/* Locks every application the batch writes and returns (as an array literal, malloc'd)
+ * those it may write: all of them without owner, else those whose lease_owner is still
+ * owner. *lost counts the others. */
+static char *batch_lock(struct store *s, struct store_batch *b, const char *owner,
+                        long *lost, struct ht_err *err)
 {
-    const char *p[16];
+    const char *p[3];
+    struct store_rows r = {0};
+    char *owned = NULL;
 
-    if (b->a[gate].n == 0) {
-        if (affected)
-            *affected = 0;
-        return 0;
+    if (!(p[0] = arr_str(&b->a[DN_APP])) || !(p[1] = arr_str(&b->a[RT_APP]))) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return NULL;
     }
-    for (int i = 0; i < n && i < 16; i++)
-        if (!(p[i] = arr_str(&b->a[first + i]))) {
-            ht_err_set(err, HT_ENOMEM, "out of memory");
-            return -1;
-        }
-    return store_command(s, sql, n, p, affected, err);
+    p[2] = owner;
+    if (store_query_rows(s,
+                         "WITH l AS (SELECT id, lease_owner FROM application"
+                         "           WHERE id = ANY($1::bigint[] || $2::bigint[])"
+                         "           ORDER BY id FOR UPDATE)"
+                         " SELECT coalesce(array_agg(id) FILTER (WHERE $3::text IS NULL"
+                         "                   OR lease_owner = $3), '{}')::text,"
+                         "        count(*) FILTER (WHERE $3::text IS NOT NULL"
+                         "                   AND lease_owner IS DISTINCT FROM $3)"
+                         " FROM l",
+                         3, p, &r, err) < 0)
+        return NULL;
+    owned = xstrdup_or_null(store_rows_get(&r, 0, 0));
+    *lost = strtol(store_rows_get(&r, 0, 1), NULL, 10);
+    store_rows_release(&r);
+    if (!owned)
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+    return owned;
 }
 
-int store_batch_apply(struct store *s, struct store_batch *b, long *events_inserted,
-                      long *quarantined, struct ht_err *err)
+int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
+                      long *events_inserted, long *lease_lost, struct ht_err *err)
 {
-    long ev = 0, q = 0;
+    long ev = 0, lost = 0;
+    char *owned = NULL;
 
     if (b->failed) {
         ht_err_set(err, HT_ENOMEM, "batch too large or out of memory");
@@ -658,24 +641,35 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
     }
     if (store_begin(s, err) < 0)
         return -1;
-    if (batch_cmd(
-            s, b,
+    if (!(owned = batch_lock(s, b, owner, &lost, err)) ||
+        batch_cmd(
+            s, b, EV_APP,
             "INSERT INTO stage_event (application_id, status_code, stage, at, actor, "
             "comment)"
             " SELECT u.a, u.c, u.s, to_timestamp(u.t), u.ac, u.co"
             " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],"
             "             $6::text[]) AS u(a, c, s, t, ac, co)"
+            " WHERE u.a = ANY($7::bigint[])"
             " ON CONFLICT (application_id, status_code, at) DO NOTHING",
-            EV_APP, 6, &ev, err) < 0 ||
+            EV_APP, 6, owned, &ev, err) < 0 ||
         /* One row version per fetched application: the stage move and the certificate
-         * (subsets of the done list) are joined into the done update. */
-        batch_cmd_if(
+         * (subsets of the done list) are joined into the done update. The forward-only
+         * test reads the target row itself (a.*), which batch_lock holds locked, so it
+         * judges the current version and never a stale copy. */
+        batch_cmd(
             s, b, DN_APP,
             "UPDATE application a SET"
-            " status_code = CASE WHEN mv.moves THEN mv.c ELSE a.status_code END,"
-            " stage = CASE WHEN mv.moves THEN mv.s ELSE a.stage END,"
-            " stage_since = CASE WHEN mv.moves THEN to_timestamp(mv.t) ELSE "
-            "a.stage_since END,"
+            " status_code = CASE WHEN mv.i IS NOT NULL AND (a.stage_since IS NULL"
+            "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
+            "     a.stage_since AND a.status_code <> mv.c)) THEN mv.c ELSE a.status_code "
+            "END,"
+            " stage = CASE WHEN mv.i IS NOT NULL AND (a.stage_since IS NULL"
+            "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
+            "     a.stage_since AND a.status_code <> mv.c)) THEN mv.s ELSE a.stage END,"
+            " stage_since = CASE WHEN mv.i IS NOT NULL AND (a.stage_since IS NULL"
+            "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
+            "     a.stage_since AND a.status_code <> mv.c)) THEN to_timestamp(mv.t)"
+            "     ELSE a.stage_since END,"
             " certificate_no = CASE WHEN ct.i IS NOT NULL THEN ct.n ELSE "
             "a.certificate_no END,"
             " certificate_date = CASE WHEN ct.i IS NOT NULL THEN ct.d::date"
@@ -694,48 +688,91 @@ int store_batch_apply(struct store *s, struct store_batch *b, long *events_inser
             " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
             "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
             " FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], "
-            "$12::text[],"
-            "             $13::text[]) AS u(i, n, fp, nib, nd, ch)"
-            " JOIN application cur ON cur.id = u.i"
-            /* The current stage moves only forward in upstream time. */
-            " LEFT JOIN LATERAL (SELECT x.c, x.s, x.t,"
-            "     (cur.stage_since IS NULL OR to_timestamp(x.t) > cur.stage_since"
-            "      OR (to_timestamp(x.t) = cur.stage_since AND cur.status_code <> x.c)) "
-            "AS moves"
-            "   FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS x(i, "
-            "c, s, t)"
-            "   WHERE x.i = u.i) mv ON true"
+            "$12::text[], $13::text[]) AS u(i, n, fp, nib, nd, ch)"
+            " LEFT JOIN unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])"
+            "   AS mv(i, c, s, t) ON mv.i = u.i"
             " LEFT JOIN unnest($5::bigint[], $6::text[], $7::text[]) AS ct(i, n, d)"
             "   ON ct.i = u.i"
-            " WHERE a.id = u.i",
-            MV_APP, 13, NULL, err) < 0 ||
-        batch_cmd(s, b,
+            " WHERE a.id = u.i AND u.i = ANY($14::bigint[])",
+            MV_APP, 13, owned, NULL, err) < 0 ||
+        batch_cmd(s, b, RT_APP,
                   "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
                   " next_poll_at = now() + make_interval(secs => u.n)"
-                  " FROM unnest($1::bigint[], $2::bigint[]) AS u(i, n) WHERE a.id = u.i",
-                  RT_APP, 2, NULL, err) < 0 ||
-        batch_cmd(s, b,
-                  "INSERT INTO quarantine (source, ref, reason, raw)"
-                  " SELECT u.s, u.r, u.re, decode(u.h, 'hex')"
-                  " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(s, "
-                  "r, re, h)"
-                  " ON CONFLICT (source, (coalesce(ref, '')), (md5(raw)), reason)"
-                  "   WHERE NOT resolved DO NOTHING",
-                  QU_SOURCE, 4, &q, err) < 0 ||
-        batch_cmd(s, b,
+                  " FROM unnest($1::bigint[], $2::bigint[]) AS u(i, n)"
+                  " WHERE a.id = u.i AND u.i = ANY($3::bigint[])",
+                  RT_APP, 2, owned, NULL, err) < 0 ||
+        batch_cmd(s, b, RS_ID,
                   "UPDATE quarantine SET resolved = true, replayed_at = now()"
                   " WHERE id = ANY($1::bigint[])",
-                  RS_ID, 1, NULL, err) < 0) {
+                  RS_ID, 1, NULL, NULL, err) < 0) {
         store_rollback(s);
+        free(owned);
         return -1;
     }
+    free(owned);
     if (store_commit(s, err) < 0)
         return -1;
     if (events_inserted)
         *events_inserted = ev;
-    if (quarantined)
-        *quarantined = q;
+    if (lease_lost)
+        *lease_lost = lost;
     return 0;
+}
+
+int store_quarantine_add(struct store *s, const char *source, const char *ref,
+                         const char *reason, const void *raw, size_t rawlen, size_t cap,
+                         int *added, struct ht_err *err)
+{
+    static const char hexd[] = "0123456789abcdef";
+    size_t keep = rawlen > cap ? cap : rawlen;
+    struct buf hex = BUF_INIT(2 * STORE_QUARANTINE_RAW_MAX + 1);
+    char *why = NULL, *rf = xstrdup_or_null(ref);
+    const unsigned char *r = raw;
+    const char *p[4];
+    long n = 0;
+    int rc = -1;
+
+    *added = 0;
+    if (keep > STORE_QUARANTINE_RAW_MAX)
+        keep = STORE_QUARANTINE_RAW_MAX;
+    if (keep < rawlen) {
+        char tmp[HT_ERR_MSG_MAX + 64];
+        snprintf(tmp, sizeof(tmp), "%s (first %zu of %zu bytes kept)", reason, keep,
+                 rawlen);
+        why = strdup(tmp);
+    } else {
+        why = xstrdup_or_null(reason);
+    }
+    if (!why || (ref && !rf))
+        goto oom;
+    str_scrub_controls(why);
+    str_scrub_controls(rf);
+    for (size_t i = 0; i < keep; i++) {
+        char two[2] = {hexd[r[i] >> 4], hexd[r[i] & 15]};
+        if (buf_add(&hex, two, 2) < 0)
+            goto oom;
+    }
+    p[0] = source;
+    p[1] = rf;
+    p[2] = why;
+    p[3] = buf_str(&hex);
+    if (store_command(s,
+                      "INSERT INTO quarantine (source, ref, reason, raw)"
+                      " VALUES ($1, $2, $3, decode($4, 'hex'))"
+                      " ON CONFLICT (source, (coalesce(ref, '')), (md5(raw)), reason)"
+                      "   WHERE NOT resolved DO NOTHING",
+                      4, p, &n, err) < 0)
+        goto out;
+    *added = n > 0;
+    rc = 0;
+    goto out;
+oom:
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+out:
+    buf_release(&hex);
+    free(why);
+    free(rf);
+    return rc;
 }
 
 /* ---- budget ---- */
@@ -868,8 +905,8 @@ int store_quarantine_open(struct store *s, const char *source, long limit,
     for (int i = 0; i < r.nrows; i++) {
         q[i].id = strtoll(store_rows_get(&r, i, 0), NULL, 10);
         q[i].source = xstrdup_or_null(store_rows_get(&r, i, 1));
-        q[i].ref = xstrdup_or_null(store_rows_get(&r, i, 2));
-        q[i].reason = xstrdup_or_null(store_rows_get(&r, i, 3));
+        q[i].ref = str_scrub_controls(xstrdup_or_null(store_rows_get(&r, i, 2)));
+        q[i].reason = str_scrub_controls(xstrdup_or_null(store_rows_get(&r, i, 3)));
         q[i].created_at = xstrdup_or_null(store_rows_get(&r, i, 4));
         q[i].created_epoch = strtoll(store_rows_get(&r, i, 6), NULL, 10);
         if (unhex(store_rows_get(&r, i, 5), &q[i].raw, &q[i].rawlen) < 0) {

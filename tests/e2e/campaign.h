@@ -202,7 +202,7 @@ static void camp_out(struct camp_run *r, const char *fmt, ...)
 static void camp_spawn(struct camp_run *r, int k)
 {
     r->d[k].pid = daemon_spawn(r->conf, r->log[k]);
-    /* the daemon's default name (cfg.c): host-pid */
+    /* the daemon's default name (cfg.c): host-pid; its leases are "<name>:<pid>:<rnd>" */
     snprintf(r->d[k].name, sizeof(r->d[k].name), "%s-%ld", r->host, (long)r->d[k].pid);
 }
 
@@ -244,10 +244,11 @@ static void camp_kill(struct camp_run *r, uint64_t *rng)
     char sql[512];
 
     /* Inside a batch: wait (briefly) until the victim holds leases. */
-    snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM application WHERE lease_owner = '%s'"
-             " AND lease_until > clock_timestamp()",
-             r->d[k].name);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT count(*) FROM application WHERE split_part(lease_owner, ':', 1) = '%s'"
+        " AND lease_until > clock_timestamp()",
+        r->d[k].name);
     /* (from is taken before the wait: a record read just before the kill may still be on
      * its way to quarantine) */
     w->lo = r->bad_prev_cycle;
@@ -257,8 +258,10 @@ static void camp_kill(struct camp_run *r, uint64_t *rng)
     kill(r->d[k].pid, SIGKILL);
     cr_assert(eq(int, daemon_wait(r->d[k].pid, 30), 128 + SIGKILL));
     w->upto = camp_bad_count(&r->sim);
-    snprintf(sql, sizeof(sql), "SELECT id_reg FROM application WHERE lease_owner = '%s'",
-             r->d[k].name);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT id_reg FROM application WHERE split_part(lease_owner, ':', 1) = '%s'",
+        r->d[k].name);
     camp_window_ids(r, w, sql);
     r->kills_done++;
     r->kills_mid_batch += mid;

@@ -160,7 +160,7 @@ Test(cfg, unreadable_password_file)
 Test(cfg, password_from_environment)
 {
     const char *t =
-        "[api]\nbase_url = http://x\nemail = a@b\npassword_env = HT_TEST_PW\n";
+        "[api]\nbase_url = http://127.0.0.1\nemail = a@b\npassword_env = HT_TEST_PW\n";
     char *p = track(tu_write_temp(".conf", t, strlen(t)));
     struct cfg *c;
 
@@ -283,4 +283,54 @@ Test(cfg, several_base_urls)
         "key 'api.base_url' = 'https://a.example ftp://b' is not a list of http(s) URLs");
     unlink(p);
     unlink(pw);
+}
+
+/* Issue 10 (low): plain http to a host that is not loopback is refused unless
+ * api.allow_insecure_http = yes; loopback hosts stay allowed for tests and demos. */
+Test(cfg, low_http_base_url_refused_for_non_loopback)
+{
+    char *pw = pwfile(0600);
+    char text[1024];
+    char *p;
+    struct cfg *c;
+
+    snprintf(text, sizeof(text),
+             "[api]\nbase_url = https://a.example http://u:hunter2@api.example.id/x\n"
+             "email = ops@example.id\npassword_file = %s\n",
+             pw);
+    p = track(tu_write_temp(".conf", text, strlen(text)));
+    load_bad(p, "is plain http to a host that is not loopback");
+    {
+        struct ht_err e = HT_ERR_INIT;
+        cr_assert(cfg_load(p, &e) == NULL);
+        cr_assert(strstr(e.msg, "hunter2") == NULL, "the password leaked: %s", e.msg);
+    }
+    snprintf(text, sizeof(text),
+             "[api]\nbase_url = http://api.example.id\nallow_insecure_http = yes\n"
+             "email = ops@example.id\npassword_file = %s\n",
+             pw);
+    p = track(tu_write_temp(".conf", text, strlen(text)));
+    c = load_ok(p);
+    cfg_free(c);
+    cr_assert(cfg_url_is_loopback("http://127.0.0.1:8080/x"));
+    cr_assert(cfg_url_is_loopback("http://user:pw@localhost/x"));
+    cr_assert(cfg_url_is_loopback("http://[::1]:80"));
+    cr_assert(eq(int, cfg_url_is_loopback("http://127.0.0.1.evil.example/"), 0));
+    cr_assert(eq(int, cfg_url_is_loopback("http://localhost.evil.example/"), 0));
+    cr_assert(eq(int, cfg_url_is_loopback("http://10.0.0.1/"), 0));
+}
+
+/* Issue 10 (low): credentials embedded in base_url never reach a log line. */
+Test(cfg, low_url_credentials_redacted)
+{
+    char out[256];
+
+    cfg_url_redact("https://dinas:s3cret@api.example.id/base", out, sizeof(out));
+    cr_assert(eq(str, out, "https://***@api.example.id/base"));
+    cfg_url_redact("https://a.example, http://u:p@127.0.0.1:9/x https://b.example/p@q",
+                   out, sizeof(out));
+    cr_assert(eq(str, out,
+                 "https://a.example, http://***@127.0.0.1:9/x https://b.example/p@q"));
+    cfg_url_redact("https://plain.example", out, sizeof(out));
+    cr_assert(eq(str, out, "https://plain.example"));
 }

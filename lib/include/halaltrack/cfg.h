@@ -23,10 +23,13 @@ struct cfg {
     char *password_file;
     char *password_env;
     char *ca_file;
-    int tls_verify;       /* 0: the API certificate is not verified (logged at start) */
-    long connect_timeout; /* seconds */
-    long timeout;         /* seconds, whole transfer */
+    int tls_verify; /* 0: the API certificate is not verified (logged at start) */
+    int allow_insecure_http; /* 1: http:// to a host that is not loopback (logged) */
+    long connect_timeout;    /* seconds */
+    long timeout;            /* seconds, whole transfer */
     long page_size;
+    long max_pages;    /* a sweep reads at most this many pages */
+    long auth_backoff; /* seconds after a refused login, doubling per refusal */
     long concurrency;
     long max_retries;
     long backoff_base_ms;
@@ -97,6 +100,12 @@ void cfg_dump(const struct cfg *c, FILE *out);
  * and returns 0, or -1 when there is no such URL or it does not fit. */
 size_t cfg_base_url_count(const struct cfg *c);
 int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
+/* The [poll] intervals of the key table's defaults, per stage (seconds). */
+void cfg_stage_poll_defaults(long out[STAGE__COUNT]);
+/* True when the host of url is a loopback address (127.0.0.0/8, ::1, localhost). */
+int cfg_url_is_loopback(const char *url);
+/* Copies url into out with any user:password@ part replaced by "***@" (for logs). */
+void cfg_url_redact(const char *url, char *out, size_t outsz);
 /* Parses a duration "90", "90s", "5m", "2h", "1d" into seconds. */
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err) HT_MUSTCHECK;
 

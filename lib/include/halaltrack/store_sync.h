@@ -10,6 +10,9 @@
 #include "halaltrack/err.h"
 #include "halaltrack/store.h"
 
+/* *ready = 1 when the schema holds the daemon's tables (the migrations ran). */
+int store_sync_schema_ready(struct store *s, int *ready, struct ht_err *err) HT_MUSTCHECK;
+
 /* Tries the session advisory lock that makes this connection the sweeper (kept until the
  * session ends). *got = 1 when held. */
 int store_sync_lock_sweep(struct store *s, int *got, struct ht_err *err) HT_MUSTCHECK;
@@ -28,18 +31,22 @@ int store_sync_run_finish(struct store *s, int64_t run_id, const struct sync_cou
 
 /* Staging of a list sweep. fields: id_reg, no_daftar, tgl_daftar, nib, nama_pu,
  * jenis_daftar, jenis_produk, status, channel_id (any but id_reg may be NULL). */
-#define STORE_STAGE_NFIELDS 9
-struct store_stage;
-struct store_stage *store_stage_new(void) HT_MUSTCHECK;
-void store_stage_free(struct store_stage *st);
-int store_stage_add(struct store_stage *st, int64_t seq,
-                    const char *const fields[]) HT_MUSTCHECK;
+#define STORE_LISTING_NFIELDS 9
+struct store_listing;
+struct store_listing *store_listing_new(void) HT_MUSTCHECK;
+void store_listing_free(struct store_listing *st);
+int store_listing_add(struct store_listing *st, int64_t seq,
+                      const char *const fields[]) HT_MUSTCHECK;
 /* COPYs the rows added since the last flush into list_staging under run_id. */
-int store_stage_flush(struct store *s, struct store_stage *st, int64_t run_id,
-                      struct ht_err *err) HT_MUSTCHECK;
-int store_stage_distinct(struct store *s, int64_t run_id, long *out,
-                         struct ht_err *err) HT_MUSTCHECK;
-int store_stage_clear(struct store *s, int64_t run_id, struct ht_err *err) HT_MUSTCHECK;
+int store_listing_flush(struct store *s, struct store_listing *st, int64_t run_id,
+                        struct ht_err *err) HT_MUSTCHECK;
+int store_listing_distinct(struct store *s, int64_t run_id, long *out,
+                           struct ht_err *err) HT_MUSTCHECK;
+int store_listing_clear(struct store *s, int64_t run_id, struct ht_err *err) HT_MUSTCHECK;
+/* Drops the staged rows of every other run: rows a killed sweeper left behind. Only the
+ * holder of the sweep lock stages, so it alone calls this. *dropped = rows deleted. */
+int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
+                               struct ht_err *err) HT_MUSTCHECK;
 /* Merges a staged sweep in one transaction (see list_merge in
  * sql/0008_sweep_observation.sql), drops the staged rows and then records the bookmark
  * 'last_sweep_at'. Only new and changed applications are written; when complete (the
@@ -69,11 +76,11 @@ void store_claims_free(struct store_claim *c, size_t n);
 int store_sync_release_leases(struct store *s, const char *owner,
                               struct ht_err *err) HT_MUSTCHECK;
 
-/* A batch of writes applied in one transaction. */
+/* A batch of writes applied in one transaction. Arrays only: nothing in it is larger
+ * than a decoded detail (raw bytes go to quarantine through store_quarantine_add). */
 struct store_batch;
 struct store_batch *store_batch_new(void) HT_MUSTCHECK;
 void store_batch_free(struct store_batch *b);
-size_t store_batch_size(const struct store_batch *b);
 int store_batch_event(struct store_batch *b, int64_t app_id, const char *code,
                       const char *stage, int64_t at, const char *actor,
                       const char *comment) HT_MUSTCHECK;
@@ -84,22 +91,35 @@ int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
 /* The application was reconciled: clear its lease, set observed/detail time, next poll in
  * next_s seconds, identity fields from the detail (invalid ones are ignored), re-link
  * msme. fp is the list fingerprint seen at claim time (detail_needed stays set if it
- * changed). */
+ * changed). A move and a certificate of the same application are written by the same
+ * row update, so an application needs its done entry for them to take effect. */
 int store_batch_done(struct store_batch *b, int64_t app_id, long next_s, const char *fp,
                      const char *nib, const char *no_daftar,
                      const char *channel_id) HT_MUSTCHECK;
 /* The application could not be reconciled now: drop the lease, retry in retry_s seconds.
  */
 int store_batch_retry(struct store_batch *b, int64_t app_id, long retry_s) HT_MUSTCHECK;
-int store_batch_quarantine(struct store_batch *b, const char *source, const char *ref,
-                           const char *reason, const void *raw,
-                           size_t rawlen) HT_MUSTCHECK;
 /* Marks a quarantine row replayed and resolved. */
 int store_batch_resolve(struct store_batch *b, int64_t quarantine_id) HT_MUSTCHECK;
-/* Applies everything in one transaction; *events_inserted counts new stage events. On
- * failure nothing is written. The batch is left intact (it may be applied again). */
-int store_batch_apply(struct store *s, struct store_batch *b, long *events_inserted,
-                      long *quarantined, struct ht_err *err) HT_MUSTCHECK;
+/* Applies everything in one transaction; *events_inserted counts new stage events.
+ * Every application of the batch is locked first; with owner set, the writes of an
+ * application whose lease owner is no longer owner (its lease expired and another daemon
+ * claimed it) are dropped and counted in *lease_lost. With owner NULL (quarantine
+ * replay) no lease is required. The current stage moves only forward in upstream time,
+ * judged against the locked row. On failure nothing is written; the batch is left
+ * intact (it may be applied again). Either counter may be NULL. */
+int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
+                      long *events_inserted, long *lease_lost,
+                      struct ht_err *err) HT_MUSTCHECK;
+
+/* Quarantines one payload at once (its own statement): at most cap bytes of raw are
+ * kept, and the reason then says how many of how many. An identical open row (same
+ * source, ref, reason and bytes) is not added twice; *added = 1 when a row was added.
+ * reason and ref are stored with control characters replaced. */
+#define STORE_QUARANTINE_RAW_MAX (64u * 1024)
+int store_quarantine_add(struct store *s, const char *source, const char *ref,
+                         const char *reason, const void *raw, size_t rawlen, size_t cap,
+                         int *added, struct ht_err *err) HT_MUSTCHECK;
 
 /* The shared token bucket. init creates or updates it; take returns in *granted how many
  * of want requests may be sent now (0..want). */
@@ -123,7 +143,9 @@ struct sync_gauges {
 int store_sync_gauges(struct store *s, const char *budget, struct sync_gauges *g,
                       struct ht_err *err) HT_MUSTCHECK;
 
-/* Open quarantine rows of a source (NULL: all), oldest first. raw is decoded bytes. */
+/* Open quarantine rows of a source (NULL: all), oldest first. raw is decoded bytes; ref
+ * and reason come back with control characters (newline, ESC, ...) replaced by spaces,
+ * so a hostile upstream string cannot forge lines in a listing. */
 struct store_qrow {
     int64_t id;
     char *source;

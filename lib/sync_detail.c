@@ -1,0 +1,237 @@
+/* The detail batch: claim due applications, fetch their details concurrently, reconcile
+ * each answer as soon as it arrives (its body is then freed), write the batch in one
+ * transaction. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "halaltrack/api.h"
+#include "halaltrack/log.h"
+#include "halaltrack/sync_apply.h"
+#include "halaltrack/util.h"
+#include "sync_int.h"
+#include "halaltrack/banned.h"
+
+/* How one claimed application ended in this batch. */
+enum app_end { END_OPEN = 0, END_APPLIED, END_RETRY };
+
+struct batch_state {
+    struct syncer *sy;
+    struct store_claim *cl;
+    size_t n;
+    struct api_req *reqs;
+    struct buf *urls;
+    enum app_end *end;
+    int *decode_tries;          /* answers that did not decode or map */
+    unsigned char *quarantined; /* one quarantined copy per application per batch */
+    struct store_batch *b;
+    size_t applied;
+};
+
+static long retry_secs(const struct cfg *c)
+{
+    /* Retry a failed or quarantined application after a short while, but never hammer. */
+    long s = c->cycle > 0 ? c->cycle : 5;
+    return s < 5 ? 5 : s;
+}
+
+/* Reconciles the answer of application i. Returns 0, or -1 on a fatal error. */
+static int take_answer(struct batch_state *bs, size_t i, struct ht_err *err)
+{
+    struct syncer *sy = bs->sy;
+    const struct store_claim *c = &bs->cl[i];
+    struct http_resp *r = &bs->reqs[i].resp;
+    struct apply_sink sink = apply_sink_batch(bs->b);
+    struct api_detail d;
+    struct ht_err de = HT_ERR_INIT;
+    char reason[256];
+    int rc;
+
+    if (api_decode_detail(r->body.ptr ? r->body.ptr : "", r->body.len, &d, &de) < 0) {
+        if (de.code == HT_ENOMEM) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
+        }
+        snprintf(reason, sizeof(reason), "%s", de.msg);
+        rc = 1;
+    } else {
+        rc = sync_apply_detail(&sink, c, &d, sy->cfg->stage_poll, reason);
+        api_detail_release(&d);
+        if (rc < 0) {
+            ht_err_set(err, HT_ENOMEM, "out of memory or batch over its cap");
+            return -1;
+        }
+    }
+    if (rc == 0) {
+        bs->end[i] = END_APPLIED;
+        bs->applied++;
+    } else {
+        /* Quarantine one capped copy per application; a truncated or garbled answer is
+         * usually transient, so it is fetched again (up to max_retries), then left for a
+         * later cycle. Its body is freed either way before the next one arrives. */
+        if (!bs->quarantined[i]) {
+            if (sync_quarantine(sy, "detail", c->id_reg, reason, r->body.ptr, r->body.len,
+                                err) < 0)
+                return -1;
+            bs->quarantined[i] = 1;
+        }
+        if (bs->decode_tries[i]++ < sy->cfg->max_retries && !api_client_stopped(sy->ac)) {
+            bs->reqs[i].state = API_REQ_PENDING;
+            bs->reqs[i].attempts = 0;
+        } else {
+            bs->end[i] = END_RETRY;
+            sy->cnt.errors++;
+            if (store_batch_retry(bs->b, c->id, retry_secs(sy->cfg)) < 0) {
+                ht_err_set(err, HT_ENOMEM, "out of memory");
+                return -1;
+            }
+        }
+    }
+    http_resp_release(r);
+    http_resp_init(r);
+    return 0;
+}
+
+/* Fetches until no request is pending, reconciling each answer of a round before the
+ * next round is sent: at most one round of bodies (2 x api.concurrency) is held. */
+static int fetch_all(struct batch_state *bs, struct ht_err *err)
+{
+    struct api_req **pend = calloc(bs->n + 1, sizeof(*pend));
+    size_t *idx = calloc(bs->n + 1, sizeof(*idx));
+    int rc = -1;
+
+    if (!pend || !idx) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (;;) {
+        size_t k = 0;
+        int sent;
+
+        for (size_t i = 0; i < bs->n; i++)
+            if (bs->end[i] == END_OPEN && bs->reqs[i].state == API_REQ_PENDING) {
+                idx[k] = i;
+                pend[k++] = &bs->reqs[i];
+            }
+        if (k == 0)
+            break;
+        if ((sent = api_client_round(bs->sy->ac, pend, k, err)) < 0)
+            goto out;
+        for (size_t j = 0; j < (sent ? (size_t)sent : k); j++)
+            if (pend[j]->state == API_REQ_OK && take_answer(bs, idx[j], err) < 0)
+                goto out;
+    }
+    rc = 0;
+out:
+    free(pend);
+    free(idx);
+    return rc;
+}
+
+/* Schedules what did not end in an apply or a quarantine retry. */
+static int schedule_rest(struct batch_state *bs, struct ht_err *err)
+{
+    struct syncer *sy = bs->sy;
+
+    for (size_t i = 0; i < bs->n; i++) {
+        long next = retry_secs(sy->cfg);
+
+        if (bs->end[i] != END_OPEN)
+            continue;
+        switch (bs->reqs[i].state) {
+        case API_REQ_NOTFOUND:
+            log_warn("application not found upstream id_reg=%s", bs->cl[i].id_reg);
+            next = sync_poll_secs(sy->cfg->stage_poll, STAGE_UNKNOWN);
+            break;
+        case API_REQ_DENIED:
+            log_warn("application detail refused to this account id_reg=%s",
+                     bs->cl[i].id_reg);
+            sync_metrics_add(sy->m, &sy->m->details_denied, 1);
+            next = sync_poll_secs(sy->cfg->stage_poll, STAGE_UNKNOWN);
+            break;
+        default:
+            break;
+        }
+        sy->cnt.errors++;
+        if (store_batch_retry(bs->b, bs->cl[i].id, next) < 0) {
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
+{
+    struct batch_state bs;
+    long ev = 0, lost = 0;
+    int rc = -1;
+    int64_t t0 = ht_mono_ms();
+
+    memset(&bs, 0, sizeof(bs));
+    bs.sy = sy;
+    *claimed = 0;
+    if (store_sync_claim(sy->st, sy->owner, sy->cfg->lease, sy->cfg->batch_size,
+                         sy->cycle_start, &bs.cl, &bs.n, err) < 0)
+        return -1;
+    *claimed = bs.n;
+    if (bs.n == 0) {
+        store_claims_free(bs.cl, bs.n);
+        return 0;
+    }
+    bs.reqs = calloc(bs.n, sizeof(*bs.reqs));
+    bs.urls = calloc(bs.n, sizeof(*bs.urls));
+    bs.end = calloc(bs.n, sizeof(*bs.end));
+    bs.decode_tries = calloc(bs.n, sizeof(*bs.decode_tries));
+    bs.quarantined = calloc(bs.n, 1);
+    bs.b = store_batch_new();
+    if (!bs.reqs || !bs.urls || !bs.end || !bs.decode_tries || !bs.quarantined || !bs.b) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < bs.n; i++) {
+        buf_init(&bs.urls[i], 4096);
+        api_req_init(&bs.reqs[i], API_DETAIL_REGULER, NULL);
+        /* id_reg goes into the path: api_url_build refuses anything but a plain id. */
+        if (api_client_url(sy->ac, &bs.urls[i], API_DETAIL_REGULER, bs.cl[i].id_reg,
+                           NULL) < 0) {
+            log_warn("application id not usable in a URL id_reg=%s", bs.cl[i].id_reg);
+            bs.reqs[i].state = API_REQ_FAILED;
+            continue;
+        }
+        bs.reqs[i].url = buf_str(&bs.urls[i]);
+    }
+    if (fetch_all(&bs, err) < 0 || schedule_rest(&bs, err) < 0)
+        goto out;
+    if (store_batch_apply(sy->st, bs.b, sy->owner, &ev, &lost, err) < 0)
+        goto out;
+    if (lost)
+        log_warn("lease lost before the batch was written: those applications were left "
+                 "to the daemon that holds them now count=%ld",
+                 lost);
+    sy->cnt.details_fetched += (long)bs.applied;
+    sy->cnt.events_inserted += ev;
+    pthread_mutex_lock(&sy->m->mu);
+    sy->m->details_fetched += bs.applied;
+    sy->m->events_inserted += (unsigned long)ev;
+    sy->m->leases_lost += (unsigned long)lost;
+    pthread_mutex_unlock(&sy->m->mu);
+    log_info("batch done claimed=%zu fetched=%zu events=%ld ms=%" PRId64, bs.n,
+             bs.applied, ev, ht_mono_ms() - t0);
+    rc = 0;
+out:
+    if (bs.reqs)
+        for (size_t i = 0; i < bs.n; i++)
+            api_req_release(&bs.reqs[i]);
+    if (bs.urls)
+        for (size_t i = 0; i < bs.n; i++)
+            buf_release(&bs.urls[i]);
+    free(bs.reqs);
+    free(bs.urls);
+    free(bs.end);
+    free(bs.decode_tries);
+    free(bs.quarantined);
+    store_batch_free(bs.b);
+    store_claims_free(bs.cl, bs.n);
+    return rc;
+}

@@ -1,0 +1,207 @@
+/* The list sweep: page through the office's application list into staging (COPY), then
+ * merge it in one statement. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "halaltrack/api.h"
+#include "halaltrack/log.h"
+#include "halaltrack/util.h"
+#include "sync_int.h"
+#include "halaltrack/banned.h"
+
+#define SWEEP_ATTEMPTS 5
+
+/* Fetches and decodes one page, retrying undecodable answers (truncated, malformed);
+ * each undecodable answer is quarantined. */
+static int fetch_page(struct syncer *sy, long page, struct api_page *pg,
+                      struct ht_err *err)
+{
+    struct buf url = BUF_INIT(4096);
+    struct http_resp r;
+    char pn[24], sz[24], ref[64];
+    const char *q[] = {"page", pn, "size", sz, NULL};
+    int rc = -1;
+
+    http_resp_init(&r);
+    snprintf(pn, sizeof(pn), "%ld", page);
+    snprintf(sz, sizeof(sz), "%ld", sy->cfg->page_size);
+    snprintf(ref, sizeof(ref), "page=%ld", page);
+    if (api_client_url(sy->ac, &url, API_APPLICATIONS, NULL, q) < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int attempt = 0; attempt <= sy->cfg->max_retries; attempt++) {
+        struct ht_err de = HT_ERR_INIT;
+        int c = api_client_call(sy->ac, API_APPLICATIONS, buf_str(&url), NULL, &r, err);
+
+        if (c != 0) {
+            if (c > 0)
+                ht_err_set(err, HT_EHTTP, "list page %ld: HTTP %ld", page, r.status);
+            goto out;
+        }
+        if (api_decode_page(r.body.ptr ? r.body.ptr : "", r.body.len, pg, &de) == 0) {
+            rc = 0;
+            goto out;
+        }
+        if (sync_quarantine(sy, "list", ref, de.msg, r.body.ptr, r.body.len, err) < 0)
+            goto out;
+        if (attempt == sy->cfg->max_retries) {
+            ht_err_set(err, HT_EPARSE, "list page %ld: %s", page, de.msg);
+            goto out;
+        }
+        api_client_nap(sy->ac, api_client_backoff_ms(sy->ac, attempt));
+    }
+out:
+    http_resp_release(&r);
+    buf_release(&url);
+    return rc;
+}
+
+/* Stages the items of a page and quarantines its bad records. */
+static int stage_page(struct syncer *sy, struct store_listing *lst,
+                      const struct api_page *pg, long page, int64_t *seq,
+                      struct ht_err *err)
+{
+    for (size_t i = 0; i < pg->n; i++) {
+        const struct api_item *it = &pg->items[i];
+        char tgl[21];
+        const char *tgl_norm = NULL;
+        int64_t t;
+
+        /* The registration date goes to staging as UTC ISO 8601 or NULL, so the merge
+         * can cast it without a per-row exception handler. */
+        if (it->tgl_daftar && ts_parse(it->tgl_daftar, &t, NULL) == 0) {
+            ts_format_utc(t, tgl);
+            tgl_norm = tgl;
+        }
+        const char *f[STORE_LISTING_NFIELDS] = {
+            it->id_reg,       it->no_daftar,    tgl_norm,   it->nib,       it->nama_pu,
+            it->jenis_daftar, it->jenis_produk, it->status, it->channel_id};
+        if (store_listing_add(lst, (*seq)++, f) < 0) {
+            ht_err_set(err, HT_ELIMIT, "staging buffer over its cap");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < pg->nbad; i++) {
+        char ref[80];
+        if (pg->bad[i].id_reg)
+            snprintf(ref, sizeof(ref), "%s", pg->bad[i].id_reg);
+        else
+            snprintf(ref, sizeof(ref), "page=%ld", page);
+        if (sync_quarantine(sy, "list", ref, pg->bad[i].reason, pg->bad[i].raw,
+                            strlen(pg->bad[i].raw), err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* How many pages the sweep reads: what the API says, but never more than its own
+ * total_item needs nor api.max_pages (a hostile or broken total_page must not keep the
+ * sweep going for ever). *capped = 1 when max_pages cut it short. */
+static long pages_to_read(const struct cfg *cfg, long total_page, long total_item,
+                          int *capped)
+{
+    long need = total_item / cfg->page_size + (total_item % cfg->page_size != 0);
+
+    if (total_page > need)
+        total_page = need;
+    *capped = total_page > cfg->max_pages;
+    return *capped ? cfg->max_pages : total_page;
+}
+
+/* Streams every page into staging under run_id. *complete is set when the sweep saw as
+ * many distinct applications as the API's total. */
+static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq_io,
+                      int *complete, long *distinct, long *total, struct ht_err *err)
+{
+    struct store_listing *lst = store_listing_new();
+    long page = 1, last = 1;
+    int capped = 0, rc = -1;
+
+    *complete = 0;
+    *total = 0;
+    if (!lst) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    if (fresh && store_listing_clear(sy->st, run_id, err) < 0)
+        goto out;
+    while (page <= last) {
+        struct api_page pg;
+
+        if (api_client_stopped(sy->ac)) {
+            ht_err_set(err, HT_ESTATE, "stopping");
+            goto out;
+        }
+        if (fetch_page(sy, page, &pg, err) < 0)
+            goto out;
+        if (pg.total_item > *total)
+            *total = pg.total_item;
+        last = pages_to_read(sy->cfg, pg.total_page, *total, &capped);
+        if (stage_page(sy, lst, &pg, page, seq_io, err) < 0) {
+            api_page_release(&pg);
+            goto out;
+        }
+        if (pg.n == 0 && pg.nbad == 0)
+            last = page; /* past the end: the list is shorter than it said */
+        api_page_release(&pg);
+        if (store_listing_flush(sy->st, lst, run_id, err) < 0)
+            goto out;
+        page++;
+    }
+    if (capped)
+        log_warn("the list claims more pages than api.max_pages total_item=%ld "
+                 "max_pages=%ld: sweep cut short",
+                 *total, sy->cfg->max_pages);
+    if (store_listing_distinct(sy->st, run_id, distinct, err) < 0)
+        goto out;
+    *complete = !capped && *distinct >= *total;
+    rc = 0;
+out:
+    store_listing_free(lst);
+    return rc;
+}
+
+int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err *err)
+{
+    long distinct = 0, total = 0, seen = 0, inserted = 0, changed = 0, dropped = 0;
+    int complete = 0;
+    int64_t t0 = ht_mono_ms(), seq = 0;
+
+    *trusted = 0;
+    /* Rows a killed or disconnected sweeper left behind: only the lock holder stages. */
+    if (store_listing_clear_others(sy->st, run_id, &dropped, err) < 0)
+        return -1;
+    if (dropped)
+        log_info("dropped staged rows of an earlier, unfinished sweep rows=%ld", dropped);
+    /* Pages that shifted while paging (applications arriving) hide some applications from
+     * one pass; the sweep is repeated and the passes' union (latest row per id_reg wins)
+     * is trusted only once it holds as many applications as the API's total. */
+    for (int attempt = 1; attempt <= SWEEP_ATTEMPTS; attempt++) {
+        if (sweep_once(sy, run_id, attempt == 1, &seq, &complete, &distinct, &total,
+                       err) < 0) {
+            if (store_listing_clear(sy->st, run_id, NULL) < 0)
+                log_debug("cannot clear the staging rows run=%" PRId64, run_id);
+            return -1;
+        }
+        if (complete)
+            break;
+        log_warn(
+            "sweep incomplete, pages shifted while paging seen=%ld total=%ld attempt=%d",
+            distinct, total, attempt);
+    }
+    if (store_sync_merge(sy->st, run_id, complete, &seen, &inserted, &changed, err) < 0)
+        return -1;
+    *trusted = complete;
+    sy->cnt.items_seen += seen;
+    sy->cnt.items_changed += inserted + changed;
+    pthread_mutex_lock(&sy->m->mu);
+    sy->m->items_seen += (unsigned long)seen;
+    sy->m->items_changed += (unsigned long)(inserted + changed);
+    if (complete)
+        sy->m->last_sweep_success = ht_now();
+    pthread_mutex_unlock(&sy->m->mu);
+    log_info("sweep done seen=%ld total=%ld new=%ld changed=%ld complete=%s ms=%" PRId64,
+             seen, total, inserted, changed, complete ? "yes" : "no", ht_mono_ms() - t0);
+    return 0;
+}
