@@ -4,10 +4,10 @@
 #include <string.h>
 #include <jansson.h>
 #include "halaltrack/api.h"
+#include "halaltrack/api_paths.h"
 #include "halaltrack/buf.h"
 #include "halaltrack/stage.h"
 
-#define HT_API_TRUTH_MAX (4u * 1024 * 1024)
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
@@ -79,7 +79,9 @@ static int get_str(json_t *obj, const char *key, char **out, int *wrong_type)
     if (!v || json_is_null(v))
         return 0;
     if (json_is_string(v)) {
-        *out = strdup(json_string_value(v));
+        /* Control characters (newline, ESC, ...) never leave the decoder: upstream text
+         * reaches logs, listings and reports. */
+        *out = str_scrub_controls(strdup(json_string_value(v)));
     } else if (json_is_integer(v)) {
         snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         *out = strdup(tmp);
@@ -280,8 +282,7 @@ int api_decode_page(const char *body, size_t len, struct api_page *out,
             item_release(it);
             goto oom;
         }
-        if (!it->id_reg || !*it->id_reg || strlen(it->id_reg) > 64 ||
-            has_replacement(it->id_reg)) {
+        if (!it->id_reg || !api_id_valid(it->id_reg)) {
             item_release(it);
             if (add_bad(out, item, "list item without a valid id_reg", NULL) < 0)
                 goto oom;
@@ -456,49 +457,6 @@ void api_detail_release(struct api_detail *d)
     }
     free(d->events);
     memset(d, 0, sizeof(*d));
-}
-
-int api_decode_truth_line(const char *line, size_t len, struct api_detail *out,
-                          struct ht_err *err)
-{
-    struct buf b = BUF_INIT(HT_API_TRUTH_MAX);
-    int rc;
-
-    /* Reuse the detail decoder: wrap the line as a detail envelope. */
-    if (buf_adds(&b, "{\"code\":2000,\"data\":{\"certificate_halal\":") < 0 ||
-        buf_add(&b, line, len) < 0 || buf_adds(&b, ",\"tracking\":") < 0) {
-        ht_err_set(err, HT_ELIMIT, "truth line too long");
-        return -1;
-    }
-    {
-        /* The tracking array of the line itself. */
-        json_error_t je;
-        json_t *o = json_loadb(line, len, 0, &je), *tr, *st;
-        char *t;
-
-        if (!o) {
-            buf_release(&b);
-            ht_err_set(err, HT_EPARSE, "malformed truth line: %s", je.text);
-            return -1;
-        }
-        tr = json_object_get(o, "tracking");
-        st = json_object_get(o, "status");
-        t = json_dumps(tr ? tr : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
-        rc = t ? buf_adds(&b, t) : -1;
-        free(t);
-        if (rc == 0)
-            rc = buf_adds(&b, "}}");
-        json_decref(o);
-        if (rc < 0) {
-            buf_release(&b);
-            ht_err_set(err, HT_ELIMIT, "truth line too long");
-            return -1;
-        }
-        rc = api_decode_detail(b.ptr, b.len, out, err);
-        buf_release(&b);
-        (void)st;
-        return rc;
-    }
 }
 
 char *api_encode_auth(const char *email, const char *password)

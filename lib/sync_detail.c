@@ -2,6 +2,7 @@
  * each answer as soon as it arrives (its body is then freed), write the batch in one
  * transaction. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,9 @@ struct batch_state {
     struct api_req *reqs;
     struct buf *urls;
     enum app_end *end;
-    int *decode_tries;          /* answers that did not decode or map */
-    unsigned char *quarantined; /* one quarantined copy per application per batch */
+    int *decode_tries;     /* answers that did not decode or map */
+    uint32_t *quarantined; /* hash of the last reason quarantined per application, 0 none:
+                              one copy per application and reason per batch */
     struct store_batch *b;
     size_t applied;
 };
@@ -33,6 +35,16 @@ static long retry_secs(const struct cfg *c)
     /* Retry a failed or quarantined application after a short while, but never hammer. */
     long s = c->cycle > 0 ? c->cycle : 5;
     return s < 5 ? 5 : s;
+}
+
+/* FNV-1a of a quarantine reason, never 0. */
+static uint32_t reason_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    return h ? h : 1;
 }
 
 /* Reconciles the answer of application i. Returns 0, or -1 on a fatal error. */
@@ -66,14 +78,16 @@ static int take_answer(struct batch_state *bs, size_t i, struct ht_err *err)
         bs->end[i] = END_APPLIED;
         bs->applied++;
     } else {
-        /* Quarantine one capped copy per application; a truncated or garbled answer is
-         * usually transient, so it is fetched again (up to max_retries), then left for a
-         * later cycle. Its body is freed either way before the next one arrives. */
-        if (!bs->quarantined[i]) {
+        /* Quarantine one capped copy per application and reason; a truncated or garbled
+         * answer is usually transient, so it is fetched again (up to max_retries), then
+         * left for a later cycle. Its body is freed either way before the next one
+         * arrives. */
+        uint32_t h = reason_hash(reason);
+        if (bs->quarantined[i] != h) {
             if (sync_quarantine(sy, "detail", c->id_reg, reason, r->body.ptr, r->body.len,
                                 err) < 0)
                 return -1;
-            bs->quarantined[i] = 1;
+            bs->quarantined[i] = h;
         }
         if (bs->decode_tries[i]++ < sy->cfg->max_retries && !api_client_stopped(sy->ac)) {
             bs->reqs[i].state = API_REQ_PENDING;
@@ -183,7 +197,7 @@ int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
     bs.urls = calloc(bs.n, sizeof(*bs.urls));
     bs.end = calloc(bs.n, sizeof(*bs.end));
     bs.decode_tries = calloc(bs.n, sizeof(*bs.decode_tries));
-    bs.quarantined = calloc(bs.n, 1);
+    bs.quarantined = calloc(bs.n, sizeof(*bs.quarantined));
     bs.b = store_batch_new();
     if (!bs.reqs || !bs.urls || !bs.end || !bs.decode_tries || !bs.quarantined || !bs.b) {
         ht_err_set(err, HT_ENOMEM, "out of memory");

@@ -258,12 +258,13 @@ int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, in
                  channel_str(a->channel), a->jd))
         return -1;
     if (ic >= 0) {
-        char no[20];
+        char no[20], d[11];
 
         world_cert_no(w, w->cert_base + idx, world_ts(w, ev[ic].t), no);
-        if (buf_addf(b, "\"%s\"", no))
+        fmt_wib_date(world_ts(w, ev[ic].t), d);
+        if (buf_addf(b, "\"%s\",\"tanggal_sertifikat\":\"%s\"", no, d))
             return -1;
-    } else if (buf_adds(b, "null")) {
+    } else if (buf_adds(b, "null,\"tanggal_sertifikat\":null")) {
         return -1;
     }
     if (buf_adds(b, ",\"tracking\":") || render_tracking(b, w, idx, now) ||

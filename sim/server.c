@@ -720,6 +720,12 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
             }
         }
     }
+    if (fp->hit[F_HUGE_TOTAL]) {
+        /* a broken or hostile upstream: totals that would keep a naive client paging for
+         * ever */
+        faults_count(&s->faults, F_HUGE_TOTAL);
+        total = (size_t)1000000000000ULL;
+    }
     {
         size_t tp = (total + (size_t)size - 1) / (size_t)size;
 
@@ -739,6 +745,26 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
 
 /* ---- detail
  * --------------------------------------------------------------------------------- */
+#define HUGE_BODY_BYTES (6u * 1024 * 1024)
+
+/* A 6 MB HTML page where JSON was expected (a proxy's error page gone wrong). */
+static enum MHD_Result send_huge_page(struct sim_server *s, struct MHD_Connection *c,
+                                      const char *id)
+{
+    static const char row[] = "<tr><td>gateway error</td><td>coba lagi nanti</td></tr>\n";
+    struct buf b = BUF_INIT(HUGE_BODY_BYTES + 1024);
+
+    if (buf_adds(&b, "<!DOCTYPE html><html><body><table>\n"))
+        return MHD_NO;
+    while (b.len + sizeof(row) < HUGE_BODY_BYTES)
+        if (buf_adds(&b, row))
+            return MHD_NO;
+    if (buf_adds(&b, "</table></body></html>\n"))
+        return MHD_NO;
+    faults_count(&s->faults, F_HUGE_BODY);
+    faults_bad_record(&s->faults, id, F_HUGE_BODY);
+    return send_buf(s, c, EP_DETAIL, 200, &b, "text/html; charset=utf-8", NULL);
+}
 static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c,
                                 const char *id, struct fault_plan *fp)
 {
@@ -754,6 +780,8 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c,
     if (world_find_id_reg(w, id, &idx) || world_app_cur(w, &w->apps[idx], now) == 0)
         return send_error(s, c, EP_DETAIL, 404, 4004, ("data pengajuan tidak ditemukan"),
                           NULL);
+    if (faults_app_hit(&s->faults, F_HUGE_BODY, idx))
+        return send_huge_page(s, c, id);
     if (render_detail(&b, w, idx, now))
         return MHD_NO;
     if (rec_fault >= 0) {

@@ -260,6 +260,8 @@ enum fault_kind {
     F_PAGE_SHIFT,
     F_TOKEN_EXPIRY,
     F_RATE_LIMIT,
+    F_HUGE_BODY, /* new kinds go last: the decisions of the older ones stay the same */
+    F_HUGE_TOTAL,
     F__COUNT
 };
 extern const char *const fault_name[F__COUNT];
@@ -294,6 +296,9 @@ void faults_init(struct faults *f);
 void faults_release(struct faults *f);
 void faults_plan(struct faults *f, uint64_t reqno, struct fault_plan *plan);
 void faults_count(struct faults *f, enum fault_kind k);
+/* Faults that stick to an application rather than to a request (huge_body): true when
+ * application app is one of the fraction p of kind k, decided by (fault seed, app). */
+int faults_app_hit(struct faults *f, enum fault_kind k, uint32_t app);
 void faults_bad_record(struct faults *f, const char *id_reg, enum fault_kind k);
 /* The same, noting that the answer carrying it was also reset, truncated or malformed
  * (by the plan fp), so the client never saw the record intact. */

@@ -347,122 +347,17 @@ static int camp_event_cmp(const void *a, const void *b)
 
 /* ---- verification ---- */
 
-struct camp_diff {
-    long truth_apps, truth_events, apps_missing, apps_extra, status_wrong, events_missing,
-        events_extra, events_dup;
-};
-
-static void camp_compare(struct camp_run *r, struct camp_diff *df)
+/* The database against /_sim/truth, by kind of difference (tests/helpers/truth.h). */
+static void camp_compare(struct camp_run *r, struct truth_diff *df)
 {
-    char *truth = sim_call(&r->sim, "GET", "/_sim/truth", NULL);
-    struct strlist ta = {0}, te = {0}, da = {0}, de = {0};
-    struct store_rows rows;
-    struct ht_err err = HT_ERR_INIT;
-    char line[512];
-    size_t i, j;
+    char *body = sim_call(&r->sim, "GET", "/_sim/truth", NULL), msg[256];
+    struct truth t;
 
-    memset(df, 0, sizeof(*df));
-    for (char *p = truth, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-        struct api_detail d;
-        size_t len;
-        nl = strchr(p, '\n');
-        len = nl ? (size_t)(nl - p) : strlen(p);
-        if (!len)
-            continue;
-        cr_assert(eq(int, api_decode_truth_line(p, len, &d, &err), 0), "truth: %s",
-                  err.msg);
-        snprintf(line, sizeof(line), "%s|%s", d.id_reg,
-                 d.status_label ? d.status_label : "");
-        sl_add(&ta, line);
-        for (size_t k = 0; k < d.nevents; k++) {
-            snprintf(line, sizeof(line), "%s|%s|%" PRId64, d.id_reg, d.events[k].status,
-                     d.events[k].at);
-            sl_add(&te, line);
-        }
-        api_detail_release(&d);
-    }
-    free(truth);
-    cr_assert(eq(int,
-                 store_query_rows(
-                     r->st, "SELECT id_reg || '|' || status_code FROM v_application", 0,
-                     NULL, &rows, &err),
-                 0),
-              "%s", err.msg);
-    for (int k = 0; k < rows.nrows; k++)
-        sl_add(&da, store_rows_get(&rows, k, 0));
-    store_rows_release(&rows);
-    cr_assert(eq(int,
-                 store_query_rows(r->st,
-                                  "SELECT id_reg || '|' || status_code || '|' ||"
-                                  " extract(epoch FROM at)::bigint FROM v_stage_event",
-                                  0, NULL, &rows, &err),
-                 0),
-              "%s", err.msg);
-    for (int k = 0; k < rows.nrows; k++)
-        sl_add(&de, store_rows_get(&rows, k, 0));
-    store_rows_release(&rows);
-    df->truth_apps = (long)ta.n;
-    df->truth_events = (long)te.n;
-    if (ta.n)
-        qsort(ta.v, ta.n, sizeof(char *), cmp_str);
-    if (da.n)
-        qsort(da.v, da.n, sizeof(char *), cmp_str);
-    if (te.n)
-        qsort(te.v, te.n, sizeof(char *), cmp_str);
-    if (de.n)
-        qsort(de.v, de.n, sizeof(char *), cmp_str);
-    /* applications: by id_reg, then status */
-    for (i = 0, j = 0; i < ta.n || j < da.n;) {
-        const char *a = i < ta.n ? ta.v[i] : NULL, *b = j < da.n ? da.v[j] : NULL;
-        size_t la = a ? strcspn(a, "|") : 0, lb = b ? strcspn(b, "|") : 0;
-        int c = !a ? 1 : !b ? -1 : strncmp(a, b, la > lb ? la : lb);
-        if (c == 0) {
-            if (strcmp(a, b) != 0) {
-                if (!df->status_wrong)
-                    camp_out(r, "campaign: status differs: truth %s, database %s\n", a,
-                             b);
-                df->status_wrong++;
-            }
-            i++;
-            j++;
-        } else if (c < 0) {
-            if (!df->apps_missing)
-                camp_out(r, "campaign: application missing: %s\n", a);
-            df->apps_missing++;
-            i++;
-        } else {
-            if (!df->apps_extra)
-                camp_out(r, "campaign: application not in the truth: %s\n", b);
-            df->apps_extra++;
-            j++;
-        }
-    }
-    for (i = 0, j = 0; i < te.n || j < de.n;) {
-        int c = i == te.n ? 1 : j == de.n ? -1 : strcmp(te.v[i], de.v[j]);
-        if (c == 0) {
-            i++;
-            j++;
-        } else if (c < 0) {
-            if (!df->events_missing)
-                camp_out(r, "campaign: event missing: %s\n", te.v[i]);
-            df->events_missing++;
-            i++;
-        } else {
-            if (!df->events_extra)
-                camp_out(r, "campaign: event not in the truth: %s\n", de.v[j]);
-            df->events_extra++;
-            j++;
-        }
-    }
-    df->events_dup =
-        pgt_long("SELECT (SELECT count(*) FROM (SELECT application_id, status_code, at"
-                 " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d)"
-                 " + (SELECT count(*) FROM (SELECT id_reg FROM application GROUP BY 1"
-                 " HAVING count(*) > 1) a)");
-    sl_free(&ta);
-    sl_free(&te);
-    sl_free(&da);
-    sl_free(&de);
+    cr_assert(eq(int, truth_parse(body, &t, msg, sizeof(msg)), 0), "truth: %s", msg);
+    free(body);
+    if (truth_compare(r->st, &t, df))
+        camp_out(r, "campaign: first difference from the truth: %s\n", df->first);
+    truth_release(&t);
 }
 
 struct camp_quar {
@@ -613,7 +508,7 @@ static void campaign_run(struct camp_params *prm)
     const double burst = (double)prm->rate / 4;
     int64_t t0 = camp_now_ms(), t_faults_end;
     long two_from, two_to, sweeps_missed = 0;
-    struct camp_diff df;
+    struct truth_diff df;
     struct camp_quar q;
     struct camp_budget bg;
 
@@ -768,7 +663,8 @@ static void campaign_run(struct camp_params *prm)
             "bad_utf8",       "unknown_code",    "missing_fields",
             "string_numbers", "duplicate_items", "page_shift",
             "token_expiry"};
-        long lost = df.apps_missing + df.events_missing + df.status_wrong,
+        long lost = df.apps_missing + df.events_missing + df.status_wrong +
+                    df.rows_wrong + df.events_outside,
              dups = df.apps_extra + df.events_extra + df.events_dup;
         int survived = r->crashes == 0 && lost == 0 && dups == 0;
 
@@ -793,8 +689,11 @@ static void campaign_run(struct camp_params *prm)
         camp_out(r, "PostgreSQL restarts %d\n", r->restarts_done);
         camp_out(r, "SIGKILLs           %d (%d inside a batch)\n", r->kills_done,
                  r->kills_mid_batch);
-        camp_out(r, "records lost       %ld (applications %ld, events %ld, status %ld)\n",
-                 lost, df.apps_missing, df.events_missing, df.status_wrong);
+        camp_out(r,
+                 "records lost       %ld (applications %ld, events %ld, status %ld, rows "
+                 "%ld, observed events outside their window %ld)\n",
+                 lost, df.apps_missing, df.events_missing, df.status_wrong, df.rows_wrong,
+                 df.events_outside);
         camp_out(r, "duplicates         %ld (applications %ld, events %ld, keys %ld)\n",
                  dups, df.apps_extra, df.events_extra, df.events_dup);
         camp_out(

@@ -18,11 +18,11 @@
 #include <unistd.h>
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
-#include "halaltrack/api.h"
 #include "halaltrack/http.h"
 #include "halaltrack/store.h"
 #include "pg_test.h"
 #include "test_util.h"
+#include "truth.h"
 
 static long ht_e2e_seq;
 
@@ -310,68 +310,24 @@ static __attribute__((unused)) long sl_diff(struct strlist *want, struct strlist
     return bad;
 }
 
-/* Compares every application (id_reg, status code) and its whole event history (code,
- * upstream time) in the database with /_sim/truth. Ids in skip (may be NULL) are left out
- * on both sides. Returns the number of differences (0 = equal); msg gets the first one.
- */
+/* Compares the database with /_sim/truth through the oracle (tests/helpers/truth.h).
+ * Returns the number of differences (0 = equal); msg gets the first one, *napps (may be
+ * NULL) the truth's application count. */
 static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, char *msg,
                                                size_t msgn, long *napps)
 {
-    char *truth = sim_call(s, "GET", "/_sim/truth", NULL);
-    struct strlist ta = {0}, te = {0}, da = {0}, de = {0};
-    struct store_rows r;
-    struct ht_err err = HT_ERR_INIT;
-    char line[512];
+    char *body = sim_call(s, "GET", "/_sim/truth", NULL);
+    struct truth t;
+    struct truth_diff d;
     long bad;
 
-    msg[0] = '\0';
-    for (char *p = truth, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-        struct api_detail d;
-        nl = strchr(p, '\n');
-        if ((nl ? (size_t)(nl - p) : strlen(p)) == 0)
-            continue;
-        cr_assert(
-            eq(int, api_decode_truth_line(p, nl ? (size_t)(nl - p) : strlen(p), &d, &err),
-               0),
-            "truth line: %s", err.msg);
-        snprintf(line, sizeof(line), "%s|%s", d.id_reg,
-                 d.status_label ? d.status_label : "");
-        sl_add(&ta, line);
-        for (size_t k = 0; k < d.nevents; k++) {
-            snprintf(line, sizeof(line), "%s|%s|%" PRId64, d.id_reg, d.events[k].status,
-                     d.events[k].at);
-            sl_add(&te, line);
-        }
-        api_detail_release(&d);
-    }
-    free(truth);
-    cr_assert(
-        eq(int,
-           store_query_rows(st, "SELECT id_reg || '|' || status_code FROM v_application",
-                            0, NULL, &r, &err),
-           0),
-        "%s", err.msg);
-    for (int i = 0; i < r.nrows; i++)
-        sl_add(&da, store_rows_get(&r, i, 0));
-    store_rows_release(&r);
-    cr_assert(eq(int,
-                 store_query_rows(st,
-                                  "SELECT id_reg || '|' || status_code || '|' ||"
-                                  " extract(epoch FROM at)::bigint FROM v_stage_event",
-                                  0, NULL, &r, &err),
-                 0),
-              "%s", err.msg);
-    for (int i = 0; i < r.nrows; i++)
-        sl_add(&de, store_rows_get(&r, i, 0));
-    store_rows_release(&r);
+    cr_assert(eq(int, truth_parse(body, &t, msg, msgn), 0), "truth: %s", msg);
+    free(body);
+    bad = truth_compare(st, &t, &d);
+    snprintf(msg, msgn, "%s", d.first);
     if (napps)
-        *napps = (long)ta.n;
-    bad = sl_diff(&ta, &da, "application", msg, msgn);
-    bad += sl_diff(&te, &de, "event", msg + strlen(msg), msgn - strlen(msg));
-    sl_free(&ta);
-    sl_free(&te);
-    sl_free(&da);
-    sl_free(&de);
+        *napps = (long)t.n;
+    truth_release(&t);
     return bad;
 }
 

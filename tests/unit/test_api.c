@@ -3,12 +3,15 @@
  * with expected.txt, or the error message with error.txt. Adding a case needs no C code.
  */
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include "halaltrack/api.h"
+#include "halaltrack/api_client.h"
+#include "halaltrack/api_paths.h"
 #include "test_util.h"
 
 TestSuite(api);
@@ -114,4 +117,74 @@ Test(api, encode_auth_escapes)
     char *s = api_encode_auth("a@b.id", "p\"w\\x");
     cr_assert(eq(str, s, "{\"email\":\"a@b.id\",\"password\":\"p\\\"w\\\\x\"}"));
     free(s);
+}
+
+/* Issue 10 (low): an id_reg such as ".." never reaches a URL path: the decoder refuses
+ * it, and the URL builder refuses it too and escapes whatever it lets through. */
+Test(api, low_id_reg_dotdot_never_reaches_the_path)
+{
+    static const char *const bad[] = {"..", ".",   "...",  "a/b",     "a%2Fb",
+                                      "",   "x y", "a\\b", "\xc3\xa9"};
+    const char *page = "{\"code\":2000,\"data\":[{\"id_reg\":\"..\",\"no_daftar\":"
+                       "\"SH2026-1-000001\",\"status\":\"OF10\"},{\"id_reg\":\"R-1.a_b\","
+                       "\"no_daftar\":\"SH2026-1-000002\",\"status\":\"OF10\"}],"
+                       "\"total_item\":2,\"current_page\":1,\"total_page\":1}";
+    struct api_page p;
+    struct ht_err err = HT_ERR_INIT;
+    struct buf b = BUF_INIT(1024);
+    const char *q[] = {"page", "1", "kode_fac", "A&B=C/D", "skip", "", NULL};
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        cr_assert(eq(int, api_id_valid(bad[i]), 0), "'%s' accepted", bad[i]);
+        cr_assert(
+            eq(int, api_url_build(&b, "http://h", API_DETAIL_REGULER, bad[i], NULL), -1),
+            "'%s' built", bad[i]);
+    }
+    cr_assert(eq(int, api_id_valid("1c9a0e2b-0000-4a4a-8b8b-0123456789ab"), 1));
+    cr_assert(eq(int, api_id_valid("a..b"), 1)); /* dots inside an id are harmless */
+    cr_assert(eq(int, api_decode_page(page, strlen(page), &p, &err), 0), "%s", err.msg);
+    cr_assert(eq(sz, p.n, 1));
+    cr_assert(eq(str, p.items[0].id_reg, "R-1.a_b"));
+    cr_assert(eq(sz, p.nbad, 1));
+    api_page_release(&p);
+    cr_assert(
+        eq(int, api_url_build(&b, "http://h", API_DETAIL_REGULER, "R-1.a_b", NULL), 0));
+    cr_assert(
+        eq(str, (char *)buf_str(&b),
+           "http://h/api/v1/halal-certificate-reguler/business-actor/R-1.a_b/detail"));
+    cr_assert(eq(int, api_url_build(&b, "http://h", API_APPLICATIONS, NULL, q), 0));
+    cr_assert(strstr(buf_str(&b), "?page=1&kode_fac=A%26B%3DC%2FD") != NULL, "%s",
+              buf_str(&b));
+    cr_assert(strstr(buf_str(&b), "skip") == NULL);
+    buf_release(&b);
+}
+
+/* Issue 10 (low): upstream strings with newlines or terminal escapes are sanitised by
+ * the decoder, before they can reach a log line, a listing or a report. */
+Test(api, low_upstream_control_chars_sanitized)
+{
+    const char *body =
+        "{\"code\":2000,\"data\":{\"certificate_halal\":{\"id_reg\":\"R1\","
+        "\"nama_pu\":\"Toko\\nA\\u001b[31m\"},\"tracking\":[{\"status\":\"OF10\","
+        "\"tanggal\":\"2026-05-02T09:10:11+07:00\",\"username\":\"u\\r\\nforged: yes\","
+        "\"comment\":\"a\\u0085b\\tc\"}]}}";
+    struct api_detail d;
+    struct ht_err err = HT_ERR_INIT;
+
+    cr_assert(eq(int, api_decode_detail(body, strlen(body), &d, &err), 0), "%s", err.msg);
+    cr_assert(eq(str, d.nama_pu, "Toko A [31m"));
+    cr_assert(eq(str, d.events[0].username, "u  forged: yes"));
+    cr_assert(eq(str, d.events[0].comment, "a  b c"));
+    api_detail_release(&d);
+}
+
+/* Issue 10 (low): (expires_in - 30) * 1000 must not overflow on a huge expires_in. */
+Test(api, low_expires_in_overflow_is_clamped)
+{
+    cr_assert(eq(i64, api_token_ttl_ms(86400), (86400 - 30) * 1000LL));
+    cr_assert(eq(i64, api_token_ttl_ms(0), 3600 * 1000LL));
+    cr_assert(eq(i64, api_token_ttl_ms(-5), 3600 * 1000LL));
+    cr_assert(eq(i64, api_token_ttl_ms(10), 60 * 1000LL));
+    cr_assert(eq(i64, api_token_ttl_ms(LONG_MAX), (30LL * 86400 - 30) * 1000));
+    cr_assert(eq(i64, api_token_ttl_ms(9223372036854775LL), (30LL * 86400 - 30) * 1000));
 }

@@ -78,20 +78,16 @@ void api_auth_release(struct api_auth *a);
 int api_decode_error(const char *body, size_t len, struct api_error *out,
                      struct ht_err *err) HT_MUSTCHECK;
 void api_error_release(struct api_error *e);
-/* Items without a usable id_reg are returned in bad[] only; items with invalid UTF-8, no
- * status, no no_daftar or a status code the stage table does not know are in both. */
+/* Every decoded string has its control characters replaced by spaces. Items without a
+ * usable id_reg (see api_id_valid: ".." and the like never pass) are in bad[] only; items
+ * with invalid UTF-8, no status, no no_daftar or a status code the stage table does not
+ * know are in both. */
 int api_decode_page(const char *body, size_t len, struct api_page *out,
                     struct ht_err *err) HT_MUSTCHECK;
 void api_page_release(struct api_page *p);
 int api_decode_detail(const char *body, size_t len, struct api_detail *out,
                       struct ht_err *err) HT_MUSTCHECK;
 void api_detail_release(struct api_detail *d);
-
-/* One line of halalsim's GET /_sim/truth ({"id_reg","status","tracking":[...],...}) into
- * a detail: id_reg, status_label = the status code, no_daftar, nib, channel_id, events.
- */
-int api_decode_truth_line(const char *line, size_t len, struct api_detail *out,
-                          struct ht_err *err) HT_MUSTCHECK;
 
 /* The JSON body of POST /api/authenticate (malloc'd). */
 char *api_encode_auth(const char *email, const char *password) HT_MUSTCHECK;
