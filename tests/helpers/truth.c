@@ -155,7 +155,8 @@ static int eq_or_null(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static void note(struct truth_diff *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct truth_diff *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void note(struct truth_diff *d, const char *fmt, ...)
 {
     va_list ap;
@@ -259,9 +260,11 @@ static void compare_events(const struct truth_app *ta, struct db_ev *ev, size_t 
                      (!ev[j].has_from || te[k].at >= ev[j].from);
             if (!ok) {
                 d->events_outside++;
-                note(d, "observed event %s %s at %" PRId64 " (from %" PRId64 ") has no true "
-                        "event inside its window",
-                     ta->id_reg, ev[j].status, ev[j].at, ev[j].has_from ? ev[j].from : -1);
+                note(d,
+                     "observed event %s %s at %" PRId64 " (from %" PRId64 ") has no true "
+                     "event inside its window",
+                     ta->id_reg, ev[j].status, ev[j].at,
+                     ev[j].has_from ? ev[j].from : -1);
             }
         }
         free(te);
@@ -282,8 +285,8 @@ static void compare_events(const struct truth_app *ta, struct db_ev *ev, size_t 
             i++;
         } else {
             d->events_extra++;
-            note(d, "event not in the truth: %s %s at %" PRId64, ta->id_reg,
-                 ev[j].status, ev[j].at);
+            note(d, "event not in the truth: %s %s at %" PRId64, ta->id_reg, ev[j].status,
+                 ev[j].at);
             j++;
         }
     }
@@ -306,18 +309,20 @@ long truth_compare(struct store *st, const struct truth *t, struct truth_diff *d
         d->truth_events += (long)t->apps[i].nev;
     if (store_query_rows(
             st,
-            "SELECT coalesce(v.id_reg, 'nd:' || v.no_daftar), v.id_reg, v.no_daftar, v.nib,"
+            "SELECT coalesce(v.id_reg, 'nd:' || v.no_daftar), v.id_reg, v.no_daftar, "
+            "v.nib,"
             " v.channel_id, v.status_code, extract(epoch FROM v.stage_since)::bigint,"
             " v.certificate_no, v.certificate_date::text,"
             " to_jsonb(v) ->> 'history_source' FROM v_application v",
             0, NULL, &ra, &err) < 0 ||
-        store_query_rows(st,
-                         "SELECT coalesce(a.id_reg, 'nd:' || a.no_daftar), e.status_code,"
-                         " extract(epoch FROM e.at)::bigint,"
-                         " extract(epoch FROM (to_jsonb(e) ->> 'window_from')::timestamptz)"
-                         "::bigint, to_jsonb(e) ->> 'source'"
-                         " FROM stage_event e JOIN application a ON a.id = e.application_id",
-                         0, NULL, &re, &err) < 0) {
+        store_query_rows(
+            st,
+            "SELECT coalesce(a.id_reg, 'nd:' || a.no_daftar), e.status_code,"
+            " extract(epoch FROM e.at)::bigint,"
+            " extract(epoch FROM (to_jsonb(e) ->> 'window_from')::timestamptz)"
+            "::bigint, to_jsonb(e) ->> 'source'"
+            " FROM stage_event e JOIN application a ON a.id = e.application_id",
+            0, NULL, &re, &err) < 0) {
         snprintf(d->first, sizeof(d->first), "database: %s", err.msg);
         store_rows_release(&ra);
         free(seen);
