@@ -11,8 +11,10 @@ LANGUAGE plpgsql AS $$
 BEGIN
     WITH src AS (
         SELECT DISTINCT ON (s.id_reg) s.*,
-               md5(concat_ws('|', s.status, s.no_daftar, s.nib, s.channel_id, s.tgl_daftar,
-                             s.nama_pu, s.jenis_daftar, s.jenis_produk)) AS fp
+               -- A row value's text tells NULL from '' and keeps every position, so no
+               -- two different rows share a fingerprint (concat_ws skipped NULLs).
+               md5(ROW(s.status, s.no_daftar, s.nib, s.channel_id, s.tgl_daftar,
+                       s.nama_pu, s.jenis_daftar, s.jenis_produk)::text) AS fp
         FROM list_staging s WHERE s.run_id = p_run
         ORDER BY s.id_reg, s.seq DESC
     ), m AS (
