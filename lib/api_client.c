@@ -263,12 +263,12 @@ static void log_envelope(enum api_path p, const struct http_resp *r)
     struct api_error e;
 
     if (r->body.len && api_decode_error(r->body.ptr, r->body.len, &e, NULL) == 0) {
-        log_warn("HTTP %ld from the API path=%s code=%ld message=\"%s\"", r->status,
-                 api_path_get(p)->name, e.code, e.message ? e.message : "");
+        log_warn("error answer from the API status=%ld path=%s code=%ld message=\"%s\"",
+                 r->status, api_path_get(p)->name, e.code, e.message ? e.message : "");
         api_error_release(&e);
     } else {
-        log_warn("HTTP %ld from the API path=%s (no error envelope)", r->status,
-                 api_path_get(p)->name);
+        log_warn("error answer from the API status=%ld path=%s (no error envelope)",
+                 r->status, api_path_get(p)->name);
     }
 }
 
