@@ -31,19 +31,34 @@ struct api_client {
     int64_t auth_next_ms;             /* no authentication before this (monotonic) */
 };
 
+/* The i-th URL of host h's list (api.base_url, or api.auth_url for authentication). */
+static int host_url(const struct cfg *cfg, enum api_host h, size_t i, char *out, size_t n)
+{
+    return h == API_HOST_AUTH ? cfg_auth_url_at(cfg, i, out, n)
+                              : cfg_base_url_at(cfg, i, out, n);
+}
+
+static size_t host_count(const struct cfg *cfg, enum api_host h)
+{
+    return h == API_HOST_AUTH ? cfg_auth_url_count(cfg) : cfg_base_url_count(cfg);
+}
+
 static void url_warnings(const struct cfg *cfg)
 {
-    size_t n = cfg_base_url_count(cfg);
-
-    for (size_t i = 0; i < n; i++) {
-        char u[512], red[512];
-        if (cfg_base_url_at(cfg, i, u, sizeof(u)) < 0 || strncmp(u, "http://", 7) != 0 ||
-            cfg_url_is_loopback(u))
-            continue;
-        cfg_url_redact(u, red, sizeof(red));
-        log_warn("plain http to a host that is not loopback (api.allow_insecure_http = "
-                 "yes): the password and token travel unencrypted url=%s",
-                 red);
+    for (int h = 0; h < API_HOST__COUNT; h++) {
+        if (h == API_HOST_AUTH && !*cfg->auth_url)
+            continue; /* the same list as base_url, already checked */
+        for (size_t i = 0; i < host_count(cfg, (enum api_host)h); i++) {
+            char u[512], red[512];
+            if (host_url(cfg, (enum api_host)h, i, u, sizeof(u)) < 0 ||
+                strncmp(u, "http://", 7) != 0 || cfg_url_is_loopback(u))
+                continue;
+            cfg_url_redact(u, red, sizeof(red));
+            log_warn(
+                "plain http to a host that is not loopback (api.allow_insecure_http = "
+                "yes): the password and token travel unencrypted url=%s",
+                red);
+        }
     }
 }
 
@@ -236,9 +251,9 @@ int api_client_url(struct api_client *ac, struct buf *out, enum api_path p,
 {
     enum api_host h = api_path_get(p)->host;
     char base[512];
-    size_t n = cfg_base_url_count(ac->cfg);
+    size_t n = host_count(ac->cfg, h);
 
-    if (n == 0 || cfg_base_url_at(ac->cfg, ac->host_idx[h] % n, base, sizeof(base)) < 0)
+    if (n == 0 || host_url(ac->cfg, h, ac->host_idx[h] % n, base, sizeof(base)) < 0)
         return -1;
     return api_url_build(out, base, p, segment, query);
 }
@@ -247,7 +262,7 @@ int api_client_url(struct api_client *ac, struct buf *out, enum api_path p,
 static void next_mirror(struct api_client *ac, enum api_path p)
 {
     enum api_host h = api_path_get(p)->host;
-    size_t n = cfg_base_url_count(ac->cfg);
+    size_t n = host_count(ac->cfg, h);
 
     if (n > 1) {
         ac->host_idx[h] = (ac->host_idx[h] + 1) % n;

@@ -6,15 +6,19 @@
 /* The evidence for each path is in docs/national-api.md. */
 static const struct api_path_def paths[] = {
     {API_AUTH, API_HOST_AUTH, "POST", "/api/authenticate", "authenticate", 0},
-    {API_APPLICATIONS, API_HOST_CORE, "GET", "/api/v1/fasilitator/search",
-     "fasilitator_search", 1},
+    {API_APPLICATIONS, API_HOST_CORE, "GET", "/api/v1/halal-certificate-reguler/inquiry",
+     "inquiry", 1},
     {API_DETAIL_REGULER, API_HOST_CORE, "GET",
-     "/api/v1/halal-certificate-reguler/business-actor/{id}/detail", "detail", 1},
+     "/api/v1/halal-certificate-reguler/business-actor/{id}/detail", "detail_reguler", 1},
     {API_DETAIL_SELF_DECLARE, API_HOST_CORE, "GET",
      "/api/v1/halal-certificate-reguler/{id}/detail", "detail_self_declare", 1},
+    {API_PROGRAMMES, API_HOST_CORE, "GET", "/api/v1/fasilitator/search",
+     "fasilitator_search", 1},
     {API_CERT_SEARCH, API_HOST_CORE, "GET", "/api/search/sertifikat", "search_sertifikat",
      0},
 };
+
+_Static_assert(HT_ARRAY_LEN(paths) == API_PATH__COUNT, "one row per enum api_path");
 
 const struct api_path_def *api_path_get(enum api_path p)
 {

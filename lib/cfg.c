@@ -10,6 +10,7 @@
 #include "halaltrack/cfg.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
+#include "halaltrack/status_label.h"
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
@@ -18,6 +19,8 @@
 
 static const struct cfg_key keys[] = {
     {"api", "base_url", CFG_STR, OFF(base_url), CFG_REQUIRED, NULL},
+    {"api", "auth_url", CFG_STR, OFF(auth_url), 0, ""},
+    {"api", "facilitation_codes", CFG_STR, OFF(facilitation_codes), 0, ""},
     {"api", "email", CFG_STR, OFF(email), CFG_REQUIRED, NULL},
     {"api", "password_file", CFG_STR, OFF(password_file), 0, NULL},
     {"api", "password_env", CFG_STR, OFF(password_env), 0, "HALALTRACK_API_PASSWORD"},
@@ -254,6 +257,36 @@ static int handler(void *user, const char *section, const char *name, const char
         }
         return 1;
     }
+    if (strcmp(section, "status_labels") == 0) {
+        struct cfg *c = ps->c;
+        char **lt = realloc(c->label_text, (c->nlabel + 1) * sizeof(char *));
+        char **lc;
+
+        if (lt)
+            c->label_text = lt;
+        lc = lt ? realloc(c->label_code, (c->nlabel + 1) * sizeof(char *)) : NULL;
+        if (lc)
+            c->label_code = lc;
+        if (!lt || !lc) {
+            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
+            return 0;
+        }
+        c->label_text[c->nlabel] = strdup(name);
+        c->label_code[c->nlabel] = strdup(value);
+        c->nlabel++;
+        if (!c->label_text[c->nlabel - 1] || !c->label_code[c->nlabel - 1]) {
+            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
+            return 0;
+        }
+        if (stage_code_wellformed(name) || !stage_code_wellformed(value)) {
+            ht_err_set(&ps->err, HT_ECONFIG,
+                       _("%s:%d: [status_labels] '%s': invalid mapping to '%s' (a status "
+                         "label to a code like OF10)"),
+                       ps->path, ps->line, name, value);
+            return 0;
+        }
+        return 1;
+    }
     k = find_key(section, name);
     if (!k) {
         ht_err_set(&ps->err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
@@ -334,6 +367,40 @@ out:
     return rc;
 }
 
+static int url_at(const char *list, size_t i, char *out, size_t outsz);
+
+/* Checks a key holding one or more URLs (mirrors, separated by spaces or commas): each
+ * http(s), and plain http only to loopback unless api.allow_insecure_http. */
+static int check_urls(const struct cfg *c, const char *key, const char *list,
+                      int required, struct ht_err *err)
+{
+    size_t n = cfg_list_count(list);
+    char u[512], red[512];
+
+    if (n == 0 && !required)
+        return 0;
+    for (size_t i = 0; i < n || i == 0; i++) {
+        if (url_at(list, i, u, sizeof(u)) < 0 ||
+            (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
+            cfg_url_redact(list, red, sizeof(red));
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key 'api.%s' = '%s' is not a list of http(s) URLs"),
+                       c->path, key, red);
+            return -1;
+        }
+        if (strncmp(u, "http://", 7) == 0 && !cfg_url_is_loopback(u) &&
+            !c->allow_insecure_http) {
+            cfg_url_redact(u, red, sizeof(red));
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key 'api.%s': '%s' is plain http to a host that is not "
+                         "loopback; use https, or set api.allow_insecure_http = yes"),
+                       c->path, key, red);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static long *long_slot(struct cfg *c, const char *name)
 {
     for (const struct cfg_key *k = keys; k->name; k++)
@@ -397,39 +464,9 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
             goto fail;
         }
     }
-    {
-        /* One or more base URLs (mirrors), separated by spaces or commas. */
-        size_t nurl = cfg_base_url_count(c);
-        char u[512];
-        if (nurl == 0)
-            goto bad_url;
-        for (size_t i = 0; i < nurl; i++) {
-            if (cfg_base_url_at(c, i, u, sizeof(u)) < 0 ||
-                (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
-                goto bad_url;
-            }
-            if (strncmp(u, "http://", 7) == 0 && !cfg_url_is_loopback(u) &&
-                !c->allow_insecure_http) {
-                char red[512];
-                cfg_url_redact(u, red, sizeof(red));
-                ht_err_set(err, HT_ECONFIG,
-                           _("%s: key 'api.base_url': '%s' is plain http to a host that "
-                             "is not loopback; use https, or set api.allow_insecure_http "
-                             "= yes"),
-                           path, red);
-                goto fail;
-            }
-        }
-        if (0) {
-            char red[512];
-        bad_url:
-            cfg_url_redact(c->base_url, red, sizeof(red));
-            ht_err_set(err, HT_ECONFIG,
-                       _("%s: key 'api.base_url' = '%s' is not a list of http(s) URLs"),
-                       path, red);
-            goto fail;
-        }
-    }
+    if (check_urls(c, "base_url", c->base_url, 1, err) < 0 ||
+        check_urls(c, "auth_url", c->auth_url, 0, err) < 0)
+        goto fail;
     {
         enum log_level lvl;
         if (log_level_parse(c->log_level, &lvl) < 0) {
@@ -485,6 +522,12 @@ void cfg_free(struct cfg *c)
     }
     free(c->map_code);
     free(c->map_stage);
+    for (size_t i = 0; i < c->nlabel; i++) {
+        free(c->label_text[i]);
+        free(c->label_code[i]);
+    }
+    free(c->label_text);
+    free(c->label_code);
     free(c->path);
     free(c);
 }
@@ -492,8 +535,12 @@ void cfg_free(struct cfg *c)
 int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err)
 {
     stage_clear_mappings();
+    status_label_clear();
     for (size_t i = 0; i < c->nmap; i++)
         if (stage_add_mapping(c->map_code[i], c->map_stage[i], err) < 0)
+            return -1;
+    for (size_t i = 0; i < c->nlabel; i++)
+        if (status_label_add(c->label_text[i], c->label_code[i], err) < 0)
             return -1;
     return 0;
 }
@@ -573,6 +620,8 @@ void cfg_dump(const struct cfg *c, FILE *out)
     }
     for (size_t i = 0; i < c->nmap; i++)
         fprintf(out, "stage_map.%s = %s\n", c->map_code[i], c->map_stage[i]);
+    for (size_t i = 0; i < c->nlabel; i++)
+        fprintf(out, "status_labels.%s = %s\n", c->label_text[i], c->label_code[i]);
 }
 
 struct map_state {
@@ -598,7 +647,17 @@ static int map_handler(void *user, const char *section, const char *name,
     struct map_state *ms = user;
     struct ht_err e = HT_ERR_INIT;
 
-    if (strcmp(section, "stage_map") != 0 || ht_err_isset(&ms->err))
+    if (ht_err_isset(&ms->err))
+        return 1;
+    if (strcmp(section, "status_labels") == 0) {
+        if (status_label_add(name, value, &e) < 0) {
+            ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [status_labels] '%s': %s"),
+                       ms->path, ms->line, name, e.msg);
+            return 0;
+        }
+        return 1;
+    }
+    if (strcmp(section, "stage_map") != 0)
         return 1;
     if (stage_add_mapping(name, value, &e) < 0) {
         ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path,
@@ -637,10 +696,10 @@ int cfg_read_stage_map(const char *path, struct ht_err *err)
 
 static const char *url_sep = " \t,";
 
-size_t cfg_base_url_count(const struct cfg *c)
+size_t cfg_list_count(const char *list)
 {
     size_t n = 0;
-    const char *p = c->base_url ? c->base_url : "";
+    const char *p = list ? list : "";
 
     for (;;) {
         p += strspn(p, url_sep);
@@ -651,9 +710,9 @@ size_t cfg_base_url_count(const struct cfg *c)
     }
 }
 
-int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+int cfg_list_at(const char *list, size_t i, char *out, size_t outsz)
 {
-    const char *p = c->base_url ? c->base_url : "";
+    const char *p = list ? list : "";
 
     for (size_t k = 0;; k++) {
         size_t len;
@@ -662,8 +721,6 @@ int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
             return -1;
         len = strcspn(p, url_sep);
         if (k == i) {
-            while (len > 0 && p[len - 1] == '/')
-                len--;
             if (len + 1 > outsz)
                 return -1;
             memcpy(out, p, len);
@@ -672,6 +729,44 @@ int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
         }
         p += len;
     }
+}
+
+size_t cfg_base_url_count(const struct cfg *c)
+{
+    return cfg_list_count(c->base_url);
+}
+
+/* The i-th URL of a list without a trailing '/'. */
+static int url_at(const char *list, size_t i, char *out, size_t outsz)
+{
+    size_t len;
+
+    if (cfg_list_at(list, i, out, outsz) < 0)
+        return -1;
+    len = strlen(out);
+    while (len > 0 && out[len - 1] == '/')
+        out[--len] = '\0';
+    return 0;
+}
+
+int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+{
+    return url_at(c->base_url, i, out, outsz);
+}
+
+static const char *auth_list(const struct cfg *c)
+{
+    return c->auth_url && *c->auth_url ? c->auth_url : c->base_url;
+}
+
+size_t cfg_auth_url_count(const struct cfg *c)
+{
+    return cfg_list_count(auth_list(c));
+}
+
+int cfg_auth_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+{
+    return url_at(auth_list(c), i, out, outsz);
 }
 
 /* The host part of an http(s) URL: after "://" and any userinfo, up to the port, path

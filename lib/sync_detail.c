@@ -21,7 +21,8 @@ struct batch_state {
     struct store_claim *cl;
     size_t n;
     struct api_req *reqs;
-    struct buf *urls;
+    struct buf *urls; /* two per application: the first path to try, then the other */
+    unsigned char *on_other; /* the request now goes to the other path */
     enum app_end *end;
     int *decode_tries;     /* answers that did not decode or map */
     uint32_t *quarantined; /* hash of the last reason quarantined per application, 0 none:
@@ -67,7 +68,10 @@ static int take_answer(struct batch_state *bs, size_t i, struct ht_err *err)
         snprintf(reason, sizeof(reason), "%s", de.msg);
         rc = 1;
     } else {
-        rc = sync_apply_detail(&sink, c, &d, sy->cfg->stage_poll, reason);
+        rc = sync_apply_detail(
+            &sink, c, &d, sy->cfg->stage_poll,
+            bs->reqs[i].path == API_DETAIL_SELF_DECLARE ? "self_declare" : "reguler",
+            reason);
         api_detail_release(&d);
         if (rc < 0) {
             ht_err_set(err, HT_ENOMEM, "out of memory or batch over its cap");
@@ -131,9 +135,21 @@ static int fetch_all(struct batch_state *bs, struct ht_err *err)
             break;
         if ((sent = api_client_round(bs->sy->ac, pend, k, err)) < 0)
             goto out;
-        for (size_t j = 0; j < (sent ? (size_t)sent : k); j++)
-            if (pend[j]->state == API_REQ_OK && take_answer(bs, idx[j], err) < 0)
+        for (size_t j = 0; j < (sent ? (size_t)sent : k); j++) {
+            size_t i = idx[j];
+            if (pend[j]->state == API_REQ_OK && take_answer(bs, i, err) < 0)
                 goto out;
+            if (pend[j]->state == API_REQ_NOTFOUND && !bs->on_other[i]) {
+                /* 404 on the path the list suggested: the other one, once */
+                struct api_req *q = &bs->reqs[i];
+                bs->on_other[i] = 1;
+                q->path = q->path == API_DETAIL_REGULER ? API_DETAIL_SELF_DECLARE
+                                                        : API_DETAIL_REGULER;
+                q->url = buf_str(&bs->urls[2 * i + 1]);
+                q->state = API_REQ_PENDING;
+                q->attempts = 0;
+            }
+        }
     }
     rc = 0;
 out:
@@ -152,19 +168,30 @@ static int schedule_rest(struct batch_state *bs, struct ht_err *err)
 
         if (bs->end[i] != END_OPEN)
             continue;
-        switch (bs->reqs[i].state) {
-        case API_REQ_NOTFOUND:
-            log_warn("application not found upstream id_reg=%s", bs->cl[i].id_reg);
-            next = sync_poll_secs(sy->cfg->stage_poll, STAGE_UNKNOWN);
-            break;
-        case API_REQ_DENIED:
-            log_warn("application detail refused to this account id_reg=%s",
-                     bs->cl[i].id_reg);
+        if (bs->reqs[i].state == API_REQ_NOTFOUND ||
+            bs->reqs[i].state == API_REQ_DENIED) {
+            /* 403, 401 with every fresh token, or 404 on both paths: this account may not
+             * read it. Its history comes from the list (observed); whether the detail
+             * becomes readable is checked at its stage's poll interval. */
+            const struct store_claim *c = &bs->cl[i];
+            enum ht_stage st =
+                c->list_status ? stage_of_code(c->list_status) : STAGE_UNKNOWN;
+            if (!c->denied)
+                log_warn(
+                    "application detail refused to this account id_reg=%s (HTTP %s): "
+                    "its history is observed from the list",
+                    c->id_reg,
+                    bs->reqs[i].state == API_REQ_NOTFOUND ? "404 on both paths"
+                                                          : "403/401");
             sync_metrics_add(sy->m, &sy->m->details_denied, 1);
-            next = sync_poll_secs(sy->cfg->stage_poll, STAGE_UNKNOWN);
-            break;
-        default:
-            break;
+            sy->cnt.details_denied++;
+            if (store_batch_denied(bs->b, c->id,
+                                   st == STAGE_UNKNOWN ? NULL : stage_name(st),
+                                   sync_poll_secs(sy->cfg->stage_poll, st)) < 0) {
+                ht_err_set(err, HT_ENOMEM, "out of memory");
+                return -1;
+            }
+            continue;
         }
         sy->cnt.errors++;
         if (store_batch_retry(bs->b, bs->cl[i].id, next) < 0) {
@@ -194,26 +221,34 @@ int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
         return 0;
     }
     bs.reqs = calloc(bs.n, sizeof(*bs.reqs));
-    bs.urls = calloc(bs.n, sizeof(*bs.urls));
+    bs.urls = calloc(2 * bs.n, sizeof(*bs.urls));
+    bs.on_other = calloc(bs.n, 1);
     bs.end = calloc(bs.n, sizeof(*bs.end));
     bs.decode_tries = calloc(bs.n, sizeof(*bs.decode_tries));
     bs.quarantined = calloc(bs.n, sizeof(*bs.quarantined));
     bs.b = store_batch_new();
-    if (!bs.reqs || !bs.urls || !bs.end || !bs.decode_tries || !bs.quarantined || !bs.b) {
+    if (!bs.reqs || !bs.urls || !bs.on_other || !bs.end || !bs.decode_tries ||
+        !bs.quarantined || !bs.b) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < bs.n; i++) {
+    for (size_t i = 0; i < 2 * bs.n; i++)
         buf_init(&bs.urls[i], 4096);
-        api_req_init(&bs.reqs[i], API_DETAIL_REGULER, NULL);
+    for (size_t i = 0; i < bs.n; i++) {
+        enum api_path first = sync_detail_path(&bs.cl[i]);
+        enum api_path other =
+            first == API_DETAIL_REGULER ? API_DETAIL_SELF_DECLARE : API_DETAIL_REGULER;
+
+        api_req_init(&bs.reqs[i], first, NULL);
         /* id_reg goes into the path: api_url_build refuses anything but a plain id. */
-        if (api_client_url(sy->ac, &bs.urls[i], API_DETAIL_REGULER, bs.cl[i].id_reg,
-                           NULL) < 0) {
+        if (api_client_url(sy->ac, &bs.urls[2 * i], first, bs.cl[i].id_reg, NULL) < 0 ||
+            api_client_url(sy->ac, &bs.urls[2 * i + 1], other, bs.cl[i].id_reg, NULL) <
+                0) {
             log_warn("application id not usable in a URL id_reg=%s", bs.cl[i].id_reg);
             bs.reqs[i].state = API_REQ_FAILED;
             continue;
         }
-        bs.reqs[i].url = buf_str(&bs.urls[i]);
+        bs.reqs[i].url = buf_str(&bs.urls[2 * i]);
     }
     if (fetch_all(&bs, err) < 0 || schedule_rest(&bs, err) < 0)
         goto out;
@@ -238,10 +273,11 @@ out:
         for (size_t i = 0; i < bs.n; i++)
             api_req_release(&bs.reqs[i]);
     if (bs.urls)
-        for (size_t i = 0; i < bs.n; i++)
+        for (size_t i = 0; i < 2 * bs.n; i++)
             buf_release(&bs.urls[i]);
     free(bs.reqs);
     free(bs.urls);
+    free(bs.on_other);
     free(bs.end);
     free(bs.decode_tries);
     free(bs.quarantined);

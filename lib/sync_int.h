@@ -22,6 +22,9 @@ struct syncer {
     struct sync_counts cnt;
 };
 
+/* The office's facilitation programmes merged into their table (sync_programmes.c). */
+int sync_programmes(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
+
 /* The list sweep (sync_sweep.c): every page staged under run_id and merged; *trusted
  * = 1 when it saw the whole list. */
 int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted,

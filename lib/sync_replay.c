@@ -8,14 +8,6 @@
 #include "halaltrack/syncer.h"
 #include "halaltrack/banned.h"
 
-static void claim_release(struct store_claim *c)
-{
-    free(c->id_reg);
-    free(c->status_code);
-    free(c->fingerprint);
-    memset(c, 0, sizeof(*c));
-}
-
 /* One row: 0 = handled (res updated), -1 = fatal. */
 static int replay_one(struct store *st, const struct store_qrow *q, struct store_batch *b,
                       const long stage_poll[STAGE__COUNT], struct replay_result *res,
@@ -36,18 +28,18 @@ static int replay_one(struct store *st, const struct store_qrow *q, struct store
     if (cl.detail_at > q->created_epoch) {
         /* A later answer was reconciled since: this one is superseded, not replayed (it
          * might be a garbled copy of what is already stored). */
-        claim_release(&cl);
+        store_claim_release(&cl);
         res->superseded++;
         return store_batch_resolve(b, q->id) < 0 ? -2 : 0;
     }
     if (api_decode_detail(q->raw, q->rawlen, &d, NULL) < 0) {
-        claim_release(&cl);
+        store_claim_release(&cl);
         res->still_bad++;
         return 0;
     }
-    rc = sync_apply_detail(&sink, &cl, &d, stage_poll, reason);
+    rc = sync_apply_detail(&sink, &cl, &d, stage_poll, NULL, reason);
     api_detail_release(&d);
-    claim_release(&cl);
+    store_claim_release(&cl);
     if (rc < 0)
         return -2;
     if (rc == 1) {

@@ -13,19 +13,22 @@
 
 /* Fetches and decodes one page, retrying undecodable answers (truncated, malformed);
  * each undecodable answer is quarantined. */
-static int fetch_page(struct syncer *sy, long page, struct api_page *pg,
-                      struct ht_err *err)
+static int fetch_page(struct syncer *sy, const char *kode_fac, long page,
+                      struct api_page *pg, struct ht_err *err)
 {
     struct buf url = BUF_INIT(4096);
     struct http_resp r;
-    char pn[24], sz[24], ref[64];
-    const char *q[] = {"page", pn, "size", sz, NULL};
+    char pn[24], sz[24], ref[128];
+    const char *q[] = {"page", pn, "size", sz, "kode_fac", kode_fac, NULL};
     int rc = -1;
 
     http_resp_init(&r);
     snprintf(pn, sizeof(pn), "%ld", page);
     snprintf(sz, sizeof(sz), "%ld", sy->cfg->page_size);
-    snprintf(ref, sizeof(ref), "page=%ld", page);
+    if (kode_fac)
+        snprintf(ref, sizeof(ref), "kode_fac=%.60s page=%ld", kode_fac, page);
+    else
+        snprintf(ref, sizeof(ref), "page=%ld", page);
     if (api_client_url(sy->ac, &url, API_APPLICATIONS, NULL, q) < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
@@ -36,7 +39,9 @@ static int fetch_page(struct syncer *sy, long page, struct api_page *pg,
 
         if (c != 0) {
             if (c > 0)
-                ht_err_set(err, HT_EHTTP, "list page %ld: HTTP %ld", page, r.status);
+                ht_err_set(err, HT_EHTTP, "list page %ld: HTTP %ld (%s)", page, r.status,
+                           c == 2 ? "this account may not read the list"
+                                  : "no such path");
             goto out;
         }
         if (api_decode_page(r.body.ptr ? r.body.ptr : "", r.body.len, pg, &de) == 0) {
@@ -58,7 +63,7 @@ out:
 }
 
 /* Stages the items of a page and quarantines its bad records. */
-static int stage_page(struct syncer *sy, struct store_listing *lst,
+static int stage_page(struct syncer *sy, struct store_listing *lst, int part,
                       const struct api_page *pg, long page, int64_t *seq,
                       struct ht_err *err)
 {
@@ -75,9 +80,10 @@ static int stage_page(struct syncer *sy, struct store_listing *lst,
             tgl_norm = tgl;
         }
         const char *f[STORE_LISTING_NFIELDS] = {
-            it->id_reg,       it->no_daftar,    tgl_norm,   it->nib,       it->nama_pu,
-            it->jenis_daftar, it->jenis_produk, it->status, it->channel_id};
-        if (store_listing_add(lst, (*seq)++, f) < 0) {
+            it->id_reg,     it->no_daftar,    tgl_norm,         it->nib,
+            it->nama_pu,    it->jenis_daftar, it->jenis_produk, it->status,
+            it->channel_id, it->kode_fac,     it->status_raw};
+        if (store_listing_add(lst, (*seq)++, part, f) < 0) {
             ht_err_set(err, HT_ELIMIT, "staging buffer over its cap");
             return -1;
         }
@@ -109,10 +115,12 @@ static long pages_to_read(const struct cfg *cfg, long total_page, long total_ite
     return *capped ? cfg->max_pages : total_page;
 }
 
-/* Streams every page into staging under run_id. *complete is set when the sweep saw as
- * many distinct applications as the API's total. */
-static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq_io,
-                      int *complete, long *distinct, long *total, struct ht_err *err)
+/* Streams every page of one pass (the whole list, or one facilitation code's part) into
+ * staging under run_id. *complete is set when it saw as many distinct applications as
+ * the API's total. */
+static int sweep_once(struct syncer *sy, int64_t run_id, int part, const char *kode_fac,
+                      int fresh, int64_t *seq_io, int *complete, long *distinct,
+                      long *total, struct ht_err *err)
 {
     struct store_listing *lst = store_listing_new();
     long page = 1, last = 1;
@@ -124,7 +132,7 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
-    if (fresh && store_listing_clear(sy->st, run_id, err) < 0)
+    if (fresh && store_listing_clear(sy->st, run_id, part, err) < 0)
         goto out;
     while (page <= last) {
         struct api_page pg;
@@ -133,12 +141,12 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq
             ht_err_set(err, HT_ESTATE, "stopping");
             goto out;
         }
-        if (fetch_page(sy, page, &pg, err) < 0)
+        if (fetch_page(sy, kode_fac, page, &pg, err) < 0)
             goto out;
         if (pg.total_item > *total)
             *total = pg.total_item;
         last = pages_to_read(sy->cfg, pg.total_page, *total, &capped);
-        if (stage_page(sy, lst, &pg, page, seq_io, err) < 0) {
+        if (stage_page(sy, lst, part, &pg, page, seq_io, err) < 0) {
             api_page_release(&pg);
             goto out;
         }
@@ -153,7 +161,7 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int fresh, int64_t *seq
         log_warn("the list claims more pages than api.max_pages total_item=%ld "
                  "max_pages=%ld: sweep cut short",
                  *total, sy->cfg->max_pages);
-    if (store_listing_distinct(sy->st, run_id, distinct, err) < 0)
+    if (store_listing_distinct(sy->st, run_id, part, distinct, err) < 0)
         goto out;
     *complete = !capped && *distinct >= *total;
     rc = 0;
@@ -162,10 +170,33 @@ out:
     return rc;
 }
 
+/* One pass, repeated while pages shift: applications arriving while paging hide some
+ * from one pass; the passes' union (latest row per application wins) is trusted only once
+ * it holds as many applications as the API's total. */
+static int sweep_part(struct syncer *sy, int64_t run_id, int part, const char *kode_fac,
+                      int64_t *seq, int *complete, long *seen_total, struct ht_err *err)
+{
+    long distinct = 0, total = 0;
+
+    for (int attempt = 1; attempt <= SWEEP_ATTEMPTS; attempt++) {
+        if (sweep_once(sy, run_id, part, kode_fac, attempt == 1, seq, complete, &distinct,
+                       &total, err) < 0)
+            return -1;
+        if (*complete)
+            break;
+        log_warn("sweep incomplete, pages shifted while paging seen=%ld total=%ld "
+                 "attempt=%d kode_fac=%s",
+                 distinct, total, attempt, kode_fac ? kode_fac : "-");
+    }
+    *seen_total += total;
+    return 0;
+}
+
 int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err *err)
 {
-    long distinct = 0, total = 0, seen = 0, inserted = 0, changed = 0, dropped = 0;
-    int complete = 0;
+    long seen = 0, inserted = 0, changed = 0, dropped = 0, total = 0;
+    size_t ncodes = cfg_list_count(sy->cfg->facilitation_codes);
+    int complete = 1;
     int64_t t0 = ht_mono_ms(), seq = 0;
 
     *trusted = 0;
@@ -174,21 +205,24 @@ int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err *e
         return -1;
     if (dropped)
         log_info("dropped staged rows of an earlier, unfinished sweep rows=%ld", dropped);
-    /* Pages that shifted while paging (applications arriving) hide some applications from
-     * one pass; the sweep is repeated and the passes' union (latest row per id_reg wins)
-     * is trusted only once it holds as many applications as the API's total. */
-    for (int attempt = 1; attempt <= SWEEP_ATTEMPTS; attempt++) {
-        if (sweep_once(sy, run_id, attempt == 1, &seq, &complete, &distinct, &total,
-                       err) < 0) {
-            if (store_listing_clear(sy->st, run_id, NULL) < 0)
+    /* One pass per facilitation code of the office, or one over the whole list. */
+    for (size_t i = 0; i < (ncodes ? ncodes : 1); i++) {
+        char code[128];
+        int part_complete = 0;
+
+        if (ncodes &&
+            cfg_list_at(sy->cfg->facilitation_codes, i, code, sizeof(code)) < 0) {
+            ht_err_set(err, HT_ECONFIG, "api.facilitation_codes: item %zu is too long",
+                       i);
+            return -1;
+        }
+        if (sweep_part(sy, run_id, (int)i, ncodes ? code : NULL, &seq, &part_complete,
+                       &total, err) < 0) {
+            if (store_listing_clear(sy->st, run_id, -1, NULL) < 0)
                 log_debug("cannot clear the staging rows run=%" PRId64, run_id);
             return -1;
         }
-        if (complete)
-            break;
-        log_warn(
-            "sweep incomplete, pages shifted while paging seen=%ld total=%ld attempt=%d",
-            distinct, total, attempt);
+        complete &= part_complete;
     }
     if (store_sync_merge(sy->st, run_id, complete, &seen, &inserted, &changed, err) < 0)
         return -1;

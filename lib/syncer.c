@@ -139,7 +139,19 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
         take_sweep_lock(sy, &e) < 0 || api_client_ensure_token(sy->ac, &e) < 0)
         goto done;
     if (sy->sweeper) {
+        struct ht_err pe = HT_ERR_INIT;
+
         sy->cnt.sweep = 1;
+        /* The programmes are the office's own record; the applications do not depend
+         * on reading them, so a failure here is logged and the cycle goes on. */
+        if (sync_programmes(sy, &pe) < 0) {
+            if (pe.code == HT_EDBCONN || pe.code == HT_ESTATE) {
+                ht_err_set(&e, pe.code, "%s", pe.msg);
+                goto done;
+            }
+            log_warn("programme list not read: %s", pe.msg);
+            sy->cnt.errors++;
+        }
         if (sync_sweep(sy, run_id, &trusted, &e) < 0)
             goto done;
     }

@@ -76,7 +76,7 @@ struct sim_opt {
     int (*set)(struct run *r, const struct sim_opt *o, const char *v);
     const char *help;
 };
-enum { SEC_WORLD, SEC_SERVER, SEC_FAULTS, SEC_OTHER };
+enum { SEC_WORLD, SEC_ACCOUNT, SEC_SERVER, SEC_FAULTS, SEC_OTHER };
 
 static int bad_value(const struct sim_opt *o, const char *v, const struct ht_err *err)
 {
@@ -228,6 +228,39 @@ static int set_fault(struct run *r, const struct sim_opt *o, const char *v)
     return 0;
 }
 
+static int set_status_as(struct run *r, const struct sim_opt *o, const char *v)
+{
+    int a = status_as_parse(v);
+
+    (void)o;
+    if (a < 0)
+        return usage_error(_("invalid --status-as '%s': expected code, label or mixed"),
+                           v);
+    r->cfg.sw.status_as = a;
+    return 0;
+}
+
+static int set_deny(struct run *r, const struct sim_opt *o, const char *v)
+{
+    struct ht_err err = HT_ERR_INIT;
+    double d;
+
+    if (parse_double(v, 0, 1, &d, &err))
+        return bad_value(o, v, &err);
+    r->cfg.sw.deny_detail = d;
+    return 0;
+}
+
+static int set_switch_flag(struct run *r, const struct sim_opt *o, const char *v)
+{
+    (void)v;
+    if (!strcmp(o->name, "no-id-reg"))
+        r->cfg.sw.no_id_reg = 1;
+    else
+        r->cfg.sw.split_hosts = 1;
+    return 0;
+}
+
 /* Exit statuses beyond 0..2 mean "done, exit 0" (help, version). */
 #define EXIT_DONE 100
 
@@ -266,6 +299,20 @@ static const struct sim_opt options[] = {
         "                         moves only with POST /_sim/advance)\n")},
     {"clean-register", NULL, SEC_WORLD, set_clean,
      N_("  --clean-register       no dirty rows in /_sim/register.csv\n\n")},
+    {"status-as", "MODE", SEC_ACCOUNT, set_status_as,
+     N_("  --status-as MODE       the inquiry list's status: code (OF74), label (the\n"
+        "                         frontend's words, e.g. \"Dikirim Ke Komite Fatwa\") "
+        "or\n"
+        "                         mixed (either, per row); default code\n")},
+    {"deny-detail", "P", SEC_ACCOUNT, set_deny,
+     N_("  --deny-detail P        fraction of the office's applications whose detail\n"
+        "                         answers 403 to this account (default 0)\n")},
+    {"no-id-reg", NULL, SEC_ACCOUNT, set_switch_flag,
+     N_("  --no-id-reg            inquiry rows without id_reg (the detail cannot be "
+        "asked)\n")},
+    {"split-hosts", NULL, SEC_ACCOUNT, set_switch_flag,
+     N_("  --split-hosts          /api/authenticate only on a second port, printed as\n"
+        "                         \"halalsim: auth listening on http://HOST:PORT\"\n\n")},
     {"listen", "HOST:PORT", SEC_SERVER, set_listen,
      N_("  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080); port 0\n"
         "                         picks a free port; the line \"halalsim: listening on\n"
@@ -340,6 +387,7 @@ static int show_help(struct run *r, const struct sim_opt *o, const char *v)
 {
     static const char *const section[] = {
         N_("World:\n"),
+        N_("The account's view (also POST /_sim/switches):\n"),
         N_("Server:\n"),
         N_("Faults (probability P in 0..1 per API request; also POST /_sim/faults):\n"),
         N_("Other:\n"),
@@ -481,6 +529,9 @@ int main(int argc, char **argv)
             _("halalsim: %zu MSMEs, %zu applications (%zu visible), ready in %lld ms\n"),
             w->nmsmes, w->napps, world_visible(w, r.p.now),
             (long long)(ht_mono_ms() - t0));
+    if (server_auth_port(srv))
+        printf("halalsim: auth listening on http://%s:%d\n", r.cfg.host,
+               server_auth_port(srv));
     printf("halalsim: listening on http://%s:%d\n", r.cfg.host, server_port(srv));
     fflush(stdout);
     for (;;) {

@@ -12,64 +12,6 @@
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
-#define ARR_CAP BUF_CAP_LARGE
-
-/* A PostgreSQL array literal under construction: {"a","b",NULL}. */
-struct pgarr {
-    struct buf b;
-    size_t n;
-};
-
-static void arr_init(struct pgarr *a)
-{
-    buf_init(&a->b, ARR_CAP);
-    a->n = 0;
-}
-
-static void arr_release(struct pgarr *a)
-{
-    buf_release(&a->b);
-    a->n = 0;
-}
-
-static int arr_add(struct pgarr *a, const char *s)
-{
-    if (buf_adds(&a->b, a->n ? "," : "{") < 0)
-        return -1;
-    a->n++;
-    if (!s)
-        return buf_adds(&a->b, "NULL");
-    if (buf_addch(&a->b, '"') < 0)
-        return -1;
-    for (const char *p = s; *p; p++) {
-        if ((*p == '"' || *p == '\\') && buf_addch(&a->b, '\\') < 0)
-            return -1;
-        if (buf_addch(&a->b, *p) < 0)
-            return -1;
-    }
-    return buf_addch(&a->b, '"');
-}
-
-static int arr_addi(struct pgarr *a, int64_t v)
-{
-    char tmp[32];
-
-    snprintf(tmp, sizeof(tmp), "%" PRId64, v);
-    return arr_add(a, tmp);
-}
-
-/* The literal ("{}" when empty). Borrowed. */
-static const char *arr_str(struct pgarr *a)
-{
-    if (a->n == 0)
-        return "{}";
-    if (a->b.len == 0 || a->b.ptr[a->b.len - 1] != '}') {
-        if (buf_addch(&a->b, '}') < 0)
-            return NULL;
-    }
-    return buf_str(&a->b);
-}
-
 int store_sync_schema_ready(struct store *s, int *ready, struct ht_err *err)
 {
     char *v = NULL;
@@ -171,9 +113,10 @@ void store_listing_free(struct store_listing *st)
     free(st);
 }
 
-int store_listing_add(struct store_listing *st, int64_t seq, const char *const fields[])
+int store_listing_add(struct store_listing *st, int64_t seq, int part,
+                      const char *const fields[])
 {
-    if (buf_addf(&st->rows, "%" PRId64, seq) < 0)
+    if (buf_addf(&st->rows, "%" PRId64 "\t%d", seq, part) < 0)
         return -1;
     for (int i = 0; i < STORE_LISTING_NFIELDS; i++)
         if (buf_addch(&st->rows, '\t') < 0 ||
@@ -212,10 +155,11 @@ int store_listing_flush(struct store *s, struct store_listing *st, int64_t run_i
         }
         line += len;
     }
-    snprintf(
-        sql, sizeof(sql),
-        "COPY list_staging (run_id, seq, id_reg, no_daftar, tgl_daftar, nib, nama_pu,"
-        " jenis_daftar, jenis_produk, status, channel_id) FROM STDIN");
+    snprintf(sql, sizeof(sql),
+             "COPY list_staging (run_id, seq, part, id_reg, no_daftar, tgl_daftar, nib, "
+             "nama_pu,"
+             " jenis_daftar, jenis_produk, status, channel_id, kode_fac, status_raw)"
+             " FROM STDIN");
     res = PQexec(s->conn, sql);
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         store_set_error(s, res, "cannot start COPY", err);
@@ -246,16 +190,19 @@ out:
     return rc;
 }
 
-int store_listing_distinct(struct store *s, int64_t run_id, long *out, struct ht_err *err)
+int store_listing_distinct(struct store *s, int64_t run_id, int part, long *out,
+                           struct ht_err *err)
 {
-    char id[32], *v = NULL;
-    const char *p[1] = {id};
+    char id[32], pt[16], *v = NULL;
+    const char *p[2] = {id, pt};
     int rc;
 
     snprintf(id, sizeof(id), "%" PRId64, run_id);
-    rc = store_query_value(
-        s, "SELECT count(DISTINCT id_reg) FROM list_staging WHERE run_id = $1", 1, p, &v,
-        err);
+    snprintf(pt, sizeof(pt), "%d", part);
+    rc = store_query_value(s,
+                           "SELECT count(DISTINCT coalesce(id_reg, 'nd:' || no_daftar))"
+                           " FROM list_staging WHERE run_id = $1 AND part = $2",
+                           2, p, &v, err);
     if (rc != 0) {
         free(v);
         return -1;
@@ -265,14 +212,17 @@ int store_listing_distinct(struct store *s, int64_t run_id, long *out, struct ht
     return 0;
 }
 
-int store_listing_clear(struct store *s, int64_t run_id, struct ht_err *err)
+int store_listing_clear(struct store *s, int64_t run_id, int part, struct ht_err *err)
 {
-    char id[32];
-    const char *p[1] = {id};
+    char id[32], pt[16];
+    const char *p[2] = {id, pt};
 
     snprintf(id, sizeof(id), "%" PRId64, run_id);
-    return store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL,
-                         err);
+    snprintf(pt, sizeof(pt), "%d", part);
+    return store_command(s,
+                         "DELETE FROM list_staging WHERE run_id = $1"
+                         " AND ($2::int < 0 OR part = $2)",
+                         2, p, NULL, err);
 }
 
 int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
@@ -354,6 +304,17 @@ out:
 
 /* ---- leases ---- */
 
+/* The columns of a claim (after the table alias a), in claims_from_rows' order. */
+#define CLAIM_COLS                                                                       \
+    "a.id, a.id_reg, a.status_code, extract(epoch FROM a.stage_since)::bigint,"          \
+    " a.list_fingerprint, extract(epoch FROM a.detail_at)::bigint, a.list_status,"       \
+    " a.detail_path, a.channel_id, a.jenis_daftar,"                                      \
+    " (SELECT p.jenis FROM facilitation_programme p WHERE p.kode_fac = a.kode_fac"       \
+    "   ORDER BY p.id LIMIT 1),"                                                         \
+    " a.detail_denied_at IS NOT NULL OR EXISTS (SELECT 1 FROM stage_event e"             \
+    "   WHERE e.application_id = a.id AND e.source = 'observed'),"                       \
+    " a.detail_denied_at IS NOT NULL"
+
 static int claims_from_rows(const struct store_rows *r, struct store_claim **out,
                             size_t *n)
 {
@@ -362,16 +323,21 @@ static int claims_from_rows(const struct store_rows *r, struct store_claim **out
     if (!c)
         return -1;
     for (int i = 0; i < r->nrows; i++) {
-        const char *since = store_rows_get(r, i, 3);
+        const char *since = store_rows_get(r, i, 3), *dat = store_rows_get(r, i, 5);
         c[i].id = strtoll(store_rows_get(r, i, 0), NULL, 10);
         c[i].id_reg = xstrdup_or_null(store_rows_get(r, i, 1));
         c[i].status_code = xstrdup_or_null(store_rows_get(r, i, 2));
         c[i].has_stage_since = since != NULL;
         c[i].stage_since = since ? strtoll(since, NULL, 10) : 0;
         c[i].fingerprint = xstrdup_or_null(store_rows_get(r, i, 4));
-        c[i].detail_at = r->ncols > 5 && store_rows_get(r, i, 5)
-                             ? strtoll(store_rows_get(r, i, 5), NULL, 10)
-                             : 0;
+        c[i].detail_at = dat ? strtoll(dat, NULL, 10) : 0;
+        c[i].list_status = xstrdup_or_null(store_rows_get(r, i, 6));
+        c[i].detail_path = xstrdup_or_null(store_rows_get(r, i, 7));
+        c[i].channel_id = xstrdup_or_null(store_rows_get(r, i, 8));
+        c[i].jenis_daftar = xstrdup_or_null(store_rows_get(r, i, 9));
+        c[i].programme_jenis = xstrdup_or_null(store_rows_get(r, i, 10));
+        c[i].observed = strcmp(store_rows_get(r, i, 11), "t") == 0;
+        c[i].denied = strcmp(store_rows_get(r, i, 12), "t") == 0;
         if (!c[i].id_reg) {
             store_claims_free(c, (size_t)i + 1);
             return -1;
@@ -395,19 +361,19 @@ int store_sync_claim(struct store *s, const char *owner, long lease_s, long limi
     *n = 0;
     snprintf(ls, sizeof(ls), "%ld", lease_s);
     snprintf(lim, sizeof(lim), "%ld", limit);
+    /* An application without id_reg has no detail to fetch (its history is observed). */
     if (store_query_rows(
             s,
             "UPDATE application a SET lease_owner = $1,"
             " lease_until = clock_timestamp() + make_interval(secs => $2::int)"
             " FROM (SELECT id FROM application"
-            "       WHERE next_poll_at <= clock_timestamp()"
+            "       WHERE next_poll_at <= clock_timestamp() AND id_reg IS NOT NULL"
             "         AND (lease_until IS NULL OR lease_until < clock_timestamp())"
             "         AND (detail_at IS NULL OR detail_at < $4::timestamptz)"
             "       ORDER BY next_poll_at, id LIMIT $3"
             "       FOR UPDATE SKIP LOCKED) c"
             " WHERE a.id = c.id"
-            " RETURNING a.id, a.id_reg, a.status_code,"
-            "  extract(epoch FROM a.stage_since)::bigint, a.list_fingerprint",
+            " RETURNING " CLAIM_COLS,
             4, p, &r, err) < 0)
         return -1;
     rc = claims_from_rows(&r, out, n);
@@ -417,15 +383,25 @@ int store_sync_claim(struct store *s, const char *owner, long lease_s, long limi
     return rc;
 }
 
+void store_claim_release(struct store_claim *c)
+{
+    free(c->id_reg);
+    free(c->status_code);
+    free(c->fingerprint);
+    free(c->list_status);
+    free(c->detail_path);
+    free(c->channel_id);
+    free(c->jenis_daftar);
+    free(c->programme_jenis);
+    memset(c, 0, sizeof(*c));
+}
+
 void store_claims_free(struct store_claim *c, size_t n)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < n; i++) {
-        free(c[i].id_reg);
-        free(c[i].status_code);
-        free(c[i].fingerprint);
-    }
+    for (size_t i = 0; i < n; i++)
+        store_claim_release(&c[i]);
     free(c);
 }
 
@@ -449,12 +425,9 @@ int store_sync_app_state(struct store *s, const char *id_reg, struct store_claim
     int rc;
 
     memset(out, 0, sizeof(*out));
-    if (store_query_rows(
-            s,
-            "SELECT id, id_reg, status_code, extract(epoch FROM stage_since)::bigint,"
-            " list_fingerprint, extract(epoch FROM detail_at)::bigint"
-            " FROM application WHERE id_reg = $1",
-            1, p, &r, err) < 0)
+    if (store_query_rows(s,
+                         "SELECT " CLAIM_COLS " FROM application a WHERE a.id_reg = $1",
+                         1, p, &r, err) < 0)
         return -1;
     if (r.nrows == 0) {
         store_rows_release(&r);
@@ -493,6 +466,12 @@ enum {
     DN_NIB,
     DN_NODAFTAR,
     DN_CHANNEL,
+    DN_KODEFAC,
+    DN_PATH,
+    DN_REPLACE,
+    DE_APP,
+    DE_STAGE,
+    DE_NEXT,
     RT_APP,
     RT_NEXT,
     RS_ID,
@@ -554,13 +533,23 @@ int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
                       arr_add(&b->a[CT_DATE], date));
 }
 
-int store_batch_done(struct store_batch *b, int64_t app_id, long next_s, const char *fp,
-                     const char *nib, const char *no_daftar, const char *channel_id)
+int store_batch_done(struct store_batch *b, const struct store_done *d)
 {
-    return chk(b, arr_addi(&b->a[DN_APP], app_id) | arr_addi(&b->a[DN_NEXT], next_s) |
-                      arr_add(&b->a[DN_FP], fp) | arr_add(&b->a[DN_NIB], nib) |
-                      arr_add(&b->a[DN_NODAFTAR], no_daftar) |
-                      arr_add(&b->a[DN_CHANNEL], channel_id));
+    return chk(b, arr_addi(&b->a[DN_APP], d->app_id) |
+                      arr_addi(&b->a[DN_NEXT], d->next_s) | arr_add(&b->a[DN_FP], d->fp) |
+                      arr_add(&b->a[DN_NIB], d->nib) |
+                      arr_add(&b->a[DN_NODAFTAR], d->no_daftar) |
+                      arr_add(&b->a[DN_CHANNEL], d->channel_id) |
+                      arr_add(&b->a[DN_KODEFAC], d->kode_fac) |
+                      arr_add(&b->a[DN_PATH], d->path) |
+                      arr_add(&b->a[DN_REPLACE], d->replace ? "t" : "f"));
+}
+
+int store_batch_denied(struct store_batch *b, int64_t app_id, const char *list_stage,
+                       long next_s)
+{
+    return chk(b, arr_addi(&b->a[DE_APP], app_id) | arr_add(&b->a[DE_STAGE], list_stage) |
+                      arr_addi(&b->a[DE_NEXT], next_s));
 }
 
 int store_batch_retry(struct store_batch *b, int64_t app_id, long retry_s)
@@ -629,6 +618,27 @@ static char *batch_lock(struct store *s, struct store_batch *b, const char *owne
     return owned;
 }
 
+/* Deletes the observed events of the applications whose done entry says replace. */
+static int drop_observed(struct store *s, struct store_batch *b, const char *owned,
+                         struct ht_err *err)
+{
+    const char *p[3];
+
+    if (b->a[DN_APP].n == 0)
+        return 0;
+    if (!(p[0] = arr_str(&b->a[DN_APP])) || !(p[1] = arr_str(&b->a[DN_REPLACE]))) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    p[2] = owned;
+    return store_command(s,
+                         "DELETE FROM stage_event e"
+                         " USING unnest($1::bigint[], $2::boolean[]) AS u(i, r)"
+                         " WHERE e.application_id = u.i AND u.r AND e.source = 'observed'"
+                         "   AND u.i = ANY($3::bigint[])",
+                         3, p, NULL, err);
+}
+
 int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
                       long *events_inserted, long *lease_lost, struct ht_err *err)
 {
@@ -642,6 +652,9 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
     if (store_begin(s, err) < 0)
         return -1;
     if (!(owned = batch_lock(s, b, owner, &lost, err)) ||
+        /* Upstream tracking replaces what was observed of an application whose detail
+         * has become readable. */
+        drop_observed(s, b, owned, err) < 0 ||
         batch_cmd(
             s, b, EV_APP,
             "INSERT INTO stage_event (application_id, status_code, stage, at, actor, "
@@ -655,18 +668,19 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
         /* One row version per fetched application: the stage move and the certificate
          * (subsets of the done list) are joined into the done update. The forward-only
          * test reads the target row itself (a.*), which batch_lock holds locked, so it
-         * judges the current version and never a stale copy. */
+         * judges the current version and never a stale copy; an application whose
+         * observed history is being replaced moves to upstream's latest regardless. */
         batch_cmd(
             s, b, DN_APP,
             "UPDATE application a SET"
-            " status_code = CASE WHEN mv.i IS NOT NULL AND (a.stage_since IS NULL"
+            " status_code = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
             "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
             "     a.stage_since AND a.status_code <> mv.c)) THEN mv.c ELSE a.status_code "
             "END,"
-            " stage = CASE WHEN mv.i IS NOT NULL AND (a.stage_since IS NULL"
+            " stage = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
             "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
             "     a.stage_since AND a.status_code <> mv.c)) THEN mv.s ELSE a.stage END,"
-            " stage_since = CASE WHEN mv.i IS NOT NULL AND (a.stage_since IS NULL"
+            " stage_since = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
             "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
             "     a.stage_since AND a.status_code <> mv.c)) THEN to_timestamp(mv.t)"
             "     ELSE a.stage_since END,"
@@ -675,7 +689,9 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
             " certificate_date = CASE WHEN ct.i IS NOT NULL THEN ct.d::date"
             "                         ELSE a.certificate_date END,"
             " lease_owner = NULL, lease_until = NULL,"
-            " detail_at = now(), observed_at = now(),"
+            " detail_at = now(), observed_at = now(), detail_denied_at = NULL,"
+            " detail_path = coalesce(u.pa, a.detail_path),"
+            " kode_fac = coalesce(a.kode_fac, u.kf),"
             " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
             " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN "
             "now()"
@@ -688,13 +704,42 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
             " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
             "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
             " FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], "
-            "$12::text[], $13::text[]) AS u(i, n, fp, nib, nd, ch)"
+            "$12::text[], $13::text[], $14::text[], $15::text[], $16::boolean[])"
+            "   AS u(i, n, fp, nib, nd, ch, kf, pa, rp)"
             " LEFT JOIN unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])"
             "   AS mv(i, c, s, t) ON mv.i = u.i"
             " LEFT JOIN unnest($5::bigint[], $6::text[], $7::text[]) AS ct(i, n, d)"
             "   ON ct.i = u.i"
-            " WHERE a.id = u.i AND u.i = ANY($14::bigint[])",
-            MV_APP, 13, owned, NULL, err) < 0 ||
+            " WHERE a.id = u.i AND u.i = ANY($17::bigint[])",
+            MV_APP, 16, owned, NULL, err) < 0 ||
+        /* Refused: the list's status becomes the first observed event of an application
+         * that has no history yet; later changes are observed by list_merge. */
+        batch_cmd(
+            s, b, DE_APP,
+            "WITH d AS (SELECT u.i, u.s, u.n FROM unnest($1::bigint[], $2::text[],"
+            "   $3::bigint[]) AS u(i, s, n) WHERE u.i = ANY($4::bigint[])),"
+            " f AS (INSERT INTO stage_event (application_id, status_code, stage, at,"
+            "   source, window_from)"
+            "   SELECT a.id, a.list_status, d.s, a.list_status_at, 'observed',"
+            "          a.list_status_from"
+            "   FROM d JOIN application a ON a.id = d.i"
+            "   WHERE a.detail_denied_at IS NULL AND a.list_status IS NOT NULL"
+            "     AND a.list_status_at IS NOT NULL AND d.s IS NOT NULL"
+            "     AND NOT EXISTS (SELECT 1 FROM stage_event e WHERE e.application_id = "
+            "a.id)"
+            "   ON CONFLICT (application_id, status_code, at) DO NOTHING"
+            "   RETURNING application_id)"
+            " UPDATE application a SET detail_denied_at = coalesce(a.detail_denied_at, "
+            "now()),"
+            " lease_owner = NULL, lease_until = NULL, detail_needed = false,"
+            " next_poll_at = now() + make_interval(secs => d.n),"
+            " status_code = CASE WHEN f.application_id IS NOT NULL THEN a.list_status"
+            "                    ELSE a.status_code END,"
+            " stage = CASE WHEN f.application_id IS NOT NULL THEN d.s ELSE a.stage END,"
+            " stage_since = CASE WHEN f.application_id IS NOT NULL THEN a.list_status_at"
+            "                    ELSE a.stage_since END"
+            " FROM d LEFT JOIN f ON f.application_id = d.i WHERE a.id = d.i",
+            DE_APP, 3, owned, NULL, err) < 0 ||
         batch_cmd(s, b, RT_APP,
                   "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
                   " next_poll_at = now() + make_interval(secs => u.n)"

@@ -1,65 +1,144 @@
--- Merges one staged sweep into application in one set-based statement. New applications
--- are inserted (stage from the given code map, 'unknown' otherwise) and due for a detail
--- fetch at once; known ones whose list fingerprint changed become due. Unchanged rows are
--- not rewritten: when the sweep is complete (it saw as many applications as the API's
--- total) the sweep's time is recorded in sync_state 'observed_through', which confirms
--- them all, and the applications the list no longer shows get missing_since. Returns
--- (seen, inserted, changed).
+-- Merges one staged sweep into application in one set-based statement. A row is keyed by
+-- its id_reg, or by its no_daftar when the list gives no id_reg (an application known by
+-- no_daftar first gets its id_reg when a row brings it). New applications are inserted
+-- (stage from the given code map, 'unknown' otherwise) and due for a detail fetch at once;
+-- known ones whose list fingerprint changed become due. Unchanged rows are not rewritten:
+-- when the sweep is complete (it saw as many applications as the API's total) the sweep's
+-- time is recorded in sync_state 'observed_through', which confirms them all, and the
+-- applications the list no longer shows get missing_since.
+--
+-- Observed history: for an application whose detail this account may not read (no
+-- id_reg, or refused: detail_denied_at), the list is the history. Each change of its
+-- status is one event at the observation time p_at with source 'observed' and the window
+-- [last time the list showed the old status, p_at]; a new one without id_reg gets its
+-- first event the same way, the window opening at its registration date. A row whose
+-- status did not map (an unknown label or code) confirms nothing: the application is
+-- marked unconfirmed (missing_since) until a row with a known status comes.
+-- p_at is now() for a sweep, the time of the original observation for a replay.
+-- Returns (seen, inserted, changed).
 CREATE FUNCTION list_merge(p_run bigint, p_codes text[], p_stages text[], p_complete boolean,
+                           p_at timestamptz DEFAULT now(),
                            OUT seen bigint, OUT inserted bigint, OUT changed bigint)
 LANGUAGE plpgsql AS $$
+DECLARE
+    v_through timestamptz :=
+        (SELECT value::timestamptz FROM sync_state WHERE key = 'observed_through');
 BEGIN
+    IF EXISTS (SELECT 1 FROM application WHERE id_reg IS NULL) THEN
+        UPDATE application a SET id_reg = s.id_reg
+          FROM (SELECT DISTINCT ON (no_daftar) id_reg, no_daftar FROM list_staging
+                 WHERE run_id = p_run AND id_reg IS NOT NULL AND no_daftar IS NOT NULL
+                 ORDER BY no_daftar, seq DESC) s
+         WHERE a.id_reg IS NULL AND a.no_daftar = s.no_daftar
+           AND NOT EXISTS (SELECT 1 FROM application b WHERE b.id_reg = s.id_reg);
+    END IF;
     WITH src AS (
-        SELECT DISTINCT ON (s.id_reg) s.*,
+        SELECT DISTINCT ON (coalesce(s.id_reg, 'nd:' || s.no_daftar)) s.*,
                -- A row value's text tells NULL from '' and keeps every position, so no
                -- two different rows share a fingerprint (concat_ws skipped NULLs).
                md5(ROW(s.status, s.no_daftar, s.nib, s.channel_id, s.tgl_daftar,
-                       s.nama_pu, s.jenis_daftar, s.jenis_produk)::text) AS fp
+                       s.nama_pu, s.jenis_daftar, s.jenis_produk, s.kode_fac)::text) AS fp,
+               (SELECT c.stage FROM unnest(p_codes, p_stages) AS c(code, stage)
+                 WHERE c.code = s.status) AS new_stage
         FROM list_staging s WHERE s.run_id = p_run
-        ORDER BY s.id_reg, s.seq DESC
-    ), m AS (
-        SELECT c.code, c.stage FROM unnest(p_codes, p_stages) AS c(code, stage)
-    ), up AS (
-        INSERT INTO application AS a (id_reg, no_daftar, tgl_daftar, nib, msme_id, nama_pu,
-                                      channel_id, jenis_daftar, jenis_produk, status_code,
-                                      stage, list_fingerprint, detail_needed, next_poll_at)
-        SELECT src.id_reg,
-               CASE WHEN src.no_daftar ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$' THEN src.no_daftar END,
-               staging_ts(src.tgl_daftar),
-               CASE WHEN src.nib ~ '^[0-9]{13}$' THEN src.nib END,
-               (SELECT id FROM msme WHERE msme.nib = src.nib),
-               src.nama_pu,
-               CASE WHEN src.channel_id ~ '^CH[0-9]{3}$' THEN src.channel_id END,
-               src.jenis_daftar, src.jenis_produk,
-               coalesce(left(src.status, 16), '?'),
-               coalesce((SELECT m.stage FROM m WHERE m.code = src.status), 'unknown'),
-               src.fp, true, now()
-        FROM src
-        ON CONFLICT (id_reg) DO UPDATE SET
-            list_fingerprint = EXCLUDED.list_fingerprint,
-            tgl_daftar = coalesce(EXCLUDED.tgl_daftar, a.tgl_daftar),
-            missing_since = NULL,
-            detail_needed = a.detail_needed OR a.list_fingerprint IS DISTINCT FROM EXCLUDED.list_fingerprint,
-            next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM EXCLUDED.list_fingerprint
+        ORDER BY coalesce(s.id_reg, 'nd:' || s.no_daftar), s.seq DESC
+    ), j AS (
+        SELECT src.*, a.id AS app_id FROM src LEFT JOIN application a ON a.id_reg = src.id_reg
+         WHERE src.id_reg IS NOT NULL
+        UNION ALL
+        SELECT src.*, (SELECT a.id FROM application a WHERE a.no_daftar = src.no_daftar
+                        ORDER BY a.id LIMIT 1)
+          FROM src WHERE src.id_reg IS NULL
+    ), old AS (
+        SELECT j.*, a.list_fingerprint AS old_fp, a.status_code AS old_code,
+               a.list_status AS old_list, a.missing_since AS old_missing,
+               a.tgl_daftar AS old_tgl,
+               (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AS observed,
+               least(p_at, CASE WHEN a.missing_since IS NOT NULL THEN a.observed_at
+                                ELSE greatest(a.observed_at, v_through) END) AS last_seen
+          FROM j JOIN application a ON a.id = j.app_id
+    ), chg AS (
+        SELECT old.*,
+               old.new_stage IS NOT NULL AS known,
+               old.new_stage IS NOT NULL AND old.status IS DISTINCT FROM old.old_list
+                   AS list_moved,
+               old.observed AND old.new_stage IS NOT NULL
+                   AND old.status IS DISTINCT FROM old.old_code AS obs_moved
+          FROM old
+         WHERE old.old_fp IS DISTINCT FROM old.fp OR old.old_missing IS NOT NULL
+            OR (old.old_tgl IS NULL AND staging_ts(old.tgl_daftar) IS NOT NULL)
+            OR (old.observed AND old.new_stage IS NOT NULL
+                AND old.status IS DISTINCT FROM old.old_code)
+    ), ins AS (
+        INSERT INTO application (id_reg, no_daftar, tgl_daftar, nib, msme_id, nama_pu,
+                                 channel_id, jenis_daftar, jenis_produk, kode_fac,
+                                 status_code, stage, stage_since, list_status,
+                                 list_status_at, list_status_from, list_fingerprint,
+                                 detail_needed, next_poll_at, first_seen_at, observed_at,
+                                 missing_since)
+        SELECT j.id_reg,
+               CASE WHEN j.no_daftar ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$' THEN j.no_daftar END,
+               staging_ts(j.tgl_daftar),
+               CASE WHEN j.nib ~ '^[0-9]{13}$' THEN j.nib END,
+               (SELECT id FROM msme WHERE msme.nib = j.nib),
+               j.nama_pu,
+               CASE WHEN j.channel_id ~ '^CH[0-9]{3}$' THEN j.channel_id END,
+               j.jenis_daftar, j.jenis_produk, j.kode_fac,
+               coalesce(left(j.status, 16), '?'),
+               coalesce(j.new_stage, 'unknown'),
+               CASE WHEN j.id_reg IS NULL AND j.new_stage IS NOT NULL THEN p_at END,
+               left(j.status, 16), p_at,
+               CASE WHEN staging_ts(j.tgl_daftar) <= p_at THEN staging_ts(j.tgl_daftar) END,
+               j.fp,
+               j.id_reg IS NOT NULL, p_at, p_at, p_at,
+               CASE WHEN j.new_stage IS NULL THEN p_at END
+        FROM j WHERE j.app_id IS NULL
+        RETURNING id, id_reg, status_code, stage, list_status_from
+    ), first_event AS (
+        INSERT INTO stage_event (application_id, status_code, stage, at, source, window_from)
+        SELECT ins.id, ins.status_code, ins.stage, p_at, 'observed', ins.list_status_from
+          FROM ins WHERE ins.id_reg IS NULL AND ins.stage <> 'unknown'
+    ), upd AS (
+        UPDATE application a SET
+            list_fingerprint = chg.fp,
+            tgl_daftar = coalesce(staging_ts(chg.tgl_daftar), a.tgl_daftar),
+            kode_fac = coalesce(chg.kode_fac, a.kode_fac),
+            missing_since = CASE WHEN chg.known THEN NULL ELSE coalesce(a.missing_since, p_at) END,
+            list_status = CASE WHEN chg.known THEN left(chg.status, 16) ELSE a.list_status END,
+            list_status_at = CASE WHEN chg.list_moved THEN p_at ELSE a.list_status_at END,
+            list_status_from = CASE WHEN chg.list_moved THEN chg.last_seen
+                                    ELSE a.list_status_from END,
+            status_code = CASE WHEN chg.obs_moved THEN left(chg.status, 16) ELSE a.status_code END,
+            stage = CASE WHEN chg.obs_moved THEN chg.new_stage ELSE a.stage END,
+            stage_since = CASE WHEN chg.obs_moved THEN p_at ELSE a.stage_since END,
+            observed_at = CASE WHEN chg.observed AND chg.known THEN greatest(a.observed_at, p_at)
+                               ELSE a.observed_at END,
+            detail_needed = CASE WHEN chg.observed THEN a.detail_needed
+                                 ELSE a.detail_needed OR chg.old_fp IS DISTINCT FROM chg.fp END,
+            next_poll_at = CASE WHEN NOT chg.observed AND chg.old_fp IS DISTINCT FROM chg.fp
                                 THEN now() ELSE a.next_poll_at END
-        -- Unchanged rows are not rewritten: the complete sweep below confirms them.
-        WHERE a.list_fingerprint IS DISTINCT FROM EXCLUDED.list_fingerprint
-           OR a.missing_since IS NOT NULL
-           OR (a.tgl_daftar IS NULL AND EXCLUDED.tgl_daftar IS NOT NULL)
-        RETURNING (xmax = 0) AS is_new, a.detail_needed AS due
+          FROM chg WHERE a.id = chg.app_id
+        RETURNING a.id, chg.old_fp IS DISTINCT FROM chg.fp OR chg.obs_moved AS moved
+    ), obs_event AS (
+        INSERT INTO stage_event (application_id, status_code, stage, at, source, window_from)
+        SELECT chg.app_id, left(chg.status, 16), chg.new_stage, p_at, 'observed',
+               chg.last_seen
+          FROM chg WHERE chg.obs_moved
+        ON CONFLICT (application_id, status_code, at) DO NOTHING
     )
-    SELECT (SELECT count(*) FROM src),
-           count(*) FILTER (WHERE is_new),
-           count(*) FILTER (WHERE NOT is_new AND due)
-      INTO seen, inserted, changed
-      FROM up;
+    SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM ins),
+           (SELECT count(*) FROM upd WHERE upd.moved)
+      INTO seen, inserted, changed;
     IF p_complete THEN
-        UPDATE application a SET missing_since = now()
+        UPDATE application a SET missing_since = p_at
          WHERE a.missing_since IS NULL
            AND NOT EXISTS (SELECT 1 FROM list_staging s
-                            WHERE s.run_id = p_run AND s.id_reg = a.id_reg);
+                            WHERE s.run_id = p_run AND s.id_reg = a.id_reg)
+           AND NOT EXISTS (SELECT 1 FROM list_staging s
+                            WHERE s.run_id = p_run AND s.id_reg IS NULL
+                              AND s.no_daftar = a.no_daftar);
         INSERT INTO sync_state (key, value, updated_at)
-        VALUES ('observed_through', to_char(now() AT TIME ZONE 'UTC',
+        VALUES ('observed_through', to_char(p_at AT TIME ZONE 'UTC',
                                             'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), now())
         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at;
     END IF;

@@ -51,13 +51,13 @@ static int f_cert(void *ctx, int64_t app, const char *no, const char *date)
     return rec(ctx, l);
 }
 
-static int f_done(void *ctx, int64_t app, long next_s, const char *fp, const char *nib,
-                  const char *no_daftar, const char *channel_id)
+static int f_done(void *ctx, const struct store_done *d)
 {
     char l[256];
-    snprintf(l, sizeof(l), "done %lld %ld %s %s %s %s\n", (long long)app, next_s,
-             fp ? fp : "-", nib ? nib : "-", no_daftar ? no_daftar : "-",
-             channel_id ? channel_id : "-");
+    snprintf(l, sizeof(l), "done %lld %ld %s %s %s %s %s%s\n", (long long)d->app_id,
+             d->next_s, d->fp ? d->fp : "-", d->nib ? d->nib : "-",
+             d->no_daftar ? d->no_daftar : "-", d->channel_id ? d->channel_id : "-",
+             d->path ? d->path : "-", d->replace ? " replace" : "");
     return rec(ctx, l);
 }
 
@@ -108,14 +108,14 @@ Test(sync_apply, first_apply_writes_events_move_certificate_and_done)
     t.id = 7;
     t.id_reg = "R1";
     t.fingerprint = "fp1";
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, why), 0));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), 0));
     cr_assert(eq(str, f.log,
                  "event 7 OF10 submitted 0 - -\n"
                  "event 7 OF100 fatwa 60 - -\n"
                  "event 7 OF300 certified 120 - -\n"
                  "move 7 OF300 certified 120\n"
                  "cert 7 ID35751450665641026 2026-10-20\n"
-                 "done 7 1009 fp1 1234567890123 SH2026-2-0100001 CH003\n"));
+                 "done 7 1009 fp1 1234567890123 SH2026-2-0100001 CH003 reguler\n"));
 }
 
 /* An older answer than what is stored: its events are still written (idempotent), the
@@ -138,10 +138,10 @@ Test(sync_apply, stale_answer_writes_events_but_no_move)
     t.status_code = "OF74";
     t.has_stage_since = 1;
     t.stage_since = T0 + 500;
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, why), 0));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), 0));
     cr_assert(eq(str, f.log,
                  "event 3 OF10 submitted 0 - -\n"
-                 "done 3 1007 - - - -\n"));
+                 "done 3 1007 - - - - reguler\n"));
 }
 
 /* An unmapped code: nothing is written and the reason says why (to quarantine). */
@@ -159,7 +159,7 @@ Test(sync_apply, unknown_code_writes_nothing)
     d.events = e;
     d.nevents = 2;
     t.id_reg = "R1";
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, why), 1));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), 1));
     cr_assert(eq(str, f.log, ""));
     cr_assert(eq(str, why, "unknown status code 'OF130'"));
 }
@@ -180,5 +180,35 @@ Test(sync_apply, sink_failure_is_reported)
     d.events = e;
     d.nevents = 2;
     t.id_reg = "R1";
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, why), -1));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), -1));
+}
+
+/* Issue 12: an application whose history was observed (its detail was refused) and is
+ * readable now: upstream tracking replaces the observed events, and the stage moves to
+ * upstream's latest entry even though the observed stage_since is later. */
+Test(sync_apply, readable_again_replaces_observed_history)
+{
+    struct api_event e[] = {ev("OF10", T0), ev("OF71", T0 + 60)};
+    struct api_detail d = {0};
+    struct store_claim t = {0};
+    struct fake f = {0};
+    struct apply_sink s = sink_of(&f);
+    char why[256];
+
+    polls();
+    d.id_reg = "R1";
+    d.events = e;
+    d.nevents = 2;
+    t.id = 9;
+    t.id_reg = "R1";
+    t.status_code = "OF71";
+    t.has_stage_since = 1;
+    t.stage_since = T0 + 90000; /* observed at the next sweep, a day later */
+    t.observed = 1;
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "self_declare", why), 0));
+    cr_assert(eq(str, f.log,
+                 "event 9 OF10 submitted 0 - -\n"
+                 "event 9 OF71 pph_verification 60 - -\n"
+                 "move 9 OF71 pph_verification 60\n"
+                 "done 9 1006 - - - - self_declare replace\n"));
 }

@@ -13,6 +13,7 @@ enum api_path {
     API_APPLICATIONS,        /* GET, the office's applications, paged */
     API_DETAIL_REGULER,      /* GET, {id} = id_reg */
     API_DETAIL_SELF_DECLARE, /* GET, {id} = id_reg */
+    API_PROGRAMMES,          /* GET, the office's facilitation programmes, paged */
     API_CERT_SEARCH,         /* GET, public certificate search (no token) */
     API_PATH__COUNT
 };

@@ -19,6 +19,8 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_SECS, CFG_DOUBLE, CFG_BOOL };
 struct cfg {
     /* [api] */
     char *base_url;
+    char *auth_url;           /* "" = base_url; the host of POST /api/authenticate */
+    char *facilitation_codes; /* "" = the whole list the account may see */
     char *email;
     char *password_file;
     char *password_env;
@@ -62,6 +64,11 @@ struct cfg {
     size_t nmap;
     char **map_code;
     char **map_stage;
+    /* [status_labels]: label=code pairs, applied with status_label_add by
+     * cfg_apply_stage_map. */
+    size_t nlabel;
+    char **label_text;
+    char **label_code;
     /* Where it came from. */
     char *path;
 };
@@ -84,11 +91,12 @@ const struct cfg_key *cfg_keys(void);
  * appear in err. */
 struct cfg *cfg_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
 void cfg_free(struct cfg *c);
-/* Installs the [stage_map] entries (after stage_clear_mappings). Returns 0 or -1. */
+/* Installs the [stage_map] entries (after stage_clear_mappings) and the [status_labels]
+ * entries (after status_label_clear). Returns 0 or -1. */
 int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err) HT_MUSTCHECK;
-/* Reads only the [stage_map] section of a config file (other sections are not checked)
- * and installs its mappings with stage_add_mapping. For tools that replay quarantine
- * without the daemon's secrets. Returns 0 or -1 (err names file:line). */
+/* Reads only the [stage_map] and [status_labels] sections of a config file (other
+ * sections are not checked) and installs their mappings. For tools that replay
+ * quarantine without the daemon's secrets. Returns 0 or -1 (err names file:line). */
 int cfg_read_stage_map(const char *path, struct ht_err *err) HT_MUSTCHECK;
 /* Logs (warn) every CFG_NO_RELOAD key whose value differs and copies the old value into
  * next so the change is ignored. */
@@ -100,6 +108,13 @@ void cfg_dump(const struct cfg *c, FILE *out);
  * and returns 0, or -1 when there is no such URL or it does not fit. */
 size_t cfg_base_url_count(const struct cfg *c);
 int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
+/* The same for the authentication host: api.auth_url, or api.base_url when unset. */
+size_t cfg_auth_url_count(const struct cfg *c);
+int cfg_auth_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
+/* Items of a list value (spaces or commas between them): count, and the i-th into out
+ * (0, or -1 when absent or too long). Used for api.facilitation_codes. */
+size_t cfg_list_count(const char *list);
+int cfg_list_at(const char *list, size_t i, char *out, size_t outsz);
 /* The [poll] intervals of the key table's defaults, per stage (seconds). */
 void cfg_stage_poll_defaults(long out[STAGE__COUNT]);
 /* True when the host of url is a loopback address (127.0.0.0/8, ::1, localhost). */

@@ -23,28 +23,31 @@ int store_sync_run_start(struct store *s, const char *daemon, int64_t *run_id,
 struct sync_counts {
     int sweep;
     long requests, bytes, items_seen, items_changed, details_fetched, events_inserted,
-        quarantined, errors;
+        quarantined, errors, details_denied;
 };
 int store_sync_run_finish(struct store *s, int64_t run_id, const struct sync_counts *c,
                           const char *outcome, const char *message,
                           struct ht_err *err) HT_MUSTCHECK;
 
 /* Staging of a list sweep. fields: id_reg, no_daftar, tgl_daftar, nib, nama_pu,
- * jenis_daftar, jenis_produk, status, channel_id (any but id_reg may be NULL). */
-#define STORE_LISTING_NFIELDS 9
+ * jenis_daftar, jenis_produk, status (a code or NULL), channel_id, kode_fac, status_raw
+ * (any may be NULL, but not both id_reg and no_daftar). part tells the passes of one
+ * sweep apart (one per facilitation code). */
+#define STORE_LISTING_NFIELDS 11
 struct store_listing;
 struct store_listing *store_listing_new(void) HT_MUSTCHECK;
 void store_listing_free(struct store_listing *st);
-int store_listing_add(struct store_listing *st, int64_t seq,
+int store_listing_add(struct store_listing *st, int64_t seq, int part,
                       const char *const fields[]) HT_MUSTCHECK;
 /* COPYs the rows added since the last flush into list_staging under run_id. */
 int store_listing_flush(struct store *s, struct store_listing *st, int64_t run_id,
                         struct ht_err *err) HT_MUSTCHECK;
-int store_listing_distinct(struct store *s, int64_t run_id, long *out,
+/* Distinct applications (id_reg, else no_daftar) staged under run_id in part. */
+int store_listing_distinct(struct store *s, int64_t run_id, int part, long *out,
                            struct ht_err *err) HT_MUSTCHECK;
-int store_listing_clear(struct store *s, int64_t run_id, struct ht_err *err) HT_MUSTCHECK;
-/* Drops the staged rows of every other run: rows a killed sweeper left behind. Only the
- * holder of the sweep lock stages, so it alone calls this. *dropped = rows deleted. */
+/* Drops the rows of run_id in part (every part when part < 0). */
+int store_listing_clear(struct store *s, int64_t run_id, int part,
+                        struct ht_err *err) HT_MUSTCHECK;
 int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
                                struct ht_err *err) HT_MUSTCHECK;
 /* Merges a staged sweep in one transaction (sql/definitions/031_list_merge.sql), drops
@@ -64,7 +67,18 @@ struct store_claim {
     int has_stage_since;
     char *fingerprint;
     int64_t detail_at; /* last reconciled detail, epoch seconds; 0 = never */
+    /* What chooses the detail path: the path that answered last, the channel, the list's
+     * jenis_daftar, the jenis of the programme of its kode_fac (each may be NULL). */
+    char *detail_path;
+    char *channel_id;
+    char *jenis_daftar;
+    char *programme_jenis;
+    char *list_status; /* the status the list shows (a code) */
+    int observed;      /* some of its history is observed (see sync_apply_detail) */
+    int denied;        /* its detail was refused to this account */
 };
+/* Frees the strings of one claim. */
+void store_claim_release(struct store_claim *c);
 /* Claims up to limit due applications (next_poll_at <= now, no live lease, not reconciled
  * since cycle_start, a timestamptz text) with FOR UPDATE SKIP LOCKED, so one cycle takes
  * each application at most once. *out is malloc'd (free with store_claims_free). */
@@ -90,12 +104,26 @@ int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
                      const char *date) HT_MUSTCHECK;
 /* The application was reconciled: clear its lease, set observed/detail time, next poll in
  * next_s seconds, identity fields from the detail (invalid ones are ignored), re-link
- * msme. fp is the list fingerprint seen at claim time (detail_needed stays set if it
- * changed). A move and a certificate of the same application are written by the same
- * row update, so an application needs its done entry for them to take effect. */
-int store_batch_done(struct store_batch *b, int64_t app_id, long next_s, const char *fp,
-                     const char *nib, const char *no_daftar,
-                     const char *channel_id) HT_MUSTCHECK;
+ * msme, remember the detail path that answered. fp is the list fingerprint seen at claim
+ * time (detail_needed stays set if it changed). replace: the detail is readable again
+ * after its history was observed: the observed events are deleted (upstream tracking
+ * replaces them) and the stage moves to upstream's latest regardless of stage_since. A
+ * move and a certificate of the same application are written by the same row update,
+ * so an application needs its done entry for them to take effect. */
+struct store_done {
+    int64_t app_id;
+    long next_s;
+    const char *fp, *nib, *no_daftar, *channel_id, *kode_fac;
+    const char *path; /* "reguler" or "self_declare" */
+    int replace;
+};
+int store_batch_done(struct store_batch *b, const struct store_done *d) HT_MUSTCHECK;
+/* The account may not read the application's detail: note since when, poll again (to
+ * see whether it became readable) in next_s seconds, and, when it has no history yet,
+ * record the list's status as its first observed event (list_stage: that status's
+ * stage). */
+int store_batch_denied(struct store_batch *b, int64_t app_id, const char *list_stage,
+                       long next_s) HT_MUSTCHECK;
 /* The application could not be reconciled now: drop the lease, retry in retry_s seconds.
  */
 int store_batch_retry(struct store_batch *b, int64_t app_id, long retry_s) HT_MUSTCHECK;
