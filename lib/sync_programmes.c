@@ -29,7 +29,8 @@ static int programme_page(struct syncer *sy, long page, struct api_programme_pag
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
     }
-    if ((c = api_client_call(sy->ac, API_PROGRAMMES, buf_str(&url), NULL, &r, err)) != 0) {
+    if ((c = api_client_call(sy->ac, API_PROGRAMMES, buf_str(&url), NULL, &r, err)) !=
+        0) {
         if (c > 0)
             ht_err_set(err, HT_EHTTP, "HTTP %ld", r.status);
         goto out;
@@ -67,9 +68,9 @@ static int keep(struct store_programme **all, size_t *n, size_t *cap,
             *cap = nc;
         }
         (*all)[(*n)++] = (struct store_programme){
-            g->id,          g->kode_fac,  g->fac_name,    g->sumber_biaya, g->jenis,
-            g->tgl_aktif,   g->tgl_selesai, g->status_code, g->tahun,      g->kuota,
-            g->sisa};
+            g->id,    g->kode_fac,  g->fac_name,    g->sumber_biaya,
+            g->jenis, g->tgl_aktif, g->tgl_selesai, g->status_code,
+            g->tahun, g->kuota,     g->sisa};
     }
     return 0;
 }

@@ -769,6 +769,7 @@ static enum MHD_Result h_inquiry(struct sim_server *s, struct MHD_Connection *c,
     struct buf b = BUF_INIT(BUF_CAP_SMALL);
     int rc;
 
+    memset(&f, 0, sizeof(f));
     if (arg_long(c, "page", 1, 1, 10000000, &page, msg, sizeof(msg)) ||
         arg_long(c, "size", 10, 1, PAGE_MAX, &size, msg, sizeof(msg)) ||
         parse_filter(w, c, &f, msg, sizeof(msg))) {

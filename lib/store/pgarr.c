@@ -56,4 +56,3 @@ const char *arr_str(struct pgarr *a)
     }
     return buf_str(&a->b);
 }
-

@@ -1,4 +1,5 @@
-/* Facilitation programmes: the merge of the upstream list, and v_programme for the CLI. */
+/* Facilitation programmes: the merge of the upstream list, and v_programme for the CLI.
+ */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,8 +9,21 @@
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
-enum { PG_KEY, PG_ID, PG_CODE, PG_NAME, PG_FUND, PG_JENIS, PG_FROM, PG_TO, PG_STATUS,
-       PG_TAHUN, PG_KUOTA, PG_SISA, PG__COUNT };
+enum {
+    PG_KEY,
+    PG_ID,
+    PG_CODE,
+    PG_NAME,
+    PG_FUND,
+    PG_JENIS,
+    PG_FROM,
+    PG_TO,
+    PG_STATUS,
+    PG_TAHUN,
+    PG_KUOTA,
+    PG_SISA,
+    PG__COUNT
+};
 
 static int add_num(struct pgarr *a, long v)
 {
@@ -29,7 +43,8 @@ int store_programmes_merge(struct store *s, const struct store_programme *p, siz
         arr_init(&a[k]);
     for (size_t i = 0; i < n; i++) {
         const struct store_programme *g = &p[i];
-        const char *key = g->upstream_id && *g->upstream_id ? g->upstream_id : g->kode_fac;
+        const char *key =
+            g->upstream_id && *g->upstream_id ? g->upstream_id : g->kode_fac;
         bad |= arr_add(&a[PG_KEY], key) | arr_add(&a[PG_ID], g->upstream_id) |
                arr_add(&a[PG_CODE], g->kode_fac) | arr_add(&a[PG_NAME], g->fac_name) |
                arr_add(&a[PG_FUND], g->sumber_biaya) | arr_add(&a[PG_JENIS], g->jenis) |
@@ -49,9 +64,11 @@ int store_programmes_merge(struct store *s, const struct store_programme *p, siz
     if (store_query_value(
             s,
             "WITH up AS (INSERT INTO facilitation_programme AS p (prog_key, upstream_id,"
-            "   kode_fac, fac_name, sumber_biaya, jenis, tgl_aktif, tgl_selesai, status_code,"
+            "   kode_fac, fac_name, sumber_biaya, jenis, tgl_aktif, tgl_selesai, "
+            "status_code,"
             "   tahun, kuota, sisa)"
-            "  SELECT DISTINCT ON (u.k) u.k, u.i, u.c, u.n, u.f, u.j, u.a::date, u.b::date,"
+            "  SELECT DISTINCT ON (u.k) u.k, u.i, u.c, u.n, u.f, u.j, u.a::date, "
+            "u.b::date,"
             "   left(u.s, 16), u.t::int, greatest(u.q, 0), u.r"
             "  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
             "   $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[],"
@@ -112,8 +129,8 @@ int store_programmes_list(struct store *s, struct store_programme_row **out, siz
         return -1;
     }
     for (int i = 0; i < r.nrows; i++) {
-        char **sv[] = {&g[i].kode_fac,  &g[i].fac_name,    &g[i].sumber_biaya,
-                       &g[i].jenis,     &g[i].tgl_aktif,   &g[i].tgl_selesai,
+        char **sv[] = {&g[i].kode_fac,    &g[i].fac_name,   &g[i].sumber_biaya,
+                       &g[i].jenis,       &g[i].tgl_aktif,  &g[i].tgl_selesai,
                        &g[i].status_code, &g[i].observed_at};
         for (size_t k = 0; k < HT_ARRAY_LEN(sv); k++)
             *sv[k] = str_scrub_controls(xstrdup_or_null(store_rows_get(&r, i, (int)k)));

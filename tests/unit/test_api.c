@@ -1,6 +1,7 @@
 /* Data-driven decoder tests: each tests/fixtures/api/<case>/input.json is decoded by the
- * decoder its name starts with (auth_, list_, detail_, error_) and the rendering compared
- * with expected.txt, or the error message with error.txt. Adding a case needs no C code.
+ * decoder its name starts with (auth_, list_, detail_, programmes_, error_) and the
+ * rendering compared with expected.txt, or the error message with error.txt. Adding a
+ * case needs no C code.
  */
 #include <dirent.h>
 #include <limits.h>
@@ -48,6 +49,12 @@ static int decode_case(const char *name, const char *in, size_t len, FILE *out,
         if ((rc = api_decode_detail(in, len, &d, err)) == 0) {
             api_detail_write(out, &d);
             api_detail_release(&d);
+        }
+    } else if (strncmp(name, "programmes_", 11) == 0) {
+        struct api_programme_page p;
+        if ((rc = api_decode_programmes(in, len, &p, err)) == 0) {
+            api_programme_page_write(out, &p);
+            api_programme_page_release(&p);
         }
     } else if (strncmp(name, "error_", 6) == 0) {
         struct api_error e;

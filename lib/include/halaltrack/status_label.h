@@ -29,7 +29,8 @@ const char *status_resolve(const char *status);
 
 /* Adds (or replaces) a label from the config, e.g. "Menunggu Verifikasi = OF11". The
  * code must be well-formed. Returns 0 or -1. */
-int status_label_add(const char *label, const char *code, struct ht_err *err) HT_MUSTCHECK;
+int status_label_add(const char *label, const char *code,
+                     struct ht_err *err) HT_MUSTCHECK;
 /* Forgets every label added with status_label_add. */
 void status_label_clear(void);
 
