@@ -39,6 +39,8 @@ void http_resp_release(struct http_resp *r)
     buf_release(&r->body);
     free(r->retry_after);
     r->retry_after = NULL;
+    free(r->date);
+    r->date = NULL;
     r->status = 0;
     ht_err_clear(&r->err);
 }
@@ -66,14 +68,17 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
     struct xfer *x = ud;
     size_t n = size * nmemb;
 
-    if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
-        size_t a = 12, e = n;
+    if ((n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) ||
+        (n > 5 && strncasecmp(ptr, "Date:", 5) == 0)) {
+        int ra = ptr[0] == 'R' || ptr[0] == 'r';
+        size_t a = ra ? 12 : 5, e = n;
+        char **slot = ra ? &x->resp->retry_after : &x->resp->date;
         while (a < n && (ptr[a] == ' ' || ptr[a] == '\t'))
             a++;
         while (e > a && (ptr[e - 1] == '\r' || ptr[e - 1] == '\n' || ptr[e - 1] == ' '))
             e--;
-        free(x->resp->retry_after);
-        x->resp->retry_after = xstrndup(ptr + a, e - a);
+        free(*slot);
+        *slot = xstrndup(ptr + a, e - a);
     }
     return n;
 }

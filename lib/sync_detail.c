@@ -185,9 +185,13 @@ static int schedule_rest(struct batch_state *bs, struct ht_err *err)
                                                           : "403/401");
             sync_metrics_add(sy->m, &sy->m->details_denied, 1);
             sy->cnt.details_denied++;
+            /* (never sooner than a retry: not again within this cycle) */
+            next = sync_poll_secs(sy->cfg->stage_poll, st);
+            if (next < retry_secs(sy->cfg))
+                next = retry_secs(sy->cfg);
             if (store_batch_denied(bs->b, c->id,
                                    st == STAGE_UNKNOWN ? NULL : stage_name(st),
-                                   sync_poll_secs(sy->cfg->stage_poll, st)) < 0) {
+                                   next) < 0) {
                 ht_err_set(err, HT_ENOMEM, "out of memory");
                 return -1;
             }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "halaltrack/api.h"
+#include "halaltrack/backoff.h"
 #include "halaltrack/log.h"
 #include "halaltrack/util.h"
 #include "sync_int.h"
@@ -13,8 +14,25 @@
 
 /* Fetches and decodes one page, retrying undecodable answers (truncated, malformed);
  * each undecodable answer is quarantined. */
+/* The earliest and latest upstream time (the answers' Date) of a sweep's pages. */
+struct sweep_clock {
+    int64_t first, last;
+};
+
+static void clock_note(struct sweep_clock *k, const struct http_resp *r)
+{
+    int64_t t;
+
+    if (!r->date || backoff_http_date(r->date, &t) < 0)
+        t = ht_now(); /* no Date: our own clock, for both ends alike */
+    if (!k->first || t < k->first)
+        k->first = t;
+    if (t > k->last)
+        k->last = t;
+}
+
 static int fetch_page(struct syncer *sy, const char *kode_fac, long page,
-                      struct api_page *pg, struct ht_err *err)
+                      struct api_page *pg, struct sweep_clock *clk, struct ht_err *err)
 {
     struct buf url = BUF_INIT(4096);
     struct http_resp r;
@@ -45,6 +63,7 @@ static int fetch_page(struct syncer *sy, const char *kode_fac, long page,
             goto out;
         }
         if (api_decode_page(r.body.ptr ? r.body.ptr : "", r.body.len, pg, &de) == 0) {
+            clock_note(clk, &r);
             rc = 0;
             goto out;
         }
@@ -119,8 +138,8 @@ static long pages_to_read(const struct cfg *cfg, long total_page, long total_ite
  * staging under run_id. *complete is set when it saw as many distinct applications as
  * the API's total. */
 static int sweep_once(struct syncer *sy, int64_t run_id, int part, const char *kode_fac,
-                      int fresh, int64_t *seq_io, int *complete, long *distinct,
-                      long *total, struct ht_err *err)
+                      int fresh, int64_t *seq_io, struct sweep_clock *clk, int *complete,
+                      long *distinct, long *total, struct ht_err *err)
 {
     struct store_listing *lst = store_listing_new();
     long page = 1, last = 1;
@@ -141,7 +160,7 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int part, const char *k
             ht_err_set(err, HT_ESTATE, "stopping");
             goto out;
         }
-        if (fetch_page(sy, kode_fac, page, &pg, err) < 0)
+        if (fetch_page(sy, kode_fac, page, &pg, clk, err) < 0)
             goto out;
         if (pg.total_item > *total)
             *total = pg.total_item;
@@ -174,13 +193,14 @@ out:
  * from one pass; the passes' union (latest row per application wins) is trusted only once
  * it holds as many applications as the API's total. */
 static int sweep_part(struct syncer *sy, int64_t run_id, int part, const char *kode_fac,
-                      int64_t *seq, int *complete, long *seen_total, struct ht_err *err)
+                      int64_t *seq, struct sweep_clock *clk, int *complete,
+                      long *seen_total, struct ht_err *err)
 {
     long distinct = 0, total = 0;
 
     for (int attempt = 1; attempt <= SWEEP_ATTEMPTS; attempt++) {
-        if (sweep_once(sy, run_id, part, kode_fac, attempt == 1, seq, complete, &distinct,
-                       &total, err) < 0)
+        if (sweep_once(sy, run_id, part, kode_fac, attempt == 1, seq, clk, complete,
+                       &distinct, &total, err) < 0)
             return -1;
         if (*complete)
             break;
@@ -196,6 +216,7 @@ int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err *e
 {
     long seen = 0, inserted = 0, changed = 0, dropped = 0, total = 0;
     size_t ncodes = cfg_list_count(sy->cfg->facilitation_codes);
+    struct sweep_clock clk = {0, 0};
     int complete = 1;
     int64_t t0 = ht_mono_ms(), seq = 0;
 
@@ -216,15 +237,16 @@ int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err *e
                        i);
             return -1;
         }
-        if (sweep_part(sy, run_id, (int)i, ncodes ? code : NULL, &seq, &part_complete,
-                       &total, err) < 0) {
+        if (sweep_part(sy, run_id, (int)i, ncodes ? code : NULL, &seq, &clk,
+                       &part_complete, &total, err) < 0) {
             if (store_listing_clear(sy->st, run_id, -1, NULL) < 0)
                 log_debug("cannot clear the staging rows run=%" PRId64, run_id);
             return -1;
         }
         complete &= part_complete;
     }
-    if (store_sync_merge(sy->st, run_id, complete, &seen, &inserted, &changed, err) < 0)
+    if (store_sync_merge(sy->st, run_id, complete, clk.first, clk.last, &seen, &inserted,
+                         &changed, err) < 0)
         return -1;
     *trusted = complete;
     sy->cnt.items_seen += seen;

@@ -118,13 +118,22 @@ static void count(struct sim_server *s, int ep, unsigned status)
     pthread_mutex_unlock(&s->mu);
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
-                             struct MHD_Response *r, const char *ctype)
+/* Queues r with its content type and a Date header on the simulated clock (the time
+ * upstream says it is: a client's observation times are in it, like tracking's). */
+static enum MHD_Result queue(struct sim_server *s, struct MHD_Connection *c,
+                             unsigned status, struct MHD_Response *r, const char *ctype)
 {
     enum MHD_Result ret;
+    char date[64];
+    time_t t;
+    struct tm tm;
 
     if (!r)
         return MHD_NO;
+    t = (time_t)sim_now(s);
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_DATE, date);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
@@ -150,7 +159,7 @@ static enum MHD_Result send_buf(struct sim_server *s, struct MHD_Connection *c, 
     if (retry_after)
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
     count(s, ep, status);
-    return queue(c, status, r, ctype);
+    return queue(s, c, status, r, ctype);
 }
 
 static enum MHD_Result send_error(struct sim_server *s, struct MHD_Connection *c, int ep,
@@ -228,7 +237,7 @@ static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c, 
         }
         faults_count(&s->faults, F_RESET);
         count(s, ep, 200);
-        return queue(c, 200, r, "application/json; charset=utf-8");
+        return queue(s, c, 200, r, "application/json; charset=utf-8");
     }
     if (fp->hit[F_TRUNCATE] && b->len > 16) {
         size_t keep = b->len / 4 + rng_below(&fp->rng, (uint32_t)(b->len / 2));
@@ -1146,7 +1155,7 @@ static enum MHD_Result send_stream(struct sim_server *s, struct MHD_Connection *
         return MHD_NO;
     }
     count(s, EP_SIM, 200);
-    return queue(c, 200, r, ctype);
+    return queue(s, c, 200, r, ctype);
 }
 
 /* ---- /_sim control

@@ -7,7 +7,8 @@
 -- - Detail may be denied to the account: the application's history is then built from
 --   what the daemon observed on the list. Such events are source 'observed' and carry the
 --   uncertainty window of the observation: window_from (last seen in the old status, NULL
---   when unknown) .. at (first seen in the new one). When the detail becomes readable the
+--   when unknown) .. at (first seen in the new one), both on upstream's clock (the Date
+--   header of its answers), like tracking's times. When the detail becomes readable the
 --   upstream tracking replaces them.
 -- - The office's facilitation programmes (GET /api/v1/fasilitator/search) get a table.
 
@@ -25,7 +26,11 @@ ALTER TABLE application
     -- one before it: the window of an observed change
     ADD COLUMN list_status text CHECK (length(list_status) BETWEEN 1 AND 16),
     ADD COLUMN list_status_at timestamptz,
-    ADD COLUMN list_status_from timestamptz;
+    ADD COLUMN list_status_from timestamptz,
+    -- the list's own clock (its Date header) when a sweep last rewrote this row: with
+    -- sync_state 'list_seen_through' (the start of the last complete sweep, same clock)
+    -- the last time the list is known to have shown list_status
+    ADD COLUMN list_seen_at timestamptz;
 CREATE INDEX application_kode_fac_idx ON application (kode_fac);
 UPDATE application SET list_status = status_code, list_status_at = first_seen_at;
 

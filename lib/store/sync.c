@@ -236,13 +236,14 @@ int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
                          err);
 }
 
-int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
-                     long *inserted, long *changed, struct ht_err *err)
+int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen_at,
+                     int64_t at, long *seen, long *inserted, long *changed,
+                     struct ht_err *err)
 {
     struct pgarr codes, stages;
     struct store_rows r = {0};
-    char id[32];
-    const char *p[4];
+    char id[32], t0[32], t1[32];
+    const char *p[6];
     int rc = -1;
 
     arr_init(&codes);
@@ -259,6 +260,10 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
     p[1] = arr_str(&codes);
     p[2] = arr_str(&stages);
     p[3] = complete ? "true" : "false";
+    snprintf(t0, sizeof(t0), "%" PRId64, seen_at);
+    snprintf(t1, sizeof(t1), "%" PRId64, at < seen_at ? seen_at : at);
+    p[4] = t0;
+    p[5] = t1;
     if (!p[1] || !p[2]) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
@@ -278,8 +283,9 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
         goto out;
     }
     if (store_query_rows(s,
-                         "SELECT seen, inserted, changed FROM list_merge($1, $2, $3, $4)",
-                         4, p, &r, err) < 0 ||
+                         "SELECT seen, inserted, changed FROM list_merge($1, $2, $3, $4,"
+                         " to_timestamp($5::bigint), to_timestamp($6::bigint))",
+                         6, p, &r, err) < 0 ||
         r.nrows != 1 ||
         store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err) <
             0) {
@@ -590,25 +596,27 @@ static int batch_cmd(struct store *s, struct store_batch *b, int gate, const cha
 static char *batch_lock(struct store *s, struct store_batch *b, const char *owner,
                         long *lost, struct ht_err *err)
 {
-    const char *p[3];
+    const char *p[4];
     struct store_rows r = {0};
     char *owned = NULL;
 
-    if (!(p[0] = arr_str(&b->a[DN_APP])) || !(p[1] = arr_str(&b->a[RT_APP]))) {
+    if (!(p[0] = arr_str(&b->a[DN_APP])) || !(p[1] = arr_str(&b->a[RT_APP])) ||
+        !(p[2] = arr_str(&b->a[DE_APP]))) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return NULL;
     }
-    p[2] = owner;
-    if (store_query_rows(s,
-                         "WITH l AS (SELECT id, lease_owner FROM application"
-                         "           WHERE id = ANY($1::bigint[] || $2::bigint[])"
-                         "           ORDER BY id FOR UPDATE)"
-                         " SELECT coalesce(array_agg(id) FILTER (WHERE $3::text IS NULL"
-                         "                   OR lease_owner = $3), '{}')::text,"
-                         "        count(*) FILTER (WHERE $3::text IS NOT NULL"
-                         "                   AND lease_owner IS DISTINCT FROM $3)"
-                         " FROM l",
-                         3, p, &r, err) < 0)
+    p[3] = owner;
+    if (store_query_rows(
+            s,
+            "WITH l AS (SELECT id, lease_owner FROM application"
+            "           WHERE id = ANY($1::bigint[] || $2::bigint[] || $3::bigint[])"
+            "           ORDER BY id FOR UPDATE)"
+            " SELECT coalesce(array_agg(id) FILTER (WHERE $4::text IS NULL"
+            "                   OR lease_owner = $4), '{}')::text,"
+            "        count(*) FILTER (WHERE $4::text IS NOT NULL"
+            "                   AND lease_owner IS DISTINCT FROM $4)"
+            " FROM l",
+            4, p, &r, err) < 0)
         return NULL;
     owned = xstrdup_or_null(store_rows_get(&r, 0, 0));
     *lost = strtol(store_rows_get(&r, 0, 1), NULL, 10);
@@ -712,8 +720,9 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
             "   ON ct.i = u.i"
             " WHERE a.id = u.i AND u.i = ANY($17::bigint[])",
             MV_APP, 16, owned, NULL, err) < 0 ||
-        /* Refused: the list's status becomes the first observed event of an application
-         * that has no history yet; later changes are observed by list_merge. */
+        /* Refused: from now on list_merge observes its changes. What the list shows and
+         * the application does not have yet (all of it for a new one; a newer status
+         * for one whose history stopped earlier) becomes an observed event now. */
         batch_cmd(
             s, b, DE_APP,
             "WITH d AS (SELECT u.i, u.s, u.n FROM unnest($1::bigint[], $2::text[],"
@@ -723,10 +732,13 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
             "   SELECT a.id, a.list_status, d.s, a.list_status_at, 'observed',"
             "          a.list_status_from"
             "   FROM d JOIN application a ON a.id = d.i"
-            "   WHERE a.detail_denied_at IS NULL AND a.list_status IS NOT NULL"
-            "     AND a.list_status_at IS NOT NULL AND d.s IS NOT NULL"
-            "     AND NOT EXISTS (SELECT 1 FROM stage_event e WHERE e.application_id = "
+            "   WHERE a.list_status IS NOT NULL AND a.list_status_at IS NOT NULL"
+            "     AND d.s IS NOT NULL"
+            "     AND (NOT EXISTS (SELECT 1 FROM stage_event e WHERE e.application_id = "
             "a.id)"
+            "          OR (a.list_status IS DISTINCT FROM a.status_code"
+            "              AND (a.stage_since IS NULL OR a.list_status_at > "
+            "a.stage_since)))"
             "   ON CONFLICT (application_id, status_code, at) DO NOTHING"
             "   RETURNING application_id)"
             " UPDATE application a SET detail_denied_at = coalesce(a.detail_denied_at, "

@@ -9,20 +9,21 @@
 --
 -- Observed history: for an application whose detail this account may not read (no
 -- id_reg, or refused: detail_denied_at), the list is the history. Each change of its
--- status is one event at the observation time p_at with source 'observed' and the window
--- [last time the list showed the old status, p_at]; a new one without id_reg gets its
--- first event the same way, the window opening at its registration date. A row whose
--- status did not map (an unknown label or code) confirms nothing: the application is
--- marked unconfirmed (missing_since) until a row with a known status comes.
--- p_at is now() for a sweep, the time of the original observation for a replay.
+-- status is one event with source 'observed' at p_at, with the window [the last time the
+-- list showed the old status, p_at]; a new one without id_reg gets its first event the
+-- same way, the window opening at its registration date. Times of the list are on
+-- upstream's clock: p_seen is when the sweep began (its first answer's Date), p_at when
+-- it ended (its last answer's); every row was read between them. A row whose status did
+-- not map (an unknown label or code) confirms nothing: the application is marked
+-- unconfirmed (missing_since) until a row with a known status comes.
 -- Returns (seen, inserted, changed).
 CREATE FUNCTION list_merge(p_run bigint, p_codes text[], p_stages text[], p_complete boolean,
-                           p_at timestamptz DEFAULT now(),
+                           p_seen timestamptz DEFAULT now(), p_at timestamptz DEFAULT now(),
                            OUT seen bigint, OUT inserted bigint, OUT changed bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
     v_through timestamptz :=
-        (SELECT value::timestamptz FROM sync_state WHERE key = 'observed_through');
+        (SELECT value::timestamptz FROM sync_state WHERE key = 'list_seen_through');
 BEGIN
     IF EXISTS (SELECT 1 FROM application WHERE id_reg IS NULL) THEN
         UPDATE application a SET id_reg = s.id_reg
@@ -54,8 +55,8 @@ BEGIN
                a.list_status AS old_list, a.missing_since AS old_missing,
                a.tgl_daftar AS old_tgl,
                (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AS observed,
-               least(p_at, CASE WHEN a.missing_since IS NOT NULL THEN a.observed_at
-                                ELSE greatest(a.observed_at, v_through) END) AS last_seen
+               least(p_at, CASE WHEN a.missing_since IS NOT NULL THEN a.list_seen_at
+                                ELSE greatest(a.list_seen_at, v_through) END) AS last_seen
           FROM j JOIN application a ON a.id = j.app_id
     ), chg AS (
         SELECT old.*,
@@ -73,8 +74,8 @@ BEGIN
         INSERT INTO application (id_reg, no_daftar, tgl_daftar, nib, msme_id, nama_pu,
                                  channel_id, jenis_daftar, jenis_produk, kode_fac,
                                  status_code, stage, stage_since, list_status,
-                                 list_status_at, list_status_from, list_fingerprint,
-                                 detail_needed, next_poll_at, first_seen_at, observed_at,
+                                 list_status_at, list_status_from, list_seen_at,
+                                 list_fingerprint, detail_needed, next_poll_at,
                                  missing_since)
         SELECT j.id_reg,
                CASE WHEN j.no_daftar ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$' THEN j.no_daftar END,
@@ -89,9 +90,8 @@ BEGIN
                CASE WHEN j.id_reg IS NULL AND j.new_stage IS NOT NULL THEN p_at END,
                left(j.status, 16), p_at,
                CASE WHEN staging_ts(j.tgl_daftar) <= p_at THEN staging_ts(j.tgl_daftar) END,
-               j.fp,
-               j.id_reg IS NOT NULL, p_at, p_at, p_at,
-               CASE WHEN j.new_stage IS NULL THEN p_at END
+               p_seen, j.fp, j.id_reg IS NOT NULL, now(),
+               CASE WHEN j.new_stage IS NULL THEN now() END
         FROM j WHERE j.app_id IS NULL
         RETURNING id, id_reg, status_code, stage, list_status_from
     ), first_event AS (
@@ -103,7 +103,8 @@ BEGIN
             list_fingerprint = chg.fp,
             tgl_daftar = coalesce(staging_ts(chg.tgl_daftar), a.tgl_daftar),
             kode_fac = coalesce(chg.kode_fac, a.kode_fac),
-            missing_since = CASE WHEN chg.known THEN NULL ELSE coalesce(a.missing_since, p_at) END,
+            missing_since = CASE WHEN chg.known THEN NULL ELSE coalesce(a.missing_since, now()) END,
+            list_seen_at = CASE WHEN chg.known THEN p_seen ELSE a.list_seen_at END,
             list_status = CASE WHEN chg.known THEN left(chg.status, 16) ELSE a.list_status END,
             list_status_at = CASE WHEN chg.list_moved THEN p_at ELSE a.list_status_at END,
             list_status_from = CASE WHEN chg.list_moved THEN chg.last_seen
@@ -111,8 +112,7 @@ BEGIN
             status_code = CASE WHEN chg.obs_moved THEN left(chg.status, 16) ELSE a.status_code END,
             stage = CASE WHEN chg.obs_moved THEN chg.new_stage ELSE a.stage END,
             stage_since = CASE WHEN chg.obs_moved THEN p_at ELSE a.stage_since END,
-            observed_at = CASE WHEN chg.observed AND chg.known THEN greatest(a.observed_at, p_at)
-                               ELSE a.observed_at END,
+            observed_at = CASE WHEN chg.observed AND chg.known THEN now() ELSE a.observed_at END,
             detail_needed = CASE WHEN chg.observed THEN a.detail_needed
                                  ELSE a.detail_needed OR chg.old_fp IS DISTINCT FROM chg.fp END,
             next_poll_at = CASE WHEN NOT chg.observed AND chg.old_fp IS DISTINCT FROM chg.fp
@@ -130,7 +130,7 @@ BEGIN
            (SELECT count(*) FROM upd WHERE upd.moved)
       INTO seen, inserted, changed;
     IF p_complete THEN
-        UPDATE application a SET missing_since = p_at
+        UPDATE application a SET missing_since = now()
          WHERE a.missing_since IS NULL
            AND NOT EXISTS (SELECT 1 FROM list_staging s
                             WHERE s.run_id = p_run AND s.id_reg = a.id_reg)
@@ -138,8 +138,10 @@ BEGIN
                             WHERE s.run_id = p_run AND s.id_reg IS NULL
                               AND s.no_daftar = a.no_daftar);
         INSERT INTO sync_state (key, value, updated_at)
-        VALUES ('observed_through', to_char(p_at AT TIME ZONE 'UTC',
-                                            'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), now())
+        VALUES ('observed_through', to_char(now() AT TIME ZONE 'UTC',
+                                            'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), now()),
+               ('list_seen_through', to_char(p_seen AT TIME ZONE 'UTC',
+                                             'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), now())
         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at;
     END IF;
 END $$;

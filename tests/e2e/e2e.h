@@ -29,7 +29,9 @@ static long ht_e2e_seq;
 struct sim {
     pid_t pid;
     int port;
+    int auth_port; /* started with --split-hosts */
     char base[64];
+    char auth_base[64];
 };
 
 static __attribute__((unused)) const char *e2e_sim_bin(void)
@@ -117,8 +119,12 @@ static __attribute__((unused)) void sim_start(struct sim *s, int msmes,
     e2e_track(s->pid);
     for (int i = 0; i < 100 && s->port == 0; i++) {
         char *text = tu_read_file(out, NULL), *p;
-        if (text && (p = strstr(text, "listening on http://")) && strchr(p, '\n'))
-            s->port = atoi(strrchr(p + 10, ':') + 1);
+        if (text && (p = strstr(text, "halalsim: auth listening on http://")) &&
+            strchr(p, '\n'))
+            s->auth_port = atoi(strstr(p, "127.0.0.1:") + 10);
+        if (text && (p = strstr(text, "halalsim: listening on http://")) &&
+            strchr(p, '\n'))
+            s->port = atoi(strstr(p, "127.0.0.1:") + 10);
         free(text);
         if (!s->port)
             e2e_sleep_ms(50);
@@ -126,7 +132,12 @@ static __attribute__((unused)) void sim_start(struct sim *s, int msmes,
     unlink(out);
     cr_assert(s->port > 0, "halalsim did not start");
     snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+    if (s->auth_port)
+        snprintf(s->auth_base, sizeof(s->auth_base), "http://127.0.0.1:%d", s->auth_port);
 }
+
+/* Sets how the account sees the API (POST /_sim/switches, a JSON object). */
+static __attribute__((unused)) void sim_switches(struct sim *s, const char *json);
 
 static __attribute__((unused)) void sim_stop(struct sim *s)
 {
@@ -172,6 +183,11 @@ static __attribute__((unused)) void sim_advance(struct sim *s, int days)
 static __attribute__((unused)) void sim_faults(struct sim *s, const char *json)
 {
     free(sim_call(s, "POST", "/_sim/faults", json));
+}
+
+static __attribute__((unused)) void sim_switches(struct sim *s, const char *json)
+{
+    free(sim_call(s, "POST", "/_sim/switches", json));
 }
 
 /* Short poll intervals for every stage that can still move: an application that went

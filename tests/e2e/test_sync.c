@@ -665,16 +665,22 @@ Test(sync, low_fingerprint_distinguishes_nulls)
     pgt_exec(
         "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
         " jenis_daftar) VALUES (1, 1, 'R1', 'SH2026-1-000001', 'OF10', 'JD.1', NULL)");
-    cr_assert(eq(int, store_sync_merge(st, 1, 0, &seen, &ins, &chg, &err), 0), "%s",
-              err.msg);
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 1, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
     cr_assert(eq(long, ins, 1));
     pgt_exec("UPDATE application SET detail_needed = false,"
              " next_poll_at = now() + interval '1 day'");
     pgt_exec(
         "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
         " jenis_daftar) VALUES (2, 1, 'R1', 'SH2026-1-000001', 'OF10', NULL, 'JD.1')");
-    cr_assert(eq(int, store_sync_merge(st, 2, 0, &seen, &ins, &chg, &err), 0), "%s",
-              err.msg);
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 2, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
     cr_assert(eq(long, chg, 1), "the change was not seen");
     cr_assert(
         eq(long, pgt_long("SELECT count(*) FROM application WHERE detail_needed"), 1));

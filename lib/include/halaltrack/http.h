@@ -25,6 +25,7 @@ struct http_resp {
     long status;
     struct buf body;
     char *retry_after; /* the Retry-After header value, owned, or NULL */
+    char *date;        /* the Date header value (the server's clock), owned, or NULL */
     struct ht_err err;
 };
 

@@ -50,13 +50,16 @@ int store_listing_clear(struct store *s, int64_t run_id, int part,
                         struct ht_err *err) HT_MUSTCHECK;
 int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
                                struct ht_err *err) HT_MUSTCHECK;
+/* seen_at and at: the upstream time (epoch seconds, from the answers' Date header) of
+ * the sweep's first and last answer; the observed history's windows use them. */
 /* Merges a staged sweep in one transaction (sql/definitions/031_list_merge.sql), drops
  * the staged rows and then records the bookmark 'last_sweep_at'. Only new and changed
  * applications are written; when complete (the sweep saw the API's whole list), the same
  * transaction confirms every listed application ('observed_through') and marks the ones
  * the list no longer shows. */
-int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
-                     long *inserted, long *changed, struct ht_err *err) HT_MUSTCHECK;
+int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen_at,
+                     int64_t at, long *seen, long *inserted, long *changed,
+                     struct ht_err *err) HT_MUSTCHECK;
 
 /* A claimed application (a lease on it is held until lease_until). */
 struct store_claim {
