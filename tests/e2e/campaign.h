@@ -139,7 +139,8 @@ static long camp_bad_count(struct sim *s)
  * whole answer that did not decode (truncated, malformed). */
 static const char *camp_reason_kind(const char *source, const char *reason)
 {
-    if (!strncmp(reason, "unknown status code", 19))
+    if (!strncmp(reason, "unknown status code", 19) ||
+        !strncmp(reason, "unknown status label", 20))
         return "unknown_code";
     if (!strcmp(reason, "list item without status") ||
         !strcmp(reason, "list item without no_daftar") ||
@@ -173,6 +174,9 @@ struct camp_window {
 
 struct camp_run {
     struct camp_params p;
+    char api_extra[512], extra[512];
+    int combo; /* the switch combination in force (camp_switches), -1 none yet */
+    int combos_seen;
     struct sim sim;
     struct store *st;
     char *conf, log[2][160], host[128];
@@ -496,6 +500,51 @@ static void camp_check_budget(struct camp_run *r, double burst, struct camp_budg
     free(faults);
 }
 
+/* Rewrites the daemons' config for split (auth_url on the second port or not) and
+ * reloads the running daemons (SIGHUP); gives them a cycle to take it. */
+static void camp_reconfigure(struct camp_run *r, int split)
+{
+    char api[768], *conf;
+
+    snprintf(api, sizeof(api), "%s\nauth_url = %s", r->api_extra,
+             split ? r->sim.auth_base : "");
+    conf = e2e_conf(&r->sim, api, r->extra);
+    cr_assert(eq(int, rename(conf, r->conf), 0));
+    free(conf);
+    for (int k = 0; k < 2; k++)
+        if (r->d[k].pid > 0)
+            kill(r->d[k].pid, SIGHUP);
+    e2e_sleep_ms(1500);
+}
+
+/* The account's view for cycle c: every combination of halalsim's switches in turn
+ * (status as code/label/mixed x detail denied or not x rows with or without id_reg x
+ * one host or split authentication: 24), the hosts split by reloading the daemons'
+ * config before halalsim moves authentication (and back after). */
+static void camp_switches(struct camp_run *r, long c)
+{
+    static const char *const status_as[] = {"code", "label", "mixed"};
+    int combo = (int)(c % 24), old = r->combo;
+    int split = combo / 12 % 2, old_split = old < 0 ? 0 : old / 12 % 2;
+    char json[256];
+
+    if (combo == old)
+        return;
+    if (split && !old_split)
+        camp_reconfigure(r, 1);
+    snprintf(json, sizeof(json),
+             "{\"status_as\":\"%s\",\"deny_detail\":%s,\"no_id_reg\":%s,"
+             "\"split_hosts\":%s}",
+             status_as[combo % 3], combo / 3 % 2 ? "0.3" : "0",
+             combo / 6 % 2 ? "true" : "false", split ? "true" : "false");
+    sim_switches(&r->sim, json);
+    if (!split && old_split)
+        camp_reconfigure(r, 0);
+    r->combo = combo;
+    r->combos_seen++;
+    camp_out(r, "campaign: cycle %ld switches %s\n", c, json);
+}
+
 /* Runs the whole campaign and asserts its outcome. */
 static void campaign_run(struct camp_params *prm)
 {
@@ -514,15 +563,17 @@ static void campaign_run(struct camp_params *prm)
 
     cr_assert(r != NULL);
     r->p = *prm;
+    r->combo = -1;
     rng = r->p.seed * 0x2545f4914f6cdd1dULL + 17;
     r->report = rep && *rep ? fopen(rep, "w") : NULL;
     gethostname(r->host, sizeof(r->host) - 1);
     r->st = pgt_open();
     snprintf(msmes_rate, sizeof(msmes_rate), "%ld", r->p.rate);
     {
-        /* about 0.85 applications per MSME once every application has been created */
-        const char *extra_sim[] = {"--rate", msmes_rate, NULL};
-        sim_start(&r->sim, (int)(r->p.apps * 100 / 85), extra_sim);
+        /* about 0.25 of the office's applications per MSME at the campaign's clock (its
+         * inquiry list holds the applications that use its codes) */
+        const char *extra_sim[] = {"--rate", msmes_rate, "--split-hosts", NULL};
+        sim_start(&r->sim, (int)(r->p.apps * 4), extra_sim);
     }
     snprintf(api_extra, sizeof(api_extra),
              "rate = %ld\nburst = %g\npage_size = 100\nmax_retries = 8\n"
@@ -540,6 +591,8 @@ static void campaign_run(struct camp_params *prm)
              (int)r->p.poll, (int)r->p.poll, (int)r->p.poll, (int)r->p.poll,
              (int)r->p.poll);
     r->conf = e2e_conf(&r->sim, api_extra, extra);
+    snprintf(r->api_extra, sizeof(r->api_extra), "%s", api_extra);
+    snprintf(r->extra, sizeof(r->extra), "%s", extra);
     for (int k = 0; k < 2; k++) {
         snprintf(r->log[k], sizeof(r->log[k]), "/tmp/ht_campaign_%d_%c.log",
                  (int)getpid(), 'a' + k);
@@ -585,6 +638,7 @@ static void campaign_run(struct camp_params *prm)
         }
         if (c > 0)
             sim_advance(&r->sim, (int)r->p.days);
+        camp_switches(r, c);
         r->bad_prev_cycle = r->bad_this_cycle;
         r->bad_this_cycle = camp_bad_count(&r->sim);
         db_t = pgt_str("SELECT clock_timestamp()::text");
@@ -674,6 +728,11 @@ static void campaign_run(struct camp_params *prm)
         camp_out(r, "seed %llu, %ld cycles of %ld simulated days, two daemons in %ld\n",
                  (unsigned long long)r->p.seed, r->p.cycles, r->p.days,
                  two_to - two_from);
+        camp_out(
+            r,
+            "switch combinations %d of 24 (status as code/label/mixed x detail denied "
+            "x no id_reg x split hosts); observed-history applications at the end %ld\n",
+            r->combos_seen, df.observed_apps);
         camp_out(r, "applications %ld, events %ld (in /_sim/truth at the end)\n",
                  df.truth_apps, df.truth_events);
         camp_out(r, "faults injected by kind (halalsim counters):\n");

@@ -80,10 +80,11 @@ Test(contract, every_combination_of_the_switches)
                         cr_assert(eq(long, observed, 0), "%s", ctx);
                     }
                     /* observed history: one event per change, in a window */
-                    cr_assert(eq(long,
-                                 pgt_long("SELECT count(*) FROM v_stage_event"
-                                          " WHERE source = 'observed' AND window_from > at"),
-                                 0));
+                    cr_assert(
+                        eq(long,
+                           pgt_long("SELECT count(*) FROM v_stage_event"
+                                    " WHERE source = 'observed' AND window_from > at"),
+                           0));
                     pgt_close();
                     free(conf);
                     combos++;
@@ -106,7 +107,8 @@ Test(contract, switches_change_under_a_running_database)
     sim_switches(&sim, "{\"status_as\":\"mixed\",\"no_id_reg\":true}");
     once_ok(conf, "no id_reg");
     ASSERT_TRUTH(&sim, st, "no id_reg");
-    cr_assert(pgt_long("SELECT count(*) FROM v_stage_event WHERE source = 'observed'") > 0);
+    cr_assert(pgt_long("SELECT count(*) FROM v_stage_event WHERE source = 'observed'") >
+              0);
     sim_advance(&sim, 4);
     sim_switches(&sim, "{\"no_id_reg\":false,\"deny_detail\":0.4}");
     once_ok(conf, "id_reg, some denied");
@@ -117,7 +119,8 @@ Test(contract, switches_change_under_a_running_database)
     once_ok(conf, "all readable");
     ASSERT_TRUTH(&sim, st, "all readable");
     /* every observed event was replaced by upstream tracking */
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM v_stage_event WHERE source = 'observed'"),
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM v_stage_event WHERE source = 'observed'"),
                  0));
     cr_assert(eq(long,
                  pgt_long("SELECT count(*) FROM v_application"

@@ -576,7 +576,7 @@ Test(daemons, low_same_name_daemons_keep_their_own_leases)
     char *conf;
 
     (void)st;
-    sim_start(&sim, 80, NULL);
+    sim_start(&sim, 300, NULL);
     conf = e2e_conf(&sim, NULL, "[daemon]\nname = twin\n");
     r = daemon_once(conf);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
