@@ -89,7 +89,7 @@ static int take_answer(struct batch_state *bs, size_t i, struct ht_err *err)
         uint32_t h = reason_hash(reason);
         if (bs->quarantined[i] != h) {
             if (sync_quarantine(sy, "detail", c->id_reg, reason, r->body.ptr, r->body.len,
-                                err) < 0)
+                                0, err) < 0)
                 return -1;
             bs->quarantined[i] = h;
         }

@@ -4,6 +4,7 @@
 #define HALALTRACK_SYNC_INT_H
 
 #include <signal.h>
+#include "halaltrack/api.h"
 #include "halaltrack/api_client.h"
 #include "halaltrack/cfg.h"
 #include "halaltrack/store_sync.h"
@@ -25,6 +26,10 @@ struct syncer {
 /* The office's facilitation programmes merged into their table (sync_programmes.c). */
 int sync_programmes(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
 
+/* A list row as the fields of store_listing_add (tgl holds the normalised date). */
+void sync_item_fields(const struct api_item *it, char tgl[static 21],
+                      const char *f[STORE_LISTING_NFIELDS]);
+
 /* The list sweep (sync_sweep.c): every page staged under run_id and merged; *trusted
  * = 1 when it saw the whole list. */
 int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted,
@@ -35,9 +40,10 @@ int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted,
 int sync_detail_batch(struct syncer *sy, size_t *claimed,
                       struct ht_err *err) HT_MUSTCHECK;
 
-/* Quarantines one payload now (a capped copy) and counts it. */
+/* Quarantines one payload now (a capped copy) and counts it; upstream_at as for
+ * store_quarantine_add. */
 int sync_quarantine(struct syncer *sy, const char *source, const char *ref,
-                    const char *reason, const void *raw, size_t len,
+                    const char *reason, const void *raw, size_t len, int64_t upstream_at,
                     struct ht_err *err) HT_MUSTCHECK;
 
 #endif

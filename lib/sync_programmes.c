@@ -36,13 +36,13 @@ static int programme_page(struct syncer *sy, long page, struct api_programme_pag
         goto out;
     }
     if (api_decode_programmes(r.body.ptr ? r.body.ptr : "", r.body.len, pg, &de) < 0) {
-        if (sync_quarantine(sy, "list", ref, de.msg, r.body.ptr, r.body.len, err) == 0)
+        if (sync_quarantine(sy, "list", ref, de.msg, r.body.ptr, r.body.len, 0, err) == 0)
             ht_err_set(err, HT_EPARSE, "%s", de.msg);
         goto out;
     }
     for (size_t i = 0; i < pg->nbad; i++)
         if (sync_quarantine(sy, "list", ref, pg->bad[i].reason, pg->bad[i].raw,
-                            strlen(pg->bad[i].raw), err) < 0) {
+                            strlen(pg->bad[i].raw), 0, err) < 0) {
             api_programme_page_release(pg);
             goto out;
         }

@@ -12,11 +12,9 @@
 
 #define SWEEP_ATTEMPTS 5
 
-/* Fetches and decodes one page, retrying undecodable answers (truncated, malformed);
- * each undecodable answer is quarantined. */
 /* The earliest and latest upstream time (the answers' Date) of a sweep's pages. */
 struct sweep_clock {
-    int64_t first, last;
+    int64_t first, last, page; /* page: the latest page's */
 };
 
 static void clock_note(struct sweep_clock *k, const struct http_resp *r)
@@ -25,12 +23,15 @@ static void clock_note(struct sweep_clock *k, const struct http_resp *r)
 
     if (!r->date || backoff_http_date(r->date, &t) < 0)
         t = ht_now(); /* no Date: our own clock, for both ends alike */
+    k->page = t;
     if (!k->first || t < k->first)
         k->first = t;
     if (t > k->last)
         k->last = t;
 }
 
+/* Fetches and decodes one page, retrying undecodable answers (truncated, malformed);
+ * each undecodable answer is quarantined. */
 static int fetch_page(struct syncer *sy, const char *kode_fac, long page,
                       struct api_page *pg, struct sweep_clock *clk, struct ht_err *err)
 {
@@ -67,7 +68,7 @@ static int fetch_page(struct syncer *sy, const char *kode_fac, long page,
             rc = 0;
             goto out;
         }
-        if (sync_quarantine(sy, "list", ref, de.msg, r.body.ptr, r.body.len, err) < 0)
+        if (sync_quarantine(sy, "list", ref, de.msg, r.body.ptr, r.body.len, 0, err) < 0)
             goto out;
         if (attempt == sy->cfg->max_retries) {
             ht_err_set(err, HT_EPARSE, "list page %ld: %s", page, de.msg);
@@ -81,27 +82,42 @@ out:
     return rc;
 }
 
-/* Stages the items of a page and quarantines its bad records. */
+void sync_item_fields(const struct api_item *it, char tgl[static 21],
+                      const char *f[STORE_LISTING_NFIELDS])
+{
+    const char *tgl_norm = NULL;
+    int64_t t;
+
+    /* The registration date goes to staging as UTC ISO 8601 or NULL, so the merge can
+     * cast it without a per-row exception handler. */
+    if (it->tgl_daftar && ts_parse(it->tgl_daftar, &t, NULL) == 0) {
+        ts_format_utc(t, tgl);
+        tgl_norm = tgl;
+    }
+    f[0] = it->id_reg;
+    f[1] = it->no_daftar;
+    f[2] = tgl_norm;
+    f[3] = it->nib;
+    f[4] = it->nama_pu;
+    f[5] = it->jenis_daftar;
+    f[6] = it->jenis_produk;
+    f[7] = it->status;
+    f[8] = it->channel_id;
+    f[9] = it->kode_fac;
+    f[10] = it->status_raw;
+}
+
+/* Stages the items of a page and quarantines its bad records (at: upstream's time of
+ * the page, at which quarantine replay merges a record whose status did not map). */
 static int stage_page(struct syncer *sy, struct store_listing *lst, int part,
-                      const struct api_page *pg, long page, int64_t *seq,
+                      const struct api_page *pg, long page, int64_t at, int64_t *seq,
                       struct ht_err *err)
 {
     for (size_t i = 0; i < pg->n; i++) {
-        const struct api_item *it = &pg->items[i];
         char tgl[21];
-        const char *tgl_norm = NULL;
-        int64_t t;
+        const char *f[STORE_LISTING_NFIELDS];
 
-        /* The registration date goes to staging as UTC ISO 8601 or NULL, so the merge
-         * can cast it without a per-row exception handler. */
-        if (it->tgl_daftar && ts_parse(it->tgl_daftar, &t, NULL) == 0) {
-            ts_format_utc(t, tgl);
-            tgl_norm = tgl;
-        }
-        const char *f[STORE_LISTING_NFIELDS] = {
-            it->id_reg,     it->no_daftar,    tgl_norm,         it->nib,
-            it->nama_pu,    it->jenis_daftar, it->jenis_produk, it->status,
-            it->channel_id, it->kode_fac,     it->status_raw};
+        sync_item_fields(&pg->items[i], tgl, f);
         if (store_listing_add(lst, (*seq)++, part, f) < 0) {
             ht_err_set(err, HT_ELIMIT, "staging buffer over its cap");
             return -1;
@@ -114,7 +130,7 @@ static int stage_page(struct syncer *sy, struct store_listing *lst, int part,
         else
             snprintf(ref, sizeof(ref), "page=%ld", page);
         if (sync_quarantine(sy, "list", ref, pg->bad[i].reason, pg->bad[i].raw,
-                            strlen(pg->bad[i].raw), err) < 0)
+                            strlen(pg->bad[i].raw), at, err) < 0)
             return -1;
     }
     return 0;
@@ -165,7 +181,7 @@ static int sweep_once(struct syncer *sy, int64_t run_id, int part, const char *k
         if (pg.total_item > *total)
             *total = pg.total_item;
         last = pages_to_read(sy->cfg, pg.total_page, *total, &capped);
-        if (stage_page(sy, lst, part, &pg, page, seq_io, err) < 0) {
+        if (stage_page(sy, lst, part, &pg, page, clk->page, seq_io, err) < 0) {
             api_page_release(&pg);
             goto out;
         }
@@ -216,7 +232,7 @@ int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err *e
 {
     long seen = 0, inserted = 0, changed = 0, dropped = 0, total = 0;
     size_t ncodes = cfg_list_count(sy->cfg->facilitation_codes);
-    struct sweep_clock clk = {0, 0};
+    struct sweep_clock clk = {0, 0, 0};
     int complete = 1;
     int64_t t0 = ht_mono_ms(), seq = 0;
 

@@ -63,12 +63,13 @@ const char *syncer_lease_owner(const struct syncer *sy)
 }
 
 int sync_quarantine(struct syncer *sy, const char *source, const char *ref,
-                    const char *reason, const void *raw, size_t len, struct ht_err *err)
+                    const char *reason, const void *raw, size_t len, int64_t upstream_at,
+                    struct ht_err *err)
 {
     int added = 0;
 
     if (store_quarantine_add(sy->st, source, ref, reason, raw ? raw : "", raw ? len : 0,
-                             STORE_QUARANTINE_RAW_MAX, &added, err) < 0)
+                             STORE_QUARANTINE_RAW_MAX, upstream_at, &added, err) < 0)
         return -1;
     sy->cnt.quarantined += added;
     sync_metrics_add(sy->m, &sy->m->quarantined, (unsigned long)added);

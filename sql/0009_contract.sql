@@ -29,7 +29,8 @@ ALTER TABLE application
     ADD COLUMN list_status_from timestamptz,
     -- the list's own clock (its Date header) when a sweep last rewrote this row: with
     -- sync_state 'list_seen_through' (the start of the last complete sweep, same clock)
-    -- the last time the list is known to have shown list_status
+    -- the last time the list is known to have shown list_status (NULL: it never showed
+    -- a status that maps)
     ADD COLUMN list_seen_at timestamptz;
 CREATE INDEX application_kode_fac_idx ON application (kode_fac);
 UPDATE application SET list_status = status_code, list_status_at = first_seen_at;
@@ -41,6 +42,10 @@ ALTER TABLE stage_event
     ADD CONSTRAINT stage_event_window_check
         CHECK ((source = 'observed' OR window_from IS NULL)
                AND (window_from IS NULL OR window_from <= at));
+
+-- upstream's clock (the Date header) of the answer a quarantined row was read from: a
+-- list row whose status did not map is merged at that time by quarantine replay
+ALTER TABLE quarantine ADD COLUMN upstream_at timestamptz;
 
 ALTER TABLE list_staging ALTER COLUMN id_reg DROP NOT NULL;
 ALTER TABLE list_staging

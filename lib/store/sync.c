@@ -236,6 +236,18 @@ int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
                          err);
 }
 
+/* The code -> stage map of today (built-in and [stage_map]) as two array literals for
+ * list_merge. */
+static int stage_map_arrays(struct pgarr *codes, struct pgarr *stages)
+{
+    for (size_t i = 0; i < stage_code_count(); i++) {
+        const struct stage_code *c = stage_code_at(i);
+        if (arr_add(codes, c->code) < 0 || arr_add(stages, stage_name(c->stage)) < 0)
+            return -1;
+    }
+    return arr_str(codes) && arr_str(stages) ? 0 : -1;
+}
+
 int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen_at,
                      int64_t at, long *seen, long *inserted, long *changed,
                      struct ht_err *err)
@@ -248,12 +260,9 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen
 
     arr_init(&codes);
     arr_init(&stages);
-    for (size_t i = 0; i < stage_code_count(); i++) {
-        const struct stage_code *c = stage_code_at(i);
-        if (arr_add(&codes, c->code) < 0 || arr_add(&stages, stage_name(c->stage)) < 0) {
-            ht_err_set(err, HT_ENOMEM, "out of memory");
-            goto out;
-        }
+    if (stage_map_arrays(&codes, &stages) < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
     }
     snprintf(id, sizeof(id), "%" PRId64, run_id);
     p[0] = id;
@@ -303,6 +312,86 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen
     rc = 0;
 out:
     store_rows_release(&r);
+    arr_release(&codes);
+    arr_release(&stages);
+    return rc;
+}
+
+int store_listing_replay(struct store *s, int64_t quarantine_id, int64_t observed_at,
+                         const char *const fields[], int *superseded, struct ht_err *err)
+{
+    struct pgarr codes, stages;
+    char run[32], at[32], qid[32];
+    const char *p[14];
+    char *hit = NULL;
+    int rc = -1, found;
+
+    *superseded = 0;
+    arr_init(&codes);
+    arr_init(&stages);
+    if (stage_map_arrays(&codes, &stages) < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* A run id no sweep uses: sync_run ids are positive. */
+    snprintf(run, sizeof(run), "%" PRId64, -quarantine_id);
+    snprintf(at, sizeof(at), "%" PRId64, observed_at);
+    snprintf(qid, sizeof(qid), "%" PRId64, quarantine_id);
+    p[0] = fields[0];
+    p[1] = fields[1];
+    p[2] = at;
+    if (store_begin(s, err) < 0)
+        goto out;
+    /* superseded: the list showed this application later and that was recorded */
+    found = store_query_value(s,
+                              "SELECT 1 FROM application WHERE (id_reg = $1"
+                              "   OR ($1::text IS NULL AND no_daftar = $2))"
+                              " AND list_seen_at >= to_timestamp($3::bigint) LIMIT 1",
+                              3, p, &hit, err);
+    free(hit);
+    if (found < 0)
+        goto fail;
+    if (found == 0) {
+        *superseded = 1;
+    } else {
+        p[0] = run;
+        for (int i = 0; i < STORE_LISTING_NFIELDS; i++)
+            p[1 + i] = fields[i];
+        if (store_command(
+                s,
+                "INSERT INTO list_staging (run_id, seq, part, id_reg, no_daftar,"
+                " tgl_daftar, nib, nama_pu, jenis_daftar, jenis_produk, status,"
+                " channel_id, kode_fac, status_raw) VALUES ($1, 0, 0, $2, $3, $4,"
+                " $5, $6, $7, $8, $9, $10, $11, $12)",
+                12, p, NULL, err) < 0)
+            goto fail;
+        p[1] = arr_str(&codes);
+        p[2] = arr_str(&stages);
+        p[3] = at;
+        if (store_query_value(s,
+                              "SELECT seen FROM list_merge($1, $2, $3, false,"
+                              " to_timestamp($4::bigint), to_timestamp($4::bigint))",
+                              4, p, &hit, err) < 0) {
+            free(hit);
+            goto fail;
+        }
+        free(hit);
+        if (store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL,
+                          err) < 0)
+            goto fail;
+    }
+    p[0] = qid;
+    if (store_command(s,
+                      "UPDATE quarantine SET resolved = true, replayed_at = now()"
+                      " WHERE id = $1",
+                      1, p, NULL, err) < 0 ||
+        store_commit(s, err) < 0)
+        goto fail;
+    rc = 0;
+    goto out;
+fail:
+    store_rollback(s);
+out:
     arr_release(&codes);
     arr_release(&stages);
     return rc;
@@ -778,18 +867,20 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
 
 int store_quarantine_add(struct store *s, const char *source, const char *ref,
                          const char *reason, const void *raw, size_t rawlen, size_t cap,
-                         int *added, struct ht_err *err)
+                         int64_t upstream_at, int *added, struct ht_err *err)
 {
     static const char hexd[] = "0123456789abcdef";
     size_t keep = rawlen > cap ? cap : rawlen;
     struct buf hex = BUF_INIT(2 * STORE_QUARANTINE_RAW_MAX + 1);
     char *why = NULL, *rf = xstrdup_or_null(ref);
     const unsigned char *r = raw;
-    const char *p[4];
+    const char *p[5];
+    char up[32];
     long n = 0;
     int rc = -1;
 
     *added = 0;
+    snprintf(up, sizeof(up), "%" PRId64, upstream_at);
     if (keep > STORE_QUARANTINE_RAW_MAX)
         keep = STORE_QUARANTINE_RAW_MAX;
     if (keep < rawlen) {
@@ -813,12 +904,13 @@ int store_quarantine_add(struct store *s, const char *source, const char *ref,
     p[1] = rf;
     p[2] = why;
     p[3] = buf_str(&hex);
+    p[4] = upstream_at > 0 ? up : NULL;
     if (store_command(s,
-                      "INSERT INTO quarantine (source, ref, reason, raw)"
-                      " VALUES ($1, $2, $3, decode($4, 'hex'))"
+                      "INSERT INTO quarantine (source, ref, reason, raw, upstream_at)"
+                      " VALUES ($1, $2, $3, decode($4, 'hex'), to_timestamp($5::bigint))"
                       " ON CONFLICT (source, (coalesce(ref, '')), (md5(raw)), reason)"
                       "   WHERE NOT resolved DO NOTHING",
-                      4, p, &n, err) < 0)
+                      5, p, &n, err) < 0)
         goto out;
     *added = n > 0;
     rc = 0;
@@ -951,7 +1043,8 @@ int store_quarantine_open(struct store *s, const char *source, long limit,
             s,
             "SELECT id, source, ref, reason,"
             " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-            " encode(raw, 'hex'), extract(epoch FROM created_at)::bigint FROM quarantine"
+            " encode(raw, 'hex'), extract(epoch FROM created_at)::bigint,"
+            " extract(epoch FROM upstream_at)::bigint FROM quarantine"
             " WHERE NOT resolved AND ($1::text IS NULL OR source = $1)"
             " ORDER BY id LIMIT $2",
             2, p, &r, err) < 0)
@@ -966,6 +1059,8 @@ int store_quarantine_open(struct store *s, const char *source, long limit,
         q[i].reason = str_scrub_controls(xstrdup_or_null(store_rows_get(&r, i, 3)));
         q[i].created_at = xstrdup_or_null(store_rows_get(&r, i, 4));
         q[i].created_epoch = strtoll(store_rows_get(&r, i, 6), NULL, 10);
+        if (store_rows_get(&r, i, 7))
+            q[i].upstream_epoch = strtoll(store_rows_get(&r, i, 7), NULL, 10);
         if (unhex(store_rows_get(&r, i, 5), &q[i].raw, &q[i].rawlen) < 0) {
             store_qrows_free(q, (size_t)r.nrows);
             goto oom;

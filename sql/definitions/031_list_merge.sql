@@ -55,8 +55,15 @@ BEGIN
                a.list_status AS old_list, a.missing_since AS old_missing,
                a.tgl_daftar AS old_tgl,
                (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AS observed,
-               least(p_at, CASE WHEN a.missing_since IS NOT NULL THEN a.list_seen_at
-                                ELSE greatest(a.list_seen_at, v_through) END) AS last_seen
+               -- the last time the list showed a known status: never after p_at; when
+               -- it never did, the registration date bounds the change
+               (SELECT CASE WHEN x.t IS NOT NULL THEN least(p_at, x.t) END
+                  FROM (SELECT CASE WHEN a.missing_since IS NOT NULL
+                                    THEN coalesce(a.list_seen_at,
+                                                  CASE WHEN a.tgl_daftar <= p_at
+                                                       THEN a.tgl_daftar END)
+                                    ELSE greatest(a.list_seen_at, v_through) END AS t) x)
+                   AS last_seen
           FROM j JOIN application a ON a.id = j.app_id
     ), chg AS (
         SELECT old.*,
@@ -90,7 +97,8 @@ BEGIN
                CASE WHEN j.id_reg IS NULL AND j.new_stage IS NOT NULL THEN p_at END,
                left(j.status, 16), p_at,
                CASE WHEN staging_ts(j.tgl_daftar) <= p_at THEN staging_ts(j.tgl_daftar) END,
-               p_seen, j.fp, j.id_reg IS NOT NULL, now(),
+               CASE WHEN j.new_stage IS NOT NULL THEN p_seen END, j.fp,
+               j.id_reg IS NOT NULL, now(),
                CASE WHEN j.new_stage IS NULL THEN now() END
         FROM j WHERE j.app_id IS NULL
         RETURNING id, id_reg, status_code, stage, list_status_from

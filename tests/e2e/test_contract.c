@@ -135,3 +135,104 @@ Test(contract, switches_change_under_a_running_database)
     sim_stop(&sim);
     free(conf);
 }
+
+/* A list row whose status is a label none of the frontend's maps has is quarantined like
+ * an unknown code: the application is kept (stage unknown, unconfirmed) with no history.
+ * After [status_labels] and [stage_map] entries, `quarantine replay` merges each row at
+ * the time the list showed it, as a sweep would have: the status, the stage since then
+ * and one observed event whose window opens where the list last showed a known status. */
+Test(contract, unknown_label_is_quarantined_and_replayable)
+{
+    static const char map_text[] = "[status_labels]\n"
+                                   "Menunggu Verifikasi Ulang = OF9001\n"
+                                   "Ditunda Sementara = OF9001\n"
+                                   "Proses Banding = OF9001\n"
+                                   "[stage_map]\nOF9001 = verification\n";
+    static const char faulted[] =
+        "FROM application a JOIN quarantine q ON q.ref = a.id_reg"
+        " AND q.source = 'list'"
+        " AND q.reason LIKE 'unknown status label%'";
+    struct store *st = pgt_open();
+    struct sim sim;
+    struct tu_result r;
+    char *conf, *conf_mapped, *map, sql[1024], env_schema[128];
+    const char *env[] = {env_schema, NULL};
+    long nbad;
+
+    sim_start(&sim, 200, NULL);
+    conf = e2e_conf(&sim, "page_size = 4", "[poll]\ncertified = 0\n");
+    sim_switches(&sim, "{\"status_as\":\"label\",\"deny_detail\":1}");
+    sim_faults(&sim, "{\"unknown_code\":1.0,\"seed\":5}");
+    once_ok(conf, "unknown labels");
+    snprintf(sql, sizeof(sql), "SELECT count(*) %s WHERE q.upstream_at IS NOT NULL",
+             faulted);
+    nbad = pgt_long(sql);
+    cr_assert(nbad >= 3, "only %ld rows with an unknown label", nbad);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) %s WHERE a.stage <> 'unknown' OR a.missing_since IS NULL"
+             " OR EXISTS (SELECT 1 FROM stage_event e WHERE e.application_id = a.id)",
+             faulted);
+    cr_assert(eq(long, pgt_long(sql), 0), "an unmapped label confirmed an application");
+
+    /* the fix: the labels and their code in the config, then replay */
+    map = tu_write_temp(".conf", map_text, strlen(map_text));
+    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    {
+        const char *argv[] = {
+            tu_bin("cli/halaltrack"), "quarantine", "replay", "-c", map, NULL};
+        r = tu_run(argv, env, NULL, 120);
+        cr_assert(eq(int, r.status, 0), "%s", r.err);
+        tu_result_release(&r);
+    }
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM quarantine WHERE NOT resolved"
+                          " AND source = 'list'"),
+                 0));
+    /* the row a sweep would have written, at the time the list showed the label */
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) %s JOIN v_application v ON v.id_reg = a.id_reg"
+             " WHERE v.status_code = 'OF9001' AND v.stage = 'verification'"
+             " AND v.history_source = 'observed' AND a.missing_since IS NULL"
+             " AND a.stage_since = q.upstream_at AND a.list_status = 'OF9001'",
+             faulted);
+    cr_assert(eq(long, pgt_long(sql), nbad));
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) %s JOIN stage_event e ON e.application_id = a.id"
+             " WHERE e.source = 'observed' AND e.status_code = 'OF9001'"
+             " AND e.at = q.upstream_at AND e.window_from <= e.at",
+             faulted);
+    cr_assert(eq(long, pgt_long(sql), nbad));
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) %s JOIN stage_event e ON e.application_id = a.id", faulted);
+    cr_assert(eq(long, pgt_long(sql), nbad), "one event per replayed row");
+
+    /* the real labels come back: every application reaches its true status */
+    sim_faults(&sim, "{\"unknown_code\":0}");
+    {
+        char *base = e2e_conf(&sim, "page_size = 4", "[poll]\ncertified = 0\n");
+        char *text = tu_read_file(base, NULL);
+        char *joined = malloc(strlen(text) + sizeof(map_text) + 2);
+
+        sprintf(joined, "%s\n%s", text, map_text);
+        conf_mapped = tu_write_temp(".conf", joined, strlen(joined));
+        free(joined);
+        free(text);
+        free(base);
+    }
+    once_ok(conf_mapped, "real labels");
+    {
+        char *body = sim_call(&sim, "GET", "/_sim/truth", NULL), m[1024];
+        struct truth t;
+        struct truth_diff d;
+
+        cr_assert(eq(int, truth_parse(body, &t, m, sizeof(m)), 0), "truth: %s", m);
+        (void)truth_compare(st, &t, &d);
+        cr_assert(eq(long, d.apps_missing + d.apps_extra + d.status_wrong, 0), "%s",
+                  d.first);
+        truth_release(&t);
+        free(body);
+    }
+    free(conf);
+    free(conf_mapped);
+    sim_stop(&sim);
+}

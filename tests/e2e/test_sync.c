@@ -56,16 +56,16 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     pgt_exec("UPDATE application SET observed_at = now() - interval '1 day'");
     pgt_exec("UPDATE sync_state SET value = (now() - interval '1 day')::text"
              " WHERE key = 'observed_through'");
-    pgt_exec("SELECT pg_stat_force_next_flush()");
-    long upd0 = pgt_long("SELECT n_tup_upd FROM pg_stat_user_tables"
-                         " WHERE relid = 'application'::regclass");
+    /* a rewritten row gets a new xmin (deterministic, unlike the statistics counters,
+     * which the exiting daemon's backend flushes when it likes) */
+    char *xmins0 = pgt_str("SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id)"
+                           " FROM application");
     once_ok(conf, "idle cycle");
-    pgt_exec("SELECT pg_stat_force_next_flush()");
-    cr_assert(eq(long,
-                 pgt_long("SELECT n_tup_upd FROM pg_stat_user_tables"
-                          " WHERE relid = 'application'::regclass"),
-                 upd0),
-              "an idle sweep rewrote application rows");
+    char *xmins1 = pgt_str("SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id)"
+                           " FROM application");
+    cr_assert(eq(str, xmins1, xmins0), "an idle sweep rewrote application rows");
+    free(xmins0);
+    free(xmins1);
     cr_assert(
         eq(long,
            pgt_long("SELECT details_fetched FROM sync_run ORDER BY id DESC LIMIT 1"), 0));
@@ -329,8 +329,12 @@ Test(sync, item7_replay_applies_what_a_fetch_applies)
     cr_assert(eq(
         long,
         pgt_long(
-            "SELECT count(*) FROM quarantine WHERE resolved AND replayed_at IS NOT NULL"),
+            "SELECT count(*) FROM quarantine WHERE resolved AND replayed_at IS NOT NULL"
+            " AND source = 'detail'"),
         open_rows));
+    /* the list rows of the same codes were merged by the replay too */
+    cr_assert(
+        eq(long, pgt_long("SELECT count(*) FROM quarantine WHERE NOT resolved"), 0));
     cr_assert(pgt_long("SELECT count(*) FROM stage_event WHERE status_code IN "
                        "('OF130','OF77','OF999',"
                        "'OF310','OF65','OF150','OF9999')") > 0);

@@ -48,6 +48,17 @@ int store_listing_distinct(struct store *s, int64_t run_id, int part, long *out,
 /* Drops the rows of run_id in part (every part when part < 0). */
 int store_listing_clear(struct store *s, int64_t run_id, int part,
                         struct ht_err *err) HT_MUSTCHECK;
+/* Replays one quarantined list row (quarantine replay): fields as for
+ * store_listing_add, with the status now mapped; observed_at is when the list showed it
+ * (upstream's clock: the quarantine row's upstream_at). In one transaction: unless a
+ * later sighting of the application with a known status is recorded already (*superseded
+ * = 1), the row goes through list_merge as a sweep of its own at observed_at (exactly
+ * what a sweep applies); the quarantine row is marked resolved either way. */
+int store_listing_replay(struct store *s, int64_t quarantine_id, int64_t observed_at,
+                         const char *const fields[], int *superseded,
+                         struct ht_err *err) HT_MUSTCHECK;
+/* Drops the staged rows of every other run: rows a killed sweeper left behind. Only the
+ * holder of the sweep lock stages, so it alone calls this. *dropped = rows deleted. */
 int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
                                struct ht_err *err) HT_MUSTCHECK;
 /* seen_at and at: the upstream time (epoch seconds, from the answers' Date header) of
@@ -146,11 +157,13 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
 /* Quarantines one payload at once (its own statement): at most cap bytes of raw are
  * kept, and the reason then says how many of how many. An identical open row (same
  * source, ref, reason and bytes) is not added twice; *added = 1 when a row was added.
- * reason and ref are stored with control characters replaced. */
+ * reason and ref are stored with control characters replaced. upstream_at: upstream's
+ * time of the answer (epoch seconds, the Date header; 0 when not known). */
 #define STORE_QUARANTINE_RAW_MAX (64u * 1024)
 int store_quarantine_add(struct store *s, const char *source, const char *ref,
                          const char *reason, const void *raw, size_t rawlen, size_t cap,
-                         int *added, struct ht_err *err) HT_MUSTCHECK;
+                         int64_t upstream_at, int *added,
+                         struct ht_err *err) HT_MUSTCHECK;
 
 /* The shared token bucket. init creates or updates it; take returns in *granted how many
  * of want requests may be sent now (0..want). */
@@ -184,6 +197,7 @@ struct store_qrow {
     char *reason;
     char *created_at;
     int64_t created_epoch;
+    int64_t upstream_epoch; /* upstream's time of the answer (0: not recorded) */
     char *raw;
     size_t rawlen;
 };

@@ -33,11 +33,14 @@ const char *syncer_lease_owner(const struct syncer *sy);
  * HT_EDBCONN when the database connection was lost). */
 int syncer_cycle(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
 
-/* Replays open quarantine rows of source 'detail' with the current stage mappings,
- * newest first, each through the same apply as a fresh fetch (sync_apply.h) in its own
- * transaction: one that now decodes and maps is applied and marked resolved; one whose
- * application has been reconciled from a later answer since is marked resolved as
- * superseded. stage_poll gives the next poll times (NULL: the [poll] defaults). */
+/* Replays open quarantine rows with the current stage and label mappings, newest first,
+ * each in its own transaction. A 'detail' answer goes through the same apply as a fresh
+ * fetch (sync_apply.h); a 'list' row whose status did not map (an unknown label or code)
+ * goes through the same merge as a sweep, at the time it was quarantined. One that now
+ * maps is applied and marked resolved; one whose application has been reconciled (or
+ * observed on the list) from a later answer since is marked resolved as superseded;
+ * anything else stays open (still_bad). stage_poll gives the next poll times (NULL: the
+ * [poll] defaults). */
 struct replay_result {
     long examined, resolved, superseded, still_bad;
 };
