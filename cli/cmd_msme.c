@@ -585,7 +585,7 @@ static int print_csv(const struct msme_row *v, size_t n)
                                 v[i].address, v[i].phone,         v[i].programs};
 
         for (int k = 0; k < 9; k++)
-            if ((k && buf_addch(&b, ',') < 0) || csv_write_field(&b, cells[k]) < 0)
+            if ((k && buf_addch(&b, ',') < 0) || csv_write_field(&b, cells[k], 0) < 0)
                 goto out;
         if (buf_adds(&b, "\r\n") < 0)
             goto out;

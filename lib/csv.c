@@ -1,4 +1,5 @@
 /* RFC 4180 CSV reader (streaming, capped, with error recovery) and field writer. Pure. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -394,16 +395,44 @@ end_record:
     return CSV_OK;
 }
 
-int csv_write_field(struct buf *b, const char *s)
+/* OWASP "CSV injection": a spreadsheet evaluates a cell that starts with one of these,
+ * quoted or not. */
+static int formula_start(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* A plain decimal number: optional '-', digits, optionally '.' and digits. */
+static int plain_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (!isdigit((unsigned char)*s))
+        return 0;
+    while (isdigit((unsigned char)*s))
+        s++;
+    if (*s == '.') {
+        s++;
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+int csv_write_field(struct buf *b, const char *s, unsigned flags)
 {
     size_t n;
+    int defuse;
 
     if (!s || !*s)
         return 0;
     n = strlen(s);
-    if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[n - 1] != ' ')
+    defuse = formula_start(s[0]) && !((flags & CSV_NUMBER) && plain_number(s));
+    if (!defuse && strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[n - 1] != ' ')
         return buf_add(b, s, n);
-    if (buf_addch(b, '"') < 0)
+    if (buf_addch(b, '"') < 0 || (defuse && buf_addch(b, '\'') < 0))
         return -1;
     for (const char *p = s; *p; p++) {
         if (*p == '"' && buf_addch(b, '"') < 0)
@@ -412,4 +441,9 @@ int csv_write_field(struct buf *b, const char *s)
             return -1;
     }
     return buf_addch(b, '"');
+}
+
+const char *csv_field_text(const char *s)
+{
+    return s && s[0] == '\'' && formula_start(s[1]) ? s + 1 : s;
 }
