@@ -343,7 +343,8 @@ Test(csv, writer_quotes_only_when_needed_and_round_trips)
 }
 
 /* Issue 10, item 9 (CSV formula injection): a text field a spreadsheet would evaluate
- * gets a single quote in front, inside quotes; numbers in numeric columns stay numbers. */
+ * gets a single quote in front, inside quotes; numbers in numeric columns stay numbers.
+ */
 Test(csv, formula_injection_is_neutralised)
 {
     static const struct {
@@ -351,14 +352,15 @@ Test(csv, formula_injection_is_neutralised)
         unsigned flags;
         const char *out;
     } cases[] = {
-        {"=HYPERLINK(\"http://x\",\"y\")", 0, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
+        {"=HYPERLINK(\"http://x\",\"y\")", 0,
+         "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""},
         {"+6281234", 0, "\"'+6281234\""},
         {"-2+3", 0, "\"'-2+3\""},
         {"@SUM(A1)", 0, "\"'@SUM(A1)\""},
         {"\tcmd", 0, "\"'\tcmd\""},
         {"\rcmd", 0, "\"'\rcmd\""},
-        {"-3", 0, "\"'-3\""},        /* a text column: even a number is defused */
-        {"-3", CSV_NUMBER, "-3"},      /* a numeric column keeps its negative number */
+        {"-3", 0, "\"'-3\""},     /* a text column: even a number is defused */
+        {"-3", CSV_NUMBER, "-3"}, /* a numeric column keeps its negative number */
         {"-0.5", CSV_NUMBER, "-0.5"},
         {"-1+1", CSV_NUMBER, "\"'-1+1\""}, /* not a number: defused all the same */
         {"a=b", 0, "a=b"},
@@ -383,7 +385,8 @@ Test(csv, formula_injection_is_neutralised)
         release(recs, 1);
         buf_release(&b);
     }
-    cr_assert_str_eq(csv_field_text("'x"), "'x", "only a defused formula loses its quote");
+    cr_assert_str_eq(csv_field_text("'x"), "'x",
+                     "only a defused formula loses its quote");
 }
 
 /* Deterministic pseudo-random generator for the property tests below. */

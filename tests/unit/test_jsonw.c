@@ -1,4 +1,5 @@
-/* The one JSON writer: escaping, numbers as jansson printed them, both layouts, errors. */
+/* The one JSON writer: escaping, numbers as jansson printed them, both layouts, errors.
+ */
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <math.h>
@@ -89,8 +90,9 @@ Test(jsonw, compact_layout)
 {
     char *s = document(0);
 
-    cr_assert_str_eq(s, "{\"week\":\"2026-W01\",\"n\":-3,\"rate\":0.29999999999999999,"
-                        "\"whole\":20.0,\"none\":[],\"list\":[true,null,0.5,\"1/2\",{}]}\n");
+    cr_assert_str_eq(s,
+                     "{\"week\":\"2026-W01\",\"n\":-3,\"rate\":0.29999999999999999,"
+                     "\"whole\":20.0,\"none\":[],\"list\":[true,null,0.5,\"1/2\",{}]}\n");
     free(s);
 }
 

@@ -68,11 +68,11 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec,
 
 /* Appends s as one CSV field, quoted when it holds a comma, quote, CR or LF, or starts or
  * ends with a space. NULL is written as an empty field. A field a spreadsheet would read
- * as a formula (starting with '=', '+', '-', '@', tab or CR) gets a single quote in front,
- * inside double quotes (OWASP "CSV injection"), unless flags has CSV_NUMBER and s is a
- * plain decimal number such as "-3" or "-0.5", which stays a number. The one CSV writer
- * of halaltrack: reports, --format=csv and the simulator's register all use it. Returns 0
- * or -1 (buffer cap). */
+ * as a formula (starting with '=', '+', '-', '@', tab or CR) gets a single quote in
+ * front, inside double quotes (OWASP "CSV injection"), unless flags has CSV_NUMBER and s
+ * is a plain decimal number such as "-3" or "-0.5", which stays a number. The one CSV
+ * writer of halaltrack: reports, --format=csv and the simulator's register all use it.
+ * Returns 0 or -1 (buffer cap). */
 int csv_write_field(struct buf *b, const char *s, unsigned flags) HT_MUSTCHECK;
 /* The text csv_write_field was given, from a field it read back: s without the single
  * quote it put in front of a formula-like value (s itself otherwise). Borrowed. */
