@@ -2,7 +2,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,60 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
-#include "report_cli.h"
+#include "halaltrack/report.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
 
 extern char **environ;
-
-int rcli_now(int64_t *now)
-{
-    const char *env = getenv("HALALTRACK_NOW");
-    struct ht_err err = HT_ERR_INIT;
-
-    if (!env || !*env) {
-        *now = ht_now();
-        return 0;
-    }
-    if (ts_parse(env, now, &err) < 0) {
-        cli_error(_("bad HALALTRACK_NOW '%s': %s"), env, err.msg);
-        return -1;
-    }
-    return 0;
-}
-
-int rcli_check_format(const char *cmd, const char *format, const char *allowed)
-{
-    size_t n = strlen(format);
-    const char *p = allowed;
-
-    while (n && (p = strstr(p, format)) != NULL) {
-        if ((p == allowed || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-            return 0;
-        p += n;
-    }
-    cli_error(_("unknown format '%s' for %s (expected one of: %s)"), format, cmd,
-              allowed);
-    return -1;
-}
-
-int rcli_print_table(const struct rtable *t, const char *format, int color)
-{
-    int rc;
-
-    if (strcmp(format, "csv") == 0)
-        rc = report_table_csv(stdout, t);
-    else if (strcmp(format, "json") == 0)
-        rc = report_table_json(stdout, t);
-    else
-        rc = report_table_text(stdout, t, 80, color);
-    if (rc < 0 || fflush(stdout) != 0) {
-        cli_error("%s", _("cannot write the output"));
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
 
 static void usage(void)
 {
@@ -189,18 +140,21 @@ static int remove_tree(const char *dir)
     return waitpid(pid, &status, 0) < 0 ? -1 : 0;
 }
 
-static int render(const struct weekly_report *w, const char *format, FILE *fp)
+static int render(const struct weekly_report *w, enum out_format f, FILE *fp)
 {
-    if (strcmp(format, "csv") == 0)
+    switch (f) {
+    case OUT_CSV:
         return report_weekly_csv(fp, w);
-    if (strcmp(format, "json") == 0)
+    case OUT_JSON:
         return report_weekly_json(fp, w);
-    if (strcmp(format, "html") == 0)
+    case OUT_HTML:
         return report_weekly_html(fp, w);
-    return report_weekly_text(fp, w);
+    default:
+        return report_weekly_text(fp, w);
+    }
 }
 
-static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
+static int weekly(struct cli_ctx *ctx, const char *week, enum out_format format,
                   const char *out, int record)
 {
     struct ht_err err = HT_ERR_INIT;
@@ -213,7 +167,7 @@ static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
     int have_tmp = 0;
 
     memset(&w, 0, sizeof(w));
-    if (rcli_now(&now) < 0)
+    if (cli_now(&now) < 0)
         return EXIT_USAGE;
     if (weekly_period(&w, week, now, &err) < 0) {
         cli_fail(&err);
@@ -225,7 +179,7 @@ static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
         cli_fail(&err);
         goto out;
     }
-    if (strcmp(format, "pdf") == 0) {
+    if (format == OUT_PDF) {
         char html[sizeof(tmpdir) + 16], pdf[sizeof(tmpdir) + 16];
 
         if (!mkdtemp(tmpdir)) {
@@ -275,7 +229,9 @@ static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
         cli_error("%s", _("cannot write the report"));
         goto out;
     }
-    if (record && store_report_record(s, &w, format, out, &err) < 0) {
+    if (record &&
+        store_report_record(s, &w, format == OUT_TABLE ? "text" : out_format_name(format),
+                            out, &err) < 0) {
         cli_fail(&err);
         goto out;
     }
@@ -291,60 +247,41 @@ out:
     return rc;
 }
 
-int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
+static int report_weekly(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"week", required_argument, NULL, 'w'},
-        {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"no-record", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, '?'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_FORMAT,
+        CLI_OPT_HELP,
+        CLI_OPT_END,
     };
-    const char *week = NULL, *format = "text", *out = NULL, *sub = NULL;
-    int c, record = 1;
+    struct cli_parse p = CLI_PARSE(
+        "report", usage, OUT_ROWS | OUT_F(OUT_HTML) | OUT_F(OUT_PDF), OUT_TABLE);
+    const char *week = NULL, *out = NULL;
+    int c, rc, record = 1;
 
-    if (argc >= 2 && argv[1][0] != '-') {
-        sub = argv[1];
-        argc--;
-        argv++;
-    }
-    while ((c = getopt_long(argc, argv, "w:f:o:?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'w':
+    while ((c = cli_getopt(&p, argc, argv, "w:o:", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        if (c == 'w')
             week = optarg;
-            break;
-        case 'f':
-            format = optarg;
-            break;
-        case 'o':
+        else if (c == 'o')
             out = optarg;
-            break;
-        case 'n':
+        else if (c == 'n')
             record = 0;
-            break;
-        case '?':
-            if (optopt)
-                return cli_usage_hint("report");
-            usage();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint("report");
-        }
+        else
+            return cli_usage_hint(p.cmd);
     }
-    if (optind < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind]);
-        return cli_usage_hint("report");
-    }
-    if (!sub) {
-        cli_error("%s", _("missing report kind: weekly"));
-        return cli_usage_hint("report");
-    }
-    if (strcmp(sub, "weekly") != 0) {
-        cli_error(_("unknown report '%s' (expected weekly)"), sub);
-        return cli_usage_hint("report");
-    }
-    if (rcli_check_format("report weekly", format, "text,csv,json,html,pdf") < 0)
-        return cli_usage_hint("report");
-    return weekly(ctx, week, format, out, record);
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+        return rc;
+    return weekly(ctx, week, p.format, out, record);
+}
+
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {{"weekly", report_weekly}};
+
+    return cli_dispatch(ctx, "report", subs, HT_ARRAY_LEN(subs), usage, argc, argv);
 }

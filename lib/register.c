@@ -1,5 +1,5 @@
-/* The MSME register: header mapping, row validation, duplicate NIBs, kelurahan resolution
- * and a JSON string escaper for the CLI's output. Pure. */
+/* The MSME register: header mapping, row validation, duplicate NIBs, kelurahan
+ * resolution. Pure. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/register.h"
+#include "halaltrack/csv.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/ident.h"
 #include "halaltrack/util.h"
@@ -447,7 +448,8 @@ int register_batch_bad_record(struct register_batch *b, unsigned long line, long
     return ISSUE(b, line, col, "%s", reason);
 }
 
-/* The trimmed value of a column in a row: pointer into the field and its length. */
+/* The trimmed value of a column in a row: pointer into the field and its length. A value
+ * halaltrack's CSV writer defused ("'=..." for "=...") reads back as it was written. */
 static const char *value_of(const struct register_batch *b, const char *const *fields,
                             enum register_col c, size_t *len)
 {
@@ -456,7 +458,7 @@ static const char *value_of(const struct register_batch *b, const char *const *f
     *len = 0;
     if (b->col_index[c] < 0)
         return NULL;
-    p = fields[b->col_index[c]];
+    p = csv_field_text(fields[b->col_index[c]]);
     end = p + strlen(p);
     while (p < end && isspace((unsigned char)*p))
         p++;
@@ -464,15 +466,6 @@ static const char *value_of(const struct register_batch *b, const char *const *f
         end--;
     *len = (size_t)(end - p);
     return *len ? p : NULL;
-}
-
-size_t register_utf8_len(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 /* Validates a text column: control characters (newlines only where allowed) and length.
@@ -502,7 +495,7 @@ static int take_text(struct register_batch *b, unsigned long line,
     }
     if (!(s = xstrndup(v, len)))
         return -1;
-    if (register_utf8_len(s) > maxchars) {
+    if (utf8_len(s) > maxchars) {
         free(s);
         return ISSUE(b, line, b->col_label[c], _("longer than %zu characters"),
                      maxchars) < 0
@@ -920,56 +913,4 @@ void register_batch_finish(struct register_batch *b)
 size_t register_batch_rejected(const struct register_batch *b)
 {
     return b->rejected_rows + b->rejected_recs;
-}
-
-int register_json_str(struct buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-
-    if (!s)
-        return buf_adds(b, "null");
-    if (buf_addch(b, '"') < 0)
-        return -1;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char esc[7];
-        const char *out = NULL;
-
-        switch (*p) {
-        case '"':
-            out = "\\\"";
-            break;
-        case '\\':
-            out = "\\\\";
-            break;
-        case '\n':
-            out = "\\n";
-            break;
-        case '\r':
-            out = "\\r";
-            break;
-        case '\t':
-            out = "\\t";
-            break;
-        case '\b':
-            out = "\\b";
-            break;
-        case '\f':
-            out = "\\f";
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7F) {
-                esc[0] = '\\';
-                esc[1] = 'u';
-                esc[2] = '0';
-                esc[3] = '0';
-                esc[4] = hex[*p >> 4];
-                esc[5] = hex[*p & 0xF];
-                esc[6] = '\0';
-                out = esc;
-            }
-        }
-        if (out ? buf_adds(b, out) < 0 : buf_addch(b, (char)*p) < 0)
-            return -1;
-    }
-    return buf_addch(b, '"');
 }

@@ -1,8 +1,9 @@
-/* Text renderers: 80-column tables, the MSME status card, the weekly report as text. */
+/* Text renderers: the MSME status card and the weekly report as text. */
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/buf.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/out.h"
 #include "halaltrack/report.h"
 #include "halaltrack/banned.h"
 
@@ -29,162 +30,6 @@ const char *report_waits_label(enum ht_waits_on w)
     default:
         return T("tidak ada", "nobody");
     }
-}
-
-/* ---- tables ---- */
-
-void rtable_init(struct rtable *t, int ncols, const char *const *keys,
-                 const char *const *headers, unsigned numeric)
-{
-    memset(t, 0, sizeof(*t));
-    t->ncols = ncols > RTABLE_MAX_COLS ? RTABLE_MAX_COLS : ncols;
-    for (int i = 0; i < t->ncols; i++) {
-        t->keys[i] = keys[i];
-        t->headers[i] = headers[i];
-    }
-    t->numeric = numeric;
-}
-
-int rtable_add(struct rtable *t, char color, const char *const *cells)
-{
-    if (t->nrows == t->cap) {
-        int cap = t->cap ? t->cap * 2 : 16;
-        char **c = realloc(t->cells, (size_t)cap * (size_t)t->ncols * sizeof(*c));
-        char *rc;
-
-        if (!c)
-            return -1;
-        t->cells = c;
-        rc = realloc(t->row_color, (size_t)cap);
-        if (!rc)
-            return -1;
-        t->row_color = rc;
-        t->cap = cap;
-    }
-    for (int i = 0; i < t->ncols; i++) {
-        char **dst = &t->cells[(size_t)t->nrows * (size_t)t->ncols + (size_t)i];
-
-        *dst = NULL;
-        if (cells[i] && !(*dst = strdup(cells[i]))) {
-            for (int j = 0; j < i; j++)
-                free(t->cells[(size_t)t->nrows * (size_t)t->ncols + (size_t)j]);
-            return -1;
-        }
-    }
-    t->row_color[t->nrows++] = color;
-    return 0;
-}
-
-void rtable_release(struct rtable *t)
-{
-    for (size_t i = 0; i < (size_t)t->nrows * (size_t)t->ncols; i++)
-        free(t->cells[i]);
-    free(t->cells);
-    free(t->row_color);
-    memset(t, 0, sizeof(*t));
-}
-
-/* Display width: code points (every character of our data is one cell wide). */
-static int u8width(const char *s)
-{
-    int n = 0;
-
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* Writes s in exactly w cells: cut with "…" when longer, padded when pad. */
-static void put_cell(FILE *fp, const char *s, int w, int right, int pad)
-{
-    int n = u8width(s);
-
-    if (!s)
-        s = "";
-    if (n > w) {
-        int cells = 0;
-        const char *p = s;
-
-        while (*p && cells < w - 1) {
-            p++;
-            while (((unsigned char)*p & 0xC0) == 0x80)
-                p++;
-            cells++;
-        }
-        fwrite(s, 1, (size_t)(p - s), fp);
-        fputs("…", fp);
-        return;
-    }
-    if (right)
-        fprintf(fp, "%*s", w - n, "");
-    fputs(s, fp);
-    if (!right && pad)
-        fprintf(fp, "%*s", w - n, "");
-}
-
-int report_table_text(FILE *fp, const struct rtable *t, int width, int color)
-{
-    int w[RTABLE_MAX_COLS];
-    int total, sep = 2;
-    const char *gap;
-
-    for (int c = 0; c < t->ncols; c++) {
-        w[c] = u8width(t->headers[c]);
-        for (int r = 0; r < t->nrows; r++) {
-            int n = u8width(t->cells[(size_t)r * (size_t)t->ncols + (size_t)c]);
-            if (n > w[c])
-                w[c] = n;
-        }
-    }
-    /* Too wide: first close the gaps to one space, then shrink the widest text column
-     * (cut with "…") until the line fits. */
-    total = 0;
-    for (int c = 0; c < t->ncols; c++)
-        total += w[c] + (c ? sep : 0);
-    if (total > width)
-        sep = 1;
-    for (;;) {
-        int widest = -1;
-
-        total = 0;
-        for (int c = 0; c < t->ncols; c++)
-            total += w[c] + (c ? sep : 0);
-        if (total <= width)
-            break;
-        for (int c = 0; c < t->ncols; c++)
-            if (!((t->numeric | t->keep) & (1u << c)) && (widest < 0 || w[c] > w[widest]))
-                widest = c;
-        if (widest < 0 || w[widest] <= 6)
-            break;
-        w[widest]--;
-    }
-    gap = sep == 2 ? "  " : " ";
-    for (int c = 0; c < t->ncols; c++) {
-        if (c)
-            fputs(gap, fp);
-        put_cell(fp, t->headers[c], w[c], (t->numeric >> c) & 1u, c + 1 < t->ncols);
-    }
-    fputc('\n', fp);
-    for (int r = 0; r < t->nrows; r++) {
-        const char *on = NULL;
-
-        if (color && t->row_color[r])
-            on = t->row_color[r] == 'g'   ? "\033[32m"
-                 : t->row_color[r] == 'y' ? "\033[33m"
-                                          : "\033[31m";
-        if (on)
-            fputs(on, fp);
-        for (int c = 0; c < t->ncols; c++) {
-            if (c)
-                fputs(gap, fp);
-            put_cell(fp, t->cells[(size_t)r * (size_t)t->ncols + (size_t)c], w[c],
-                     (t->numeric >> c) & 1u, c + 1 < t->ncols);
-        }
-        if (on)
-            fputs("\033[0m", fp);
-        fputc('\n', fp);
-    }
-    return ferror(fp) ? -1 : 0;
 }
 
 void report_bar(double percent, int width, char *out)
@@ -300,7 +145,7 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
             else
                 snprintf(lim, sizeof(lim), "-");
             fprintf(fp, "  %-10s  %-6s ", date, e->code);
-            put_cell(fp, lbl, 24, 0, 1);
+            out_cell(fp, lbl, 24, 0, 1);
             fprintf(fp, " %5lld %5s", (long long)e->days, lim);
             if (e->breach)
                 fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", T("LEWAT", "OVER"),
@@ -398,7 +243,7 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
 
         if (f->stage == STAGE_NOT_APPLIED)
             continue;
-        put_cell(fp, stage_label(f->stage), 36, 0, 1);
+        out_cell(fp, stage_label(f->stage), 36, 0, 1);
         fprintf(fp, " %7ld %7ld %7ld %7ld %7ld\n", f->reguler, f->self_declare, f->other,
                 f->total, f->total_prev);
     }
@@ -448,9 +293,9 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                     continue;
                 date_format(ts_to_wib_date(m->at), d);
                 fprintf(fp, "  %s  %-6s %-13s ", d, or_dash(m->code), or_dash(m->nib));
-                put_cell(fp, or_dash(m->name), 24, 0, 1);
+                out_cell(fp, or_dash(m->name), 24, 0, 1);
                 fputc(' ', fp);
-                put_cell(fp, or_dash(m->kelurahan), 14, 0, 0);
+                out_cell(fp, or_dash(m->kelurahan), 14, 0, 0);
                 fputc('\n', fp);
                 shown++;
             }
@@ -484,9 +329,9 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
             if (s->waits_on != (enum ht_waits_on)w)
                 continue;
             fprintf(fp, "  %-13s ", or_dash(s->nib));
-            put_cell(fp, or_dash(s->name), 20, 0, 1);
+            out_cell(fp, or_dash(s->name), 20, 0, 1);
             fputc(' ', fp);
-            put_cell(fp, or_dash(s->kelurahan), 12, 0, 1);
+            out_cell(fp, or_dash(s->kelurahan), 12, 0, 1);
             fprintf(fp, " %-14.14s %-5s %5ld\n", or_dash(s->phone), or_dash(s->code),
                     s->overdue);
             shown++;

@@ -325,6 +325,15 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 int utf8_valid(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

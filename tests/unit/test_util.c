@@ -455,3 +455,10 @@ Test(util, clocks)
     /* The wall clock is past 2020 (a sanity check of the unit, seconds). */
     cr_assert(gt(i64, ht_now(), ts_ok("2020-01-01T00:00:00Z")));
 }
+
+Test(util, utf8_len_counts_code_points)
+{
+    cr_assert_eq(utf8_len("abc"), 3);
+    cr_assert_eq(utf8_len("é€"), 2);
+    cr_assert_eq(utf8_len(NULL), 0);
+}

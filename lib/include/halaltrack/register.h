@@ -1,7 +1,6 @@
 /* The office's MSME register: header mapping, row validation into struct msme_record,
- * duplicate detection, kelurahan resolution against the region table, and small output
- * helpers (JSON string escaping). Pure: no I/O, no database (lib/store/msme.c does that).
- */
+ * duplicate detection, kelurahan resolution against the region table. Pure: no I/O, no
+ * database (lib/store/msme.c does that). */
 #ifndef HALALTRACK_REGISTER_H
 #define HALALTRACK_REGISTER_H
 
@@ -160,10 +159,5 @@ size_t register_batch_rejected(const struct register_batch *b);
 int register_issue_add(struct register_issue **v, size_t *n, size_t *cap, size_t *dropped,
                        unsigned long line, const char *column, const char *fmt, ...)
     HT_PRINTF(7, 8) HT_MUSTCHECK;
-
-/* Appends s as a JSON string literal (quotes and escapes included); NULL gives null. */
-int register_json_str(struct buf *b, const char *s) HT_MUSTCHECK;
-/* Number of UTF-8 code points in s (s must be valid UTF-8). */
-size_t register_utf8_len(const char *s);
 
 #endif

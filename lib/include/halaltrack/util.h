@@ -58,6 +58,9 @@ int64_t ht_mono_ms(void);
 char *xstrdup_or_null(const char *s);
 /* Duplicates at most n bytes and NUL-terminates. */
 char *xstrndup(const char *s, size_t n);
+/* Number of UTF-8 code points in s (the display width of our data: every character of
+ * it is one terminal cell wide). NULL is 0. */
+size_t utf8_len(const char *s);
 /* True when s is valid UTF-8 of length n (no overlongs, no surrogates). */
 int utf8_valid(const char *s, size_t n);
 /* Trims ASCII whitespace at both ends in place; returns s. */
