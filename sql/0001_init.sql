@@ -1,7 +1,9 @@
 -- halaltrack data model: regions, the MSME register, national applications and their
 -- stage history, quarantine, sync bookkeeping, goals, the shared request budget, reports.
 -- Objects are created in the first schema of search_path (halaltrack in production,
--- a per-test schema in the tests), so nothing here is schema-qualified.
+-- a per-test schema in the tests), so nothing here is schema-qualified. Migrations hold
+-- tables, columns, indexes and data; views, functions, triggers and policies live one per
+-- file in sql/definitions/ (see sql/README.md).
 
 -- Kemendagri region codes: 35 (provinsi), 35.75 (kab/kota), 35.75.01 (kecamatan),
 -- 35.75.01.1001 (kelurahan/desa).
@@ -205,12 +207,3 @@ CREATE TABLE report_run (
     output       text
 );
 CREATE INDEX report_run_period_idx ON report_run (period);
-
--- Link applications to register MSMEs by NIB when the register learns a new NIB.
-CREATE FUNCTION msme_link_applications() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE application SET msme_id = NEW.id WHERE nib = NEW.nib AND msme_id IS DISTINCT FROM NEW.id;
-    RETURN NEW;
-END $$;
-CREATE TRIGGER msme_link_applications AFTER INSERT OR UPDATE OF nib ON msme
-    FOR EACH ROW EXECUTE FUNCTION msme_link_applications();

@@ -1,4 +1,6 @@
-/* Ordered SQL migrations applied in one transaction under an advisory lock, and the
+/* The schema: ordered SQL migrations (tables, columns, indexes, data) and the definitions
+ * (views, functions, triggers, policies, one file each) re-created whenever a migration
+ * is applied or a definition changed, all in one transaction under an advisory lock; the
  * stage_def table refreshed from the C stage table (lib/stage.c is the single source). */
 #include <dirent.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include "halaltrack/config.h"
 #include "halaltrack/log.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/store_roles.h"
 #include "halaltrack/banned.h"
 
 #define MIGRATION_MAX_BYTES (8u * 1024 * 1024)
@@ -29,13 +32,17 @@ const char *store_default_sqldir(void)
     return path;
 }
 
-static int is_migration_name(const char *n)
+/* Migrations are named NNNN_what.sql, definitions NNN_what.sql (digits = ndigits). */
+static int is_sql_name(const char *n, size_t ndigits)
 {
     size_t len = strlen(n);
 
-    return len > 9 && n[0] >= '0' && n[0] <= '9' && n[1] >= '0' && n[1] <= '9' &&
-           n[2] >= '0' && n[2] <= '9' && n[3] >= '0' && n[3] <= '9' && n[4] == '_' &&
-           strcmp(n + len - 4, ".sql") == 0;
+    if (len < ndigits + 6 || n[ndigits] != '_' || strcmp(n + len - 4, ".sql") != 0)
+        return 0;
+    for (size_t i = 0; i < ndigits; i++)
+        if (n[i] < '0' || n[i] > '9')
+            return 0;
+    return 1;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -43,8 +50,9 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Lists migration file names in dir, sorted. */
-static int list_migrations(const char *dir, char ***out, size_t *n, struct ht_err *err)
+/* Lists the names of dir's SQL files with ndigits-digit prefixes, sorted. */
+static int list_sql(const char *dir, size_t ndigits, char ***out, size_t *n,
+                    struct ht_err *err)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -54,11 +62,11 @@ static int list_migrations(const char *dir, char ***out, size_t *n, struct ht_er
     *out = NULL;
     *n = 0;
     if (!d) {
-        ht_err_set(err, HT_EIO, "cannot open migrations directory '%s'", dir);
+        ht_err_set(err, HT_EIO, "cannot open SQL directory '%s'", dir);
         return -1;
     }
     while ((e = readdir(d))) {
-        if (!is_migration_name(e->d_name))
+        if (!is_sql_name(e->d_name, ndigits))
             continue;
         if (count == cap) {
             char **nn = realloc(names, (cap ? cap * 2 : 16) * sizeof(*nn));
@@ -74,7 +82,7 @@ static int list_migrations(const char *dir, char ***out, size_t *n, struct ht_er
     closedir(d);
     if (count == 0) {
         free(names);
-        ht_err_set(err, HT_EIO, "no migrations found in '%s'", dir);
+        ht_err_set(err, HT_EIO, "no SQL files found in '%s'", dir);
         return -1;
     }
     qsort(names, count, sizeof(*names), cmp_str);
@@ -124,9 +132,39 @@ static int read_file(const char *path, struct buf *b, struct ht_err *err)
     return 0;
 }
 
-static const char *const create_table_sql =
+static const char *const create_tables_sql =
     "CREATE TABLE IF NOT EXISTS schema_migration ("
-    " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())";
+    " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE TABLE IF NOT EXISTS schema_definitions ("
+    " digest text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())";
+
+/* Drops every view and every routine of the current schema (not those of extensions),
+ * with what depends on them (policies, triggers), before the definitions are created
+ * again. Refuses when a table's constraint or default uses one of them: those would go
+ * too. */
+static const char *const drop_definitions_sql =
+    "DO $$ DECLARE r record; BEGIN"
+    " SELECT p.proname INTO r FROM pg_depend d JOIN pg_proc p"
+    "   ON d.refclassid = 'pg_proc'::regclass AND d.refobjid = p.oid"
+    "  WHERE p.pronamespace = current_schema()::regnamespace"
+    "    AND d.classid IN ('pg_constraint'::regclass, 'pg_attrdef'::regclass) LIMIT 1;"
+    " IF FOUND THEN RAISE EXCEPTION 'a table constraint or default uses function %,"
+    " which sql/definitions re-creates: move the function into a migration', r.proname;"
+    " END IF;"
+    " FOR r IN SELECT c.relname FROM pg_class c"
+    "  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'v' LOOP"
+    "  EXECUTE format('DROP VIEW IF EXISTS %I.%I CASCADE', current_schema(), r.relname);"
+    " END LOOP;"
+    " FOR r IN SELECT p.proname, p.prokind, pg_get_function_identity_arguments(p.oid) AS "
+    "args"
+    "  FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace"
+    "   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass"
+    "                    AND e.objid = p.oid AND e.deptype = 'e') LOOP"
+    "  EXECUTE format('DROP %s IF EXISTS %I.%I(%s) CASCADE',"
+    "                 CASE r.prokind WHEN 'a' THEN 'AGGREGATE' ELSE 'ROUTINE' END,"
+    "                 current_schema(), r.proname, r.args);"
+    " END LOOP;"
+    " END $$";
 
 static int sync_stage_defs(struct store *s, struct ht_err *err)
 {
@@ -159,18 +197,121 @@ static int sync_stage_defs(struct store *s, struct ht_err *err)
     return 0;
 }
 
+/* The definitions, read once: every file's name and text, and all of them joined (what
+ * schema_definitions.digest is the md5 of). */
+struct defs {
+    char **names;
+    size_t n;
+    struct buf *texts;
+    struct buf all;
+};
+
+static void defs_release(struct defs *d)
+{
+    if (d->texts)
+        for (size_t i = 0; i < d->n; i++)
+            buf_release(&d->texts[i]);
+    free(d->texts);
+    free_names(d->names, d->n);
+    buf_release(&d->all);
+    memset(d, 0, sizeof(*d));
+}
+
+static int defs_load(const char *sqldir, struct defs *d, struct ht_err *err)
+{
+    char dir[4096], path[4096 + 256];
+
+    memset(d, 0, sizeof(*d));
+    buf_init(&d->all, MIGRATION_MAX_BYTES);
+    snprintf(dir, sizeof(dir), "%s/definitions", sqldir);
+    if (list_sql(dir, 3, &d->names, &d->n, err) < 0)
+        return -1;
+    if (!(d->texts = calloc(d->n, sizeof(*d->texts)))) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < d->n; i++) {
+        buf_init(&d->texts[i], MIGRATION_MAX_BYTES);
+        snprintf(path, sizeof(path), "%s/%s", dir, d->names[i]);
+        if (read_file(path, &d->texts[i], err) < 0)
+            return -1;
+        if (buf_addf(&d->all, "-- %s\n", d->names[i]) < 0 ||
+            buf_add(&d->all, buf_str(&d->texts[i]), d->texts[i].len) < 0) {
+            ht_err_set(err, HT_ELIMIT, "the definitions are larger than %u bytes",
+                       MIGRATION_MAX_BYTES);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Runs one SQL file's text; a failure names the file. */
+static int exec_file(struct store *s, const char *kind, const char *name,
+                     const struct buf *text, struct ht_err *err)
+{
+    if (store_exec(s, buf_str(text), err) == 0)
+        return 0;
+    struct ht_err inner = *err;
+    ht_err_clear(err);
+    ht_err_set(err, inner.code, "%s '%s' failed: %s", kind, name, inner.msg);
+    return -1;
+}
+
+/* Re-applies the roles' grants when `db init-roles` gave the schema to <prefix>_owner:
+ * the definitions just re-created have none. */
+static int regrant(struct store *s, struct ht_err *err)
+{
+    char *owner = NULL;
+    size_t len;
+    int q = store_query_value(
+        s,
+        "SELECT o.rolname FROM pg_namespace n JOIN pg_roles o ON o.oid = n.nspowner"
+        " WHERE n.nspname = current_schema() AND o.rolname LIKE '%\\_owner'"
+        "   AND EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname ="
+        "               left(o.rolname, -6) || '_reader')",
+        0, NULL, &owner, err);
+    int rc = 0;
+
+    if (q < 0)
+        return -1;
+    if (q == 0 && owner && (len = strlen(owner)) > 6) {
+        owner[len - 6] = '\0';
+        rc = store_apply_grants(s, owner, err);
+        if (rc == 0)
+            log_debug("grants re-applied prefix=%s", owner);
+    }
+    free(owner);
+    return rc;
+}
+
+/* The names of the applied migrations, one per row. */
+static int applied_names(struct store *s, struct store_rows *rows, struct ht_err *err)
+{
+    return store_query_rows(s, "SELECT name FROM schema_migration", 0, NULL, rows, err);
+}
+
+static int is_applied(const struct store_rows *rows, const char *name)
+{
+    for (int r = 0; r < rows->nrows; r++)
+        if (strcmp(store_rows_get(rows, r, 0), name) == 0)
+            return 1;
+    return 0;
+}
+
 int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_err *err)
 {
     char **names = NULL;
-    size_t n = 0;
+    size_t n = 0, pending = 0;
     struct buf body = BUF_INIT(MIGRATION_MAX_BYTES);
+    struct defs defs = {0};
+    struct store_rows done = {0};
     char path[4096];
-    int count = 0;
+    int count = 0, same_defs;
     int rc = -1;
 
     *applied = 0;
-    if (list_migrations(sqldir, &names, &n, err) < 0)
-        return -1;
+    if (list_sql(sqldir, 4, &names, &n, err) < 0 || defs_load(sqldir, &defs, err) < 0)
+        goto out;
     if (store_begin(s, err) < 0)
         goto out;
     /* One migrator per schema at a time; the lock ends with the transaction. */
@@ -199,31 +340,42 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
             " END $$",
             err) < 0)
         goto out;
-    if (store_exec(s, create_table_sql, err) < 0)
+    if (store_exec(s, create_tables_sql, err) < 0 || applied_names(s, &done, err) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        pending += !is_applied(&done, names[i]);
+    {
+        const char *p[1] = {buf_str(&defs.all)};
+        char *found = NULL;
+
+        same_defs = store_query_value(
+            s, "SELECT digest FROM schema_definitions WHERE digest = md5($1)", 1, p,
+            &found, err);
+        free(found);
+        if (same_defs < 0)
+            goto out;
+        same_defs = same_defs == 0;
+    }
+    if (pending == 0 && same_defs) {
+        if (sync_stage_defs(s, err) < 0 || store_commit(s, err) < 0)
+            goto out;
+        rc = 0;
+        goto out;
+    }
+    /* The definitions go first, so that a migration may change a column a view reads. */
+    if (store_exec(s, drop_definitions_sql, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const char *p[1] = {names[i]};
-        char *found = NULL;
-        int q = store_query_value(s, "SELECT name FROM schema_migration WHERE name = $1",
-                                  1, p, &found, err);
 
-        free(found);
-        if (q < 0)
-            goto out;
-        if (q == 0)
+        if (is_applied(&done, names[i]))
             continue;
         snprintf(path, sizeof(path), "%s/%s", sqldir, names[i]);
         buf_reset(&body);
-        if (read_file(path, &body, err) < 0)
+        if (read_file(path, &body, err) < 0 ||
+            exec_file(s, "migration", names[i], &body, err) < 0)
             goto out;
-        if (store_exec(s, buf_str(&body), err) < 0) {
-            struct ht_err inner = *err;
-
-            ht_err_clear(err);
-            ht_err_set(err, inner.code, "migration '%s' failed: %s", names[i], inner.msg);
-            goto out;
-        }
-        /* stage_def must be complete before later migrations' views and data use it. */
+        /* stage_def must be complete before later migrations' data use it. */
         if (strcmp(names[i], "0001_init.sql") == 0 && sync_stage_defs(s, err) < 0)
             goto out;
         if (store_command(s, "INSERT INTO schema_migration (name) VALUES ($1)", 1, p,
@@ -234,13 +386,28 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
     }
     if (sync_stage_defs(s, err) < 0)
         goto out;
-    if (store_commit(s, err) < 0)
+    for (size_t i = 0; i < defs.n; i++)
+        if (exec_file(s, "definition", defs.names[i], &defs.texts[i], err) < 0)
+            goto out;
+    {
+        const char *p[1] = {buf_str(&defs.all)};
+
+        if (store_command(s,
+                          "WITH d AS (DELETE FROM schema_definitions)"
+                          " INSERT INTO schema_definitions (digest) VALUES (md5($1))",
+                          1, p, NULL, err) < 0)
+            goto out;
+    }
+    log_debug("definitions re-created count=%zu", defs.n);
+    if (regrant(s, err) < 0 || store_commit(s, err) < 0)
         goto out;
     *applied = count;
     rc = 0;
 out:
     if (rc < 0)
         store_rollback(s);
+    store_rows_release(&done);
+    defs_release(&defs);
     buf_release(&body);
     free_names(names, n);
     return rc;
@@ -258,7 +425,7 @@ int store_migration_status(struct store *s, const char *sqldir,
 
     *out = NULL;
     *nout = 0;
-    if (list_migrations(sqldir, &names, &n, err) < 0)
+    if (list_sql(sqldir, 4, &names, &n, err) < 0)
         return -1;
     have_table = store_query_value(s,
                                    "SELECT 1 FROM pg_tables WHERE schemaname = "

@@ -1,4 +1,5 @@
-/* Report queries: set-based SQL over sql/0004_reports.sql, rows copied into structs. */
+/* Report queries: set-based SQL over the views and functions of sql/definitions/, rows
+ * copied into structs. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -21,10 +21,9 @@ static int valid_prefix(const char *p)
     return 1;
 }
 
-/* The grants, as one DO block; @P@ stands for the prefix. Tables the daemon writes get
- * INSERT/UPDATE (and DELETE where it keeps scratch or lease state); everything else it
- * only reads. Readers get the v_* views and nothing else; self-service one function. */
-static const char grants_sql[] =
+/* The roles and the ownership of the schema, as one DO block; @P@ stands for the prefix.
+ * Needs a role that may create roles (`db init-roles`). */
+static const char roles_sql[] =
     "DO $do$\n"
     "DECLARE r text; t record;\n"
     "BEGIN\n"
@@ -51,6 +50,20 @@ static const char grants_sql[] =
     "    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN\n"
     "      EXECUTE format('CREATE ROLE %I NOLOGIN', r);\n"
     "    END IF;\n"
+    "  END LOOP;\n"
+    "END\n"
+    "$do$";
+
+/* The grants, as one DO block; @P@ stands for the prefix. Runs as the schema's owner too
+ * (`db migrate` re-applies it after it re-created the definitions). Tables the daemon
+ * writes get INSERT/UPDATE (and DELETE where it keeps scratch or lease state); everything
+ * else it only reads. Readers get the v_* views and nothing else; self-service one
+ * function. */
+static const char grants_sql[] =
+    "DO $do$\n"
+    "DECLARE r text; t record;\n"
+    "BEGIN\n"
+    "  FOREACH r IN ARRAY ARRAY['@P@_daemon', '@P@_reader', '@P@_self_service'] LOOP\n"
     "    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', "
     "current_schema(), r);\n"
     "    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA %I FROM %I', "
@@ -67,8 +80,9 @@ static const char grants_sql[] =
     "       OR t.relname LIKE 'sync\\_%' OR t.relname LIKE 'staging%' THEN\n"
     "      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO %I', t.relname, "
     "'@P@_daemon');\n"
-    "    ELSIF t.relname IN ('schema_migration', 'self_service_attempt', 'report_run', "
-    "'goal') THEN\n"
+    "    ELSIF t.relname IN ('schema_migration', 'schema_definitions', "
+    "'self_service_attempt',\n"
+    "                        'report_run', 'goal') THEN\n"
     "      NULL;\n"
     "    ELSE\n"
     "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, '@P@_daemon');\n"
@@ -81,7 +95,6 @@ static const char grants_sql[] =
     "current_schema(), '@P@_daemon');\n"
     "  EXECUTE format('GRANT EXECUTE ON FUNCTION msme_status(text, text) TO %I', "
     "'@P@_self_service');\n"
-
     "END\n"
     "$do$";
 
@@ -96,6 +109,25 @@ static int expand(struct buf *b, const char *tmpl, const char *prefix)
         tmpl = p + 3;
     }
     return buf_adds(b, tmpl);
+}
+
+int store_apply_grants(struct store *s, const char *prefix, struct ht_err *err)
+{
+    struct buf sql = BUF_INIT(BUF_CAP_SMALL);
+    int rc;
+
+    if (!valid_prefix(prefix)) {
+        ht_err_set(err, HT_EINVAL,
+                   "invalid role prefix '%s' (lowercase letters, digits, _)", prefix);
+        return -1;
+    }
+    if (expand(&sql, grants_sql, prefix) < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    rc = store_exec(s, buf_str(&sql), err);
+    buf_release(&sql);
+    return rc;
 }
 
 int store_init_roles(struct store *s, const char *prefix, const struct role_scope *scopes,
@@ -113,13 +145,13 @@ int store_init_roles(struct store *s, const char *prefix, const struct role_scop
         return -1;
     }
     snprintf(reader, sizeof(reader), "%s_reader", prefix);
-    if (expand(&sql, grants_sql, prefix) < 0) {
+    if (expand(&sql, roles_sql, prefix) < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
     if (store_begin(s, err) < 0)
         goto out;
-    if (store_exec(s, buf_str(&sql), err) < 0)
+    if (store_exec(s, buf_str(&sql), err) < 0 || store_apply_grants(s, prefix, err) < 0)
         goto out;
     for (size_t i = 0; i < nscopes; i++) {
         const char *p[3] = {scopes[i].role, scopes[i].kecamatan, reader};

@@ -50,6 +50,9 @@ done
 # Every migration of the source tree, and nothing else, under share/halaltrack/sql.
 diff <(cd "$src/sql" && ls ./*.sql | sort) <(cd "$prefix/share/halaltrack/sql" && ls ./*.sql | sort) ||
     failed "share/halaltrack/sql differs from sql/"
+diff <(cd "$src/sql/definitions" && ls ./*.sql | sort) \
+    <(cd "$prefix/share/halaltrack/sql/definitions" && ls ./*.sql | sort) ||
+    failed "share/halaltrack/sql/definitions differs from sql/definitions/"
 # Every man page of docs/man is installed in its section.
 for m in "$src"/docs/man/*.[158]; do
     sec=${m##*.}

@@ -104,7 +104,7 @@ n=$(sql -A -t -c "SELECT count(*) FROM halaltrack.report_run")
 
 # ---- migrations: a member of the owner role migrates; a reader cannot ----
 mkdir -p "$tmp/sql"
-cp "$HT_SQLDIR"/*.sql "$tmp/sql/"
+cp -r "$HT_SQLDIR"/*.sql "$HT_SQLDIR"/definitions "$tmp/sql/"
 printf 'CREATE TABLE ops_probe (id int PRIMARY KEY);\n' >"$tmp/sql/9990_ops_probe.sql"
 out=$("$cli" -d "dbname=$db user=${p}_g" db migrate --sql-dir="$tmp/sql" 2>&1) &&
     failed "a reader applied a migration: $out"

@@ -1,6 +1,6 @@
 /* Report queries: the rows behind `status`, `progress`, `funnel`, `overdue`, `goal` and
  * the weekly report, returned as structs (no PGresult escapes). Set-based SQL over the
- * functions and views of sql/0004_reports.sql. */
+ * functions and views of sql/definitions/. */
 #ifndef HALALTRACK_STORE_REPORT_H
 #define HALALTRACK_STORE_REPORT_H
 

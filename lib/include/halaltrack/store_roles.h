@@ -20,6 +20,13 @@ struct role_scope {
 int store_init_roles(struct store *s, const char *prefix, const struct role_scope *scopes,
                      size_t nscopes, struct ht_err *err) HT_MUSTCHECK;
 
+/* Grants the roles <prefix>_daemon, _reader and _self_service exactly their privileges
+ * on the current schema's objects (the grant part of store_init_roles; the roles must
+ * exist). Runs as the schema's owner too: `db migrate` calls it after re-creating the
+ * views and functions. Must run inside the caller's transaction. Returns 0 or -1. */
+int store_apply_grants(struct store *s, const char *prefix,
+                       struct ht_err *err) HT_MUSTCHECK;
+
 /* Sets a new self-service access code for the MSME with this NIB: stores only a salted
  * SHA-256 hash. Returns 0, 1 when the NIB is not in the register, -1 on error. */
 int store_set_access_code(struct store *s, const char *nib, const char *salt_hex,

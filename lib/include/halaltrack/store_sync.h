@@ -40,11 +40,11 @@ int store_stage_flush(struct store *s, struct store_stage *st, int64_t run_id,
 int store_stage_distinct(struct store *s, int64_t run_id, long *out,
                          struct ht_err *err) HT_MUSTCHECK;
 int store_stage_clear(struct store *s, int64_t run_id, struct ht_err *err) HT_MUSTCHECK;
-/* Merges a staged sweep in one transaction (see list_merge in
- * sql/0008_sweep_observation.sql), drops the staged rows and then records the bookmark
- * 'last_sweep_at'. Only new and changed applications are written; when complete (the
- * sweep saw the API's whole list), the same transaction confirms every listed application
- * ('observed_through') and marks the ones the list no longer shows. */
+/* Merges a staged sweep in one transaction (sql/definitions/031_list_merge.sql), drops
+ * the staged rows and then records the bookmark 'last_sweep_at'. Only new and changed
+ * applications are written; when complete (the sweep saw the API's whole list), the same
+ * transaction confirms every listed application ('observed_through') and marks the ones
+ * the list no longer shows. */
 int store_sync_merge(struct store *s, int64_t run_id, int complete, long *seen,
                      long *inserted, long *changed, struct ht_err *err) HT_MUSTCHECK;
 
