@@ -22,9 +22,8 @@ int out_format_parse(const char *name, unsigned offered, enum out_format *out)
     if (!name)
         return -1;
     for (int f = 0; f < OUT__COUNT; f++) {
-        if ((offered & OUT_F(f)) &&
-            (strcmp(name, format_names[f]) == 0 ||
-             (f == OUT_TABLE && strcmp(name, "text") == 0))) {
+        if ((offered & OUT_F(f)) && (strcmp(name, format_names[f]) == 0 ||
+                                     (f == OUT_TABLE && strcmp(name, "text") == 0))) {
             *out = (enum out_format)f;
             return 0;
         }

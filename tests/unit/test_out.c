@@ -22,10 +22,8 @@ static char *render(const struct out_table *t, enum out_format f, int color)
 }
 
 static const struct out_col cols[] = {
-    {"name", "name", OUT_NARROW},
-    {"kelurahan", "kelurahan", 0},
-    {"done", "done", OUT_NUM},
-    {"note", "note", 0},
+    {"name", "name", OUT_NARROW}, {"kelurahan", "kelurahan", 0},
+    {"done", "done", OUT_NUM},    {"note", "note", 0},
     {"id_reg", "", OUT_NO_TABLE},
 };
 
@@ -151,8 +149,9 @@ Test(out, csv_quotes_defuses_text_and_keeps_negative_numbers)
     out_table_init(&t, c2, 3);
     cr_assert(out_table_add(&t, 0, row) == 0);
     out = render(&t, OUT_CSV, 0);
-    cr_assert_str_eq(out, "name,delta\r\n\"'=HYPERLINK(\"\"http://evil\"\",\"\"klik\"\")\",-4"
-                          "\r\n");
+    cr_assert_str_eq(out,
+                     "name,delta\r\n\"'=HYPERLINK(\"\"http://evil\"\",\"\"klik\"\")\",-4"
+                     "\r\n");
     free(out);
     out_table_release(&t);
 }

@@ -28,11 +28,12 @@ const char *out_format_name(enum out_format f);
 void out_formats_list(unsigned offered, char out[static 64]);
 
 /* Column flags. */
-#define OUT_NUM 0x01u      /* a number: right-aligned, a JSON number, a CSV number */
-#define OUT_NARROW 0x02u   /* the text table cuts this column first ("…"), and leaves it
-                              out when cutting every column is not enough */
-#define OUT_KEEP 0x04u     /* the text table never cuts nor leaves out this column */
-#define OUT_LIST 0x08u     /* tags separated by ';': a JSON array of strings */
+#define OUT_NUM 0x01u /* a number: right-aligned, a JSON number, a CSV number */
+#define OUT_NARROW                                                                       \
+    0x02u              /* the text table cuts this column first ("…"), and leaves it   \
+                          out when cutting every column is not enough */
+#define OUT_KEEP 0x04u /* the text table never cuts nor leaves out this column */
+#define OUT_LIST 0x08u /* tags separated by ';': a JSON array of strings */
 #define OUT_NO_TABLE 0x10u /* only in CSV and JSON */
 #define OUT_NO_CSV 0x20u   /* not in CSV */
 #define OUT_NO_JSON 0x40u  /* not in JSON */
