@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/store_roles.h"
+#include "halaltrack/paths.h"
 #include "halaltrack/banned.h"
 
 static void usage(void)
@@ -41,7 +42,7 @@ static int parse_sqldir(struct cli_parse *p, int argc, char **argv, const char *
                                          CLI_OPT_END};
     int c;
 
-    *dir = store_default_sqldir();
+    *dir = paths_sqldir();
     while ((c = cli_getopt(p, argc, argv, "", opts)) != -1) {
         if (c == CLI_OPT_EXIT)
             return p->exit;

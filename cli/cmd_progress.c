@@ -9,8 +9,6 @@
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
 
-#define T report_tr
-
 static void progress_usage(void)
 {
     printf(_("Show every goal's progress.\n\n"));
@@ -58,7 +56,7 @@ static const struct out_col progress_cols[PG__COUNT] = {
     {"weeks_left", N_("wks"), OUT_NUM},
     {"rate_needed", N_("need"), OUT_NUM},
     {"rate_recent", N_("rate"), OUT_NUM},
-    {"projected", N_("projected"), 0},
+    {"projected", NC_("short column heading", "projected"), 0},
     {"status", "", OUT_NO_TABLE},
     {"status", N_("status"), OUT_TABLE_ONLY},
 };
@@ -180,8 +178,7 @@ int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
     for (size_t i = 0; i < ng; i++)
         if (add_goal_row(&t, &g[i], now) < 0 || add_breakdown_rows(&bt, &g[i], b, nb) < 0)
             goto out;
-    snprintf(title, sizeof(title), "%s %s", T("Rincian per", "Breakdown by"),
-             by ? by : "");
+    snprintf(title, sizeof(title), "%s %s", _("Breakdown by"), by ? by : "");
     {
         const struct out_section sec[2] = {{"goals", NULL, &t},
                                            {"breakdown", title, &bt}};
@@ -275,18 +272,16 @@ static void overdue_summary(const struct weekly_stuck *v, size_t n)
     long count[WAITS__COUNT] = {0};
 
     if (n == 0) {
-        printf("%s\n", T("Tidak ada permohonan yang melewati batas waktu.",
-                         "No application is past its legal limit."));
+        printf("%s\n", _("No application is past its legal limit."));
         return;
     }
     for (size_t i = 0; i < n; i++)
         count[v[i].waits_on]++;
-    printf("\n%s:\n", T("Per pihak yang ditunggu", "By whom they wait on"));
+    printf("\n%s:\n", _("By whom they wait on"));
     for (size_t w = 0; w < HT_ARRAY_LEN(order); w++)
-        printf("  %-32s %5ld%s\n", report_waits_label(order[w]), count[order[w]],
-               order[w] == WAITS_MSME ? T("  (batas waktu dijeda)", "  (clock paused)")
-                                      : "");
-    printf("  %-32s %5zu\n", T("jumlah", "total"), n);
+        printf("  %-32s %5ld%s\n", stage_waits_on_label(order[w]), count[order[w]],
+               order[w] == WAITS_MSME ? _("  (clock paused)") : "");
+    printf("  %-32s %5zu\n", _("total"), n);
 }
 
 int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)

@@ -155,15 +155,13 @@ const char *goal_status_name(enum goal_status s)
 
 const char *goal_status_label(enum goal_status s)
 {
-    int id = strcmp(i18n_lang(), "id") == 0;
-
     switch (s) {
     case GOAL_ON_TRACK:
-        return id ? "sesuai jalur" : "on track";
+        return _("on track");
     case GOAL_AT_RISK:
-        return id ? "berisiko" : "at risk";
+        return _("at risk");
     default:
-        return id ? "tertinggal" : "off track";
+        return _("off track");
     }
 }
 

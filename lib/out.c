@@ -166,7 +166,7 @@ void out_cell(FILE *fp, const char *s, size_t w, int right, int pad)
 
 static const char *heading(const struct out_col *c)
 {
-    return c->header && *c->header ? _(c->header) : "";
+    return c->header && *c->header ? i18n_pgettext(c->header) : "";
 }
 
 /* The layout of a text table: which columns show, how wide, how far apart. */

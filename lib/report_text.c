@@ -7,31 +7,6 @@
 #include "halaltrack/report.h"
 #include "halaltrack/banned.h"
 
-const char *report_tr(const char *id, const char *en)
-{
-    return strcmp(i18n_lang(), "id") == 0 ? id : en;
-}
-
-#define T report_tr
-
-const char *report_waits_label(enum ht_waits_on w)
-{
-    switch (w) {
-    case WAITS_MSME:
-        return T("UMKM (pelaku usaha)", "MSME (business owner)");
-    case WAITS_BPJPH:
-        return "BPJPH";
-    case WAITS_LPH:
-        return T("LPH (lembaga pemeriksa halal)", "LPH (inspection body)");
-    case WAITS_P3H:
-        return T("P3H/LP3H (pendamping halal)", "P3H/LP3H (halal assistant)");
-    case WAITS_FATWA:
-        return T("Komisi/Komite Fatwa", "fatwa body");
-    default:
-        return T("tidak ada", "nobody");
-    }
-}
-
 void report_bar(double percent, int width, char *out)
 {
     int fill = (int)(percent / 100.0 * width + 0.5);
@@ -81,10 +56,10 @@ static void wrap(FILE *fp, const char *label, const char *text, int width)
 static const char *channel_path_label(const char *ch)
 {
     if (ch && (strcmp(ch, "CH001") == 0 || strcmp(ch, "CH002") == 0))
-        return T("reguler", "regular");
+        return _("regular");
     if (ch && (strcmp(ch, "CH003") == 0 || strcmp(ch, "CH004") == 0))
-        return T("self-declare", "self-declare");
-    return T("jalur tidak diketahui", "unknown path");
+        return _("self-declare");
+    return _("unknown path");
 }
 
 static const char *or_dash(const char *s)
@@ -99,12 +74,12 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
     char ts[21];
 
     fprintf(fp, "%s %s  %s\n", "NIB", m->nib, m->business_name);
-    fprintf(fp, "  %-10s %s\n", T("Pemilik", "Owner"), or_dash(m->owner_name));
-    fprintf(fp, "  %-10s %s (%s %s)\n", T("Kelurahan", "Kelurahan"),
-            or_dash(m->kelurahan), T("kec.", "kec."), or_dash(m->kecamatan));
+    fprintf(fp, "  %-10s %s\n", _("Owner"), or_dash(m->owner_name));
+    fprintf(fp, "  %-10s %s (%s %s)\n", _("Kelurahan"), or_dash(m->kelurahan), _("kec."),
+            or_dash(m->kecamatan));
     fprintf(fp, "  %-10s %s%s%s\n", "KBLI", or_dash(m->kbli), m->kbli_title ? " " : "",
             m->kbli_title ? m->kbli_title : "");
-    fprintf(fp, "  %-10s %s\n", T("Skala", "Size"), or_dash(m->size_class));
+    fprintf(fp, "  %-10s %s\n", _("Size"), or_dash(m->size_class));
     for (size_t i = 0; i < m->napps; i++) {
         if (tl[i].last_observed > newest)
             newest = tl[i].last_observed;
@@ -113,26 +88,22 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
     }
     if (newest) {
         ts_format_wib(newest, ts);
-        fprintf(fp, "  %-10s %s\n", T("Data per", "Data as of"), ts);
+        fprintf(fp, "  %-10s %s\n", _("Data as of"), ts);
     }
     if (m->napps == 0)
-        fprintf(fp, "\n%s\n",
-                T("Belum ada permohonan sertifikasi halal untuk NIB ini.",
-                  "No halal certification application for this NIB yet."));
+        fprintf(fp, "\n%s\n", _("No halal certification application for this NIB yet."));
     for (size_t i = 0; i < m->napps; i++) {
         const struct report_app *a = &m->apps[i];
         const struct timeline *t = &tl[i];
         const struct tl_entry *cur = t->n ? &t->v[t->n - 1] : NULL;
 
-        fprintf(fp, "\n%s %s (%s, %s %s)\n", T("Permohonan", "Application"),
-                or_dash(a->no_daftar), a->id_reg, channel_path_label(a->channel_id),
-                or_dash(a->channel_id));
+        fprintf(fp, "\n%s %s (%s, %s %s)\n", _("Application"), or_dash(a->no_daftar),
+                a->id_reg, channel_path_label(a->channel_id), or_dash(a->channel_id));
         if (a->certificate_no)
-            fprintf(fp, "  %s %s (%s)\n", T("Sertifikat", "Certificate"),
-                    a->certificate_no, or_dash(a->certificate_date));
-        fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", T("Tanggal", "Date"),
-                T("Kode", "Code"), T("Tahap", "Step"), T("Hari", "Days"),
-                T("Batas", "Limit"));
+            fprintf(fp, "  %s %s (%s)\n", _("Certificate"), a->certificate_no,
+                    or_dash(a->certificate_date));
+        fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", _("Date"), _("Code"), _("Step"),
+                _("Days"), _("Limit"));
         for (size_t j = 0; j < t->n; j++) {
             const struct tl_entry *e = &t->v[j];
             struct ht_date d = ts_to_wib_date(e->entered);
@@ -148,38 +119,34 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
             out_cell(fp, lbl, 24, 0, 1);
             fprintf(fp, " %5lld %5s", (long long)e->days, lim);
             if (e->breach)
-                fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", T("LEWAT", "OVER"),
+                fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", _("OVER"),
                         (long long)e->overdue, color ? "\033[0m" : "");
             else if (e->paused && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  %s", T("jeda (UMKM)", "paused (MSME)"));
+                fprintf(fp, "  %s", _("paused (MSME)"));
             if (e->current && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  <- %s", T("kini", "now"));
+                fprintf(fp, "  <- %s", _("now"));
             fputc('\n', fp);
         }
         fprintf(fp, "  %s\n",
-                T("(Hari = hari kerja; LEWAT = melewati batas waktu UU 6/2023;",
-                  "(Days = working days; OVER = past the legal limit of UU 6/2023;"));
+                _("(Days = working days; OVER = past the legal limit of UU 6/2023;"));
         fprintf(fp, "  %s\n",
-                T(" jeda = batas waktu berhenti selama menunggu UMKM)",
-                  " paused = the legal clock stops while the MSME holds it)"));
+                _(" paused = the legal clock stops while the MSME holds it)"));
         if (cur) {
             const struct stage_def *def = stage_def_get(cur->stage);
 
             if (!def->terminal)
-                fprintf(fp, "  %s: %s\n", T("Menunggu", "Waiting on"),
-                        report_waits_label(cur->waits_on));
+                fprintf(fp, "  %s: %s\n", _("Waiting on"),
+                        stage_waits_on_label(cur->waits_on));
             if (cur->paused && !def->terminal)
-                wrap(fp, T("Batas waktu", "Legal clock"),
-                     T("dijeda sampai UMKM menyelesaikan langkahnya.",
-                       "the legal clock is paused until the MSME completes its step."),
+                wrap(fp, _("Legal clock"),
+                     _("the legal clock is paused until the MSME completes its step."),
                      80);
-            wrap(fp, T("Langkah berikutnya", "Next step"),
+            wrap(fp, _("Next step"),
                  cur->sc ? stage_code_next(cur->sc)
-                         : T("Status belum dikenal; hubungi Dinas Koperasi dan UMKM.",
-                             "Unknown status; contact the cooperative and MSME office."),
+                         : _("Unknown status; contact the cooperative and MSME office."),
                  80);
         } else {
-            fprintf(fp, "  %s\n", T("Belum ada riwayat tahap.", "No stage history yet."));
+            fprintf(fp, "  %s\n", _("No stage history yet."));
         }
     }
     (void)now;
@@ -202,22 +169,18 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
-    fprintf(fp, "%s %s (%s .. %s)\n",
-            T("LAPORAN MINGGUAN SERTIFIKASI HALAL", "WEEKLY HALAL CERTIFICATION REPORT"),
-            r->week, d0, d1);
-    fprintf(fp, "%s: %s\n\n", T("Hash total", "Totals hash"), r->hash);
+    fprintf(fp, "%s %s (%s .. %s)\n", _("WEEKLY HALAL CERTIFICATION REPORT"), r->week, d0,
+            d1);
+    fprintf(fp, "%s: %s\n\n", _("Totals hash"), r->hash);
 
-    fprintf(fp, "== %s\n", T("Ringkasan", "Headline"));
+    fprintf(fp, "== %s\n", _("Headline"));
     weekly_change(r->certified_week, r->certified_prev_week, chg);
-    fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n",
-            T("Sertifikat terbit minggu ini", "Certified this week"), r->certified_week,
-            T("minggu lalu", "last week"), r->certified_prev_week, chg);
-    fprintf(fp, "%-40s %8ld\n", T("Sertifikat terbit seluruhnya", "Certified in total"),
-            r->certified_total);
+    fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n", _("Certified this week"), r->certified_week,
+            _("last week"), r->certified_prev_week, chg);
+    fprintf(fp, "%-40s %8ld\n", _("Certified in total"), r->certified_total);
     if (r->ngoals)
-        fprintf(fp, "\n%-24s %11s %6s %12s %3s  %s\n", T("Target", "Goal"),
-                T("capai/target", "done/target"), "%", "", T("+mg", "+wk"),
-                T("status", "status"));
+        fprintf(fp, "\n%-24s %11s %6s %12s %3s  %s\n", _("Goal"), _("done/target"), "%",
+                "", _("+wk"), _("status"));
     for (size_t i = 0; i < r->ngoals; i++) {
         const struct weekly_goal *g = &r->goals[i];
 
@@ -227,17 +190,14 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                 goal_status_label(g->calc.status));
     }
 
-    fprintf(fp, "\n%s:\n ",
-            T("Sertifikat per minggu, 12 minggu", "Certificates per week, 12 weeks"));
+    fprintf(fp, "\n%s:\n ", _("Certificates per week, 12 weeks"));
     for (int i = 0; i < WEEKLY_TREND_WEEKS; i++)
         fprintf(fp, " %s=%ld", r->trend[i].week + 5, r->trend[i].certified);
     fputc('\n', fp);
 
-    fprintf(fp, "\n== %s\n",
-            T("Corong per tahap (akhir minggu ini vs minggu lalu)",
-              "Funnel by stage (end of this week vs last week)"));
-    fprintf(fp, "%-36s %7s %7s %7s %7s %7s\n", T("Tahap", "Stage"), "reguler", "self-d",
-            T("lainnya", "other"), T("total", "total"), T("mgg lalu", "last wk"));
+    fprintf(fp, "\n== %s\n", _("Funnel by stage (end of this week vs last week)"));
+    fprintf(fp, "%-36s %7s %7s %7s %7s %7s\n", _("Stage"), "reguler", "self-d",
+            _("other"), _("total"), _("last wk"));
     for (size_t i = 0; i < r->nfunnel; i++) {
         const struct weekly_funnel *f = &r->funnel[i];
 
@@ -248,16 +208,16 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                 f->total, f->total_prev);
     }
 
-    fprintf(fp, "\n== %s\n", T("Kemajuan per kecamatan", "Progress by kecamatan"));
-    fprintf(fp, "%-22s %7s %7s %9s %7s %6s %12s\n", T("Kecamatan", "Kecamatan"),
-            T("UMKM", "MSMEs"), T("ajuan", "applied"), T("sertif.", "certified"),
-            T("mgg ini", "this wk"), "%", T("target", "goal"));
+    fprintf(fp, "\n== %s\n", _("Progress by kecamatan"));
+    fprintf(fp, "%-22s %7s %7s %9s %7s %6s %12s\n", _("Kecamatan"), _("MSMEs"),
+            C_("short column heading", "applied"),
+            C_("short column heading", "certified"), _("this wk"), "%", _("goal"));
     for (int pass = 0; pass < 2; pass++) {
         const struct weekly_area *v = pass ? r->kelurahan : r->kecamatan;
         size_t n = pass ? r->nkelurahan : r->nkecamatan;
 
         if (pass)
-            fprintf(fp, "\n-- %s\n", T("Rincian per kelurahan", "Detail by kelurahan"));
+            fprintf(fp, "\n-- %s\n", _("Detail by kelurahan"));
         for (size_t i = 0; i < n; i++) {
             const struct weekly_area *a = &v[i];
             char goal[24] = "-";
@@ -272,19 +232,12 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
         }
     }
 
-    fprintf(fp, "\n== %s\n", T("Pergerakan minggu ini", "Movers this week"));
+    fprintf(fp, "\n== %s\n", _("Movers this week"));
     {
-        static const char *const id_names[MOVE__COUNT] = {
-            "Permohonan baru", "Naik tahap", "Sertifikat terbit", "Dikembalikan",
-            "Ditolak/dibatalkan"};
-        static const char *const en_names[MOVE__COUNT] = {
-            "New applications", "Stage advances", "Certificates issued", "Returns",
-            "Rejections/cancellations"};
-
         for (int k = 0; k < MOVE__COUNT; k++) {
             size_t shown = 0;
 
-            fprintf(fp, "%s: %ld\n", T(id_names[k], en_names[k]), r->moves[k]);
+            fprintf(fp, "%s: %ld\n", weekly_move_label((enum weekly_move)k), r->moves[k]);
             for (size_t i = 0; i < r->nmovers; i++) {
                 const struct weekly_mover *m = &r->movers[i];
                 char d[11];
@@ -300,29 +253,23 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                 shown++;
             }
             if ((long)shown < r->moves[k])
-                fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"),
-                        r->moves[k] - (long)shown,
-                        T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+                fprintf(fp, "  ... %s %ld %s\n", _("and"), r->moves[k] - (long)shown,
+                        _("more (see CSV/JSON)"));
         }
     }
 
-    fprintf(fp, "\n== %s: %ld\n",
-            T("Macet melewati batas waktu (terlama dulu)",
-              "Stuck past the legal limit (oldest first)"),
+    fprintf(fp, "\n== %s: %ld\n", _("Stuck past the legal limit (oldest first)"),
             r->stuck_total);
-    fprintf(fp, "%s\n",
-            T("(lewat = hari kerja melewati batas waktu)",
-              "(over = working days past the legal limit)"));
+    fprintf(fp, "%s\n", _("(over = working days past the legal limit)"));
     for (int w = 1; w < WAITS__COUNT; w++) {
         size_t shown = 0;
 
         if (r->stuck_by[w] == 0)
             continue;
-        fprintf(fp, "%s %s: %ld\n", T("Menunggu", "Waiting on"),
-                report_waits_label((enum ht_waits_on)w), r->stuck_by[w]);
-        fprintf(fp, "  %-13s %-20s %-12s %-14s %-5s %5s\n", "NIB", T("Usaha", "Business"),
-                T("Kelurahan", "Kelurahan"), T("Telepon", "Phone"), T("Kode", "Code"),
-                T("lewat", "over"));
+        fprintf(fp, "%s %s: %ld\n", _("Waiting on"),
+                stage_waits_on_label((enum ht_waits_on)w), r->stuck_by[w]);
+        fprintf(fp, "  %-13s %-20s %-12s %-14s %-5s %5s\n", "NIB", _("Business"),
+                _("Kelurahan"), _("Phone"), _("Code"), _("over"));
         for (size_t i = 0; i < r->nstuck; i++) {
             const struct weekly_stuck *s = &r->stuck[i];
 
@@ -337,26 +284,20 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
             shown++;
         }
         if ((long)shown < r->stuck_by[w])
-            fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"),
-                    r->stuck_by[w] - (long)shown,
-                    T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+            fprintf(fp, "  ... %s %ld %s\n", _("and"), r->stuck_by[w] - (long)shown,
+                    _("more (see CSV/JSON)"));
     }
 
     fprintf(fp, "%s\n",
-            T("Menunggu UMKM (dikembalikan, pembayaran): tidak terlambat, batas waktu "
-              "dijeda.",
-              "Waiting on the MSME (returned, payment): never overdue, the clock is "
+            _("Waiting on the MSME (returned, payment): never overdue, the clock is "
               "paused."));
 
-    fprintf(fp, "\n== %s\n", T("Kualitas data", "Data quality"));
-    fprintf(fp, "%-40s %8ld\n", T("Rekaman dikarantina", "Quarantined records"),
-            r->quarantined);
-    fprintf(fp, "%-40s %8ld\n",
-            T("NIB tidak ada di register", "Unmatched NIBs (not in register)"),
-            r->unmatched);
+    fprintf(fp, "\n== %s\n", _("Data quality"));
+    fprintf(fp, "%-40s %8ld\n", _("Quarantined records"), r->quarantined);
+    fprintf(fp, "%-40s %8ld\n", _("Unmatched NIBs (not in register)"), r->unmatched);
     fmt_ts(r->last_observed, ts);
-    fprintf(fp, "%-40s %s\n", T("Pengamatan terakhir", "Last observation"), ts);
+    fprintf(fp, "%-40s %s\n", _("Last observation"), ts);
     fmt_ts(r->last_sync, ts);
-    fprintf(fp, "%-40s %s\n", T("Sinkronisasi terakhir", "Last successful sync"), ts);
+    fprintf(fp, "%-40s %s\n", _("Last successful sync"), ts);
     return ferror(fp) ? -1 : 0;
 }

@@ -45,7 +45,7 @@ void out_formats_list(unsigned offered, char out[static 64]);
 
 struct out_col {
     const char *key;    /* CSV header and JSON member name */
-    const char *header; /* N_() msgid of the text table's heading; "" for none */
+    const char *header; /* N_() or NC_() msgid of the table's heading; "" for none */
     unsigned flags;     /* OUT_* */
 };
 

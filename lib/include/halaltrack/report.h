@@ -27,9 +27,4 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r) HT_MUSTCHECK;
 int report_weekly_json(FILE *fp, const struct weekly_report *r) HT_MUSTCHECK;
 int report_weekly_html(FILE *fp, const struct weekly_report *r) HT_MUSTCHECK;
 
-/* Report vocabulary in the current language: id when i18n_lang() is "id", else en. */
-const char *report_tr(const char *id, const char *en);
-/* Whom an application waits on, in the report language. */
-const char *report_waits_label(enum ht_waits_on w);
-
 #endif

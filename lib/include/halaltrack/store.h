@@ -73,8 +73,5 @@ int store_migration_status(struct store *s, const char *sqldir,
                            struct store_migration **out, size_t *n,
                            struct ht_err *err) HT_MUSTCHECK;
 void store_migrations_free(struct store_migration *m, size_t n);
-/* The migrations directory: $HT_SQLDIR, else the installed share dir, else the source
- * tree. */
-const char *store_default_sqldir(void);
 
 #endif
