@@ -146,93 +146,97 @@ static int load_regions(struct store *s, struct region_index *idx)
     return EXIT_OK;
 }
 
-static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int skip_invalid,
-                     unsigned flags)
+/* Reads the header row into b. Returns 0, or -1 after printing why (nothing to import).
+ */
+static int read_header(struct csv_reader *r, const char *name, struct register_batch *b)
 {
     struct ht_err err = HT_ERR_INIT;
-    struct register_batch b;
-    struct region_index idx = {NULL, 0};
-    struct msme_upsert_counts counts = {0, 0, 0};
-    struct csv_reader *r = NULL;
     struct csv_record rec;
-    struct store *s = NULL;
-    FILE *fp = NULL;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    enum csv_status st;
-    size_t rejected;
-    int rc = EXIT_FAIL;
+    enum csv_status st = csv_next(r, &rec, &err);
 
-    register_batch_init(&b, flags);
-    fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!fp) {
-        cli_error(_("cannot open '%s': %s"), path, strerror(errno));
-        goto out;
-    }
-    r = csv_reader_new(read_file_fn, fp, NULL);
-    if (!r) {
-        cli_error("%s", _("out of memory"));
-        goto out;
-    }
-    st = csv_next(r, &rec, &err);
     if (st == CSV_EOF) {
         cli_error(_("%s: empty file, expected a header row"), name);
-        goto out;
+        return -1;
     }
     if (st == CSV_BAD) {
         fprintf(stderr, "%s:%lu: header: %s\n", name, rec.line, err.msg);
-        goto out;
+        return -1;
     }
     if (st == CSV_ERROR) {
         cli_error(_("%s: %s"), name, err.msg);
-        goto out;
+        return -1;
     }
-    if (register_batch_header(&b, rec.line, (const char *const *)rec.fields,
-                              rec.nfields) < 0) {
-        print_issues(name, b.warnings, b.nwarnings, _("warning: "));
-        print_issues(name, b.issues, b.nissues, "");
+    if (register_batch_header(b, rec.line, (const char *const *)rec.fields, rec.nfields) <
+        0) {
+        print_issues(name, b->warnings, b->nwarnings, _("warning: "));
+        print_issues(name, b->issues, b->nissues, "");
         cli_error(_("%s: the header row is not usable; nothing written"), name);
-        goto out;
+        return -1;
     }
-    for (;;) {
-        int q = 0;
+    return 0;
+}
 
-        ht_err_clear(&err);
-        st = csv_next(r, &rec, &err);
+/* Validates every data row into b (a bad record becomes an issue, reading goes on).
+ * Returns 0, or -1 after printing why (an I/O error or no memory). */
+static int read_rows(struct csv_reader *r, const char *name, struct register_batch *b)
+{
+    for (;;) {
+        struct ht_err err = HT_ERR_INIT;
+        struct csv_record rec;
+        enum csv_status st = csv_next(r, &rec, &err);
+        int q;
+
         if (st == CSV_EOF)
             break;
         if (st == CSV_ERROR) {
             cli_error(_("%s: %s"), name, err.msg);
-            goto out;
+            return -1;
         }
-        if (st == CSV_BAD)
-            q = register_batch_bad_record(&b, rec.line, rec.bad_field, err.msg);
-        else
-            q = register_batch_row(&b, rec.line, (const char *const *)rec.fields,
-                                   rec.nfields);
+        q = st == CSV_BAD
+                ? register_batch_bad_record(b, rec.line, rec.bad_field, err.msg)
+                : register_batch_row(b, rec.line, (const char *const *)rec.fields,
+                                     rec.nfields);
         if (q < 0) {
             cli_error("%s", _("out of memory"));
-            goto out;
+            return -1;
         }
     }
-    if (register_batch_check_duplicates(&b) < 0) {
+    if (register_batch_check_duplicates(b) < 0) {
         cli_error("%s", _("out of memory"));
-        goto out;
+        return -1;
     }
-    s = cli_open_store(ctx);
-    if (!s)
-        goto out;
-    if (load_regions(s, &idx) != EXIT_OK)
-        goto out;
-    if (register_batch_resolve(&b, &idx) < 0) {
+    return 0;
+}
+
+/* Resolves the kelurahan of every row and prints every problem found. */
+static int resolve_rows(struct store *s, const char *name, struct register_batch *b)
+{
+    struct region_index idx = {NULL, 0};
+    int rc = load_regions(s, &idx) == EXIT_OK ? 0 : -1;
+
+    if (rc == 0 && register_batch_resolve(b, &idx) < 0) {
         cli_error("%s", _("out of memory"));
-        goto out;
+        rc = -1;
     }
-    register_batch_finish(&b);
-    print_issues(name, b.warnings, b.nwarnings, _("warning: "));
-    print_issues(name, b.issues, b.nissues, "");
-    if (b.issues_dropped)
-        fprintf(stderr, _("%s: %zu more problems not shown\n"), name, b.issues_dropped);
-    rejected = register_batch_rejected(&b);
+    region_index_release(&idx);
+    if (rc < 0)
+        return -1;
+    register_batch_finish(b);
+    print_issues(name, b->warnings, b->nwarnings, _("warning: "));
+    print_issues(name, b->issues, b->nissues, "");
+    if (b->issues_dropped)
+        fprintf(stderr, _("%s: %zu more problems not shown\n"), name, b->issues_dropped);
+    return 0;
+}
+
+/* Writes the good rows (all or nothing unless skip_invalid) and prints the counts. */
+static int write_rows(struct store *s, const char *name, struct register_batch *b,
+                      int dry_run, int skip_invalid)
+{
+    struct msme_upsert_counts counts = {0, 0, 0};
+    struct ht_err err = HT_ERR_INIT;
+    size_t rejected = register_batch_rejected(b);
+
     if (rejected && !skip_invalid) {
         cli_error(dngettext(HT_TEXTDOMAIN,
                             "%s: %zu of %zu rows rejected; nothing written "
@@ -240,15 +244,13 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
                             "%s: %zu of %zu rows rejected; nothing written "
                             "(--skip-invalid writes the %zu valid rows)",
                             (unsigned long)rejected),
-                  name, rejected, b.rows, b.nrecs);
-        goto out;
+                  name, rejected, b->rows, b->nrecs);
+        return EXIT_FAIL;
     }
-    if (store_msme_upsert(s, b.recs, b.nrecs, b.present, dry_run, &counts, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
+    if (store_msme_upsert(s, b->recs, b->nrecs, b->present, dry_run, &counts, &err) < 0)
+        return cli_fail(&err);
     printf(_("%s: %zu rows: %ld inserted, %ld updated, %ld unchanged, %zu rejected%s\n"),
-           name, b.rows, counts.inserted, counts.updated, counts.unchanged, rejected,
+           name, b->rows, counts.inserted, counts.updated, counts.unchanged, rejected,
            dry_run ? _(" (dry run: nothing written)") : "");
     if (rejected)
         cli_error(
@@ -257,12 +259,38 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
                       "%s: %zu rows rejected (listed above); the valid rows were %s",
                       (unsigned long)rejected),
             name, rejected, dry_run ? _("checked only") : _("written"));
-    rc = EXIT_OK;
+    return EXIT_OK;
+}
+
+static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int skip_invalid,
+                     unsigned flags)
+{
+    struct register_batch b;
+    struct csv_reader *r = NULL;
+    struct store *s = NULL;
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    const char *name = fp == stdin ? "<stdin>" : path;
+    int rc = EXIT_FAIL;
+
+    register_batch_init(&b, flags);
+    if (!fp) {
+        cli_error(_("cannot open '%s': %s"), path, strerror(errno));
+        goto out;
+    }
+    if (!(r = csv_reader_new(read_file_fn, fp, NULL))) {
+        cli_error("%s", _("out of memory"));
+        goto out;
+    }
+    /* The whole file is checked before the database is opened. */
+    if (read_header(r, name, &b) < 0 || read_rows(r, name, &b) < 0)
+        goto out;
+    if (!(s = cli_open_store(ctx)) || resolve_rows(s, name, &b) < 0)
+        goto out;
+    rc = write_rows(s, name, &b, dry_run, skip_invalid);
 out:
     csv_reader_free(r);
     if (fp && fp != stdin)
         fclose(fp);
-    region_index_release(&idx);
     register_batch_release(&b);
     store_free(s);
     return rc;

@@ -191,9 +191,10 @@ static void tdn(FILE *fp, long v)
     fprintf(fp, "<td class=\"n\">%ld</td>", v);
 }
 
-int report_weekly_html(FILE *fp, const struct weekly_report *r)
+static void html_head(FILE *fp, const struct weekly_report *r)
 {
-    char d0[11], d1[11], chg[16], ts[21];
+    char d0[11], d1[11], chg[16];
+
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
     fprintf(fp,
@@ -206,8 +207,6 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
         "<span id=\"totals-hash\">%s</span></div>\n",
         _("MSME halal certification &mdash; weekly report"), r->week, d0, d1,
         _("totals hash"), r->hash);
-
-    /* Headline */
     weekly_change(r->certified_week, r->certified_prev_week, chg);
     fprintf(fp, "<h2>%s</h2>\n<div class=\"kpis\">\n", _("Headline"));
     fprintf(fp,
@@ -219,8 +218,10 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
     fprintf(fp, "<div class=\"kpi\">%s<b id=\"stuck-total\">%ld</b></div>\n",
             _("Stuck past limit"), r->stuck_total);
     fputs("</div>\n", fp);
+}
 
-    /* Goals */
+static void html_goals(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp,
             "<h2>%s</h2>\n<table id=\"goals\"><tr><th>%s</th><th>%s</th><th "
             "class=\"n\">%s</th>"
@@ -252,8 +253,10 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             goal_status_name(g->calc.status), goal_status_label(g->calc.status));
     }
     fputs("</table>\n", fp);
+}
 
-    /* Charts */
+static void html_charts(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "<div class=\"charts\"><div class=\"chart\"><h2>%s</h2>\n",
             _("Funnel by stage"));
     svg_funnel(fp, r);
@@ -262,8 +265,10 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
     svg_trend(fp, r);
     fprintf(fp, "</div></div>\n<h2>%s</h2>\n", _("Progress by kecamatan"));
     svg_progress(fp, r);
+}
 
-    /* Funnel table */
+static void html_funnel(FILE *fp, const struct weekly_report *r)
+{
     fprintf(
         fp,
         "<table id=\"funnel\"><tr><th>%s</th><th class=\"n\">reguler</th>"
@@ -282,8 +287,27 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
         fputs("</tr>\n", fp);
     }
     fputs("</table>\n", fp);
+}
 
-    /* Areas */
+/* One row of the areas table: a kecamatan in bold, a kelurahan indented. */
+static void html_area(FILE *fp, const struct weekly_area *a, int kelurahan)
+{
+    char goal[32] = "-";
+
+    if (a->goal_target)
+        snprintf(goal, sizeof(goal), "%ld/%ld", a->goal_done, a->goal_target);
+    fprintf(fp, "<tr%s><td>%s", kelurahan ? "" : " style=\"font-weight:bold\"",
+            kelurahan ? "&nbsp;&nbsp;&nbsp;" : "");
+    esc(fp, a->name);
+    fputs("</td>", fp);
+    tdn(fp, a->msmes), tdn(fp, a->applied), tdn(fp, a->certified);
+    tdn(fp, a->certified_week);
+    fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"n\">%s</td></tr>\n",
+            a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0, goal);
+}
+
+static void html_areas(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp,
             "<table id=\"areas\"><tr><th>%s</th><th class=\"n\">%s</th><th "
             "class=\"n\">%s</th>"
@@ -293,33 +317,28 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             _("this week"), _("goal"));
     for (size_t i = 0; i < r->nkecamatan; i++) {
         const struct weekly_area *k = &r->kecamatan[i];
-        const struct weekly_area *v[1] = {k};
 
-        for (int pass = 0; pass < 2; pass++) {
-            size_t n = pass ? r->nkelurahan : 1;
-            for (size_t j = 0; j < n; j++) {
-                const struct weekly_area *a = pass ? &r->kelurahan[j] : v[0];
-                char goal[32] = "-";
+        html_area(fp, k, 0);
+        for (size_t j = 0; j < r->nkelurahan; j++) {
+            const struct weekly_area *a = &r->kelurahan[j];
 
-                if (pass && (!a->parent_code || strcmp(a->parent_code, k->code) != 0))
-                    continue;
-                if (a->goal_target)
-                    snprintf(goal, sizeof(goal), "%ld/%ld", a->goal_done, a->goal_target);
-                fprintf(fp, "<tr%s><td>%s", pass ? "" : " style=\"font-weight:bold\"",
-                        pass ? "&nbsp;&nbsp;&nbsp;" : "");
-                esc(fp, a->name);
-                fputs("</td>", fp);
-                tdn(fp, a->msmes), tdn(fp, a->applied), tdn(fp, a->certified);
-                tdn(fp, a->certified_week);
-                fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"n\">%s</td></tr>\n",
-                        a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0,
-                        goal);
-            }
+            if (a->parent_code && strcmp(a->parent_code, k->code) == 0)
+                html_area(fp, a, 1);
         }
     }
     fputs("</table>\n", fp);
+}
 
-    /* Movers */
+/* "and N more (see CSV/JSON)" when a list was cut. */
+static void html_more(FILE *fp, size_t shown, long total)
+{
+    if ((long)shown < total)
+        fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", _("and"), total - (long)shown,
+                _("more (see CSV/JSON)"));
+}
+
+static void html_movers(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "<h2>%s</h2>\n", _("Movers this week"));
     for (int k = 0; k < MOVE__COUNT; k++) {
         size_t shown = 0;
@@ -353,12 +372,25 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             shown++;
         }
         fputs("</table>\n", fp);
-        if ((long)shown < r->moves[k])
-            fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", _("and"),
-                    r->moves[k] - (long)shown, _("more (see CSV/JSON)"));
+        html_more(fp, shown, r->moves[k]);
     }
+}
 
-    /* Stuck */
+static void html_stuck_row(FILE *fp, const struct weekly_stuck *s)
+{
+    char d[11], dl[32];
+
+    date_format(ts_to_wib_date(s->since), d);
+    snprintf(dl, sizeof(dl), "%ld / %ld", s->days, s->limit);
+    fputs("<tr>", fp);
+    td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), tdd(fp, s->phone);
+    td(fp, s->code), tdd(fp, d), tdd(fp, dl);
+    tdn(fp, s->overdue);
+    fputs("</tr>\n", fp);
+}
+
+static void html_stuck(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "<h2>%s: %ld</h2>\n",
             _("Stuck past the legal limit &mdash; whom to call"), r->stuck_total);
     for (int w = 1; w < WAITS__COUNT; w++) {
@@ -376,49 +408,47 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             r->stuck_by[w], _("Business"), _("Kelurahan"), _("Phone"), _("Status"),
             _("Since"), _("Work days / limit"), _("Days overdue"));
         for (size_t i = 0; i < r->nstuck; i++) {
-            const struct weekly_stuck *s = &r->stuck[i];
-            char d[11], dl[32];
-
-            if (s->waits_on != (enum ht_waits_on)w)
+            if (r->stuck[i].waits_on != (enum ht_waits_on)w)
                 continue;
-            date_format(ts_to_wib_date(s->since), d);
-            snprintf(dl, sizeof(dl), "%ld / %ld", s->days, s->limit);
-            fputs("<tr>", fp);
-            td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), tdd(fp, s->phone);
-            td(fp, s->code), tdd(fp, d), tdd(fp, dl);
-            tdn(fp, s->overdue);
-            fputs("</tr>\n", fp);
+            html_stuck_row(fp, &r->stuck[i]);
             shown++;
         }
         fputs("</table>\n", fp);
-        if ((long)shown < r->stuck_by[w])
-            fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", _("and"),
-                    r->stuck_by[w] - (long)shown, _("more (see CSV/JSON)"));
+        html_more(fp, shown, r->stuck_by[w]);
     }
-
     fprintf(fp, "<p class=\"more\">%s</p>\n",
             _("Waiting on the MSME (returned, payment): never counted overdue, the legal "
               "clock "
               "is paused."));
+}
 
-    /* Data quality */
+static void html_quality(FILE *fp, const struct weekly_report *r)
+{
+    char ts[21];
+
     fprintf(fp, "<h2>%s</h2>\n<table id=\"quality\">", _("Data quality"));
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>", _("Quarantined records"),
             r->quarantined);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
             _("Applications whose NIB is not in the register"), r->unmatched);
-    if (r->last_observed)
-        ts_format_wib(r->last_observed, ts);
-    else
-        snprintf(ts, sizeof(ts), "-");
+    report_format_wib(r->last_observed, ts);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td></tr>",
             _("Data as of (last observation)"), ts);
-    if (r->last_sync)
-        ts_format_wib(r->last_sync, ts);
-    else
-        snprintf(ts, sizeof(ts), "-");
+    report_format_wib(r->last_sync, ts);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td></tr></table>\n",
             _("Last successful sync"), ts);
+}
+
+int report_weekly_html(FILE *fp, const struct weekly_report *r)
+{
+    html_head(fp, r);
+    html_goals(fp, r);
+    html_charts(fp, r);
+    html_funnel(fp, r);
+    html_areas(fp, r);
+    html_movers(fp, r);
+    html_stuck(fp, r);
+    html_quality(fp, r);
     fputs("</body></html>\n", fp);
     return ferror(fp) ? -1 : 0;
 }

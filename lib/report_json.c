@@ -134,7 +134,6 @@ static void status_doc(struct jsonw *w, const void *arg)
 {
     const struct status_args *s = arg;
     const struct report_msme *m = s->m;
-    int64_t newest = 0;
 
     jsonw_begin_object(w);
     str(w, "nib", m->nib);
@@ -147,15 +146,10 @@ static void status_doc(struct jsonw *w, const void *arg)
     str(w, "size", m->size_class);
     jsonw_key(w, "applications");
     jsonw_begin_array(w);
-    for (size_t i = 0; i < m->napps; i++) {
-        if (s->tl[i].last_observed > newest)
-            newest = s->tl[i].last_observed;
-        if (m->apps[i].observed_at > newest)
-            newest = m->apps[i].observed_at;
+    for (size_t i = 0; i < m->napps; i++)
         status_app(w, &m->apps[i], &s->tl[i]);
-    }
     jsonw_end_array(w);
-    ts(w, "data_as_of", newest);
+    ts(w, "data_as_of", report_data_as_of(m, s->tl));
     ts(w, "now", s->now);
     jsonw_end_object(w);
 }

@@ -67,10 +67,84 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
+int64_t report_data_as_of(const struct report_msme *m, const struct timeline *tl)
+{
+    int64_t newest = 0;
+
+    for (size_t i = 0; i < m->napps; i++) {
+        if (tl[i].last_observed > newest)
+            newest = tl[i].last_observed;
+        if (m->apps[i].observed_at > newest)
+            newest = m->apps[i].observed_at;
+    }
+    return newest;
+}
+
+/* One step of a timeline: date, code, label, working days against the limit, marks. */
+static void status_step(FILE *fp, const struct tl_entry *e, int color)
+{
+    int open = !stage_def_get(e->stage)->terminal;
+    char date[11], lim[16] = "-";
+
+    date_format(ts_to_wib_date(e->entered), date);
+    if (e->limit_days > 0)
+        snprintf(lim, sizeof(lim), "%d", e->limit_days);
+    fprintf(fp, "  %-10s  %-6s ", date, e->code);
+    out_cell(fp, e->sc ? stage_code_label(e->sc) : stage_label(e->stage), 24, 0, 1);
+    fprintf(fp, " %5lld %5s", (long long)e->days, lim);
+    if (e->breach)
+        fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", _("OVER"),
+                (long long)e->overdue, color ? "\033[0m" : "");
+    else if (e->paused && open)
+        fprintf(fp, "  %s", _("paused (MSME)"));
+    if (e->current && open)
+        fprintf(fp, "  <- %s", _("now"));
+    fputc('\n', fp);
+}
+
+/* Who holds the application now, the clock, and the MSME's next step. */
+static void status_now(FILE *fp, const struct tl_entry *cur)
+{
+    const struct stage_def *def;
+
+    if (!cur) {
+        fprintf(fp, "  %s\n", _("No stage history yet."));
+        return;
+    }
+    def = stage_def_get(cur->stage);
+    if (!def->terminal)
+        fprintf(fp, "  %s: %s\n", _("Waiting on"), stage_waits_on_label(cur->waits_on));
+    if (cur->paused && !def->terminal)
+        wrap(fp, _("Legal clock"),
+             _("the legal clock is paused until the MSME completes its step."), 80);
+    wrap(fp, _("Next step"),
+         cur->sc ? stage_code_next(cur->sc)
+                 : _("Unknown status; contact the cooperative and MSME office."),
+         80);
+}
+
+static void status_app(FILE *fp, const struct report_app *a, const struct timeline *t,
+                       int color)
+{
+    fprintf(fp, "\n%s %s (%s, %s %s)\n", _("Application"), or_dash(a->no_daftar),
+            a->id_reg, channel_path_label(a->channel_id), or_dash(a->channel_id));
+    if (a->certificate_no)
+        fprintf(fp, "  %s %s (%s)\n", _("Certificate"), a->certificate_no,
+                or_dash(a->certificate_date));
+    fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", _("Date"), _("Code"), _("Step"),
+            _("Days"), _("Limit"));
+    for (size_t j = 0; j < t->n; j++)
+        status_step(fp, &t->v[j], color);
+    fprintf(fp, "  %s\n",
+            _("(Days = working days; OVER = past the legal limit of UU 6/2023;"));
+    fprintf(fp, "  %s\n", _(" paused = the legal clock stops while the MSME holds it)"));
+    status_now(fp, t->n ? &t->v[t->n - 1] : NULL);
+}
+
 int report_status_text(FILE *fp, const struct report_msme *m, const struct timeline *tl,
                        int64_t now, int color)
 {
-    int64_t newest = 0;
+    int64_t newest = report_data_as_of(m, tl);
     char ts[21];
 
     fprintf(fp, "%s %s  %s\n", "NIB", m->nib, m->business_name);
@@ -80,82 +154,21 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
     fprintf(fp, "  %-10s %s%s%s\n", "KBLI", or_dash(m->kbli), m->kbli_title ? " " : "",
             m->kbli_title ? m->kbli_title : "");
     fprintf(fp, "  %-10s %s\n", _("Size"), or_dash(m->size_class));
-    for (size_t i = 0; i < m->napps; i++) {
-        if (tl[i].last_observed > newest)
-            newest = tl[i].last_observed;
-        if (m->apps[i].observed_at > newest)
-            newest = m->apps[i].observed_at;
-    }
     if (newest) {
         ts_format_wib(newest, ts);
         fprintf(fp, "  %-10s %s\n", _("Data as of"), ts);
     }
     if (m->napps == 0)
         fprintf(fp, "\n%s\n", _("No halal certification application for this NIB yet."));
-    for (size_t i = 0; i < m->napps; i++) {
-        const struct report_app *a = &m->apps[i];
-        const struct timeline *t = &tl[i];
-        const struct tl_entry *cur = t->n ? &t->v[t->n - 1] : NULL;
-
-        fprintf(fp, "\n%s %s (%s, %s %s)\n", _("Application"), or_dash(a->no_daftar),
-                a->id_reg, channel_path_label(a->channel_id), or_dash(a->channel_id));
-        if (a->certificate_no)
-            fprintf(fp, "  %s %s (%s)\n", _("Certificate"), a->certificate_no,
-                    or_dash(a->certificate_date));
-        fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", _("Date"), _("Code"), _("Step"),
-                _("Days"), _("Limit"));
-        for (size_t j = 0; j < t->n; j++) {
-            const struct tl_entry *e = &t->v[j];
-            struct ht_date d = ts_to_wib_date(e->entered);
-            char date[11], lim[16];
-            const char *lbl = e->sc ? stage_code_label(e->sc) : stage_label(e->stage);
-
-            date_format(d, date);
-            if (e->limit_days > 0)
-                snprintf(lim, sizeof(lim), "%d", e->limit_days);
-            else
-                snprintf(lim, sizeof(lim), "-");
-            fprintf(fp, "  %-10s  %-6s ", date, e->code);
-            out_cell(fp, lbl, 24, 0, 1);
-            fprintf(fp, " %5lld %5s", (long long)e->days, lim);
-            if (e->breach)
-                fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", _("OVER"),
-                        (long long)e->overdue, color ? "\033[0m" : "");
-            else if (e->paused && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  %s", _("paused (MSME)"));
-            if (e->current && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  <- %s", _("now"));
-            fputc('\n', fp);
-        }
-        fprintf(fp, "  %s\n",
-                _("(Days = working days; OVER = past the legal limit of UU 6/2023;"));
-        fprintf(fp, "  %s\n",
-                _(" paused = the legal clock stops while the MSME holds it)"));
-        if (cur) {
-            const struct stage_def *def = stage_def_get(cur->stage);
-
-            if (!def->terminal)
-                fprintf(fp, "  %s: %s\n", _("Waiting on"),
-                        stage_waits_on_label(cur->waits_on));
-            if (cur->paused && !def->terminal)
-                wrap(fp, _("Legal clock"),
-                     _("the legal clock is paused until the MSME completes its step."),
-                     80);
-            wrap(fp, _("Next step"),
-                 cur->sc ? stage_code_next(cur->sc)
-                         : _("Unknown status; contact the cooperative and MSME office."),
-                 80);
-        } else {
-            fprintf(fp, "  %s\n", _("No stage history yet."));
-        }
-    }
+    for (size_t i = 0; i < m->napps; i++)
+        status_app(fp, &m->apps[i], &tl[i], color);
     (void)now;
     return ferror(fp) ? -1 : 0;
 }
 
 /* ---- weekly ---- */
 
-static void fmt_ts(int64_t t, char out[21])
+void report_format_wib(int64_t t, char out[static 21])
 {
     if (t)
         ts_format_wib(t, out);
@@ -163,16 +176,15 @@ static void fmt_ts(int64_t t, char out[21])
         snprintf(out, 21, "-");
 }
 
-int report_weekly_text(FILE *fp, const struct weekly_report *r)
+static void weekly_head(FILE *fp, const struct weekly_report *r)
 {
-    char d0[11], d1[11], chg[16], ts[21], bar[24];
+    char d0[11], d1[11], chg[16], bar[24];
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
     fprintf(fp, "%s %s (%s .. %s)\n", _("WEEKLY HALAL CERTIFICATION REPORT"), r->week, d0,
             d1);
     fprintf(fp, "%s: %s\n\n", _("Totals hash"), r->hash);
-
     fprintf(fp, "== %s\n", _("Headline"));
     weekly_change(r->certified_week, r->certified_prev_week, chg);
     fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n", _("Certified this week"), r->certified_week,
@@ -185,16 +197,19 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
         const struct weekly_goal *g = &r->goals[i];
 
         report_bar(g->calc.percent, 10, bar);
-        fprintf(fp, "%-24.24s %5ld/%-5ld %5.1f%% %s %+3ld  %s\n", g->name, g->done,
-                g->target, g->calc.percent, bar, g->done - g->done_week_ago,
+        out_cell(fp, g->name, 24, 0, 1);
+        fprintf(fp, " %5ld/%-5ld %5.1f%% %s %+3ld  %s\n", g->done, g->target,
+                g->calc.percent, bar, g->done - g->done_week_ago,
                 goal_status_label(g->calc.status));
     }
-
     fprintf(fp, "\n%s:\n ", _("Certificates per week, 12 weeks"));
     for (int i = 0; i < WEEKLY_TREND_WEEKS; i++)
         fprintf(fp, " %s=%ld", r->trend[i].week + 5, r->trend[i].certified);
     fputc('\n', fp);
+}
 
+static void weekly_funnel(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "\n== %s\n", _("Funnel by stage (end of this week vs last week)"));
     fprintf(fp, "%-36s %7s %7s %7s %7s %7s\n", _("Stage"), "reguler", "self-d",
             _("other"), _("total"), _("last wk"));
@@ -207,7 +222,10 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
         fprintf(fp, " %7ld %7ld %7ld %7ld %7ld\n", f->reguler, f->self_declare, f->other,
                 f->total, f->total_prev);
     }
+}
 
+static void weekly_areas(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "\n== %s\n", _("Progress by kecamatan"));
     fprintf(fp, "%-22s %7s %7s %9s %7s %6s %12s\n", _("Kecamatan"), _("MSMEs"),
             C_("short column heading", "applied"),
@@ -224,40 +242,51 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
 
             if (a->goal_target)
                 snprintf(goal, sizeof(goal), "%ld/%ld", a->goal_done, a->goal_target);
-            fprintf(fp, "%s%-*.*s %7ld %7ld %9ld %7ld %5.1f%% %12s\n", pass ? "  " : "",
-                    pass ? 20 : 22, pass ? 20 : 22, a->name, a->msmes, a->applied,
+            fputs(pass ? "  " : "", fp);
+            out_cell(fp, a->name, pass ? 20 : 22, 0, 1);
+            fprintf(fp, " %7ld %7ld %9ld %7ld %5.1f%% %12s\n", a->msmes, a->applied,
                     a->certified, a->certified_week,
                     a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0,
                     goal);
         }
     }
+}
 
+/* "  ... and N more (see CSV/JSON)" when a list was cut. */
+static void more_line(FILE *fp, size_t shown, long total)
+{
+    if ((long)shown < total)
+        fprintf(fp, "  ... %s %ld %s\n", _("and"), total - (long)shown,
+                _("more (see CSV/JSON)"));
+}
+
+static void weekly_movers(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "\n== %s\n", _("Movers this week"));
-    {
-        for (int k = 0; k < MOVE__COUNT; k++) {
-            size_t shown = 0;
+    for (int k = 0; k < MOVE__COUNT; k++) {
+        size_t shown = 0;
 
-            fprintf(fp, "%s: %ld\n", weekly_move_label((enum weekly_move)k), r->moves[k]);
-            for (size_t i = 0; i < r->nmovers; i++) {
-                const struct weekly_mover *m = &r->movers[i];
-                char d[11];
+        fprintf(fp, "%s: %ld\n", weekly_move_label((enum weekly_move)k), r->moves[k]);
+        for (size_t i = 0; i < r->nmovers; i++) {
+            const struct weekly_mover *m = &r->movers[i];
+            char d[11];
 
-                if (m->kind != (enum weekly_move)k)
-                    continue;
-                date_format(ts_to_wib_date(m->at), d);
-                fprintf(fp, "  %s  %-6s %-13s ", d, or_dash(m->code), or_dash(m->nib));
-                out_cell(fp, or_dash(m->name), 24, 0, 1);
-                fputc(' ', fp);
-                out_cell(fp, or_dash(m->kelurahan), 14, 0, 0);
-                fputc('\n', fp);
-                shown++;
-            }
-            if ((long)shown < r->moves[k])
-                fprintf(fp, "  ... %s %ld %s\n", _("and"), r->moves[k] - (long)shown,
-                        _("more (see CSV/JSON)"));
+            if (m->kind != (enum weekly_move)k)
+                continue;
+            date_format(ts_to_wib_date(m->at), d);
+            fprintf(fp, "  %s  %-6s %-13s ", d, or_dash(m->code), or_dash(m->nib));
+            out_cell(fp, or_dash(m->name), 24, 0, 1);
+            fputc(' ', fp);
+            out_cell(fp, or_dash(m->kelurahan), 14, 0, 0);
+            fputc('\n', fp);
+            shown++;
         }
+        more_line(fp, shown, r->moves[k]);
     }
+}
 
+static void weekly_stuck(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "\n== %s: %ld\n", _("Stuck past the legal limit (oldest first)"),
             r->stuck_total);
     fprintf(fp, "%s\n", _("(over = working days past the legal limit)"));
@@ -283,21 +312,33 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
                     s->overdue);
             shown++;
         }
-        if ((long)shown < r->stuck_by[w])
-            fprintf(fp, "  ... %s %ld %s\n", _("and"), r->stuck_by[w] - (long)shown,
-                    _("more (see CSV/JSON)"));
+        more_line(fp, shown, r->stuck_by[w]);
     }
-
     fprintf(fp, "%s\n",
             _("Waiting on the MSME (returned, payment): never overdue, the clock is "
               "paused."));
+}
+
+static void weekly_quality(FILE *fp, const struct weekly_report *r)
+{
+    char ts[21];
 
     fprintf(fp, "\n== %s\n", _("Data quality"));
     fprintf(fp, "%-40s %8ld\n", _("Quarantined records"), r->quarantined);
     fprintf(fp, "%-40s %8ld\n", _("Unmatched NIBs (not in register)"), r->unmatched);
-    fmt_ts(r->last_observed, ts);
+    report_format_wib(r->last_observed, ts);
     fprintf(fp, "%-40s %s\n", _("Last observation"), ts);
-    fmt_ts(r->last_sync, ts);
+    report_format_wib(r->last_sync, ts);
     fprintf(fp, "%-40s %s\n", _("Last successful sync"), ts);
+}
+
+int report_weekly_text(FILE *fp, const struct weekly_report *r)
+{
+    weekly_head(fp, r);
+    weekly_funnel(fp, r);
+    weekly_areas(fp, r);
+    weekly_movers(fp, r);
+    weekly_stuck(fp, r);
+    weekly_quality(fp, r);
     return ferror(fp) ? -1 : 0;
 }

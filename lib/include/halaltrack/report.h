@@ -15,6 +15,11 @@
 /* A progress bar of width cells, e.g. "[#####.....]". out must hold width + 3 bytes. */
 void report_bar(double percent, int width, char *out);
 
+/* t in Asia/Jakarta time ("2026-01-02 10:00 WIB"), or "-" for 0. */
+void report_format_wib(int64_t t, char out[static 21]);
+/* The newest observation behind an MSME's applications and their timelines ("data as
+ * of"), 0 when there is none. */
+int64_t report_data_as_of(const struct report_msme *m, const struct timeline *tl);
 /* One MSME (status NIB): card, and per application its timeline at now. */
 int report_status_text(FILE *fp, const struct report_msme *m, const struct timeline *tl,
                        int64_t now, int color) HT_MUSTCHECK;
