@@ -80,11 +80,6 @@ static const struct range ranges[] = {
     {"statement_timeout", 1, 3600},
 };
 
-const struct cfg_key *cfg_keys(void)
-{
-    return keys;
-}
-
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err)
 {
     char num[32];

@@ -128,18 +128,6 @@ struct csv_reader *csv_reader_new(csv_read_fn fn, void *arg, const struct csv_li
     return r;
 }
 
-struct csv_reader *csv_reader_new_mem(const char *data, size_t len,
-                                      const struct csv_limits *lim)
-{
-    struct csv_reader *r = reader_alloc(lim);
-
-    if (!r)
-        return NULL;
-    r->in = data;
-    r->len = len;
-    return r;
-}
-
 void csv_reader_free(struct csv_reader *r)
 {
     if (!r)

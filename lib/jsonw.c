@@ -118,7 +118,7 @@ int jsonw_quote(struct buf *b, const char *s, unsigned flags)
     return buf_addch(b, '"');
 }
 
-int jsonw_is_number(const char *s)
+static int jsonw_is_number(const char *s)
 {
     if (!s)
         return 0;

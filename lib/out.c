@@ -106,7 +106,7 @@ void out_table_release(struct out_table *t)
     memset(t, 0, sizeof(*t));
 }
 
-const char *out_table_cell(const struct out_table *t, size_t r, size_t c)
+static const char *out_table_cell(const struct out_table *t, size_t r, size_t c)
 {
     return r < t->nrows && c < t->ncols ? t->cells[r * t->ncols + c] : NULL;
 }

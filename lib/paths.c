@@ -20,7 +20,7 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int paths_in_build_tree(void)
+static int paths_in_build_tree(void)
 {
     static int known = -1;
     char exe[PATHS_MAX], build[PATHS_MAX];

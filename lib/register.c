@@ -39,15 +39,7 @@ static const struct col_alias col_aliases[] = {
     {"programs", REG_COL_PROGRAM},
 };
 
-const char *register_col_name(enum register_col c)
-{
-    for (size_t i = 0; i < HT_ARRAY_LEN(col_aliases); i++)
-        if (col_aliases[i].col == c)
-            return col_aliases[i].name;
-    return "?";
-}
-
-int register_col_parse(const char *name, enum register_col *out)
+static int register_col_parse(const char *name, enum register_col *out)
 {
     char norm[64];
     size_t n = 0;
@@ -86,7 +78,7 @@ const char *register_size_parse(const char *s)
     return NULL;
 }
 
-void msme_record_release(struct msme_record *rec)
+static void msme_record_release(struct msme_record *rec)
 {
     if (!rec)
         return;
@@ -101,8 +93,13 @@ void msme_record_release(struct msme_record *rec)
     memset(rec, 0, sizeof(*rec));
 }
 
-int register_issue_add(struct register_issue **v, size_t *n, size_t *cap, size_t *dropped,
-                       unsigned long line, const char *column, const char *fmt, ...)
+/* Adds an issue (line, column, printf-style reason). Returns 0 or -1 (out of memory). */
+static int register_issue_add(struct register_issue **v, size_t *n, size_t *cap,
+                              size_t *dropped, unsigned long line, const char *column,
+                              const char *fmt, ...) HT_PRINTF(7, 8);
+static int register_issue_add(struct register_issue **v, size_t *n, size_t *cap,
+                              size_t *dropped, unsigned long line, const char *column,
+                              const char *fmt, ...)
 {
     struct register_issue *is;
     char msg[512];
@@ -169,8 +166,8 @@ void region_index_sort(struct region_index *idx)
         qsort(idx->v, idx->n, sizeof(*idx->v), cmp_region);
 }
 
-const struct region_entry *region_index_find_code(const struct region_index *idx,
-                                                  const char *code)
+static const struct region_entry *region_index_find_code(const struct region_index *idx,
+                                                         const char *code)
 {
     struct region_entry key = {(char *)code, NULL, NULL, NULL, NULL};
 

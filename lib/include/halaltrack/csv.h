@@ -1,5 +1,5 @@
 /* RFC 4180 CSV reader and writer. Pure: the reader pulls bytes through a caller-supplied
- * read function (or from memory) and never touches files itself. */
+ * read function and never touches files itself. */
 #ifndef HALALTRACK_CSV_H
 #define HALALTRACK_CSV_H
 
@@ -50,9 +50,6 @@ struct csv_reader;
  * mark at the start is skipped. NULL on allocation failure. */
 struct csv_reader *csv_reader_new(csv_read_fn fn, void *arg,
                                   const struct csv_limits *lim) HT_MUSTCHECK;
-/* A reader over len bytes of memory (borrowed; must outlive the reader). */
-struct csv_reader *csv_reader_new_mem(const char *data, size_t len,
-                                      const struct csv_limits *lim) HT_MUSTCHECK;
 void csv_reader_free(struct csv_reader *r);
 
 /* Reads the next record. Line terminators are CRLF, LF or a lone CR. Completely empty

@@ -41,8 +41,6 @@ struct jsonw {
  * flags: JSONW_ASCII or 0. Returns 0, or -1 when b's cap is reached (b is released, as
  * every buf_add failure does). The primitive the writer below is built on. */
 int jsonw_quote(struct buf *b, const char *s, unsigned flags) HT_MUSTCHECK;
-/* True when s is a JSON number literal ("-1", "0.5", "2e3"; not "01", ".5", "1."). */
-int jsonw_is_number(const char *s);
 
 /* Starts writing into b (which may already hold text) and, when fp is not NULL, to fp. */
 void jsonw_init(struct jsonw *w, struct buf *b, FILE *fp, unsigned flags);

@@ -64,8 +64,6 @@ void out_table_init(struct out_table *t, const struct out_col *cols, size_t ncol
  * is unchanged). */
 int out_table_add(struct out_table *t, char color, const char *const *cells) HT_MUSTCHECK;
 void out_table_release(struct out_table *t);
-/* The cell at row r, column c (borrowed, may be NULL). */
-const char *out_table_cell(const struct out_table *t, size_t r, size_t c);
 
 /* Writes t in format f (OUT_TABLE, OUT_CSV or OUT_JSON): the text table fits OUT_WIDTH
  * columns and is coloured when color; CSV has a header line of keys and CRLF line ends;

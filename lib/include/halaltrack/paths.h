@@ -28,7 +28,5 @@ const char *paths_localedir(void);
  * err naming every place tried. */
 int paths_data_file(const char *name, char *out, size_t outsz,
                     struct ht_err *err) HT_MUSTCHECK;
-/* True when the running program lies under the build directory it was configured in. */
-int paths_in_build_tree(void);
 
 #endif

@@ -34,12 +34,6 @@ enum register_col {
 /* At most this many issues are kept; the rest are only counted. */
 #define REGISTER_MAX_ISSUES 100000u
 
-/* Canonical (Indonesian) header name of a column: "nib", "nama_usaha"... */
-const char *register_col_name(enum register_col c);
-/* Maps a header cell (trimmed, case-insensitive, ' ' and '-' read as '_') to a column.
- * Returns 0, or -1 for an unknown name. */
-int register_col_parse(const char *name, enum register_col *out);
-
 /* "mikro", "kecil", "menengah", "besar" from any accepted spelling (case-insensitive,
  * English micro/small/medium/large); NULL when unknown. Static storage. */
 const char *register_size_parse(const char *s);
@@ -60,7 +54,6 @@ struct msme_record {
     char *programs; /* tags joined by ';', sorted, unique; "" when none */
     int bad;        /* rejected after validation (duplicate, unknown kelurahan) */
 };
-void msme_record_release(struct msme_record *rec);
 
 /* A problem with the input: FILE:LINE: column: reason. line 0 = not tied to a line. */
 struct register_issue {
@@ -85,9 +78,6 @@ struct region_index {
 void region_index_release(struct region_index *idx);
 /* Sorts by code; call once after filling v (the store does it). */
 void region_index_sort(struct region_index *idx);
-/* The entry with this exact code, or NULL. */
-const struct region_entry *region_index_find_code(const struct region_index *idx,
-                                                  const char *code);
 /* Resolves a region of the given level ("kecamatan"/"kelurahan") given by code or by
  * name (case-insensitive, surrounding and repeated blanks ignored). Returns 0 with the
  * entry, or -1 with err explaining: unknown, wrong level, or ambiguous (naming every
@@ -154,10 +144,5 @@ long register_batch_resolve(struct register_batch *b,
 void register_batch_finish(struct register_batch *b);
 /* Rows rejected in total (parse errors + bad records). */
 size_t register_batch_rejected(const struct register_batch *b);
-
-/* Adds an issue (line, column, printf-style reason). Returns 0 or -1 (out of memory). */
-int register_issue_add(struct register_issue **v, size_t *n, size_t *cap, size_t *dropped,
-                       unsigned long line, const char *column, const char *fmt, ...)
-    HT_PRINTF(7, 8) HT_MUSTCHECK;
 
 #endif

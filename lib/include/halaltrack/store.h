@@ -56,8 +56,6 @@ int store_query_rows(struct store *s, const char *sql, int nparams,
                      const char *const *params, struct store_rows *out,
                      struct ht_err *err) HT_MUSTCHECK;
 const char *store_rows_get(const struct store_rows *r, int row, int col);
-/* Column index by name, -1 when absent. */
-int store_rows_col(const struct store_rows *r, const char *name);
 void store_rows_release(struct store_rows *r);
 
 /* Migrations (sql/NNNN_name.sql in dir), applied in one transaction under an advisory

@@ -31,8 +31,6 @@ void date_format(struct ht_date d, char out[static 11]);
 /* Days since 1970-01-01 (may be negative) and back. */
 int64_t date_to_days(struct ht_date d);
 struct ht_date date_from_days(int64_t days);
-/* ISO weekday 1 (Monday) .. 7 (Sunday). */
-int date_weekday(struct ht_date d);
 int date_valid(int y, int m, int d);
 
 /* Parses an ISO 8601 timestamp: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by
