@@ -245,14 +245,12 @@ static size_t run_len(const struct csv_reader *r, int quoted)
     return (size_t)(q - p);
 }
 
-enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht_err *err)
+/* Before a record: the byte order mark once, then empty lines. CSV_OK when a record
+ * starts at r->pos, CSV_EOF at the end, CSV_ERROR on an I/O error. */
+static enum csv_status skip_to_record(struct csv_reader *r, struct ht_err *err)
 {
-    struct rec_state st = {0, 0, 0, 0, -1};
-    enum pstate ps = P_FIELD_START;
-    unsigned long quote_line = 0;
     int c;
 
-    memset(rec, 0, sizeof(*rec));
     if (r->ioerr)
         return CSV_ERROR;
     if (!r->started) {
@@ -260,7 +258,6 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
         if (skip_bom(r, err) < 0)
             return CSV_ERROR;
     }
-    /* Skip empty lines. */
     for (;;) {
         c = get(r, err);
         if (c == -2)
@@ -275,9 +272,46 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
             r->line++;
         } else {
             r->pos--; /* the byte came from the current window */
-            break;
+            return CSV_OK;
         }
     }
+}
+
+/* After the record's last byte c (a line end or -1 at the end of input): the line count,
+ * the last field, and the record handed out (CSV_OK) or refused (CSV_BAD). */
+static enum csv_status finish_record(struct csv_reader *r, struct csv_record *rec,
+                                     struct rec_state *st, int c, struct ht_err *err)
+{
+    if (c == '\r' && eat_lf_after_cr(r, err) < 0)
+        return CSV_ERROR;
+    rec->end_line = r->line;
+    if (c == '\r' || c == '\n')
+        r->line++;
+    if (end_field(r, st, err) < 0)
+        return CSV_ERROR;
+    rec->bad_field = st->bad_field;
+    if (st->bad)
+        return CSV_BAD;
+    for (size_t i = 0; i < st->nfields; i++)
+        r->fields[i] = r->data.ptr + r->starts[i];
+    r->fields[st->nfields] = NULL;
+    rec->nfields = st->nfields;
+    rec->fields = r->fields;
+    rec->lens = r->lens;
+    return CSV_OK;
+}
+
+enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht_err *err)
+{
+    struct rec_state st = {0, 0, 0, 0, -1};
+    enum pstate ps = P_FIELD_START;
+    unsigned long quote_line = 0;
+    enum csv_status pre;
+    int c;
+
+    memset(rec, 0, sizeof(*rec));
+    if ((pre = skip_to_record(r, err)) != CSV_OK)
+        return pre;
     buf_reset(&r->data);
     rec->line = r->line;
     for (;;) {
@@ -364,23 +398,7 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
         }
     }
 end_record:
-    if (c == '\r' && eat_lf_after_cr(r, err) < 0)
-        return CSV_ERROR;
-    rec->end_line = r->line;
-    if (c == '\r' || c == '\n')
-        r->line++;
-    if (end_field(r, &st, err) < 0)
-        return CSV_ERROR;
-    rec->bad_field = st.bad_field;
-    if (st.bad)
-        return CSV_BAD;
-    for (size_t i = 0; i < st.nfields; i++)
-        r->fields[i] = r->data.ptr + r->starts[i];
-    r->fields[st.nfields] = NULL;
-    rec->nfields = st.nfields;
-    rec->fields = r->fields;
-    rec->lens = r->lens;
-    return CSV_OK;
+    return finish_record(r, rec, &st, c, err);
 }
 
 /* OWASP "CSV injection": a spreadsheet evaluates a cell that starts with one of these,
