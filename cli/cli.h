@@ -89,6 +89,13 @@ int cli_getopt(struct cli_parse *p, int argc, char **argv, const char *shortopts
  * and returns EXIT_USAGE. */
 int cli_args(const struct cli_parse *p, int argc, char **argv, int min, int max,
              const char *missing);
+/* For a command with no options of its own: cli_getopt over --format and --help, then
+ * cli_args. Returns CLI_CONTINUE, or the exit code to return. */
+int cli_parse_plain(struct cli_parse *p, int argc, char **argv, int min, int max,
+                    const char *missing);
+/* Checks a NIB argument; prints "invalid NIB: ..." and the usage hint. Returns
+ * CLI_CONTINUE or EXIT_USAGE. */
+int cli_nib_arg(const struct cli_parse *p, const char *nib);
 /* Runs a subcommand from a table: argv[1] names it ("--help" and "-?" show usage). */
 struct cli_sub {
     const char *name;

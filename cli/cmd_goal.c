@@ -144,7 +144,6 @@ static int goal_add(struct cli_ctx *ctx, int argc, char **argv)
 
 static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_END};
     static const struct out_col cols[] = {
         {"id", "id", OUT_NUM},
         {"name", N_("name"), OUT_NARROW},
@@ -161,11 +160,9 @@ static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
     struct store *s = NULL;
     struct out_table t;
     int64_t now;
-    int c, rc;
+    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1)
-        return c == CLI_OPT_EXIT ? p.exit : cli_usage_hint(p.cmd);
-    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+    if (rc != CLI_CONTINUE)
         return rc;
     if (cli_now(&now) < 0)
         return EXIT_USAGE;
@@ -200,15 +197,12 @@ out:
 
 static int goal_remove(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_OPT_HELP, CLI_OPT_END};
     struct cli_parse p = CLI_PARSE("goal", usage, 0, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct store *s;
-    int c, q;
+    int q = cli_parse_plain(&p, argc, argv, 1, 1, _("goal name or id"));
 
-    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1)
-        return c == CLI_OPT_EXIT ? p.exit : cli_usage_hint(p.cmd);
-    if ((q = cli_args(&p, argc, argv, 1, 1, _("goal name or id"))) != 0)
+    if (q != CLI_CONTINUE)
         return q;
     if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;

@@ -328,16 +328,6 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- add ---- */
 
-static int looks_like_code(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s) && *s != '.')
-            return 0;
-    return 1;
-}
-
 /* The option of msme add that gives each register column. */
 static const char *const add_option[REG_COL__COUNT] = {
     [REG_COL_NIB] = "--nib",
@@ -380,7 +370,8 @@ static int add_options(struct cli_parse *p, int argc, char **argv,
         if (c - 1 == REG_COL_KELURAHAN) {
             /* A code or a name: the column follows from the shape. */
             val[REG_COL_REGION] = val[REG_COL_KELURAHAN] = NULL;
-            val[looks_like_code(optarg) ? REG_COL_REGION : REG_COL_KELURAHAN] = optarg;
+            val[region_code_shape(optarg, NULL) ? REG_COL_REGION : REG_COL_KELURAHAN] =
+                optarg;
         } else if (c - 1 == REG_COL_PROGRAM) {
             if ((programs->len && buf_addch(programs, ';') < 0) ||
                 buf_adds(programs, optarg) < 0) {
@@ -748,23 +739,17 @@ static void print_card(const struct msme_row *m)
 
 static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_END};
     struct cli_parse p = CLI_PARSE("msme show", usage_show, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct msme_row m;
     struct store *s = NULL;
     struct out_table t;
-    int c, q, rc;
+    int q, rc;
 
     memset(&m, 0, sizeof(m));
-    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1)
-        return c == CLI_OPT_EXIT ? p.exit : cli_usage_hint(p.cmd);
-    if ((rc = cli_args(&p, argc, argv, 1, 1, "NIB")) != 0)
+    if ((rc = cli_parse_plain(&p, argc, argv, 1, 1, "NIB")) != CLI_CONTINUE ||
+        (rc = cli_nib_arg(&p, argv[optind])) != CLI_CONTINUE)
         return rc;
-    if (ident_check_nib(argv[optind], &err) < 0) {
-        cli_error(_("invalid NIB: %s"), err.msg);
-        return cli_usage_hint(p.cmd);
-    }
     rc = EXIT_FAIL;
     out_table_init(&t, msme_cols, ML__COUNT);
     if (!(s = cli_open_store(ctx)))

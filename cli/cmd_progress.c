@@ -207,7 +207,6 @@ static void funnel_usage(void)
 
 int cmd_funnel(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_END};
     static const struct out_col cols[] = {
         {"stage", N_("stage"), 0},       {"label", N_("label"), OUT_NARROW},
         {"reguler", "reguler", OUT_NUM}, {"self_declare", "self-declare", OUT_NUM},
@@ -218,11 +217,9 @@ int cmd_funnel(struct cli_ctx *ctx, int argc, char **argv)
     struct report_funnel_row f[STAGE__COUNT];
     struct store *s = NULL;
     struct out_table t;
-    int c, rc;
+    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1)
-        return c == CLI_OPT_EXIT ? p.exit : cli_usage_hint(p.cmd);
-    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+    if (rc != CLI_CONTINUE)
         return rc;
     rc = EXIT_FAIL;
     out_table_init(&t, cols, HT_ARRAY_LEN(cols));
@@ -286,7 +283,6 @@ static void overdue_summary(const struct weekly_stuck *v, size_t n)
 
 int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_END};
     /* The 80-column table leaves out id_reg, since and the day counts but the overrun. */
     static const struct out_col cols[] = {
         {"waits_on", N_("waits on"), 0},
@@ -308,11 +304,9 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
     struct store *s = NULL;
     struct out_table t;
     int64_t now;
-    int c, rc;
+    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1)
-        return c == CLI_OPT_EXIT ? p.exit : cli_usage_hint(p.cmd);
-    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+    if (rc != CLI_CONTINUE)
         return rc;
     if (cli_now(&now) < 0)
         return EXIT_USAGE;

@@ -126,7 +126,6 @@ static int print_status(const struct cli_ctx *ctx, enum out_format f,
 
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_END};
     struct cli_parse p = CLI_PARSE("status", usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct report_msme m;
@@ -134,17 +133,12 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
     struct calendar *cal = NULL;
     struct store *s = NULL;
     int64_t now;
-    int c, q, rc;
+    int q, rc;
 
     memset(&m, 0, sizeof(m));
-    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1)
-        return c == CLI_OPT_EXIT ? p.exit : cli_usage_hint(p.cmd);
-    if ((rc = cli_args(&p, argc, argv, 1, 1, "NIB")) != 0)
+    if ((rc = cli_parse_plain(&p, argc, argv, 1, 1, "NIB")) != CLI_CONTINUE ||
+        (rc = cli_nib_arg(&p, argv[optind])) != CLI_CONTINUE)
         return rc;
-    if (ident_check_nib(argv[optind], &err) < 0) {
-        cli_fail(&err);
-        return EXIT_USAGE;
-    }
     if (cli_now(&now) < 0)
         return EXIT_USAGE;
     if (!(cal = calendar_load_default(&err)))

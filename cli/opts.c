@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/ident.h"
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
@@ -54,6 +55,29 @@ int cli_args(const struct cli_parse *p, int argc, char **argv, int min, int max,
         return cli_usage_hint(p->cmd);
     }
     return 0;
+}
+
+int cli_parse_plain(struct cli_parse *p, int argc, char **argv, int min, int max,
+                    const char *missing)
+{
+    static const struct option opts[] = {CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_END};
+    int c = cli_getopt(p, argc, argv, "", opts);
+
+    if (c == CLI_OPT_EXIT)
+        return p->exit;
+    if (c != -1)
+        return cli_usage_hint(p->cmd);
+    return cli_args(p, argc, argv, min, max, missing) ? EXIT_USAGE : CLI_CONTINUE;
+}
+
+int cli_nib_arg(const struct cli_parse *p, const char *nib)
+{
+    struct ht_err err = HT_ERR_INIT;
+
+    if (ident_check_nib(nib, &err) == 0)
+        return CLI_CONTINUE;
+    cli_error(_("invalid NIB: %s"), err.msg);
+    return cli_usage_hint(p->cmd);
 }
 
 int cli_dispatch(struct cli_ctx *ctx, const char *cmd, const struct cli_sub *subs,

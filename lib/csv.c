@@ -5,6 +5,7 @@
 #include <string.h>
 #include "halaltrack/csv.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
 #define CSV_CHUNK (64u * 1024)
@@ -245,6 +246,19 @@ static size_t run_len(const struct csv_reader *r, int quoted)
     return (size_t)(q - p);
 }
 
+/* One byte of a field's text; a NUL byte marks the record bad instead. Returns 0, or -1
+ * when a cap is exceeded beyond recovery (add_bytes). */
+static int add_char(struct csv_reader *r, struct rec_state *st, int c, struct ht_err *err)
+{
+    char ch = (char)c;
+
+    if (c == '\0') {
+        mark_bad(st, (long)st->nfields, err, _("NUL byte in field"));
+        return 0;
+    }
+    return add_bytes(r, st, &ch, 1, err);
+}
+
 /* Before a record: the byte order mark once, then empty lines. CSV_OK when a record
  * starts at r->pos, CSV_EOF at the end, CSV_ERROR on an I/O error. */
 static enum csv_status skip_to_record(struct csv_reader *r, struct ht_err *err)
@@ -347,13 +361,8 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
                 if (!st.discard)
                     mark_bad(&st, (long)st.nfields, err,
                              _("quote inside an unquoted field"));
-            } else if (c == '\0') {
-                mark_bad(&st, (long)st.nfields, err, _("NUL byte in field"));
-            } else {
-                char ch = (char)c;
-
-                if (add_bytes(r, &st, &ch, 1, err) < 0)
-                    return CSV_ERROR;
+            } else if (add_char(r, &st, c, err) < 0) {
+                return CSV_ERROR;
             }
             break;
         case P_QUOTED:
@@ -369,13 +378,8 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
                 r->line++;
                 if (add_bytes(r, &st, "\n", 1, err) < 0)
                     return CSV_ERROR;
-            } else if (c == '\0') {
-                mark_bad(&st, (long)st.nfields, err, _("NUL byte in field"));
-            } else {
-                char ch = (char)c;
-
-                if (add_bytes(r, &st, &ch, 1, err) < 0)
-                    return CSV_ERROR;
+            } else if (add_char(r, &st, c, err) < 0) {
+                return CSV_ERROR;
             }
             break;
         case P_QUOTE_IN_QUOTED:
@@ -408,25 +412,6 @@ static int formula_start(char c)
     return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
-/* A plain decimal number: optional '-', digits, optionally '.' and digits. */
-static int plain_number(const char *s)
-{
-    if (*s == '-')
-        s++;
-    if (!isdigit((unsigned char)*s))
-        return 0;
-    while (isdigit((unsigned char)*s))
-        s++;
-    if (*s == '.') {
-        s++;
-        if (!isdigit((unsigned char)*s))
-            return 0;
-        while (isdigit((unsigned char)*s))
-            s++;
-    }
-    return *s == '\0';
-}
-
 int csv_write_field(struct buf *b, const char *s, unsigned flags)
 {
     size_t n;
@@ -435,7 +420,7 @@ int csv_write_field(struct buf *b, const char *s, unsigned flags)
     if (!s || !*s)
         return 0;
     n = strlen(s);
-    defuse = formula_start(s[0]) && !((flags & CSV_NUMBER) && plain_number(s));
+    defuse = formula_start(s[0]) && !((flags & CSV_NUMBER) && str_is_number(s));
     if (!defuse && strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[n - 1] != ' ')
         return buf_add(b, s, n);
     if (buf_addch(b, '"') < 0 || (defuse && buf_addch(b, '\'') < 0))

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "halaltrack/goal.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/register.h"
 #include "halaltrack/banned.h"
 
 const char *goal_scope_kind_name(enum goal_scope_kind k)
@@ -12,23 +13,6 @@ const char *goal_scope_kind_name(enum goal_scope_kind k)
                                         "program"};
 
     return (unsigned)k < HT_ARRAY_LEN(names) ? names[k] : "kota";
-}
-
-/* 0 when s is all digits and dots in the shape of a region code with ndots dots. */
-static int region_shape(const char *s, int *ndots)
-{
-    int dots = 0;
-
-    if (!*s)
-        return -1;
-    for (const char *p = s; *p; p++) {
-        if (*p == '.')
-            dots++;
-        else if (*p < '0' || *p > '9')
-            return -1;
-    }
-    *ndots = dots;
-    return 0;
 }
 
 /* The kind of a scope "kind:value"; *value points after the ':' (NULL for kota). Returns
@@ -87,7 +71,7 @@ static int check_scope_value(struct goal_scope *out, const char *v, struct ht_er
         return 0;
     case GOAL_SCOPE_KECAMATAN:
     case GOAL_SCOPE_KELURAHAN:
-        if (region_shape(v, &dots) == 0) {
+        if (region_code_shape(v, &dots)) {
             int want = out->kind == GOAL_SCOPE_KECAMATAN ? 2 : 3;
 
             if (dots != want) {

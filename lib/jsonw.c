@@ -1,11 +1,11 @@
 /* The one JSON writer: string escaping, numbers as jansson prints them, and a streaming
  * writer with an optional pretty layout (see jsonw.h). */
-#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "halaltrack/jsonw.h"
+#include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
 /* Decodes one UTF-8 sequence at s (at least one byte). Returns its length and the code
@@ -116,38 +116,6 @@ int jsonw_quote(struct buf *b, const char *s, unsigned flags)
     if (buf_add(b, run, (size_t)(p - run)) < 0)
         return -1;
     return buf_addch(b, '"');
-}
-
-static int jsonw_is_number(const char *s)
-{
-    if (!s)
-        return 0;
-    if (*s == '-')
-        s++;
-    if (*s == '0')
-        s++;
-    else if (isdigit((unsigned char)*s))
-        while (isdigit((unsigned char)*s))
-            s++;
-    else
-        return 0;
-    if (*s == '.') {
-        s++;
-        if (!isdigit((unsigned char)*s))
-            return 0;
-        while (isdigit((unsigned char)*s))
-            s++;
-    }
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-')
-            s++;
-        if (!isdigit((unsigned char)*s))
-            return 0;
-        while (isdigit((unsigned char)*s))
-            s++;
-    }
-    return *s == '\0';
 }
 
 void jsonw_init(struct jsonw *w, struct buf *b, FILE *fp, unsigned flags)
@@ -340,7 +308,7 @@ int jsonw_null(struct jsonw *w)
 
 int jsonw_number_text(struct jsonw *w, const char *s)
 {
-    if (!jsonw_is_number(s))
+    if (!str_is_number(s))
         return jsonw_str(w, s);
     if (before_item(w, 0) < 0)
         return -1;

@@ -213,13 +213,20 @@ static int name_eq(const char *a, const char *b)
     }
 }
 
-static int looks_like_code(const char *s)
+int region_code_shape(const char *s, int *ndots)
 {
+    int dots = 0;
+
     if (!*s)
         return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s) && *s != '.')
+    for (; *s; s++) {
+        if (*s == '.')
+            dots++;
+        else if (!isdigit((unsigned char)*s))
             return 0;
+    }
+    if (ndots)
+        *ndots = dots;
     return 1;
 }
 
@@ -249,7 +256,7 @@ int region_index_resolve(const struct region_index *idx, const char *level,
     char code[32];
 
     *out = NULL;
-    if (looks_like_code(text)) {
+    if (region_code_shape(text, NULL)) {
         dot_code(text, code, sizeof(code));
         found = region_index_find_code(idx, code);
         if (!found) {

@@ -317,6 +317,35 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+int str_is_number(const char *s)
+{
+    if (!s)
+        return 0;
+    s += *s == '-';
+    if (*s == '0')
+        s++;
+    else if (isdigit((unsigned char)*s))
+        while (isdigit((unsigned char)*s))
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        if (!isdigit((unsigned char)*++s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        s += *s == '+' || *s == '-';
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
 size_t utf8_len(const char *s)
 {
     size_t n = 0;

@@ -67,7 +67,7 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec,
  * ends with a space. NULL is written as an empty field. A field a spreadsheet would read
  * as a formula (starting with '=', '+', '-', '@', tab or CR) gets a single quote in
  * front, inside double quotes (OWASP "CSV injection"), unless flags has CSV_NUMBER and s
- * is a plain decimal number such as "-3" or "-0.5", which stays a number. The one CSV
+ * is a number (str_is_number: "-3", "-0.5"), which stays a number. The one CSV
  * writer of halaltrack: reports, --format=csv and the simulator's register all use it.
  * Returns 0 or -1 (buffer cap). */
 int csv_write_field(struct buf *b, const char *s, unsigned flags) HT_MUSTCHECK;

@@ -76,6 +76,9 @@ struct region_index {
     size_t n;
 };
 void region_index_release(struct region_index *idx);
+/* True when s is digits and dots only (a region code such as 35.75.01.1001 rather than a
+ * name); *ndots (may be NULL) gets the number of dots. */
+int region_code_shape(const char *s, int *ndots);
 /* Sorts by code; call once after filling v (the store does it). */
 void region_index_sort(struct region_index *idx);
 /* Resolves a region of the given level ("kecamatan"/"kelurahan") given by code or by

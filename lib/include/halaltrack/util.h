@@ -56,6 +56,9 @@ int64_t ht_mono_ms(void);
 char *xstrdup_or_null(const char *s);
 /* Duplicates at most n bytes and NUL-terminates. */
 char *xstrndup(const char *s, size_t n);
+/* True when s is a number literal as JSON writes one: "-1", "0.5", "2e3" (not "01",
+ * ".5", "1.", "+1"). */
+int str_is_number(const char *s);
 /* Number of UTF-8 code points in s (the display width of our data: every character of
  * it is one terminal cell wide). NULL is 0. */
 size_t utf8_len(const char *s);
