@@ -25,6 +25,10 @@ typedef int (*ht_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Opens the database for a command; prints the error and returns NULL on failure. */
 struct store *cli_open_store(struct cli_ctx *ctx);
+/* The start of a listing: an empty table of cols in t (always initialised, so that the
+ * command can release it), then the database as cli_open_store. */
+struct store *cli_open_table(struct cli_ctx *ctx, struct out_table *t,
+                             const struct out_col *cols, size_t ncols);
 /* Prints "halaltrack: <msg>" to stderr (msg already translated). */
 void cli_error(const char *fmt, ...) HT_PRINTF(1, 2);
 /* Prints err to stderr prefixed with "halaltrack: " and returns EXIT_FAIL. */

@@ -98,8 +98,7 @@ static int do_status(struct cli_ctx *ctx, int argc, char **argv)
     if (rc != CLI_CONTINUE)
         return rc;
     rc = EXIT_FAIL;
-    out_table_init(&t, cols, HT_ARRAY_LEN(cols));
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_migration_status(s, dir, &m, &n, &err) < 0) {
         cli_fail(&err);

@@ -167,8 +167,7 @@ static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
     if (cli_now(&now) < 0)
         return EXIT_USAGE;
     rc = EXIT_FAIL;
-    out_table_init(&t, cols, HT_ARRAY_LEN(cols));
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_report_goals(s, now, &g, &n, &err) < 0) {
         cli_fail(&err);

@@ -654,8 +654,7 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
     if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
         return rc;
     rc = EXIT_FAIL;
-    out_table_init(&t, msme_cols, ML__COUNT);
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, msme_cols, ML__COUNT)))
         goto out;
     if ((a.kecamatan || a.kelurahan) && load_regions(s, &idx) != EXIT_OK)
         goto out;
@@ -751,8 +750,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
         (rc = cli_nib_arg(&p, argv[optind])) != CLI_CONTINUE)
         return rc;
     rc = EXIT_FAIL;
-    out_table_init(&t, msme_cols, ML__COUNT);
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, msme_cols, ML__COUNT)))
         goto out;
     q = store_msme_get(s, argv[optind], &m, &err);
     if (q < 0) {

@@ -222,8 +222,7 @@ int cmd_funnel(struct cli_ctx *ctx, int argc, char **argv)
     if (rc != CLI_CONTINUE)
         return rc;
     rc = EXIT_FAIL;
-    out_table_init(&t, cols, HT_ARRAY_LEN(cols));
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_report_funnel(s, f, &err) < 0) {
         cli_fail(&err);
@@ -311,8 +310,7 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
     if (cli_now(&now) < 0)
         return EXIT_USAGE;
     rc = EXIT_FAIL;
-    out_table_init(&t, cols, HT_ARRAY_LEN(cols));
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_report_overdue(s, now, &v, &n, &err) < 0) {
         cli_fail(&err);

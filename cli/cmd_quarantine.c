@@ -121,8 +121,7 @@ static int do_list(struct cli_ctx *ctx, int argc, char **argv)
     if (rc != CLI_CONTINUE)
         return rc;
     rc = EXIT_FAIL;
-    out_table_init(&t, cols, HT_ARRAY_LEN(cols));
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_quarantine_open(s, o.source, o.limit, &q, &n, &err) < 0) {
         cli_fail(&err);

@@ -128,6 +128,13 @@ int cli_print_sections(const struct cli_ctx *ctx, const struct out_section *s, s
     return printed(out_write_sections(stdout, s, n, f, ctx->color));
 }
 
+struct store *cli_open_table(struct cli_ctx *ctx, struct out_table *t,
+                             const struct out_col *cols, size_t ncols)
+{
+    out_table_init(t, cols, ncols);
+    return cli_open_store(ctx);
+}
+
 int cli_add_row(struct out_table *t, char color, const char *const *cells)
 {
     if (out_table_add(t, color, cells) < 0) {

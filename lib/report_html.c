@@ -4,6 +4,7 @@
 #include <string.h>
 #include "halaltrack/i18n.h"
 #include "halaltrack/report.h"
+#include "report_int.h"
 #include "halaltrack/banned.h"
 
 static void esc(FILE *fp, const char *s)
@@ -332,9 +333,10 @@ static void html_areas(FILE *fp, const struct weekly_report *r)
 /* "and N more (see CSV/JSON)" when a list was cut. */
 static void html_more(FILE *fp, size_t shown, long total)
 {
-    if ((long)shown < total)
-        fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", _("and"), total - (long)shown,
-                _("more (see CSV/JSON)"));
+    char more[128];
+
+    if (report_more(more, sizeof(more), shown, total) == 0)
+        fprintf(fp, "<p class=\"more\">%s</p>\n", more);
 }
 
 static void html_movers(FILE *fp, const struct weekly_report *r)

@@ -5,6 +5,7 @@
 #include "halaltrack/i18n.h"
 #include "halaltrack/out.h"
 #include "halaltrack/report.h"
+#include "report_int.h"
 #include "halaltrack/banned.h"
 
 void report_bar(double percent, int width, char *out)
@@ -252,12 +253,22 @@ static void weekly_areas(FILE *fp, const struct weekly_report *r)
     }
 }
 
+int report_more(char *out, size_t outsz, size_t shown, long total)
+{
+    if ((long)shown >= total)
+        return -1;
+    snprintf(out, outsz, "%s %ld %s", _("and"), total - (long)shown,
+             _("more (see CSV/JSON)"));
+    return 0;
+}
+
 /* "  ... and N more (see CSV/JSON)" when a list was cut. */
 static void more_line(FILE *fp, size_t shown, long total)
 {
-    if ((long)shown < total)
-        fprintf(fp, "  ... %s %ld %s\n", _("and"), total - (long)shown,
-                _("more (see CSV/JSON)"));
+    char more[128];
+
+    if (report_more(more, sizeof(more), shown, total) == 0)
+        fprintf(fp, "  ... %s\n", more);
 }
 
 static void weekly_movers(FILE *fp, const struct weekly_report *r)
