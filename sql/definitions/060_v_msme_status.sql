@@ -16,11 +16,12 @@ SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_cla
   LEFT JOIN LATERAL (
         SELECT a.id_reg, a.no_daftar, a.channel_id, a.status_code, a.stage, a.stage_since,
                s.waits_on, application_observed_at(a.observed_at, a.missing_since) AS observed_at
-          FROM application a JOIN v_application_sla s ON s.application_id = a.id
+          FROM application a JOIN application_sla s ON s.application_id = a.id
          WHERE a.msme_id = m.id
          ORDER BY a.tgl_daftar DESC NULLS LAST, a.id DESC LIMIT 1) la ON true
   LEFT JOIN LATERAL (
         SELECT count(*) AS n FROM application a WHERE a.msme_id = m.id) apps ON true
   LEFT JOIN LATERAL (
         SELECT count(*) AS n, min(a.certificate_date) AS first_date
-          FROM application a WHERE a.msme_id = m.id AND a.stage = 'certified') cert ON true;
+          FROM application a WHERE a.msme_id = m.id AND a.stage = 'certified') cert ON true
+ WHERE (SELECT read_ok FROM access_scope_mine);
