@@ -16,7 +16,7 @@
 #define NIB_A "3575010000001" /* kecamatan 35.75.01 (Gadingrejo) */
 #define NIB_B "3575020000002" /* kecamatan 35.75.02 (Purworejo) */
 
-static char db[48];     /* the test's database, also the role prefix */
+static char db[48];      /* the test's database, also the role prefix */
 static struct store *su; /* superuser session in it */
 static struct store *sessions[8];
 static size_t nsessions;
@@ -112,11 +112,12 @@ static void setup(void)
               err.msg);
     /* One MSME in each of two kecamatan, each with an application overdue in
      * verification (a 1-working-day step begun 30 days ago) and its events. */
-    must_exec(su, "INSERT INTO msme (nib, business_name, owner_name, phone, kelurahan_code)"
-                  " VALUES ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri Wahyuni',"
-                  " '081234567001', '35.75.01.1001'),"
-                  " ('" NIB_B "', 'Warung Pak Slamet', 'Slamet Riyadi', '081234567002',"
-                  " '35.75.02.1001')");
+    must_exec(su,
+              "INSERT INTO msme (nib, business_name, owner_name, phone, kelurahan_code)"
+              " VALUES ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri Wahyuni',"
+              " '081234567001', '35.75.01.1001'),"
+              " ('" NIB_B "', 'Warung Pak Slamet', 'Slamet Riyadi', '081234567002',"
+              " '35.75.02.1001')");
     must_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
                   " stage_since, tgl_daftar)"
                   " SELECT 'reg-' || nib, nib, id, 'OF11', 'verification',"
@@ -132,14 +133,12 @@ static void setup(void)
     scopes[1] = (struct role_scope){role_b, "35.75.02"};
     cr_assert(store_init_roles(su, db, scopes, 2, &err) == 0, "%s", err.msg);
     /* The login roles of docs/operations.md, and two that are none of them. */
-    exec_db(su,
-              "CREATE ROLE @_kiosk LOGIN IN ROLE @_self_service;"
-              " CREATE ROLE @_officer LOGIN IN ROLE @_camat_a;"
-              " CREATE ROLE @_grafana LOGIN IN ROLE @_reader");
-    exec_db(su,
-              "CREATE ROLE @_d LOGIN IN ROLE @_daemon;"
-              " CREATE ROLE @_rep LOGIN IN ROLE @_report;"
-              " CREATE ROLE @_nobody LOGIN; CREATE ROLE @_planter LOGIN");
+    exec_db(su, "CREATE ROLE @_kiosk LOGIN IN ROLE @_self_service;"
+                " CREATE ROLE @_officer LOGIN IN ROLE @_camat_a;"
+                " CREATE ROLE @_grafana LOGIN IN ROLE @_reader");
+    exec_db(su, "CREATE ROLE @_d LOGIN IN ROLE @_daemon;"
+                " CREATE ROLE @_rep LOGIN IN ROLE @_report;"
+                " CREATE ROLE @_nobody LOGIN; CREATE ROLE @_planter LOGIN");
 }
 
 static void teardown(void)
@@ -178,14 +177,17 @@ TestSuite(security, .init = setup, .fini = teardown);
 static const char *const temp_hijack_sql[] = {
     "CREATE TEMP VIEW msme WITH (security_invoker = true) AS"
     " SELECT 1::bigint AS id, '" NIB_A "'::text AS nib,"
-    "  (SELECT string_agg(nib || '/' || business_name || '/' || owner_name || '/' || phone,"
+    "  (SELECT string_agg(nib || '/' || business_name || '/' || owner_name || '/' || "
+    "phone,"
     "                     '; ') FROM halaltrack.msme) AS business_name,"
     "  NULL::text AS owner_name, NULL::text AS kbli, NULL::text AS size_class,"
-    "  '35.75.01.1001'::text AS kelurahan_code, NULL::text AS address, NULL::text AS phone,"
+    "  '35.75.01.1001'::text AS kelurahan_code, NULL::text AS address, NULL::text AS "
+    "phone,"
     "  '{}'::text[] AS programs,"
     "  encode(sha256(convert_to('s:X', 'UTF8')), 'hex') AS access_code_hash,"
     "  's'::text AS access_code_salt, 0 AS access_failures,"
-    "  NULL::timestamptz AS access_blocked_until, now() AS created_at, now() AS updated_at",
+    "  NULL::timestamptz AS access_blocked_until, now() AS created_at, now() AS "
+    "updated_at",
     "CREATE TEMP TABLE self_service_attempt (nib_key text PRIMARY KEY, failures int,"
     " last_failure_at timestamptz)",
     "GRANT SELECT ON pg_temp.msme TO PUBLIC",
@@ -230,11 +232,12 @@ Test(security, item1_definer_functions_pin_search_path)
                  "none");
     /* The check above is not void: the self-service lookup is one of them. */
     expect_value(su,
-                 "SELECT prosecdef FROM pg_proc WHERE oid = 'msme_status(text, text)'::regprocedure",
+                 "SELECT prosecdef FROM pg_proc WHERE oid = 'msme_status(text, "
+                 "text)'::regprocedure",
                  "t");
     /* Nobody but superusers may create temporary objects in the database any more. */
-    expect_value(su, "SELECT has_database_privilege('public', current_database(), 'TEMP')",
-                 "f");
+    expect_value(
+        su, "SELECT has_database_privilege('public', current_database(), 'TEMP')", "f");
 }
 
 Test(security, item2_set_role_keeps_kecamatan_scope)
@@ -259,11 +262,12 @@ Test(security, item2_set_role_keeps_kecamatan_scope)
         {"SELECT sum(applications) FROM halaltrack.v_funnel", "1"},
     };
 
-    cr_assert(store_query_rows(officer,
-                               "SELECT rolname FROM pg_roles"
-                               " WHERE pg_has_role(session_user, oid, 'MEMBER') ORDER BY 1",
-                               0, NULL, &reach, &err) == 0,
-              "%s", err.msg);
+    cr_assert(
+        store_query_rows(officer,
+                         "SELECT rolname FROM pg_roles"
+                         " WHERE pg_has_role(session_user, oid, 'MEMBER') ORDER BY 1",
+                         0, NULL, &reach, &err) == 0,
+        "%s", err.msg);
     /* officer itself and its kecamatan role; no path to the unscoped reader. */
     cr_assert_eq(reach.nrows, 2);
     for (int r = 0; r < reach.nrows; r++) {
@@ -278,7 +282,8 @@ Test(security, item2_set_role_keeps_kecamatan_scope)
     store_rows_release(&reach);
     /* The role of docs/operations.md's reader cannot be reached, not even by name. */
     snprintf(sql, sizeof(sql), "SET ROLE %s_reader", db);
-    cr_assert(store_exec(officer, sql, &err) < 0, "the officer could SET ROLE the reader");
+    cr_assert(store_exec(officer, sql, &err) < 0,
+              "the officer could SET ROLE the reader");
     /* The unscoped reader sees both kecamatan. */
     expect_value(login("grafana"),
                  "SELECT string_agg(DISTINCT kecamatan_code, ',' ORDER BY kecamatan_code)"
@@ -291,10 +296,9 @@ Test(security, item2_role_without_scope_sees_nothing)
     struct store *nobody;
 
     /* Granted the views directly, in no group: neither scoped nor unscoped. */
-    exec_db(su,
-              "GRANT USAGE ON SCHEMA halaltrack TO @_nobody;"
-              " GRANT SELECT ON ALL TABLES IN SCHEMA halaltrack TO @_nobody;"
-              " GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA halaltrack TO @_nobody");
+    exec_db(su, "GRANT USAGE ON SCHEMA halaltrack TO @_nobody;"
+                " GRANT SELECT ON ALL TABLES IN SCHEMA halaltrack TO @_nobody;"
+                " GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA halaltrack TO @_nobody");
     nobody = login("nobody");
     expect_value(nobody, "SELECT count(*) FROM halaltrack.v_msme_status", "0");
     expect_value(nobody, "SELECT count(*) FROM halaltrack.v_application", "0");
@@ -322,8 +326,8 @@ Test(security, item3_planted_pg_sleep_never_runs)
     plant("CREATE FUNCTION public.pg_sleep(numeric) RETURNS void LANGUAGE sql"
           " AS $$ INSERT INTO public.loot VALUES (current_user) $$");
     /* A wrong code makes msme_status sleep with a numeric argument. */
-    cr_assert_null(value(login("kiosk"), "SELECT halaltrack.msme_status('" NIB_A
-                                         "', 'WRONG')::text"));
+    cr_assert_null(value(login("kiosk"),
+                         "SELECT halaltrack.msme_status('" NIB_A "', 'WRONG')::text"));
     expect_value(su, "SELECT count(*) FROM public.loot", "0");
     expect_value(su, "SELECT failures FROM self_service_attempt", "1");
 }
@@ -335,8 +339,9 @@ Test(security, item3_planted_namesake_never_runs)
     int granted = 0;
 
     /* text for the integer: a better match for the daemon's untyped parameters. */
-    plant("CREATE FUNCTION public.budget_take(text, text, text) RETURNS integer"
-          " LANGUAGE sql AS $$ INSERT INTO public.loot VALUES (current_user); SELECT 1 $$");
+    plant(
+        "CREATE FUNCTION public.budget_take(text, text, text) RETURNS integer"
+        " LANGUAGE sql AS $$ INSERT INTO public.loot VALUES (current_user); SELECT 1 $$");
     cr_assert(store_budget_init(su, "api", 10, 1, &err) == 0, "%s", err.msg);
     d = login("d");
     cr_assert(store_budget_take(d, "api", 3, "daemon-1", &granted, &err) == 0, "%s",
