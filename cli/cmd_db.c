@@ -19,8 +19,8 @@ static void usage(void)
     printf(_("  migrate    apply pending migrations in one transaction (no-op when "
              "current)\n"));
     printf(_("  status     list migrations and when each was applied\n"));
-    printf(_("  init-roles create the daemon, reader and self-service roles and their "
-             "grants\n\n"));
+    printf(_("  init-roles create the daemon, reader, report and self-service roles and "
+             "their grants\n\n"));
     printf(_("Options:\n"));
     printf(
         _("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
@@ -169,9 +169,9 @@ static int do_init_roles(struct cli_ctx *ctx, int argc, char **argv)
         store_free(s);
         return cli_fail(&err);
     }
-    printf(
-        _("roles %s_daemon, %s_reader and %s_self_service are set up on schema '%s'\n"),
-        prefix, prefix, prefix, store_schema(s));
+    printf(_("roles %s_daemon, %s_reader, %s_report and %s_self_service are set up on "
+             "schema '%s'\n"),
+           prefix, prefix, prefix, prefix, store_schema(s));
     for (size_t i = 0; i < nscopes; i++)
         printf(_("role %s reads only kecamatan %s\n"), scopes[i].role,
                scopes[i].kecamatan);

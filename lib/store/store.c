@@ -101,8 +101,11 @@ static int setup_session(struct store *s, int create_schema, struct ht_err *err)
             PQclear(res);
         }
     }
+    /* Only the schema: never public (where any login may be able to CREATE, a namesake
+     * of a function we call with a better-matching argument type would run instead), and
+     * pg_temp last. */
     snprintf(sql, sizeof(sql),
-             "SET search_path = %s, public; SET statement_timeout = %d; "
+             "SET search_path = %s, pg_temp; SET statement_timeout = %d; "
              "SET TIME ZONE 'UTC'; SET lock_timeout = %d; "
              /* JIT compiles every report query anew: measured 8x slower at 10k
               * applications (docs/performance.md). */

@@ -379,7 +379,7 @@ Test(migrate, unchanged_definitions_are_left_alone)
 Test(migrate, a_changed_definition_is_recreated_with_its_grants)
 {
     char *dir = sql_copy_with(NULL, NULL, 0);
-    char defs[1024], prefix[40], sql[512];
+    char defs[1024], prefix[40], sql[640];
     struct tu_result r;
 
     /* The roles of this test only, so that parallel tests do not share them. */
@@ -414,9 +414,10 @@ Test(migrate, a_changed_definition_is_recreated_with_its_grants)
     snprintf(sql, sizeof(sql), "REASSIGN OWNED BY %s_owner TO CURRENT_USER", prefix);
     pgt_exec(sql);
     snprintf(sql, sizeof(sql),
-             "DROP OWNED BY %s_daemon, %s_reader, %s_self_service; DROP ROLE %s_daemon, "
-             "%s_reader, %s_self_service, %s_owner",
-             prefix, prefix, prefix, prefix, prefix, prefix, prefix);
+             "DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_owner;"
+             " DROP ROLE %s_daemon, %s_reader, %s_report, %s_self_service, %s_owner",
+             prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix,
+             prefix);
     pgt_exec(sql);
     remove_dir(dir);
 }

@@ -19,7 +19,7 @@ cleanup() {
     [ -z "$sim_pid" ] || { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
     for r in ${p}_d ${p}_g ${p}_rep ${p}_admin ${p}_camat ${p}_daemon ${p}_reader \
-             ${p}_self_service ${p}_owner; do
+             ${p}_report ${p}_self_service ${p}_owner; do
         psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
     rm -rf "$tmp"
@@ -38,11 +38,7 @@ CREATE ROLE ${p}_d LOGIN IN ROLE ${p}_daemon;
 CREATE ROLE ${p}_g LOGIN IN ROLE ${p}_reader;
 ALTER ROLE ${p}_camat LOGIN;
 CREATE ROLE ${p}_admin LOGIN IN ROLE ${p}_owner;
-CREATE ROLE ${p}_rep LOGIN;
-GRANT USAGE ON SCHEMA halaltrack TO ${p}_rep;
-GRANT SELECT ON ALL TABLES IN SCHEMA halaltrack TO ${p}_rep;
-GRANT INSERT ON halaltrack.report_run TO ${p}_rep;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA halaltrack TO ${p}_rep;
+CREATE ROLE ${p}_rep LOGIN IN ROLE ${p}_report;
 EOSQL
 
 # ---- the daemon syncs as its least-privilege login role ----
