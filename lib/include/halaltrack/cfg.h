@@ -47,6 +47,13 @@ struct cfg {
     long lease; /* seconds */
     /* [http] */
     char *listen;
+    long ready_max_age; /* seconds: /readyz fails when the last good cycle is older; 0 off
+                         */
+    /* [retention]: seconds a row is kept (0: for ever), pruned once a day */
+    long keep_budget_grant;
+    long keep_sync_run;
+    long keep_quarantine_resolved;
+    long keep_self_service_attempt;
     /* [log] */
     char *log_level;
     char *log_file;
