@@ -9,9 +9,9 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <curl/curl.h>
 #include "daemon.h"
 #include "halaltrack/config.h"
+#include "halaltrack/http.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
 #include "halaltrack/banned.h"
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
         fprintf(stderr, _("Try \"halaltrackd --help\" for more information.\n"));
         return 2;
     }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (http_global_init() < 0) {
         fprintf(stderr, _("halaltrackd: cannot initialise libcurl\n"));
         return 1;
     }
@@ -147,13 +147,13 @@ int main(int argc, char **argv)
     if (!cfg || cfg_apply_stage_map(cfg, &err) < 0) {
         fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
         cfg_free(cfg);
-        curl_global_cleanup();
+        http_global_cleanup();
         return 1;
     }
     if (check) {
         printf(_("configuration '%s' is valid\n"), path);
         cfg_free(cfg);
-        curl_global_cleanup();
+        http_global_cleanup();
         return 0;
     }
 
@@ -178,6 +178,6 @@ int main(int argc, char **argv)
     status = loop_run(&ctx);
     cfg_free(ctx.cfg);
     log_close();
-    curl_global_cleanup();
+    http_global_cleanup();
     return status;
 }

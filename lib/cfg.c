@@ -87,11 +87,6 @@ static const struct range ranges[] = {
     {"statement_timeout", 1, 3600},
 };
 
-const struct cfg_key *cfg_keys(void)
-{
-    return keys;
-}
-
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err)
 {
     char num[32];
@@ -138,6 +133,16 @@ static const struct cfg_key *find_key(const char *section, const char *name)
         if (strcmp(k->section, section) == 0 && strcmp(k->name, name) == 0)
             return k;
     return NULL;
+}
+
+long cfg_default_secs(const char *section, const char *name)
+{
+    const struct cfg_key *k = find_key(section, name);
+    long v = 0;
+
+    if (!k || k->type != CFG_SECS || !k->def || cfg_parse_secs(k->def, &v, NULL) < 0)
+        return 0;
+    return v;
 }
 
 static int set_value(struct cfg *c, const struct cfg_key *k, const char *value,

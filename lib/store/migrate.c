@@ -9,28 +9,12 @@
 #include <sys/stat.h>
 #include "store_int.h"
 #include "halaltrack/buf.h"
-#include "halaltrack/config.h"
 #include "halaltrack/log.h"
 #include "halaltrack/stage.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/banned.h"
 
 #define MIGRATION_MAX_BYTES (8u * 1024 * 1024)
-
-const char *store_default_sqldir(void)
-{
-    static char path[4096];
-    const char *env = getenv("HT_SQLDIR");
-    struct stat st;
-
-    if (env && *env)
-        return env;
-    snprintf(path, sizeof(path), "%s/sql", HT_PKGDATADIR);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return path;
-    snprintf(path, sizeof(path), "%s/sql", HT_SOURCE_DIR);
-    return path;
-}
 
 /* Migrations are named NNNN_what.sql, definitions NNN_what.sql (digits = ndigits). */
 static int is_sql_name(const char *n, size_t ndigits)
@@ -196,8 +180,8 @@ static int sync_stage_defs(struct store *s, struct ht_err *err)
         p[2] = stage_waits_on_name(d->waits_on);
         p[3] = d->limit_days > 0 ? lim : NULL;
         p[4] = d->terminal ? "true" : "false";
-        p[5] = d->label_id;
-        p[6] = d->label_en;
+        p[5] = stage_label_in((enum ht_stage)st, "id");
+        p[6] = stage_label_in((enum ht_stage)st, "en");
         if (store_command(
                 s,
                 "INSERT INTO stage_def (stage, ordinal, waits_on, limit_days,"

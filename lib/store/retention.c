@@ -20,11 +20,10 @@ int store_prune(struct store *s, const struct store_retention *r, int force,
                 struct store_pruned *out, struct ht_err *err)
 {
     char a[4][32], timeout[96];
-    const char *p[5] = {age(r->budget_grant, a[0], sizeof(a[0])),
-                        age(r->sync_run, a[1], sizeof(a[1])),
-                        age(r->quarantine_resolved, a[2], sizeof(a[2])),
-                        age(r->self_service_attempt, a[3], sizeof(a[3])),
-                        force ? "true" : "false"};
+    const char *p[5] = {
+        age(r->budget_grant, a[0], sizeof(a[0])), age(r->sync_run, a[1], sizeof(a[1])),
+        age(r->quarantine_resolved, a[2], sizeof(a[2])),
+        age(r->self_service_attempt, a[3], sizeof(a[3])), force ? "true" : "false"};
     struct store_rows rows = {0};
     int rc = -1;
 
@@ -34,8 +33,8 @@ int store_prune(struct store *s, const struct store_retention *r, int force,
     snprintf(timeout, sizeof(timeout), "SET LOCAL statement_timeout = %lld",
              (long long)s->statement_timeout_ms * 10);
     if ((s->statement_timeout_ms > 0 && store_exec(s, timeout, err) < 0) ||
-        store_query_rows(s, "SELECT * FROM prune_history($1, $2, $3, $4, $5)", 5, p, &rows,
-                         err) < 0)
+        store_query_rows(s, "SELECT * FROM prune_history($1, $2, $3, $4, $5)", 5, p,
+                         &rows, err) < 0)
         goto out;
     if (rows.nrows == 1) {
         out->budget_grant = strtol(store_rows_get(&rows, 0, 0), NULL, 10);

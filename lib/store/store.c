@@ -523,14 +523,6 @@ const char *store_rows_get(const struct store_rows *r, int row, int col)
     return r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];
 }
 
-int store_rows_col(const struct store_rows *r, const char *name)
-{
-    for (int c = 0; c < r->ncols; c++)
-        if (strcmp(r->names[c], name) == 0)
-            return c;
-    return -1;
-}
-
 void store_rows_release(struct store_rows *r)
 {
     if (r->names)

@@ -1,5 +1,5 @@
-/* Retention (issue 10, low items): the rows that only grow are pruned by age, at most once
- * a day unless forced, old ones go and recent ones stay; `halaltrack db prune`. */
+/* Retention (issue 10, low items): the rows that only grow are pruned by age, at most
+ * once a day unless forced, old ones go and recent ones stay; `halaltrack db prune`. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,16 +22,18 @@ static void setup(void)
              " ('old', now() - interval '100 days', now() - interval '100 days', 'ok'),"
              " ('old-running', now() - interval '100 days', NULL, 'running'),"
              " ('new', now() - interval '1 hour', now() - interval '1 hour', 'failed')");
-    pgt_exec("INSERT INTO quarantine (source, ref, reason, raw, created_at, resolved,"
-             " replayed_at) VALUES"
-             " ('detail', 'old-resolved', 'x', '\\x01', now() - interval '100 days', true,"
-             "  now() - interval '100 days'),"
-             " ('detail', 'old-open', 'x', '\\x02', now() - interval '100 days', false, NULL),"
-             " ('detail', 'new-resolved', 'x', '\\x03', now() - interval '100 days', true,"
-             "  now() - interval '1 hour')");
-    pgt_exec("INSERT INTO self_service_attempt (nib_key, failures, last_failure_at) VALUES"
-             " (repeat('a', 64), 7, now() - interval '100 days'),"
-             " (repeat('b', 64), 2, now() - interval '1 hour')");
+    pgt_exec(
+        "INSERT INTO quarantine (source, ref, reason, raw, created_at, resolved,"
+        " replayed_at) VALUES"
+        " ('detail', 'old-resolved', 'x', '\\x01', now() - interval '100 days', true,"
+        "  now() - interval '100 days'),"
+        " ('detail', 'old-open', 'x', '\\x02', now() - interval '100 days', false, NULL),"
+        " ('detail', 'new-resolved', 'x', '\\x03', now() - interval '100 days', true,"
+        "  now() - interval '1 hour')");
+    pgt_exec(
+        "INSERT INTO self_service_attempt (nib_key, failures, last_failure_at) VALUES"
+        " (repeat('a', 64), 7, now() - interval '100 days'),"
+        " (repeat('b', 64), 2, now() - interval '1 hour')");
 }
 
 static void teardown(void)
@@ -73,7 +75,8 @@ Test(retention, low_retention_old_rows_go_recent_rows_stay)
     cr_assert_eq(n.quarantine_resolved, 1);
     cr_assert_eq(n.self_service_attempt, 1);
     expect_left("new", "new,old-running", "new-resolved,old-open", "2");
-    /* Once a day: the next call within the day does nothing, not even with shorter ages. */
+    /* Once a day: the next call within the day does nothing, not even with shorter ages.
+     */
     pgt_exec("INSERT INTO budget_grant (name, daemon, at, n) VALUES"
              " ('api', 'old2', now() - interval '100 days', 1)");
     cr_assert_eq(store_prune(s, &keep, 0, &n, &err), 1, "%s", err.msg);

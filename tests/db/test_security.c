@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "test_util.h"
+#include "halaltrack/paths.h"
 #include "halaltrack/store.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/store_sync.h"
@@ -108,8 +109,7 @@ static void setup(void)
     snprintf(ci, sizeof(ci), "dbname=%s", db);
     su = store_open(ci, "halaltrack", 0, &err);
     cr_assert(su, "%s", err.msg);
-    cr_assert(store_migrate(su, store_default_sqldir(), &applied, &err) == 0, "%s",
-              err.msg);
+    cr_assert(store_migrate(su, paths_sqldir(), &applied, &err) == 0, "%s", err.msg);
     /* One MSME in each of two kecamatan, each with an application overdue in
      * verification (a 1-working-day step begun 30 days ago) and its events. */
     must_exec(su,

@@ -43,7 +43,7 @@ Test(conninfo, low_db_password_redacted_in_the_shown_conninfo)
 Test(conninfo, low_db_password_never_in_connection_errors)
 {
     static const char *const bad[] = {
-        "host=127.0.0.1 user=x " SECRET,           /* missing "=" after "..." */
+        "host=127.0.0.1 user=x " SECRET,            /* missing "=" after "..." */
         "host=127.0.0.1 password='" SECRET,         /* unterminated quoted string */
         "host=127.0.0.1 " SECRET "=x",              /* invalid connection option "..." */
         "postgresql://u:" SECRET "@127.0.0.1/db?x", /* bad URI query parameter */
@@ -51,17 +51,20 @@ Test(conninfo, low_db_password_never_in_connection_errors)
     struct ht_err err = HT_ERR_INIT;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        const char *argv[] = {tu_bin("cli/halaltrack"), "-d", bad[i], "db", "status", NULL};
+        const char *argv[] = {
+            tu_bin("cli/halaltrack"), "-d", bad[i], "db", "status", NULL};
         struct tu_result r;
 
         ht_err_clear(&err);
         cr_assert_null(store_open(bad[i], NULL, 0, &err), "%s", bad[i]);
-        cr_assert_not_null(strstr(err.msg, "invalid database connection string"), "%s", err.msg);
+        cr_assert_not_null(strstr(err.msg, "invalid database connection string"), "%s",
+                           err.msg);
         cr_assert_null(strstr(err.msg, SECRET), "%s", err.msg);
         /* And the CLI, which prints it. */
         r = tu_run(argv, NULL, NULL, 30);
         cr_assert_eq(r.status, 1, "%s: exit %d", bad[i], r.status);
-        cr_assert_not_null(strstr(r.err, "invalid database connection string"), "%s", r.err);
+        cr_assert_not_null(strstr(r.err, "invalid database connection string"), "%s",
+                           r.err);
         cr_assert_null(strstr(r.err, SECRET), "%s", r.err);
         cr_assert_null(strstr(r.out, SECRET), "%s", r.out);
         tu_result_release(&r);

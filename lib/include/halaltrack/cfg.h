@@ -79,9 +79,6 @@ struct cfg_key {
     const char *def; /* NULL: no default */
 };
 
-/* The table of keys (terminated by a NULL name). */
-const struct cfg_key *cfg_keys(void);
-
 /* Loads and validates path into a new struct cfg. Every error names the file, the line
  * and the key: unknown key or section, bad value, missing required key, a password file
  * readable by group or others. Returns NULL on failure with err set. Secrets never
@@ -106,5 +103,9 @@ size_t cfg_base_url_count(const struct cfg *c);
 int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
 /* Parses a duration "90", "90s", "5m", "2h", "1d" into seconds. */
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err) HT_MUSTCHECK;
+/* The default of a duration key (section, name) in seconds, from the key table; 0 when
+ * the key is unknown, not a duration or has no default. For tools that apply the daemon's
+ * defaults without its configuration (`halaltrack db prune`). */
+long cfg_default_secs(const char *section, const char *name);
 
 #endif

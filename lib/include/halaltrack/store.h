@@ -61,8 +61,6 @@ int store_query_rows(struct store *s, const char *sql, int nparams,
                      const char *const *params, struct store_rows *out,
                      struct ht_err *err) HT_MUSTCHECK;
 const char *store_rows_get(const struct store_rows *r, int row, int col);
-/* Column index by name, -1 when absent. */
-int store_rows_col(const struct store_rows *r, const char *name);
 void store_rows_release(struct store_rows *r);
 
 /* Migrations (sql/NNNN_name.sql in dir), applied in one transaction under an advisory
@@ -78,8 +76,5 @@ int store_migration_status(struct store *s, const char *sqldir,
                            struct store_migration **out, size_t *n,
                            struct ht_err *err) HT_MUSTCHECK;
 void store_migrations_free(struct store_migration *m, size_t n);
-/* The migrations directory: $HT_SQLDIR, else the installed share dir, else the source
- * tree. */
-const char *store_default_sqldir(void);
 
 #endif
