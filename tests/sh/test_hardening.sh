@@ -99,17 +99,8 @@ psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path = $schema;
     INSERT INTO sync_run (daemon, started_at, finished_at, outcome)
     VALUES ('old', now() - interval '200 days', now() - interval '200 days', 'ok')" >/dev/null
 
-"$sim" --seed 3 --msmes 50 --listen 127.0.0.1:0 --password sim-password \
-    >"$tmp/sim.out" 2>"$tmp/sim.err" &
-sim_pid=$!
+sim_start "$tmp" --seed 3 --msmes 50 --password sim-password
 pids+=($sim_pid)
-url=""
-for _ in $(seq 1 100); do
-    url=$(sed -n 's/^halalsim: listening on //p' "$tmp/sim.out" 2>/dev/null || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "FAIL: halalsim did not start"; exit 1; }
 mkdir -m 755 "$tmp/d"
 install -m 0600 -o nobody /dev/null "$tmp/d/pw"
 echo sim-password >"$tmp/d/pw"
