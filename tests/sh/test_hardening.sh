@@ -35,6 +35,7 @@ trap cleanup EXIT
 for t in readelf systemd-analyze setpriv curl; do
     command -v $t >/dev/null || { echo "FAIL: $t not found"; exit 1; }
 done
+[ "$(id -u)" -eq 0 ] || { echo "FAIL: this test starts the daemon as nobody: run it as root"; exit 1; }
 
 # ---- 1. the binaries ----
 section
