@@ -2,9 +2,12 @@
 #ifndef HALALTRACK_CLI_H
 #define HALALTRACK_CLI_H
 
+#include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
+#include "halaltrack/out.h"
 #include "halaltrack/store.h"
 
 /* Exit codes. */
@@ -22,6 +25,10 @@ typedef int (*ht_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
 
 /* Opens the database for a command; prints the error and returns NULL on failure. */
 struct store *cli_open_store(struct cli_ctx *ctx);
+/* The start of a listing: an empty table of cols in t (always initialised, so that the
+ * command can release it), then the database as cli_open_store. */
+struct store *cli_open_table(struct cli_ctx *ctx, struct out_table *t,
+                             const struct out_col *cols, size_t ncols);
 /* Prints "halaltrack: <msg>" to stderr (msg already translated). */
 void cli_error(const char *fmt, ...) HT_PRINTF(1, 2);
 /* Prints err to stderr prefixed with "halaltrack: " and returns EXIT_FAIL. */
@@ -32,6 +39,86 @@ int cli_asked_help(int c, char **argv);
 /* Prints the usage hint for cmd ("Try "halaltrack cmd --help"...") and returns
  * EXIT_USAGE. */
 int cli_usage_hint(const char *cmd);
+
+/* ---- the options every command parses the same way (cli/opts.c) ----
+ * A command lists its own long options and ends the list with CLI_OPT_FORMAT (when it
+ * prints rows), CLI_OPT_HELP and CLI_OPT_END; cli_getopt handles --format, --help and -?
+ * and hands back every other option:
+ *
+ *     struct cli_parse p = CLI_PARSE("funnel", usage, OUT_ROWS, OUT_TABLE);
+ *     while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1) {
+ *         if (c == CLI_OPT_EXIT)
+ *             return p.exit;
+ *         ...  (default: return cli_usage_hint(p.cmd);)
+ *     }
+ */
+#define CLI_OPT_FORMAT                                                                   \
+    {                                                                                    \
+        "format", required_argument, NULL, 'f'                                           \
+    }
+#define CLI_OPT_HELP                                                                     \
+    {                                                                                    \
+        "help", no_argument, NULL, 'h'                                                   \
+    }
+#define CLI_OPT_END                                                                      \
+    {                                                                                    \
+        NULL, 0, NULL, 0                                                                 \
+    }
+/* cli_getopt's answer when it has dealt with the command line itself (help shown, or a
+ * usage error printed): the command returns p.exit. */
+#define CLI_OPT_EXIT (-2)
+/* What a command's own option-parsing helper returns when the command goes on (any other
+ * value is the exit code to return). */
+#define CLI_CONTINUE (-1)
+
+struct cli_parse {
+    const char *cmd;        /* "msme list": named in messages and the usage hint */
+    void (*usage)(void);    /* prints the command's --help */
+    unsigned formats;       /* OUT_F bits --format offers; 0: no --format */
+    enum out_format format; /* --format's value, initialised to the default */
+    int exit;               /* with CLI_OPT_EXIT: the exit code to return */
+};
+#define CLI_PARSE(cmd, usage, formats, dflt)                                             \
+    {                                                                                    \
+        (cmd), (usage), (formats), (dflt), 0                                             \
+    }
+
+/* getopt_long with --format ("-f FORMAT") and --help/-? handled. shortopts are the
+ * command's own short options (without "f:" and "?"). Returns an option character, -1
+ * after the last option, or CLI_OPT_EXIT. */
+int cli_getopt(struct cli_parse *p, int argc, char **argv, const char *shortopts,
+               const struct option *longopts);
+/* Checks that between min and max positional arguments follow the options (missing
+ * names what is missing, e.g. "NIB"). Returns 0, or prints the error and the usage hint
+ * and returns EXIT_USAGE. */
+int cli_args(const struct cli_parse *p, int argc, char **argv, int min, int max,
+             const char *missing);
+/* For a command with no options of its own: cli_getopt over --format and --help, then
+ * cli_args. Returns CLI_CONTINUE, or the exit code to return. */
+int cli_parse_plain(struct cli_parse *p, int argc, char **argv, int min, int max,
+                    const char *missing);
+/* Checks a NIB argument; prints "invalid NIB: ..." and the usage hint. Returns
+ * CLI_CONTINUE or EXIT_USAGE. */
+int cli_nib_arg(const struct cli_parse *p, const char *nib);
+/* Runs a subcommand from a table: argv[1] names it ("--help" and "-?" show usage). */
+struct cli_sub {
+    const char *name;
+    ht_cmd_fn fn;
+};
+int cli_dispatch(struct cli_ctx *ctx, const char *cmd, const struct cli_sub *subs,
+                 size_t n, void (*usage)(void), int argc, char **argv);
+
+/* Writes t to stdout in format f (colour when the context allows it) and flushes.
+ * Returns EXIT_OK, or prints the error and returns EXIT_FAIL. */
+int cli_print(const struct cli_ctx *ctx, const struct out_table *t, enum out_format f);
+/* The same for several tables (out_write_sections). */
+int cli_print_sections(const struct cli_ctx *ctx, const struct out_section *s, size_t n,
+                       enum out_format f);
+/* Adds a row; prints "out of memory" and returns -1 when that fails. */
+int cli_add_row(struct out_table *t, char color, const char *const *cells);
+/* "Now": HALALTRACK_NOW (ISO 8601) when set, else the real clock. Returns 0, or -1 after
+ * printing an error naming the bad value. */
+int cli_now(int64_t *now);
 
 /* Subcommands implemented in their own files. */
 int cmd_msme_issue_code(struct cli_ctx *ctx, int argc, char **argv);

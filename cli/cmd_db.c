@@ -1,10 +1,12 @@
-/* halaltrack db: apply and list schema migrations. */
-#include <getopt.h>
+/* halaltrack db: apply and list schema migrations, set up the roles, prune old rows. */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "halaltrack/cfg.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/store_retention.h"
 #include "halaltrack/store_roles.h"
+#include "halaltrack/paths.h"
 #include "halaltrack/banned.h"
 
 static void usage(void)
@@ -12,15 +14,22 @@ static void usage(void)
     printf(_("Manage the halaltrack database schema.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack db migrate [--sql-dir=DIR]\n"));
-    printf(_("  halaltrack db status [--sql-dir=DIR]\n"));
+    printf(_("  halaltrack db status [--sql-dir=DIR] [--format=FORMAT]\n"));
     printf(_("  halaltrack db init-roles [--prefix=NAME] "
-             "[--kecamatan-reader=ROLE:CODE]...\n\n"));
+             "[--kecamatan-reader=ROLE:CODE]...\n"));
+    printf(_("  halaltrack db prune [--budget-grant=AGE] [--sync-run=AGE]\n"
+             "                      [--quarantine-resolved=AGE] "
+             "[--self-service-attempt=AGE]\n\n"));
     printf(_("Subcommands:\n"));
     printf(_("  migrate    apply pending migrations in one transaction (no-op when "
              "current)\n"));
     printf(_("  status     list migrations and when each was applied\n"));
-    printf(_("  init-roles create the daemon, reader and self-service roles and their "
-             "grants\n\n"));
+    printf(_("  init-roles create the daemon, reader, report and self-service roles and "
+             "their grants\n"));
+    printf(_("  prune      delete budget grants, sync runs, resolved quarantine rows and "
+             "self-service\n"
+             "             counters older than their age (defaults: the daemon's "
+             "[retention])\n\n"));
     printf(_("Options:\n"));
     printf(
         _("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
@@ -29,16 +38,45 @@ static void usage(void)
     printf(_("      --kecamatan-reader=ROLE:CODE\n"
              "                      a reader role that sees only one kecamatan "
              "(repeatable)\n"));
+    printf(_("      --budget-grant=AGE, --sync-run=AGE, --quarantine-resolved=AGE,\n"
+             "      --self-service-attempt=AGE\n"
+             "                      keep rows this long for prune (e.g. 90d; 0: for "
+             "ever)\n"));
+    printf(_("  -f, --format=FORMAT status output: table (default), csv or json\n"));
     printf(_("  -?, --help          show this help, then exit\n"));
 }
 
-static int do_migrate(struct cli_ctx *ctx, const char *dir)
+/* --sql-dir for migrate and status. Returns CLI_CONTINUE or an exit code. */
+static int parse_sqldir(struct cli_parse *p, int argc, char **argv, const char **dir)
 {
-    struct ht_err err = HT_ERR_INIT;
-    struct store *s = cli_open_store(ctx);
-    int applied = 0;
+    static const struct option opts[] = {{"sql-dir", required_argument, NULL, 'S'},
+                                         CLI_OPT_FORMAT,
+                                         CLI_OPT_HELP,
+                                         CLI_OPT_END};
+    int c;
 
-    if (!s)
+    *dir = paths_sqldir();
+    while ((c = cli_getopt(p, argc, argv, "", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p->exit;
+        if (c != 'S')
+            return cli_usage_hint(p->cmd);
+        *dir = optarg;
+    }
+    return cli_args(p, argc, argv, 0, 0, NULL) ? EXIT_USAGE : CLI_CONTINUE;
+}
+
+static int do_migrate(struct cli_ctx *ctx, int argc, char **argv)
+{
+    struct cli_parse p = CLI_PARSE("db", usage, 0, OUT_TABLE);
+    struct ht_err err = HT_ERR_INIT;
+    struct store *s;
+    const char *dir;
+    int applied = 0, rc = parse_sqldir(&p, argc, argv, &dir);
+
+    if (rc != CLI_CONTINUE)
+        return rc;
+    if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
     if (store_migrate(s, dir, &applied, &err) < 0) {
         store_free(s);
@@ -54,47 +92,99 @@ static int do_migrate(struct cli_ctx *ctx, const char *dir)
     return EXIT_OK;
 }
 
-static int do_status(struct cli_ctx *ctx, const char *dir)
+static int do_status(struct cli_ctx *ctx, int argc, char **argv)
 {
+    static const struct out_col cols[] = {
+        {"migration", N_("migration"), OUT_NARROW},
+        {"applied_at", "", OUT_NO_TABLE},
+        {"applied_at", N_("applied"), OUT_TABLE_ONLY},
+    };
+    struct cli_parse p = CLI_PARSE("db", usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
-    struct store *s = cli_open_store(ctx);
     struct store_migration *m = NULL;
+    struct store *s = NULL;
+    struct out_table t;
     size_t n = 0, pending = 0;
+    const char *dir;
+    int rc = parse_sqldir(&p, argc, argv, &dir);
 
-    if (!s)
-        return EXIT_FAIL;
+    if (rc != CLI_CONTINUE)
+        return rc;
+    rc = EXIT_FAIL;
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
+        goto out;
     if (store_migration_status(s, dir, &m, &n, &err) < 0) {
-        store_free(s);
-        return cli_fail(&err);
+        cli_fail(&err);
+        goto out;
     }
     for (size_t i = 0; i < n; i++) {
-        printf("%-40s %s\n", m[i].name, m[i].applied_at ? m[i].applied_at : _("pending"));
+        const char *row[3] = {m[i].name, m[i].applied_at,
+                              m[i].applied_at ? m[i].applied_at : _("pending")};
+
+        if (cli_add_row(&t, m[i].applied_at ? 0 : 'y', row) < 0)
+            goto out;
         pending += m[i].applied_at == NULL;
     }
-    if (pending)
+    rc = cli_print(ctx, &t, p.format);
+    if (rc == EXIT_OK && pending && p.format == OUT_TABLE)
         printf(_("%zu pending; run \"halaltrack db migrate\"\n"), pending);
+out:
+    out_table_release(&t);
     store_migrations_free(m, n);
     store_free(s);
-    return EXIT_OK;
+    return rc;
 }
 
 #define MAX_SCOPES 64
 
-static int do_init_roles(struct cli_ctx *ctx, const char *prefix,
-                         struct role_scope *scopes, size_t nscopes)
+static int do_init_roles(struct cli_ctx *ctx, int argc, char **argv)
 {
+    static const struct option opts[] = {
+        {"prefix", required_argument, NULL, 'P'},
+        {"kecamatan-reader", required_argument, NULL, 'K'},
+        CLI_OPT_HELP,
+        CLI_OPT_END,
+    };
+    struct cli_parse p = CLI_PARSE("db", usage, 0, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
-    struct store *s = cli_open_store(ctx);
+    const char *prefix = "halaltrack";
+    struct role_scope scopes[MAX_SCOPES];
+    size_t nscopes = 0;
+    struct store *s;
+    char *colon;
+    int c, rc;
 
-    if (!s)
+    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        if (c == 'P') {
+            prefix = optarg;
+            continue;
+        }
+        if (c != 'K')
+            return cli_usage_hint(p.cmd);
+        colon = strchr(optarg, ':');
+        if (!colon || colon == optarg || !colon[1] || nscopes == MAX_SCOPES) {
+            cli_error(_("invalid --kecamatan-reader '%s' (expected ROLE:KECAMATAN_CODE)"),
+                      optarg);
+            return cli_usage_hint(p.cmd);
+        }
+        *colon = '\0';
+        scopes[nscopes].role = optarg;
+        scopes[nscopes].kecamatan = colon + 1;
+        nscopes++;
+    }
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+        return rc;
+    if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
     if (store_init_roles(s, prefix, scopes, nscopes, &err) < 0) {
         store_free(s);
         return cli_fail(&err);
     }
-    printf(
-        _("roles %s_daemon, %s_reader and %s_self_service are set up on schema '%s'\n"),
-        prefix, prefix, prefix, store_schema(s));
+    printf(_("roles %s_daemon, %s_reader, %s_report and %s_self_service are set up on "
+             "schema '%s'\n"),
+           prefix, prefix, prefix, prefix, store_schema(s));
     for (size_t i = 0; i < nscopes; i++)
         printf(_("role %s reads only kecamatan %s\n"), scopes[i].role,
                scopes[i].kecamatan);
@@ -102,75 +192,68 @@ static int do_init_roles(struct cli_ctx *ctx, const char *prefix,
     return EXIT_OK;
 }
 
-int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
+static int do_prune(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"sql-dir", required_argument, NULL, 'S'},
-        {"prefix", required_argument, NULL, 'P'},
-        {"kecamatan-reader", required_argument, NULL, 'K'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"budget-grant", required_argument, NULL, 'B'},
+        {"sync-run", required_argument, NULL, 'R'},
+        {"quarantine-resolved", required_argument, NULL, 'Q'},
+        {"self-service-attempt", required_argument, NULL, 'A'},
+        CLI_OPT_HELP,
+        CLI_OPT_END,
     };
-    const char *dir = store_default_sqldir();
-    const char *sub;
-    const char *prefix = "halaltrack";
-    struct role_scope scopes[MAX_SCOPES];
-    size_t nscopes = 0;
-    char *colon;
-    int c;
+    struct cli_parse p = CLI_PARSE("db", usage, 0, OUT_TABLE);
+    struct ht_err err = HT_ERR_INIT;
+    struct store_retention keep = {
+        cfg_default_secs("retention", "budget_grant"),
+        cfg_default_secs("retention", "sync_run"),
+        cfg_default_secs("retention", "quarantine_resolved"),
+        cfg_default_secs("retention", "self_service_attempt"),
+    };
+    struct store_pruned n;
+    struct store *s;
+    long *age;
+    int c, rc;
 
-    if (argc >= 2 && argv[1][0] != '-') {
-        sub = argv[1];
-        argc--;
-        argv++;
-    } else {
-        sub = NULL;
-    }
-    while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'S':
-            dir = optarg;
-            break;
-        case 'P':
-            prefix = optarg;
-            break;
-        case 'K':
-            colon = strchr(optarg, ':');
-            if (!colon || colon == optarg || !colon[1] || nscopes == MAX_SCOPES) {
-                cli_error(
-                    _("invalid --kecamatan-reader '%s' (expected ROLE:KECAMATAN_CODE)"),
-                    optarg);
-                return cli_usage_hint("db");
-            }
-            *colon = '\0';
-            scopes[nscopes].role = optarg;
-            scopes[nscopes].kecamatan = colon + 1;
-            nscopes++;
-            break;
-        case 'h':
-        case '?':
-            if (!cli_asked_help(c, argv))
-                return cli_usage_hint("db");
-            usage();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint("db");
+    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        age = c == 'B'   ? &keep.budget_grant
+              : c == 'R' ? &keep.sync_run
+              : c == 'Q' ? &keep.quarantine_resolved
+              : c == 'A' ? &keep.self_service_attempt
+                         : NULL;
+        if (!age)
+            return cli_usage_hint(p.cmd);
+        if (cfg_parse_secs(optarg, age, NULL) < 0) {
+            cli_error(_("invalid age '%s' (use e.g. 90d, 12h; 0 keeps for ever)"),
+                      optarg);
+            return cli_usage_hint(p.cmd);
         }
     }
-    if (optind < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind]);
-        return cli_usage_hint("db");
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+        return rc;
+    if (!(s = cli_open_store(ctx)))
+        return EXIT_FAIL;
+    if (store_prune(s, &keep, 1, &n, &err) < 0) {
+        store_free(s);
+        return cli_fail(&err);
     }
-    if (!sub) {
-        cli_error("%s", _("missing subcommand: migrate, status or init-roles"));
-        return cli_usage_hint("db");
-    }
-    if (strcmp(sub, "migrate") == 0)
-        return do_migrate(ctx, dir);
-    if (strcmp(sub, "status") == 0)
-        return do_status(ctx, dir);
-    if (strcmp(sub, "init-roles") == 0)
-        return do_init_roles(ctx, prefix, scopes, nscopes);
-    cli_error(_("unknown subcommand '%s'"), sub);
-    return cli_usage_hint("db");
+    printf(_("rows pruned: budget_grant %ld, sync_run %ld, quarantine (resolved) %ld, "
+             "self_service_attempt %ld\n"),
+           n.budget_grant, n.sync_run, n.quarantine_resolved, n.self_service_attempt);
+    store_free(s);
+    return EXIT_OK;
+}
+
+int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {
+        {"migrate", do_migrate},
+        {"status", do_status},
+        {"init-roles", do_init_roles},
+        {"prune", do_prune},
+    };
+
+    return cli_dispatch(ctx, "db", subs, HT_ARRAY_LEN(subs), usage, argc, argv);
 }

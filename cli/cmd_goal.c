@@ -1,15 +1,11 @@
 /* halaltrack goal add | list | remove: the office's certification targets. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "report_cli.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
-
-#define T report_tr
 
 static void usage(void)
 {
@@ -40,97 +36,138 @@ static void usage(void)
         "(OF10 or tgl_daftar) in that window.\n"));
 }
 
-static int add(struct cli_ctx *ctx, const char *name, const char *scope,
-               const char *metric, const char *target, const char *deadline,
-               const char *start)
+struct goal_args {
+    const char *name, *scope, *metric, *target, *deadline, *start;
+};
+
+/* Checks the options of goal add into g (strings borrowed from a). Returns 0, or prints
+ * the error and returns EXIT_USAGE. */
+static int check_goal(const struct goal_args *a, struct report_goal_new *g)
 {
     struct ht_err err = HT_ERR_INIT;
-    struct report_goal_new g;
-    struct store *s = NULL;
     int64_t now;
-    long id = 0;
-    int rc = EXIT_USAGE;
 
-    memset(&g, 0, sizeof(g));
-    if (!name || !scope || !metric || !target || !deadline) {
+    memset(g, 0, sizeof(*g));
+    if (!a->name || !a->scope || !a->metric || !a->target || !a->deadline) {
         cli_error("%s",
                   _("goal add needs --name, --scope, --metric, --target and --deadline"));
         return cli_usage_hint("goal");
     }
-    if (strlen(name) == 0 || strlen(name) > 100) {
-        cli_error(_("goal name '%s' must be 1 to 100 characters"), name);
+    if (strlen(a->name) == 0 || strlen(a->name) > 100) {
+        cli_error(_("goal name '%s' must be 1 to 100 characters"), a->name);
         return EXIT_USAGE;
     }
-    g.name = name;
-    if (goal_scope_parse(scope, &g.scope, &err) < 0)
+    g->name = a->name;
+    if (goal_scope_parse(a->scope, &g->scope, &err) < 0)
         return cli_fail(&err), EXIT_USAGE;
-    if (strcmp(metric, "certified") != 0 && strcmp(metric, "applied") != 0) {
-        cli_error(_("unknown metric '%s' (expected certified or applied)"), metric);
+    if (strcmp(a->metric, "certified") != 0 && strcmp(a->metric, "applied") != 0) {
+        cli_error(_("unknown metric '%s' (expected certified or applied)"), a->metric);
         return EXIT_USAGE;
     }
-    g.metric = metric;
-    if (goal_target_parse(target, &g.target, &err) < 0)
+    g->metric = a->metric;
+    if (goal_target_parse(a->target, &g->target, &err) < 0)
         return cli_fail(&err), EXIT_USAGE;
-    if (date_parse(deadline, &g.deadline, &err) < 0) {
-        cli_error(_("bad --deadline '%s': %s"), deadline, err.msg);
+    if (date_parse(a->deadline, &g->deadline, &err) < 0) {
+        cli_error(_("bad --deadline '%s': %s"), a->deadline, err.msg);
         return EXIT_USAGE;
     }
-    if (start) {
-        if (date_parse(start, &g.start, &err) < 0) {
-            cli_error(_("bad --start '%s': %s"), start, err.msg);
-            return EXIT_USAGE;
-        }
-    } else {
-        if (rcli_now(&now) < 0)
-            return EXIT_USAGE;
-        g.start = ts_to_wib_date(now);
+    if (a->start && date_parse(a->start, &g->start, &err) < 0) {
+        cli_error(_("bad --start '%s': %s"), a->start, err.msg);
+        return EXIT_USAGE;
     }
-    if (date_to_days(g.deadline) <= date_to_days(g.start)) {
+    if (!a->start) {
+        if (cli_now(&now) < 0)
+            return EXIT_USAGE;
+        g->start = ts_to_wib_date(now);
+    }
+    if (date_to_days(g->deadline) <= date_to_days(g->start)) {
         char d0[11], d1[11];
 
-        date_format(g.start, d0);
-        date_format(g.deadline, d1);
+        date_format(g->start, d0);
+        date_format(g->deadline, d1);
         cli_error(_("deadline %s is not after the start date %s"), d1, d0);
         return EXIT_USAGE;
     }
-    rc = EXIT_FAIL;
+    return 0;
+}
+
+static int goal_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"name", required_argument, NULL, 'N'},
+        {"scope", required_argument, NULL, 'S'},
+        {"metric", required_argument, NULL, 'M'},
+        {"target", required_argument, NULL, 'T'},
+        {"deadline", required_argument, NULL, 'D'},
+        {"start", required_argument, NULL, 'B'},
+        CLI_OPT_HELP,
+        CLI_OPT_END,
+    };
+    struct cli_parse p = CLI_PARSE("goal", usage, 0, OUT_TABLE);
+    struct goal_args a = {NULL, NULL, NULL, NULL, NULL, NULL};
+    struct ht_err err = HT_ERR_INIT;
+    struct report_goal_new g;
+    struct store *s = NULL;
+    long id = 0;
+    int c, rc;
+
+    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1) {
+        const char **dst = c == 'N'   ? &a.name
+                           : c == 'S' ? &a.scope
+                           : c == 'M' ? &a.metric
+                           : c == 'T' ? &a.target
+                           : c == 'D' ? &a.deadline
+                           : c == 'B' ? &a.start
+                                      : NULL;
+
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        if (!dst)
+            return cli_usage_hint(p.cmd);
+        *dst = optarg;
+    }
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0 ||
+        (rc = check_goal(&a, &g)) != 0)
+        return rc;
     if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
+    rc = EXIT_OK;
     if (store_report_goal_add(s, &g, &id, &err) < 0) {
         cli_fail(&err);
         rc = err.code == HT_EDB || err.code == HT_EDBCONN ? EXIT_FAIL : EXIT_USAGE;
-        goto out;
+    } else {
+        printf(_("goal %ld '%s' added\n"), id, a.name);
     }
-    printf(_("goal %ld '%s' added\n"), id, name);
-    rc = EXIT_OK;
-out:
     store_free(s);
     return rc;
 }
 
-static int list(struct cli_ctx *ctx, const char *format)
+static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const keys[] = {"id",     "name",  "scope",   "metric",
-                                       "target", "start", "deadline"};
-    const char *headers[] = {"id",
-                             T("nama", "name"),
-                             T("cakupan", "scope"),
-                             T("ukuran", "metric"),
-                             T("target", "target"),
-                             T("mulai", "start"),
-                             T("tenggat", "deadline")};
+    static const struct out_col cols[] = {
+        {"id", "id", OUT_NUM},
+        {"name", N_("name"), OUT_NARROW},
+        {"scope", N_("scope"), 0},
+        {"metric", N_("metric"), 0},
+        {"target", N_("target"), OUT_NUM},
+        {"start", N_("start"), 0},
+        {"deadline", N_("deadline"), 0},
+    };
+    struct cli_parse p = CLI_PARSE("goal", usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct weekly_goal *g = NULL;
     size_t n = 0;
     struct store *s = NULL;
-    struct rtable t;
+    struct out_table t;
     int64_t now;
-    int rc = EXIT_FAIL;
+    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    rtable_init(&t, 7, keys, headers, 0x11u);
-    if (rcli_now(&now) < 0)
+    if (rc != CLI_CONTINUE)
+        return rc;
+    if (cli_now(&now) < 0)
         return EXIT_USAGE;
-    if (!(s = cli_open_store(ctx)))
+    rc = EXIT_FAIL;
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_report_goals(s, now, &g, &n, &err) < 0) {
         cli_fail(&err);
@@ -146,120 +183,47 @@ static int list(struct cli_ctx *ctx, const char *format)
         snprintf(target, sizeof(target), "%ld", g[i].target);
         date_format(g[i].start, d0);
         date_format(g[i].deadline, d1);
-        if (rtable_add(&t, 0, row) < 0) {
-            cli_error("%s", _("out of memory"));
+        if (cli_add_row(&t, 0, row) < 0)
             goto out;
-        }
     }
-    rc = rcli_print_table(&t, format, ctx->color);
+    rc = cli_print(ctx, &t, p.format);
 out:
-    rtable_release(&t);
+    out_table_release(&t);
     report_goals_free(g, n);
     store_free(s);
     return rc;
 }
 
-static int remove_goal(struct cli_ctx *ctx, const char *which)
+static int goal_remove(struct cli_ctx *ctx, int argc, char **argv)
 {
+    struct cli_parse p = CLI_PARSE("goal", usage, 0, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
-    struct store *s = cli_open_store(ctx);
-    int q;
+    struct store *s;
+    int q = cli_parse_plain(&p, argc, argv, 1, 1, _("goal name or id"));
 
-    if (!s)
+    if (q != CLI_CONTINUE)
+        return q;
+    if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
-    q = store_report_goal_remove(s, which, &err);
+    q = store_report_goal_remove(s, argv[optind], &err);
     store_free(s);
     if (q < 0)
         return cli_fail(&err);
     if (q == 1) {
-        cli_error(_("no goal named '%s'"), which);
+        cli_error(_("no goal named '%s'"), argv[optind]);
         return EXIT_FAIL;
     }
-    printf(_("goal '%s' removed\n"), which);
+    printf(_("goal '%s' removed\n"), argv[optind]);
     return EXIT_OK;
 }
 
 int cmd_goal(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"name", required_argument, NULL, 'N'},
-        {"scope", required_argument, NULL, 'S'},
-        {"metric", required_argument, NULL, 'M'},
-        {"target", required_argument, NULL, 'T'},
-        {"deadline", required_argument, NULL, 'D'},
-        {"start", required_argument, NULL, 'B'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, '?'},
-        {NULL, 0, NULL, 0},
+    static const struct cli_sub subs[] = {
+        {"add", goal_add},
+        {"list", goal_list},
+        {"remove", goal_remove},
     };
-    const char *name = NULL, *scope = NULL, *metric = NULL, *target = NULL,
-               *deadline = NULL, *start = NULL, *format = "table", *sub = NULL;
-    int c;
 
-    if (argc >= 2 && argv[1][0] != '-') {
-        sub = argv[1];
-        argc--;
-        argv++;
-    }
-    while ((c = getopt_long(argc, argv, "f:?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'N':
-            name = optarg;
-            break;
-        case 'S':
-            scope = optarg;
-            break;
-        case 'M':
-            metric = optarg;
-            break;
-        case 'T':
-            target = optarg;
-            break;
-        case 'D':
-            deadline = optarg;
-            break;
-        case 'B':
-            start = optarg;
-            break;
-        case 'f':
-            format = optarg;
-            break;
-        case '?':
-            if (optopt)
-                return cli_usage_hint("goal");
-            usage();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint("goal");
-        }
-    }
-    if (!sub) {
-        cli_error("%s", _("missing subcommand: add, list or remove"));
-        return cli_usage_hint("goal");
-    }
-    if (strcmp(sub, "add") == 0) {
-        if (optind < argc) {
-            cli_error(_("unexpected argument '%s'"), argv[optind]);
-            return cli_usage_hint("goal");
-        }
-        return add(ctx, name, scope, metric, target, deadline, start);
-    }
-    if (strcmp(sub, "list") == 0) {
-        if (optind < argc) {
-            cli_error(_("unexpected argument '%s'"), argv[optind]);
-            return cli_usage_hint("goal");
-        }
-        if (rcli_check_format("goal list", format, "table,csv,json") < 0)
-            return cli_usage_hint("goal");
-        return list(ctx, format);
-    }
-    if (strcmp(sub, "remove") == 0) {
-        if (optind + 1 != argc) {
-            cli_error("%s", _("goal remove needs exactly one goal name or id"));
-            return cli_usage_hint("goal");
-        }
-        return remove_goal(ctx, argv[optind]);
-    }
-    cli_error(_("unknown subcommand '%s' (expected add, list or remove)"), sub);
-    return cli_usage_hint("goal");
+    return cli_dispatch(ctx, "goal", subs, HT_ARRAY_LEN(subs), usage, argc, argv);
 }

@@ -1,7 +1,6 @@
 /* halaltrack msme: import the office's register (CSV), add one MSME, list and show. */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +12,6 @@
 #include "halaltrack/register.h"
 #include "halaltrack/store_msme.h"
 #include "halaltrack/banned.h"
-
-#define MSME_OUT_CAP (64u * 1024 * 1024)
 
 static void usage(void)
 {
@@ -99,10 +96,13 @@ static void usage_show(void)
 {
     printf(_("Show one MSME of the register.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack msme show NIB\n"));
+    printf(_("  halaltrack msme show [--format=FORMAT] NIB\n"));
     printf(_("  halaltrack msme issue-code NIB\n\n"));
     printf(_("Options:\n"));
-    printf(_("  -?, --help    show this help, then exit\n\n"));
+    printf(
+        _("  -f, --format=FORMAT   table (the card, default), csv or json (the columns\n"
+          "                        of msme list)\n"));
+    printf(_("  -?, --help            show this help, then exit\n\n"));
     printf(
         _("The timeline of its applications is shown by \"halaltrack status NIB\".\n"));
 }
@@ -146,93 +146,97 @@ static int load_regions(struct store *s, struct region_index *idx)
     return EXIT_OK;
 }
 
-static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int skip_invalid,
-                     unsigned flags)
+/* Reads the header row into b. Returns 0, or -1 after printing why (nothing to import).
+ */
+static int read_header(struct csv_reader *r, const char *name, struct register_batch *b)
 {
     struct ht_err err = HT_ERR_INIT;
-    struct register_batch b;
-    struct region_index idx = {NULL, 0};
-    struct msme_upsert_counts counts = {0, 0, 0};
-    struct csv_reader *r = NULL;
     struct csv_record rec;
-    struct store *s = NULL;
-    FILE *fp = NULL;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    enum csv_status st;
-    size_t rejected;
-    int rc = EXIT_FAIL;
+    enum csv_status st = csv_next(r, &rec, &err);
 
-    register_batch_init(&b, flags);
-    fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!fp) {
-        cli_error(_("cannot open '%s': %s"), path, strerror(errno));
-        goto out;
-    }
-    r = csv_reader_new(read_file_fn, fp, NULL);
-    if (!r) {
-        cli_error("%s", _("out of memory"));
-        goto out;
-    }
-    st = csv_next(r, &rec, &err);
     if (st == CSV_EOF) {
         cli_error(_("%s: empty file, expected a header row"), name);
-        goto out;
+        return -1;
     }
     if (st == CSV_BAD) {
         fprintf(stderr, "%s:%lu: header: %s\n", name, rec.line, err.msg);
-        goto out;
+        return -1;
     }
     if (st == CSV_ERROR) {
         cli_error(_("%s: %s"), name, err.msg);
-        goto out;
+        return -1;
     }
-    if (register_batch_header(&b, rec.line, (const char *const *)rec.fields,
-                              rec.nfields) < 0) {
-        print_issues(name, b.warnings, b.nwarnings, _("warning: "));
-        print_issues(name, b.issues, b.nissues, "");
+    if (register_batch_header(b, rec.line, (const char *const *)rec.fields, rec.nfields) <
+        0) {
+        print_issues(name, b->warnings, b->nwarnings, _("warning: "));
+        print_issues(name, b->issues, b->nissues, "");
         cli_error(_("%s: the header row is not usable; nothing written"), name);
-        goto out;
+        return -1;
     }
-    for (;;) {
-        int q = 0;
+    return 0;
+}
 
-        ht_err_clear(&err);
-        st = csv_next(r, &rec, &err);
+/* Validates every data row into b (a bad record becomes an issue, reading goes on).
+ * Returns 0, or -1 after printing why (an I/O error or no memory). */
+static int read_rows(struct csv_reader *r, const char *name, struct register_batch *b)
+{
+    for (;;) {
+        struct ht_err err = HT_ERR_INIT;
+        struct csv_record rec;
+        enum csv_status st = csv_next(r, &rec, &err);
+        int q;
+
         if (st == CSV_EOF)
             break;
         if (st == CSV_ERROR) {
             cli_error(_("%s: %s"), name, err.msg);
-            goto out;
+            return -1;
         }
-        if (st == CSV_BAD)
-            q = register_batch_bad_record(&b, rec.line, rec.bad_field, err.msg);
-        else
-            q = register_batch_row(&b, rec.line, (const char *const *)rec.fields,
-                                   rec.nfields);
+        q = st == CSV_BAD
+                ? register_batch_bad_record(b, rec.line, rec.bad_field, err.msg)
+                : register_batch_row(b, rec.line, (const char *const *)rec.fields,
+                                     rec.nfields);
         if (q < 0) {
             cli_error("%s", _("out of memory"));
-            goto out;
+            return -1;
         }
     }
-    if (register_batch_check_duplicates(&b) < 0) {
+    if (register_batch_check_duplicates(b) < 0) {
         cli_error("%s", _("out of memory"));
-        goto out;
+        return -1;
     }
-    s = cli_open_store(ctx);
-    if (!s)
-        goto out;
-    if (load_regions(s, &idx) != EXIT_OK)
-        goto out;
-    if (register_batch_resolve(&b, &idx) < 0) {
+    return 0;
+}
+
+/* Resolves the kelurahan of every row and prints every problem found. */
+static int resolve_rows(struct store *s, const char *name, struct register_batch *b)
+{
+    struct region_index idx = {NULL, 0};
+    int rc = load_regions(s, &idx) == EXIT_OK ? 0 : -1;
+
+    if (rc == 0 && register_batch_resolve(b, &idx) < 0) {
         cli_error("%s", _("out of memory"));
-        goto out;
+        rc = -1;
     }
-    register_batch_finish(&b);
-    print_issues(name, b.warnings, b.nwarnings, _("warning: "));
-    print_issues(name, b.issues, b.nissues, "");
-    if (b.issues_dropped)
-        fprintf(stderr, _("%s: %zu more problems not shown\n"), name, b.issues_dropped);
-    rejected = register_batch_rejected(&b);
+    region_index_release(&idx);
+    if (rc < 0)
+        return -1;
+    register_batch_finish(b);
+    print_issues(name, b->warnings, b->nwarnings, _("warning: "));
+    print_issues(name, b->issues, b->nissues, "");
+    if (b->issues_dropped)
+        fprintf(stderr, _("%s: %zu more problems not shown\n"), name, b->issues_dropped);
+    return 0;
+}
+
+/* Writes the good rows (all or nothing unless skip_invalid) and prints the counts. */
+static int write_rows(struct store *s, const char *name, struct register_batch *b,
+                      int dry_run, int skip_invalid)
+{
+    struct msme_upsert_counts counts = {0, 0, 0};
+    struct ht_err err = HT_ERR_INIT;
+    size_t rejected = register_batch_rejected(b);
+
     if (rejected && !skip_invalid) {
         cli_error(dngettext(HT_TEXTDOMAIN,
                             "%s: %zu of %zu rows rejected; nothing written "
@@ -240,15 +244,13 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
                             "%s: %zu of %zu rows rejected; nothing written "
                             "(--skip-invalid writes the %zu valid rows)",
                             (unsigned long)rejected),
-                  name, rejected, b.rows, b.nrecs);
-        goto out;
+                  name, rejected, b->rows, b->nrecs);
+        return EXIT_FAIL;
     }
-    if (store_msme_upsert(s, b.recs, b.nrecs, b.present, dry_run, &counts, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
+    if (store_msme_upsert(s, b->recs, b->nrecs, b->present, dry_run, &counts, &err) < 0)
+        return cli_fail(&err);
     printf(_("%s: %zu rows: %ld inserted, %ld updated, %ld unchanged, %zu rejected%s\n"),
-           name, b.rows, counts.inserted, counts.updated, counts.unchanged, rejected,
+           name, b->rows, counts.inserted, counts.updated, counts.unchanged, rejected,
            dry_run ? _(" (dry run: nothing written)") : "");
     if (rejected)
         cli_error(
@@ -257,12 +259,38 @@ static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int ski
                       "%s: %zu rows rejected (listed above); the valid rows were %s",
                       (unsigned long)rejected),
             name, rejected, dry_run ? _("checked only") : _("written"));
-    rc = EXIT_OK;
+    return EXIT_OK;
+}
+
+static int do_import(struct cli_ctx *ctx, const char *path, int dry_run, int skip_invalid,
+                     unsigned flags)
+{
+    struct register_batch b;
+    struct csv_reader *r = NULL;
+    struct store *s = NULL;
+    FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    const char *name = fp == stdin ? "<stdin>" : path;
+    int rc = EXIT_FAIL;
+
+    register_batch_init(&b, flags);
+    if (!fp) {
+        cli_error(_("cannot open '%s': %s"), path, strerror(errno));
+        goto out;
+    }
+    if (!(r = csv_reader_new(read_file_fn, fp, NULL))) {
+        cli_error("%s", _("out of memory"));
+        goto out;
+    }
+    /* The whole file is checked before the database is opened. */
+    if (read_header(r, name, &b) < 0 || read_rows(r, name, &b) < 0)
+        goto out;
+    if (!(s = cli_open_store(ctx)) || resolve_rows(s, name, &b) < 0)
+        goto out;
+    rc = write_rows(s, name, &b, dry_run, skip_invalid);
 out:
     csv_reader_free(r);
     if (fp && fp != stdin)
         fclose(fp);
-    region_index_release(&idx);
     register_batch_release(&b);
     store_free(s);
     return rc;
@@ -274,396 +302,264 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv)
         {"dry-run", no_argument, NULL, 'n'},
         {"skip-invalid", no_argument, NULL, 'S'},
         {"allow-unknown-columns", no_argument, NULL, 'U'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_HELP,
+        CLI_OPT_END,
     };
-    int c, dry_run = 0, skip = 0;
+    struct cli_parse p = CLI_PARSE("msme import", usage_import, 0, OUT_TABLE);
+    int c, rc, dry_run = 0, skip = 0;
     unsigned flags = 0;
 
-    while ((c = getopt_long(argc, argv, "n?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
+    while ((c = cli_getopt(&p, argc, argv, "n", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        if (c == 'n')
             dry_run = 1;
-            break;
-        case 'S':
+        else if (c == 'S')
             skip = 1;
-            break;
-        case 'U':
+        else if (c == 'U')
             flags |= REGISTER_ALLOW_UNKNOWN_COLUMNS;
-            break;
-        case 'h':
-        case '?':
-            if (!cli_asked_help(c, argv))
-                return cli_usage_hint("msme import");
-            usage_import();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint("msme import");
-        }
+        else
+            return cli_usage_hint(p.cmd);
     }
-    if (optind >= argc) {
-        cli_error("%s", _("missing FILE"));
-        return cli_usage_hint("msme import");
-    }
-    if (optind + 1 < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind + 1]);
-        return cli_usage_hint("msme import");
-    }
+    if ((rc = cli_args(&p, argc, argv, 1, 1, "FILE")) != 0)
+        return rc;
     return do_import(ctx, argv[optind], dry_run, skip, flags);
 }
 
 /* ---- add ---- */
 
-static int looks_like_code(const char *s)
-{
-    if (!*s)
-        return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s) && *s != '.')
-            return 0;
-    return 1;
-}
+/* The option of msme add that gives each register column. */
+static const char *const add_option[REG_COL__COUNT] = {
+    [REG_COL_NIB] = "--nib",
+    [REG_COL_NAME] = "--name",
+    [REG_COL_OWNER] = "--owner",
+    [REG_COL_KBLI] = "--kbli",
+    [REG_COL_SIZE] = "--size",
+    [REG_COL_REGION] = "--kelurahan",
+    [REG_COL_KELURAHAN] = "--kelurahan",
+    [REG_COL_ADDRESS] = "--address",
+    [REG_COL_PHONE] = "--phone",
+    [REG_COL_PROGRAM] = "--program",
+};
 
-static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
+/* Reads the options of msme add into val (per register column; the --program tags
+ * joined by ';' in programs). Returns CLI_CONTINUE or an exit code. */
+static int add_options(struct cli_parse *p, int argc, char **argv,
+                       const char *val[REG_COL__COUNT], struct buf *programs)
 {
     static const struct option opts[] = {
-        {"nib", required_argument, NULL, 'N'},
-        {"name", required_argument, NULL, 'm'},
-        {"kelurahan", required_argument, NULL, 'k'},
-        {"owner", required_argument, NULL, 'o'},
-        {"kbli", required_argument, NULL, 'b'},
-        {"size", required_argument, NULL, 's'},
-        {"address", required_argument, NULL, 'a'},
-        {"phone", required_argument, NULL, 'p'},
-        {"program", required_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"nib", required_argument, NULL, REG_COL_NIB + 1},
+        {"name", required_argument, NULL, REG_COL_NAME + 1},
+        {"kelurahan", required_argument, NULL, REG_COL_KELURAHAN + 1},
+        {"owner", required_argument, NULL, REG_COL_OWNER + 1},
+        {"kbli", required_argument, NULL, REG_COL_KBLI + 1},
+        {"size", required_argument, NULL, REG_COL_SIZE + 1},
+        {"address", required_argument, NULL, REG_COL_ADDRESS + 1},
+        {"phone", required_argument, NULL, REG_COL_PHONE + 1},
+        {"program", required_argument, NULL, REG_COL_PROGRAM + 1},
+        CLI_OPT_HELP,
+        CLI_OPT_END,
     };
-    const char *val[REG_COL__COUNT] = {NULL};
-    struct buf programs = BUF_INIT(4096);
-    enum register_col cols[REG_COL__COUNT];
-    const char *labels[REG_COL__COUNT], *fields[REG_COL__COUNT];
-    struct register_batch b;
-    struct region_index idx = {NULL, 0};
-    struct ht_err err = HT_ERR_INIT;
-    struct store *s = NULL;
-    size_t n = 0;
-    int c, rc = EXIT_FAIL, q;
+    int c;
 
-    register_batch_init(&b, 0);
-    while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'N':
-            val[REG_COL_NIB] = optarg;
-            break;
-        case 'm':
-            val[REG_COL_NAME] = optarg;
-            break;
-        case 'k':
+    while ((c = cli_getopt(p, argc, argv, "", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p->exit;
+        if (c < 1 || c > REG_COL__COUNT)
+            return cli_usage_hint(p->cmd);
+        if (c - 1 == REG_COL_KELURAHAN) {
+            /* A code or a name: the column follows from the shape. */
             val[REG_COL_REGION] = val[REG_COL_KELURAHAN] = NULL;
-            val[looks_like_code(optarg) ? REG_COL_REGION : REG_COL_KELURAHAN] = optarg;
-            break;
-        case 'o':
-            val[REG_COL_OWNER] = optarg;
-            break;
-        case 'b':
-            val[REG_COL_KBLI] = optarg;
-            break;
-        case 's':
-            val[REG_COL_SIZE] = optarg;
-            break;
-        case 'a':
-            val[REG_COL_ADDRESS] = optarg;
-            break;
-        case 'p':
-            val[REG_COL_PHONE] = optarg;
-            break;
-        case 'P':
-            if ((programs.len && buf_addch(&programs, ';') < 0) ||
-                buf_adds(&programs, optarg) < 0) {
+            val[region_code_shape(optarg, NULL) ? REG_COL_REGION : REG_COL_KELURAHAN] =
+                optarg;
+        } else if (c - 1 == REG_COL_PROGRAM) {
+            if ((programs->len && buf_addch(programs, ';') < 0) ||
+                buf_adds(programs, optarg) < 0) {
                 cli_error("%s", _("too many --program tags"));
-                rc = cli_usage_hint("msme add");
-                goto out;
+                return cli_usage_hint(p->cmd);
             }
-            val[REG_COL_PROGRAM] = buf_str(&programs);
-            break;
-        case 'h':
-        case '?':
-            if (!cli_asked_help(c, argv)) {
-                rc = cli_usage_hint("msme add");
-                goto out;
-            }
-            usage_add();
-            rc = EXIT_OK;
-            goto out;
-        default:
-            rc = cli_usage_hint("msme add");
-            goto out;
+            val[REG_COL_PROGRAM] = buf_str(programs);
+        } else {
+            val[c - 1] = optarg;
         }
-    }
-    if (optind < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind]);
-        rc = cli_usage_hint("msme add");
-        goto out;
     }
     if (!val[REG_COL_NIB] || !val[REG_COL_NAME] ||
         (!val[REG_COL_REGION] && !val[REG_COL_KELURAHAN])) {
         cli_error(_("missing required option: %s"), !val[REG_COL_NIB]    ? "--nib"
                                                     : !val[REG_COL_NAME] ? "--name"
                                                                          : "--kelurahan");
-        rc = cli_usage_hint("msme add");
-        goto out;
+        return cli_usage_hint(p->cmd);
     }
-    {
-        static const char *const opt_label[REG_COL__COUNT] = {
-            [REG_COL_NIB] = "--nib",
-            [REG_COL_NAME] = "--name",
-            [REG_COL_OWNER] = "--owner",
-            [REG_COL_KBLI] = "--kbli",
-            [REG_COL_SIZE] = "--size",
-            [REG_COL_REGION] = "--kelurahan",
-            [REG_COL_KELURAHAN] = "--kelurahan",
-            [REG_COL_ADDRESS] = "--address",
-            [REG_COL_PHONE] = "--phone",
-            [REG_COL_PROGRAM] = "--program",
-        };
+    return cli_args(p, argc, argv, 0, 0, NULL) ? EXIT_USAGE : CLI_CONTINUE;
+}
 
-        for (int k = 0; k < REG_COL__COUNT; k++) {
-            if (!val[k])
-                continue;
-            cols[n] = (enum register_col)k;
-            labels[n] = opt_label[k];
-            fields[n] = val[k];
-            n++;
-        }
+static void print_issues_of(const struct register_batch *b)
+{
+    for (size_t i = 0; i < b->nissues; i++)
+        cli_error("%s: %s", b->issues[i].column, b->issues[i].reason);
+}
+
+/* Validates the given values as one register row into b. Returns CLI_CONTINUE or an
+ * exit code. */
+static int add_validate(const struct cli_parse *p, const char *val[REG_COL__COUNT],
+                        struct register_batch *b)
+{
+    enum register_col cols[REG_COL__COUNT];
+    const char *labels[REG_COL__COUNT], *fields[REG_COL__COUNT];
+    size_t n = 0;
+    int q;
+
+    for (int k = 0; k < REG_COL__COUNT; k++) {
+        if (!val[k])
+            continue;
+        cols[n] = (enum register_col)k;
+        labels[n] = add_option[k];
+        fields[n] = val[k];
+        n++;
     }
-    if (register_batch_columns(&b, cols, labels, n) < 0 ||
-        (q = register_batch_row(&b, 0, fields, n)) < 0) {
+    if (register_batch_columns(b, cols, labels, n) < 0 ||
+        (q = register_batch_row(b, 0, fields, n)) < 0) {
         cli_error("%s", _("out of memory"));
-        goto out;
+        return EXIT_FAIL;
     }
-    if (q != 0 || b.nrecs != 1) {
+    if (q != 0 || b->nrecs != 1) {
         /* The values themselves are malformed: a usage error. */
-        for (size_t i = 0; i < b.nissues; i++)
-            cli_error("%s: %s", b.issues[i].column, b.issues[i].reason);
-        if (!b.nissues)
+        print_issues_of(b);
+        if (!b->nissues)
             cli_error("%s", _("all values are empty"));
-        rc = cli_usage_hint("msme add");
-        goto out;
+        return cli_usage_hint(p->cmd);
     }
-    s = cli_open_store(ctx);
+    return CLI_CONTINUE;
+}
+
+/* Resolves the kelurahan of b's one record and inserts it. Returns an exit code. */
+static int add_insert(struct cli_ctx *ctx, struct register_batch *b)
+{
+    struct region_index idx = {NULL, 0};
+    struct ht_err err = HT_ERR_INIT;
+    const struct msme_record *r = &b->recs[0];
+    struct store *s = cli_open_store(ctx);
+    int q, rc = EXIT_FAIL;
+
     if (!s || load_regions(s, &idx) != EXIT_OK)
         goto out;
-    if (register_batch_resolve(&b, &idx) < 0) {
+    if (register_batch_resolve(b, &idx) < 0) {
         cli_error("%s", _("out of memory"));
         goto out;
     }
-    if (b.recs[0].bad) {
-        for (size_t i = 0; i < b.nissues; i++)
-            cli_error("%s: %s", b.issues[i].column, b.issues[i].reason);
+    if (r->bad) {
+        print_issues_of(b);
         goto out;
     }
-    q = store_msme_insert(s, &b.recs[0], &err);
+    q = store_msme_insert(s, r, &err);
     if (q < 0) {
         cli_fail(&err);
-        goto out;
+    } else if (q == 1) {
+        cli_error(_("an MSME with NIB '%s' is already in the register"), r->nib);
+    } else {
+        printf(_("added MSME %s (%s) in kelurahan %s\n"), r->nib, r->business_name,
+               r->kelurahan_code);
+        rc = EXIT_OK;
     }
-    if (q == 1) {
-        cli_error(_("an MSME with NIB '%s' is already in the register"), b.recs[0].nib);
-        goto out;
-    }
-    printf(_("added MSME %s (%s) in kelurahan %s\n"), b.recs[0].nib,
-           b.recs[0].business_name, b.recs[0].kelurahan_code);
-    rc = EXIT_OK;
 out:
-    buf_release(&programs);
     region_index_release(&idx);
-    register_batch_release(&b);
     store_free(s);
+    return rc;
+}
+
+static int cmd_add(struct cli_ctx *ctx, int argc, char **argv)
+{
+    struct cli_parse p = CLI_PARSE("msme add", usage_add, 0, OUT_TABLE);
+    const char *val[REG_COL__COUNT] = {NULL};
+    struct buf programs = BUF_INIT(4096);
+    struct register_batch b;
+    int rc;
+
+    register_batch_init(&b, 0);
+    if ((rc = add_options(&p, argc, argv, val, &programs)) == CLI_CONTINUE &&
+        (rc = add_validate(&p, val, &b)) == CLI_CONTINUE)
+        rc = add_insert(ctx, &b);
+    buf_release(&programs);
+    register_batch_release(&b);
     return rc;
 }
 
 /* ---- list ---- */
 
-enum list_format { FMT_TABLE, FMT_CSV, FMT_JSON };
+/* One MSME in every format: the text table shows the register at a glance, CSV is the
+ * importable register (Indonesian headers, docs/register.md), JSON every field in
+ * English. */
+enum {
+    ML_NIB,
+    ML_NAME,
+    ML_NAMA,
+    ML_OWNER,
+    ML_PEMILIK,
+    ML_KBLI,
+    ML_SIZE,
+    ML_SKALA,
+    ML_KEL_CODE,
+    ML_KODE_WILAYAH,
+    ML_KEL,
+    ML_KEC_CODE,
+    ML_KEC,
+    ML_ADDRESS,
+    ML_ALAMAT,
+    ML_PHONE,
+    ML_TELEPON,
+    ML_PROGRAMS,
+    ML_PROGRAM,
+    ML__COUNT
+};
+#define CSV_ONLY (OUT_NO_TABLE | OUT_NO_JSON)
+#define JSON_ONLY (OUT_NO_TABLE | OUT_NO_CSV)
+static const struct out_col msme_cols[ML__COUNT] = {
+    {"nib", "NIB", OUT_KEEP},
+    {"business_name", N_("business name"), OUT_NARROW | OUT_NO_CSV},
+    {"nama_usaha", "", CSV_ONLY},
+    {"owner", "", JSON_ONLY},
+    {"pemilik", "", CSV_ONLY},
+    {"kbli", "KBLI", 0},
+    {"size", N_("size"), OUT_NO_CSV},
+    {"skala", "", CSV_ONLY},
+    {"kelurahan_code", "", JSON_ONLY},
+    {"kode_wilayah", "", CSV_ONLY},
+    {"kelurahan", N_("kelurahan"), OUT_NARROW | OUT_NO_CSV},
+    {"kecamatan_code", "", JSON_ONLY},
+    {"kecamatan", N_("kecamatan"), OUT_NARROW | OUT_NO_CSV},
+    {"address", "", JSON_ONLY},
+    {"alamat", "", CSV_ONLY},
+    {"phone", "", JSON_ONLY},
+    {"telepon", "", CSV_ONLY},
+    {"programs", N_("programs"), OUT_NARROW | OUT_LIST | OUT_NO_CSV},
+    {"program", "", CSV_ONLY},
+};
 
-/* Display width of a UTF-8 string, counted in code points. */
-static size_t width_of(const char *s)
+static int add_msme_row(struct out_table *t, const struct msme_row *m)
 {
-    return s ? register_utf8_len(s) : 0;
-}
+    const char *row[ML__COUNT] = {
+        [ML_NIB] = m->nib,
+        [ML_NAME] = m->business_name,
+        [ML_NAMA] = m->business_name,
+        [ML_OWNER] = m->owner_name,
+        [ML_PEMILIK] = m->owner_name,
+        [ML_KBLI] = m->kbli,
+        [ML_SIZE] = m->size_class,
+        [ML_SKALA] = m->size_class,
+        [ML_KEL_CODE] = m->kelurahan_code,
+        [ML_KODE_WILAYAH] = m->kelurahan_code,
+        [ML_KEL] = m->kelurahan_name,
+        [ML_KEC_CODE] = m->kecamatan_code,
+        [ML_KEC] = m->kecamatan_name,
+        [ML_ADDRESS] = m->address,
+        [ML_ALAMAT] = m->address,
+        [ML_PHONE] = m->phone,
+        [ML_TELEPON] = m->phone,
+        [ML_PROGRAMS] = m->programs,
+        [ML_PROGRAM] = m->programs,
+    };
 
-/* Writes s padded (or cut, ending in "...") to w code points. */
-static void put_cell(const char *s, size_t w, int last)
-{
-    size_t len = width_of(s), cps = 0;
-
-    if (!s)
-        s = "";
-    if (len > w) {
-        const char *p = s;
-
-        /* Copy w - 3 code points, then "...". */
-        for (; *p && cps < w - 3; p++) {
-            if (((unsigned char)p[1] & 0xC0) != 0x80)
-                cps++;
-        }
-        fwrite(s, 1, (size_t)(p - s), stdout);
-        fputs("...", stdout);
-        len = w;
-    } else {
-        fputs(s, stdout);
-    }
-    if (!last)
-        for (size_t i = len; i < w + 2; i++)
-            putchar(' ');
-}
-
-static void print_table(const struct msme_row *v, size_t n)
-{
-    const char *head[7] = {_("NIB"),  _("business name"), _("kelurahan"), _("kecamatan"),
-                           _("KBLI"), _("size"),          _("programs")};
-    size_t w[7];
-    static const size_t maxw[7] = {13, 40, 20, 20, 5, 8, 30};
-
-    for (int k = 0; k < 7; k++)
-        w[k] = width_of(head[k]);
-    for (size_t i = 0; i < n; i++) {
-        const char *cells[7] = {
-            v[i].nib,  v[i].business_name, v[i].kelurahan_name, v[i].kecamatan_name,
-            v[i].kbli, v[i].size_class,    v[i].programs};
-
-        for (int k = 0; k < 7; k++) {
-            size_t cw = width_of(cells[k]);
-
-            if (cw > w[k])
-                w[k] = cw > maxw[k] ? maxw[k] : cw;
-        }
-    }
-    for (int k = 0; k < 7; k++)
-        put_cell(head[k], w[k], k == 6);
-    putchar('\n');
-    for (int k = 0; k < 7; k++) {
-        for (size_t i = 0; i < w[k]; i++)
-            putchar('-');
-        if (k < 6)
-            fputs("  ", stdout);
-    }
-    putchar('\n');
-    for (size_t i = 0; i < n; i++) {
-        const char *cells[7] = {
-            v[i].nib,  v[i].business_name, v[i].kelurahan_name, v[i].kecamatan_name,
-            v[i].kbli, v[i].size_class,    v[i].programs};
-
-        for (int k = 0; k < 7; k++) {
-            /* Keep one line per MSME: a multi-line value shows its first line. */
-            char one[256];
-            const char *c = cells[k] ? cells[k] : "";
-
-            snprintf(one, sizeof(one), "%.*s", (int)strcspn(c, "\n"), c);
-            put_cell(one, w[k], k == 6);
-        }
-        putchar('\n');
-    }
-    printf(dngettext(HT_TEXTDOMAIN, "(%zu MSME)\n", "(%zu MSMEs)\n", (unsigned long)n),
-           n);
-}
-
-static int print_csv(const struct msme_row *v, size_t n)
-{
-    struct buf b = BUF_INIT(MSME_OUT_CAP);
-    int rc = -1;
-
-    if (buf_adds(
-            &b,
-            "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n") <
-        0)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        const char *cells[9] = {v[i].nib,     v[i].business_name, v[i].owner_name,
-                                v[i].kbli,    v[i].size_class,    v[i].kelurahan_code,
-                                v[i].address, v[i].phone,         v[i].programs};
-
-        for (int k = 0; k < 9; k++)
-            if ((k && buf_addch(&b, ',') < 0) || csv_write_field(&b, cells[k]) < 0)
-                goto out;
-        if (buf_adds(&b, "\r\n") < 0)
-            goto out;
-        if (b.len > MSME_OUT_CAP / 2) {
-            fwrite(b.ptr, 1, b.len, stdout);
-            buf_reset(&b);
-        }
-    }
-    fwrite(buf_str(&b), 1, b.len, stdout);
-    rc = 0;
-out:
-    buf_release(&b);
-    return rc;
-}
-
-static int json_field(struct buf *b, const char *key, const char *val, int first)
-{
-    return (!first && buf_addch(b, ',') < 0) || register_json_str(b, key) < 0 ||
-                   buf_addch(b, ':') < 0 || register_json_str(b, val) < 0
-               ? -1
-               : 0;
-}
-
-static int print_json(const struct msme_row *v, size_t n)
-{
-    struct buf b = BUF_INIT(MSME_OUT_CAP);
-    int rc = -1;
-
-    if (buf_addch(&b, '[') < 0)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        const struct msme_row *m = &v[i];
-
-        if (buf_adds(&b, i ? ",\n{" : "\n{") < 0 ||
-            json_field(&b, "nib", m->nib, 1) < 0 ||
-            json_field(&b, "business_name", m->business_name, 0) < 0 ||
-            json_field(&b, "owner", m->owner_name, 0) < 0 ||
-            json_field(&b, "kbli", m->kbli, 0) < 0 ||
-            json_field(&b, "size", m->size_class, 0) < 0 ||
-            json_field(&b, "kelurahan_code", m->kelurahan_code, 0) < 0 ||
-            json_field(&b, "kelurahan", m->kelurahan_name, 0) < 0 ||
-            json_field(&b, "kecamatan_code", m->kecamatan_code, 0) < 0 ||
-            json_field(&b, "kecamatan", m->kecamatan_name, 0) < 0 ||
-            json_field(&b, "address", m->address, 0) < 0 ||
-            json_field(&b, "phone", m->phone, 0) < 0 ||
-            buf_adds(&b, ",\"programs\":[") < 0)
-            goto out;
-        if (m->programs && *m->programs) {
-            const char *p = m->programs;
-            int first = 1;
-
-            while (*p) {
-                size_t len = strcspn(p, ";");
-                char tag[64];
-
-                snprintf(tag, sizeof(tag), "%.*s", (int)(len < 63 ? len : 63), p);
-                if ((!first && buf_addch(&b, ',') < 0) || register_json_str(&b, tag) < 0)
-                    goto out;
-                first = 0;
-                p += len;
-                if (*p == ';')
-                    p++;
-            }
-        }
-        if (buf_adds(&b, "]}") < 0)
-            goto out;
-        if (b.len > MSME_OUT_CAP / 2) {
-            fwrite(b.ptr, 1, b.len, stdout);
-            buf_reset(&b);
-        }
-    }
-    if (buf_adds(&b, n ? "\n]\n" : "]\n") < 0)
-        goto out;
-    fwrite(buf_str(&b), 1, b.len, stdout);
-    rc = 0;
-out:
-    buf_release(&b);
-    return rc;
+    return cli_add_row(t, 0, row);
 }
 
 static int resolve_arg(const struct region_index *idx, const char *level, const char *opt,
@@ -682,6 +578,50 @@ static int resolve_arg(const struct region_index *idx, const char *level, const 
     return 0;
 }
 
+struct list_args {
+    const char *kecamatan, *kelurahan;
+    struct msme_filter f;
+    char program[64];
+};
+
+/* One option of msme list into a. Returns 0 or an exit code. */
+static int list_option(struct cli_parse *p, int c, struct list_args *a)
+{
+    size_t len;
+
+    switch (c) {
+    case 'c':
+        a->kecamatan = optarg;
+        return 0;
+    case 'k':
+        a->kelurahan = optarg;
+        return 0;
+    case 'b':
+        len = strlen(optarg);
+        if (len < 1 || len > 5 || strspn(optarg, "0123456789") != len) {
+            cli_error(_("invalid --kbli '%s': expected 1 to 5 digits"), optarg);
+            return cli_usage_hint(p->cmd);
+        }
+        a->f.kbli_prefix = optarg;
+        return 0;
+    case 's':
+        if (!(a->f.size_class = register_size_parse(optarg))) {
+            cli_error(_("invalid --size '%s': expected mikro, kecil, menengah or besar"),
+                      optarg);
+            return cli_usage_hint(p->cmd);
+        }
+        return 0;
+    case 'P':
+        snprintf(a->program, sizeof(a->program), "%s", optarg);
+        for (char *q = a->program; *q; q++)
+            *q = (char)tolower((unsigned char)*q);
+        a->f.program = a->program;
+        return 0;
+    default:
+        return cli_usage_hint(p->cmd);
+    }
+}
+
 static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -690,104 +630,53 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv)
         {"kbli", required_argument, NULL, 'b'},
         {"size", required_argument, NULL, 's'},
         {"program", required_argument, NULL, 'P'},
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_FORMAT,
+        CLI_OPT_HELP,
+        CLI_OPT_END,
     };
-    const char *kec = NULL, *kel = NULL;
-    struct msme_filter f = {NULL, NULL, NULL, NULL, NULL};
-    enum list_format fmt = FMT_TABLE;
+    struct cli_parse p = CLI_PARSE("msme list", usage_list, OUT_ROWS, OUT_TABLE);
+    struct list_args a;
     struct region_index idx = {NULL, 0};
     struct ht_err err = HT_ERR_INIT;
     struct msme_row *rows = NULL;
     struct store *s = NULL;
-    char program[64];
+    struct out_table t;
     size_t n = 0;
-    int c, rc = EXIT_FAIL;
+    int c, rc;
 
-    while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            kec = optarg;
-            break;
-        case 'k':
-            kel = optarg;
-            break;
-        case 'b': {
-            size_t len = strlen(optarg);
-
-            if (len < 1 || len > 5 || strspn(optarg, "0123456789") != len) {
-                cli_error(_("invalid --kbli '%s': expected 1 to 5 digits"), optarg);
-                return cli_usage_hint("msme list");
-            }
-            f.kbli_prefix = optarg;
-            break;
-        }
-        case 's':
-            if (!(f.size_class = register_size_parse(optarg))) {
-                cli_error(
-                    _("invalid --size '%s': expected mikro, kecil, menengah or besar"),
-                    optarg);
-                return cli_usage_hint("msme list");
-            }
-            break;
-        case 'P':
-            snprintf(program, sizeof(program), "%s", optarg);
-            for (char *p = program; *p; p++)
-                *p = (char)tolower((unsigned char)*p);
-            f.program = program;
-            break;
-        case 'f':
-            if (strcmp(optarg, "table") == 0)
-                fmt = FMT_TABLE;
-            else if (strcmp(optarg, "csv") == 0)
-                fmt = FMT_CSV;
-            else if (strcmp(optarg, "json") == 0)
-                fmt = FMT_JSON;
-            else {
-                cli_error(_("invalid --format '%s': expected table, csv or json"),
-                          optarg);
-                return cli_usage_hint("msme list");
-            }
-            break;
-        case 'h':
-        case '?':
-            if (!cli_asked_help(c, argv))
-                return cli_usage_hint("msme list");
-            usage_list();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint("msme list");
-        }
+    memset(&a, 0, sizeof(a));
+    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        if ((rc = list_option(&p, c, &a)) != 0)
+            return rc;
     }
-    if (optind < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind]);
-        return cli_usage_hint("msme list");
-    }
-    s = cli_open_store(ctx);
-    if (!s)
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+        return rc;
+    rc = EXIT_FAIL;
+    if (!(s = cli_open_table(ctx, &t, msme_cols, ML__COUNT)))
         goto out;
-    if ((kec || kel) && load_regions(s, &idx) != EXIT_OK)
+    if ((a.kecamatan || a.kelurahan) && load_regions(s, &idx) != EXIT_OK)
         goto out;
-    if (resolve_arg(&idx, "kecamatan", "--kecamatan", kec, &f.kecamatan_code) < 0 ||
-        resolve_arg(&idx, "kelurahan", "--kelurahan", kel, &f.kelurahan_code) < 0)
+    if (resolve_arg(&idx, "kecamatan", "--kecamatan", a.kecamatan, &a.f.kecamatan_code) <
+            0 ||
+        resolve_arg(&idx, "kelurahan", "--kelurahan", a.kelurahan, &a.f.kelurahan_code) <
+            0)
         goto out;
-    if (store_msme_list(s, &f, &rows, &n, &err) < 0) {
+    if (store_msme_list(s, &a.f, &rows, &n, &err) < 0) {
         cli_fail(&err);
         goto out;
     }
-    if (fmt == FMT_TABLE)
-        print_table(rows, n);
-    else if ((fmt == FMT_CSV ? print_csv(rows, n) : print_json(rows, n)) < 0) {
-        cli_error("%s", _("output is too large"));
-        goto out;
-    }
-    if (fflush(stdout) != 0) {
-        cli_error(_("cannot write the output: %s"), strerror(errno));
-        goto out;
-    }
-    rc = EXIT_OK;
+    for (size_t i = 0; i < n; i++)
+        if (add_msme_row(&t, &rows[i]) < 0)
+            goto out;
+    rc = cli_print(ctx, &t, p.format);
+    if (rc == EXIT_OK && p.format == OUT_TABLE)
+        printf(
+            dngettext(HT_TEXTDOMAIN, "(%zu MSME)\n", "(%zu MSMEs)\n", (unsigned long)n),
+            n);
 out:
+    out_table_release(&t);
     msme_rows_free(rows, n);
     region_index_release(&idx);
     store_free(s);
@@ -810,40 +699,58 @@ static void card_line(const char *label, const char *value)
     putchar('\n');
 }
 
+/* The card of msme show. */
+static void print_card(const struct msme_row *m)
+{
+    char tmp[512];
+
+    card_line(_("NIB"), m->nib);
+    card_line(_("Business name"), m->business_name);
+    card_line(_("Owner"), m->owner_name);
+    if (m->kbli && m->kbli_title)
+        snprintf(tmp, sizeof(tmp), "%s %s", m->kbli, m->kbli_title);
+    else
+        snprintf(tmp, sizeof(tmp), "%s", m->kbli ? m->kbli : "");
+    card_line(_("KBLI"), tmp);
+    card_line(_("Size"), m->size_class);
+    snprintf(tmp, sizeof(tmp), "%s (%s)", m->kelurahan_name ? m->kelurahan_name : "?",
+             m->kelurahan_code);
+    card_line(_("Kelurahan"), tmp);
+    snprintf(tmp, sizeof(tmp), "%s (%s)", m->kecamatan_name ? m->kecamatan_name : "?",
+             m->kecamatan_code ? m->kecamatan_code : "?");
+    card_line(_("Kecamatan"), tmp);
+    card_line(_("Kota"), m->kota_name);
+    card_line(_("Address"), m->address);
+    card_line(_("Phone"), m->phone);
+    card_line(_("Programs"), m->programs);
+    card_line(_("Registered"), m->created_at);
+    card_line(_("Updated"), m->updated_at);
+    if (m->applications > 0) {
+        snprintf(tmp, sizeof(tmp),
+                 dngettext(HT_TEXTDOMAIN,
+                           "%ld application (timeline: halaltrack status %s)",
+                           "%ld applications (timeline: halaltrack status %s)",
+                           (unsigned long)m->applications),
+                 m->applications, m->nib);
+        card_line(_("Applications"), tmp);
+    }
+}
+
 static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parse p = CLI_PARSE("msme show", usage_show, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct msme_row m;
     struct store *s = NULL;
-    char tmp[512];
-    int c, q, rc = EXIT_FAIL;
+    struct out_table t;
+    int q, rc;
 
     memset(&m, 0, sizeof(m));
-    while ((c = getopt_long(argc, argv, "?", opts, NULL)) != -1) {
-        if (cli_asked_help(c, argv)) {
-            usage_show();
-            return EXIT_OK;
-        }
-        return cli_usage_hint("msme show");
-    }
-    if (optind >= argc) {
-        cli_error("%s", _("missing NIB"));
-        return cli_usage_hint("msme show");
-    }
-    if (optind + 1 < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind + 1]);
-        return cli_usage_hint("msme show");
-    }
-    if (ident_check_nib(argv[optind], &err) < 0) {
-        cli_error(_("invalid NIB: %s"), err.msg);
-        return cli_usage_hint("msme show");
-    }
-    s = cli_open_store(ctx);
-    if (!s)
+    if ((rc = cli_parse_plain(&p, argc, argv, 1, 1, "NIB")) != CLI_CONTINUE ||
+        (rc = cli_nib_arg(&p, argv[optind])) != CLI_CONTINUE)
+        return rc;
+    rc = EXIT_FAIL;
+    if (!(s = cli_open_table(ctx, &t, msme_cols, ML__COUNT)))
         goto out;
     q = store_msme_get(s, argv[optind], &m, &err);
     if (q < 0) {
@@ -854,38 +761,14 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv)
         cli_error(_("no MSME with NIB '%s' in the register"), argv[optind]);
         goto out;
     }
-    card_line(_("NIB"), m.nib);
-    card_line(_("Business name"), m.business_name);
-    card_line(_("Owner"), m.owner_name);
-    if (m.kbli && m.kbli_title)
-        snprintf(tmp, sizeof(tmp), "%s %s", m.kbli, m.kbli_title);
-    else
-        snprintf(tmp, sizeof(tmp), "%s", m.kbli ? m.kbli : "");
-    card_line(_("KBLI"), tmp);
-    card_line(_("Size"), m.size_class);
-    snprintf(tmp, sizeof(tmp), "%s (%s)", m.kelurahan_name ? m.kelurahan_name : "?",
-             m.kelurahan_code);
-    card_line(_("Kelurahan"), tmp);
-    snprintf(tmp, sizeof(tmp), "%s (%s)", m.kecamatan_name ? m.kecamatan_name : "?",
-             m.kecamatan_code ? m.kecamatan_code : "?");
-    card_line(_("Kecamatan"), tmp);
-    card_line(_("Kota"), m.kota_name);
-    card_line(_("Address"), m.address);
-    card_line(_("Phone"), m.phone);
-    card_line(_("Programs"), m.programs);
-    card_line(_("Registered"), m.created_at);
-    card_line(_("Updated"), m.updated_at);
-    if (m.applications > 0) {
-        snprintf(tmp, sizeof(tmp),
-                 dngettext(HT_TEXTDOMAIN,
-                           "%ld application (timeline: halaltrack status %s)",
-                           "%ld applications (timeline: halaltrack status %s)",
-                           (unsigned long)m.applications),
-                 m.applications, m.nib);
-        card_line(_("Applications"), tmp);
+    if (p.format == OUT_TABLE) {
+        print_card(&m);
+        rc = EXIT_OK;
+    } else if (add_msme_row(&t, &m) == 0) {
+        rc = cli_print(ctx, &t, p.format);
     }
-    rc = EXIT_OK;
 out:
+    out_table_release(&t);
     msme_row_release(&m);
     store_free(s);
     return rc;
@@ -893,10 +776,7 @@ out:
 
 int cmd_msme(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        int (*fn)(struct cli_ctx *, int, char **);
-    } subs[] = {
+    static const struct cli_sub subs[] = {
         {"import", cmd_import},
         {"add", cmd_add},
         {"list", cmd_list},
@@ -904,17 +784,5 @@ int cmd_msme(struct cli_ctx *ctx, int argc, char **argv)
         {"issue-code", cmd_msme_issue_code},
     };
 
-    if (argc < 2) {
-        cli_error("%s", _("missing subcommand: import, add, list, show or issue-code"));
-        return cli_usage_hint("msme");
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-?") == 0) {
-        usage();
-        return EXIT_OK;
-    }
-    for (size_t i = 0; i < HT_ARRAY_LEN(subs); i++)
-        if (strcmp(argv[1], subs[i].name) == 0)
-            return subs[i].fn(ctx, argc - 1, argv + 1);
-    cli_error(_("unknown subcommand '%s'"), argv[1]);
-    return cli_usage_hint("msme");
+    return cli_dispatch(ctx, "msme", subs, HT_ARRAY_LEN(subs), usage, argc, argv);
 }

@@ -1,57 +1,13 @@
 /* halaltrack progress / funnel / overdue: where the city stands against its goals, how
  * many applications sit in each stage, and which are past their legal limit. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "report_cli.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/report.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
-
-#define T report_tr
-
-/* Parses the common --format option (and --by for progress). Returns -1 to continue,
- * else an exit code. */
-static int parse_opts(const char *cmd, int argc, char **argv, const char **format,
-                      const char **by, void (*usage)(void))
-{
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"by", required_argument, NULL, 'b'},
-        {"help", no_argument, NULL, '?'},
-        {NULL, 0, NULL, 0},
-    };
-    int c;
-
-    while ((c = getopt_long(argc, argv, by ? "f:b:?" : "f:?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            *format = optarg;
-            break;
-        case 'b':
-            if (!by)
-                return cli_usage_hint(cmd);
-            *by = optarg;
-            break;
-        case '?':
-            if (optopt)
-                return cli_usage_hint(cmd);
-            usage();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint(cmd);
-        }
-    }
-    if (optind < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind]);
-        return cli_usage_hint(cmd);
-    }
-    if (rcli_check_format(cmd, *format, "table,csv,json") < 0)
-        return cli_usage_hint(cmd);
-    return -1;
-}
 
 static void progress_usage(void)
 {
@@ -69,43 +25,143 @@ static void progress_usage(void)
         "is at least the weekly rate needed; at risk: at least 75%% of it.\n"));
 }
 
+/* The columns of progress. The text table shows done/target in one column and the
+ * status in words; CSV and JSON have each figure on its own and the status's name. */
+enum {
+    PG_GOAL,
+    PG_SCOPE,
+    PG_METRIC,
+    PG_DONE,
+    PG_TARGET,
+    PG_DONE_TARGET,
+    PG_PERCENT,
+    PG_BAR,
+    PG_WEEKS,
+    PG_NEED,
+    PG_RATE,
+    PG_PROJECTED,
+    PG_STATUS,
+    PG_STATUS_LABEL,
+    PG__COUNT
+};
+static const struct out_col progress_cols[PG__COUNT] = {
+    {"goal", N_("goal"), OUT_NARROW},
+    {"scope", "", OUT_NO_TABLE},
+    {"metric", "", OUT_NO_TABLE},
+    {"done", "", OUT_NUM | OUT_NO_TABLE},
+    {"target", "", OUT_NUM | OUT_NO_TABLE},
+    {"done_target", N_("done"), OUT_NUM | OUT_TABLE_ONLY},
+    {"percent", "%", OUT_NUM},
+    {"bar", "", 0},
+    {"weeks_left", N_("wks"), OUT_NUM},
+    {"rate_needed", N_("need"), OUT_NUM},
+    {"rate_recent", N_("rate"), OUT_NUM},
+    {"projected", NC_("short column heading", "projected"), 0},
+    {"status", "", OUT_NO_TABLE},
+    {"status", N_("status"), OUT_TABLE_ONLY},
+};
+
+static const struct out_col breakdown_cols[] = {
+    {"goal", N_("goal"), OUT_NARROW},
+    {"group", N_("group"), 0},
+    {"done", N_("done"), OUT_NUM},
+};
+
+/* "kind:value" or "kind". */
+static void scope_text(const struct weekly_goal *g, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s", g->scope_kind, g->scope_value ? ":" : "",
+             g->scope_value ? g->scope_value : "");
+}
+
+static int add_goal_row(struct out_table *t, const struct weekly_goal *g, int64_t now)
+{
+    struct goal_input in = {g->target, g->done,     g->done_4_weeks_ago,
+                            g->start,  g->deadline, ts_to_wib_date(now)};
+    struct goal_calc k;
+    char scope[128], done[24], target[24], dt[48], pct[16], bar[24], wl[16], need[16],
+        rate[16], proj[11] = "";
+    const char *row[PG__COUNT];
+
+    goal_compute(&in, &k);
+    scope_text(g, scope, sizeof(scope));
+    snprintf(done, sizeof(done), "%ld", g->done);
+    snprintf(target, sizeof(target), "%ld", g->target);
+    snprintf(dt, sizeof(dt), "%ld/%ld", g->done, g->target);
+    snprintf(pct, sizeof(pct), "%.1f", k.percent);
+    report_bar(k.percent, 6, bar);
+    snprintf(wl, sizeof(wl), "%.1f", k.weeks_left);
+    snprintf(need, sizeof(need), "%.1f", k.rate_needed);
+    snprintf(rate, sizeof(rate), "%.1f", k.rate_recent);
+    if (k.has_projection)
+        date_format(k.projected, proj);
+    row[PG_GOAL] = g->name;
+    row[PG_SCOPE] = scope;
+    row[PG_METRIC] = g->metric;
+    row[PG_DONE] = done;
+    row[PG_TARGET] = target;
+    row[PG_DONE_TARGET] = dt;
+    row[PG_PERCENT] = pct;
+    row[PG_BAR] = bar;
+    row[PG_WEEKS] = wl;
+    row[PG_NEED] = need;
+    row[PG_RATE] = rate;
+    row[PG_PROJECTED] = k.has_projection ? proj : NULL;
+    row[PG_STATUS] = goal_status_name(k.status);
+    row[PG_STATUS_LABEL] = goal_status_label(k.status);
+    return cli_add_row(t,
+                       k.status == GOAL_ON_TRACK  ? 'g'
+                       : k.status == GOAL_AT_RISK ? 'y'
+                                                  : 'r',
+                       row);
+}
+
+static int add_breakdown_rows(struct out_table *t, const struct weekly_goal *g,
+                              const struct report_breakdown *b, size_t nb)
+{
+    for (size_t j = 0; j < nb; j++) {
+        char d[24];
+        const char *row[3] = {g->name, b[j].group, d};
+
+        if (b[j].goal_id != g->id)
+            continue;
+        snprintf(d, sizeof(d), "%ld", b[j].done);
+        if (cli_add_row(t, 0, row) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const keys[] = {
-        "goal", "scope",      "metric",      "done",        "target",    "percent",
-        "bar",  "weeks_left", "rate_needed", "rate_recent", "projected", "status"};
-    const char *headers[] = {T("target", "goal"),
-                             T("cakupan", "scope"),
-                             T("ukuran", "metric"),
-                             T("capai", "done"),
-                             T("target", "target"),
-                             "%",
-                             "",
-                             T("mgg", "wks"),
-                             T("perlu", "need/wk"),
-                             T("laju", "rate/wk"),
-                             T("perkiraan", "projected"),
-                             T("status", "status")};
-    static const char *const bkeys[] = {"goal", "group", "done"};
-    const char *bheaders[] = {T("target", "goal"), T("kelompok", "group"),
-                              T("capai", "done")};
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, 'b'}, CLI_OPT_FORMAT, CLI_OPT_HELP, CLI_OPT_END};
+    struct cli_parse p = CLI_PARSE("progress", progress_usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
-    const char *format = "table", *by = NULL;
+    const char *by = NULL;
     struct weekly_goal *g = NULL;
     struct report_breakdown *b = NULL;
     size_t ng = 0, nb = 0;
     struct store *s = NULL;
-    struct rtable t, bt;
+    struct out_table t, bt;
+    char title[128];
     int64_t now;
-    int rc = parse_opts("progress", argc, argv, &format, &by, progress_usage);
+    int c, rc;
 
-    if (rc >= 0)
+    while ((c = cli_getopt(&p, argc, argv, "b:", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        if (c != 'b')
+            return cli_usage_hint(p.cmd);
+        by = optarg;
+    }
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
         return rc;
-    rc = EXIT_FAIL;
-    rtable_init(&t, 12, keys, headers, 0x3B8u); /* done target percent weeks rates */
-    rtable_init(&bt, 3, bkeys, bheaders, 0x4u);
-    if (rcli_now(&now) < 0)
+    if (cli_now(&now) < 0)
         return EXIT_USAGE;
+    rc = EXIT_FAIL;
+    out_table_init(&t, progress_cols, PG__COUNT);
+    out_table_init(&bt, breakdown_cols, HT_ARRAY_LEN(breakdown_cols));
     if (!(s = cli_open_store(ctx)))
         goto out;
     if (store_report_goals(s, now, &g, &ng, &err) < 0) {
@@ -119,98 +175,21 @@ int cmd_progress(struct cli_ctx *ctx, int argc, char **argv)
     }
     if (ng == 0)
         cli_error("%s", _("no goals yet: add one with \"halaltrack goal add\""));
-    for (size_t i = 0; i < ng; i++) {
-        struct goal_input in = {g[i].target, g[i].done,     g[i].done_4_weeks_ago,
-                                g[i].start,  g[i].deadline, ts_to_wib_date(now)};
-        struct goal_calc k;
-        char scope[128], done[24], target[24], pct[16], bar[24], wl[16], need[16],
-            rate[16], proj[11] = "-";
-        const char *row[12];
-
-        goal_compute(&in, &k);
-        snprintf(scope, sizeof(scope), "%s%s%s", g[i].scope_kind,
-                 g[i].scope_value ? ":" : "", g[i].scope_value ? g[i].scope_value : "");
-        snprintf(done, sizeof(done), "%ld", g[i].done);
-        snprintf(target, sizeof(target), "%ld", g[i].target);
-        snprintf(pct, sizeof(pct), "%.1f", k.percent);
-        report_bar(k.percent, 6, bar);
-        snprintf(wl, sizeof(wl), "%.1f", k.weeks_left);
-        snprintf(need, sizeof(need), "%.1f", k.rate_needed);
-        snprintf(rate, sizeof(rate), "%.1f", k.rate_recent);
-        if (k.has_projection)
-            date_format(k.projected, proj);
-        row[0] = g[i].name, row[1] = scope, row[2] = g[i].metric, row[3] = done;
-        row[4] = target, row[5] = pct, row[6] = bar, row[7] = wl, row[8] = need,
-        row[9] = rate;
-        row[10] = k.has_projection ? proj : NULL;
-        row[11] = strcmp(format, "table") == 0 ? goal_status_label(k.status)
-                                               : goal_status_name(k.status);
-        if (rtable_add(&t,
-                       k.status == GOAL_ON_TRACK  ? 'g'
-                       : k.status == GOAL_AT_RISK ? 'y'
-                                                  : 'r',
-                       row) < 0) {
-            cli_error("%s", _("out of memory"));
+    for (size_t i = 0; i < ng; i++)
+        if (add_goal_row(&t, &g[i], now) < 0 || add_breakdown_rows(&bt, &g[i], b, nb) < 0)
             goto out;
-        }
-        for (size_t j = 0; j < nb; j++) {
-            char d[24];
-            const char *brow[3] = {g[i].name, b[j].group, d};
+    snprintf(title, sizeof(title), "%s %s", _("Breakdown by"), by ? by : "");
+    {
+        const struct out_section sec[2] = {{"goals", NULL, &t},
+                                           {"breakdown", title, &bt}};
 
-            if (b[j].goal_id != g[i].id)
-                continue;
-            snprintf(d, sizeof(d), "%ld", b[j].done);
-            if (rtable_add(&bt, 0, brow) < 0) {
-                cli_error("%s", _("out of memory"));
-                goto out;
-            }
-        }
-    }
-    if (strcmp(format, "table") == 0) {
-        /* The 80-column view: done/target in one column, no scope or metric. */
-        static const int cols[] = {0, 3, 5, 6, 7, 8, 9, 10, 11};
-        const char *nk[9], *nh[9];
-        struct rtable narrow;
-
-        for (int c = 0; c < 9; c++)
-            nk[c] = keys[cols[c]], nh[c] = headers[cols[c]];
-        nh[1] = T("capai", "done");
-        nh[5] = T("perlu", "need");
-        nh[6] = T("laju", "rate");
-        rtable_init(&narrow, 9, nk, nh, 0x76u);
-        for (int r = 0; r < t.nrows && rc != -2; r++) {
-            const char *row[9];
-            char dt[48];
-
-            for (int c = 0; c < 9; c++)
-                row[c] = t.cells[(size_t)r * 12 + (size_t)cols[c]];
-            snprintf(dt, sizeof(dt), "%s/%s", t.cells[(size_t)r * 12 + 3],
-                     t.cells[(size_t)r * 12 + 4]);
-            row[1] = dt;
-            if (rtable_add(&narrow, t.row_color[r], row) < 0)
-                rc = -2;
-        }
-        if (rc == -2) {
-            rtable_release(&narrow);
-            cli_error("%s", _("out of memory"));
-            rc = EXIT_FAIL;
-            goto out;
-        }
-        rc = rcli_print_table(&narrow, format, ctx->color);
-        rtable_release(&narrow);
-    } else {
-        rc = rcli_print_table(&t, format, ctx->color);
-    }
-    if (rc == EXIT_OK && by) {
-        if (strcmp(format, "table") == 0)
-            printf("\n%s %s:\n", T("Rincian per", "Breakdown by"), by);
-        if (strcmp(format, "csv") == 0)
-            fputs("\r\n", stdout);
-        rc = rcli_print_table(&bt, format, ctx->color);
+        /* Without --by the answer is the goals' table alone (in JSON an array). */
+        rc =
+            by ? cli_print_sections(ctx, sec, 2, p.format) : cli_print(ctx, &t, p.format);
     }
 out:
-    rtable_release(&t);
-    rtable_release(&bt);
+    out_table_release(&t);
+    out_table_release(&bt);
     report_goals_free(g, ng);
     report_breakdown_free(b, nb);
     store_free(s);
@@ -228,47 +207,44 @@ static void funnel_usage(void)
 
 int cmd_funnel(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const keys[] = {"stage",        "label", "reguler",
-                                       "self_declare", "other", "total"};
-    const char *headers[] = {
-        T("tahap", "stage"), T("keterangan", "label"), "reguler",
-        "self-declare",      T("lainnya", "other"),    T("total", "total")};
+    static const struct out_col cols[] = {
+        {"stage", N_("stage"), 0},       {"label", N_("label"), OUT_NARROW},
+        {"reguler", "reguler", OUT_NUM}, {"self_declare", "self-declare", OUT_NUM},
+        {"other", N_("other"), OUT_NUM}, {"total", N_("total"), OUT_NUM},
+    };
+    struct cli_parse p = CLI_PARSE("funnel", funnel_usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct report_funnel_row f[STAGE__COUNT];
-    const char *format = "table";
     struct store *s = NULL;
-    struct rtable t;
-    int rc = parse_opts("funnel", argc, argv, &format, NULL, funnel_usage);
+    struct out_table t;
+    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    if (rc >= 0)
+    if (rc != CLI_CONTINUE)
         return rc;
     rc = EXIT_FAIL;
-    rtable_init(&t, 6, keys, headers, 0x3Cu);
-    if (!(s = cli_open_store(ctx)))
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_report_funnel(s, f, &err) < 0) {
         cli_fail(&err);
         goto out;
     }
     for (int i = 0; i < STAGE__COUNT; i++) {
-        char a[24], b[24], c[24], d[24];
+        char a[24], b[24], o[24], d[24];
         const char *row[6] = {
-            stage_name(f[i].stage), stage_label(f[i].stage), a, b, c, d};
+            stage_name(f[i].stage), stage_label(f[i].stage), a, b, o, d};
 
         if (f[i].stage == STAGE_NOT_APPLIED)
             continue;
         snprintf(a, sizeof(a), "%ld", f[i].reguler);
         snprintf(b, sizeof(b), "%ld", f[i].self_declare);
-        snprintf(c, sizeof(c), "%ld", f[i].other);
+        snprintf(o, sizeof(o), "%ld", f[i].other);
         snprintf(d, sizeof(d), "%ld", f[i].reguler + f[i].self_declare + f[i].other);
-        if (rtable_add(&t, 0, row) < 0) {
-            cli_error("%s", _("out of memory"));
+        if (cli_add_row(&t, 0, row) < 0)
             goto out;
-        }
     }
-    rc = rcli_print_table(&t, format, ctx->color);
+    rc = cli_print(ctx, &t, p.format);
 out:
-    rtable_release(&t);
+    out_table_release(&t);
     store_free(s);
     return rc;
 }
@@ -284,36 +260,57 @@ static void overdue_usage(void)
         "paused.\n"));
 }
 
+/* The text table's summary under the list: how many wait on whom. */
+static void overdue_summary(const struct weekly_stuck *v, size_t n)
+{
+    static const enum ht_waits_on order[] = {WAITS_BPJPH, WAITS_LPH, WAITS_P3H,
+                                             WAITS_FATWA, WAITS_MSME};
+    long count[WAITS__COUNT] = {0};
+
+    if (n == 0) {
+        printf("%s\n", _("No application is past its legal limit."));
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        count[v[i].waits_on]++;
+    printf("\n%s:\n", _("By whom they wait on"));
+    for (size_t w = 0; w < HT_ARRAY_LEN(order); w++)
+        printf("  %-32s %5ld%s\n", stage_waits_on_label(order[w]), count[order[w]],
+               order[w] == WAITS_MSME ? _("  (clock paused)") : "");
+    printf("  %-32s %5zu\n", _("total"), n);
+}
+
 int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const char *const keys[] = {
-        "waits_on",    "nib",   "business_name", "kelurahan",  "phone",       "id_reg",
-        "status_code", "since", "working_days",  "limit_days", "days_overdue"};
-    const char *headers[] = {T("menunggu", "waits on"), "NIB",
-                             T("usaha", "business"),    T("kelurahan", "kelurahan"),
-                             T("telepon", "phone"),     "id_reg",
-                             T("kode", "code"),         T("sejak", "since"),
-                             T("hari", "days"),         T("batas", "limit"),
-                             T("lewat", "over")};
+    /* The 80-column table leaves out id_reg, since and the day counts but the overrun. */
+    static const struct out_col cols[] = {
+        {"waits_on", N_("waits on"), 0},
+        {"nib", "NIB", OUT_KEEP},
+        {"business_name", N_("business"), OUT_NARROW},
+        {"kelurahan", N_("kelurahan"), OUT_NARROW},
+        {"phone", N_("phone"), OUT_KEEP},
+        {"id_reg", "", OUT_NO_TABLE},
+        {"status_code", N_("code"), 0},
+        {"since", "", OUT_NO_TABLE},
+        {"working_days", "", OUT_NUM | OUT_NO_TABLE},
+        {"limit_days", "", OUT_NUM | OUT_NO_TABLE},
+        {"days_overdue", N_("over"), OUT_NUM},
+    };
+    struct cli_parse p = CLI_PARSE("overdue", overdue_usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
-    const char *format = "table";
     struct weekly_stuck *v = NULL;
     size_t n = 0;
     struct store *s = NULL;
-    struct rtable t;
+    struct out_table t;
     int64_t now;
-    int table;
-    int rc = parse_opts("overdue", argc, argv, &format, NULL, overdue_usage);
+    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    if (rc >= 0)
+    if (rc != CLI_CONTINUE)
         return rc;
-    rc = EXIT_FAIL;
-    table = strcmp(format, "table") == 0;
-    /* The 80-column table leaves out id_reg (in CSV and JSON). */
-    rtable_init(&t, 11, keys, headers, 0x700u);
-    if (rcli_now(&now) < 0)
+    if (cli_now(&now) < 0)
         return EXIT_USAGE;
-    if (!(s = cli_open_store(ctx)))
+    rc = EXIT_FAIL;
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
     if (store_report_overdue(s, now, &v, &n, &err) < 0) {
         cli_fail(&err);
@@ -321,69 +318,30 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         char since[11], d[24], l[24], o[24];
-        const char *row[11];
+        const char *row[] = {stage_waits_on_name(v[i].waits_on),
+                             v[i].nib,
+                             v[i].name,
+                             v[i].kelurahan,
+                             v[i].phone,
+                             v[i].id_reg,
+                             v[i].code,
+                             since,
+                             d,
+                             l,
+                             o};
 
         date_format(ts_to_wib_date(v[i].since), since);
         snprintf(d, sizeof(d), "%ld", v[i].days);
         snprintf(l, sizeof(l), "%ld", v[i].limit);
         snprintf(o, sizeof(o), "%ld", v[i].overdue);
-        row[0] = stage_waits_on_name(v[i].waits_on);
-        row[1] = v[i].nib, row[2] = v[i].name, row[3] = v[i].kelurahan,
-        row[4] = v[i].phone;
-        row[5] = v[i].id_reg, row[6] = v[i].code, row[7] = since, row[8] = d, row[9] = l;
-        row[10] = o;
-        if (rtable_add(&t, 'r', row) < 0) {
-            cli_error("%s", _("out of memory"));
+        if (cli_add_row(&t, 'r', row) < 0)
             goto out;
-        }
     }
-    if (table) {
-        /* Drop id_reg and working_days from the terminal view to fit 80 columns. */
-        struct rtable narrow;
-        static const int cols[] = {0, 1, 2, 3, 4, 6, 10};
-        const char *nk[7], *nh[7];
-
-        for (int c = 0; c < 7; c++)
-            nk[c] = keys[cols[c]], nh[c] = headers[cols[c]];
-        rtable_init(&narrow, 7, nk, nh, 0x40u);
-        narrow.keep = 0x12u; /* NIB and phone are never cut */
-        for (int r = 0; r < t.nrows; r++) {
-            const char *row[7];
-            for (int c = 0; c < 7; c++)
-                row[c] = t.cells[(size_t)r * 11 + (size_t)cols[c]];
-            row[0] = stage_waits_on_name(v[r].waits_on);
-            if (rtable_add(&narrow, 'r', row) < 0) {
-                rtable_release(&narrow);
-                cli_error("%s", _("out of memory"));
-                goto out;
-            }
-        }
-        rc = rcli_print_table(&narrow, format, ctx->color);
-        rtable_release(&narrow);
-        if (n == 0) {
-            printf("%s\n", T("Tidak ada permohonan yang melewati batas waktu.",
-                             "No application is past its legal limit."));
-        } else {
-            long count[WAITS__COUNT] = {0};
-
-            for (size_t i = 0; i < n; i++)
-                count[v[i].waits_on]++;
-            printf("\n%s:\n", T("Per pihak yang ditunggu", "By whom they wait on"));
-            static const enum ht_waits_on order[] = {WAITS_BPJPH, WAITS_LPH, WAITS_P3H,
-                                                     WAITS_FATWA, WAITS_MSME};
-
-            for (size_t w = 0; w < HT_ARRAY_LEN(order); w++)
-                printf("  %-32s %5ld%s\n", report_waits_label(order[w]), count[order[w]],
-                       order[w] == WAITS_MSME
-                           ? T("  (batas waktu dijeda)", "  (clock paused)")
-                           : "");
-            printf("  %-32s %5zu\n", T("jumlah", "total"), n);
-        }
-    } else {
-        rc = rcli_print_table(&t, format, ctx->color);
-    }
+    rc = cli_print(ctx, &t, p.format);
+    if (rc == EXIT_OK && p.format == OUT_TABLE)
+        overdue_summary(v, n);
 out:
-    rtable_release(&t);
+    out_table_release(&t);
     report_stuck_free(v, n);
     store_free(s);
     return rc;

@@ -1,8 +1,8 @@
 /* halaltrack report weekly: the weekly meeting's report in text, CSV, JSON, HTML or PDF.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,60 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli.h"
-#include "report_cli.h"
+#include "halaltrack/report.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/safefile.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
-
-extern char **environ;
-
-int rcli_now(int64_t *now)
-{
-    const char *env = getenv("HALALTRACK_NOW");
-    struct ht_err err = HT_ERR_INIT;
-
-    if (!env || !*env) {
-        *now = ht_now();
-        return 0;
-    }
-    if (ts_parse(env, now, &err) < 0) {
-        cli_error(_("bad HALALTRACK_NOW '%s': %s"), env, err.msg);
-        return -1;
-    }
-    return 0;
-}
-
-int rcli_check_format(const char *cmd, const char *format, const char *allowed)
-{
-    size_t n = strlen(format);
-    const char *p = allowed;
-
-    while (n && (p = strstr(p, format)) != NULL) {
-        if ((p == allowed || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
-            return 0;
-        p += n;
-    }
-    cli_error(_("unknown format '%s' for %s (expected one of: %s)"), format, cmd,
-              allowed);
-    return -1;
-}
-
-int rcli_print_table(const struct rtable *t, const char *format, int color)
-{
-    int rc;
-
-    if (strcmp(format, "csv") == 0)
-        rc = report_table_csv(stdout, t);
-    else if (strcmp(format, "json") == 0)
-        rc = report_table_json(stdout, t);
-    else
-        rc = report_table_text(stdout, t, 80, color);
-    if (rc < 0 || fflush(stdout) != 0) {
-        cli_error("%s", _("cannot write the output"));
-        return EXIT_FAIL;
-    }
-    return EXIT_OK;
-}
 
 static void usage(void)
 {
@@ -75,89 +26,81 @@ static void usage(void)
     printf(_("Options:\n"));
     printf(_("  -w, --week=YYYY-Www   ISO week (Asia/Jakarta); default: the last "
              "complete one\n"));
-    printf(_("  -f, --format=FORMAT   text, csv, json, html or pdf (default: text)\n"));
-    printf(_("  -o, --output=FILE     write to FILE instead of standard output\n"));
+    printf(
+        _("  -f, --format=FORMAT   table (text, the default), csv, json, html or pdf\n"));
+    printf(
+        _("  -o, --output=FILE     write to FILE instead of standard output (the file\n"
+          "                        is replaced whole, or left as it was on an error)\n"));
     printf(_("      --no-record       do not record the run in report_run\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
     printf(
         _("A past week is rebuilt from the event history as it was known at that week's\n"
-          "end. PDF needs headless Chromium (Debian package: chromium).\n"));
+          "end. PDF needs headless Chromium (Debian package: chromium; another binary:\n"
+          "HALALTRACK_CHROMIUM=/absolute/path).\n"));
 }
 
-/* Finds an executable in PATH; returns 0 and fills out. */
-static int find_in_path(const char *name, char *out, size_t outsz)
+/* Where headless Chromium is looked for: HALALTRACK_CHROMIUM (an absolute path), else
+ * Debian's and the usual places. Never $PATH: the report runs with the database
+ * credentials in its environment, and the program it starts is fixed. */
+static const char *const chromium_paths[] = {
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/lib/chromium/chromium",
+    "/snap/bin/chromium",
+};
+
+static const char *find_chromium(void)
 {
-    const char *path = getenv("PATH");
-    const char *p = path ? path : "/usr/bin:/bin";
+    const char *env = getenv("HALALTRACK_CHROMIUM");
 
-    while (*p) {
-        size_t n = strcspn(p, ":");
-
-        if (n > 0 && (size_t)snprintf(out, outsz, "%.*s/%s", (int)n, p, name) < outsz &&
-            access(out, X_OK) == 0)
-            return 0;
-        p += n;
-        if (*p == ':')
-            p++;
-    }
-    return -1;
+    if (env && *env)
+        return env[0] == '/' && access(env, X_OK) == 0 ? env : NULL;
+    for (size_t i = 0; i < HT_ARRAY_LEN(chromium_paths); i++)
+        if (access(chromium_paths[i], X_OK) == 0)
+            return chromium_paths[i];
+    return NULL;
 }
 
-/* Prints html to pdf_path through headless Chromium. */
-static int html_to_pdf(const char *html_path, const char *pdf_path, const char *tmpdir)
+/* Runs Chromium to print html_path to pdf_path, with stdout and stderr to /dev/null and
+ * a minimal environment: no PGPASSWORD, PGSERVICE or other secret of ours reaches it. */
+static int run_chromium(const char *chromium, const char *html_path, const char *pdf_path,
+                        const char *tmpdir)
 {
-    char chromium[4096], url[4200], print[4200], profile[4200];
-    const char *names[] = {"chromium", "chromium-browser"};
-    int found = -1, status = 0;
-    pid_t pid;
+    char url[4200], print[4200], profile[4200], home[4200];
+    char *argv[] = {(char *)chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-pdf-header-footer",
+                    profile,
+                    print,
+                    url,
+                    NULL};
+    char *envp[] = {"PATH=/usr/bin:/bin", home, "LANG=C.UTF-8", NULL};
     posix_spawn_file_actions_t fa;
+    int status = 0, rc;
+    pid_t pid;
 
-    for (size_t i = 0; i < HT_ARRAY_LEN(names) && found < 0; i++)
-        found = find_in_path(names[i], chromium, sizeof(chromium));
-    if (found < 0) {
-        cli_error("%s",
-                  _("PDF output needs headless Chromium, which is not installed: "
-                    "install the Debian package 'chromium' (or use --format=html)"));
-        return -1;
-    }
     snprintf(url, sizeof(url), "file://%s", html_path);
     snprintf(print, sizeof(print), "--print-to-pdf=%s", pdf_path);
     snprintf(profile, sizeof(profile), "--user-data-dir=%s/profile", tmpdir);
-    {
-        char *argv[] = {chromium,
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--no-first-run",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--no-pdf-header-footer",
-                        profile,
-                        print,
-                        url,
-                        NULL};
-
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-        if (posix_spawn(&pid, chromium, &fa, NULL, argv, environ) != 0) {
-            posix_spawn_file_actions_destroy(&fa);
-            cli_error(_("cannot run '%s': %s"), chromium, strerror(errno));
-            return -1;
-        }
-        posix_spawn_file_actions_destroy(&fa);
+    snprintf(home, sizeof(home), "HOME=%s", tmpdir);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    rc = posix_spawn(&pid, chromium, &fa, NULL, argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        cli_error(_("cannot run '%s': %s"), chromium, strerror(rc));
+        return -1;
     }
     if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         cli_error(_("chromium failed to print '%s' to PDF"), html_path);
         return -1;
-    }
-    {
-        struct stat st;
-        if (stat(pdf_path, &st) < 0 || st.st_size == 0) {
-            cli_error(_("chromium wrote no PDF to '%s'"), pdf_path);
-            return -1;
-        }
     }
     return 0;
 }
@@ -166,41 +109,133 @@ static int copy_file(const char *from, FILE *to)
 {
     FILE *in = fopen(from, "rb");
     char buf[65536];
-    size_t n;
+    size_t n, total = 0;
 
     if (!in)
         return -1;
-    while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+    while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
         if (fwrite(buf, 1, n, to) != n)
             break;
+        total += n;
+    }
     fclose(in);
-    return ferror(to) ? -1 : 0;
+    return ferror(to) || total == 0 ? -1 : 0;
 }
 
-static int remove_tree(const char *dir)
+/* Removes dir and everything under it (Chromium leaves a whole profile behind), without
+ * following symbolic links. depth bounds the recursion. */
+static void remove_tree_at(int parent, const char *name, int depth)
 {
-    pid_t pid;
-    int status;
-    char *argv[] = {"rm", "-rf", (char *)dir, NULL};
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    struct dirent *e;
 
-    /* Chromium leaves a whole profile behind: remove the directory tree. */
-    if (posix_spawn(&pid, "/bin/rm", NULL, NULL, argv, environ) != 0)
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        unlinkat(parent, name, 0);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (unlinkat(fd, e->d_name, 0) < 0 && depth < 64)
+            remove_tree_at(fd, e->d_name, depth + 1);
+    }
+    closedir(d);
+    unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* The report as PDF into fp: HTML in a private temporary directory, printed by
+ * Chromium, copied out; the directory is removed whatever happens. */
+static int write_pdf(const struct weekly_report *w, FILE *fp)
+{
+    char tmpdir[] = "/tmp/halaltrack-report.XXXXXX";
+    char html[sizeof(tmpdir) + 16], pdf[sizeof(tmpdir) + 16];
+    const char *chromium = find_chromium();
+    FILE *hf = NULL;
+    int rc = -1;
+
+    if (!chromium) {
+        cli_error("%s",
+                  _("PDF output needs headless Chromium, which is not installed: "
+                    "install the Debian package 'chromium' (or use --format=html)"));
         return -1;
-    return waitpid(pid, &status, 0) < 0 ? -1 : 0;
+    }
+    if (!mkdtemp(tmpdir)) {
+        cli_error(_("cannot create a temporary directory: %s"), strerror(errno));
+        return -1;
+    }
+    snprintf(html, sizeof(html), "%s/report.html", tmpdir);
+    snprintf(pdf, sizeof(pdf), "%s/report.pdf", tmpdir);
+    if (!(hf = fopen(html, "w")) || report_weekly_html(hf, w) < 0 || fclose(hf) != 0) {
+        hf = NULL;
+        cli_error(_("cannot write '%s'"), html);
+        goto out;
+    }
+    hf = NULL;
+    if (run_chromium(chromium, html, pdf, tmpdir) < 0)
+        goto out;
+    if (copy_file(pdf, fp) < 0) {
+        cli_error(_("chromium wrote no PDF to '%s'"), pdf);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (hf)
+        fclose(hf);
+    remove_tree_at(AT_FDCWD, tmpdir, 0);
+    return rc;
 }
 
-static int render(const struct weekly_report *w, const char *format, FILE *fp)
+static int render(const struct weekly_report *w, enum out_format f, FILE *fp)
 {
-    if (strcmp(format, "csv") == 0)
+    switch (f) {
+    case OUT_CSV:
         return report_weekly_csv(fp, w);
-    if (strcmp(format, "json") == 0)
+    case OUT_JSON:
         return report_weekly_json(fp, w);
-    if (strcmp(format, "html") == 0)
+    case OUT_HTML:
         return report_weekly_html(fp, w);
-    return report_weekly_text(fp, w);
+    case OUT_PDF:
+        return write_pdf(w, fp);
+    default:
+        return report_weekly_text(fp, w);
+    }
 }
 
-static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
+/* Writes the report to out (whole or not at all: issue 10) or to standard output. */
+static int write_report(const struct weekly_report *w, enum out_format f, const char *out)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct safefile sf;
+
+    if (!out) {
+        if (render(w, f, stdout) < 0 || fflush(stdout) != 0) {
+            if (f != OUT_PDF)
+                cli_error("%s", _("cannot write the report"));
+            return -1;
+        }
+        return 0;
+    }
+    if (safefile_open(&sf, out, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    if (render(w, f, sf.fp) < 0) {
+        safefile_abort(&sf);
+        if (f != OUT_PDF)
+            cli_error(_("cannot write '%s'"), out);
+        return -1;
+    }
+    if (safefile_commit(&sf, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    return 0;
+}
+
+static int weekly(struct cli_ctx *ctx, const char *week, enum out_format format,
                   const char *out, int record)
 {
     struct ht_err err = HT_ERR_INIT;
@@ -208,12 +243,9 @@ static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
     struct store *s = NULL;
     int64_t now;
     int rc = EXIT_FAIL;
-    FILE *fp = NULL;
-    char tmpdir[] = "/tmp/halaltrack-report.XXXXXX";
-    int have_tmp = 0;
 
     memset(&w, 0, sizeof(w));
-    if (rcli_now(&now) < 0)
+    if (cli_now(&now) < 0)
         return EXIT_USAGE;
     if (weekly_period(&w, week, now, &err) < 0) {
         cli_fail(&err);
@@ -225,126 +257,57 @@ static int weekly(struct cli_ctx *ctx, const char *week, const char *format,
         cli_fail(&err);
         goto out;
     }
-    if (strcmp(format, "pdf") == 0) {
-        char html[sizeof(tmpdir) + 16], pdf[sizeof(tmpdir) + 16];
-
-        if (!mkdtemp(tmpdir)) {
-            cli_error(_("cannot create a temporary directory: %s"), strerror(errno));
-            goto out;
-        }
-        have_tmp = 1;
-        snprintf(html, sizeof(html), "%s/report.html", tmpdir);
-        snprintf(pdf, sizeof(pdf), "%s/report.pdf", tmpdir);
-        if (!(fp = fopen(html, "w")) || report_weekly_html(fp, &w) < 0 ||
-            fclose(fp) != 0) {
-            fp = NULL;
-            cli_error(_("cannot write '%s'"), html);
-            goto out;
-        }
-        fp = NULL;
-        if (html_to_pdf(html, pdf, tmpdir) < 0)
-            goto out;
-        if (out) {
-            if (!(fp = fopen(out, "wb"))) {
-                cli_error(_("cannot open '%s' for writing: %s"), out, strerror(errno));
-                goto out;
-            }
-        }
-        if (copy_file(pdf, fp ? fp : stdout) < 0) {
-            cli_error("%s", _("cannot write the PDF"));
-            goto out;
-        }
-    } else {
-        if (out && !(fp = fopen(out, "w"))) {
-            cli_error(_("cannot open '%s' for writing: %s"), out, strerror(errno));
-            goto out;
-        }
-        if (render(&w, format, fp ? fp : stdout) < 0) {
-            cli_error("%s", _("cannot write the report"));
-            goto out;
-        }
-    }
-    if (fp) {
-        int bad = fclose(fp) != 0;
-        fp = NULL;
-        if (bad) {
-            cli_error(_("cannot write '%s'"), out);
-            goto out;
-        }
-    } else if (fflush(stdout) != 0) {
-        cli_error("%s", _("cannot write the report"));
+    if (write_report(&w, format, out) < 0)
         goto out;
-    }
-    if (record && store_report_record(s, &w, format, out, &err) < 0) {
+    if (record &&
+        store_report_record(s, &w, format == OUT_TABLE ? "text" : out_format_name(format),
+                            out, &err) < 0) {
         cli_fail(&err);
         goto out;
     }
     fprintf(stderr, _("report %s: totals hash %s\n"), w.week, w.hash);
     rc = EXIT_OK;
 out:
-    if (fp)
-        fclose(fp);
-    if (have_tmp)
-        remove_tree(tmpdir);
     weekly_release(&w);
     store_free(s);
     return rc;
 }
 
-int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
+static int report_weekly(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"week", required_argument, NULL, 'w'},
-        {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"no-record", no_argument, NULL, 'n'},
-        {"help", no_argument, NULL, '?'},
-        {NULL, 0, NULL, 0},
+        CLI_OPT_FORMAT,
+        CLI_OPT_HELP,
+        CLI_OPT_END,
     };
-    const char *week = NULL, *format = "text", *out = NULL, *sub = NULL;
-    int c, record = 1;
+    struct cli_parse p = CLI_PARSE(
+        "report", usage, OUT_ROWS | OUT_F(OUT_HTML) | OUT_F(OUT_PDF), OUT_TABLE);
+    const char *week = NULL, *out = NULL;
+    int c, rc, record = 1;
 
-    if (argc >= 2 && argv[1][0] != '-') {
-        sub = argv[1];
-        argc--;
-        argv++;
-    }
-    while ((c = getopt_long(argc, argv, "w:f:o:?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'w':
+    while ((c = cli_getopt(&p, argc, argv, "w:o:", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        if (c == 'w')
             week = optarg;
-            break;
-        case 'f':
-            format = optarg;
-            break;
-        case 'o':
+        else if (c == 'o')
             out = optarg;
-            break;
-        case 'n':
+        else if (c == 'n')
             record = 0;
-            break;
-        case '?':
-            if (optopt)
-                return cli_usage_hint("report");
-            usage();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint("report");
-        }
+        else
+            return cli_usage_hint(p.cmd);
     }
-    if (optind < argc) {
-        cli_error(_("unexpected argument '%s'"), argv[optind]);
-        return cli_usage_hint("report");
-    }
-    if (!sub) {
-        cli_error("%s", _("missing report kind: weekly"));
-        return cli_usage_hint("report");
-    }
-    if (strcmp(sub, "weekly") != 0) {
-        cli_error(_("unknown report '%s' (expected weekly)"), sub);
-        return cli_usage_hint("report");
-    }
-    if (rcli_check_format("report weekly", format, "text,csv,json,html,pdf") < 0)
-        return cli_usage_hint("report");
-    return weekly(ctx, week, format, out, record);
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+        return rc;
+    return weekly(ctx, week, p.format, out, record);
+}
+
+int cmd_report(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct cli_sub subs[] = {{"weekly", report_weekly}};
+
+    return cli_dispatch(ctx, "report", subs, HT_ARRAY_LEN(subs), usage, argc, argv);
 }

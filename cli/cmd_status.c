@@ -1,12 +1,11 @@
 /* halaltrack status NIB: one MSME's card and, per application, its timeline against the
  * legal limits, who it waits on and the next step. Exit statuses: 0 shown, 1 failure,
  * 2 usage or malformed NIB, 3 NIB not in the register, 4 MSME has no application. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "report_cli.h"
+#include "halaltrack/report.h"
 #include "halaltrack/calendar.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/ident.h"
@@ -20,62 +19,131 @@ static void usage(void)
 {
     printf(_("Show one MSME's halal certification status.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack status [--format=text|json] NIB\n\n"));
+    printf(_("  halaltrack status [--format=FORMAT] NIB\n\n"));
     printf(_("Options:\n"));
-    printf(_("  -f, --format=FORMAT   text (default) or json\n"));
+    printf(_("  -f, --format=FORMAT   table (the card and timelines, default), csv (one\n"
+             "                        line per step of every application) or json\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
     printf(_(
         "Exit status: 0 shown, 1 failure, 2 usage error or malformed NIB, 3 NIB not in\n"
         "the register, 4 the MSME has no application yet.\n"));
 }
 
+/* CSV: one line per step of every application. */
+static int print_steps_csv(const struct cli_ctx *ctx, const struct report_msme *m,
+                           const struct timeline *tl)
+{
+    static const struct out_col cols[] = {
+        {"id_reg", "", 0},
+        {"no_daftar", "", 0},
+        {"code", "", 0},
+        {"stage", "", 0},
+        {"label", "", 0},
+        {"entered", "", 0},
+        {"left", "", 0},
+        {"working_days", "", OUT_NUM},
+        {"limit_days", "", OUT_NUM},
+        {"waits_on", "", 0},
+        {"clock_paused", "", 0},
+        {"breach", "", 0},
+        {"overdue_days", "", OUT_NUM},
+        {"current", "", 0},
+    };
+    struct out_table t;
+    int rc = EXIT_FAIL;
+
+    out_table_init(&t, cols, HT_ARRAY_LEN(cols));
+    for (size_t i = 0; i < m->napps; i++) {
+        for (size_t j = 0; j < tl[i].n; j++) {
+            const struct tl_entry *e = &tl[i].v[j];
+            char entered[21], left[21] = "", days[24], limit[24] = "", over[24];
+            const char *row[] = {
+                m->apps[i].id_reg,
+                m->apps[i].no_daftar,
+                e->code,
+                stage_name(e->stage),
+                e->sc ? stage_code_label(e->sc) : stage_label(e->stage),
+                entered,
+                e->left ? left : NULL,
+                days,
+                e->limit_days ? limit : NULL,
+                stage_waits_on_name(e->waits_on),
+                e->paused ? "true" : "false",
+                e->breach ? "true" : "false",
+                over,
+                e->current ? "true" : "false",
+            };
+
+            ts_format_utc(e->entered, entered);
+            if (e->left)
+                ts_format_utc(e->left, left);
+            snprintf(days, sizeof(days), "%lld", (long long)e->days);
+            snprintf(limit, sizeof(limit), "%d", e->limit_days);
+            snprintf(over, sizeof(over), "%lld", (long long)e->overdue);
+            if (cli_add_row(&t, 0, row) < 0)
+                goto out;
+        }
+    }
+    rc = cli_print(ctx, &t, OUT_CSV);
+out:
+    out_table_release(&t);
+    return rc;
+}
+
+/* The MSME is not in the register: say whether applications upstream carry its NIB. */
+static int unknown_nib(struct store *s, const char *nib)
+{
+    struct ht_err err = HT_ERR_INIT;
+    long upstream = 0;
+
+    if (store_report_unmatched_apps(s, nib, &upstream, &err) < 0)
+        return cli_fail(&err);
+    if (upstream > 0)
+        cli_error(_("NIB '%s' is not in the MSME register (%ld application(s) upstream "
+                    "carry it: import the register or correct the NIB)"),
+                  nib, upstream);
+    else
+        cli_error(_("NIB '%s' is not in the MSME register"), nib);
+    return EXIT_STATUS_UNKNOWN_NIB;
+}
+
+static int print_status(const struct cli_ctx *ctx, enum out_format f,
+                        const struct report_msme *m, const struct timeline *tl,
+                        int64_t now)
+{
+    int rc;
+
+    if (f == OUT_CSV)
+        return print_steps_csv(ctx, m, tl);
+    rc = f == OUT_JSON ? report_status_json(stdout, m, tl, now)
+                       : report_status_text(stdout, m, tl, now, ctx->color);
+    if (rc < 0 || fflush(stdout) != 0) {
+        cli_error("%s", _("cannot write the output"));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
 int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, '?'},
-        {NULL, 0, NULL, 0},
-    };
+    struct cli_parse p = CLI_PARSE("status", usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
-    const char *format = "text";
     struct report_msme m;
     struct timeline *tl = NULL;
     struct calendar *cal = NULL;
     struct store *s = NULL;
     int64_t now;
-    int c, q, rc = EXIT_FAIL;
+    int q, rc;
 
     memset(&m, 0, sizeof(m));
-    while ((c = getopt_long(argc, argv, "f:?", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            format = optarg;
-            break;
-        case '?':
-            if (optopt)
-                return cli_usage_hint("status");
-            usage();
-            return EXIT_OK;
-        default:
-            return cli_usage_hint("status");
-        }
-    }
-    if (rcli_check_format("status", format, "text,json") < 0)
-        return cli_usage_hint("status");
-    if (optind + 1 != argc) {
-        cli_error("%s", optind >= argc ? _("missing NIB") : _("give exactly one NIB"));
-        return cli_usage_hint("status");
-    }
-    if (ident_check_nib(argv[optind], &err) < 0) {
-        cli_fail(&err);
+    if ((rc = cli_parse_plain(&p, argc, argv, 1, 1, "NIB")) != CLI_CONTINUE ||
+        (rc = cli_nib_arg(&p, argv[optind])) != CLI_CONTINUE)
+        return rc;
+    if (cli_now(&now) < 0)
         return EXIT_USAGE;
-    }
-    if (rcli_now(&now) < 0)
-        return EXIT_USAGE;
-    if (!(cal = calendar_load_default(&err))) {
-        cli_fail(&err);
-        return EXIT_FAIL;
-    }
+    if (!(cal = calendar_load_default(&err)))
+        return cli_fail(&err);
+    rc = EXIT_FAIL;
     if (!(s = cli_open_store(ctx)))
         goto out;
     q = store_report_msme(s, argv[optind], &m, &err);
@@ -84,20 +152,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
         goto out;
     }
     if (q == 1) {
-        long upstream = 0;
-
-        if (store_report_unmatched_apps(s, argv[optind], &upstream, &err) < 0) {
-            cli_fail(&err);
-            goto out;
-        }
-        if (upstream > 0)
-            cli_error(
-                _("NIB '%s' is not in the MSME register (%ld application(s) upstream "
-                  "carry it: import the register or correct the NIB)"),
-                argv[optind], upstream);
-        else
-            cli_error(_("NIB '%s' is not in the MSME register"), argv[optind]);
-        rc = EXIT_STATUS_UNKNOWN_NIB;
+        rc = unknown_nib(s, argv[optind]);
         goto out;
     }
     if (m.napps > 0 && !(tl = calloc(m.napps, sizeof(*tl)))) {
@@ -111,25 +166,13 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
             goto out;
         }
     }
-    if (strcmp(format, "json") == 0) {
-        if (report_status_json(stdout, &m, tl, now) < 0)
-            goto write_error;
-    } else {
-        if (report_status_text(stdout, &m, tl, now, ctx->color) < 0)
-            goto write_error;
-    }
-    if (fflush(stdout) != 0)
-        goto write_error;
+    if ((rc = print_status(ctx, p.format, &m, tl, now)) != EXIT_OK)
+        goto out;
     if (m.napps == 0) {
         cli_error(_("'%s' (NIB %s) has no halal certification application yet"),
                   m.business_name, m.nib);
         rc = EXIT_STATUS_NO_APPLICATION;
-        goto out;
     }
-    rc = EXIT_OK;
-    goto out;
-write_error:
-    cli_error("%s", _("cannot write the output"));
 out:
     for (size_t i = 0; tl && i < m.napps; i++)
         timeline_release(&tl[i]);

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <curl/curl.h>
 #include "cli.h"
 #include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
@@ -92,13 +91,9 @@ int main(int argc, char **argv)
     };
     struct cli_ctx ctx = {0};
     const char *env;
-    int c, rc;
+    int c;
 
     i18n_init();
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        cli_error("%s", _("cannot initialise libcurl"));
-        return EXIT_FAIL;
-    }
     env = getenv("HALALTRACK_SCHEMA");
     ctx.schema = env && *env ? env : STORE_DEFAULT_SCHEMA;
     env = getenv("NO_COLOR");
@@ -141,9 +136,7 @@ int main(int argc, char **argv)
             argc -= optind;
             argv += optind;
             optind = 0; /* full reset of getopt for the command's own parsing */
-            rc = commands[i].fn(&ctx, argc, argv);
-            curl_global_cleanup();
-            return rc;
+            return commands[i].fn(&ctx, argc, argv);
         }
     }
     cli_error(_("unknown command '%s'"), argv[optind]);

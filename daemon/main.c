@@ -5,12 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <curl/curl.h>
 #include "daemon.h"
 #include "halaltrack/config.h"
+#include "halaltrack/http.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
 #include "halaltrack/banned.h"
@@ -100,6 +101,14 @@ int main(int argc, char **argv)
     struct cfg *cfg;
 
     i18n_init();
+    /* The API password, the token and the database password live in this process:
+     * no core dump, no ptrace or /proc/PID/mem, environ and maps for other processes of
+     * the same user (issue 10). Before anything reads a secret. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        fprintf(stderr, _("halaltrackd: cannot make the process non-dumpable: %s\n"),
+                strerror(errno));
+        return 1;
+    }
     snprintf(defpath, sizeof(defpath), "%s/halaltrack.conf", HT_SYSCONFDIR);
     if (!path || !*path)
         path = defpath;
@@ -130,7 +139,7 @@ int main(int argc, char **argv)
         fprintf(stderr, _("Try \"halaltrackd --help\" for more information.\n"));
         return 2;
     }
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (http_global_init() < 0) {
         fprintf(stderr, _("halaltrackd: cannot initialise libcurl\n"));
         return 1;
     }
@@ -138,13 +147,13 @@ int main(int argc, char **argv)
     if (!cfg || cfg_apply_stage_map(cfg, &err) < 0) {
         fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
         cfg_free(cfg);
-        curl_global_cleanup();
+        http_global_cleanup();
         return 1;
     }
     if (check) {
         printf(_("configuration '%s' is valid\n"), path);
         cfg_free(cfg);
-        curl_global_cleanup();
+        http_global_cleanup();
         return 0;
     }
 
@@ -169,6 +178,6 @@ int main(int argc, char **argv)
     status = loop_run(&ctx);
     cfg_free(ctx.cfg);
     log_close();
-    curl_global_cleanup();
+    http_global_cleanup();
     return status;
 }

@@ -119,14 +119,3 @@ char *buf_detach(struct buf *b)
     buf_init(b, b->max);
     return p;
 }
-
-void buf_consume(struct buf *b, size_t n)
-{
-    if (n >= b->len) {
-        buf_reset(b);
-        return;
-    }
-    memmove(b->ptr, b->ptr + n, b->len - n);
-    b->len -= n;
-    b->ptr[b->len] = '\0';
-}

@@ -8,10 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "halaltrack/calendar.h"
-#include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/paths.h"
 #include "halaltrack/banned.h"
 
 /* Longest accepted line of the holiday CSV. */
@@ -412,28 +411,14 @@ out:
 
 struct calendar *calendar_load_default(struct ht_err *err)
 {
-    const char *env = getenv("HT_DATADIR");
-    char paths[3][4096];
-    int n = 0;
+    struct ht_err e = HT_ERR_INIT;
+    char path[4096];
 
-    if (env && *env)
-        snprintf(paths[n++], sizeof(paths[0]), "%s/libur_nasional.csv", env);
-    snprintf(paths[n++], sizeof(paths[0]), "%s/libur_nasional.csv", HT_PKGDATADIR);
-    snprintf(paths[n++], sizeof(paths[0]), "%s/etc/reference/libur_nasional.csv",
-             HT_SOURCE_DIR);
-    for (int i = 0; i < n; i++)
-        if (access(paths[i], R_OK) == 0)
-            return calendar_load(paths[i], err);
-    if (n == 3)
-        ht_err_set(
-            err, HT_ENOTFOUND,
-            _("holiday calendar not found: tried '%s', '%s', '%s' (set HT_DATADIR)"),
-            paths[0], paths[1], paths[2]);
-    else
-        ht_err_set(err, HT_ENOTFOUND,
-                   _("holiday calendar not found: tried '%s', '%s' (set HT_DATADIR)"),
-                   paths[0], paths[1]);
-    return NULL;
+    if (paths_data_file("libur_nasional.csv", path, sizeof(path), &e) < 0) {
+        ht_err_set(err, e.code, _("holiday calendar %s"), e.msg);
+        return NULL;
+    }
+    return calendar_load(path, err);
 }
 
 void iso_week_of(struct ht_date d, int *iso_year, int *iso_week)

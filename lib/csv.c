@@ -1,9 +1,11 @@
 /* RFC 4180 CSV reader (streaming, capped, with error recovery) and field writer. Pure. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/csv.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
 #define CSV_CHUNK (64u * 1024)
@@ -127,18 +129,6 @@ struct csv_reader *csv_reader_new(csv_read_fn fn, void *arg, const struct csv_li
     return r;
 }
 
-struct csv_reader *csv_reader_new_mem(const char *data, size_t len,
-                                      const struct csv_limits *lim)
-{
-    struct csv_reader *r = reader_alloc(lim);
-
-    if (!r)
-        return NULL;
-    r->in = data;
-    r->len = len;
-    return r;
-}
-
 void csv_reader_free(struct csv_reader *r)
 {
     if (!r)
@@ -256,14 +246,25 @@ static size_t run_len(const struct csv_reader *r, int quoted)
     return (size_t)(q - p);
 }
 
-enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht_err *err)
+/* One byte of a field's text; a NUL byte marks the record bad instead. Returns 0, or -1
+ * when a cap is exceeded beyond recovery (add_bytes). */
+static int add_char(struct csv_reader *r, struct rec_state *st, int c, struct ht_err *err)
 {
-    struct rec_state st = {0, 0, 0, 0, -1};
-    enum pstate ps = P_FIELD_START;
-    unsigned long quote_line = 0;
+    char ch = (char)c;
+
+    if (c == '\0') {
+        mark_bad(st, (long)st->nfields, err, _("NUL byte in field"));
+        return 0;
+    }
+    return add_bytes(r, st, &ch, 1, err);
+}
+
+/* Before a record: the byte order mark once, then empty lines. CSV_OK when a record
+ * starts at r->pos, CSV_EOF at the end, CSV_ERROR on an I/O error. */
+static enum csv_status skip_to_record(struct csv_reader *r, struct ht_err *err)
+{
     int c;
 
-    memset(rec, 0, sizeof(*rec));
     if (r->ioerr)
         return CSV_ERROR;
     if (!r->started) {
@@ -271,7 +272,6 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
         if (skip_bom(r, err) < 0)
             return CSV_ERROR;
     }
-    /* Skip empty lines. */
     for (;;) {
         c = get(r, err);
         if (c == -2)
@@ -286,9 +286,46 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
             r->line++;
         } else {
             r->pos--; /* the byte came from the current window */
-            break;
+            return CSV_OK;
         }
     }
+}
+
+/* After the record's last byte c (a line end or -1 at the end of input): the line count,
+ * the last field, and the record handed out (CSV_OK) or refused (CSV_BAD). */
+static enum csv_status finish_record(struct csv_reader *r, struct csv_record *rec,
+                                     struct rec_state *st, int c, struct ht_err *err)
+{
+    if (c == '\r' && eat_lf_after_cr(r, err) < 0)
+        return CSV_ERROR;
+    rec->end_line = r->line;
+    if (c == '\r' || c == '\n')
+        r->line++;
+    if (end_field(r, st, err) < 0)
+        return CSV_ERROR;
+    rec->bad_field = st->bad_field;
+    if (st->bad)
+        return CSV_BAD;
+    for (size_t i = 0; i < st->nfields; i++)
+        r->fields[i] = r->data.ptr + r->starts[i];
+    r->fields[st->nfields] = NULL;
+    rec->nfields = st->nfields;
+    rec->fields = r->fields;
+    rec->lens = r->lens;
+    return CSV_OK;
+}
+
+enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht_err *err)
+{
+    struct rec_state st = {0, 0, 0, 0, -1};
+    enum pstate ps = P_FIELD_START;
+    unsigned long quote_line = 0;
+    enum csv_status pre;
+    int c;
+
+    memset(rec, 0, sizeof(*rec));
+    if ((pre = skip_to_record(r, err)) != CSV_OK)
+        return pre;
     buf_reset(&r->data);
     rec->line = r->line;
     for (;;) {
@@ -324,13 +361,8 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
                 if (!st.discard)
                     mark_bad(&st, (long)st.nfields, err,
                              _("quote inside an unquoted field"));
-            } else if (c == '\0') {
-                mark_bad(&st, (long)st.nfields, err, _("NUL byte in field"));
-            } else {
-                char ch = (char)c;
-
-                if (add_bytes(r, &st, &ch, 1, err) < 0)
-                    return CSV_ERROR;
+            } else if (add_char(r, &st, c, err) < 0) {
+                return CSV_ERROR;
             }
             break;
         case P_QUOTED:
@@ -346,13 +378,8 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
                 r->line++;
                 if (add_bytes(r, &st, "\n", 1, err) < 0)
                     return CSV_ERROR;
-            } else if (c == '\0') {
-                mark_bad(&st, (long)st.nfields, err, _("NUL byte in field"));
-            } else {
-                char ch = (char)c;
-
-                if (add_bytes(r, &st, &ch, 1, err) < 0)
-                    return CSV_ERROR;
+            } else if (add_char(r, &st, c, err) < 0) {
+                return CSV_ERROR;
             }
             break;
         case P_QUOTE_IN_QUOTED:
@@ -375,35 +402,28 @@ enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec, struct ht
         }
     }
 end_record:
-    if (c == '\r' && eat_lf_after_cr(r, err) < 0)
-        return CSV_ERROR;
-    rec->end_line = r->line;
-    if (c == '\r' || c == '\n')
-        r->line++;
-    if (end_field(r, &st, err) < 0)
-        return CSV_ERROR;
-    rec->bad_field = st.bad_field;
-    if (st.bad)
-        return CSV_BAD;
-    for (size_t i = 0; i < st.nfields; i++)
-        r->fields[i] = r->data.ptr + r->starts[i];
-    r->fields[st.nfields] = NULL;
-    rec->nfields = st.nfields;
-    rec->fields = r->fields;
-    rec->lens = r->lens;
-    return CSV_OK;
+    return finish_record(r, rec, &st, c, err);
 }
 
-int csv_write_field(struct buf *b, const char *s)
+/* OWASP "CSV injection": a spreadsheet evaluates a cell that starts with one of these,
+ * quoted or not. */
+static int formula_start(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+int csv_write_field(struct buf *b, const char *s, unsigned flags)
 {
     size_t n;
+    int defuse;
 
     if (!s || !*s)
         return 0;
     n = strlen(s);
-    if (strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[n - 1] != ' ')
+    defuse = formula_start(s[0]) && !((flags & CSV_NUMBER) && str_is_number(s));
+    if (!defuse && strpbrk(s, ",\"\r\n") == NULL && s[0] != ' ' && s[n - 1] != ' ')
         return buf_add(b, s, n);
-    if (buf_addch(b, '"') < 0)
+    if (buf_addch(b, '"') < 0 || (defuse && buf_addch(b, '\'') < 0))
         return -1;
     for (const char *p = s; *p; p++) {
         if (*p == '"' && buf_addch(b, '"') < 0)
@@ -412,4 +432,9 @@ int csv_write_field(struct buf *b, const char *s)
             return -1;
     }
     return buf_addch(b, '"');
+}
+
+const char *csv_field_text(const char *s)
+{
+    return s && s[0] == '\'' && formula_start(s[1]) ? s + 1 : s;
 }

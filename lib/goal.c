@@ -4,6 +4,7 @@
 #include <string.h>
 #include "halaltrack/goal.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/register.h"
 #include "halaltrack/banned.h"
 
 const char *goal_scope_kind_name(enum goal_scope_kind k)
@@ -14,24 +15,9 @@ const char *goal_scope_kind_name(enum goal_scope_kind k)
     return (unsigned)k < HT_ARRAY_LEN(names) ? names[k] : "kota";
 }
 
-/* 0 when s is all digits and dots in the shape of a region code with ndots dots. */
-static int region_shape(const char *s, int *ndots)
-{
-    int dots = 0;
-
-    if (!*s)
-        return -1;
-    for (const char *p = s; *p; p++) {
-        if (*p == '.')
-            dots++;
-        else if (*p < '0' || *p > '9')
-            return -1;
-    }
-    *ndots = dots;
-    return 0;
-}
-
-int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
+/* The kind of a scope "kind:value"; *value points after the ':' (NULL for kota). Returns
+ * 0, or -1 for an unknown kind. */
+static int scope_kind(const char *s, enum goal_scope_kind *kind, const char **value)
 {
     static const struct {
         const char *prefix;
@@ -42,74 +28,50 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
         {"kbli:", GOAL_SCOPE_KBLI},
         {"program:", GOAL_SCOPE_PROGRAM},
     };
-    const char *v = NULL;
-    size_t n;
-    int dots;
 
-    memset(out, 0, sizeof(*out));
-    if (!s || !*s) {
-        ht_err_set(err, HT_EINVAL,
-                   _("empty scope: expected kota, kecamatan:<code>, "
-                     "kelurahan:<code>, kbli:<prefix> or program:<tag>"));
-        return -1;
-    }
+    *value = NULL;
     if (strcmp(s, "kota") == 0) {
-        out->kind = GOAL_SCOPE_KOTA;
+        *kind = GOAL_SCOPE_KOTA;
         return 0;
     }
     for (size_t i = 0; i < HT_ARRAY_LEN(kinds); i++) {
         if (strncmp(s, kinds[i].prefix, strlen(kinds[i].prefix)) == 0) {
-            out->kind = kinds[i].kind;
-            v = s + strlen(kinds[i].prefix);
-            break;
+            *kind = kinds[i].kind;
+            *value = s + strlen(kinds[i].prefix);
+            return 0;
         }
     }
-    if (!v) {
-        ht_err_set(
-            err, HT_EINVAL,
-            _("unknown scope '%s': expected kota, kecamatan:<code>, kelurahan:<code>, "
-              "kbli:<prefix> or program:<tag>"),
-            s);
-        return -1;
-    }
-    n = strlen(v);
-    if (n == 0) {
-        ht_err_set(err, HT_EINVAL, _("scope '%s' has no value after ':'"), s);
-        return -1;
-    }
-    if (n > GOAL_SCOPE_VALUE_MAX) {
-        ht_err_set(err, HT_EINVAL,
-                   _("scope value of '%.40s...' is longer than %d characters"), s,
-                   GOAL_SCOPE_VALUE_MAX);
-        return -1;
-    }
+    return -1;
+}
+
+/* The value of a scope of kind out->kind: KBLI digits, a programme tag, the shape of a
+ * region code (a name is resolved later, against the region table). */
+static int check_scope_value(struct goal_scope *out, const char *v, struct ht_err *err)
+{
+    size_t n = strlen(v);
+    int dots;
+
     switch (out->kind) {
     case GOAL_SCOPE_KBLI:
-        for (size_t i = 0; i < n; i++) {
-            if (v[i] < '0' || v[i] > '9' || n > 5) {
-                ht_err_set(err, HT_EINVAL,
-                           _("KBLI prefix '%s' must be 1 to 5 digits (e.g. 10 or 10792)"),
-                           v);
-                return -1;
-            }
+        if (n > 5 || strspn(v, "0123456789") != n) {
+            ht_err_set(err, HT_EINVAL,
+                       _("KBLI prefix '%s' must be 1 to 5 digits (e.g. 10 or 10792)"), v);
+            return -1;
         }
-        break;
+        return 0;
     case GOAL_SCOPE_PROGRAM:
-        for (size_t i = 0; i < n; i++) {
-            char c = v[i];
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
-                ht_err_set(
-                    err, HT_EINVAL,
-                    _("program tag '%s' may hold only letters, digits, '-', '_' and '.'"),
-                    v);
-                return -1;
-            }
+        if (strspn(v,
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+            n) {
+            ht_err_set(
+                err, HT_EINVAL,
+                _("program tag '%s' may hold only letters, digits, '-', '_' and '.'"), v);
+            return -1;
         }
-        break;
+        return 0;
     case GOAL_SCOPE_KECAMATAN:
     case GOAL_SCOPE_KELURAHAN:
-        if (region_shape(v, &dots) == 0) {
+        if (region_code_shape(v, &dots)) {
             int want = out->kind == GOAL_SCOPE_KECAMATAN ? 2 : 3;
 
             if (dots != want) {
@@ -121,10 +83,47 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
             }
             out->value_is_code = 1;
         }
-        break;
+        return 0;
     default:
-        break;
+        return 0;
     }
+}
+
+int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
+{
+    const char *v;
+    size_t n;
+
+    memset(out, 0, sizeof(*out));
+    if (!s || !*s) {
+        ht_err_set(err, HT_EINVAL,
+                   _("empty scope: expected kota, kecamatan:<code>, "
+                     "kelurahan:<code>, kbli:<prefix> or program:<tag>"));
+        return -1;
+    }
+    if (scope_kind(s, &out->kind, &v) < 0) {
+        ht_err_set(
+            err, HT_EINVAL,
+            _("unknown scope '%s': expected kota, kecamatan:<code>, kelurahan:<code>, "
+              "kbli:<prefix> or program:<tag>"),
+            s);
+        return -1;
+    }
+    if (!v)
+        return 0;
+    n = strlen(v);
+    if (n == 0) {
+        ht_err_set(err, HT_EINVAL, _("scope '%s' has no value after ':'"), s);
+        return -1;
+    }
+    if (n > GOAL_SCOPE_VALUE_MAX) {
+        ht_err_set(err, HT_EINVAL,
+                   _("scope value of '%.40s...' is longer than %d characters"), s,
+                   GOAL_SCOPE_VALUE_MAX);
+        return -1;
+    }
+    if (check_scope_value(out, v, err) < 0)
+        return -1;
     memcpy(out->value, v, n + 1);
     return 0;
 }
@@ -155,15 +154,13 @@ const char *goal_status_name(enum goal_status s)
 
 const char *goal_status_label(enum goal_status s)
 {
-    int id = strcmp(i18n_lang(), "id") == 0;
-
     switch (s) {
     case GOAL_ON_TRACK:
-        return id ? "sesuai jalur" : "on track";
+        return _("on track");
     case GOAL_AT_RISK:
-        return id ? "berisiko" : "at risk";
+        return _("at risk");
     default:
-        return id ? "tertinggal" : "off track";
+        return _("off track");
     }
 }
 

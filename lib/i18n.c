@@ -7,13 +7,15 @@
  * cannot be set we switch to C.UTF-8, which gettext does not treat as "C", and put the
  * wanted language in LANGUAGE, which gettext then honours. */
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/paths.h"
 #include "halaltrack/banned.h"
 
 static char current_lang[3] = "en";
+static int bound; /* the text domain is bound to its catalogues */
 
 /* The languages halaltrack has messages in; English is the source language. */
 static const char *known_lang(const char *name)
@@ -84,10 +86,15 @@ static void flush_gettext_cache(void)
     ++_nl_msg_cat_cntr;
 }
 
+static void bind_domain(void)
+{
+    bindtextdomain(HT_TEXTDOMAIN, paths_localedir());
+    bind_textdomain_codeset(HT_TEXTDOMAIN, "UTF-8");
+    bound = 1;
+}
+
 void i18n_init(void)
 {
-    const char *dir = getenv("HT_LOCALEDIR");
-
     if (!setlocale(LC_ALL, "")) {
         const char *want = messages_locale_env();
         const char *lang = want ? known_lang(want) : NULL;
@@ -99,8 +106,7 @@ void i18n_init(void)
     }
     /* Numbers are always written the C way (dot decimals) in data output. */
     setlocale(LC_NUMERIC, "C");
-    bindtextdomain(HT_TEXTDOMAIN, dir && *dir ? dir : HT_LOCALEDIR);
-    bind_textdomain_codeset(HT_TEXTDOMAIN, "UTF-8");
+    bind_domain();
     /* Plain ngettext() and gettext() (not only the d* forms) use our catalogue. */
     textdomain(HT_TEXTDOMAIN);
     memcpy(current_lang, effective_lang(), 3);
@@ -123,4 +129,41 @@ int i18n_set_lang(const char *lang)
 const char *i18n_lang(void)
 {
     return current_lang;
+}
+
+const char *i18n_pgettext(const char *ctx_msgid)
+{
+    const char *t = dgettext(HT_TEXTDOMAIN, ctx_msgid);
+    const char *eot = strchr(ctx_msgid, '\004');
+
+    return t == ctx_msgid && eot ? eot + 1 : t;
+}
+
+const char *i18n_gettext_in(const char *lang, const char *msgid)
+{
+    char saved_lang[3], saved_loc[64];
+    const char *language = getenv("LANGUAGE"), *loc, *t;
+    char *saved_language;
+
+    if (strcmp(lang, "en") == 0)
+        return msgid; /* English is the source language */
+    saved_language = language ? strdup(language) : NULL;
+    if (language && !saved_language)
+        return msgid;
+    if (!bound)
+        bind_domain();
+    memcpy(saved_lang, current_lang, 3);
+    loc = setlocale(LC_MESSAGES, NULL);
+    snprintf(saved_loc, sizeof(saved_loc), "%s", loc ? loc : "C");
+    t = i18n_set_lang(lang) == 0 ? dgettext(HT_TEXTDOMAIN, msgid) : msgid;
+    /* Back to the language the program speaks. */
+    if (saved_language)
+        setenv("LANGUAGE", saved_language, 1);
+    else
+        unsetenv("LANGUAGE");
+    free(saved_language);
+    setlocale(LC_MESSAGES, saved_loc);
+    flush_gettext_cache();
+    memcpy(current_lang, saved_lang, 3);
+    return t;
 }

@@ -1,5 +1,5 @@
-/* The MSME register: header mapping, row validation, duplicate NIBs, kelurahan resolution
- * and a JSON string escaper for the CLI's output. Pure. */
+/* The MSME register: header mapping, row validation, duplicate NIBs, kelurahan
+ * resolution. Pure. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/register.h"
+#include "halaltrack/csv.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/ident.h"
 #include "halaltrack/util.h"
@@ -38,15 +39,7 @@ static const struct col_alias col_aliases[] = {
     {"programs", REG_COL_PROGRAM},
 };
 
-const char *register_col_name(enum register_col c)
-{
-    for (size_t i = 0; i < HT_ARRAY_LEN(col_aliases); i++)
-        if (col_aliases[i].col == c)
-            return col_aliases[i].name;
-    return "?";
-}
-
-int register_col_parse(const char *name, enum register_col *out)
+static int register_col_parse(const char *name, enum register_col *out)
 {
     char norm[64];
     size_t n = 0;
@@ -85,7 +78,7 @@ const char *register_size_parse(const char *s)
     return NULL;
 }
 
-void msme_record_release(struct msme_record *rec)
+static void msme_record_release(struct msme_record *rec)
 {
     if (!rec)
         return;
@@ -100,8 +93,13 @@ void msme_record_release(struct msme_record *rec)
     memset(rec, 0, sizeof(*rec));
 }
 
-int register_issue_add(struct register_issue **v, size_t *n, size_t *cap, size_t *dropped,
-                       unsigned long line, const char *column, const char *fmt, ...)
+/* Adds an issue (line, column, printf-style reason). Returns 0 or -1 (out of memory). */
+static int register_issue_add(struct register_issue **v, size_t *n, size_t *cap,
+                              size_t *dropped, unsigned long line, const char *column,
+                              const char *fmt, ...) HT_PRINTF(7, 8);
+static int register_issue_add(struct register_issue **v, size_t *n, size_t *cap,
+                              size_t *dropped, unsigned long line, const char *column,
+                              const char *fmt, ...)
 {
     struct register_issue *is;
     char msg[512];
@@ -168,8 +166,8 @@ void region_index_sort(struct region_index *idx)
         qsort(idx->v, idx->n, sizeof(*idx->v), cmp_region);
 }
 
-const struct region_entry *region_index_find_code(const struct region_index *idx,
-                                                  const char *code)
+static const struct region_entry *region_index_find_code(const struct region_index *idx,
+                                                         const char *code)
 {
     struct region_entry key = {(char *)code, NULL, NULL, NULL, NULL};
 
@@ -215,13 +213,20 @@ static int name_eq(const char *a, const char *b)
     }
 }
 
-static int looks_like_code(const char *s)
+int region_code_shape(const char *s, int *ndots)
 {
+    int dots = 0;
+
     if (!*s)
         return 0;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s) && *s != '.')
+    for (; *s; s++) {
+        if (*s == '.')
+            dots++;
+        else if (!isdigit((unsigned char)*s))
             return 0;
+    }
+    if (ndots)
+        *ndots = dots;
     return 1;
 }
 
@@ -251,7 +256,7 @@ int region_index_resolve(const struct region_index *idx, const char *level,
     char code[32];
 
     *out = NULL;
-    if (looks_like_code(text)) {
+    if (region_code_shape(text, NULL)) {
         dot_code(text, code, sizeof(code));
         found = region_index_find_code(idx, code);
         if (!found) {
@@ -447,7 +452,8 @@ int register_batch_bad_record(struct register_batch *b, unsigned long line, long
     return ISSUE(b, line, col, "%s", reason);
 }
 
-/* The trimmed value of a column in a row: pointer into the field and its length. */
+/* The trimmed value of a column in a row: pointer into the field and its length. A value
+ * halaltrack's CSV writer defused ("'=..." for "=...") reads back as it was written. */
 static const char *value_of(const struct register_batch *b, const char *const *fields,
                             enum register_col c, size_t *len)
 {
@@ -456,7 +462,7 @@ static const char *value_of(const struct register_batch *b, const char *const *f
     *len = 0;
     if (b->col_index[c] < 0)
         return NULL;
-    p = fields[b->col_index[c]];
+    p = csv_field_text(fields[b->col_index[c]]);
     end = p + strlen(p);
     while (p < end && isspace((unsigned char)*p))
         p++;
@@ -464,15 +470,6 @@ static const char *value_of(const struct register_batch *b, const char *const *f
         end--;
     *len = (size_t)(end - p);
     return *len ? p : NULL;
-}
-
-size_t register_utf8_len(const char *s)
-{
-    size_t n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 /* Validates a text column: control characters (newlines only where allowed) and length.
@@ -502,7 +499,7 @@ static int take_text(struct register_batch *b, unsigned long line,
     }
     if (!(s = xstrndup(v, len)))
         return -1;
-    if (register_utf8_len(s) > maxchars) {
+    if (utf8_len(s) > maxchars) {
         free(s);
         return ISSUE(b, line, b->col_label[c], _("longer than %zu characters"),
                      maxchars) < 0
@@ -611,185 +608,228 @@ out:
     return rc;
 }
 
-int register_batch_row(struct register_batch *b, unsigned long line,
-                       const char *const *fields, size_t n)
+/* The column helpers below validate one column of a row into rec. Each returns 0 (the
+ * value is taken, or an issue names what is wrong with it) or -1 when out of memory. */
+
+/* The value of a column cut to at most cap bytes, into out (outsz > cap); 0 if empty. */
+static int value_copy(const struct register_batch *b, const char *const *fields,
+                      enum register_col c, char *out, size_t outsz, size_t cap)
 {
-    struct msme_record rec;
+    size_t len;
+    const char *v = value_of(b, fields, c, &len);
+
+    if (!v)
+        return 0;
+    snprintf(out, outsz, "%.*s", (int)(len < cap ? len : cap), v);
+    return 1;
+}
+
+static int issue_missing(struct register_batch *b, unsigned long line,
+                         enum register_col c)
+{
+    return ISSUE(b, line, b->col_label[c], "%s", _("missing required field"));
+}
+
+static int take_nib(struct register_batch *b, unsigned long line,
+                    const char *const *fields, struct msme_record *rec)
+{
     struct ht_err e = HT_ERR_INIT;
-    size_t before = b->nissues + b->issues_dropped, len;
-    const char *v;
-    int all_empty = 1, rc;
-    char why[256];
+    char nib[256];
 
-    for (size_t i = 0; i < n && all_empty; i++)
-        for (const char *p = fields[i]; *p && all_empty; p++)
-            all_empty = isspace((unsigned char)*p) != 0;
-    if (all_empty)
-        return 1;
-    b->rows++;
-    if (n != b->ncols) {
-        b->rejected_rows++;
-        return ISSUE(b, line, "record",
-                     _("has %zu fields, expected %zu as in the header"), n, b->ncols) < 0
-                   ? -1
-                   : 1;
+    if (!value_copy(b, fields, REG_COL_NIB, nib, sizeof(nib), 255))
+        return issue_missing(b, line, REG_COL_NIB);
+    if (ident_check_nib(nib, &e) < 0)
+        return ISSUE(b, line, b->col_label[REG_COL_NIB], "%s", e.msg);
+    memcpy(rec->nib, nib, sizeof(rec->nib)); /* 13 digits and the NUL: checked */
+    return 0;
+}
+
+static int take_name(struct register_batch *b, unsigned long line,
+                     const char *const *fields, struct msme_record *rec)
+{
+    int rc = take_text(b, line, fields, REG_COL_NAME, REGISTER_MAX_NAME, 0,
+                       &rec->business_name);
+
+    if (rc == 1 && !rec->business_name)
+        return issue_missing(b, line, REG_COL_NAME);
+    return rc < 0 ? -1 : 0;
+}
+
+static int take_kbli(struct register_batch *b, unsigned long line,
+                     const char *const *fields, struct msme_record *rec)
+{
+    struct ht_err e = HT_ERR_INIT;
+    char kbli[64];
+
+    if (!value_copy(b, fields, REG_COL_KBLI, kbli, sizeof(kbli), 60))
+        return 0;
+    if (strlen(kbli) > 5 || ident_check_kbli(kbli, &e) < 0) {
+        if (!ht_err_isset(&e))
+            ht_err_set(&e, HT_EINVAL, _("KBLI '%s' is not 5 digits"), kbli);
+        return ISSUE(b, line, b->col_label[REG_COL_KBLI], "%s", e.msg);
     }
-    for (int c = 0; c < REG_COL__COUNT; c++) {
-        const char *f = b->col_index[c] >= 0 ? fields[b->col_index[c]] : NULL;
+    memcpy(rec->kbli, kbli, 6); /* 5 digits and the NUL */
+    return 0;
+}
 
-        if (f && !utf8_valid(f, strlen(f))) {
-            b->rejected_rows++;
-            return ISSUE(b, line, b->col_label[c], "%s", _("invalid UTF-8")) < 0 ? -1 : 1;
-        }
-    }
-    memset(&rec, 0, sizeof(rec));
-    rec.line = line;
+static int take_size(struct register_batch *b, unsigned long line,
+                     const char *const *fields, struct msme_record *rec)
+{
+    char sz[64];
 
-    /* nib */
-    v = value_of(b, fields, REG_COL_NIB, &len);
-    if (!v) {
-        if (ISSUE(b, line, b->col_label[REG_COL_NIB], "%s", _("missing required field")) <
-            0)
-            goto oom;
-    } else {
-        char *nib = xstrndup(v, len);
+    if (!value_copy(b, fields, REG_COL_SIZE, sz, sizeof(sz), 60))
+        return 0;
+    if ((rec->size_class = register_size_parse(sz)) != NULL)
+        return 0;
+    return ISSUE(b, line, b->col_label[REG_COL_SIZE],
+                 _("unknown size class '%s' (expected mikro, kecil, menengah or besar)"),
+                 sz);
+}
 
-        if (!nib)
-            goto oom;
-        if (ident_check_nib(nib, &e) < 0) {
-            rc = ISSUE(b, line, b->col_label[REG_COL_NIB], "%s", e.msg);
-            free(nib);
-            if (rc < 0)
-                goto oom;
-        } else {
-            snprintf(rec.nib, sizeof(rec.nib), "%s", nib);
-            free(nib);
-        }
-    }
-    /* nama_usaha */
-    if ((rc = take_text(b, line, fields, REG_COL_NAME, REGISTER_MAX_NAME, 0,
-                        &rec.business_name)) < 0)
-        goto oom;
-    if (rc == 1 && !rec.business_name &&
-        ISSUE(b, line, b->col_label[REG_COL_NAME], "%s", _("missing required field")) < 0)
-        goto oom;
-    if (take_text(b, line, fields, REG_COL_OWNER, REGISTER_MAX_OWNER, 0,
-                  &rec.owner_name) < 0)
-        goto oom;
-    if (take_text(b, line, fields, REG_COL_ADDRESS, REGISTER_MAX_ADDRESS, 1,
-                  &rec.address) < 0)
-        goto oom;
-    /* kbli */
-    v = value_of(b, fields, REG_COL_KBLI, &len);
-    if (v) {
-        char kbli[64];
+/* kode_wilayah and kelurahan: one of them is required; the code must be a kelurahan's. */
+static int take_region(struct register_batch *b, unsigned long line,
+                       const char *const *fields, struct msme_record *rec)
+{
+    struct ht_err e = HT_ERR_INIT;
+    enum region_level lvl;
+    char raw[64], code[64];
+    size_t len;
+    int rc;
 
-        snprintf(kbli, sizeof(kbli), "%.*s", (int)(len < 60 ? len : 60), v);
-        ht_err_clear(&e);
-        if (len > 5 || ident_check_kbli(kbli, &e) < 0) {
-            if (!ht_err_isset(&e))
-                ht_err_set(&e, HT_EINVAL, _("KBLI '%s' is not 5 digits"), kbli);
-            if (ISSUE(b, line, b->col_label[REG_COL_KBLI], "%s", e.msg) < 0)
-                goto oom;
-        } else {
-            memcpy(rec.kbli, kbli, 6); /* 5 digits and the NUL */
-        }
-    }
-    /* skala */
-    v = value_of(b, fields, REG_COL_SIZE, &len);
-    if (v) {
-        char sz[64];
-
-        snprintf(sz, sizeof(sz), "%.*s", (int)(len < 60 ? len : 60), v);
-        rec.size_class = register_size_parse(sz);
-        if (!rec.size_class &&
-            ISSUE(b, line, b->col_label[REG_COL_SIZE],
-                  _("unknown size class '%s' (expected mikro, kecil, menengah or besar)"),
-                  sz) < 0)
-            goto oom;
-    }
-    /* kode_wilayah / kelurahan */
-    v = value_of(b, fields, REG_COL_REGION, &len);
-    if (v) {
-        char raw[64], code[64];
-        enum region_level lvl;
-
-        snprintf(raw, sizeof(raw), "%.*s", (int)(len < 60 ? len : 60), v);
+    if (value_copy(b, fields, REG_COL_REGION, raw, sizeof(raw), 60)) {
         dot_code(raw, code, sizeof(code));
-        ht_err_clear(&e);
-        if (ident_check_region_code(code, &lvl, &e) < 0) {
-            if (ISSUE(b, line, b->col_label[REG_COL_REGION], "%s", e.msg) < 0)
-                goto oom;
-        } else if (lvl != REGION_KELURAHAN) {
-            if (ISSUE(
-                    b, line, b->col_label[REG_COL_REGION],
-                    _("region code '%s' is a %s code, expected a kelurahan code such as "
-                      "35.75.01.1001"),
-                    raw, ident_region_level_name(lvl)) < 0)
-                goto oom;
-        } else if (!(rec.region_code = strdup(code))) {
-            goto oom;
-        }
+        if (ident_check_region_code(code, &lvl, &e) < 0)
+            rc = ISSUE(b, line, b->col_label[REG_COL_REGION], "%s", e.msg);
+        else if (lvl != REGION_KELURAHAN)
+            rc = ISSUE(b, line, b->col_label[REG_COL_REGION],
+                       _("region code '%s' is a %s code, expected a kelurahan code such "
+                         "as 35.75.01.1001"),
+                       raw, ident_region_level_name(lvl));
+        else
+            rc = (rec->region_code = strdup(code)) ? 0 : -1;
+        if (rc < 0)
+            return -1;
     }
-    if ((rc = take_text(b, line, fields, REG_COL_KELURAHAN, 100, 0,
-                        &rec.kelurahan_name)) < 0)
-        goto oom;
+    if (take_text(b, line, fields, REG_COL_KELURAHAN, 100, 0, &rec->kelurahan_name) < 0)
+        return -1;
     if (!value_of(b, fields, REG_COL_REGION, &len) &&
         !value_of(b, fields, REG_COL_KELURAHAN, &len)) {
         enum register_col c =
             b->col_index[REG_COL_REGION] >= 0 ? REG_COL_REGION : REG_COL_KELURAHAN;
 
-        if (ISSUE(b, line, b->col_label[c], _("missing required field (%s or %s)"),
-                  "kode_wilayah", "kelurahan") < 0)
-            goto oom;
+        return ISSUE(b, line, b->col_label[c], _("missing required field (%s or %s)"),
+                     "kode_wilayah", "kelurahan");
     }
-    /* telepon */
-    v = value_of(b, fields, REG_COL_PHONE, &len);
-    if (v) {
-        char raw[128], norm[32];
+    return 0;
+}
 
-        snprintf(raw, sizeof(raw), "%.*s", (int)(len < 120 ? len : 120), v);
-        if (parse_phone(raw, norm, sizeof(norm), why, sizeof(why)) < 0) {
-            if (ISSUE(b, line, b->col_label[REG_COL_PHONE], "%s", why) < 0)
-                goto oom;
-        } else if (!(rec.phone = strdup(norm))) {
-            goto oom;
-        }
-    }
-    /* program */
-    v = value_of(b, fields, REG_COL_PROGRAM, &len);
-    {
-        char *raw = v ? xstrndup(v, len) : strdup("");
+static int take_phone(struct register_batch *b, unsigned long line,
+                      const char *const *fields, struct msme_record *rec)
+{
+    char raw[128], norm[32], why[256];
 
-        if (!raw)
-            goto oom;
-        rc = parse_programs(raw, &rec.programs, why, sizeof(why));
-        free(raw);
-        if (rc < 0 && !why[0])
-            goto oom;
-        if (rc < 0 && ISSUE(b, line, b->col_label[REG_COL_PROGRAM], "%s", why) < 0)
-            goto oom;
-    }
+    if (!value_copy(b, fields, REG_COL_PHONE, raw, sizeof(raw), 120))
+        return 0;
+    if (parse_phone(raw, norm, sizeof(norm), why, sizeof(why)) < 0)
+        return ISSUE(b, line, b->col_label[REG_COL_PHONE], "%s", why);
+    return (rec->phone = strdup(norm)) ? 0 : -1;
+}
 
-    if (b->nissues + b->issues_dropped != before) {
-        msme_record_release(&rec);
-        b->rejected_rows++;
-        return 1;
+static int take_programs(struct register_batch *b, unsigned long line,
+                         const char *const *fields, struct msme_record *rec)
+{
+    size_t len;
+    const char *v = value_of(b, fields, REG_COL_PROGRAM, &len);
+    char *raw = v ? xstrndup(v, len) : strdup("");
+    char why[256];
+    int rc;
+
+    if (!raw)
+        return -1;
+    rc = parse_programs(raw, &rec->programs, why, sizeof(why));
+    free(raw);
+    if (rc < 0 && !why[0])
+        return -1;
+    return rc < 0 ? ISSUE(b, line, b->col_label[REG_COL_PROGRAM], "%s", why) : 0;
+}
+
+static int blank_row(const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (const char *p = fields[i]; *p; p++)
+            if (!isspace((unsigned char)*p))
+                return 0;
+    return 1;
+}
+
+/* The field count and the encoding of a row. Returns 0 when fine, 1 when the row is
+ * rejected (an issue says why), -1 when out of memory. */
+static int check_shape(struct register_batch *b, unsigned long line,
+                       const char *const *fields, size_t n)
+{
+    if (n != b->ncols)
+        return ISSUE(b, line, "record",
+                     _("has %zu fields, expected %zu as in the header"), n, b->ncols) < 0
+                   ? -1
+                   : 1;
+    for (int c = 0; c < REG_COL__COUNT; c++) {
+        const char *f = b->col_index[c] >= 0 ? fields[b->col_index[c]] : NULL;
+
+        if (f && !utf8_valid(f, strlen(f)))
+            return ISSUE(b, line, b->col_label[c], "%s", _("invalid UTF-8")) < 0 ? -1 : 1;
     }
+    return 0;
+}
+
+static int append_record(struct register_batch *b, const struct msme_record *rec)
+{
     if (b->nrecs == b->cap) {
         size_t ncap = b->cap ? b->cap * 2 : 256;
         struct msme_record *nv = realloc(b->recs, ncap * sizeof(*nv));
 
         if (!nv)
-            goto oom;
+            return -1;
         b->recs = nv;
         b->cap = ncap;
     }
-    b->recs[b->nrecs++] = rec;
+    b->recs[b->nrecs++] = *rec;
     return 0;
-oom:
-    msme_record_release(&rec);
-    return -1;
+}
+
+int register_batch_row(struct register_batch *b, unsigned long line,
+                       const char *const *fields, size_t n)
+{
+    struct msme_record rec;
+    size_t before = b->nissues + b->issues_dropped;
+    int rc;
+
+    if (blank_row(fields, n))
+        return 1;
+    b->rows++;
+    if ((rc = check_shape(b, line, fields, n)) != 0) {
+        b->rejected_rows += rc > 0;
+        return rc;
+    }
+    memset(&rec, 0, sizeof(rec));
+    rec.line = line;
+    /* Every column is checked, so that one pass lists all the problems of the row. */
+    if (take_nib(b, line, fields, &rec) < 0 || take_name(b, line, fields, &rec) < 0 ||
+        take_text(b, line, fields, REG_COL_OWNER, REGISTER_MAX_OWNER, 0,
+                  &rec.owner_name) < 0 ||
+        take_text(b, line, fields, REG_COL_ADDRESS, REGISTER_MAX_ADDRESS, 1,
+                  &rec.address) < 0 ||
+        take_kbli(b, line, fields, &rec) < 0 || take_size(b, line, fields, &rec) < 0 ||
+        take_region(b, line, fields, &rec) < 0 || take_phone(b, line, fields, &rec) < 0 ||
+        take_programs(b, line, fields, &rec) < 0)
+        rc = -1;
+    else if (b->nissues + b->issues_dropped != before)
+        rc = 1;
+    else
+        rc = append_record(b, &rec);
+    if (rc != 0)
+        msme_record_release(&rec);
+    b->rejected_rows += rc == 1;
+    return rc;
 }
 
 static uint64_t hash_nib(const char *s)
@@ -920,56 +960,4 @@ void register_batch_finish(struct register_batch *b)
 size_t register_batch_rejected(const struct register_batch *b)
 {
     return b->rejected_rows + b->rejected_recs;
-}
-
-int register_json_str(struct buf *b, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-
-    if (!s)
-        return buf_adds(b, "null");
-    if (buf_addch(b, '"') < 0)
-        return -1;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        char esc[7];
-        const char *out = NULL;
-
-        switch (*p) {
-        case '"':
-            out = "\\\"";
-            break;
-        case '\\':
-            out = "\\\\";
-            break;
-        case '\n':
-            out = "\\n";
-            break;
-        case '\r':
-            out = "\\r";
-            break;
-        case '\t':
-            out = "\\t";
-            break;
-        case '\b':
-            out = "\\b";
-            break;
-        case '\f':
-            out = "\\f";
-            break;
-        default:
-            if (*p < 0x20 || *p == 0x7F) {
-                esc[0] = '\\';
-                esc[1] = 'u';
-                esc[2] = '0';
-                esc[3] = '0';
-                esc[4] = hex[*p >> 4];
-                esc[5] = hex[*p & 0xF];
-                esc[6] = '\0';
-                out = esc;
-            }
-        }
-        if (out ? buf_adds(b, out) < 0 : buf_addch(b, (char)*p) < 0)
-            return -1;
-    }
-    return buf_addch(b, '"');
 }

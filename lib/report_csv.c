@@ -1,86 +1,61 @@
-/* CSV renderers (RFC 4180): tables and the weekly report as one long-format sheet. */
+/* The weekly report as one long-format CSV sheet (RFC 4180), through the one CSV writer
+ * (lib/csv.c): text fields that look like formulas are defused. */
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/csv.h"
 #include "halaltrack/report.h"
 #include "halaltrack/banned.h"
 
-static void field(FILE *fp, const char *s)
-{
-    if (!s)
-        return;
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
-        }
-        fputc('"', fp);
-    } else {
-        fputs(s, fp);
-    }
-}
+#define REPORT_CSV_CHUNK (64u * 1024)
 
-int report_table_csv(FILE *fp, const struct rtable *t)
-{
-    for (int c = 0; c < t->ncols; c++) {
-        if (c)
-            fputc(',', fp);
-        field(fp, t->keys[c]);
-    }
-    fputs("\r\n", fp);
-    for (int r = 0; r < t->nrows; r++) {
-        for (int c = 0; c < t->ncols; c++) {
-            if (c)
-                fputc(',', fp);
-            field(fp, t->cells[(size_t)r * (size_t)t->ncols + (size_t)c]);
-        }
-        fputs("\r\n", fp);
-    }
-    return ferror(fp) ? -1 : 0;
-}
+struct sheet {
+    FILE *fp;
+    struct buf b;
+    int failed;
+};
 
-/* section,key,value,nib,name,kelurahan,phone,id_reg,code,date,detail */
-static void row(FILE *fp, const char *section, const char *key, long value,
+/* One line: section,key,value,nib,name,kelurahan,phone,id_reg,code,date,detail. */
+static void row(struct sheet *sh, const char *section, const char *key, long value,
                 const char *nib, const char *name, const char *kel, const char *phone,
                 const char *id_reg, const char *code, int64_t at, const char *detail)
 {
+    const char *text[] = {nib, name, kel, phone, id_reg, code, NULL, detail};
     char d[11] = "";
 
+    if (sh->failed)
+        return;
     if (at)
         date_format(ts_to_wib_date(at), d);
-    field(fp, section);
-    fputc(',', fp);
-    field(fp, key);
-    fprintf(fp, ",%ld,", value);
-    field(fp, nib);
-    fputc(',', fp);
-    field(fp, name);
-    fputc(',', fp);
-    field(fp, kel);
-    fputc(',', fp);
-    field(fp, phone);
-    fputc(',', fp);
-    field(fp, id_reg);
-    fputc(',', fp);
-    field(fp, code);
-    fputc(',', fp);
-    field(fp, d);
-    fputc(',', fp);
-    field(fp, detail);
-    fputs("\r\n", fp);
+    text[6] = d;
+    if (csv_write_field(&sh->b, section, 0) < 0 || buf_addch(&sh->b, ',') < 0 ||
+        csv_write_field(&sh->b, key, 0) < 0 || buf_addf(&sh->b, ",%ld", value) < 0) {
+        sh->failed = 1;
+        return;
+    }
+    for (size_t i = 0; i < HT_ARRAY_LEN(text); i++) {
+        if (buf_addch(&sh->b, ',') < 0 || csv_write_field(&sh->b, text[i], 0) < 0) {
+            sh->failed = 1;
+            return;
+        }
+    }
+    if (buf_adds(&sh->b, "\r\n") < 0)
+        sh->failed = 1;
+    else if (sh->b.len > REPORT_CSV_CHUNK) {
+        if (fwrite(sh->b.ptr, 1, sh->b.len, sh->fp) != sh->b.len)
+            sh->failed = 1;
+        buf_reset(&sh->b);
+    }
 }
 
-#define KV(sec, key, v) row(fp, sec, key, v, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL)
+#define KV(sec, key, v) row(sh, sec, key, v, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL)
 
-int report_weekly_csv(FILE *fp, const struct weekly_report *r)
+static void weekly_rows(struct sheet *sh, const struct weekly_report *r)
 {
     char key[160], detail[160];
 
-    fputs("section,key,value,nib,name,kelurahan,phone,id_reg,code,date,detail\r\n", fp);
-    row(fp, "report", "week", r->iso_week, NULL, NULL, NULL, NULL, NULL, NULL, r->start,
+    row(sh, "report", "week", r->iso_week, NULL, NULL, NULL, NULL, NULL, NULL, r->start,
         r->week);
-    row(fp, "report", "hash", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, r->hash);
+    row(sh, "report", "hash", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, r->hash);
     KV("headline", "certified_week", r->certified_week);
     KV("headline", "certified_prev_week", r->certified_prev_week);
     KV("headline", "certified_total", r->certified_total);
@@ -111,7 +86,7 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
             snprintf(detail, sizeof(detail), "%s (%s%s%s) %s", g->name, g->scope_kind,
                      g->scope_value ? ":" : "", g->scope_value ? g->scope_value : "",
                      goal_status_name(g->calc.status));
-            row(fp, "goal", key, vals[k], NULL, NULL, NULL, NULL, NULL, NULL, 0, detail);
+            row(sh, "goal", key, vals[k], NULL, NULL, NULL, NULL, NULL, NULL, 0, detail);
         }
     }
     for (int pass = 0; pass < 2; pass++) {
@@ -127,7 +102,7 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
 
             for (int k = 0; k < 5; k++) {
                 snprintf(key, sizeof(key), "%s.%s", v[i].code, fields[k]);
-                row(fp, sec, key, vals[k], NULL, NULL, v[i].name, NULL, NULL, NULL, 0,
+                row(sh, sec, key, vals[k], NULL, NULL, v[i].name, NULL, NULL, NULL, 0,
                     NULL);
             }
         }
@@ -136,7 +111,7 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
         KV("movers", weekly_move_name((enum weekly_move)k), r->moves[k]);
     for (size_t i = 0; i < r->nmovers; i++) {
         const struct weekly_mover *m = &r->movers[i];
-        row(fp, "mover", weekly_move_name(m->kind), 1, m->nib, m->name, m->kelurahan,
+        row(sh, "mover", weekly_move_name(m->kind), 1, m->nib, m->name, m->kelurahan,
             NULL, m->id_reg, m->code, m->at, NULL);
     }
     for (int w = 1; w < WAITS__COUNT; w++)
@@ -145,12 +120,25 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
     for (size_t i = 0; i < r->nstuck; i++) {
         const struct weekly_stuck *s = &r->stuck[i];
         snprintf(detail, sizeof(detail), "days=%ld limit=%ld", s->days, s->limit);
-        row(fp, "stuck_app", stage_waits_on_name(s->waits_on), s->overdue, s->nib,
+        row(sh, "stuck_app", stage_waits_on_name(s->waits_on), s->overdue, s->nib,
             s->name, s->kelurahan, s->phone, s->id_reg, s->code, s->since, detail);
     }
     KV("quality", "quarantined", r->quarantined);
     KV("quality", "unmatched", r->unmatched);
-    row(fp, "quality", "last_observed", 0, NULL, NULL, NULL, NULL, NULL, NULL,
+    row(sh, "quality", "last_observed", 0, NULL, NULL, NULL, NULL, NULL, NULL,
         r->last_observed, NULL);
-    return ferror(fp) ? -1 : 0;
+}
+
+int report_weekly_csv(FILE *fp, const struct weekly_report *r)
+{
+    struct sheet sh = {fp, BUF_INIT(4 * REPORT_CSV_CHUNK + BUF_CAP_SMALL), 0};
+
+    if (buf_adds(&sh.b, "section,key,value,nib,name,kelurahan,phone,id_reg,code,date,"
+                        "detail\r\n") < 0)
+        sh.failed = 1;
+    weekly_rows(&sh, r);
+    if (!sh.failed && sh.b.len && fwrite(sh.b.ptr, 1, sh.b.len, fp) != sh.b.len)
+        sh.failed = 1;
+    buf_release(&sh.b);
+    return sh.failed || ferror(fp) ? -1 : 0;
 }

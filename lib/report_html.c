@@ -2,10 +2,10 @@
  * charts (funnel, progress per kecamatan, 12-week trend), no external assets. */
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/i18n.h"
 #include "halaltrack/report.h"
+#include "report_int.h"
 #include "halaltrack/banned.h"
-
-#define T report_tr
 
 static void esc(FILE *fp, const char *s)
 {
@@ -83,7 +83,7 @@ static void svg_funnel(FILE *fp, const struct weekly_report *r)
             "<text x=\"214\" y=\"11\" font-size=\"10\">%s</text>"
             "<rect x=\"300\" y=\"2\" width=\"10\" height=\"10\" fill=\"#9cc7b4\"/>"
             "<text x=\"314\" y=\"11\" font-size=\"10\">%s</text>\n",
-            T("minggu ini", "this week"), T("minggu lalu", "last week"));
+            _("this week"), _("last week"));
     y = 22;
     for (size_t i = 0; i < r->nfunnel; i++) {
         const struct weekly_funnel *f = &r->funnel[i];
@@ -140,7 +140,7 @@ static void svg_progress(FILE *fp, const struct weekly_report *r)
                 "fill=\"#0b6e4f\"/>"
                 "<text x=\"438\" y=\"%d\" font-size=\"10\">%ld/%ld (%.0f%%)%s</text>\n",
                 y, y, 3.0 * pct, y + 11, num, denom, pct,
-                a->goal_target ? T(" target", " goal") : "");
+                a->goal_target ? _(" goal") : "");
     }
     fputs("</svg>\n", fp);
 }
@@ -192,53 +192,44 @@ static void tdn(FILE *fp, long v)
     fprintf(fp, "<td class=\"n\">%ld</td>", v);
 }
 
-int report_weekly_html(FILE *fp, const struct weekly_report *r)
+static void html_head(FILE *fp, const struct weekly_report *r)
 {
-    char d0[11], d1[11], chg[16], ts[21];
-    static const char *const id_moves[MOVE__COUNT] = {"Permohonan baru", "Naik tahap",
-                                                      "Sertifikat terbit", "Dikembalikan",
-                                                      "Ditolak/dibatalkan"};
-    static const char *const en_moves[MOVE__COUNT] = {
-        "New applications", "Stage advances", "Certificates issued", "Returns",
-        "Rejections/cancellations"};
+    char d0[11], d1[11], chg[16];
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
     fprintf(fp,
             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
             "<title>%s %s</title>\n<style>%s</style></head><body>\n",
-            T("id", "en"), T("Laporan mingguan", "Weekly report"), r->week, css);
+            i18n_lang(), _("Weekly report"), r->week, css);
     fprintf(
         fp,
         "<h1>%s %s</h1>\n<div class=\"sub\">%s .. %s (Asia/Jakarta) &middot; %s &middot; "
         "<span id=\"totals-hash\">%s</span></div>\n",
-        T("Sertifikasi halal UMKM &mdash; laporan mingguan",
-          "MSME halal certification &mdash; weekly report"),
-        r->week, d0, d1, T("hash total", "totals hash"), r->hash);
-
-    /* Headline */
+        _("MSME halal certification &mdash; weekly report"), r->week, d0, d1,
+        _("totals hash"), r->hash);
     weekly_change(r->certified_week, r->certified_prev_week, chg);
-    fprintf(fp, "<h2>%s</h2>\n<div class=\"kpis\">\n", T("Ringkasan", "Headline"));
+    fprintf(fp, "<h2>%s</h2>\n<div class=\"kpis\">\n", _("Headline"));
     fprintf(fp,
             "<div class=\"kpi\">%s<b id=\"certified-week\">%ld</b>%s %ld (%s)</div>\n",
-            T("Sertifikat terbit minggu ini", "Certified this week"), r->certified_week,
-            T("minggu lalu", "last week"), r->certified_prev_week, chg);
+            _("Certified this week"), r->certified_week, _("last week"),
+            r->certified_prev_week, chg);
     fprintf(fp, "<div class=\"kpi\">%s<b id=\"certified-total\">%ld</b></div>\n",
-            T("Sertifikat terbit seluruhnya", "Certified in total"), r->certified_total);
+            _("Certified in total"), r->certified_total);
     fprintf(fp, "<div class=\"kpi\">%s<b id=\"stuck-total\">%ld</b></div>\n",
-            T("Macet melewati batas", "Stuck past limit"), r->stuck_total);
+            _("Stuck past limit"), r->stuck_total);
     fputs("</div>\n", fp);
+}
 
-    /* Goals */
+static void html_goals(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp,
             "<h2>%s</h2>\n<table id=\"goals\"><tr><th>%s</th><th>%s</th><th "
             "class=\"n\">%s</th>"
             "<th class=\"n\">%%</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
             "<th class=\"n\">%s</th><th>%s</th><th>%s</th></tr>\n",
-            T("Target", "Goals"), T("Target", "Goal"), T("Cakupan", "Scope"),
-            T("Capai/target", "Done/target"), T("mgg ini", "this wk"),
-            T("perlu/mgg", "needed/wk"), T("laju 4 mgg", "4-wk rate"),
-            T("perkiraan selesai", "projected"), T("status", "status"));
+            _("Goals"), _("Goal"), _("Scope"), _("Done/target"), _("this wk"),
+            _("needed/wk"), _("4-wk rate"), _("projected"), _("status"));
     for (size_t i = 0; i < r->ngoals; i++) {
         const struct weekly_goal *g = &r->goals[i];
         char proj[11] = "-";
@@ -263,26 +254,28 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             goal_status_name(g->calc.status), goal_status_label(g->calc.status));
     }
     fputs("</table>\n", fp);
+}
 
-    /* Charts */
+static void html_charts(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "<div class=\"charts\"><div class=\"chart\"><h2>%s</h2>\n",
-            T("Corong per tahap", "Funnel by stage"));
+            _("Funnel by stage"));
     svg_funnel(fp, r);
     fprintf(fp, "</div><div class=\"chart\"><h2>%s</h2>\n",
-            T("Sertifikat per minggu (12 minggu)", "Certificates per week (12 weeks)"));
+            _("Certificates per week (12 weeks)"));
     svg_trend(fp, r);
-    fprintf(fp, "</div></div>\n<h2>%s</h2>\n",
-            T("Kemajuan per kecamatan", "Progress by kecamatan"));
+    fprintf(fp, "</div></div>\n<h2>%s</h2>\n", _("Progress by kecamatan"));
     svg_progress(fp, r);
+}
 
-    /* Funnel table */
+static void html_funnel(FILE *fp, const struct weekly_report *r)
+{
     fprintf(
         fp,
         "<table id=\"funnel\"><tr><th>%s</th><th class=\"n\">reguler</th>"
         "<th class=\"n\">self-declare</th><th class=\"n\">%s</th><th class=\"n\">%s</th>"
         "<th class=\"n\">%s</th></tr>\n",
-        T("Tahap", "Stage"), T("lainnya", "other"), T("total", "total"),
-        T("minggu lalu", "last week"));
+        _("Stage"), _("other"), _("total"), _("last week"));
     for (size_t i = 0; i < r->nfunnel; i++) {
         const struct weekly_funnel *f = &r->funnel[i];
         if (f->stage == STAGE_NOT_APPLIED)
@@ -295,59 +288,72 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
         fputs("</tr>\n", fp);
     }
     fputs("</table>\n", fp);
+}
 
-    /* Areas */
+/* One row of the areas table: a kecamatan in bold, a kelurahan indented. */
+static void html_area(FILE *fp, const struct weekly_area *a, int kelurahan)
+{
+    char goal[32] = "-";
+
+    if (a->goal_target)
+        snprintf(goal, sizeof(goal), "%ld/%ld", a->goal_done, a->goal_target);
+    fprintf(fp, "<tr%s><td>%s", kelurahan ? "" : " style=\"font-weight:bold\"",
+            kelurahan ? "&nbsp;&nbsp;&nbsp;" : "");
+    esc(fp, a->name);
+    fputs("</td>", fp);
+    tdn(fp, a->msmes), tdn(fp, a->applied), tdn(fp, a->certified);
+    tdn(fp, a->certified_week);
+    fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"n\">%s</td></tr>\n",
+            a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0, goal);
+}
+
+static void html_areas(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp,
             "<table id=\"areas\"><tr><th>%s</th><th class=\"n\">%s</th><th "
             "class=\"n\">%s</th>"
             "<th class=\"n\">%s</th><th class=\"n\">%s</th><th class=\"n\">%%</th>"
             "<th class=\"n\">%s</th></tr>\n",
-            T("Kecamatan / kelurahan", "Kecamatan / kelurahan"), T("UMKM", "MSMEs"),
-            T("mengajukan", "applied"), T("bersertifikat", "certified"),
-            T("minggu ini", "this week"), T("target", "goal"));
+            _("Kecamatan / kelurahan"), _("MSMEs"), _("applied"), _("certified"),
+            _("this week"), _("goal"));
     for (size_t i = 0; i < r->nkecamatan; i++) {
         const struct weekly_area *k = &r->kecamatan[i];
-        const struct weekly_area *v[1] = {k};
 
-        for (int pass = 0; pass < 2; pass++) {
-            size_t n = pass ? r->nkelurahan : 1;
-            for (size_t j = 0; j < n; j++) {
-                const struct weekly_area *a = pass ? &r->kelurahan[j] : v[0];
-                char goal[32] = "-";
+        html_area(fp, k, 0);
+        for (size_t j = 0; j < r->nkelurahan; j++) {
+            const struct weekly_area *a = &r->kelurahan[j];
 
-                if (pass && (!a->parent_code || strcmp(a->parent_code, k->code) != 0))
-                    continue;
-                if (a->goal_target)
-                    snprintf(goal, sizeof(goal), "%ld/%ld", a->goal_done, a->goal_target);
-                fprintf(fp, "<tr%s><td>%s", pass ? "" : " style=\"font-weight:bold\"",
-                        pass ? "&nbsp;&nbsp;&nbsp;" : "");
-                esc(fp, a->name);
-                fputs("</td>", fp);
-                tdn(fp, a->msmes), tdn(fp, a->applied), tdn(fp, a->certified);
-                tdn(fp, a->certified_week);
-                fprintf(fp, "<td class=\"n\">%.1f</td><td class=\"n\">%s</td></tr>\n",
-                        a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0,
-                        goal);
-            }
+            if (a->parent_code && strcmp(a->parent_code, k->code) == 0)
+                html_area(fp, a, 1);
         }
     }
     fputs("</table>\n", fp);
+}
 
-    /* Movers */
-    fprintf(fp, "<h2>%s</h2>\n", T("Pergerakan minggu ini", "Movers this week"));
+/* "and N more (see CSV/JSON)" when a list was cut. */
+static void html_more(FILE *fp, size_t shown, long total)
+{
+    char more[128];
+
+    if (report_more(more, sizeof(more), shown, total) == 0)
+        fprintf(fp, "<p class=\"more\">%s</p>\n", more);
+}
+
+static void html_movers(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "<h2>%s</h2>\n", _("Movers this week"));
     for (int k = 0; k < MOVE__COUNT; k++) {
         size_t shown = 0;
 
         fprintf(fp, "<h3 data-move=\"%s\">%s: %ld</h3>\n",
-                weekly_move_name((enum weekly_move)k), T(id_moves[k], en_moves[k]),
-                r->moves[k]);
+                weekly_move_name((enum weekly_move)k),
+                weekly_move_label((enum weekly_move)k), r->moves[k]);
         if (r->moves[k] == 0)
             continue;
         fprintf(
             fp,
             "<table><tr><th>%s</th><th>NIB</th><th>%s</th><th>%s</th><th>%s</th></tr>\n",
-            T("Tanggal", "Date"), T("Usaha", "Business"), T("Kelurahan", "Kelurahan"),
-            T("Status", "Status"));
+            _("Date"), _("Business"), _("Kelurahan"), _("Status"));
         for (size_t i = 0; i < r->nmovers; i++) {
             const struct weekly_mover *m = &r->movers[i];
             const struct stage_code *sc = m->code ? stage_lookup(m->code) : NULL;
@@ -368,83 +374,83 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
             shown++;
         }
         fputs("</table>\n", fp);
-        if ((long)shown < r->moves[k])
-            fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", T("dan", "and"),
-                    r->moves[k] - (long)shown,
-                    T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+        html_more(fp, shown, r->moves[k]);
     }
+}
 
-    /* Stuck */
+static void html_stuck_row(FILE *fp, const struct weekly_stuck *s)
+{
+    char d[11], dl[32];
+
+    date_format(ts_to_wib_date(s->since), d);
+    snprintf(dl, sizeof(dl), "%ld / %ld", s->days, s->limit);
+    fputs("<tr>", fp);
+    td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), tdd(fp, s->phone);
+    td(fp, s->code), tdd(fp, d), tdd(fp, dl);
+    tdn(fp, s->overdue);
+    fputs("</tr>\n", fp);
+}
+
+static void html_stuck(FILE *fp, const struct weekly_report *r)
+{
     fprintf(fp, "<h2>%s: %ld</h2>\n",
-            T("Macet melewati batas waktu &mdash; siapa yang perlu dihubungi",
-              "Stuck past the legal limit &mdash; whom to call"),
-            r->stuck_total);
+            _("Stuck past the legal limit &mdash; whom to call"), r->stuck_total);
     for (int w = 1; w < WAITS__COUNT; w++) {
         size_t shown = 0;
 
         if (r->stuck_by[w] == 0)
             continue;
         fprintf(fp, "<h3 data-waits=\"%s\">%s ", stage_waits_on_name((enum ht_waits_on)w),
-                T("Menunggu", "Waiting on"));
-        esc(fp, report_waits_label((enum ht_waits_on)w));
+                _("Waiting on"));
+        esc(fp, stage_waits_on_label((enum ht_waits_on)w));
         fprintf(
             fp,
             ": %ld</h3>\n<table class=\"stuck\"><tr><th>%s</th><th>NIB</th><th>%s</th>"
             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class=\"n\">%s</th></tr>\n",
-            r->stuck_by[w], T("Usaha", "Business"), T("Kelurahan", "Kelurahan"),
-            T("Telepon", "Phone"), T("Status", "Status"), T("Sejak", "Since"),
-            T("Hari kerja / batas", "Work days / limit"), T("Terlambat", "Days overdue"));
+            r->stuck_by[w], _("Business"), _("Kelurahan"), _("Phone"), _("Status"),
+            _("Since"), _("Work days / limit"), _("Days overdue"));
         for (size_t i = 0; i < r->nstuck; i++) {
-            const struct weekly_stuck *s = &r->stuck[i];
-            char d[11], dl[32];
-
-            if (s->waits_on != (enum ht_waits_on)w)
+            if (r->stuck[i].waits_on != (enum ht_waits_on)w)
                 continue;
-            date_format(ts_to_wib_date(s->since), d);
-            snprintf(dl, sizeof(dl), "%ld / %ld", s->days, s->limit);
-            fputs("<tr>", fp);
-            td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), tdd(fp, s->phone);
-            td(fp, s->code), tdd(fp, d), tdd(fp, dl);
-            tdn(fp, s->overdue);
-            fputs("</tr>\n", fp);
+            html_stuck_row(fp, &r->stuck[i]);
             shown++;
         }
         fputs("</table>\n", fp);
-        if ((long)shown < r->stuck_by[w])
-            fprintf(fp, "<p class=\"more\">%s %ld %s</p>\n", T("dan", "and"),
-                    r->stuck_by[w] - (long)shown,
-                    T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+        html_more(fp, shown, r->stuck_by[w]);
     }
-
     fprintf(fp, "<p class=\"more\">%s</p>\n",
-            T("Menunggu UMKM (dikembalikan, pembayaran): tidak dihitung terlambat karena "
-              "batas "
-              "waktu dijeda.",
-              "Waiting on the MSME (returned, payment): never counted overdue, the legal "
+            _("Waiting on the MSME (returned, payment): never counted overdue, the legal "
               "clock "
               "is paused."));
+}
 
-    /* Data quality */
-    fprintf(fp, "<h2>%s</h2>\n<table id=\"quality\">",
-            T("Kualitas data", "Data quality"));
+static void html_quality(FILE *fp, const struct weekly_report *r)
+{
+    char ts[21];
+
+    fprintf(fp, "<h2>%s</h2>\n<table id=\"quality\">", _("Data quality"));
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>", _("Quarantined records"),
+            r->quarantined);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
-            T("Rekaman dikarantina", "Quarantined records"), r->quarantined);
-    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
-            T("Permohonan dengan NIB di luar register",
-              "Applications whose NIB is not in the register"),
-            r->unmatched);
-    if (r->last_observed)
-        ts_format_wib(r->last_observed, ts);
-    else
-        snprintf(ts, sizeof(ts), "-");
+            _("Applications whose NIB is not in the register"), r->unmatched);
+    report_format_wib(r->last_observed, ts);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td></tr>",
-            T("Data per (pengamatan terakhir)", "Data as of (last observation)"), ts);
-    if (r->last_sync)
-        ts_format_wib(r->last_sync, ts);
-    else
-        snprintf(ts, sizeof(ts), "-");
+            _("Data as of (last observation)"), ts);
+    report_format_wib(r->last_sync, ts);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td></tr></table>\n",
-            T("Sinkronisasi berhasil terakhir", "Last successful sync"), ts);
+            _("Last successful sync"), ts);
+}
+
+int report_weekly_html(FILE *fp, const struct weekly_report *r)
+{
+    html_head(fp, r);
+    html_goals(fp, r);
+    html_charts(fp, r);
+    html_funnel(fp, r);
+    html_areas(fp, r);
+    html_movers(fp, r);
+    html_stuck(fp, r);
+    html_quality(fp, r);
     fputs("</body></html>\n", fp);
     return ferror(fp) ? -1 : 0;
 }

@@ -1,299 +1,345 @@
-/* JSON renderers (the one report module allowed jansson): tables, status, weekly. */
-#include <jansson.h>
+/* JSON renderers of the status card and the weekly report, through the one JSON writer
+ * (lib/jsonw.c) in the layout the goldens hold: two-space indentation, ASCII only. */
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/jsonw.h"
 #include "halaltrack/report.h"
 #include "halaltrack/banned.h"
 
-static json_t *jstr(const char *s)
+#define REPORT_JSON_CAP (4u * JSONW_FLUSH_AT + BUF_CAP_SMALL)
+
+/* A timestamp as UTC ISO 8601, or null for 0. */
+static void ts(struct jsonw *w, const char *key, int64_t t)
 {
-    return s ? json_string(s) : json_null();
+    char text[21];
+
+    jsonw_key(w, key);
+    if (!t) {
+        jsonw_null(w);
+        return;
+    }
+    ts_format_utc(t, text);
+    jsonw_str(w, text);
 }
 
-static json_t *jts(int64_t t)
+static void date(struct jsonw *w, const char *key, struct ht_date d)
 {
-    char buf[21];
+    char text[11];
 
-    if (!t)
-        return json_null();
-    ts_format_utc(t, buf);
-    return json_string(buf);
+    date_format(d, text);
+    jsonw_key(w, key);
+    jsonw_str(w, text);
 }
 
-static json_t *jdate(struct ht_date d)
+static void str(struct jsonw *w, const char *key, const char *v)
 {
-    char buf[11];
-
-    date_format(d, buf);
-    return json_string(buf);
+    jsonw_key(w, key);
+    jsonw_str(w, v);
 }
 
-static int dump(FILE *fp, json_t *root)
+static void num(struct jsonw *w, const char *key, long long v)
 {
+    jsonw_key(w, key);
+    jsonw_int(w, v);
+}
+
+static void real(struct jsonw *w, const char *key, double v)
+{
+    jsonw_key(w, key);
+    jsonw_real(w, v);
+}
+
+static void flag(struct jsonw *w, const char *key, int v)
+{
+    jsonw_key(w, key);
+    jsonw_bool(w, v);
+}
+
+/* An integer, or null when has is false. */
+static void num_or_null(struct jsonw *w, const char *key, int has, long long v)
+{
+    jsonw_key(w, key);
+    if (has)
+        jsonw_int(w, v);
+    else
+        jsonw_null(w);
+}
+
+/* Runs fn to write one document to fp. */
+static int document(FILE *fp, void (*fn)(struct jsonw *, const void *), const void *arg)
+{
+    struct buf b = BUF_INIT(REPORT_JSON_CAP);
+    struct jsonw w;
     int rc;
 
-    if (!root)
-        return -1;
-    rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-    json_decref(root);
-    if (rc < 0)
-        return -1;
-    fputc('\n', fp);
-    return ferror(fp) ? -1 : 0;
+    jsonw_init(&w, &b, fp, JSONW_PRETTY | JSONW_ASCII);
+    fn(&w, arg);
+    rc = jsonw_finish(&w);
+    buf_release(&b);
+    return rc;
 }
 
-int report_table_json(FILE *fp, const struct rtable *t)
+static void status_step(struct jsonw *w, const struct tl_entry *e)
 {
-    json_t *arr = json_array();
+    jsonw_begin_object(w);
+    str(w, "code", e->code);
+    str(w, "stage", stage_name(e->stage));
+    str(w, "label", e->sc ? stage_code_label(e->sc) : stage_label(e->stage));
+    ts(w, "entered", e->entered);
+    date(w, "entered_date", ts_to_wib_date(e->entered));
+    ts(w, "left", e->left);
+    num(w, "working_days", e->days);
+    num_or_null(w, "limit_days", e->limit_days != 0, e->limit_days);
+    str(w, "waits_on", stage_waits_on_name(e->waits_on));
+    flag(w, "clock_paused", e->paused);
+    flag(w, "breach", e->breach);
+    num(w, "overdue_days", e->overdue);
+    flag(w, "current", e->current);
+    jsonw_end_object(w);
+}
 
-    for (int r = 0; arr && r < t->nrows; r++) {
-        json_t *o = json_object();
+static void status_app(struct jsonw *w, const struct report_app *a,
+                       const struct timeline *t)
+{
+    const struct tl_entry *cur = t->n ? &t->v[t->n - 1] : NULL;
+    int open = cur && !stage_def_get(cur->stage)->terminal;
 
-        for (int c = 0; o && c < t->ncols; c++) {
-            const char *v = t->cells[(size_t)r * (size_t)t->ncols + (size_t)c];
-            json_t *x;
+    jsonw_begin_object(w);
+    str(w, "id_reg", a->id_reg);
+    str(w, "no_daftar", a->no_daftar);
+    str(w, "channel_id", a->channel_id);
+    str(w, "status_code", a->status_code);
+    str(w, "certificate_no", a->certificate_no);
+    str(w, "certificate_date", a->certificate_date);
+    jsonw_key(w, "timeline");
+    jsonw_begin_array(w);
+    for (size_t j = 0; j < t->n; j++)
+        status_step(w, &t->v[j]);
+    jsonw_end_array(w);
+    str(w, "stage", cur ? stage_name(cur->stage) : "unknown");
+    str(w, "waits_on", open ? stage_waits_on_name(cur->waits_on) : "none");
+    flag(w, "clock_paused", open && cur->paused);
+    str(w, "next_step", cur && cur->sc ? stage_code_next(cur->sc) : NULL);
+    num(w, "breaches", t->breaches);
+    jsonw_end_object(w);
+}
 
-            if (!v) {
-                x = json_null();
-            } else if (t->numeric & (1u << c)) {
-                char *end;
-                double d = strtod(v, &end);
-                long long ll = strtoll(v, NULL, 10);
+struct status_args {
+    const struct report_msme *m;
+    const struct timeline *tl;
+    int64_t now;
+};
 
-                if (*end)
-                    x = json_string(v);
-                else if (strchr(v, '.'))
-                    x = json_real(d);
-                else
-                    x = json_integer(ll);
-            } else {
-                x = json_string(v);
-            }
-            json_object_set_new(o, t->keys[c], x);
-        }
-        json_array_append_new(arr, o);
-    }
-    return dump(fp, arr);
+static void status_doc(struct jsonw *w, const void *arg)
+{
+    const struct status_args *s = arg;
+    const struct report_msme *m = s->m;
+
+    jsonw_begin_object(w);
+    str(w, "nib", m->nib);
+    str(w, "business_name", m->business_name);
+    str(w, "owner", m->owner_name);
+    str(w, "kelurahan_code", m->kelurahan_code);
+    str(w, "kelurahan", m->kelurahan);
+    str(w, "kecamatan", m->kecamatan);
+    str(w, "kbli", m->kbli);
+    str(w, "size", m->size_class);
+    jsonw_key(w, "applications");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < m->napps; i++)
+        status_app(w, &m->apps[i], &s->tl[i]);
+    jsonw_end_array(w);
+    ts(w, "data_as_of", report_data_as_of(m, s->tl));
+    ts(w, "now", s->now);
+    jsonw_end_object(w);
 }
 
 int report_status_json(FILE *fp, const struct report_msme *m, const struct timeline *tl,
                        int64_t now)
 {
-    json_t *root = json_object(), *apps = json_array();
-    int64_t newest = 0;
+    const struct status_args a = {m, tl, now};
 
-    json_object_set_new(root, "nib", jstr(m->nib));
-    json_object_set_new(root, "business_name", jstr(m->business_name));
-    json_object_set_new(root, "owner", jstr(m->owner_name));
-    json_object_set_new(root, "kelurahan_code", jstr(m->kelurahan_code));
-    json_object_set_new(root, "kelurahan", jstr(m->kelurahan));
-    json_object_set_new(root, "kecamatan", jstr(m->kecamatan));
-    json_object_set_new(root, "kbli", jstr(m->kbli));
-    json_object_set_new(root, "size", jstr(m->size_class));
-    for (size_t i = 0; i < m->napps; i++) {
-        const struct report_app *a = &m->apps[i];
-        const struct timeline *t = &tl[i];
-        json_t *app = json_object(), *steps = json_array();
-        const struct tl_entry *cur = t->n ? &t->v[t->n - 1] : NULL;
-
-        if (t->last_observed > newest)
-            newest = t->last_observed;
-        if (a->observed_at > newest)
-            newest = a->observed_at;
-        json_object_set_new(app, "id_reg", jstr(a->id_reg));
-        json_object_set_new(app, "no_daftar", jstr(a->no_daftar));
-        json_object_set_new(app, "channel_id", jstr(a->channel_id));
-        json_object_set_new(app, "status_code", jstr(a->status_code));
-        json_object_set_new(app, "certificate_no", jstr(a->certificate_no));
-        json_object_set_new(app, "certificate_date", jstr(a->certificate_date));
-        for (size_t j = 0; j < t->n; j++) {
-            const struct tl_entry *e = &t->v[j];
-            json_t *s = json_object();
-
-            json_object_set_new(s, "code", json_string(e->code));
-            json_object_set_new(s, "stage", json_string(stage_name(e->stage)));
-            json_object_set_new(
-                s, "label",
-                json_string(e->sc ? stage_code_label(e->sc) : stage_label(e->stage)));
-            json_object_set_new(s, "entered", jts(e->entered));
-            json_object_set_new(s, "entered_date", jdate(ts_to_wib_date(e->entered)));
-            json_object_set_new(s, "left", jts(e->left));
-            json_object_set_new(s, "working_days", json_integer(e->days));
-            json_object_set_new(s, "limit_days",
-                                e->limit_days ? json_integer(e->limit_days)
-                                              : json_null());
-            json_object_set_new(s, "waits_on",
-                                json_string(stage_waits_on_name(e->waits_on)));
-            json_object_set_new(s, "clock_paused", json_boolean(e->paused));
-            json_object_set_new(s, "breach", json_boolean(e->breach));
-            json_object_set_new(s, "overdue_days", json_integer(e->overdue));
-            json_object_set_new(s, "current", json_boolean(e->current));
-            json_array_append_new(steps, s);
-        }
-        json_object_set_new(app, "timeline", steps);
-        json_object_set_new(app, "stage",
-                            json_string(cur ? stage_name(cur->stage) : "unknown"));
-        json_object_set_new(app, "waits_on",
-                            json_string(cur && !stage_def_get(cur->stage)->terminal
-                                            ? stage_waits_on_name(cur->waits_on)
-                                            : "none"));
-        json_object_set_new(
-            app, "clock_paused",
-            json_boolean(cur && cur->paused && !stage_def_get(cur->stage)->terminal));
-        json_object_set_new(app, "next_step",
-                            cur && cur->sc ? json_string(stage_code_next(cur->sc))
-                                           : json_null());
-        json_object_set_new(app, "breaches", json_integer(t->breaches));
-        json_array_append_new(apps, app);
-    }
-    json_object_set_new(root, "applications", apps);
-    json_object_set_new(root, "data_as_of", jts(newest));
-    json_object_set_new(root, "now", jts(now));
-    return dump(fp, root);
+    return document(fp, status_doc, &a);
 }
 
-static json_t *areas(const struct weekly_area *v, size_t n)
+static void areas(struct jsonw *w, const char *key, const struct weekly_area *v, size_t n)
 {
-    json_t *arr = json_array();
-
+    jsonw_key(w, key);
+    jsonw_begin_array(w);
     for (size_t i = 0; i < n; i++) {
-        json_t *o = json_object();
-
-        json_object_set_new(o, "code", jstr(v[i].code));
-        json_object_set_new(o, "name", jstr(v[i].name));
+        jsonw_begin_object(w);
+        str(w, "code", v[i].code);
+        str(w, "name", v[i].name);
         if (v[i].parent_code)
-            json_object_set_new(o, "kecamatan_code", jstr(v[i].parent_code));
-        json_object_set_new(o, "msmes", json_integer(v[i].msmes));
-        json_object_set_new(o, "applied", json_integer(v[i].applied));
-        json_object_set_new(o, "certified", json_integer(v[i].certified));
-        json_object_set_new(o, "certified_week", json_integer(v[i].certified_week));
-        json_object_set_new(o, "goal_target",
-                            v[i].goal_target ? json_integer(v[i].goal_target)
-                                             : json_null());
-        json_object_set_new(o, "goal_done",
-                            v[i].goal_target ? json_integer(v[i].goal_done)
-                                             : json_null());
-        json_array_append_new(arr, o);
+            str(w, "kecamatan_code", v[i].parent_code);
+        num(w, "msmes", v[i].msmes);
+        num(w, "applied", v[i].applied);
+        num(w, "certified", v[i].certified);
+        num(w, "certified_week", v[i].certified_week);
+        num_or_null(w, "goal_target", v[i].goal_target != 0, v[i].goal_target);
+        num_or_null(w, "goal_done", v[i].goal_target != 0, v[i].goal_done);
+        jsonw_end_object(w);
     }
-    return arr;
+    jsonw_end_array(w);
+}
+
+static void weekly_head(struct jsonw *w, const struct weekly_report *r)
+{
+    str(w, "week", r->week);
+    date(w, "from", r->monday);
+    date(w, "to", r->sunday);
+    ts(w, "as_of", r->end);
+    str(w, "totals_hash", r->hash);
+    jsonw_key(w, "headline");
+    jsonw_begin_object(w);
+    num(w, "certified_week", r->certified_week);
+    num(w, "certified_prev_week", r->certified_prev_week);
+    num(w, "certified_total", r->certified_total);
+    jsonw_end_object(w);
+    jsonw_key(w, "trend");
+    jsonw_begin_array(w);
+    for (int i = 0; i < WEEKLY_TREND_WEEKS; i++) {
+        jsonw_begin_object(w);
+        str(w, "week", r->trend[i].week);
+        num(w, "certified", r->trend[i].certified);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void weekly_funnel(struct jsonw *w, const struct weekly_report *r)
+{
+    jsonw_key(w, "funnel");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < r->nfunnel; i++) {
+        const struct weekly_funnel *f = &r->funnel[i];
+
+        jsonw_begin_object(w);
+        str(w, "stage", stage_name(f->stage));
+        str(w, "label", stage_label(f->stage));
+        num(w, "reguler", f->reguler);
+        num(w, "self_declare", f->self_declare);
+        num(w, "other", f->other);
+        num(w, "total", f->total);
+        num(w, "last_week", f->total_prev);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void weekly_goals(struct jsonw *w, const struct weekly_report *r)
+{
+    jsonw_key(w, "goals");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < r->ngoals; i++) {
+        const struct weekly_goal *g = &r->goals[i];
+
+        jsonw_begin_object(w);
+        num(w, "id", g->id);
+        str(w, "name", g->name);
+        str(w, "scope_kind", g->scope_kind);
+        str(w, "scope_value", g->scope_value);
+        str(w, "metric", g->metric);
+        num(w, "target", g->target);
+        num(w, "done", g->done);
+        num(w, "done_week_ago", g->done_week_ago);
+        real(w, "percent", g->calc.percent);
+        real(w, "weeks_left", g->calc.weeks_left);
+        real(w, "rate_needed", g->calc.rate_needed);
+        real(w, "rate_recent", g->calc.rate_recent);
+        jsonw_key(w, "projected");
+        if (g->calc.has_projection) {
+            char d[11];
+
+            date_format(g->calc.projected, d);
+            jsonw_str(w, d);
+        } else {
+            jsonw_null(w);
+        }
+        str(w, "status", goal_status_name(g->calc.status));
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void weekly_movers(struct jsonw *w, const struct weekly_report *r)
+{
+    jsonw_key(w, "movers");
+    jsonw_begin_object(w);
+    for (int k = 0; k < MOVE__COUNT; k++)
+        num(w, weekly_move_name((enum weekly_move)k), r->moves[k]);
+    jsonw_end_object(w);
+    jsonw_key(w, "mover_list");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < r->nmovers; i++) {
+        const struct weekly_mover *m = &r->movers[i];
+
+        jsonw_begin_object(w);
+        str(w, "kind", weekly_move_name(m->kind));
+        str(w, "nib", m->nib);
+        str(w, "name", m->name);
+        str(w, "kelurahan", m->kelurahan);
+        str(w, "id_reg", m->id_reg);
+        str(w, "code", m->code);
+        ts(w, "at", m->at);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void weekly_stuck(struct jsonw *w, const struct weekly_report *r)
+{
+    jsonw_key(w, "stuck");
+    jsonw_begin_object(w);
+    for (int k = 1; k < WAITS__COUNT; k++)
+        num(w, stage_waits_on_name((enum ht_waits_on)k), r->stuck_by[k]);
+    num(w, "total", r->stuck_total);
+    jsonw_end_object(w);
+    jsonw_key(w, "stuck_list");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < r->nstuck; i++) {
+        const struct weekly_stuck *s = &r->stuck[i];
+
+        jsonw_begin_object(w);
+        str(w, "nib", s->nib);
+        str(w, "name", s->name);
+        str(w, "kelurahan", s->kelurahan);
+        str(w, "phone", s->phone);
+        str(w, "id_reg", s->id_reg);
+        str(w, "code", s->code);
+        str(w, "waits_on", stage_waits_on_name(s->waits_on));
+        ts(w, "since", s->since);
+        num(w, "working_days", s->days);
+        num(w, "limit_days", s->limit);
+        num(w, "days_overdue", s->overdue);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
+static void weekly_doc(struct jsonw *w, const void *arg)
+{
+    const struct weekly_report *r = arg;
+
+    jsonw_begin_object(w);
+    weekly_head(w, r);
+    weekly_funnel(w, r);
+    weekly_goals(w, r);
+    areas(w, "kecamatan", r->kecamatan, r->nkecamatan);
+    areas(w, "kelurahan", r->kelurahan, r->nkelurahan);
+    weekly_movers(w, r);
+    weekly_stuck(w, r);
+    jsonw_key(w, "quality");
+    jsonw_begin_object(w);
+    num(w, "quarantined", r->quarantined);
+    num(w, "unmatched", r->unmatched);
+    ts(w, "last_observed", r->last_observed);
+    ts(w, "last_sync", r->last_sync);
+    jsonw_end_object(w);
+    jsonw_end_object(w);
 }
 
 int report_weekly_json(FILE *fp, const struct weekly_report *r)
 {
-    json_t *root = json_object(), *o, *arr;
-
-    json_object_set_new(root, "week", json_string(r->week));
-    json_object_set_new(root, "from", jdate(r->monday));
-    json_object_set_new(root, "to", jdate(r->sunday));
-    json_object_set_new(root, "as_of", jts(r->end));
-    json_object_set_new(root, "totals_hash", json_string(r->hash));
-
-    o = json_object();
-    json_object_set_new(o, "certified_week", json_integer(r->certified_week));
-    json_object_set_new(o, "certified_prev_week", json_integer(r->certified_prev_week));
-    json_object_set_new(o, "certified_total", json_integer(r->certified_total));
-    json_object_set_new(root, "headline", o);
-
-    arr = json_array();
-    for (int i = 0; i < WEEKLY_TREND_WEEKS; i++) {
-        o = json_object();
-        json_object_set_new(o, "week", json_string(r->trend[i].week));
-        json_object_set_new(o, "certified", json_integer(r->trend[i].certified));
-        json_array_append_new(arr, o);
-    }
-    json_object_set_new(root, "trend", arr);
-
-    arr = json_array();
-    for (size_t i = 0; i < r->nfunnel; i++) {
-        const struct weekly_funnel *f = &r->funnel[i];
-        o = json_object();
-        json_object_set_new(o, "stage", json_string(stage_name(f->stage)));
-        json_object_set_new(o, "label", json_string(stage_label(f->stage)));
-        json_object_set_new(o, "reguler", json_integer(f->reguler));
-        json_object_set_new(o, "self_declare", json_integer(f->self_declare));
-        json_object_set_new(o, "other", json_integer(f->other));
-        json_object_set_new(o, "total", json_integer(f->total));
-        json_object_set_new(o, "last_week", json_integer(f->total_prev));
-        json_array_append_new(arr, o);
-    }
-    json_object_set_new(root, "funnel", arr);
-
-    arr = json_array();
-    for (size_t i = 0; i < r->ngoals; i++) {
-        const struct weekly_goal *g = &r->goals[i];
-        o = json_object();
-        json_object_set_new(o, "id", json_integer(g->id));
-        json_object_set_new(o, "name", jstr(g->name));
-        json_object_set_new(o, "scope_kind", jstr(g->scope_kind));
-        json_object_set_new(o, "scope_value", jstr(g->scope_value));
-        json_object_set_new(o, "metric", jstr(g->metric));
-        json_object_set_new(o, "target", json_integer(g->target));
-        json_object_set_new(o, "done", json_integer(g->done));
-        json_object_set_new(o, "done_week_ago", json_integer(g->done_week_ago));
-        json_object_set_new(o, "percent", json_real(g->calc.percent));
-        json_object_set_new(o, "weeks_left", json_real(g->calc.weeks_left));
-        json_object_set_new(o, "rate_needed", json_real(g->calc.rate_needed));
-        json_object_set_new(o, "rate_recent", json_real(g->calc.rate_recent));
-        json_object_set_new(o, "projected",
-                            g->calc.has_projection ? jdate(g->calc.projected)
-                                                   : json_null());
-        json_object_set_new(o, "status", json_string(goal_status_name(g->calc.status)));
-        json_array_append_new(arr, o);
-    }
-    json_object_set_new(root, "goals", arr);
-    json_object_set_new(root, "kecamatan", areas(r->kecamatan, r->nkecamatan));
-    json_object_set_new(root, "kelurahan", areas(r->kelurahan, r->nkelurahan));
-
-    o = json_object();
-    for (int k = 0; k < MOVE__COUNT; k++)
-        json_object_set_new(o, weekly_move_name((enum weekly_move)k),
-                            json_integer(r->moves[k]));
-    json_object_set_new(root, "movers", o);
-    arr = json_array();
-    for (size_t i = 0; i < r->nmovers; i++) {
-        const struct weekly_mover *m = &r->movers[i];
-        o = json_object();
-        json_object_set_new(o, "kind", json_string(weekly_move_name(m->kind)));
-        json_object_set_new(o, "nib", jstr(m->nib));
-        json_object_set_new(o, "name", jstr(m->name));
-        json_object_set_new(o, "kelurahan", jstr(m->kelurahan));
-        json_object_set_new(o, "id_reg", jstr(m->id_reg));
-        json_object_set_new(o, "code", jstr(m->code));
-        json_object_set_new(o, "at", jts(m->at));
-        json_array_append_new(arr, o);
-    }
-    json_object_set_new(root, "mover_list", arr);
-
-    o = json_object();
-    for (int w = 1; w < WAITS__COUNT; w++)
-        json_object_set_new(o, stage_waits_on_name((enum ht_waits_on)w),
-                            json_integer(r->stuck_by[w]));
-    json_object_set_new(o, "total", json_integer(r->stuck_total));
-    json_object_set_new(root, "stuck", o);
-    arr = json_array();
-    for (size_t i = 0; i < r->nstuck; i++) {
-        const struct weekly_stuck *s = &r->stuck[i];
-        o = json_object();
-        json_object_set_new(o, "nib", jstr(s->nib));
-        json_object_set_new(o, "name", jstr(s->name));
-        json_object_set_new(o, "kelurahan", jstr(s->kelurahan));
-        json_object_set_new(o, "phone", jstr(s->phone));
-        json_object_set_new(o, "id_reg", jstr(s->id_reg));
-        json_object_set_new(o, "code", jstr(s->code));
-        json_object_set_new(o, "waits_on", json_string(stage_waits_on_name(s->waits_on)));
-        json_object_set_new(o, "since", jts(s->since));
-        json_object_set_new(o, "working_days", json_integer(s->days));
-        json_object_set_new(o, "limit_days", json_integer(s->limit));
-        json_object_set_new(o, "days_overdue", json_integer(s->overdue));
-        json_array_append_new(arr, o);
-    }
-    json_object_set_new(root, "stuck_list", arr);
-
-    o = json_object();
-    json_object_set_new(o, "quarantined", json_integer(r->quarantined));
-    json_object_set_new(o, "unmatched", json_integer(r->unmatched));
-    json_object_set_new(o, "last_observed", jts(r->last_observed));
-    json_object_set_new(o, "last_sync", jts(r->last_sync));
-    json_object_set_new(root, "quality", o);
-    return dump(fp, root);
+    return document(fp, weekly_doc, r);
 }

@@ -1,191 +1,12 @@
-/* Text renderers: 80-column tables, the MSME status card, the weekly report as text. */
+/* Text renderers: the MSME status card and the weekly report as text. */
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/buf.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/out.h"
 #include "halaltrack/report.h"
+#include "report_int.h"
 #include "halaltrack/banned.h"
-
-const char *report_tr(const char *id, const char *en)
-{
-    return strcmp(i18n_lang(), "id") == 0 ? id : en;
-}
-
-#define T report_tr
-
-const char *report_waits_label(enum ht_waits_on w)
-{
-    switch (w) {
-    case WAITS_MSME:
-        return T("UMKM (pelaku usaha)", "MSME (business owner)");
-    case WAITS_BPJPH:
-        return "BPJPH";
-    case WAITS_LPH:
-        return T("LPH (lembaga pemeriksa halal)", "LPH (inspection body)");
-    case WAITS_P3H:
-        return T("P3H/LP3H (pendamping halal)", "P3H/LP3H (halal assistant)");
-    case WAITS_FATWA:
-        return T("Komisi/Komite Fatwa", "fatwa body");
-    default:
-        return T("tidak ada", "nobody");
-    }
-}
-
-/* ---- tables ---- */
-
-void rtable_init(struct rtable *t, int ncols, const char *const *keys,
-                 const char *const *headers, unsigned numeric)
-{
-    memset(t, 0, sizeof(*t));
-    t->ncols = ncols > RTABLE_MAX_COLS ? RTABLE_MAX_COLS : ncols;
-    for (int i = 0; i < t->ncols; i++) {
-        t->keys[i] = keys[i];
-        t->headers[i] = headers[i];
-    }
-    t->numeric = numeric;
-}
-
-int rtable_add(struct rtable *t, char color, const char *const *cells)
-{
-    if (t->nrows == t->cap) {
-        int cap = t->cap ? t->cap * 2 : 16;
-        char **c = realloc(t->cells, (size_t)cap * (size_t)t->ncols * sizeof(*c));
-        char *rc;
-
-        if (!c)
-            return -1;
-        t->cells = c;
-        rc = realloc(t->row_color, (size_t)cap);
-        if (!rc)
-            return -1;
-        t->row_color = rc;
-        t->cap = cap;
-    }
-    for (int i = 0; i < t->ncols; i++) {
-        char **dst = &t->cells[(size_t)t->nrows * (size_t)t->ncols + (size_t)i];
-
-        *dst = NULL;
-        if (cells[i] && !(*dst = strdup(cells[i]))) {
-            for (int j = 0; j < i; j++)
-                free(t->cells[(size_t)t->nrows * (size_t)t->ncols + (size_t)j]);
-            return -1;
-        }
-    }
-    t->row_color[t->nrows++] = color;
-    return 0;
-}
-
-void rtable_release(struct rtable *t)
-{
-    for (size_t i = 0; i < (size_t)t->nrows * (size_t)t->ncols; i++)
-        free(t->cells[i]);
-    free(t->cells);
-    free(t->row_color);
-    memset(t, 0, sizeof(*t));
-}
-
-/* Display width: code points (every character of our data is one cell wide). */
-static int u8width(const char *s)
-{
-    int n = 0;
-
-    for (; s && *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* Writes s in exactly w cells: cut with "…" when longer, padded when pad. */
-static void put_cell(FILE *fp, const char *s, int w, int right, int pad)
-{
-    int n = u8width(s);
-
-    if (!s)
-        s = "";
-    if (n > w) {
-        int cells = 0;
-        const char *p = s;
-
-        while (*p && cells < w - 1) {
-            p++;
-            while (((unsigned char)*p & 0xC0) == 0x80)
-                p++;
-            cells++;
-        }
-        fwrite(s, 1, (size_t)(p - s), fp);
-        fputs("…", fp);
-        return;
-    }
-    if (right)
-        fprintf(fp, "%*s", w - n, "");
-    fputs(s, fp);
-    if (!right && pad)
-        fprintf(fp, "%*s", w - n, "");
-}
-
-int report_table_text(FILE *fp, const struct rtable *t, int width, int color)
-{
-    int w[RTABLE_MAX_COLS];
-    int total, sep = 2;
-    const char *gap;
-
-    for (int c = 0; c < t->ncols; c++) {
-        w[c] = u8width(t->headers[c]);
-        for (int r = 0; r < t->nrows; r++) {
-            int n = u8width(t->cells[(size_t)r * (size_t)t->ncols + (size_t)c]);
-            if (n > w[c])
-                w[c] = n;
-        }
-    }
-    /* Too wide: first close the gaps to one space, then shrink the widest text column
-     * (cut with "…") until the line fits. */
-    total = 0;
-    for (int c = 0; c < t->ncols; c++)
-        total += w[c] + (c ? sep : 0);
-    if (total > width)
-        sep = 1;
-    for (;;) {
-        int widest = -1;
-
-        total = 0;
-        for (int c = 0; c < t->ncols; c++)
-            total += w[c] + (c ? sep : 0);
-        if (total <= width)
-            break;
-        for (int c = 0; c < t->ncols; c++)
-            if (!((t->numeric | t->keep) & (1u << c)) && (widest < 0 || w[c] > w[widest]))
-                widest = c;
-        if (widest < 0 || w[widest] <= 6)
-            break;
-        w[widest]--;
-    }
-    gap = sep == 2 ? "  " : " ";
-    for (int c = 0; c < t->ncols; c++) {
-        if (c)
-            fputs(gap, fp);
-        put_cell(fp, t->headers[c], w[c], (t->numeric >> c) & 1u, c + 1 < t->ncols);
-    }
-    fputc('\n', fp);
-    for (int r = 0; r < t->nrows; r++) {
-        const char *on = NULL;
-
-        if (color && t->row_color[r])
-            on = t->row_color[r] == 'g'   ? "\033[32m"
-                 : t->row_color[r] == 'y' ? "\033[33m"
-                                          : "\033[31m";
-        if (on)
-            fputs(on, fp);
-        for (int c = 0; c < t->ncols; c++) {
-            if (c)
-                fputs(gap, fp);
-            put_cell(fp, t->cells[(size_t)r * (size_t)t->ncols + (size_t)c], w[c],
-                     (t->numeric >> c) & 1u, c + 1 < t->ncols);
-        }
-        if (on)
-            fputs("\033[0m", fp);
-        fputc('\n', fp);
-    }
-    return ferror(fp) ? -1 : 0;
-}
 
 void report_bar(double percent, int width, char *out)
 {
@@ -236,10 +57,10 @@ static void wrap(FILE *fp, const char *label, const char *text, int width)
 static const char *channel_path_label(const char *ch)
 {
     if (ch && (strcmp(ch, "CH001") == 0 || strcmp(ch, "CH002") == 0))
-        return T("reguler", "regular");
+        return _("regular");
     if (ch && (strcmp(ch, "CH003") == 0 || strcmp(ch, "CH004") == 0))
-        return T("self-declare", "self-declare");
-    return T("jalur tidak diketahui", "unknown path");
+        return _("self-declare");
+    return _("unknown path");
 }
 
 static const char *or_dash(const char *s)
@@ -247,103 +68,108 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
-int report_status_text(FILE *fp, const struct report_msme *m, const struct timeline *tl,
-                       int64_t now, int color)
+int64_t report_data_as_of(const struct report_msme *m, const struct timeline *tl)
 {
     int64_t newest = 0;
-    char ts[21];
 
-    fprintf(fp, "%s %s  %s\n", "NIB", m->nib, m->business_name);
-    fprintf(fp, "  %-10s %s\n", T("Pemilik", "Owner"), or_dash(m->owner_name));
-    fprintf(fp, "  %-10s %s (%s %s)\n", T("Kelurahan", "Kelurahan"),
-            or_dash(m->kelurahan), T("kec.", "kec."), or_dash(m->kecamatan));
-    fprintf(fp, "  %-10s %s%s%s\n", "KBLI", or_dash(m->kbli), m->kbli_title ? " " : "",
-            m->kbli_title ? m->kbli_title : "");
-    fprintf(fp, "  %-10s %s\n", T("Skala", "Size"), or_dash(m->size_class));
     for (size_t i = 0; i < m->napps; i++) {
         if (tl[i].last_observed > newest)
             newest = tl[i].last_observed;
         if (m->apps[i].observed_at > newest)
             newest = m->apps[i].observed_at;
     }
+    return newest;
+}
+
+/* One step of a timeline: date, code, label, working days against the limit, marks. */
+static void status_step(FILE *fp, const struct tl_entry *e, int color)
+{
+    int open = !stage_def_get(e->stage)->terminal;
+    char date[11], lim[16] = "-";
+
+    date_format(ts_to_wib_date(e->entered), date);
+    if (e->limit_days > 0)
+        snprintf(lim, sizeof(lim), "%d", e->limit_days);
+    fprintf(fp, "  %-10s  %-6s ", date, e->code);
+    out_cell(fp, e->sc ? stage_code_label(e->sc) : stage_label(e->stage), 24, 0, 1);
+    fprintf(fp, " %5lld %5s", (long long)e->days, lim);
+    if (e->breach)
+        fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", _("OVER"),
+                (long long)e->overdue, color ? "\033[0m" : "");
+    else if (e->paused && open)
+        fprintf(fp, "  %s", _("paused (MSME)"));
+    if (e->current && open)
+        fprintf(fp, "  <- %s", _("now"));
+    fputc('\n', fp);
+}
+
+/* Who holds the application now, the clock, and the MSME's next step. */
+static void status_now(FILE *fp, const struct tl_entry *cur)
+{
+    const struct stage_def *def;
+
+    if (!cur) {
+        fprintf(fp, "  %s\n", _("No stage history yet."));
+        return;
+    }
+    def = stage_def_get(cur->stage);
+    if (!def->terminal)
+        fprintf(fp, "  %s: %s\n", _("Waiting on"), stage_waits_on_label(cur->waits_on));
+    if (cur->paused && !def->terminal)
+        wrap(fp, _("Legal clock"),
+             _("the legal clock is paused until the MSME completes its step."), 80);
+    wrap(fp, _("Next step"),
+         cur->sc ? stage_code_next(cur->sc)
+                 : _("Unknown status; contact the cooperative and MSME office."),
+         80);
+}
+
+static void status_app(FILE *fp, const struct report_app *a, const struct timeline *t,
+                       int color)
+{
+    fprintf(fp, "\n%s %s (%s, %s %s)\n", _("Application"), or_dash(a->no_daftar),
+            a->id_reg, channel_path_label(a->channel_id), or_dash(a->channel_id));
+    if (a->certificate_no)
+        fprintf(fp, "  %s %s (%s)\n", _("Certificate"), a->certificate_no,
+                or_dash(a->certificate_date));
+    fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", _("Date"), _("Code"), _("Step"),
+            _("Days"), _("Limit"));
+    for (size_t j = 0; j < t->n; j++)
+        status_step(fp, &t->v[j], color);
+    fprintf(fp, "  %s\n",
+            _("(Days = working days; OVER = past the legal limit of UU 6/2023;"));
+    fprintf(fp, "  %s\n", _(" paused = the legal clock stops while the MSME holds it)"));
+    status_now(fp, t->n ? &t->v[t->n - 1] : NULL);
+}
+
+int report_status_text(FILE *fp, const struct report_msme *m, const struct timeline *tl,
+                       int64_t now, int color)
+{
+    int64_t newest = report_data_as_of(m, tl);
+    char ts[21];
+
+    fprintf(fp, "%s %s  %s\n", "NIB", m->nib, m->business_name);
+    fprintf(fp, "  %-10s %s\n", _("Owner"), or_dash(m->owner_name));
+    fprintf(fp, "  %-10s %s (%s %s)\n", _("Kelurahan"), or_dash(m->kelurahan), _("kec."),
+            or_dash(m->kecamatan));
+    fprintf(fp, "  %-10s %s%s%s\n", "KBLI", or_dash(m->kbli), m->kbli_title ? " " : "",
+            m->kbli_title ? m->kbli_title : "");
+    fprintf(fp, "  %-10s %s\n", _("Size"), or_dash(m->size_class));
     if (newest) {
         ts_format_wib(newest, ts);
-        fprintf(fp, "  %-10s %s\n", T("Data per", "Data as of"), ts);
+        fprintf(fp, "  %-10s %s\n", _("Data as of"), ts);
     }
     if (m->napps == 0)
-        fprintf(fp, "\n%s\n",
-                T("Belum ada permohonan sertifikasi halal untuk NIB ini.",
-                  "No halal certification application for this NIB yet."));
-    for (size_t i = 0; i < m->napps; i++) {
-        const struct report_app *a = &m->apps[i];
-        const struct timeline *t = &tl[i];
-        const struct tl_entry *cur = t->n ? &t->v[t->n - 1] : NULL;
-
-        fprintf(fp, "\n%s %s (%s, %s %s)\n", T("Permohonan", "Application"),
-                or_dash(a->no_daftar), a->id_reg, channel_path_label(a->channel_id),
-                or_dash(a->channel_id));
-        if (a->certificate_no)
-            fprintf(fp, "  %s %s (%s)\n", T("Sertifikat", "Certificate"),
-                    a->certificate_no, or_dash(a->certificate_date));
-        fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", T("Tanggal", "Date"),
-                T("Kode", "Code"), T("Tahap", "Step"), T("Hari", "Days"),
-                T("Batas", "Limit"));
-        for (size_t j = 0; j < t->n; j++) {
-            const struct tl_entry *e = &t->v[j];
-            struct ht_date d = ts_to_wib_date(e->entered);
-            char date[11], lim[16];
-            const char *lbl = e->sc ? stage_code_label(e->sc) : stage_label(e->stage);
-
-            date_format(d, date);
-            if (e->limit_days > 0)
-                snprintf(lim, sizeof(lim), "%d", e->limit_days);
-            else
-                snprintf(lim, sizeof(lim), "-");
-            fprintf(fp, "  %-10s  %-6s ", date, e->code);
-            put_cell(fp, lbl, 24, 0, 1);
-            fprintf(fp, " %5lld %5s", (long long)e->days, lim);
-            if (e->breach)
-                fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", T("LEWAT", "OVER"),
-                        (long long)e->overdue, color ? "\033[0m" : "");
-            else if (e->paused && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  %s", T("jeda (UMKM)", "paused (MSME)"));
-            if (e->current && !stage_def_get(e->stage)->terminal)
-                fprintf(fp, "  <- %s", T("kini", "now"));
-            fputc('\n', fp);
-        }
-        fprintf(fp, "  %s\n",
-                T("(Hari = hari kerja; LEWAT = melewati batas waktu UU 6/2023;",
-                  "(Days = working days; OVER = past the legal limit of UU 6/2023;"));
-        fprintf(fp, "  %s\n",
-                T(" jeda = batas waktu berhenti selama menunggu UMKM)",
-                  " paused = the legal clock stops while the MSME holds it)"));
-        if (cur) {
-            const struct stage_def *def = stage_def_get(cur->stage);
-
-            if (!def->terminal)
-                fprintf(fp, "  %s: %s\n", T("Menunggu", "Waiting on"),
-                        report_waits_label(cur->waits_on));
-            if (cur->paused && !def->terminal)
-                wrap(fp, T("Batas waktu", "Legal clock"),
-                     T("dijeda sampai UMKM menyelesaikan langkahnya.",
-                       "the legal clock is paused until the MSME completes its step."),
-                     80);
-            wrap(fp, T("Langkah berikutnya", "Next step"),
-                 cur->sc ? stage_code_next(cur->sc)
-                         : T("Status belum dikenal; hubungi Dinas Koperasi dan UMKM.",
-                             "Unknown status; contact the cooperative and MSME office."),
-                 80);
-        } else {
-            fprintf(fp, "  %s\n", T("Belum ada riwayat tahap.", "No stage history yet."));
-        }
-    }
+        fprintf(fp, "\n%s\n", _("No halal certification application for this NIB yet."));
+    for (size_t i = 0; i < m->napps; i++)
+        status_app(fp, &m->apps[i], &tl[i], color);
     (void)now;
     return ferror(fp) ? -1 : 0;
 }
 
 /* ---- weekly ---- */
 
-static void fmt_ts(int64_t t, char out[21])
+void report_format_wib(int64_t t, char out[static 21])
 {
     if (t)
         ts_format_wib(t, out);
@@ -351,167 +177,179 @@ static void fmt_ts(int64_t t, char out[21])
         snprintf(out, 21, "-");
 }
 
-int report_weekly_text(FILE *fp, const struct weekly_report *r)
+static void weekly_head(FILE *fp, const struct weekly_report *r)
 {
-    char d0[11], d1[11], chg[16], ts[21], bar[24];
+    char d0[11], d1[11], chg[16], bar[24];
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
-    fprintf(fp, "%s %s (%s .. %s)\n",
-            T("LAPORAN MINGGUAN SERTIFIKASI HALAL", "WEEKLY HALAL CERTIFICATION REPORT"),
-            r->week, d0, d1);
-    fprintf(fp, "%s: %s\n\n", T("Hash total", "Totals hash"), r->hash);
-
-    fprintf(fp, "== %s\n", T("Ringkasan", "Headline"));
+    fprintf(fp, "%s %s (%s .. %s)\n", _("WEEKLY HALAL CERTIFICATION REPORT"), r->week, d0,
+            d1);
+    fprintf(fp, "%s: %s\n\n", _("Totals hash"), r->hash);
+    fprintf(fp, "== %s\n", _("Headline"));
     weekly_change(r->certified_week, r->certified_prev_week, chg);
-    fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n",
-            T("Sertifikat terbit minggu ini", "Certified this week"), r->certified_week,
-            T("minggu lalu", "last week"), r->certified_prev_week, chg);
-    fprintf(fp, "%-40s %8ld\n", T("Sertifikat terbit seluruhnya", "Certified in total"),
-            r->certified_total);
+    fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n", _("Certified this week"), r->certified_week,
+            _("last week"), r->certified_prev_week, chg);
+    fprintf(fp, "%-40s %8ld\n", _("Certified in total"), r->certified_total);
     if (r->ngoals)
-        fprintf(fp, "\n%-24s %11s %6s %12s %3s  %s\n", T("Target", "Goal"),
-                T("capai/target", "done/target"), "%", "", T("+mg", "+wk"),
-                T("status", "status"));
+        fprintf(fp, "\n%-24s %11s %6s %12s %3s  %s\n", _("Goal"), _("done/target"), "%",
+                "", _("+wk"), _("status"));
     for (size_t i = 0; i < r->ngoals; i++) {
         const struct weekly_goal *g = &r->goals[i];
 
         report_bar(g->calc.percent, 10, bar);
-        fprintf(fp, "%-24.24s %5ld/%-5ld %5.1f%% %s %+3ld  %s\n", g->name, g->done,
-                g->target, g->calc.percent, bar, g->done - g->done_week_ago,
+        out_cell(fp, g->name, 24, 0, 1);
+        fprintf(fp, " %5ld/%-5ld %5.1f%% %s %+3ld  %s\n", g->done, g->target,
+                g->calc.percent, bar, g->done - g->done_week_ago,
                 goal_status_label(g->calc.status));
     }
-
-    fprintf(fp, "\n%s:\n ",
-            T("Sertifikat per minggu, 12 minggu", "Certificates per week, 12 weeks"));
+    fprintf(fp, "\n%s:\n ", _("Certificates per week, 12 weeks"));
     for (int i = 0; i < WEEKLY_TREND_WEEKS; i++)
         fprintf(fp, " %s=%ld", r->trend[i].week + 5, r->trend[i].certified);
     fputc('\n', fp);
+}
 
-    fprintf(fp, "\n== %s\n",
-            T("Corong per tahap (akhir minggu ini vs minggu lalu)",
-              "Funnel by stage (end of this week vs last week)"));
-    fprintf(fp, "%-36s %7s %7s %7s %7s %7s\n", T("Tahap", "Stage"), "reguler", "self-d",
-            T("lainnya", "other"), T("total", "total"), T("mgg lalu", "last wk"));
+static void weekly_funnel(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "\n== %s\n", _("Funnel by stage (end of this week vs last week)"));
+    fprintf(fp, "%-36s %7s %7s %7s %7s %7s\n", _("Stage"), "reguler", "self-d",
+            _("other"), _("total"), _("last wk"));
     for (size_t i = 0; i < r->nfunnel; i++) {
         const struct weekly_funnel *f = &r->funnel[i];
 
         if (f->stage == STAGE_NOT_APPLIED)
             continue;
-        put_cell(fp, stage_label(f->stage), 36, 0, 1);
+        out_cell(fp, stage_label(f->stage), 36, 0, 1);
         fprintf(fp, " %7ld %7ld %7ld %7ld %7ld\n", f->reguler, f->self_declare, f->other,
                 f->total, f->total_prev);
     }
+}
 
-    fprintf(fp, "\n== %s\n", T("Kemajuan per kecamatan", "Progress by kecamatan"));
-    fprintf(fp, "%-22s %7s %7s %9s %7s %6s %12s\n", T("Kecamatan", "Kecamatan"),
-            T("UMKM", "MSMEs"), T("ajuan", "applied"), T("sertif.", "certified"),
-            T("mgg ini", "this wk"), "%", T("target", "goal"));
+static void weekly_areas(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "\n== %s\n", _("Progress by kecamatan"));
+    fprintf(fp, "%-22s %7s %7s %9s %7s %6s %12s\n", _("Kecamatan"), _("MSMEs"),
+            C_("short column heading", "applied"),
+            C_("short column heading", "certified"), _("this wk"), "%", _("goal"));
     for (int pass = 0; pass < 2; pass++) {
         const struct weekly_area *v = pass ? r->kelurahan : r->kecamatan;
         size_t n = pass ? r->nkelurahan : r->nkecamatan;
 
         if (pass)
-            fprintf(fp, "\n-- %s\n", T("Rincian per kelurahan", "Detail by kelurahan"));
+            fprintf(fp, "\n-- %s\n", _("Detail by kelurahan"));
         for (size_t i = 0; i < n; i++) {
             const struct weekly_area *a = &v[i];
             char goal[24] = "-";
 
             if (a->goal_target)
                 snprintf(goal, sizeof(goal), "%ld/%ld", a->goal_done, a->goal_target);
-            fprintf(fp, "%s%-*.*s %7ld %7ld %9ld %7ld %5.1f%% %12s\n", pass ? "  " : "",
-                    pass ? 20 : 22, pass ? 20 : 22, a->name, a->msmes, a->applied,
+            fputs(pass ? "  " : "", fp);
+            out_cell(fp, a->name, pass ? 20 : 22, 0, 1);
+            fprintf(fp, " %7ld %7ld %9ld %7ld %5.1f%% %12s\n", a->msmes, a->applied,
                     a->certified, a->certified_week,
                     a->msmes ? 100.0 * (double)a->certified / (double)a->msmes : 0.0,
                     goal);
         }
     }
+}
 
-    fprintf(fp, "\n== %s\n", T("Pergerakan minggu ini", "Movers this week"));
-    {
-        static const char *const id_names[MOVE__COUNT] = {
-            "Permohonan baru", "Naik tahap", "Sertifikat terbit", "Dikembalikan",
-            "Ditolak/dibatalkan"};
-        static const char *const en_names[MOVE__COUNT] = {
-            "New applications", "Stage advances", "Certificates issued", "Returns",
-            "Rejections/cancellations"};
+int report_more(char *out, size_t outsz, size_t shown, long total)
+{
+    if ((long)shown >= total)
+        return -1;
+    snprintf(out, outsz, "%s %ld %s", _("and"), total - (long)shown,
+             _("more (see CSV/JSON)"));
+    return 0;
+}
 
-        for (int k = 0; k < MOVE__COUNT; k++) {
-            size_t shown = 0;
+/* "  ... and N more (see CSV/JSON)" when a list was cut. */
+static void more_line(FILE *fp, size_t shown, long total)
+{
+    char more[128];
 
-            fprintf(fp, "%s: %ld\n", T(id_names[k], en_names[k]), r->moves[k]);
-            for (size_t i = 0; i < r->nmovers; i++) {
-                const struct weekly_mover *m = &r->movers[i];
-                char d[11];
+    if (report_more(more, sizeof(more), shown, total) == 0)
+        fprintf(fp, "  ... %s\n", more);
+}
 
-                if (m->kind != (enum weekly_move)k)
-                    continue;
-                date_format(ts_to_wib_date(m->at), d);
-                fprintf(fp, "  %s  %-6s %-13s ", d, or_dash(m->code), or_dash(m->nib));
-                put_cell(fp, or_dash(m->name), 24, 0, 1);
-                fputc(' ', fp);
-                put_cell(fp, or_dash(m->kelurahan), 14, 0, 0);
-                fputc('\n', fp);
-                shown++;
-            }
-            if ((long)shown < r->moves[k])
-                fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"),
-                        r->moves[k] - (long)shown,
-                        T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+static void weekly_movers(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "\n== %s\n", _("Movers this week"));
+    for (int k = 0; k < MOVE__COUNT; k++) {
+        size_t shown = 0;
+
+        fprintf(fp, "%s: %ld\n", weekly_move_label((enum weekly_move)k), r->moves[k]);
+        for (size_t i = 0; i < r->nmovers; i++) {
+            const struct weekly_mover *m = &r->movers[i];
+            char d[11];
+
+            if (m->kind != (enum weekly_move)k)
+                continue;
+            date_format(ts_to_wib_date(m->at), d);
+            fprintf(fp, "  %s  %-6s %-13s ", d, or_dash(m->code), or_dash(m->nib));
+            out_cell(fp, or_dash(m->name), 24, 0, 1);
+            fputc(' ', fp);
+            out_cell(fp, or_dash(m->kelurahan), 14, 0, 0);
+            fputc('\n', fp);
+            shown++;
         }
+        more_line(fp, shown, r->moves[k]);
     }
+}
 
-    fprintf(fp, "\n== %s: %ld\n",
-            T("Macet melewati batas waktu (terlama dulu)",
-              "Stuck past the legal limit (oldest first)"),
+static void weekly_stuck(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "\n== %s: %ld\n", _("Stuck past the legal limit (oldest first)"),
             r->stuck_total);
-    fprintf(fp, "%s\n",
-            T("(lewat = hari kerja melewati batas waktu)",
-              "(over = working days past the legal limit)"));
+    fprintf(fp, "%s\n", _("(over = working days past the legal limit)"));
     for (int w = 1; w < WAITS__COUNT; w++) {
         size_t shown = 0;
 
         if (r->stuck_by[w] == 0)
             continue;
-        fprintf(fp, "%s %s: %ld\n", T("Menunggu", "Waiting on"),
-                report_waits_label((enum ht_waits_on)w), r->stuck_by[w]);
-        fprintf(fp, "  %-13s %-20s %-12s %-14s %-5s %5s\n", "NIB", T("Usaha", "Business"),
-                T("Kelurahan", "Kelurahan"), T("Telepon", "Phone"), T("Kode", "Code"),
-                T("lewat", "over"));
+        fprintf(fp, "%s %s: %ld\n", _("Waiting on"),
+                stage_waits_on_label((enum ht_waits_on)w), r->stuck_by[w]);
+        fprintf(fp, "  %-13s %-20s %-12s %-14s %-5s %5s\n", "NIB", _("Business"),
+                _("Kelurahan"), _("Phone"), _("Code"), _("over"));
         for (size_t i = 0; i < r->nstuck; i++) {
             const struct weekly_stuck *s = &r->stuck[i];
 
             if (s->waits_on != (enum ht_waits_on)w)
                 continue;
             fprintf(fp, "  %-13s ", or_dash(s->nib));
-            put_cell(fp, or_dash(s->name), 20, 0, 1);
+            out_cell(fp, or_dash(s->name), 20, 0, 1);
             fputc(' ', fp);
-            put_cell(fp, or_dash(s->kelurahan), 12, 0, 1);
+            out_cell(fp, or_dash(s->kelurahan), 12, 0, 1);
             fprintf(fp, " %-14.14s %-5s %5ld\n", or_dash(s->phone), or_dash(s->code),
                     s->overdue);
             shown++;
         }
-        if ((long)shown < r->stuck_by[w])
-            fprintf(fp, "  ... %s %ld %s\n", T("dan", "and"),
-                    r->stuck_by[w] - (long)shown,
-                    T("lainnya (lihat CSV/JSON)", "more (see CSV/JSON)"));
+        more_line(fp, shown, r->stuck_by[w]);
     }
-
     fprintf(fp, "%s\n",
-            T("Menunggu UMKM (dikembalikan, pembayaran): tidak terlambat, batas waktu "
-              "dijeda.",
-              "Waiting on the MSME (returned, payment): never overdue, the clock is "
+            _("Waiting on the MSME (returned, payment): never overdue, the clock is "
               "paused."));
+}
 
-    fprintf(fp, "\n== %s\n", T("Kualitas data", "Data quality"));
-    fprintf(fp, "%-40s %8ld\n", T("Rekaman dikarantina", "Quarantined records"),
-            r->quarantined);
-    fprintf(fp, "%-40s %8ld\n",
-            T("NIB tidak ada di register", "Unmatched NIBs (not in register)"),
-            r->unmatched);
-    fmt_ts(r->last_observed, ts);
-    fprintf(fp, "%-40s %s\n", T("Pengamatan terakhir", "Last observation"), ts);
-    fmt_ts(r->last_sync, ts);
-    fprintf(fp, "%-40s %s\n", T("Sinkronisasi terakhir", "Last successful sync"), ts);
+static void weekly_quality(FILE *fp, const struct weekly_report *r)
+{
+    char ts[21];
+
+    fprintf(fp, "\n== %s\n", _("Data quality"));
+    fprintf(fp, "%-40s %8ld\n", _("Quarantined records"), r->quarantined);
+    fprintf(fp, "%-40s %8ld\n", _("Unmatched NIBs (not in register)"), r->unmatched);
+    report_format_wib(r->last_observed, ts);
+    fprintf(fp, "%-40s %s\n", _("Last observation"), ts);
+    report_format_wib(r->last_sync, ts);
+    fprintf(fp, "%-40s %s\n", _("Last successful sync"), ts);
+}
+
+int report_weekly_text(FILE *fp, const struct weekly_report *r)
+{
+    weekly_head(fp, r);
+    weekly_funnel(fp, r);
+    weekly_areas(fp, r);
+    weekly_movers(fp, r);
+    weekly_stuck(fp, r);
+    weekly_quality(fp, r);
     return ferror(fp) ? -1 : 0;
 }

@@ -9,29 +9,22 @@
 /* Legal limits in working days (UU 6/2023): verification 1, LPH assignment 1, inspection
  * 15, P3H assistance 10, fatwa 3 (Komite Fatwa for self-declare 1), issuance 1. */
 static const struct stage_def stage_defs[STAGE__COUNT] = {
-    {STAGE_NOT_APPLIED, "not_applied", WAITS_MSME, 0, 0, 0, "Belum mengajukan",
-     "Not applied"},
-    {STAGE_DRAFT, "draft", WAITS_MSME, 0, 0, 0, "Draf", "Draft"},
-    {STAGE_SUBMITTED, "submitted", WAITS_BPJPH, 1, 0, 0, "Diajukan", "Submitted"},
-    {STAGE_VERIFICATION, "verification", WAITS_BPJPH, 1, 0, 0, "Verifikasi BPJPH",
-     "BPJPH verification"},
+    {STAGE_NOT_APPLIED, "not_applied", WAITS_MSME, 0, 0, 0, N_("Not applied")},
+    {STAGE_DRAFT, "draft", WAITS_MSME, 0, 0, 0, N_("Draft")},
+    {STAGE_SUBMITTED, "submitted", WAITS_BPJPH, 1, 0, 0, N_("Submitted")},
+    {STAGE_VERIFICATION, "verification", WAITS_BPJPH, 1, 0, 0, N_("BPJPH verification")},
     {STAGE_LPH_ASSIGNMENT, "lph_assignment", WAITS_LPH, 1, 0, 0,
-     "Penetapan LPH dan biaya", "LPH assignment and payment"},
-    {STAGE_INSPECTION, "inspection", WAITS_LPH, 15, 0, 0, "Pemeriksaan LPH",
-     "LPH inspection"},
+     N_("LPH assignment and payment")},
+    {STAGE_INSPECTION, "inspection", WAITS_LPH, 15, 0, 0, N_("LPH inspection")},
     {STAGE_PPH_VERIFICATION, "pph_verification", WAITS_P3H, 10, 0, 0,
-     "Verifikasi pendamping (P3H/LP3H)", "Halal assistant verification (P3H/LP3H)"},
-    {STAGE_FATWA, "fatwa", WAITS_FATWA, 3, 0, 0, "Sidang fatwa", "Fatwa session"},
-    {STAGE_ISSUANCE, "issuance", WAITS_BPJPH, 1, 0, 0, "Penerbitan sertifikat",
-     "Certificate issuance"},
-    {STAGE_CERTIFIED, "certified", WAITS_NONE, 0, 1, 0, "Sertifikat halal terbit",
-     "Halal certified"},
-    {STAGE_RETURNED, "returned", WAITS_MSME, 0, 0, 1, "Dikembalikan untuk perbaikan",
-     "Returned for revision"},
-    {STAGE_REJECTED, "rejected", WAITS_NONE, 0, 1, 0, "Ditolak", "Rejected"},
-    {STAGE_CANCELLED, "cancelled", WAITS_NONE, 0, 1, 0, "Dibatalkan", "Cancelled"},
-    {STAGE_UNKNOWN, "unknown", WAITS_NONE, 0, 0, 0, "Status tidak dikenal",
-     "Unknown status"},
+     N_("Halal assistant verification (P3H/LP3H)")},
+    {STAGE_FATWA, "fatwa", WAITS_FATWA, 3, 0, 0, N_("Fatwa session")},
+    {STAGE_ISSUANCE, "issuance", WAITS_BPJPH, 1, 0, 0, N_("Certificate issuance")},
+    {STAGE_CERTIFIED, "certified", WAITS_NONE, 0, 1, 0, N_("Halal certified")},
+    {STAGE_RETURNED, "returned", WAITS_MSME, 0, 0, 1, N_("Returned for revision")},
+    {STAGE_REJECTED, "rejected", WAITS_NONE, 0, 1, 0, N_("Rejected")},
+    {STAGE_CANCELLED, "cancelled", WAITS_NONE, 0, 1, 0, N_("Cancelled")},
+    {STAGE_UNKNOWN, "unknown", WAITS_NONE, 0, 0, 0, N_("Unknown status")},
 };
 
 #define R STAGE_PATH_REGULER
@@ -39,108 +32,76 @@ static const struct stage_def stage_defs[STAGE__COUNT] = {
 #define B STAGE_PATH_BOTH
 
 static const struct stage_code builtin_codes[] = {
-    {"OF1", STAGE_DRAFT, B, WAITS_MSME, 0, "Draf", "Draft",
-     "Lengkapi data pengajuan di SIHALAL, lalu kirim permohonan.",
-     "Complete the application in SIHALAL, then submit it."},
-    {"OF2", STAGE_RETURNED, B, WAITS_MSME, 0, "Dikembalikan", "Returned",
-     "Perbaiki data sesuai catatan pemeriksa di SIHALAL, lalu kirim ulang.",
-     "Fix the data as the reviewer's note in SIHALAL says, then resubmit."},
-    {"OF5", STAGE_LPH_ASSIGNMENT, R, WAITS_MSME, 0, "Tagihan terbit", "Invoice issued",
-     "Tagihan sudah terbit: selesaikan pembayaran (atau pastikan fasilitator membayar) "
-     "agar "
-     "pemeriksaan dapat dimulai.",
-     "The invoice is issued: pay it (or make sure the facilitator pays) so that the "
-     "inspection can start."},
-    {"OF10", STAGE_SUBMITTED, B, WAITS_BPJPH, 1, "Pengajuan", "Submitted",
-     "Tidak ada yang perlu dilakukan: BPJPH sedang memeriksa kelengkapan dokumen Anda.",
-     "Nothing to do: BPJPH is checking that your documents are complete."},
-    {"OF11", STAGE_VERIFICATION, B, WAITS_BPJPH, 1, "Verifikasi", "Verification",
-     "Tidak ada yang perlu dilakukan: BPJPH sedang memverifikasi permohonan Anda.",
-     "Nothing to do: BPJPH is verifying your application."},
-    {"OF12", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1, "Verifikasi LPH", "LPH verification",
-     "Tidak ada yang perlu dilakukan: LPH sedang memverifikasi permohonan Anda.",
-     "Nothing to do: the inspection body (LPH) is verifying your application."},
-    {"OF15", STAGE_VERIFICATION, B, WAITS_BPJPH, 1, "Terverifikasi", "Verified",
-     "Tidak ada yang perlu dilakukan: dokumen lengkap, BPJPH akan menetapkan LPH.",
-     "Nothing to do: the documents are complete and BPJPH will assign an inspection "
-     "body."},
-    {"OF50", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1, "Dikirim ke LPH", "Sent to LPH",
-     "Tunggu LPH menetapkan biaya pemeriksaan; siapkan dana pembayaran.",
-     "Wait for the inspection body (LPH) to set the inspection cost; have the payment "
-     "ready."},
-    {"OF55", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1, "Penetapan biaya", "Cost being set",
-     "Tunggu tagihan dari BPJPH, lalu bayar melalui Virtual Account.",
-     "Wait for the invoice from BPJPH, then pay it through the Virtual Account."},
-    {"OF56", STAGE_LPH_ASSIGNMENT, B, WAITS_MSME, 0, "Pembayaran", "Payment",
-     "Bayar tagihan sertifikasi melalui Virtual Account yang tertera di SIHALAL.",
-     "Pay the certification invoice through the Virtual Account shown in SIHALAL."},
-    {"OF60", STAGE_INSPECTION, R, WAITS_LPH, 15, "Proses di LPH", "Inspection at LPH",
-     "Siapkan tempat usaha, bahan dan dokumen untuk audit LPH, dan dampingi auditor.",
-     "Get the premises, ingredients and documents ready for the LPH audit and accompany "
-     "the auditor."},
-    {"OF70", STAGE_INSPECTION, R, WAITS_LPH, 15, "Selesai proses di LPH",
-     "Inspection done",
-     "Tidak ada yang perlu dilakukan: laporan pemeriksaan sedang dikirim ke sidang "
-     "fatwa.",
-     "Nothing to do: the inspection report is on its way to the fatwa session."},
-    {"OF71", STAGE_PPH_VERIFICATION, S, WAITS_P3H, 10, "Selesai P3H", "P3H done",
-     "Tidak ada yang perlu dilakukan: hasil pendamping sedang diverifikasi LP3H.",
-     "Nothing to do: your halal assistant's result is being verified by the LP3H."},
-    {"OF72", STAGE_PPH_VERIFICATION, S, WAITS_P3H, 10, "Verifikasi LP3H",
-     "LP3H verification",
-     "Tidak ada yang perlu dilakukan: LP3H sedang memverifikasi hasil pendampingan.",
-     "Nothing to do: the LP3H is verifying the assistance result."},
-    {"OF74", STAGE_FATWA, S, WAITS_FATWA, 1, "Dikirim ke Komite Fatwa",
-     "Sent to Komite Fatwa",
-     "Tidak ada yang perlu dilakukan: Komite Fatwa sedang menetapkan kehalalan produk.",
-     "Nothing to do: the Komite Fatwa is deciding the halal status of your products."},
-    {"OF75", STAGE_FATWA, R, WAITS_FATWA, 3, "Dikirim ke Komisi Fatwa",
-     "Sent to Komisi Fatwa",
-     "Tidak ada yang perlu dilakukan: permohonan menunggu sidang fatwa.",
-     "Nothing to do: the application waits for the fatwa session."},
-    {"OF80", STAGE_FATWA, R, WAITS_FATWA, 3, "Diterima Komisi Fatwa",
-     "Received by Komisi Fatwa",
-     "Tidak ada yang perlu dilakukan: sidang fatwa sedang berlangsung.",
-     "Nothing to do: the fatwa session is under way."},
-    {"OF100", STAGE_FATWA, B, WAITS_BPJPH, 1, "Selesai sidang fatwa",
-     "Fatwa session done",
-     "Tidak ada yang perlu dilakukan: BPJPH akan menerbitkan sertifikat.",
-     "Nothing to do: BPJPH will issue the certificate."},
-    {"OF120", STAGE_ISSUANCE, B, WAITS_BPJPH, 1, "Penerbitan sertifikat",
-     "Certificate being issued",
-     "Tidak ada yang perlu dilakukan: sertifikat sedang diterbitkan.",
-     "Nothing to do: the certificate is being issued."},
-    {"OF280", STAGE_RETURNED, B, WAITS_MSME, 0, "Dikembalikan ke PU",
-     "Returned to business",
-     "Perbaiki permohonan sesuai catatan di SIHALAL, lalu kirim ulang. Batas waktu "
-     "layanan "
-     "berhenti sampai Anda mengirim ulang.",
-     "Revise the application as the note in SIHALAL says, then resubmit. The legal clock "
-     "is "
-     "paused until you resubmit."},
-    {"OF285", STAGE_RETURNED, B, WAITS_MSME, 0, "Dikembalikan oleh Komite Fatwa",
-     "Returned by the fatwa body",
-     "Perbaiki permohonan sesuai catatan Komite/Komisi Fatwa di SIHALAL, lalu kirim "
-     "ulang. "
-     "Batas waktu layanan berhenti sampai Anda mengirim ulang.",
-     "Revise the application as the fatwa body's note in SIHALAL says, then resubmit. "
-     "The "
-     "legal clock is paused until you resubmit."},
-    {"OF290", STAGE_REJECTED, B, WAITS_NONE, 0, "Ditolak", "Rejected",
-     "Permohonan ditolak. Hubungi Dinas Koperasi dan UMKM untuk pendampingan sebelum "
-     "mengajukan permohonan baru.",
-     "The application was rejected. Contact the cooperative and MSME office for help "
-     "before applying again."},
-    {"OF300", STAGE_CERTIFIED, B, WAITS_NONE, 0, "Sertifikat halal terbit",
-     "Halal certificate issued",
-     "Unduh sertifikat dan label halal di SIHALAL, lalu pasang label pada kemasan.",
-     "Download the certificate and the halal label in SIHALAL, then put the label on "
-     "your "
-     "packaging."},
-    {"OF900", STAGE_CANCELLED, B, WAITS_NONE, 0, "Dibatalkan", "Cancelled",
-     "Permohonan dibatalkan. Ajukan permohonan baru bila masih memerlukan sertifikat "
-     "halal.",
-     "The application was cancelled. Apply again if you still need a halal certificate."},
+    {"OF1", STAGE_DRAFT, B, WAITS_MSME, 0, NC_("status code", "Draft"),
+     N_("Complete the application in SIHALAL, then submit it.")},
+    {"OF2", STAGE_RETURNED, B, WAITS_MSME, 0, NC_("status code", "Returned"),
+     N_("Fix the data as the reviewer's note in SIHALAL says, then resubmit.")},
+    {"OF5", STAGE_LPH_ASSIGNMENT, R, WAITS_MSME, 0, NC_("status code", "Invoice issued"),
+     N_("The invoice is issued: pay it (or make sure the facilitator pays) so that the "
+        "inspection can start.")},
+    {"OF10", STAGE_SUBMITTED, B, WAITS_BPJPH, 1, NC_("status code", "Submitted"),
+     N_("Nothing to do: BPJPH is checking that your documents are complete.")},
+    {"OF11", STAGE_VERIFICATION, B, WAITS_BPJPH, 1, NC_("status code", "Verification"),
+     N_("Nothing to do: BPJPH is verifying your application.")},
+    {"OF12", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1,
+     NC_("status code", "LPH verification"),
+     N_("Nothing to do: the inspection body (LPH) is verifying your application.")},
+    {"OF15", STAGE_VERIFICATION, B, WAITS_BPJPH, 1, NC_("status code", "Verified"),
+     N_("Nothing to do: the documents are complete and BPJPH will assign an inspection "
+        "body.")},
+    {"OF50", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1, NC_("status code", "Sent to LPH"),
+     N_("Wait for the inspection body (LPH) to set the inspection cost; have the payment "
+        "ready.")},
+    {"OF55", STAGE_LPH_ASSIGNMENT, R, WAITS_LPH, 1, NC_("status code", "Cost being set"),
+     N_("Wait for the invoice from BPJPH, then pay it through the Virtual Account.")},
+    {"OF56", STAGE_LPH_ASSIGNMENT, B, WAITS_MSME, 0, NC_("status code", "Payment"),
+     N_("Pay the certification invoice through the Virtual Account shown in SIHALAL.")},
+    {"OF60", STAGE_INSPECTION, R, WAITS_LPH, 15, NC_("status code", "Inspection at LPH"),
+     N_("Get the premises, ingredients and documents ready for the LPH audit and "
+        "accompany "
+        "the auditor.")},
+    {"OF70", STAGE_INSPECTION, R, WAITS_LPH, 15, NC_("status code", "Inspection done"),
+     N_("Nothing to do: the inspection report is on its way to the fatwa session.")},
+    {"OF71", STAGE_PPH_VERIFICATION, S, WAITS_P3H, 10, NC_("status code", "P3H done"),
+     N_("Nothing to do: your halal assistant's result is being verified by the LP3H.")},
+    {"OF72", STAGE_PPH_VERIFICATION, S, WAITS_P3H, 10,
+     NC_("status code", "LP3H verification"),
+     N_("Nothing to do: the LP3H is verifying the assistance result.")},
+    {"OF74", STAGE_FATWA, S, WAITS_FATWA, 1, NC_("status code", "Sent to Komite Fatwa"),
+     N_("Nothing to do: the Komite Fatwa is deciding the halal status of your "
+        "products.")},
+    {"OF75", STAGE_FATWA, R, WAITS_FATWA, 3, NC_("status code", "Sent to Komisi Fatwa"),
+     N_("Nothing to do: the application waits for the fatwa session.")},
+    {"OF80", STAGE_FATWA, R, WAITS_FATWA, 3,
+     NC_("status code", "Received by Komisi Fatwa"),
+     N_("Nothing to do: the fatwa session is under way.")},
+    {"OF100", STAGE_FATWA, B, WAITS_BPJPH, 1, NC_("status code", "Fatwa session done"),
+     N_("Nothing to do: BPJPH will issue the certificate.")},
+    {"OF120", STAGE_ISSUANCE, B, WAITS_BPJPH, 1,
+     NC_("status code", "Certificate being issued"),
+     N_("Nothing to do: the certificate is being issued.")},
+    {"OF280", STAGE_RETURNED, B, WAITS_MSME, 0,
+     NC_("status code", "Returned to business"),
+     N_("Revise the application as the note in SIHALAL says, then resubmit. The legal "
+        "clock "
+        "is "
+        "paused until you resubmit.")},
+    {"OF285", STAGE_RETURNED, B, WAITS_MSME, 0,
+     NC_("status code", "Returned by the fatwa body"),
+     N_("Revise the application as the fatwa body's note in SIHALAL says, then resubmit. "
+        "The "
+        "legal clock is paused until you resubmit.")},
+    {"OF290", STAGE_REJECTED, B, WAITS_NONE, 0, NC_("status code", "Rejected"),
+     N_("The application was rejected. Contact the cooperative and MSME office for help "
+        "before applying again.")},
+    {"OF300", STAGE_CERTIFIED, B, WAITS_NONE, 0,
+     NC_("status code", "Halal certificate issued"),
+     N_("Download the certificate and the halal label in SIHALAL, then put the label on "
+        "your "
+        "packaging.")},
+    {"OF900", STAGE_CANCELLED, B, WAITS_NONE, 0, NC_("status code", "Cancelled"),
+     N_("The application was cancelled. Apply again if you still need a halal "
+        "certificate.")},
 };
 
 #undef R
@@ -264,8 +225,7 @@ int stage_add_mapping(const char *code, const char *stage, struct ht_err *err)
             extra[i].stage = st;
             extra[i].waits_on = d->waits_on;
             extra[i].limit_days = d->limit_days;
-            extra[i].label_id = d->label_id;
-            extra[i].label_en = d->label_en;
+            extra[i].label = d->label;
             return 0;
         }
     }
@@ -277,8 +237,7 @@ int stage_add_mapping(const char *code, const char *stage, struct ht_err *err)
     }
     extra = grown;
     extra[nextra] = (struct stage_code){
-        dup,  st,  STAGE_PATH_BOTH, d->waits_on, d->limit_days, d->label_id, d->label_en,
-        NULL, NULL};
+        dup, st, STAGE_PATH_BOTH, d->waits_on, d->limit_days, d->label, NULL};
     nextra++;
     return 0;
 }
@@ -305,33 +264,29 @@ const struct stage_code *stage_code_at(size_t i)
     return i < nextra ? &extra[i] : NULL;
 }
 
-static int lang_id(void)
-{
-    return strcmp(i18n_lang(), "id") == 0;
-}
-
 const char *stage_code_label(const struct stage_code *c)
 {
-    return lang_id() ? c->label_id : c->label_en;
+    return i18n_pgettext(c->label);
 }
 
 const char *stage_code_next(const struct stage_code *c)
 {
-    const char *s = lang_id() ? c->next_id : c->next_en;
-
     /* Mapped codes from config have no sentence of their own: use the stage's. */
-    if (!s) {
+    if (!c->next) {
         for (size_t i = 0; i < HT_ARRAY_LEN(builtin_codes); i++)
             if (builtin_codes[i].stage == c->stage)
-                return lang_id() ? builtin_codes[i].next_id : builtin_codes[i].next_en;
+                return _(builtin_codes[i].next);
         return "";
     }
-    return s;
+    return _(c->next);
 }
 
 const char *stage_label(enum ht_stage st)
 {
-    const struct stage_def *d = stage_def_get(st);
+    return _(stage_def_get(st)->label);
+}
 
-    return lang_id() ? d->label_id : d->label_en;
+const char *stage_label_in(enum ht_stage st, const char *lang)
+{
+    return i18n_gettext_in(lang, stage_def_get(st)->label);
 }

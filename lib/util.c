@@ -186,14 +186,6 @@ struct ht_date date_from_days(int64_t z)
     return r;
 }
 
-int date_weekday(struct ht_date d)
-{
-    int64_t days = date_to_days(d); /* 1970-01-01 was a Thursday (4) */
-    int64_t w = (days % 7 + 7) % 7; /* 0 = Thursday */
-
-    return (int)((w + 3) % 7) + 1;
-}
-
 int ts_parse(const char *s, int64_t *out, struct ht_err *err)
 {
     struct ht_date d;
@@ -342,6 +334,44 @@ char *str_scrub_controls(char *s)
         }
     }
     return s;
+}
+
+int str_is_number(const char *s)
+{
+    if (!s)
+        return 0;
+    s += *s == '-';
+    if (*s == '0')
+        s++;
+    else if (isdigit((unsigned char)*s))
+        while (isdigit((unsigned char)*s))
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        if (!isdigit((unsigned char)*++s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        s += *s == '+' || *s == '-';
+        if (!isdigit((unsigned char)*s))
+            return 0;
+        while (isdigit((unsigned char)*s))
+            s++;
+    }
+    return *s == '\0';
+}
+
+size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
 }
 
 int utf8_valid(const char *str, size_t n)

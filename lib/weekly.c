@@ -6,7 +6,7 @@
 #include "halaltrack/buf.h"
 #include "halaltrack/calendar.h"
 #include "halaltrack/i18n.h"
-#include "halaltrack/sha256.h"
+#include "halaltrack/hash.h"
 #include "halaltrack/weekly.h"
 #include "halaltrack/banned.h"
 
@@ -16,6 +16,15 @@ static const char *const move_names[MOVE__COUNT] = {"new", "advance", "certified
 const char *weekly_move_name(enum weekly_move k)
 {
     return (unsigned)k < MOVE__COUNT ? move_names[k] : "advance";
+}
+
+const char *weekly_move_label(enum weekly_move k)
+{
+    static const char *const labels[MOVE__COUNT] = {
+        N_("New applications"), N_("Stage advances"), N_("Certificates issued"),
+        N_("Returns"), N_("Rejections/cancellations")};
+
+    return _(labels[(unsigned)k < MOVE__COUNT ? k : MOVE_ADVANCE]);
 }
 
 int weekly_move_parse(const char *s, enum weekly_move *out)
@@ -164,7 +173,10 @@ int weekly_finish(struct weekly_report *r, struct ht_err *err)
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
-    sha256_hex(r->totals_json, strlen(r->totals_json), r->hash);
+    if (hash_sha256_hex(r->totals_json, strlen(r->totals_json), r->hash) < 0) {
+        ht_err_set(err, HT_ENOMEM, "cannot hash the weekly totals (libcrypto)");
+        return -1;
+    }
     return 0;
 }
 

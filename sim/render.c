@@ -5,36 +5,13 @@
 #include <string.h>
 #include "halaltrack/status_label.h"
 #include "sim.h"
+#include "halaltrack/csv.h"
+#include "halaltrack/jsonw.h"
 #include "halaltrack/banned.h"
 
 int json_str(struct buf *b, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    const char *run = s;
-
-    if (buf_addch(b, '"'))
-        return -1;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        if (buf_add(b, run, (size_t)(s - run)))
-            return -1;
-        run = s + 1;
-        if (c == '"' || c == '\\') {
-            if (buf_addch(b, '\\') || buf_addch(b, (char)c))
-                return -1;
-        } else {
-            char e[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-
-            if (buf_adds(b, e))
-                return -1;
-        }
-    }
-    if (buf_add(b, run, (size_t)(s - run)))
-        return -1;
-    return buf_addch(b, '"');
+    return jsonw_quote(b, s, 0);
 }
 
 static const char *channel_str(int ch)
@@ -325,19 +302,8 @@ int render_register_header(struct buf *b)
 
 static int csv_field(struct buf *b, const char *s, int last)
 {
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-
-    if (quote) {
-        if (buf_addch(b, '"'))
-            return -1;
-        for (; *s; s++)
-            if ((*s == '"' && buf_addch(b, '"')) || buf_addch(b, *s))
-                return -1;
-        if (buf_addch(b, '"'))
-            return -1;
-    } else if (buf_adds(b, s)) {
+    if (csv_write_field(b, s, 0))
         return -1;
-    }
     return buf_addch(b, last ? '\n' : ',');
 }
 

@@ -16,6 +16,7 @@
 #include "halaltrack/ident.h"
 #include "halaltrack/stage.h"
 #include "sim.h"
+#include "halaltrack/paths.h"
 #include "halaltrack/banned.h"
 
 const char *const sim_code_str[C__COUNT] = {
@@ -183,25 +184,10 @@ static int names_add(struct sim_world *w, const char *s, uint32_t *off)
     return 0;
 }
 
-/* Where reference files live, as calendar_load_default looks: $HT_DATADIR, else the
- * installed data directory, else the source tree's etc/reference (the first that has
- * kbli_pangan.csv). */
+/* Where reference files live: the data directory every program uses (lib/paths.c). */
 static const char *data_dir(void)
 {
-    static char src[1024];
-    const char *env = getenv("HT_DATADIR");
-    char path[1200];
-
-    if (env && *env) {
-        snprintf(path, sizeof(path), "%s/kbli_pangan.csv", env);
-        if (access(path, R_OK) == 0)
-            return env;
-    }
-    snprintf(path, sizeof(path), "%s/kbli_pangan.csv", HT_PKGDATADIR);
-    if (access(path, R_OK) == 0)
-        return HT_PKGDATADIR;
-    snprintf(src, sizeof(src), "%s/etc/reference", HT_SOURCE_DIR);
-    return src;
+    return paths_datadir();
 }
 
 /* Splits one CSV line (commas, optional double quotes) in place. Returns the field count.

@@ -9,28 +9,12 @@
 #include <sys/stat.h>
 #include "store_int.h"
 #include "halaltrack/buf.h"
-#include "halaltrack/config.h"
 #include "halaltrack/log.h"
 #include "halaltrack/stage.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/banned.h"
 
 #define MIGRATION_MAX_BYTES (8u * 1024 * 1024)
-
-const char *store_default_sqldir(void)
-{
-    static char path[4096];
-    const char *env = getenv("HT_SQLDIR");
-    struct stat st;
-
-    if (env && *env)
-        return env;
-    snprintf(path, sizeof(path), "%s/sql", HT_PKGDATADIR);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return path;
-    snprintf(path, sizeof(path), "%s/sql", HT_SOURCE_DIR);
-    return path;
-}
 
 /* Migrations are named NNNN_what.sql, definitions NNN_what.sql (digits = ndigits). */
 static int is_sql_name(const char *n, size_t ndigits)
@@ -166,6 +150,22 @@ static const char *const drop_definitions_sql =
     " END LOOP;"
     " END $$";
 
+/* Every SECURITY DEFINER function of the schema runs with its search_path pinned to the
+ * schema, pg_temp last (a caller's temporary table or view must not stand in for one of
+ * ours, and public is never searched), and only the roles the grants name may execute it
+ * (lib/store/roles.c). Applied after the definitions are created, whatever they say. */
+static const char *const secure_definers_sql =
+    "DO $$ DECLARE r record; BEGIN"
+    " FOR r IN SELECT p.oid::regprocedure AS sig FROM pg_proc p"
+    "  WHERE p.pronamespace = current_schema()::regnamespace AND p.prosecdef"
+    "   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_proc'::regclass"
+    "                    AND e.objid = p.oid AND e.deptype = 'e') LOOP"
+    "  EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', r.sig,"
+    "                 current_schema());"
+    "  EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.sig);"
+    " END LOOP;"
+    " END $$";
+
 static int sync_stage_defs(struct store *s, struct ht_err *err)
 {
     for (int st = 0; st < STAGE__COUNT; st++) {
@@ -180,8 +180,8 @@ static int sync_stage_defs(struct store *s, struct ht_err *err)
         p[2] = stage_waits_on_name(d->waits_on);
         p[3] = d->limit_days > 0 ? lim : NULL;
         p[4] = d->terminal ? "true" : "false";
-        p[5] = d->label_id;
-        p[6] = d->label_en;
+        p[5] = stage_label_in((enum ht_stage)st, "id");
+        p[6] = stage_label_in((enum ht_stage)st, "en");
         if (store_command(
                 s,
                 "INSERT INTO stage_def (stage, ordinal, waits_on, limit_days,"
@@ -340,6 +340,15 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
             " END $$",
             err) < 0)
         goto out;
+    /* What the migrations and definitions create or resolve: the schema, never public
+     * nor the migrator's temporary objects. */
+    {
+        char sql[128];
+
+        snprintf(sql, sizeof(sql), "SET LOCAL search_path = %s, pg_temp", s->schema);
+        if (store_exec(s, sql, err) < 0)
+            goto out;
+    }
     if (store_exec(s, create_tables_sql, err) < 0 || applied_names(s, &done, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++)
@@ -398,6 +407,8 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
                           1, p, NULL, err) < 0)
             goto out;
     }
+    if (store_exec(s, secure_definers_sql, err) < 0)
+        goto out;
     log_debug("definitions re-created count=%zu", defs.n);
     if (regrant(s, err) < 0 || store_commit(s, err) < 0)
         goto out;

@@ -22,7 +22,8 @@ static int valid_prefix(const char *p)
 }
 
 /* The roles and the ownership of the schema, as one DO block; @P@ stands for the prefix.
- * Needs a role that may create roles (`db init-roles`). */
+ * Needs a role that may create roles and owns the database (`db init-roles`, run as a
+ * superuser). */
 static const char roles_sql[] =
     "DO $do$\n"
     "DECLARE r text; t record;\n"
@@ -46,56 +47,119 @@ static const char roles_sql[] =
     "           WHERE p.pronamespace = current_schema()::regnamespace LOOP\n"
     "    EXECUTE format('ALTER ROUTINE %s OWNER TO @P@_owner', t.sig);\n"
     "  END LOOP;\n"
-    "  FOREACH r IN ARRAY ARRAY['@P@_daemon', '@P@_reader', '@P@_self_service'] LOOP\n"
+    "  FOREACH r IN ARRAY ARRAY['@P@_daemon', '@P@_reader', '@P@_report', "
+    "'@P@_self_service'] LOOP\n"
     "    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN\n"
     "      EXECUTE format('CREATE ROLE %I NOLOGIN', r);\n"
     "    END IF;\n"
     "  END LOOP;\n"
+    "  -- Temporary objects are how a caller would stand in for one of ours: only the "
+    "weekly\n"
+    "  -- report (its as-of table) and the owner may create them in this database.\n"
+    "  IF has_database_privilege('public', current_database(), 'TEMPORARY') THEN\n"
+    "    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', "
+    "current_database());\n"
+    "  END IF;\n"
+    "  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO @P@_report, @P@_owner', "
+    "current_database());\n"
     "END\n"
     "$do$";
 
 /* The grants, as one DO block; @P@ stands for the prefix. Runs as the schema's owner too
  * (`db migrate` re-applies it after it re-created the definitions). Tables the daemon
  * writes get INSERT/UPDATE (and DELETE where it keeps scratch or lease state); everything
- * else it only reads. Readers get the v_* views and nothing else; self-service one
- * function. */
+ * else it only reads. Readers (the unscoped one and every kecamatan reader role) get the
+ * v_* views and nothing else; the report role reads the tables and records its runs;
+ * self-service one function (msme_status); the daemon alone the retention
+ * (prune_history); the other functions (the SECURITY DEFINER ones behind v_sla_breach and
+ * v_goal_progress among them) go to all but self-service. The
+ * access-code columns of msme (access_*), the self-service attempts and the role tables
+ * stay the owner's. A role that does not exist (yet) is left out: `db migrate` re-applies
+ * these grants after an upgrade that brought a new role, before `db init-roles` created
+ * it. */
 static const char grants_sql[] =
     "DO $do$\n"
-    "DECLARE r text; t record;\n"
+    "DECLARE\n"
+    "  d text := CASE WHEN to_regrole('@P@_daemon') IS NOT NULL THEN '@P@_daemon' END;\n"
+    "  rep text := CASE WHEN to_regrole('@P@_report') IS NOT NULL THEN '@P@_report' "
+    "END;\n"
+    "  ss text := CASE WHEN to_regrole('@P@_self_service') IS NOT NULL THEN "
+    "'@P@_self_service' END;\n"
+    "  readers text[]; r text; t record; cols text;\n"
     "BEGIN\n"
-    "  FOREACH r IN ARRAY ARRAY['@P@_daemon', '@P@_reader', '@P@_self_service'] LOOP\n"
+    "  SELECT array_remove(ARRAY[CASE WHEN to_regrole('@P@_reader') IS NOT NULL\n"
+    "                                 THEN '@P@_reader' END], NULL)\n"
+    "         || coalesce(array_agg(DISTINCT s.role_name ORDER BY s.role_name), '{}')\n"
+    "    INTO readers FROM reader_scope s JOIN pg_roles g ON g.rolname = s.role_name;\n"
+    "  INSERT INTO unscoped_role (role_name) VALUES ('@P@_owner'), ('@P@_daemon'), "
+    "('@P@_reader'),\n"
+    "         ('@P@_report'), ('@P@_self_service') ON CONFLICT DO NOTHING;\n"
+    "  FOREACH r IN ARRAY array_remove(ARRAY[d, rep, ss], NULL) || readers LOOP\n"
     "    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', "
+    "current_schema(), r);\n"
+    "    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM %I', "
     "current_schema(), r);\n"
     "    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA %I FROM %I', "
     "current_schema(), r);\n"
     "    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), r);\n"
     "  END LOOP;\n"
-    "  -- daemon\n"
+    "  SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols\n"
+    "    FROM pg_attribute a WHERE a.attrelid = 'msme'::regclass AND a.attnum > 0\n"
+    "     AND NOT a.attisdropped AND a.attname NOT LIKE 'access\\_%';\n"
     "  FOR t IN SELECT c.relname, c.relkind FROM pg_class c\n"
     "           WHERE c.relnamespace = current_schema()::regnamespace\n"
-    "             AND c.relkind IN ('r', 'v', 'p') LOOP\n"
-    "    IF t.relname IN ('application', 'stage_event', 'quarantine', 'sync_run', "
-    "'sync_state',\n"
-    "                     'rate_budget', 'budget_grant', 'list_staging',\n"
-    "                     'facilitation_programme')\n"
-    "       OR t.relname LIKE 'sync\\_%' OR t.relname LIKE 'staging%' THEN\n"
-    "      EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I TO %I', t.relname, "
-    "'@P@_daemon');\n"
-    "    ELSIF t.relname IN ('schema_migration', 'schema_definitions', "
+    "             AND c.relkind IN ('r', 'v', 'm', 'p') LOOP\n"
+    "    IF t.relname IN ('schema_migration', 'schema_definitions', "
     "'self_service_attempt',\n"
-    "                        'report_run', 'goal') THEN\n"
-    "      NULL;\n"
-    "    ELSE\n"
-    "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, '@P@_daemon');\n"
+    "                     'reader_scope', 'unscoped_role') THEN\n"
+    "      CONTINUE;\n"
+    "    END IF;\n"
+    "    FOREACH r IN ARRAY array_remove(ARRAY[d, rep], NULL) LOOP\n"
+    "      IF t.relname = 'msme' THEN\n"
+    "        EXECUTE format('GRANT SELECT (%s) ON msme TO %I', cols, r);\n"
+    "      ELSIF r = rep OR t.relname NOT IN ('report_run', 'goal') THEN\n"
+    "        EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, r);\n"
+    "      END IF;\n"
+    "    END LOOP;\n"
+    "    IF d IS NOT NULL AND (t.relname IN ('application', 'stage_event', "
+    "'quarantine',\n"
+    "                                        'sync_run', 'sync_state', 'rate_budget',\n"
+    "                                        'budget_grant', 'list_staging',\n"
+    "                                        'facilitation_programme')\n"
+    "                          OR t.relname LIKE 'sync\\_%' OR t.relname LIKE "
+    "'staging%') "
+    "THEN\n"
+    "      EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO %I', t.relname, d);\n"
     "    END IF;\n"
     "    IF t.relkind = 'v' AND t.relname LIKE 'v\\_%' THEN\n"
-    "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, '@P@_reader');\n"
+    "      FOREACH r IN ARRAY readers LOOP\n"
+    "        EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, r);\n"
+    "      END LOOP;\n"
     "    END IF;\n"
     "  END LOOP;\n"
-    "  EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', "
-    "current_schema(), '@P@_daemon');\n"
-    "  EXECUTE format('GRANT EXECUTE ON FUNCTION msme_status(text, text) TO %I', "
-    "'@P@_self_service');\n"
+    "  IF d IS NOT NULL THEN\n"
+    "    EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', "
+    "current_schema(), d);\n"
+    "  END IF;\n"
+    "  IF rep IS NOT NULL THEN\n"
+    "    EXECUTE format('GRANT INSERT ON report_run TO %I', rep);\n"
+    "    EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I',\n"
+    "                   pg_get_serial_sequence('report_run', 'id'), rep);\n"
+    "  END IF;\n"
+    "  FOR t IN SELECT p.oid::regprocedure AS sig, p.proname FROM pg_proc p\n"
+    "           WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind = "
+    "'f'\n"
+    "             AND NOT EXISTS (SELECT 1 FROM pg_depend e\n"
+    "                              WHERE e.classid = 'pg_proc'::regclass AND e.objid = "
+    "p.oid\n"
+    "                                AND e.deptype = 'e') LOOP\n"
+    "    FOREACH r IN ARRAY CASE t.proname\n"
+    "                       WHEN 'msme_status' THEN array_remove(ARRAY[ss], NULL)\n"
+    "                       WHEN 'prune_history' THEN array_remove(ARRAY[d], NULL)\n"
+    "                       ELSE array_remove(ARRAY[d, rep], NULL) || readers END LOOP\n"
+    "      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t.sig, r);\n"
+    "    END LOOP;\n"
+    "  END LOOP;\n"
     "END\n"
     "$do$";
 
@@ -152,10 +216,14 @@ int store_init_roles(struct store *s, const char *prefix, const struct role_scop
     }
     if (store_begin(s, err) < 0)
         goto out;
-    if (store_exec(s, buf_str(&sql), err) < 0 || store_apply_grants(s, prefix, err) < 0)
+    /* One init-roles at a time per database: two would update the same catalog rows
+     * (the database's ACL, shared roles) and one would fail. */
+    if (store_exec(s, "SELECT pg_advisory_xact_lock(hashtext('halaltrack.init-roles'))",
+                   err) < 0 ||
+        store_exec(s, buf_str(&sql), err) < 0)
         goto out;
     for (size_t i = 0; i < nscopes; i++) {
-        const char *p[3] = {scopes[i].role, scopes[i].kecamatan, reader};
+        const char *p[2] = {scopes[i].role, scopes[i].kecamatan};
         char *found = NULL;
         int q;
 
@@ -174,6 +242,9 @@ int store_init_roles(struct store *s, const char *prefix, const struct role_scop
                        scopes[i].kecamatan);
             goto out;
         }
+        /* The scoped role gets its own grants (store_apply_grants, below), never
+         * membership in the unscoped reader: SET ROLE must not lead out of the scope.
+         * Earlier versions granted it; that membership goes. */
         buf_reset(&sql);
         if (buf_addf(
                 &sql,
@@ -181,9 +252,14 @@ int store_init_roles(struct store *s, const char *prefix, const struct role_scop
                 "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s') THEN\n"
                 "    CREATE ROLE %s NOLOGIN;\n"
                 "  END IF;\n"
-                "  GRANT %s TO %s;\n"
+                "  IF EXISTS (SELECT 1 FROM pg_auth_members m\n"
+                "             WHERE m.roleid = '%s'::regrole AND m.member = "
+                "'%s'::regrole) THEN\n"
+                "    REVOKE %s FROM %s;\n"
+                "  END IF;\n"
                 "END $do$",
-                scopes[i].role, scopes[i].role, reader, scopes[i].role) < 0) {
+                scopes[i].role, scopes[i].role, reader, scopes[i].role, reader,
+                scopes[i].role) < 0) {
             ht_err_set(err, HT_ENOMEM, "out of memory");
             goto out;
         }
@@ -196,7 +272,7 @@ int store_init_roles(struct store *s, const char *prefix, const struct role_scop
                 2, p, NULL, err) < 0)
             goto out;
     }
-    if (store_commit(s, err) < 0)
+    if (store_apply_grants(s, prefix, err) < 0 || store_commit(s, err) < 0)
         goto out;
     rc = 0;
 out:

@@ -4,4 +4,5 @@
 CREATE VIEW v_stage_event AS
 SELECT a.id_reg, e.status_code, e.stage, e.at, e.observed_at, a.no_daftar, e.source,
        e.window_from
-FROM stage_event e JOIN application a ON a.id = e.application_id;
+FROM stage_event e JOIN application a ON a.id = e.application_id
+WHERE (SELECT read_ok FROM access_scope_mine);

@@ -1,26 +1,33 @@
 -- Each register MSME with its latest application (by submission, then id), whether any of
--- its applications is certified, and the same observation time as v_application.
+-- its applications is certified, and the same observation time as v_application (the rule
+-- of application_observed_at, written out: a function body would be resolved with the
+-- reader's search_path and read sync_state with the reader's rights).
 CREATE VIEW v_msme_status AS
 SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_class,
        m.kelurahan_code, kl.name AS kelurahan, kl.parent_code AS kecamatan_code,
        kc.name AS kecamatan, m.phone, m.programs,
        la.id_reg, la.no_daftar, la.channel_id, la.status_code,
        coalesce(la.stage, 'not_applied') AS stage,
-       la.stage_since, la.waits_on, la.observed_at,
+       la.stage_since, la.waits_on,
+       CASE WHEN la.missing_since IS NOT NULL THEN la.observed_at
+            ELSE greatest(la.observed_at, o.through) END AS observed_at,
        coalesce(cert.n, 0) > 0 AS certified,
        cert.first_date AS first_certificate_date,
        coalesce(apps.n, 0) AS applications
   FROM msme m
   JOIN region kl ON kl.code = m.kelurahan_code
   LEFT JOIN region kc ON kc.code = kl.parent_code
+  CROSS JOIN (SELECT (SELECT value::timestamptz FROM sync_state WHERE key = 'observed_through')
+                     AS through) o
   LEFT JOIN LATERAL (
         SELECT a.id_reg, a.no_daftar, a.channel_id, a.status_code, a.stage, a.stage_since,
-               s.waits_on, application_observed_at(a.observed_at, a.missing_since) AS observed_at
-          FROM application a JOIN v_application_sla s ON s.application_id = a.id
+               s.waits_on, a.observed_at, a.missing_since
+          FROM application a JOIN application_sla s ON s.application_id = a.id
          WHERE a.msme_id = m.id
          ORDER BY a.tgl_daftar DESC NULLS LAST, a.id DESC LIMIT 1) la ON true
   LEFT JOIN LATERAL (
         SELECT count(*) AS n FROM application a WHERE a.msme_id = m.id) apps ON true
   LEFT JOIN LATERAL (
         SELECT count(*) AS n, min(a.certificate_date) AS first_date
-          FROM application a WHERE a.msme_id = m.id AND a.stage = 'certified') cert ON true;
+          FROM application a WHERE a.msme_id = m.id AND a.stage = 'certified') cert ON true
+ WHERE (SELECT read_ok FROM access_scope_mine);

@@ -1,8 +1,10 @@
 -- msme_status(nib, access_code): that MSME's status as JSON, or NULL for an unknown NIB,
--- a wrong code, or while repeated failures are being slowed down. Runs as its owner.
+-- a wrong code, or while repeated failures are being slowed down. Runs as its owner;
+-- `db migrate` pins its search_path to the schema with pg_temp last, so a caller's
+-- temporary tables or views cannot stand in for msme or self_service_attempt. pg_sleep is
+-- qualified: its argument is numeric, and a pg_sleep(numeric) elsewhere would match better.
 CREATE FUNCTION msme_status(p_nib text, p_code text) RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path FROM CURRENT
 AS $$
 DECLARE
     k text := encode(sha256(convert_to('halaltrack-nib:' || coalesce(p_nib, ''), 'UTF8')), 'hex');
@@ -31,7 +33,7 @@ BEGIN
         VALUES (k, 1, clock_timestamp())
         ON CONFLICT (nib_key) DO UPDATE SET failures = t.failures + 1,
                                             last_failure_at = clock_timestamp();
-        PERFORM pg_sleep(least(coalesce(a.failures, 0) + 1, 10) * 0.1);
+        PERFORM pg_catalog.pg_sleep(least(coalesce(a.failures, 0) + 1, 10) * 0.1);
         RETURN NULL;
     END IF;
     DELETE FROM self_service_attempt WHERE nib_key = k;

@@ -1,6 +1,7 @@
 /* `halaltrack msme import|add|list|show` end to end: the real CLI binary against the
  * test's own schema, database contents checked with SQL. */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -414,8 +415,9 @@ Test(import, stdin_and_list_csv_round_trip)
     tu_result_release(&r);
     r = run("msme", "list", "--format", "csv", NULL);
     cr_assert_eq(r.status, 0);
-    expect_has(r.out,
-               "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\n");
+    expect_has(
+        r.out,
+        "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,telepon,program\r\n");
     expect_has(r.out, "\"Jl. Mawar No. 1,\nRT 02 RW 03\"");
     csv = strdup(r.out);
     tu_result_release(&r);
@@ -484,7 +486,8 @@ Test(import, add_list_show)
 
     r = run("msme", "list", "--kecamatan", "GADINGREJO", "--format", "csv", NULL);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-    cr_assert_eq(tu_count(r.out, "\r\n"), 3, "%s", r.out); /* 3 MSMEs in 35.75.01 */
+    cr_assert_eq(tu_count(r.out, "\r\n"), 4, "%s",
+                 r.out); /* a header, 3 MSMEs in 35.75.01 */
     tu_result_release(&r);
     r = run("msme", "list", "--kelurahan", "35.75.01.1002", "--program", "sehati2026",
             NULL);
@@ -496,16 +499,28 @@ Test(import, add_list_show)
     r = run("msme", "list", "--kbli", "107", "--size", "menengah", "--format", "json",
             NULL);
     cr_assert_eq(r.status, 0);
-    expect_has(r.out, "\"nib\":\"3575030000004\"");
-    expect_has(r.out, "\"kecamatan\":\"Bugul Kidul\"");
+    expect_has(r.out, "\"nib\": \"3575030000004\"");
+    expect_has(r.out, "\"kecamatan\": \"Bugul Kidul\"");
     cr_assert_eq(tu_count(r.out, "\"nib\""), 1);
     tu_result_release(&r);
     r = run("msme", "list", "--program", "pendampingan", "--format", "json", NULL);
     cr_assert_eq(r.status, 0);
     cr_assert_eq(tu_count(r.out, "\"nib\""), 3);
-    expect_has(r.out, "\"business_name\":\"Toko Roti \\\"Barokah\\\"\"");
-    expect_has(r.out, "\"address\":\"Jl. Mawar No. 1,\\nRT 02 RW 03\"");
-    expect_has(r.out, "\"programs\":[\"pendampingan\",\"sehati2026\"]");
+    {
+        json_t *j = json_loads(r.out, 0, NULL), *m;
+
+        cr_assert(json_is_array(j), "%s", r.out);
+        m = json_array_get(j, 0);
+        cr_assert_str_eq(json_string_value(json_object_get(m, "business_name")),
+                         "Toko Roti \"Barokah\"");
+        cr_assert_str_eq(json_string_value(json_object_get(m, "address")),
+                         "Jl. Mawar No. 1,\nRT 02 RW 03");
+        cr_assert_eq(json_array_size(json_object_get(m, "programs")), 2);
+        cr_assert_str_eq(
+            json_string_value(json_array_get(json_object_get(m, "programs"), 1)),
+            "sehati2026");
+        json_decref(j);
+    }
     tu_result_release(&r);
     r = run("msme", "list", "--kecamatan", "Nowhere", NULL);
     cr_assert_eq(r.status, 1);

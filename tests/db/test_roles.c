@@ -47,12 +47,12 @@ static void cleanup_sql(const char *sql)
 static void teardown(void)
 {
     char sql[512];
-    const char *suffix[] = {"officer",      "daemon",     "reader",
+    const char *suffix[] = {"officer",      "daemon",     "reader", "report",
                             "self_service", "gadingrejo", "owner"};
 
     pgt_exec("RESET ROLE");
     pgt_close();
-    for (size_t i = 0; i < 6; i++) {
+    for (size_t i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
         snprintf(
             sql, sizeof(sql),
             "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s_%s') THEN"

@@ -5,11 +5,14 @@
 #include <string.h>
 #include "halaltrack/csv.h"
 #include "halaltrack/register.h"
+#include "csv_mem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const struct csv_limits lim = {4096, 65536, 64};
-    struct csv_reader *r = csv_reader_new_mem((const char *)data, size, &lim);
+    struct csv_mem m;
+    struct csv_reader *r =
+        csv_mem_open(&m, (const char *)data, size, &lim) == 0 ? m.r : NULL;
     struct register_batch b;
     struct csv_record rec;
     struct ht_err err = HT_ERR_INIT;
@@ -47,6 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (header_ok && register_batch_check_duplicates(&b) >= 0)
         register_batch_finish(&b);
     register_batch_release(&b);
-    csv_reader_free(r);
+    csv_mem_close(&m);
     return 0;
 }

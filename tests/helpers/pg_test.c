@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "pg_test.h"
+#include "halaltrack/paths.h"
 
 static struct store *pgt;
 static char schema[64];
@@ -32,8 +33,8 @@ struct store *pgt_open(void)
     store_free(admin);
     pgt = store_open(NULL, schema, 0, &err);
     cr_assert(pgt, "cannot open schema %s: %s", schema, err.msg);
-    cr_assert(store_migrate(pgt, store_default_sqldir(), &applied, &err) == 0,
-              "migrate: %s", err.msg);
+    cr_assert(store_migrate(pgt, paths_sqldir(), &applied, &err) == 0, "migrate: %s",
+              err.msg);
     return pgt;
 }
 

@@ -107,6 +107,20 @@ expect_status "db --help (id)" 0
 expect "db --help (id)" "Mengelola skema basis data halaltrack."
 expect "db --help (id)" "Subperintah:"
 
+# A program run from its build tree finds the build's catalogues by itself (lib/paths.c):
+# no HT_LOCALEDIR.
+status=0
+out=$(env -i PATH="$PATH" LANG=id_ID.UTF-8 "$bin" --help 2>&1) || status=$?
+expect_status "build tree without HT_LOCALEDIR" 0
+expect "build tree without HT_LOCALEDIR" "Penggunaan:"
+
+# The reports' words come from the catalogue too (no second list of Indonesian strings).
+run LANG=id_ID.UTF-8 -- goal --help
+expect "goal --help (id)" "Kelola target sertifikasi."
+run LANG=id_ID.UTF-8 -- progress --help
+expect "progress --help (id)" "Sesuai target"
+reject "progress --help (id)" "sesuai jalur"
+
 # The catalogue is complete: no untranslated or fuzzy entries in po/id.po.
 if [ -n "${HT_SOURCE_DIR:-}" ] && command -v msgfmt >/dev/null; then
     stats=$(msgfmt --check --statistics -o /dev/null "$HT_SOURCE_DIR/po/id.po" 2>&1)

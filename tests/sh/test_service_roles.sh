@@ -19,7 +19,7 @@ cleanup() {
     [ -z "$sim_pid" ] || { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
     for r in ${p}_d ${p}_g ${p}_rep ${p}_admin ${p}_camat ${p}_daemon ${p}_reader \
-             ${p}_self_service ${p}_owner; do
+             ${p}_report ${p}_self_service ${p}_owner; do
         psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
     rm -rf "$tmp"
@@ -38,24 +38,11 @@ CREATE ROLE ${p}_d LOGIN IN ROLE ${p}_daemon;
 CREATE ROLE ${p}_g LOGIN IN ROLE ${p}_reader;
 ALTER ROLE ${p}_camat LOGIN;
 CREATE ROLE ${p}_admin LOGIN IN ROLE ${p}_owner;
-CREATE ROLE ${p}_rep LOGIN;
-GRANT USAGE ON SCHEMA halaltrack TO ${p}_rep;
-GRANT SELECT ON ALL TABLES IN SCHEMA halaltrack TO ${p}_rep;
-GRANT INSERT ON halaltrack.report_run TO ${p}_rep;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA halaltrack TO ${p}_rep;
+CREATE ROLE ${p}_rep LOGIN IN ROLE ${p}_report;
 EOSQL
 
 # ---- the daemon syncs as its least-privilege login role ----
-"$sim" --seed 11 --msmes 300 --listen 127.0.0.1:0 --password sim-password --clean-register \
-    >"$tmp/sim.out" 2>"$tmp/sim.err" &
-sim_pid=$!
-url=""
-for _ in $(seq 1 100); do
-    url=$(sed -n 's/^halalsim: listening on //p' "$tmp/sim.out" 2>/dev/null || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "FAIL: halalsim did not start"; exit 1; }
+sim_start "$tmp" --seed 11 --msmes 300 --password sim-password --clean-register
 curl -sS "$url/_sim/register.csv" >"$tmp/register.csv"
 "$cli" -d "dbname=$db" msme import "$tmp/register.csv" >/dev/null || failed "register import"
 install -m 0600 /dev/null "$tmp/pw"

@@ -146,22 +146,6 @@ Test(buf, detach_of_empty_gives_allocated_empty_string)
     free(s);
 }
 
-Test(buf, consume_drops_from_front)
-{
-    struct buf b = BUF_INIT(64);
-
-    cr_assert(eq(int, buf_adds(&b, "line1\nline2\n"), 0));
-    buf_consume(&b, 6);
-    cr_assert(eq(str, (char *)buf_str(&b), "line2\n"));
-    cr_assert(eq(sz, b.len, 6));
-    buf_consume(&b, 0);
-    cr_assert(eq(str, (char *)buf_str(&b), "line2\n"));
-    buf_consume(&b, 100);
-    cr_assert(eq(str, (char *)buf_str(&b), ""));
-    cr_assert(eq(sz, b.len, 0));
-    buf_release(&b);
-}
-
 Test(buf, reset_keeps_allocation)
 {
     struct buf b = BUF_INIT(64);
@@ -174,17 +158,5 @@ Test(buf, reset_keeps_allocation)
     cr_assert(eq(ptr, b.ptr, p));
     cr_assert(eq(int, buf_adds(&b, "x"), 0));
     cr_assert(eq(str, (char *)buf_str(&b), "x"));
-    buf_release(&b);
-}
-
-Test(buf, cap_counts_consumed_bytes_no_more)
-{
-    /* After consuming, the room freed is available again under the same cap. */
-    struct buf b = BUF_INIT(6);
-
-    cr_assert(eq(int, buf_adds(&b, "abcdef"), 0));
-    buf_consume(&b, 3);
-    cr_assert(eq(int, buf_adds(&b, "ghi"), 0));
-    cr_assert(eq(str, (char *)buf_str(&b), "defghi"));
     buf_release(&b);
 }

@@ -496,7 +496,7 @@ Test(calendar, iso_week_monday_and_round_trip)
         mon = iso_week_monday(y, w);
         diff = x - date_to_days(mon);
         cr_assert(diff >= 0 && diff <= 6);
-        cr_assert(eq(int, date_weekday(mon), 1));
+        cr_assert(eq(int, (int)(((date_to_days(mon) % 7) + 10) % 7), 0), "a Monday");
     }
     iso_week_format(2026, 5, out);
     cr_assert(eq(str, out, "2026-W05"));

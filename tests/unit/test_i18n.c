@@ -147,3 +147,33 @@ Test(i18n, numbers_stay_in_c_format)
     snprintf(out, sizeof(out), "%.1f", 2.5);
     cr_assert(eq(str, out, "2.5"));
 }
+
+Test(i18n, a_language_on_demand_leaves_the_current_one_alone)
+{
+    init_with("LANG", "en_US.UTF-8");
+    cr_assert(eq(str, (char *)stage_label_in(STAGE_CERTIFIED, "id"),
+                 "Sertifikat halal terbit"));
+    cr_assert(eq(str, (char *)stage_label_in(STAGE_CERTIFIED, "en"), "Halal certified"));
+    cr_assert(eq(str, (char *)i18n_lang(), "en"));
+    cr_assert(eq(str, (char *)stage_label(STAGE_CERTIFIED), "Halal certified"));
+    cr_assert(eq(str, _("Usage:\n"), "Usage:\n"));
+}
+
+Test(i18n, a_language_on_demand_without_i18n_init)
+{
+    /* db migrate from a test helper fills stage_def before anything set the locale. */
+    cr_assert(eq(str, (char *)stage_label_in(STAGE_RETURNED, "id"),
+                 "Dikembalikan untuk perbaikan"));
+    cr_assert_null(getenv("LANGUAGE"), "the environment is as it was");
+}
+
+Test(i18n, words_in_a_context)
+{
+    init_with("LANG", "id_ID.UTF-8");
+    cr_assert(eq(str, (char *)C_("short column heading", "applied"), "ajuan"));
+    cr_assert(eq(str, (char *)stage_code_label(stage_lookup("OF10")), "Pengajuan"));
+    cr_assert(eq(str, (char *)stage_label(STAGE_SUBMITTED), "Diajukan"));
+    cr_assert(eq(int, i18n_set_lang("en"), 0));
+    cr_assert(eq(str, (char *)C_("short column heading", "applied"), "applied"));
+    cr_assert(eq(str, (char *)stage_code_label(stage_lookup("OF10")), "Submitted"));
+}

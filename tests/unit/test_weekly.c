@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
-#include "halaltrack/sha256.h"
+#include "halaltrack/hash.h"
 #include "halaltrack/weekly.h"
 
 TestSuite(weekly);
@@ -85,7 +85,7 @@ Test(weekly, totals_are_canonical_and_hashed)
     cr_assert(strstr(a.totals_json, "\"week\":\"2026-W01\",\"certified_week\":3,"));
     cr_assert(strstr(a.totals_json, "\"returned\":2"));
     cr_assert(strstr(a.totals_json, "\"lph\":4"));
-    sha256_hex(a.totals_json, strlen(a.totals_json), want);
+    cr_assert_eq(hash_sha256_hex(a.totals_json, strlen(a.totals_json), want), 0);
     cr_assert_str_eq(a.hash, want);
 
     memcpy(&b, &a, sizeof(b));

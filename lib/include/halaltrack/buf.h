@@ -43,7 +43,5 @@ const char *buf_str(const struct buf *b);
 /* Moves ownership of the contents to the caller (never NULL; malloc'd "" when empty)
  * and re-initialises b. Returns NULL only on allocation failure. */
 char *buf_detach(struct buf *b) HT_MUSTCHECK;
-/* Drops n bytes from the front. */
-void buf_consume(struct buf *b, size_t n);
 
 #endif

@@ -16,8 +16,8 @@ void calendar_free(struct calendar *cal);
 /* Loads "tanggal,nama,jenis" rows (etc/reference/libur_nasional.csv). A bad row is an
  * error naming path:line. Returns NULL on failure. */
 struct calendar *calendar_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
-/* The calendar shipped with halaltrack: $HT_DATADIR/libur_nasional.csv, else the
- * installed copy, else the source tree's etc/reference/. */
+/* The calendar shipped with halaltrack: libur_nasional.csv of the data directory
+ * (paths_data_file: $HT_DATADIR, the build tree's, the installed one). */
 struct calendar *calendar_load_default(struct ht_err *err) HT_MUSTCHECK;
 int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *name,
                          int cuti_bersama) HT_MUSTCHECK;

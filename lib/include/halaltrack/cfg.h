@@ -52,6 +52,13 @@ struct cfg {
     long lease; /* seconds */
     /* [http] */
     char *listen;
+    long ready_max_age; /* seconds: /readyz fails when the last good cycle is older; 0 off
+                         */
+    /* [retention]: seconds a row is kept (0: for ever), pruned once a day */
+    long keep_budget_grant;
+    long keep_sync_run;
+    long keep_quarantine_resolved;
+    long keep_self_service_attempt;
     /* [log] */
     char *log_level;
     char *log_file;
@@ -81,9 +88,6 @@ struct cfg_key {
     unsigned flags;
     const char *def; /* NULL: no default */
 };
-
-/* The table of keys (terminated by a NULL name). */
-const struct cfg_key *cfg_keys(void);
 
 /* Loads and validates path into a new struct cfg. Every error names the file, the line
  * and the key: unknown key or section, bad value, missing required key, a password file
@@ -123,5 +127,9 @@ int cfg_url_is_loopback(const char *url);
 void cfg_url_redact(const char *url, char *out, size_t outsz);
 /* Parses a duration "90", "90s", "5m", "2h", "1d" into seconds. */
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err) HT_MUSTCHECK;
+/* The default of a duration key (section, name) in seconds, from the key table; 0 when
+ * the key is unknown, not a duration or has no default. For tools that apply the daemon's
+ * defaults without its configuration (`halaltrack db prune`). */
+long cfg_default_secs(const char *section, const char *name);
 
 #endif

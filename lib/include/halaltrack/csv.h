@@ -1,5 +1,5 @@
 /* RFC 4180 CSV reader and writer. Pure: the reader pulls bytes through a caller-supplied
- * read function (or from memory) and never touches files itself. */
+ * read function and never touches files itself. */
 #ifndef HALALTRACK_CSV_H
 #define HALALTRACK_CSV_H
 
@@ -50,9 +50,6 @@ struct csv_reader;
  * mark at the start is skipped. NULL on allocation failure. */
 struct csv_reader *csv_reader_new(csv_read_fn fn, void *arg,
                                   const struct csv_limits *lim) HT_MUSTCHECK;
-/* A reader over len bytes of memory (borrowed; must outlive the reader). */
-struct csv_reader *csv_reader_new_mem(const char *data, size_t len,
-                                      const struct csv_limits *lim) HT_MUSTCHECK;
 void csv_reader_free(struct csv_reader *r);
 
 /* Reads the next record. Line terminators are CRLF, LF or a lone CR. Completely empty
@@ -63,8 +60,19 @@ void csv_reader_free(struct csv_reader *r);
 enum csv_status csv_next(struct csv_reader *r, struct csv_record *rec,
                          struct ht_err *err) HT_MUSTCHECK;
 
+/* csv_write_field flags: the field is a number (see below). */
+#define CSV_NUMBER 1u
+
 /* Appends s as one CSV field, quoted when it holds a comma, quote, CR or LF, or starts or
- * ends with a space. NULL is written as an empty field. Returns 0 or -1 (buffer cap). */
-int csv_write_field(struct buf *b, const char *s) HT_MUSTCHECK;
+ * ends with a space. NULL is written as an empty field. A field a spreadsheet would read
+ * as a formula (starting with '=', '+', '-', '@', tab or CR) gets a single quote in
+ * front, inside double quotes (OWASP "CSV injection"), unless flags has CSV_NUMBER and s
+ * is a number (str_is_number: "-3", "-0.5"), which stays a number. The one CSV
+ * writer of halaltrack: reports, --format=csv and the simulator's register all use it.
+ * Returns 0 or -1 (buffer cap). */
+int csv_write_field(struct buf *b, const char *s, unsigned flags) HT_MUSTCHECK;
+/* The text csv_write_field was given, from a field it read back: s without the single
+ * quote it put in front of a formula-like value (s itself otherwise). Borrowed. */
+const char *csv_field_text(const char *s);
 
 #endif

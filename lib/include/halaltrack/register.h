@@ -1,7 +1,6 @@
 /* The office's MSME register: header mapping, row validation into struct msme_record,
- * duplicate detection, kelurahan resolution against the region table, and small output
- * helpers (JSON string escaping). Pure: no I/O, no database (lib/store/msme.c does that).
- */
+ * duplicate detection, kelurahan resolution against the region table. Pure: no I/O, no
+ * database (lib/store/msme.c does that). */
 #ifndef HALALTRACK_REGISTER_H
 #define HALALTRACK_REGISTER_H
 
@@ -35,12 +34,6 @@ enum register_col {
 /* At most this many issues are kept; the rest are only counted. */
 #define REGISTER_MAX_ISSUES 100000u
 
-/* Canonical (Indonesian) header name of a column: "nib", "nama_usaha"... */
-const char *register_col_name(enum register_col c);
-/* Maps a header cell (trimmed, case-insensitive, ' ' and '-' read as '_') to a column.
- * Returns 0, or -1 for an unknown name. */
-int register_col_parse(const char *name, enum register_col *out);
-
 /* "mikro", "kecil", "menengah", "besar" from any accepted spelling (case-insensitive,
  * English micro/small/medium/large); NULL when unknown. Static storage. */
 const char *register_size_parse(const char *s);
@@ -61,7 +54,6 @@ struct msme_record {
     char *programs; /* tags joined by ';', sorted, unique; "" when none */
     int bad;        /* rejected after validation (duplicate, unknown kelurahan) */
 };
-void msme_record_release(struct msme_record *rec);
 
 /* A problem with the input: FILE:LINE: column: reason. line 0 = not tied to a line. */
 struct register_issue {
@@ -84,11 +76,11 @@ struct region_index {
     size_t n;
 };
 void region_index_release(struct region_index *idx);
+/* True when s is digits and dots only (a region code such as 35.75.01.1001 rather than a
+ * name); *ndots (may be NULL) gets the number of dots. */
+int region_code_shape(const char *s, int *ndots);
 /* Sorts by code; call once after filling v (the store does it). */
 void region_index_sort(struct region_index *idx);
-/* The entry with this exact code, or NULL. */
-const struct region_entry *region_index_find_code(const struct region_index *idx,
-                                                  const char *code);
 /* Resolves a region of the given level ("kecamatan"/"kelurahan") given by code or by
  * name (case-insensitive, surrounding and repeated blanks ignored). Returns 0 with the
  * entry, or -1 with err explaining: unknown, wrong level, or ambiguous (naming every
@@ -155,15 +147,5 @@ long register_batch_resolve(struct register_batch *b,
 void register_batch_finish(struct register_batch *b);
 /* Rows rejected in total (parse errors + bad records). */
 size_t register_batch_rejected(const struct register_batch *b);
-
-/* Adds an issue (line, column, printf-style reason). Returns 0 or -1 (out of memory). */
-int register_issue_add(struct register_issue **v, size_t *n, size_t *cap, size_t *dropped,
-                       unsigned long line, const char *column, const char *fmt, ...)
-    HT_PRINTF(7, 8) HT_MUSTCHECK;
-
-/* Appends s as a JSON string literal (quotes and escapes included); NULL gives null. */
-int register_json_str(struct buf *b, const char *s) HT_MUSTCHECK;
-/* Number of UTF-8 code points in s (s must be valid UTF-8). */
-size_t register_utf8_len(const char *s);
 
 #endif

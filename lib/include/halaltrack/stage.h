@@ -47,11 +47,10 @@ struct stage_def {
     enum ht_stage stage;
     const char *name; /* stable machine name, e.g. "lph_assignment" */
     enum ht_waits_on waits_on;
-    int limit_days;       /* legal limit in working days; 0 = none */
-    int terminal;         /* certified, rejected, cancelled */
-    int sla_paused;       /* the legal clock is paused (returned: the MSME holds it) */
-    const char *label_id; /* Indonesian label */
-    const char *label_en; /* English label */
+    int limit_days;    /* legal limit in working days; 0 = none */
+    int terminal;      /* certified, rejected, cancelled */
+    int sla_paused;    /* the legal clock is paused (returned: the MSME holds it) */
+    const char *label; /* English msgid; stage_label() gives it in the report language */
 };
 
 struct stage_code {
@@ -59,11 +58,9 @@ struct stage_code {
     enum ht_stage stage;
     unsigned paths; /* STAGE_PATH_* */
     enum ht_waits_on waits_on;
-    int limit_days; /* legal limit for this code's step; 0 = none */
-    const char *label_id;
-    const char *label_en;
-    const char *next_id; /* the MSME's next step, plain Bahasa Indonesia */
-    const char *next_en; /* the same in English */
+    int limit_days;    /* legal limit for this code's step; 0 = none */
+    const char *label; /* msgid in the context "status code" (NC_), or a stage's label */
+    const char *next;  /* msgid: the MSME's next step; NULL: the stage's first code's */
 };
 
 /* The definition of a stage. Never NULL for a valid enum value. */
@@ -97,9 +94,13 @@ void stage_clear_mappings(void);
 size_t stage_code_count(void);
 const struct stage_code *stage_code_at(size_t i);
 
-/* Label of a code or stage in the current language (i18n_lang()). */
+/* Label of a code or stage, and the MSME's next step, in the current language (gettext:
+ * the English msgids of the tables, translated in po/<lang>.po). */
 const char *stage_code_label(const struct stage_code *c);
 const char *stage_code_next(const struct stage_code *c);
 const char *stage_label(enum ht_stage st);
+/* The label of a stage in a given language ("id" or "en"), whatever the current one:
+ * for the stage_def table, which keeps both. */
+const char *stage_label_in(enum ht_stage st, const char *lang);
 
 #endif

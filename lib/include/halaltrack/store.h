@@ -20,6 +20,11 @@ struct store;
 struct store *store_open(const char *conninfo, const char *schema,
                          int statement_timeout_ms, struct ht_err *err) HT_MUSTCHECK;
 void store_free(struct store *s);
+/* Writes conninfo (key=value pairs or a postgresql:// URI) into out (outsz bytes, always
+ * terminated, cut when longer) with "***" for every value libpq marks secret (password,
+ * sslpassword), every value of an unknown key (a misspelt "password") and every word
+ * that is not a key=value pair: fit for an error message. */
+void store_conninfo_redact(const char *conninfo, char *out, size_t outsz);
 /* True while the connection is usable. */
 int store_ok(const struct store *s);
 /* Re-establishes a lost connection (same parameters). Returns 0 or -1. */
@@ -56,8 +61,6 @@ int store_query_rows(struct store *s, const char *sql, int nparams,
                      const char *const *params, struct store_rows *out,
                      struct ht_err *err) HT_MUSTCHECK;
 const char *store_rows_get(const struct store_rows *r, int row, int col);
-/* Column index by name, -1 when absent. */
-int store_rows_col(const struct store_rows *r, const char *name);
 void store_rows_release(struct store_rows *r);
 
 /* Migrations (sql/NNNN_name.sql in dir), applied in one transaction under an advisory
@@ -73,8 +76,5 @@ int store_migration_status(struct store *s, const char *sqldir,
                            struct store_migration **out, size_t *n,
                            struct ht_err *err) HT_MUSTCHECK;
 void store_migrations_free(struct store_migration *m, size_t n);
-/* The migrations directory: $HT_SQLDIR, else the installed share dir, else the source
- * tree. */
-const char *store_default_sqldir(void);
 
 #endif

@@ -31,8 +31,6 @@ void date_format(struct ht_date d, char out[static 11]);
 /* Days since 1970-01-01 (may be negative) and back. */
 int64_t date_to_days(struct ht_date d);
 struct ht_date date_from_days(int64_t days);
-/* ISO weekday 1 (Monday) .. 7 (Sunday). */
-int date_weekday(struct ht_date d);
 int date_valid(int y, int m, int d);
 
 /* Parses an ISO 8601 timestamp: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by
@@ -58,6 +56,12 @@ int64_t ht_mono_ms(void);
 char *xstrdup_or_null(const char *s);
 /* Duplicates at most n bytes and NUL-terminates. */
 char *xstrndup(const char *s, size_t n);
+/* True when s is a number literal as JSON writes one: "-1", "0.5", "2e3" (not "01",
+ * ".5", "1.", "+1"). */
+int str_is_number(const char *s);
+/* Number of UTF-8 code points in s (the display width of our data: every character of
+ * it is one terminal cell wide). NULL is 0. */
+size_t utf8_len(const char *s);
 /* True when s is valid UTF-8 of length n (no overlongs, no surrogates). */
 int utf8_valid(const char *s, size_t n);
 /* Trims ASCII whitespace at both ends in place; returns s. */

@@ -25,6 +25,8 @@ enum weekly_move {
     MOVE__COUNT
 };
 const char *weekly_move_name(enum weekly_move k); /* "new" "advance" ... */
+/* The heading of a kind of move in the report language ("New applications"). */
+const char *weekly_move_label(enum weekly_move k);
 int weekly_move_parse(const char *s, enum weekly_move *out);
 
 struct weekly_goal {

@@ -1,5 +1,6 @@
 -- Current waiting party and limit of an application's code (per-code, else per-stage).
-CREATE VIEW v_application_sla AS
+-- Internal (not v_*: readers get only the documented views).
+CREATE VIEW application_sla AS
 SELECT a.id AS application_id,
        a.status_code,
        a.stage,
@@ -9,4 +10,5 @@ SELECT a.id AS application_id,
        d.terminal
   FROM application a
   JOIN stage_def d ON d.stage = a.stage
-  LEFT JOIN status_code_def c ON c.code = a.status_code;
+  LEFT JOIN status_code_def c ON c.code = a.status_code
+ WHERE (SELECT read_ok FROM access_scope_mine);

@@ -1,0 +1,380 @@
+/* The database access model under attack (issue 10): each test builds a database of its
+ * own (migrated, `db init-roles`, login roles as docs/operations.md creates them), logs
+ * in as the attacker and tries what the issue describes. A private database because the
+ * attacks plant objects in schema public, which every session of a shared one would see.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "test_util.h"
+#include "halaltrack/paths.h"
+#include "halaltrack/store.h"
+#include "halaltrack/store_roles.h"
+#include "halaltrack/store_sync.h"
+
+#define NIB_A "3575010000001" /* kecamatan 35.75.01 (Gadingrejo) */
+#define NIB_B "3575020000002" /* kecamatan 35.75.02 (Purworejo) */
+
+static char db[48];      /* the test's database, also the role prefix */
+static struct store *su; /* superuser session in it */
+static struct store *sessions[8];
+static size_t nsessions;
+
+static void must_exec(struct store *st, const char *sql)
+{
+    struct ht_err err = HT_ERR_INIT;
+
+    cr_assert(store_exec(st, sql, &err) == 0, "%s\n%s", err.msg, sql);
+}
+
+/* Runs sql with every "@" replaced by the database name (the role prefix). */
+static void exec_db(struct store *st, const char *sql)
+{
+    char buf[1024];
+    size_t n = 0;
+
+    for (const char *p = sql; *p; p++) {
+        const char *add = *p == '@' ? db : (const char[]){*p, 0};
+        size_t len = strlen(add);
+
+        cr_assert(n + len < sizeof(buf));
+        memcpy(buf + n, add, len);
+        n += len;
+    }
+    buf[n] = '\0';
+    must_exec(st, buf);
+}
+
+/* One value of a query that must succeed (NULL for SQL NULL); malloc'd. */
+static char *value(struct store *st, const char *sql)
+{
+    struct ht_err err = HT_ERR_INIT;
+    char *v = NULL;
+
+    cr_assert(store_query_value(st, sql, 0, NULL, &v, &err) >= 0, "%s\n%s", err.msg, sql);
+    return v;
+}
+
+static void expect_value(struct store *st, const char *sql, const char *want)
+{
+    char *v = value(st, sql);
+
+    cr_assert(v && strcmp(v, want) == 0, "%s\n  got '%s', expected '%s'", sql,
+              v ? v : "(null)", want);
+    free(v);
+}
+
+static void expect_refused(struct store *st, const char *sql)
+{
+    struct ht_err err = HT_ERR_INIT;
+
+    cr_assert(store_exec(st, sql, &err) < 0, "should be refused: %s", sql);
+    cr_assert(strstr(err.msg, "permission denied"), "%s: unexpected error %s", sql,
+              err.msg);
+}
+
+/* A session in the test database as login role <db>_<who>. */
+static struct store *login(const char *who)
+{
+    struct ht_err err = HT_ERR_INIT;
+    char ci[160];
+    struct store *st;
+
+    snprintf(ci, sizeof(ci), "dbname=%s user=%s_%s", db, db, who);
+    st = store_open(ci, "halaltrack", 0, &err);
+    cr_assert(st, "login as %s_%s: %s", db, who, err.msg);
+    cr_assert(nsessions < sizeof(sessions) / sizeof(sessions[0]));
+    sessions[nsessions++] = st;
+    return st;
+}
+
+static void setup(void)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct role_scope scopes[2];
+    char ci[96], role_a[64], role_b[64];
+    struct store *pg;
+    int applied = 0;
+
+    if (!getenv("PGHOST") && !getenv("PGSERVICE"))
+        cr_skip_test("no PostgreSQL (PGHOST is not set)");
+    snprintf(db, sizeof(db), "sec%ld", (long)getpid());
+    pg = store_open(NULL, "public", 0, &err);
+    cr_assert(pg, "%s", err.msg);
+    exec_db(pg, "DROP DATABASE IF EXISTS @");
+    exec_db(pg, "CREATE DATABASE @");
+    store_free(pg);
+    snprintf(ci, sizeof(ci), "dbname=%s", db);
+    su = store_open(ci, "halaltrack", 0, &err);
+    cr_assert(su, "%s", err.msg);
+    cr_assert(store_migrate(su, paths_sqldir(), &applied, &err) == 0, "%s", err.msg);
+    /* One MSME in each of two kecamatan, each with an application overdue in
+     * verification (a 1-working-day step begun 30 days ago) and its events. */
+    must_exec(su,
+              "INSERT INTO msme (nib, business_name, owner_name, phone, kelurahan_code)"
+              " VALUES ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri Wahyuni',"
+              " '081234567001', '35.75.01.1001'),"
+              " ('" NIB_B "', 'Warung Pak Slamet', 'Slamet Riyadi', '081234567002',"
+              " '35.75.02.1001')");
+    must_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
+                  " stage_since, tgl_daftar)"
+                  " SELECT 'reg-' || nib, nib, id, 'OF11', 'verification',"
+                  " now() - interval '30 days', now() - interval '40 days' FROM msme");
+    must_exec(su, "INSERT INTO stage_event (application_id, status_code, stage, at)"
+                  " SELECT id, 'OF10', 'submitted', now() - interval '40 days'"
+                  " FROM application UNION ALL"
+                  " SELECT id, 'OF11', 'verification', now() - interval '30 days'"
+                  " FROM application");
+    snprintf(role_a, sizeof(role_a), "%s_camat_a", db);
+    snprintf(role_b, sizeof(role_b), "%s_camat_b", db);
+    scopes[0] = (struct role_scope){role_a, "35.75.01"};
+    scopes[1] = (struct role_scope){role_b, "35.75.02"};
+    cr_assert(store_init_roles(su, db, scopes, 2, &err) == 0, "%s", err.msg);
+    /* The login roles of docs/operations.md, and two that are none of them. */
+    exec_db(su, "CREATE ROLE @_kiosk LOGIN IN ROLE @_self_service;"
+                " CREATE ROLE @_officer LOGIN IN ROLE @_camat_a;"
+                " CREATE ROLE @_grafana LOGIN IN ROLE @_reader");
+    exec_db(su, "CREATE ROLE @_d LOGIN IN ROLE @_daemon;"
+                " CREATE ROLE @_rep LOGIN IN ROLE @_report;"
+                " CREATE ROLE @_nobody LOGIN; CREATE ROLE @_planter LOGIN");
+}
+
+static void teardown(void)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct store_rows roles = {0};
+    char sql[256];
+    struct store *pg;
+
+    for (size_t i = 0; i < nsessions; i++)
+        store_free(sessions[i]);
+    nsessions = 0;
+    store_free(su);
+    su = NULL;
+    if (!*db)
+        return;
+    pg = store_open(NULL, "public", 0, &err);
+    cr_assert(pg, "%s", err.msg);
+    exec_db(pg, "DROP DATABASE IF EXISTS @ WITH (FORCE)");
+    snprintf(sql, sizeof(sql),
+             "SELECT rolname FROM pg_roles WHERE rolname LIKE '%s\\_%%'", db);
+    cr_assert(store_query_rows(pg, sql, 0, NULL, &roles, &err) == 0, "%s", err.msg);
+    for (int r = 0; r < roles.nrows; r++) {
+        snprintf(sql, sizeof(sql), "DROP ROLE %s", store_rows_get(&roles, r, 0));
+        must_exec(pg, sql);
+    }
+    store_rows_release(&roles);
+    store_free(pg);
+}
+
+TestSuite(security, .init = setup, .fini = teardown);
+
+/* The attack of issue 10, item 1: a temporary view named msme (security_invoker, so it
+ * reads the real table with the definer's rights) and a temporary self_service_attempt,
+ * then msme_status without the code. */
+static const char *const temp_hijack_sql[] = {
+    "CREATE TEMP VIEW msme WITH (security_invoker = true) AS"
+    " SELECT 1::bigint AS id, '" NIB_A "'::text AS nib,"
+    "  (SELECT string_agg(nib || '/' || business_name || '/' || owner_name || '/' || "
+    "phone,"
+    "                     '; ') FROM halaltrack.msme) AS business_name,"
+    "  NULL::text AS owner_name, NULL::text AS kbli, NULL::text AS size_class,"
+    "  '35.75.01.1001'::text AS kelurahan_code, NULL::text AS address, NULL::text AS "
+    "phone,"
+    "  '{}'::text[] AS programs,"
+    "  encode(sha256(convert_to('s:X', 'UTF8')), 'hex') AS access_code_hash,"
+    "  's'::text AS access_code_salt, 0 AS access_failures,"
+    "  NULL::timestamptz AS access_blocked_until, now() AS created_at, now() AS "
+    "updated_at",
+    "CREATE TEMP TABLE self_service_attempt (nib_key text PRIMARY KEY, failures int,"
+    " last_failure_at timestamptz)",
+    "GRANT SELECT ON pg_temp.msme TO PUBLIC",
+    "GRANT ALL ON pg_temp.self_service_attempt TO PUBLIC",
+};
+
+Test(security, item1_temp_view_cannot_hijack_definer)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct store *kiosk = login("kiosk");
+    char *v;
+
+    /* init-roles took TEMP from PUBLIC: the attack stops at its first statement. */
+    cr_assert(store_exec(kiosk, temp_hijack_sql[0], &err) < 0,
+              "a kiosk login could create a temporary view");
+    cr_assert(strstr(err.msg, "permission denied to create temporary tables"), "%s",
+              err.msg);
+    /* With TEMP given back, the pinned search_path still ignores the temporary objects:
+     * no register, no code accepted, and the failure is counted in the real table. */
+    exec_db(su, "GRANT TEMPORARY ON DATABASE @ TO @_kiosk");
+    for (size_t i = 0; i < sizeof(temp_hijack_sql) / sizeof(temp_hijack_sql[0]); i++)
+        must_exec(kiosk, temp_hijack_sql[i]);
+    v = value(kiosk, "SELECT halaltrack.msme_status('" NIB_A "', 'X')::text");
+    cr_assert_null(v, "msme_status answered through the temporary view: %s", v);
+    expect_value(su, "SELECT failures FROM self_service_attempt", "1");
+}
+
+Test(security, item1_definer_functions_pin_search_path)
+{
+    /* Every SECURITY DEFINER function of the schema: search_path exactly the schema with
+     * pg_temp last, and no EXECUTE for PUBLIC. */
+    expect_value(su,
+                 "SELECT coalesce(string_agg(proname, ', '), 'none') FROM pg_proc"
+                 " WHERE pronamespace = 'halaltrack'::regnamespace AND prosecdef"
+                 " AND NOT coalesce('search_path=halaltrack, pg_temp' = ANY (proconfig), "
+                 "false)",
+                 "none");
+    expect_value(su,
+                 "SELECT coalesce(string_agg(proname, ', '), 'none') FROM pg_proc"
+                 " WHERE pronamespace = 'halaltrack'::regnamespace AND prosecdef"
+                 " AND has_function_privilege('public', oid, 'EXECUTE')",
+                 "none");
+    /* The check above is not void: the self-service lookup is one of them. */
+    expect_value(su,
+                 "SELECT prosecdef FROM pg_proc WHERE oid = 'msme_status(text, "
+                 "text)'::regprocedure",
+                 "t");
+    /* Nobody but superusers may create temporary objects in the database any more. */
+    expect_value(
+        su, "SELECT has_database_privilege('public', current_database(), 'TEMP')", "f");
+}
+
+Test(security, item2_set_role_keeps_kecamatan_scope)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct store *officer = login("officer");
+    struct store_rows reach = {0};
+    char sql[160];
+    /* What the officer may see, by every way the views show it. */
+    static const char *const probes[][2] = {
+        {"SELECT string_agg(DISTINCT kecamatan_code, ',') FROM halaltrack.v_msme_status",
+         "35.75.01"},
+        {"SELECT string_agg(DISTINCT left(kelurahan_code, 8), ',')"
+         " FROM halaltrack.v_sla_breach",
+         "35.75.01"},
+        {"SELECT string_agg(DISTINCT left(kelurahan_code, 8), ',')"
+         " FROM halaltrack.sla_breach_at(now())",
+         "35.75.01"},
+        {"SELECT string_agg(nib, ',') FROM halaltrack.v_application", NIB_A},
+        {"SELECT string_agg(DISTINCT id_reg, ',') FROM halaltrack.v_stage_event",
+         "reg-" NIB_A},
+        {"SELECT sum(applications) FROM halaltrack.v_funnel", "1"},
+    };
+
+    cr_assert(
+        store_query_rows(officer,
+                         "SELECT rolname FROM pg_roles"
+                         " WHERE pg_has_role(session_user, oid, 'MEMBER') ORDER BY 1",
+                         0, NULL, &reach, &err) == 0,
+        "%s", err.msg);
+    /* officer itself and its kecamatan role; no path to the unscoped reader. */
+    cr_assert_eq(reach.nrows, 2);
+    for (int r = 0; r < reach.nrows; r++) {
+        const char *role = store_rows_get(&reach, r, 0);
+
+        cr_assert(!strstr(role, "_reader"), "the officer can SET ROLE %s", role);
+        snprintf(sql, sizeof(sql), "SET ROLE %s", role);
+        must_exec(officer, sql);
+        for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+            expect_value(officer, probes[i][0], probes[i][1]);
+    }
+    store_rows_release(&reach);
+    /* The role of docs/operations.md's reader cannot be reached, not even by name. */
+    snprintf(sql, sizeof(sql), "SET ROLE %s_reader", db);
+    cr_assert(store_exec(officer, sql, &err) < 0,
+              "the officer could SET ROLE the reader");
+    /* The unscoped reader sees both kecamatan. */
+    expect_value(login("grafana"),
+                 "SELECT string_agg(DISTINCT kecamatan_code, ',' ORDER BY kecamatan_code)"
+                 " FROM halaltrack.v_msme_status",
+                 "35.75.01,35.75.02");
+}
+
+Test(security, item2_role_without_scope_sees_nothing)
+{
+    struct store *nobody;
+
+    /* Granted the views directly, in no group: neither scoped nor unscoped. */
+    exec_db(su, "GRANT USAGE ON SCHEMA halaltrack TO @_nobody;"
+                " GRANT SELECT ON ALL TABLES IN SCHEMA halaltrack TO @_nobody;"
+                " GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA halaltrack TO @_nobody");
+    nobody = login("nobody");
+    expect_value(nobody, "SELECT count(*) FROM halaltrack.v_msme_status", "0");
+    expect_value(nobody, "SELECT count(*) FROM halaltrack.v_application", "0");
+    expect_value(nobody, "SELECT count(*) FROM halaltrack.v_sla_breach", "0");
+    expect_value(nobody, "SELECT count(*) FROM halaltrack.msme", "0");
+    expect_value(nobody, "SELECT count(*) FROM halaltrack.application", "0");
+    expect_value(nobody, "SELECT count(*) FROM halaltrack.stage_event", "0");
+}
+
+/* A login that may CREATE in schema public (every login, on a database created before
+ * PostgreSQL 15) plants functions there that log who ran them. */
+static void plant(const char *function_sql)
+{
+    struct store *planter;
+
+    exec_db(su, "GRANT CREATE ON SCHEMA public TO @_planter");
+    planter = login("planter");
+    must_exec(planter, "CREATE TABLE IF NOT EXISTS public.loot (who text NOT NULL);"
+                       " GRANT INSERT ON public.loot TO PUBLIC");
+    must_exec(planter, function_sql);
+}
+
+Test(security, item3_planted_pg_sleep_never_runs)
+{
+    plant("CREATE FUNCTION public.pg_sleep(numeric) RETURNS void LANGUAGE sql"
+          " AS $$ INSERT INTO public.loot VALUES (current_user) $$");
+    /* A wrong code makes msme_status sleep with a numeric argument. */
+    cr_assert_null(value(login("kiosk"),
+                         "SELECT halaltrack.msme_status('" NIB_A "', 'WRONG')::text"));
+    expect_value(su, "SELECT count(*) FROM public.loot", "0");
+    expect_value(su, "SELECT failures FROM self_service_attempt", "1");
+}
+
+Test(security, item3_planted_namesake_never_runs)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct store *d;
+    int granted = 0;
+
+    /* text for the integer: a better match for the daemon's untyped parameters. */
+    plant(
+        "CREATE FUNCTION public.budget_take(text, text, text) RETURNS integer"
+        " LANGUAGE sql AS $$ INSERT INTO public.loot VALUES (current_user); SELECT 1 $$");
+    cr_assert(store_budget_init(su, "api", 10, 1, &err) == 0, "%s", err.msg);
+    d = login("d");
+    cr_assert(store_budget_take(d, "api", 3, "daemon-1", &granted, &err) == 0, "%s",
+              err.msg);
+    expect_value(su, "SELECT count(*) FROM public.loot", "0");
+    cr_assert_eq(granted, 3);
+    expect_value(su, "SELECT sum(n) FROM budget_grant", "3");
+    /* No session of ours searches public. */
+    expect_value(d, "SELECT current_setting('search_path')", "halaltrack, pg_temp");
+}
+
+Test(security, item6_access_code_columns_owner_only)
+{
+    struct store *d = login("d"), *rep = login("rep");
+    char sql[640];
+
+    /* No role of the cluster but superusers and the owner's members (and PostgreSQL's
+     * own pg_read_all_data, whose members an administrator chose) may read them. */
+    snprintf(sql, sizeof(sql),
+             "SELECT coalesce(string_agg(r.rolname || '.' || c.col, ', '), 'none')"
+             " FROM pg_roles r"
+             " CROSS JOIN (VALUES ('access_code_hash'), ('access_code_salt')) AS c(col)"
+             " WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%%'"
+             " AND NOT pg_has_role(r.oid, '%s_owner', 'MEMBER')"
+             " AND has_column_privilege(r.oid, 'msme', c.col, 'SELECT')",
+             db);
+    expect_value(su, sql, "none");
+    expect_refused(d, "SELECT access_code_hash FROM halaltrack.msme");
+    expect_refused(d, "SELECT * FROM halaltrack.msme");
+    expect_refused(rep, "SELECT access_code_salt FROM halaltrack.msme");
+    expect_refused(rep, "SELECT * FROM halaltrack.self_service_attempt");
+    /* What they need of msme they still read. */
+    expect_value(d, "SELECT string_agg(nib, ',' ORDER BY nib) FROM halaltrack.msme",
+                 NIB_A "," NIB_B);
+    expect_value(rep, "SELECT count(business_name) FROM halaltrack.msme", "2");
+}
