@@ -1,6 +1,7 @@
 /* The frontend's status labels mapped back to OF codes, plus labels from the config. */
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/i18n.h"
 #include "halaltrack/stage.h"
 #include "halaltrack/status_label.h"
 #include "halaltrack/banned.h"
@@ -186,4 +187,38 @@ size_t status_label_count(void)
 const struct status_label *status_label_at(size_t i)
 {
     return i < HT_ARRAY_LEN(table) ? &table[i] : NULL;
+}
+
+/* A facilitation programme's status: the map the Fasilitator's programme table uses
+ * (server/utils/statusFasilitator.ts, statusItemFacilitator, shown by
+ * components/fasilitator/registrasi-fasilitator-table.vue and
+ * pages/facilitation/list.vue). Its Indonesian descriptions are given in English here, as
+ * every msgid. */
+static const struct {
+    const char *code, *meaning;
+} programme_status[] = {
+    {"OF1", N_("Draft")},
+    {"OF10", N_("Submitted")},
+    {"OF15", N_("Verified")},
+    {"OF2", N_("Returned")},
+    {"OF290", N_("Rejected")},
+    {"OF5", N_("Invoice issued")},
+    {"OF320", N_("Code issued")},
+    {"OF11", N_("Verification")},
+    {"OF50", N_("Sent to the LPH")},
+    {"OF300", N_("Halal certificate issued")},
+    {"OF285", N_("Returned by the fatwa body")},
+    {"OF74", N_("Sent to the fatwa committee")},
+    {"OF280", N_("Returned to the applicant")},
+    {"OF100", N_("Fatwa session done")},
+    {"OF120", N_("Certificate issued")},
+    {"OF900", N_("Cancelled")},
+};
+
+const char *status_programme_meaning(const char *code)
+{
+    for (size_t i = 0; code && i < HT_ARRAY_LEN(programme_status); i++)
+        if (strcmp(programme_status[i].code, code) == 0)
+            return programme_status[i].meaning;
+    return N_("Unknown status");
 }

@@ -6,6 +6,7 @@
  * the database must equal /_sim/truth: the same applications and statuses; for those
  * with upstream history the whole v_application row and exactly the events; for those
  * with observed history every event inside its uncertainty window. */
+#include <jansson.h>
 #include "e2e.h"
 
 TestSuite(contract, .fini = pgt_close, .timeout = 900);
@@ -234,5 +235,156 @@ Test(contract, unknown_label_is_quarantined_and_replayable)
     }
     free(conf);
     free(conf_mapped);
+    sim_stop(&sim);
+}
+
+/* Runs the CLI on this test's schema; returns its stdout (exit 0 asserted). */
+static char *cli_out(const char *const *args)
+{
+    char env_schema[128];
+    const char *env[] = {env_schema, "LANGUAGE=en", "LC_ALL=C.UTF-8", NULL};
+    const char *argv[16] = {tu_bin("cli/halaltrack")};
+    struct tu_result r;
+    char *out;
+    size_t i = 0;
+
+    while (args[i] && i < 14) {
+        argv[i + 1] = args[i];
+        i++;
+    }
+    argv[i + 1] = NULL;
+    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    r = tu_run(argv, env, NULL, 60);
+    cr_assert(eq(int, r.status, 0), "%s: %s", args[0], r.err);
+    out = strdup(r.out);
+    tu_result_release(&r);
+    return out;
+}
+
+/* The truth's applications with kode_fac code ("" = any code). */
+static long truth_apps_with(struct sim *s, const char *code)
+{
+    char *t = sim_call(s, "GET", "/_sim/truth", NULL), needle[96];
+    long n;
+
+    snprintf(needle, sizeof(needle), "\"kode_fac\":\"%s", code);
+    n = tu_count(t, needle);
+    free(t);
+    return n;
+}
+
+/* The facilitation programmes are read into their table, equal to the truth, and
+ * `halaltrack programmes` shows them with the use of each quota. */
+Test(contract, programmes_are_synced_and_listed)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf, *truth, *out;
+    json_t *j, *it;
+    json_error_t je;
+    size_t i, nprog;
+
+    (void)st;
+    sim_start(&sim, 300, NULL);
+    conf = contract_conf(&sim, 0);
+    once_ok(conf, "programmes");
+    truth = sim_call(&sim, "GET", "/_sim/truth/programmes", NULL);
+    nprog = (size_t)tu_count(truth, "\"kode_fac\":");
+    cr_assert(nprog >= 2);
+    cr_assert(
+        eq(long, pgt_long("SELECT count(*) FROM facilitation_programme"), (long)nprog));
+    out = cli_out((const char *const[]){"programmes", "--format=json", NULL});
+    j = json_loads(out, 0, &je);
+    cr_assert(j && json_is_array(j), "%s", je.text);
+    cr_assert(eq(sz, json_array_size(j), nprog));
+    json_array_foreach(j, i, it)
+    {
+        const char *code = json_string_value(json_object_get(it, "kode_fac"));
+        const char *name = json_string_value(json_object_get(it, "fac_name"));
+        char needle[512], *line, *eol;
+
+        /* the truth's line of this programme (a draft has no code yet) */
+        cr_assert(name != NULL, "%s", out);
+        snprintf(needle, sizeof(needle), "\"fac_name\":\"%s\"", name);
+        line = strstr(truth, needle);
+        cr_assert(line != NULL, "programme '%s' not in the truth", name);
+        while (line > truth && line[-1] != '\n')
+            line--;
+        eol = strchr(line, '\n');
+        if (eol)
+            *eol = '\0';
+        snprintf(needle, sizeof(needle), "\"kode_fac\":\"%s\"", code ? code : "");
+        cr_assert(code ? strstr(line, needle) != NULL
+                       : strstr(line, "\"kode_fac\":null") != NULL,
+                  "%s: code %s", line, code ? code : "null");
+        snprintf(needle, sizeof(needle), "\"kuota\":%lld,",
+                 (long long)json_integer_value(json_object_get(it, "kuota")));
+        cr_assert(strstr(line, needle) != NULL, "%s: quota", line);
+        /* the quota used: every office application with the programme's code */
+        cr_assert(eq(long, (long)json_integer_value(json_object_get(it, "used")),
+                     code ? truth_apps_with(&sim, code) : 0),
+                  "%s: used", line);
+        if (eol)
+            *eol = '\n';
+        {
+            const char *sc = json_string_value(json_object_get(it, "status_code"));
+            const char *meaning = json_string_value(json_object_get(it, "status"));
+            cr_assert(sc && (!strcmp(sc, "OF320") || !strcmp(sc, "OF1")), "%s", name);
+            cr_assert(
+                eq(str, (char *)meaning, !strcmp(sc, "OF320") ? "Code issued" : "Draft"));
+        }
+    }
+    json_decref(j);
+    free(out);
+    out = cli_out((const char *const[]){"programmes", NULL});
+    cr_assert(strstr(out, "SEHATI") != NULL, "%s", out);
+    for (char *line = out; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+        cr_assert(strcspn(line, "\n") <= 80 * 3, "line too long: %s", line);
+    free(out);
+    out = cli_out((const char *const[]){"programmes", "--format=csv", NULL});
+    cr_assert(eq(int, tu_count(out, "\r\n"), (int)nprog + 1), "%s", out);
+    free(out);
+    free(truth);
+    free(conf);
+    sim_stop(&sim);
+}
+
+/* api.facilitation_codes restricts the sweep to the office's programmes: one pass per
+ * code, and only those applications are stored. */
+Test(contract, facilitation_codes_restrict_the_sweep)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf, *truth, api[256], reg[64] = "", sd[64] = "", sql[256];
+    long want, napps;
+
+    sim_start(&sim, 300, NULL);
+    /* the newest reguler (FAS-) and SEHATI programme the office has applications in */
+    truth = sim_call(&sim, "GET", "/_sim/truth/programmes", NULL);
+    for (const char *k = truth; (k = strstr(k, "\"kode_fac\":\"")); k++) {
+        char c[64] = "";
+        sscanf(k + 12, "%63[^\"]", c);
+        if (truth_apps_with(&sim, c) > 0)
+            snprintf(strncmp(c, "FAS-", 4) == 0 ? reg : sd, 64, "%s", c);
+    }
+    free(truth);
+    cr_assert(reg[0] && sd[0], "reguler '%s', SEHATI '%s'", reg, sd);
+    snprintf(api, sizeof(api), "page_size = 10\nfacilitation_codes = %s, %s", reg, sd);
+    conf = e2e_conf(&sim, api, NULL);
+    once_ok(conf, "two codes");
+    want = truth_apps_with(&sim, reg) + truth_apps_with(&sim, sd);
+    napps = truth_apps_with(&sim, "");
+    cr_assert(want > 0 && want < napps, "%ld of %ld", want, napps);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), want));
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM application WHERE kode_fac = '%s'",
+             reg);
+    cr_assert(eq(long, pgt_long(sql), truth_apps_with(&sim, reg)));
+    /* two passes, each complete: the sweep is trusted */
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM sync_run WHERE sweep AND outcome = 'ok'"),
+                 1));
+    (void)st;
+    free(conf);
     sim_stop(&sim);
 }

@@ -34,6 +34,11 @@ int status_label_add(const char *label, const char *code,
 /* Forgets every label added with status_label_add. */
 void status_label_clear(void);
 
+/* What a facilitation programme's status code means (the frontend's programme status
+ * map), as an untranslated msgid: "Code issued" for OF320, "Unknown status" for a code
+ * the map does not have. */
+const char *status_programme_meaning(const char *code);
+
 /* The built-in table, for the simulator and the docs. */
 size_t status_label_count(void);
 const struct status_label *status_label_at(size_t i);
