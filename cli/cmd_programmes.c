@@ -11,7 +11,8 @@
 
 static void usage(void)
 {
-    printf(_("List the office's facilitation programmes and the use of their quota.\n\n"));
+    printf(
+        _("List the office's facilitation programmes and the use of their quota.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack programmes [--format=table|csv|json]\n\n"));
     printf(_(

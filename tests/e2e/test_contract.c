@@ -388,3 +388,79 @@ Test(contract, facilitation_codes_restrict_the_sweep)
     free(conf);
     sim_stop(&sim);
 }
+
+/* An application whose detail is refused: `halaltrack status` says its history comes
+ * from our own observations (text and JSON), and the weekly report counts such
+ * applications in its data quality section. (An application never readable has no NIB:
+ * the list does not give it, so it is in no MSME's status; docs/national-api.md.) */
+Test(contract, reports_say_history_from_our_own_observations)
+{
+    const char *extra[] = {"--clean-register", NULL};
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf, *reg, *out, *nib, env_schema[128], env_now[64];
+    const char *env[] = {env_schema, "LANGUAGE=en", "LC_ALL=C.UTF-8", NULL};
+    struct tu_result r;
+    long observed;
+
+    (void)st;
+    sim_start(&sim, 200, extra);
+    conf = contract_conf(&sim, 0);
+    reg = sim_call(&sim, "GET", "/_sim/register.csv", NULL);
+    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    {
+        const char *argv[] = {tu_bin("cli/halaltrack"), "msme", "import", "-", NULL};
+        r = tu_run(argv, env, reg, 60);
+        cr_assert(eq(int, r.status, 0), "%s", r.err);
+        tu_result_release(&r);
+    }
+    free(reg);
+    /* The list gives no NIB: an application is linked to the register through its
+     * detail. Read first, refused later, it keeps its NIB. */
+    once_ok(conf, "readable");
+    sim_switches(&sim, "{\"deny_detail\":0.5}");
+    sim_advance(&sim, 2);
+    once_ok(conf, "half refused");
+    observed =
+        pgt_long("SELECT count(*) FROM v_application WHERE history_source = 'observed'");
+    cr_assert(observed > 0);
+    nib = pgt_str("SELECT a.nib FROM application a JOIN msme m ON m.id = a.msme_id"
+                  " WHERE a.detail_denied_at IS NOT NULL ORDER BY a.id LIMIT 1");
+    cr_assert(nib != NULL);
+    out = cli_out((const char *const[]){"status", nib, NULL});
+    cr_assert(strstr(out, "from our own observations") != NULL, "%s", out);
+    free(out);
+    out = cli_out((const char *const[]){"status", "--format=json", nib, NULL});
+    cr_assert(strstr(out, "\"history_source\": \"observed\"") != NULL, "%s", out);
+    free(out);
+    /* a readable application says nothing of the kind */
+    free(nib);
+    nib = pgt_str("SELECT a.nib FROM application a JOIN msme m ON m.id = a.msme_id"
+                  " WHERE a.detail_denied_at IS NULL AND NOT EXISTS (SELECT 1 FROM"
+                  " application b WHERE b.nib = a.nib AND b.detail_denied_at IS NOT NULL)"
+                  " ORDER BY a.id LIMIT 1");
+    cr_assert(nib != NULL);
+    out = cli_out((const char *const[]){"status", nib, NULL});
+    cr_assert(strstr(out, "own observations") == NULL, "%s", out);
+    free(out);
+    free(nib);
+    /* the weekly report of a week that ends after these applications were first seen */
+    {
+        time_t later = time(NULL) + 9 * 86400;
+        struct tm tm;
+        const char *argv[] = {tu_bin("cli/halaltrack"), "report",      "weekly",
+                              "--format=json",          "--no-record", NULL};
+        const char *env2[] = {env_schema, env_now, NULL};
+        char want[64];
+
+        gmtime_r(&later, &tm);
+        strftime(env_now, sizeof(env_now), "HALALTRACK_NOW=%Y-%m-%dT%H:%M:%SZ", &tm);
+        r = tu_run(argv, env2, NULL, 60);
+        cr_assert(eq(int, r.status, 0), "%s", r.err);
+        snprintf(want, sizeof(want), "\"observed_history\": %ld", observed);
+        cr_assert(strstr(r.out, want) != NULL, "%s", r.out);
+        tu_result_release(&r);
+    }
+    free(conf);
+    sim_stop(&sim);
+}

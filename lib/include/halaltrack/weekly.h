@@ -106,6 +106,8 @@ struct weekly_report {
     size_t nstuck;
 
     long quarantined, unmatched;
+    long observed_history; /* applications whose history is our own observation of the
+                              list (this account may not read their detail) */
     int64_t last_observed; /* newest observation known by week end; 0 = none */
     int64_t last_sync;     /* last successful sync finished by week end; 0 = none */
 
