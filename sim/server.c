@@ -1230,9 +1230,10 @@ static enum MHD_Result h_stats(struct sim_server *s, struct MHD_Connection *c)
     pthread_mutex_unlock(&s->mu);
     if (buf_addf(&b,
                  "},\"total\":%llu,\"msmes\":%zu,\"applications\":%zu,\"visible\":%zu,"
-                 "\"events\":%zu,\"other_certificates\":%zu}",
+                 "\"office_visible\":%zu,\"events\":%zu,\"other_certificates\":%zu}",
                  (unsigned long long)total, s->w->nmsmes, s->w->napps,
-                 world_visible(s->w, now), s->w->nevents, s->w->nocerts))
+                 world_visible(s->w, now), world_office_visible(s->w, now), s->w->nevents,
+                 s->w->nocerts))
         return MHD_NO;
     return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
 }
