@@ -13,6 +13,7 @@
 #include "halaltrack/api.h"
 #include "halaltrack/api_client.h"
 #include "halaltrack/api_paths.h"
+#include "halaltrack/status_label.h"
 #include "test_util.h"
 
 TestSuite(api);
@@ -194,4 +195,71 @@ Test(api, low_expires_in_overflow_is_clamped)
     cr_assert(eq(i64, api_token_ttl_ms(10), 60 * 1000LL));
     cr_assert(eq(i64, api_token_ttl_ms(LONG_MAX), (30LL * 86400 - 30) * 1000));
     cr_assert(eq(i64, api_token_ttl_ms(9223372036854775LL), (30LL * 86400 - 30) * 1000));
+}
+
+/* Every path is in the one table, on its host, and the simulator's router finds each
+ * template again with its id. */
+Test(api, every_path_in_one_table)
+{
+    struct buf b = BUF_INIT(1024);
+    char id[64];
+
+    for (int p = 0; p < API_PATH__COUNT; p++) {
+        const struct api_path_def *d = api_path_get((enum api_path)p);
+        const char *seg =
+            strstr(d->tmpl, "{id}") ? "1c9a0b2e-0000-4000-8000-00000000abcd" : NULL;
+
+        cr_assert(eq(int, (int)d->id, p), "row %d out of order", p);
+        cr_assert(d->tmpl[0] == '/' && d->name && *d->name);
+        cr_assert(eq(int,
+                     api_url_build(&b, "http://127.0.0.1:1", (enum api_path)p, seg, NULL),
+                     0));
+        cr_assert(
+            eq(int,
+               api_path_match(buf_str(&b) + strlen("http://127.0.0.1:1"), id, sizeof(id)),
+               p),
+            "%s", buf_str(&b));
+        if (seg)
+            cr_assert(eq(str, id, (char *)seg));
+    }
+    cr_assert(eq(int, (int)api_path_get(API_AUTH)->host, API_HOST_AUTH));
+    cr_assert(eq(int, (int)api_path_get(API_APPLICATIONS)->host, API_HOST_CORE));
+    cr_assert(eq(str, (char *)api_path_get(API_APPLICATIONS)->tmpl,
+                 "/api/v1/halal-certificate-reguler/inquiry"));
+    buf_release(&b);
+}
+
+/* The label table built from the frontend's status maps: every label maps back to its
+ * code whatever its case and spacing; codes pass through, known or not; an unknown label
+ * and a label standing for several codes do not map. */
+Test(api, status_labels_resolve_case_and_space_insensitive)
+{
+    char odd[128];
+
+    cr_assert(status_label_count() > 30);
+    for (size_t i = 0; i < status_label_count(); i++) {
+        const struct status_label *l = status_label_at(i);
+        size_t k = 0;
+
+        cr_assert(l->seen_in && *l->seen_in, "label '%s' cites no file", l->label);
+        /* "  dIKIRIM   kE ..." */
+        odd[k++] = ' ';
+        for (const char *p = l->label; *p && k + 3 < sizeof(odd); p++) {
+            odd[k++] = (char)(*p >= 'a' && *p <= 'z'   ? *p - 32
+                              : *p >= 'A' && *p <= 'Z' ? *p + 32
+                                                       : *p);
+            if (*p == ' ')
+                odd[k++] = ' ';
+        }
+        odd[k] = '\0';
+        cr_assert(eq(str, (char *)status_resolve(odd), (char *)l->code), "'%s'", odd);
+    }
+    cr_assert(eq(str, (char *)status_resolve("Dikembalikan Ke PU"), "OF280"));
+    cr_assert(eq(str, (char *)status_resolve("OF280"), "OF280"));
+    cr_assert(eq(str, (char *)status_resolve("OF9999"), "OF9999"));
+    cr_assert(status_resolve("Menunggu Verifikasi Ulang") == NULL);
+    cr_assert(status_resolve("Sudah Ver. LPH") == NULL);
+    cr_assert(status_resolve("") == NULL);
+    cr_assert(eq(str, (char *)status_programme_meaning("OF320"), "Code issued"));
+    cr_assert(eq(str, (char *)status_programme_meaning("OF12345"), "Unknown status"));
 }

@@ -10,6 +10,7 @@
 #include <criterion/new/assert.h>
 #include "halaltrack/cfg.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/status_label.h"
 #include "test_util.h"
 
 /* Temporary files of a test: freed and removed when it ends. */
@@ -31,6 +32,7 @@ static void cleanup(void)
     }
     ntmps = 0;
     stage_clear_mappings();
+    status_label_clear();
 }
 
 TestSuite(cfg, .fini = cleanup);
@@ -333,4 +335,51 @@ Test(cfg, low_url_credentials_redacted)
                  "https://a.example, http://***@127.0.0.1:9/x https://b.example/p@q"));
     cfg_url_redact("https://plain.example", out, sizeof(out));
     cr_assert(eq(str, out, "https://plain.example"));
+}
+
+/* Issue 12: the authentication service on a host of its own (api.auth_url, default
+ * base_url, mirrors), and the office's facilitation codes as a list. */
+Test(cfg, auth_url_defaults_to_base_url_and_takes_mirrors)
+{
+    char *pw = pwfile(0600);
+    char u[128];
+    struct cfg *c = load_ok(conf(pw, ""));
+
+    cr_assert(eq(sz, cfg_auth_url_count(c), 1));
+    cr_assert(eq(int, cfg_auth_url_at(c, 0, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "http://127.0.0.1:1"));
+    cr_assert(eq(sz, cfg_list_count(c->facilitation_codes), 0));
+    cfg_free(c);
+    c = load_ok(conf(pw, "auth_url = https://auth.example, http://127.0.0.1:8081\n"
+                         "facilitation_codes = FAS-3575-2026,  SEHATI26\n"));
+    cr_assert(eq(sz, cfg_auth_url_count(c), 2));
+    cr_assert(eq(int, cfg_auth_url_at(c, 1, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "http://127.0.0.1:8081"));
+    cr_assert(eq(sz, cfg_list_count(c->facilitation_codes), 2));
+    cr_assert(eq(int, cfg_list_at(c->facilitation_codes, 1, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "SEHATI26"));
+    cfg_free(c);
+    load_bad(conf(pw, "auth_url = http://auth.example\n"),
+             "'http://auth.example' is plain http to a host that is not loopback");
+    load_bad(conf(pw, "auth_url = ftp://auth.example\n"),
+             "key 'api.auth_url' = 'ftp://auth.example' is not a list of http(s) URLs");
+}
+
+/* [status_labels]: a label the built-in table does not know, mapped to a code; a bad
+ * code is an error naming the line. */
+Test(cfg, status_labels_map_labels_to_codes)
+{
+    char *pw = pwfile(0600);
+    struct ht_err e = HT_ERR_INIT;
+    struct cfg *c =
+        load_ok(conf(pw, "[status_labels]\nMenunggu  Verifikasi Ulang = OF11\n"));
+
+    cr_assert(status_label_code("menunggu verifikasi ulang") == NULL);
+    cr_assert(eq(int, cfg_apply_stage_map(c, &e), 0), "%s", e.msg);
+    cr_assert(eq(str, (char *)status_label_code("menunggu verifikasi ulang"), "OF11"));
+    cr_assert(eq(str, (char *)status_resolve("MENUNGGU VERIFIKASI ULANG"), "OF11"));
+    cfg_free(c);
+    status_label_clear();
+    load_bad(conf(pw, "[status_labels]\nDitunda = pending\n"),
+             ":7: [status_labels] 'Ditunda': invalid mapping to 'pending'");
 }

@@ -212,3 +212,27 @@ Test(sync_apply, readable_again_replaces_observed_history)
                  "move 9 OF71 pph_verification 60\n"
                  "done 9 1006 - - - - self_declare replace\n"));
 }
+
+/* The detail path of an application: the one that answered last, else its channel, else
+ * what its list row's jenis_daftar or its programme's jenis names, else reguler. */
+Test(sync_apply, detail_path_follows_what_is_known)
+{
+    struct store_claim c;
+
+    memset(&c, 0, sizeof(c));
+    cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_REGULER));
+    c.jenis_daftar = "Self Declare";
+    cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_SELF_DECLARE));
+    c.jenis_daftar = "JD.1"; /* names no path: the programme's jenis decides */
+    c.programme_jenis = "SEHATI pendampingan";
+    cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_SELF_DECLARE));
+    c.programme_jenis = "Reguler";
+    cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_REGULER));
+    c.channel_id = "CH004";
+    cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_SELF_DECLARE));
+    c.channel_id = "CH002";
+    c.jenis_daftar = "Self Declare";
+    cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_REGULER));
+    c.detail_path = "self_declare"; /* it answered there last time */
+    cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_SELF_DECLARE));
+}
