@@ -875,6 +875,35 @@ static enum MHD_Result send_huge_page(struct sim_server *s, struct MHD_Connectio
     faults_bad_record(&s->faults, id, F_HUGE_BODY);
     return send_buf(s, c, ep, 200, &b, "text/html; charset=utf-8", NULL);
 }
+/* A record fault in a detail answer: the newest tracking entry gets a code nobody maps
+ * (unknown_code), the tracking list is dropped (missing_fields), or nama_pu gets invalid
+ * UTF-8 (bad_utf8). Returns 0 or -1. */
+static int corrupt_detail(struct buf *b, enum fault_kind k, struct fault_plan *fp)
+{
+    char *tr = strstr(b->ptr, "\"tracking\":[");
+
+    if (k == F_UNKNOWN_CODE && tr) {
+        char *last = NULL;
+        struct buf tail = BUF_INIT(BUF_CAP_SMALL);
+        int rc;
+
+        for (char *p = strstr(tr, "{\"status\":"); p; p = strstr(p + 1, "{\"status\":"))
+            last = p;
+        if (!last || buf_adds(&tail, last))
+            return -1;
+        b->len = (size_t)(last - b->ptr);
+        b->ptr[b->len] = '\0';
+        rc = corrupt_item(&tail, F_UNKNOWN_CODE, fp, "status") ||
+             buf_add(b, tail.ptr, tail.len);
+        buf_release(&tail);
+        return rc ? -1 : 0;
+    }
+    if (k == F_MISSING_FIELDS)
+        /* the tracking list is dropped, as a broken upstream might */
+        return tr && !splice(b, tr, tr + strlen(tr) - 2, "\"tracking\":null") ? 0 : -1;
+    return corrupt_item(b, k, fp, "status") ? -1 : 0;
+}
+
 /* GET the detail of application id on the reguler or the self-declare path (ep): each
  * path serves only its own applications (404 otherwise, as a different page would); an
  * application whose detail this account is refused answers 403 on both. */
@@ -903,36 +932,7 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c, 
     if (render_detail(&b, w, idx, now))
         return MHD_NO;
     if (rec_fault >= 0) {
-        char *tr = strstr(b.ptr, "\"tracking\":[");
-        int rc;
-
-        if (rec_fault == F_UNKNOWN_CODE && tr) {
-            /* the newest tracking entry gets a code nobody maps */
-            char *last = NULL;
-
-            for (char *p = strstr(tr, "{\"status\":"); p;
-                 p = strstr(p + 1, "{\"status\":"))
-                last = p;
-            {
-                struct buf tail = BUF_INIT(BUF_CAP_SMALL);
-                size_t off = (size_t)(last - b.ptr);
-
-                if (buf_adds(&tail, last)) {
-                    return MHD_NO;
-                }
-                b.len = off;
-                b.ptr[off] = '\0';
-                rc = corrupt_item(&tail, F_UNKNOWN_CODE, fp, "status") ||
-                     buf_add(&b, tail.ptr, tail.len);
-                buf_release(&tail);
-            }
-        } else if (rec_fault == F_MISSING_FIELDS) {
-            /* the tracking list is dropped, as a broken upstream might */
-            rc = tr ? splice(&b, tr, tr + strlen(tr) - 2, "\"tracking\":null") : -1;
-        } else {
-            rc = corrupt_item(&b, (enum fault_kind)rec_fault, fp, "status");
-        }
-        if (rc)
+        if (corrupt_detail(&b, (enum fault_kind)rec_fault, fp) < 0)
             return MHD_NO;
         faults_count(&s->faults, (enum fault_kind)rec_fault);
         faults_bad_record_in(&s->faults, id, (enum fault_kind)rec_fault, fp);

@@ -317,84 +317,91 @@ out:
     return rc;
 }
 
-int store_listing_replay(struct store *s, int64_t quarantine_id, int64_t observed_at,
-                         const char *const fields[], int *superseded, struct ht_err *err)
+/* 1 when the list showed the application with a known status at or after at (a later
+ * sighting supersedes the row), 0 when not, -1 on error. */
+static int listing_superseded(struct store *s, const char *const fields[], const char *at,
+                              struct ht_err *err)
+{
+    const char *p[3] = {fields[0], fields[1], at};
+    char *hit = NULL;
+    int found = store_query_value(s,
+                                  "SELECT 1 FROM application WHERE (id_reg = $1"
+                                  "   OR ($1::text IS NULL AND no_daftar = $2))"
+                                  " AND list_seen_at >= to_timestamp($3::bigint) LIMIT 1",
+                                  3, p, &hit, err);
+
+    free(hit);
+    return found < 0 ? -1 : found == 0;
+}
+
+/* Stages the one row under run and merges it as a sweep of its own at at. */
+static int listing_merge_one(struct store *s, const char *run, const char *const fields[],
+                             const char *at, struct ht_err *err)
 {
     struct pgarr codes, stages;
-    char run[32], at[32], qid[32];
-    const char *p[14];
-    char *hit = NULL;
-    int rc = -1, found;
+    const char *p[1 + STORE_LISTING_NFIELDS];
+    char *seen = NULL;
+    int rc = -1;
 
-    *superseded = 0;
     arr_init(&codes);
     arr_init(&stages);
     if (stage_map_arrays(&codes, &stages) < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto out;
     }
+    p[0] = run;
+    for (int i = 0; i < STORE_LISTING_NFIELDS; i++)
+        p[1 + i] = fields[i];
+    if (store_command(s,
+                      "INSERT INTO list_staging (run_id, seq, part, id_reg, no_daftar,"
+                      " tgl_daftar, nib, nama_pu, jenis_daftar, jenis_produk, status,"
+                      " channel_id, kode_fac, status_raw) VALUES ($1, 0, 0, $2, $3, $4,"
+                      " $5, $6, $7, $8, $9, $10, $11, $12)",
+                      1 + STORE_LISTING_NFIELDS, p, NULL, err) < 0)
+        goto out;
+    p[1] = arr_str(&codes);
+    p[2] = arr_str(&stages);
+    p[3] = at;
+    if (store_query_value(s,
+                          "SELECT seen FROM list_merge($1, $2, $3, false,"
+                          " to_timestamp($4::bigint), to_timestamp($4::bigint))",
+                          4, p, &seen, err) < 0 ||
+        store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL, err) <
+            0)
+        goto out;
+    rc = 0;
+out:
+    free(seen);
+    arr_release(&codes);
+    arr_release(&stages);
+    return rc;
+}
+
+int store_listing_replay(struct store *s, int64_t quarantine_id, int64_t observed_at,
+                         const char *const fields[], int *superseded, struct ht_err *err)
+{
+    char run[32], at[32], qid[32];
+    const char *p[1] = {qid};
+
+    *superseded = 0;
     /* A run id no sweep uses: sync_run ids are positive. */
     snprintf(run, sizeof(run), "%" PRId64, -quarantine_id);
     snprintf(at, sizeof(at), "%" PRId64, observed_at);
     snprintf(qid, sizeof(qid), "%" PRId64, quarantine_id);
-    p[0] = fields[0];
-    p[1] = fields[1];
-    p[2] = at;
     if (store_begin(s, err) < 0)
-        goto out;
-    /* superseded: the list showed this application later and that was recorded */
-    found = store_query_value(s,
-                              "SELECT 1 FROM application WHERE (id_reg = $1"
-                              "   OR ($1::text IS NULL AND no_daftar = $2))"
-                              " AND list_seen_at >= to_timestamp($3::bigint) LIMIT 1",
-                              3, p, &hit, err);
-    free(hit);
-    if (found < 0)
-        goto fail;
-    if (found == 0) {
-        *superseded = 1;
-    } else {
-        p[0] = run;
-        for (int i = 0; i < STORE_LISTING_NFIELDS; i++)
-            p[1 + i] = fields[i];
-        if (store_command(
-                s,
-                "INSERT INTO list_staging (run_id, seq, part, id_reg, no_daftar,"
-                " tgl_daftar, nib, nama_pu, jenis_daftar, jenis_produk, status,"
-                " channel_id, kode_fac, status_raw) VALUES ($1, 0, 0, $2, $3, $4,"
-                " $5, $6, $7, $8, $9, $10, $11, $12)",
-                12, p, NULL, err) < 0)
-            goto fail;
-        p[1] = arr_str(&codes);
-        p[2] = arr_str(&stages);
-        p[3] = at;
-        if (store_query_value(s,
-                              "SELECT seen FROM list_merge($1, $2, $3, false,"
-                              " to_timestamp($4::bigint), to_timestamp($4::bigint))",
-                              4, p, &hit, err) < 0) {
-            free(hit);
-            goto fail;
-        }
-        free(hit);
-        if (store_command(s, "DELETE FROM list_staging WHERE run_id = $1", 1, p, NULL,
-                          err) < 0)
-            goto fail;
-    }
-    p[0] = qid;
-    if (store_command(s,
+        return -1;
+    if ((*superseded = listing_superseded(s, fields, at, err)) < 0 ||
+        (!*superseded && listing_merge_one(s, run, fields, at, err) < 0) ||
+        store_command(s,
                       "UPDATE quarantine SET resolved = true, replayed_at = now()"
                       " WHERE id = $1",
                       1, p, NULL, err) < 0 ||
-        store_commit(s, err) < 0)
-        goto fail;
-    rc = 0;
-    goto out;
-fail:
-    store_rollback(s);
-out:
-    arr_release(&codes);
-    arr_release(&stages);
-    return rc;
+        store_commit(s, err) < 0) {
+        store_rollback(s);
+        *superseded = 0;
+        return -1;
+    }
+    return 0;
 }
 
 /* ---- leases ---- */
@@ -736,6 +743,105 @@ static int drop_observed(struct store *s, struct store_batch *b, const char *own
                          3, p, NULL, err);
 }
 
+/* Every tracking entry of the batch, once: (application, code, time) is unique. */
+static const char events_sql[] =
+    "INSERT INTO stage_event (application_id, status_code, stage, at, actor, "
+    "comment)"
+    " SELECT u.a, u.c, u.s, to_timestamp(u.t), u.ac, u.co"
+    " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],"
+    "             $6::text[]) AS u(a, c, s, t, ac, co)"
+    " WHERE u.a = ANY($7::bigint[])"
+    " ON CONFLICT (application_id, status_code, at) DO NOTHING";
+
+/* One row version per fetched application: the stage move and the certificate
+ * (subsets of the done list) are joined into the done update. The forward-only
+ * test reads the target row itself (a.*), which batch_lock holds locked, so it
+ * judges the current version and never a stale copy; an application whose
+ * observed history is being replaced moves to upstream's latest regardless. */
+static const char done_sql[] =
+    "UPDATE application a SET"
+    " status_code = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
+    "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
+    "     a.stage_since AND a.status_code <> mv.c)) THEN mv.c ELSE a.status_code "
+    "END,"
+    " stage = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
+    "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
+    "     a.stage_since AND a.status_code <> mv.c)) THEN mv.s ELSE a.stage END,"
+    " stage_since = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
+    "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
+    "     a.stage_since AND a.status_code <> mv.c)) THEN to_timestamp(mv.t)"
+    "     ELSE a.stage_since END,"
+    " certificate_no = CASE WHEN ct.i IS NOT NULL THEN ct.n ELSE "
+    "a.certificate_no END,"
+    " certificate_date = CASE WHEN ct.i IS NOT NULL THEN ct.d::date"
+    "                         ELSE a.certificate_date END,"
+    " lease_owner = NULL, lease_until = NULL,"
+    " detail_at = now(), observed_at = now(), detail_denied_at = NULL,"
+    " detail_path = coalesce(u.pa, a.detail_path),"
+    " kode_fac = coalesce(a.kode_fac, u.kf),"
+    " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
+    " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN "
+    "now()"
+    "                     ELSE now() + make_interval(secs => u.n) END,"
+    " nib = coalesce(CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib),"
+    " no_daftar = coalesce(CASE WHEN u.nd ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$'"
+    "                      THEN u.nd END, a.no_daftar),"
+    " channel_id = coalesce(CASE WHEN u.ch ~ '^CH[0-9]{3}$' THEN u.ch END,"
+    "                       a.channel_id),"
+    " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
+    "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
+    " FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], "
+    "$12::text[], $13::text[], $14::text[], $15::text[], $16::boolean[])"
+    "   AS u(i, n, fp, nib, nd, ch, kf, pa, rp)"
+    " LEFT JOIN unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])"
+    "   AS mv(i, c, s, t) ON mv.i = u.i"
+    " LEFT JOIN unnest($5::bigint[], $6::text[], $7::text[]) AS ct(i, n, d)"
+    "   ON ct.i = u.i"
+    " WHERE a.id = u.i AND u.i = ANY($17::bigint[])";
+
+/* Refused: from now on list_merge observes its changes. What the list shows and
+ * the application does not have yet (all of it for a new one; a newer status
+ * for one whose history stopped earlier) becomes an observed event now. */
+static const char denied_sql[] =
+    "WITH d AS (SELECT u.i, u.s, u.n FROM unnest($1::bigint[], $2::text[],"
+    "   $3::bigint[]) AS u(i, s, n) WHERE u.i = ANY($4::bigint[])),"
+    " f AS (INSERT INTO stage_event (application_id, status_code, stage, at,"
+    "   source, window_from)"
+    "   SELECT a.id, a.list_status, d.s, a.list_status_at, 'observed',"
+    "          a.list_status_from"
+    "   FROM d JOIN application a ON a.id = d.i"
+    "   WHERE a.list_status IS NOT NULL AND a.list_status_at IS NOT NULL"
+    "     AND d.s IS NOT NULL"
+    "     AND (NOT EXISTS (SELECT 1 FROM stage_event e WHERE e.application_id = "
+    "a.id)"
+    "          OR (a.list_status IS DISTINCT FROM a.status_code"
+    "              AND (a.stage_since IS NULL OR a.list_status_at > "
+    "a.stage_since)))"
+    "   ON CONFLICT (application_id, status_code, at) DO NOTHING"
+    "   RETURNING application_id)"
+    " UPDATE application a SET detail_denied_at = coalesce(a.detail_denied_at, "
+    "now()),"
+    " lease_owner = NULL, lease_until = NULL, detail_needed = false,"
+    " next_poll_at = now() + make_interval(secs => d.n),"
+    " status_code = CASE WHEN f.application_id IS NOT NULL THEN a.list_status"
+    "                    ELSE a.status_code END,"
+    " stage = CASE WHEN f.application_id IS NOT NULL THEN d.s ELSE a.stage END,"
+    " stage_since = CASE WHEN f.application_id IS NOT NULL THEN a.list_status_at"
+    "                    ELSE a.stage_since END"
+    " FROM d LEFT JOIN f ON f.application_id = d.i WHERE a.id = d.i";
+
+/* Failed or quarantined: due again after its interval. */
+static const char retry_sql[] =
+    "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
+    " next_poll_at = now() + make_interval(secs => u.n)"
+    " FROM unnest($1::bigint[], $2::bigint[]) AS u(i, n)"
+    " WHERE a.id = u.i AND u.i = ANY($3::bigint[])";
+
+/* Quarantine rows a replay applied. */
+static const char resolve_sql[] =
+    "UPDATE quarantine SET resolved = true, replayed_at = now()"
+    " WHERE id = ANY($1::bigint[])";
+
 int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
                       long *events_inserted, long *lease_lost, struct ht_err *err)
 {
@@ -752,105 +858,11 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
         /* Upstream tracking replaces what was observed of an application whose detail
          * has become readable. */
         drop_observed(s, b, owned, err) < 0 ||
-        batch_cmd(
-            s, b, EV_APP,
-            "INSERT INTO stage_event (application_id, status_code, stage, at, actor, "
-            "comment)"
-            " SELECT u.a, u.c, u.s, to_timestamp(u.t), u.ac, u.co"
-            " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],"
-            "             $6::text[]) AS u(a, c, s, t, ac, co)"
-            " WHERE u.a = ANY($7::bigint[])"
-            " ON CONFLICT (application_id, status_code, at) DO NOTHING",
-            EV_APP, 6, owned, &ev, err) < 0 ||
-        /* One row version per fetched application: the stage move and the certificate
-         * (subsets of the done list) are joined into the done update. The forward-only
-         * test reads the target row itself (a.*), which batch_lock holds locked, so it
-         * judges the current version and never a stale copy; an application whose
-         * observed history is being replaced moves to upstream's latest regardless. */
-        batch_cmd(
-            s, b, DN_APP,
-            "UPDATE application a SET"
-            " status_code = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
-            "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
-            "     a.stage_since AND a.status_code <> mv.c)) THEN mv.c ELSE a.status_code "
-            "END,"
-            " stage = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
-            "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
-            "     a.stage_since AND a.status_code <> mv.c)) THEN mv.s ELSE a.stage END,"
-            " stage_since = CASE WHEN mv.i IS NOT NULL AND (u.rp OR a.stage_since IS NULL"
-            "     OR to_timestamp(mv.t) > a.stage_since OR (to_timestamp(mv.t) ="
-            "     a.stage_since AND a.status_code <> mv.c)) THEN to_timestamp(mv.t)"
-            "     ELSE a.stage_since END,"
-            " certificate_no = CASE WHEN ct.i IS NOT NULL THEN ct.n ELSE "
-            "a.certificate_no END,"
-            " certificate_date = CASE WHEN ct.i IS NOT NULL THEN ct.d::date"
-            "                         ELSE a.certificate_date END,"
-            " lease_owner = NULL, lease_until = NULL,"
-            " detail_at = now(), observed_at = now(), detail_denied_at = NULL,"
-            " detail_path = coalesce(u.pa, a.detail_path),"
-            " kode_fac = coalesce(a.kode_fac, u.kf),"
-            " detail_needed = a.list_fingerprint IS DISTINCT FROM u.fp,"
-            " next_poll_at = CASE WHEN a.list_fingerprint IS DISTINCT FROM u.fp THEN "
-            "now()"
-            "                     ELSE now() + make_interval(secs => u.n) END,"
-            " nib = coalesce(CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib),"
-            " no_daftar = coalesce(CASE WHEN u.nd ~ '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$'"
-            "                      THEN u.nd END, a.no_daftar),"
-            " channel_id = coalesce(CASE WHEN u.ch ~ '^CH[0-9]{3}$' THEN u.ch END,"
-            "                       a.channel_id),"
-            " msme_id = (SELECT m.id FROM msme m WHERE m.nib = coalesce("
-            "   CASE WHEN u.nib ~ '^[0-9]{13}$' THEN u.nib END, a.nib))"
-            " FROM unnest($8::bigint[], $9::bigint[], $10::text[], $11::text[], "
-            "$12::text[], $13::text[], $14::text[], $15::text[], $16::boolean[])"
-            "   AS u(i, n, fp, nib, nd, ch, kf, pa, rp)"
-            " LEFT JOIN unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[])"
-            "   AS mv(i, c, s, t) ON mv.i = u.i"
-            " LEFT JOIN unnest($5::bigint[], $6::text[], $7::text[]) AS ct(i, n, d)"
-            "   ON ct.i = u.i"
-            " WHERE a.id = u.i AND u.i = ANY($17::bigint[])",
-            MV_APP, 16, owned, NULL, err) < 0 ||
-        /* Refused: from now on list_merge observes its changes. What the list shows and
-         * the application does not have yet (all of it for a new one; a newer status
-         * for one whose history stopped earlier) becomes an observed event now. */
-        batch_cmd(
-            s, b, DE_APP,
-            "WITH d AS (SELECT u.i, u.s, u.n FROM unnest($1::bigint[], $2::text[],"
-            "   $3::bigint[]) AS u(i, s, n) WHERE u.i = ANY($4::bigint[])),"
-            " f AS (INSERT INTO stage_event (application_id, status_code, stage, at,"
-            "   source, window_from)"
-            "   SELECT a.id, a.list_status, d.s, a.list_status_at, 'observed',"
-            "          a.list_status_from"
-            "   FROM d JOIN application a ON a.id = d.i"
-            "   WHERE a.list_status IS NOT NULL AND a.list_status_at IS NOT NULL"
-            "     AND d.s IS NOT NULL"
-            "     AND (NOT EXISTS (SELECT 1 FROM stage_event e WHERE e.application_id = "
-            "a.id)"
-            "          OR (a.list_status IS DISTINCT FROM a.status_code"
-            "              AND (a.stage_since IS NULL OR a.list_status_at > "
-            "a.stage_since)))"
-            "   ON CONFLICT (application_id, status_code, at) DO NOTHING"
-            "   RETURNING application_id)"
-            " UPDATE application a SET detail_denied_at = coalesce(a.detail_denied_at, "
-            "now()),"
-            " lease_owner = NULL, lease_until = NULL, detail_needed = false,"
-            " next_poll_at = now() + make_interval(secs => d.n),"
-            " status_code = CASE WHEN f.application_id IS NOT NULL THEN a.list_status"
-            "                    ELSE a.status_code END,"
-            " stage = CASE WHEN f.application_id IS NOT NULL THEN d.s ELSE a.stage END,"
-            " stage_since = CASE WHEN f.application_id IS NOT NULL THEN a.list_status_at"
-            "                    ELSE a.stage_since END"
-            " FROM d LEFT JOIN f ON f.application_id = d.i WHERE a.id = d.i",
-            DE_APP, 3, owned, NULL, err) < 0 ||
-        batch_cmd(s, b, RT_APP,
-                  "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
-                  " next_poll_at = now() + make_interval(secs => u.n)"
-                  " FROM unnest($1::bigint[], $2::bigint[]) AS u(i, n)"
-                  " WHERE a.id = u.i AND u.i = ANY($3::bigint[])",
-                  RT_APP, 2, owned, NULL, err) < 0 ||
-        batch_cmd(s, b, RS_ID,
-                  "UPDATE quarantine SET resolved = true, replayed_at = now()"
-                  " WHERE id = ANY($1::bigint[])",
-                  RS_ID, 1, NULL, NULL, err) < 0) {
+        batch_cmd(s, b, EV_APP, events_sql, EV_APP, 6, owned, &ev, err) < 0 ||
+        batch_cmd(s, b, DN_APP, done_sql, MV_APP, 16, owned, NULL, err) < 0 ||
+        batch_cmd(s, b, DE_APP, denied_sql, DE_APP, 3, owned, NULL, err) < 0 ||
+        batch_cmd(s, b, RT_APP, retry_sql, RT_APP, 2, owned, NULL, err) < 0 ||
+        batch_cmd(s, b, RS_ID, resolve_sql, RS_ID, 1, NULL, NULL, err) < 0) {
         store_rollback(s);
         free(owned);
         return -1;
