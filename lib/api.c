@@ -389,17 +389,23 @@ oom:
     return -1;
 }
 
+/* Frees the bad records of a page and the array. */
+static void bad_release(struct api_bad *bad, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(bad[i].raw);
+        free(bad[i].reason);
+        free(bad[i].id_reg);
+    }
+    free(bad);
+}
+
 void api_page_release(struct api_page *p)
 {
     for (size_t i = 0; i < p->n; i++)
         item_release(&p->items[i]);
-    for (size_t i = 0; i < p->nbad; i++) {
-        free(p->bad[i].raw);
-        free(p->bad[i].reason);
-        free(p->bad[i].id_reg);
-    }
+    bad_release(p->bad, p->nbad);
     free(p->items);
-    free(p->bad);
     memset(p, 0, sizeof(*p));
 }
 
@@ -632,13 +638,8 @@ void api_programme_page_release(struct api_programme_page *p)
 {
     for (size_t i = 0; i < p->n; i++)
         programme_release(&p->items[i]);
-    for (size_t i = 0; i < p->nbad; i++) {
-        free(p->bad[i].raw);
-        free(p->bad[i].reason);
-        free(p->bad[i].id_reg);
-    }
+    bad_release(p->bad, p->nbad);
     free(p->items);
-    free(p->bad);
     memset(p, 0, sizeof(*p));
 }
 

@@ -1178,19 +1178,25 @@ void world_free(struct sim_world *w)
     free(w);
 }
 
-size_t world_visible(const struct sim_world *w, int64_t now)
+/* How many of the n sorted creation times are at or before now (binary search). */
+static size_t created_by(const int64_t *created, size_t n, int64_t now)
 {
-    size_t lo = 0, hi = w->napps;
+    size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (w->order_created[mid] <= now)
+        if (created[mid] <= now)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+size_t world_visible(const struct sim_world *w, int64_t now)
+{
+    return created_by(w->order_created, w->napps, now);
 }
 
 int world_detail_denied(const struct sim_world *w, uint32_t idx,
@@ -1218,17 +1224,7 @@ int status_as_parse(const char *s)
 
 size_t world_office_visible(const struct sim_world *w, int64_t now)
 {
-    size_t lo = 0, hi = w->noffice;
-
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (w->office_created[mid] <= now)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return created_by(w->office_created, w->noffice, now);
 }
 
 int world_app_cur(const struct sim_world *w, const struct sim_app *a, int64_t now)

@@ -237,15 +237,20 @@ int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
 }
 
 /* The code -> stage map of today (built-in and [stage_map]) as two array literals for
- * list_merge. */
-static int stage_map_arrays(struct pgarr *codes, struct pgarr *stages)
+ * list_merge. The arrays are initialised here; release them either way. */
+static int stage_map_arrays(struct pgarr *codes, struct pgarr *stages, struct ht_err *err)
 {
+    arr_init(codes);
+    arr_init(stages);
     for (size_t i = 0; i < stage_code_count(); i++) {
         const struct stage_code *c = stage_code_at(i);
         if (arr_add(codes, c->code) < 0 || arr_add(stages, stage_name(c->stage)) < 0)
-            return -1;
+            break;
     }
-    return arr_str(codes) && arr_str(stages) ? 0 : -1;
+    if (arr_str(codes) && arr_str(stages) && codes->n == stage_code_count())
+        return 0;
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+    return -1;
 }
 
 int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen_at,
@@ -258,12 +263,8 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen
     const char *p[6];
     int rc = -1;
 
-    arr_init(&codes);
-    arr_init(&stages);
-    if (stage_map_arrays(&codes, &stages) < 0) {
-        ht_err_set(err, HT_ENOMEM, "out of memory");
+    if (stage_map_arrays(&codes, &stages, err) < 0)
         goto out;
-    }
     snprintf(id, sizeof(id), "%" PRId64, run_id);
     p[0] = id;
     p[1] = arr_str(&codes);
@@ -343,12 +344,8 @@ static int listing_merge_one(struct store *s, const char *run, const char *const
     char *seen = NULL;
     int rc = -1;
 
-    arr_init(&codes);
-    arr_init(&stages);
-    if (stage_map_arrays(&codes, &stages) < 0) {
-        ht_err_set(err, HT_ENOMEM, "out of memory");
+    if (stage_map_arrays(&codes, &stages, err) < 0)
         goto out;
-    }
     p[0] = run;
     for (int i = 0; i < STORE_LISTING_NFIELDS; i++)
         p[1 + i] = fields[i];
