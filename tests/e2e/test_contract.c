@@ -464,3 +464,60 @@ Test(contract, reports_say_history_from_our_own_observations)
     free(conf);
     sim_stop(&sim);
 }
+
+/* 404s of one detail path in /_sim/stats. */
+static long detail_404s(struct sim *s)
+{
+    char *st = sim_call(s, "GET", "/_sim/stats", NULL);
+    json_error_t je;
+    json_t *j = json_loads(st, 0, &je), *req;
+    long n = 0;
+
+    cr_assert(j != NULL, "%s", je.text);
+    req = json_object_get(j, "requests");
+    n += (long)json_integer_value(
+        json_object_get(json_object_get(req, "detail_reguler"), "404"));
+    n += (long)json_integer_value(
+        json_object_get(json_object_get(req, "detail_self_declare"), "404"));
+    json_decref(j);
+    free(st);
+    return n;
+}
+
+/* The detail is asked on the application's path; on 404 the other path once, and the
+ * one that answered is remembered: a wrong guess costs one request, once. */
+Test(contract, detail_tries_the_other_path_once_on_404)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf;
+    long napps, before;
+
+    sim_start(&sim, 200, NULL);
+    conf = contract_conf(&sim, 0);
+    once_ok(conf, "first");
+    ASSERT_TRUTH(&sim, st, "first");
+    cr_assert(eq(long, detail_404s(&sim), 0),
+              "a path guessed wrong with jenis_daftar known");
+    napps = pgt_long("SELECT count(*) FROM application");
+    /* every guess wrong: the other path remembered, nothing else to go by */
+    pgt_exec("UPDATE application SET detail_path = CASE detail_path WHEN 'reguler'"
+             " THEN 'self_declare' ELSE 'reguler' END, next_poll_at = now()");
+    before = detail_404s(&sim);
+    once_ok(conf, "wrong paths");
+    cr_assert(eq(long, detail_404s(&sim) - before, napps), "one 404 per application");
+    cr_assert(
+        eq(long,
+           pgt_long("SELECT count(*) FROM application WHERE detail_denied_at IS NULL"
+                    " AND detail_at > now() - interval '5 minutes'"
+                    " AND detail_path = CASE WHEN channel_id IN ('CH003', 'CH004')"
+                    " THEN 'self_declare' ELSE 'reguler' END"),
+           napps));
+    ASSERT_TRUTH(&sim, st, "wrong paths");
+    pgt_exec("UPDATE application SET next_poll_at = now()");
+    before = detail_404s(&sim);
+    once_ok(conf, "remembered");
+    cr_assert(eq(long, detail_404s(&sim) - before, 0));
+    free(conf);
+    sim_stop(&sim);
+}
