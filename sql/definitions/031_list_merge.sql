@@ -24,6 +24,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     v_through timestamptz :=
         (SELECT value::timestamptz FROM sync_state WHERE key = 'list_seen_through');
+    r record;
 BEGIN
     IF EXISTS (SELECT 1 FROM application WHERE id_reg IS NULL) THEN
         UPDATE application a SET id_reg = s.id_reg
@@ -32,6 +33,47 @@ BEGIN
                  ORDER BY no_daftar, seq DESC) s
          WHERE a.id_reg IS NULL AND a.no_daftar = s.no_daftar
            AND NOT EXISTS (SELECT 1 FROM application b WHERE b.id_reg = s.id_reg);
+        -- An application known by its id_reg but not yet by its no_daftar (its rows lacked
+        -- it, its detail was not read) and then listed without id_reg was kept a second
+        -- time under its no_daftar. Once a row brings both, the second is folded into the
+        -- first: its observed events move over (one already there is dropped), the first
+        -- takes its no_daftar and the later list state, and is read again when readable.
+        FOR r IN SELECT DISTINCT d.id AS dup, b.id AS keep,
+                        d.list_status_at IS NOT NULL
+                        AND (b.list_status_at IS NULL OR d.list_status_at > b.list_status_at)
+                            AS newer
+                   FROM list_staging s
+                   JOIN application b ON b.id_reg = s.id_reg
+                   JOIN application d ON d.id_reg IS NULL AND d.no_daftar = s.no_daftar
+                  WHERE s.run_id = p_run AND s.id_reg IS NOT NULL LOOP
+            DELETE FROM stage_event e USING stage_event k
+             WHERE e.application_id = r.dup AND k.application_id = r.keep
+               AND k.status_code = e.status_code AND k.at = e.at;
+            UPDATE stage_event SET application_id = r.keep WHERE application_id = r.dup;
+            UPDATE application b SET
+                no_daftar = coalesce(b.no_daftar, d.no_daftar),
+                tgl_daftar = coalesce(b.tgl_daftar, d.tgl_daftar),
+                kode_fac = coalesce(b.kode_fac, d.kode_fac),
+                list_status = CASE WHEN r.newer THEN d.list_status ELSE b.list_status END,
+                list_status_at = CASE WHEN r.newer THEN d.list_status_at
+                                      ELSE b.list_status_at END,
+                list_status_from = CASE WHEN r.newer THEN d.list_status_from
+                                        ELSE b.list_status_from END,
+                list_seen_at = greatest(b.list_seen_at, d.list_seen_at),
+                status_code = CASE WHEN r.newer AND b.detail_denied_at IS NOT NULL
+                                   THEN d.status_code ELSE b.status_code END,
+                stage = CASE WHEN r.newer AND b.detail_denied_at IS NOT NULL
+                             THEN d.stage ELSE b.stage END,
+                stage_since = CASE WHEN r.newer AND b.detail_denied_at IS NOT NULL
+                                   THEN d.stage_since ELSE b.stage_since END,
+                list_fingerprint = NULL, -- this sweep's row is written over it
+                detail_needed = b.detail_needed OR b.detail_denied_at IS NULL,
+                next_poll_at = CASE WHEN b.detail_denied_at IS NULL THEN now()
+                                    ELSE b.next_poll_at END
+              FROM application d
+             WHERE b.id = r.keep AND d.id = r.dup;
+            DELETE FROM application WHERE id = r.dup;
+        END LOOP;
     END IF;
     WITH src AS (
         SELECT DISTINCT ON (coalesce(s.id_reg, 'nd:' || s.no_daftar)) s.*,
@@ -107,9 +149,16 @@ BEGIN
         SELECT ins.id, ins.status_code, ins.stage, p_at, 'observed', ins.list_status_from
           FROM ins WHERE ins.id_reg IS NULL AND ins.stage <> 'unknown'
     ), upd AS (
+        -- Whether an application is observed, and its current status, are read from the
+        -- row being updated (a.*), not from the statement's snapshot (chg): once the row
+        -- lock is granted, the update sees a detail batch of another daemon that committed
+        -- meanwhile (it may have made the application readable and moved it). The
+        -- observed move is returned from the new row (stage_since = p_at is this sweep's).
         UPDATE application a SET
             list_fingerprint = chg.fp,
             tgl_daftar = coalesce(staging_ts(chg.tgl_daftar), a.tgl_daftar),
+            no_daftar = coalesce(a.no_daftar, CASE WHEN chg.no_daftar ~
+                                 '^SH[0-9]{4}-[0-9]+-[0-9]{6,}$' THEN chg.no_daftar END),
             kode_fac = coalesce(chg.kode_fac, a.kode_fac),
             missing_since = CASE WHEN chg.known THEN NULL ELSE coalesce(a.missing_since, now()) END,
             list_seen_at = CASE WHEN chg.known THEN p_seen ELSE a.list_seen_at END,
@@ -117,25 +166,36 @@ BEGIN
             list_status_at = CASE WHEN chg.list_moved THEN p_at ELSE a.list_status_at END,
             list_status_from = CASE WHEN chg.list_moved THEN chg.last_seen
                                     ELSE a.list_status_from END,
-            status_code = CASE WHEN chg.obs_moved THEN left(chg.status, 16) ELSE a.status_code END,
-            stage = CASE WHEN chg.obs_moved THEN chg.new_stage ELSE a.stage END,
-            stage_since = CASE WHEN chg.obs_moved THEN p_at ELSE a.stage_since END,
-            observed_at = CASE WHEN chg.observed AND chg.known THEN now() ELSE a.observed_at END,
-            detail_needed = CASE WHEN chg.observed THEN a.detail_needed
+            status_code = CASE WHEN (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AND chg.known
+                               AND left(chg.status, 16) IS DISTINCT FROM a.status_code
+                               THEN left(chg.status, 16) ELSE a.status_code END,
+            stage = CASE WHEN (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AND chg.known
+                               AND left(chg.status, 16) IS DISTINCT FROM a.status_code
+                         THEN chg.new_stage ELSE a.stage END,
+            stage_since = CASE WHEN (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AND chg.known
+                               AND left(chg.status, 16) IS DISTINCT FROM a.status_code
+                               THEN p_at ELSE a.stage_since END,
+            observed_at = CASE WHEN (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AND chg.known THEN now()
+                               ELSE a.observed_at END,
+            detail_needed = CASE WHEN (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) THEN a.detail_needed
                                  ELSE a.detail_needed OR chg.old_fp IS DISTINCT FROM chg.fp END,
-            next_poll_at = CASE WHEN NOT chg.observed AND chg.old_fp IS DISTINCT FROM chg.fp
+            next_poll_at = CASE WHEN NOT (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL)
+                                     AND chg.old_fp IS DISTINCT FROM chg.fp
                                 THEN now() ELSE a.next_poll_at END
           FROM chg WHERE a.id = chg.app_id
-        RETURNING a.id, chg.old_fp IS DISTINCT FROM chg.fp OR chg.obs_moved AS moved
+        RETURNING a.id,
+                  (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL) AND chg.known AND a.stage_since = p_at
+                  AND a.status_code = left(chg.status, 16) AS obs_moved,
+                  chg.old_fp IS DISTINCT FROM chg.fp AS fp_moved
     ), obs_event AS (
         INSERT INTO stage_event (application_id, status_code, stage, at, source, window_from)
         SELECT chg.app_id, left(chg.status, 16), chg.new_stage, p_at, 'observed',
                chg.last_seen
-          FROM chg WHERE chg.obs_moved
+          FROM upd JOIN chg ON chg.app_id = upd.id WHERE upd.obs_moved
         ON CONFLICT (application_id, status_code, at) DO NOTHING
     )
     SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM ins),
-           (SELECT count(*) FROM upd WHERE upd.moved)
+           (SELECT count(*) FROM upd WHERE upd.fp_moved OR upd.obs_moved)
       INTO seen, inserted, changed;
     IF p_complete THEN
         UPDATE application a SET missing_since = now()

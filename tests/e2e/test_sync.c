@@ -690,3 +690,118 @@ Test(sync, low_fingerprint_distinguishes_nulls)
     cr_assert(
         eq(long, pgt_long("SELECT count(*) FROM application WHERE detail_needed"), 1));
 }
+
+struct merge_run {
+    struct store *st;
+    int rc;
+};
+
+static void *merge_in_thread(void *arg)
+{
+    struct merge_run *m = arg;
+    struct ht_err err = HT_ERR_INIT;
+    long seen, ins, chg;
+
+    m->rc =
+        store_sync_merge(m->st, 7, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err);
+    return NULL;
+}
+
+/* Issue 12: a sweep's observed move must judge the current row too. Another daemon's
+ * detail batch makes a refused application readable again (upstream history, a later
+ * stage) and holds the row while the sweep's merge, which read the old state, waits for
+ * it: the merge must then neither move the stage to what the list showed nor add an
+ * observed event. */
+Test(sync, observed_move_reads_the_current_row)
+{
+    struct store *other;
+    struct ht_err err = HT_ERR_INIT;
+    struct merge_run m = {0};
+    pthread_t th;
+
+    (void)pgt_open();
+    pgt_exec(
+        "INSERT INTO application (id_reg, no_daftar, status_code, stage, stage_since,"
+        " list_status, list_status_at, list_seen_at, detail_denied_at)"
+        " VALUES ('R1', 'SH2026-2-0000001', 'OF10', 'submitted',"
+        " to_timestamp(1777680000), 'OF10', to_timestamp(1777680000),"
+        " to_timestamp(1777680000), now())");
+    pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
+             " VALUES (7, 1, 'R1', 'SH2026-2-0000001', 'OF74')");
+    other = store_open("", pgt_schema(), 0, &err);
+    cr_assert(other != NULL, "%s", err.msg);
+    m.st = store_open("", pgt_schema(), 0, &err);
+    cr_assert(m.st != NULL, "%s", err.msg);
+    cr_assert(eq(int, store_begin(other, &err), 0));
+    cr_assert(eq(int,
+                 store_exec(other,
+                            "UPDATE application SET detail_denied_at = NULL,"
+                            " status_code = 'OF100', stage = 'fatwa',"
+                            " stage_since = to_timestamp(1777685000) WHERE id_reg = 'R1'",
+                            &err),
+                 0),
+              "%s", err.msg);
+    cr_assert(eq(int, pthread_create(&th, NULL, merge_in_thread, &m), 0));
+    e2e_sleep_ms(500); /* the merge now waits for the row */
+    cr_assert(eq(int, store_commit(other, &err), 0), "%s", err.msg);
+    pthread_join(th, NULL);
+    cr_assert(eq(int, m.rc, 0));
+    cr_assert(
+        eq(str,
+           pgt_str("SELECT status_code || ' ' || extract(epoch FROM stage_since)::bigint"
+                   " || ' ' || list_status FROM application WHERE id_reg = 'R1'"),
+           "OF100 1777685000 OF74"),
+        "the merge moved a readable application to what the list showed");
+    cr_assert(eq(
+        long, pgt_long("SELECT count(*) FROM stage_event WHERE source = 'observed'"), 0));
+    store_free(m.st);
+    store_free(other);
+}
+
+/* Issue 12: an application first listed with its id_reg but no no_daftar (its detail
+ * refused), then listed without id_reg, was kept twice; once a row brings both, the
+ * second is folded into the first (its observed events and the later list state), and
+ * nothing is counted twice. */
+Test(sync, application_listed_both_ways_is_folded_into_one)
+{
+    struct store *st = pgt_open();
+    struct ht_err err = HT_ERR_INIT;
+    long seen, ins, chg;
+
+    pgt_exec(
+        "INSERT INTO application (id_reg, status_code, stage, stage_since, list_status,"
+        " list_status_at, list_seen_at, detail_denied_at)"
+        " VALUES ('R1', 'OF10', 'submitted', to_timestamp(1777680000), 'OF10',"
+        " to_timestamp(1777680000), to_timestamp(1777680000), now())");
+    pgt_exec("INSERT INTO stage_event (application_id, status_code, stage, at, source,"
+             " window_from) SELECT id, 'OF10', 'submitted', to_timestamp(1777680000),"
+             " 'observed', NULL FROM application WHERE id_reg = 'R1'");
+    /* the same application without id_reg: a second row */
+    pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
+             " VALUES (1, 1, NULL, 'SH2026-2-0000001', 'OF74')");
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 1, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 2));
+    /* a row with both */
+    pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
+             " VALUES (2, 1, 'R1', 'SH2026-2-0000001', 'OF74')");
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 2, 1, 1777700000, 1777700000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 1));
+    cr_assert(eq(str,
+                 pgt_str("SELECT concat_ws(' ', id_reg, no_daftar, status_code,"
+                         " extract(epoch FROM stage_since)::bigint, list_status)"
+                         " FROM application"),
+                 "R1 SH2026-2-0000001 OF74 1777690000 OF74"));
+    cr_assert(eq(str,
+                 pgt_str("SELECT string_agg(status_code || '@' ||"
+                         " extract(epoch FROM at)::bigint, ' ' ORDER BY at)"
+                         " FROM stage_event"),
+                 "OF10@1777680000 OF74@1777690000"));
+}
