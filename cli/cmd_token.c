@@ -17,22 +17,26 @@ static void usage(void)
     printf(_("  halaltrack token list [--format=table|csv|json]\n"));
     printf(_("  halaltrack token revoke NAME|ID\n\n"));
     printf(_("Options:\n"));
-    printf(_("      --name=APP        the application, e.g. grafana-dinas (letters, digits,\n"
-             "                        '.', '_', '-'; one active token per name)\n"));
-    printf(_("      --scope=SCOPE     kota (every kecamatan) or kecamatan:CODE (one only,\n"
-             "                        enforced by the database's row-level security)\n"));
+    printf(_(
+        "      --name=APP        the application, e.g. grafana-dinas (letters, digits,\n"
+        "                        '.', '_', '-'; one active token per name)\n"));
+    printf(
+        _("      --scope=SCOPE     kota (every kecamatan) or kecamatan:CODE (one only,\n"
+          "                        enforced by the database's row-level security)\n"));
     printf(_("  -f, --format=FORMAT   list output: table (default), csv or json\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
-    printf(_("The token is printed once; only its SHA-256 is stored. The application sends\n"
-             "it as \"Authorization: Bearer TOKEN\" to halaltrack-serve.\n"));
+    printf(
+        _("The token is printed once; only its SHA-256 is stored. The application sends\n"
+          "it as \"Authorization: Bearer TOKEN\" to halaltrack-serve.\n"));
 }
 
 static int valid_name(const char *n)
 {
     size_t len = strlen(n);
 
-    return len >= 1 && len <= 63 && strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
-                                              "rstuvwxyz0123456789._-") == len &&
+    return len >= 1 && len <= 63 &&
+           strspn(n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+                     "rstuvwxyz0123456789._-") == len &&
            n[0] != '.' && n[0] != '_' && n[0] != '-';
 }
 
@@ -173,8 +177,9 @@ static int token_revoke(struct cli_ctx *ctx, int argc, char **argv)
         cli_error(_("no active token named '%s'"), argv[optind]);
         return EXIT_FAIL;
     }
-    printf(_("token '%s' revoked: halaltrack-serve refuses it from the next request on\n"),
-           argv[optind]);
+    printf(
+        _("token '%s' revoked: halaltrack-serve refuses it from the next request on\n"),
+        argv[optind]);
     return EXIT_OK;
 }
 

@@ -105,10 +105,11 @@ int selfservice_pepper_load(struct selfservice_pepper *p, const char *path,
         goto out;
     }
     if (st.st_mode & S_IRWXO) {
-        ht_err_set(err, HT_ECONFIG,
-                   _("pepper file '%s' is readable by others (mode %03o); run chmod o-rwx "
-                     "on it"),
-                   path, (unsigned)(st.st_mode & 0777));
+        ht_err_set(
+            err, HT_ECONFIG,
+            _("pepper file '%s' is readable by others (mode %03o); run chmod o-rwx "
+              "on it"),
+            path, (unsigned)(st.st_mode & 0777));
         goto out;
     }
     if (!fgets(line, sizeof(line), fp))
@@ -192,8 +193,8 @@ int selfservice_proof(const struct selfservice_pepper *p, const char *code_norm,
     }
     snprintf(msg, sizeof(msg), "%s%s", domain, code_norm);
     if (hash_hmac_sha256_hex(p->key, p->len, msg, strlen(msg), secret) < 0 ||
-        hash_scrypt_hex(secret, strlen(secret), salt_hex, strlen(salt_hex), &cost, 32, out,
-                        SELFSERVICE_HEX) < 0) {
+        hash_scrypt_hex(secret, strlen(secret), salt_hex, strlen(salt_hex), &cost, 32,
+                        out, SELFSERVICE_HEX) < 0) {
         ht_err_set(err, HT_EINVAL, "cannot hash an access code under kdf '%s'", kdf);
         out[0] = '\0';
     } else {

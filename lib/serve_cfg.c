@@ -146,8 +146,9 @@ static int check(struct serve_cfg *c, const char *path, struct ht_err *err)
         long v = *(long *)(void *)((char *)c + ranges[i].off);
 
         if (v < ranges[i].min || v > ranges[i].max) {
-            ht_err_set(err, HT_ECONFIG, _("%s: key '%s' = %ld is out of range [%ld, %ld]"),
-                       path, ranges[i].name, v, ranges[i].min, ranges[i].max);
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key '%s' = %ld is out of range [%ld, %ld]"), path,
+                       ranges[i].name, v, ranges[i].min, ranges[i].max);
             return -1;
         }
     }
@@ -158,17 +159,18 @@ static int check(struct serve_cfg *c, const char *path, struct ht_err *err)
         return -1;
     }
     if (!selfservice_kdf_valid(c->kdf)) {
-        ht_err_set(err, HT_ECONFIG,
-                   _("%s: key 'self_service.kdf' = '%s' is not scrypt:N:r:p (N a power of "
-                     "two from 1024 to 1048576, r 1-32, p 1-16)"),
-                   path, c->kdf);
+        ht_err_set(
+            err, HT_ECONFIG,
+            _("%s: key 'self_service.kdf' = '%s' is not scrypt:N:r:p (N a power of "
+              "two from 1024 to 1048576, r 1-32, p 1-16)"),
+            path, c->kdf);
         return -1;
     }
     if (strncmp(c->public_url, "http://", 7) != 0 &&
         strncmp(c->public_url, "https://", 8) != 0) {
         ht_err_set(err, HT_ECONFIG,
-                   _("%s: key 'self_service.public_url' = '%s' is not an http(s) URL"), path,
-                   c->public_url);
+                   _("%s: key 'self_service.public_url' = '%s' is not an http(s) URL"),
+                   path, c->public_url);
         return -1;
     }
     return 0;

@@ -47,7 +47,8 @@ static struct store *begin(struct serve *sv, struct request *r, struct answer *a
         pool_put(sv->pool, s);
         if (q < 0) {
             log_error("api: %s", err.msg);
-            answer_json_error(a, 503, "unavailable", "the database cannot answer right now");
+            answer_json_error(a, 503, "unavailable",
+                              "the database cannot answer right now");
         } else {
             answer_json_error(a, 401, "unauthorized", "unknown or revoked token");
             a->bearer_challenge = 1;
@@ -356,9 +357,10 @@ out:
 void api_changes(struct serve *sv, struct request *r, struct answer *a)
 {
     static const char *const app_keys[] = {
-        "id_reg",         "no_daftar",        "nib",           "nama_pu",
-        "channel_id",     "status_code",      "stage",         "stage_since",
-        "tgl_daftar",     "certificate_no",   "certificate_date", "certificate_expiry",
+        "id_reg",         "no_daftar",        "nib",
+        "nama_pu",        "channel_id",       "status_code",
+        "stage",          "stage_since",      "tgl_daftar",
+        "certificate_no", "certificate_date", "certificate_expiry",
         "missing_since",
     };
     static const char *const event_keys[] = {"status_code", "stage", "at", "observed_at"};
@@ -456,7 +458,8 @@ void api_weekly(struct serve *sv, struct request *r, struct answer *a)
     /* The weekly report is the city's: a kecamatan token would get its own kecamatan's
      * rows only (row-level security), under the city's headings. */
     if (strcmp(sc.kind, "kota") != 0) {
-        answer_json_error(a, 403, "forbidden", "the weekly report needs a kota-scope token");
+        answer_json_error(a, 403, "forbidden",
+                          "the weekly report needs a kota-scope token");
         goto out;
     }
     /* Its own queries run in this transaction, under this token's scope. */

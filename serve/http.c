@@ -45,7 +45,8 @@ static void addr_text(const struct sockaddr *sa, char out[48])
         inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
                   48);
     else if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
+        const struct in6_addr *a =
+            &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
 
         /* An IPv4 client on a dual-stack socket is written as IPv4. */
         if (IN6_IS_ADDR_V4MAPPED(a))
@@ -205,10 +206,12 @@ static void request_lang(struct request *r)
         if ((semi = strstr(item, ";q=")))
             w = strtod(semi + 3, NULL);
         const char *t = item + strspn(item, " ");
-        if (w > best && (strncmp(t, "id", 2) == 0 || strncmp(t, "in", 2) == 0 ||
-                         strncmp(t, "en", 2) == 0) &&
+        if (w > best &&
+            (strncmp(t, "id", 2) == 0 || strncmp(t, "in", 2) == 0 ||
+             strncmp(t, "en", 2) == 0) &&
             (t[2] == '\0' || t[2] == '-' || t[2] == ';' || t[2] == ' ')) {
-            snprintf(r->lang, sizeof(r->lang), "%s", strncmp(t, "en", 2) == 0 ? "en" : "id");
+            snprintf(r->lang, sizeof(r->lang), "%s",
+                     strncmp(t, "en", 2) == 0 ? "en" : "id");
             best = w;
         }
         al += n;
@@ -261,8 +264,8 @@ void answer_json_error(struct answer *a, unsigned status, const char *error,
     a->status = status;
     a->type = "application/json";
     if (buf_adds(&b, "{\"error\": ") < 0 || jsonw_quote(&b, error, JSONW_ASCII) < 0 ||
-        buf_adds(&b, ", \"message\": ") < 0 || jsonw_quote(&b, message, JSONW_ASCII) < 0 ||
-        buf_adds(&b, "}\n") < 0) {
+        buf_adds(&b, ", \"message\": ") < 0 ||
+        jsonw_quote(&b, message, JSONW_ASCII) < 0 || buf_adds(&b, "}\n") < 0) {
         a->len = 0;
         return;
     }
@@ -312,7 +315,8 @@ static void dispatch(struct serve *sv, struct request *r, struct answer *a)
         }
     }
     if (path_known)
-        answer_json_error(a, 405, "method_not_allowed", "method not allowed on this path");
+        answer_json_error(a, 405, "method_not_allowed",
+                          "method not allowed on this path");
     else
         answer_json_error(a, 404, "not_found", "no such page");
 }
@@ -431,7 +435,8 @@ static void request_done(void *cls, struct MHD_Connection *c, void **req_cls,
 }
 
 /* "host:port" or "[v6]:port" into a socket address. */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct ht_err *err)
+static int parse_listen(const char *listen, struct sockaddr_storage *ss,
+                        struct ht_err *err)
 {
     char host[64];
     const char *colon = strrchr(listen, ':');
@@ -467,8 +472,8 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct 
     }
     return AF_INET;
 bad:
-    ht_err_set(err, HT_ECONFIG, "invalid http.listen '%s' (expected host:port or [v6]:port)",
-               listen);
+    ht_err_set(err, HT_ECONFIG,
+               "invalid http.listen '%s' (expected host:port or [v6]:port)", listen);
     return -1;
 }
 
@@ -483,21 +488,23 @@ int http_start(struct serve *sv, struct ht_err *err)
         return -1;
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    sv->d = MHD_start_daemon(
-        flags, 0, accept_policy, sv, handle, sv, MHD_OPTION_SOCK_ADDR, &ss,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)sv->cfg->timeout,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)sv->cfg->max_connections,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, sv, MHD_OPTION_NOTIFY_COMPLETED,
-        request_done, sv, MHD_OPTION_END);
+    sv->d =
+        MHD_start_daemon(flags, 0, accept_policy, sv, handle, sv, MHD_OPTION_SOCK_ADDR,
+                         &ss, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)sv->cfg->timeout,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)sv->cfg->max_connections,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+                         MHD_OPTION_NOTIFY_CONNECTION, on_connection, sv,
+                         MHD_OPTION_NOTIFY_COMPLETED, request_done, sv, MHD_OPTION_END);
     if (!sv->d) {
         ht_err_set(err, HT_EIO, "cannot listen on '%s'", sv->cfg->listen);
         return -1;
     }
     {
-        const union MHD_DaemonInfo *i = MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
+        const union MHD_DaemonInfo *i =
+            MHD_get_daemon_info(sv->d, MHD_DAEMON_INFO_BIND_PORT);
 
-        log_info("listening addr=%s port=%u", sv->cfg->listen, i ? (unsigned)i->port : 0u);
+        log_info("listening addr=%s port=%u", sv->cfg->listen,
+                 i ? (unsigned)i->port : 0u);
     }
     return 0;
 }

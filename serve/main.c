@@ -42,20 +42,22 @@ const size_t serve_nroutes = sizeof(serve_routes) / sizeof(serve_routes[0]);
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            _("halaltrack-serve: MSMEs check their halal certification status, monitoring\n"
-              "applications read a scoped JSON API.\n\n"
-              "Usage:\n"
-              "  halaltrack-serve [OPTION]...\n\n"
-              "Options:\n"
-              "  -c, --config=FILE     configuration (default: HALALTRACK_SERVE_CONFIG, else\n"
-              "                        %s)\n"
-              "      --check-config    check the configuration, the pepper file and the\n"
-              "                        database, then exit\n"
-              "      --list-routes     print the methods and paths served, then exit\n"
-              "  -V, --version         output version information, then exit\n"
-              "  -?, --help            show this help, then exit\n"),
-            serve_cfg_default_path());
+    fprintf(
+        out,
+        _("halaltrack-serve: MSMEs check their halal certification status, monitoring\n"
+          "applications read a scoped JSON API.\n\n"
+          "Usage:\n"
+          "  halaltrack-serve [OPTION]...\n\n"
+          "Options:\n"
+          "  -c, --config=FILE     configuration (default: HALALTRACK_SERVE_CONFIG, "
+          "else\n"
+          "                        %s)\n"
+          "      --check-config    check the configuration, the pepper file and the\n"
+          "                        database, then exit\n"
+          "      --list-routes     print the methods and paths served, then exit\n"
+          "  -V, --version         output version information, then exit\n"
+          "  -?, --help            show this help, then exit\n"),
+        serve_cfg_default_path());
 }
 
 static int parse_proxies(struct serve *sv, struct ht_err *err)
@@ -93,9 +95,12 @@ static int parse_proxies(struct serve *sv, struct ht_err *err)
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"check-config", no_argument, NULL, 'k'},
-        {"list-routes", no_argument, NULL, 'l'},  {"version", no_argument, NULL, 'V'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"config", required_argument, NULL, 'c'},
+        {"check-config", no_argument, NULL, 'k'},
+        {"list-routes", no_argument, NULL, 'l'},
+        {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     struct ht_err err = HT_ERR_INIT;
     struct serve sv;
@@ -131,7 +136,8 @@ int main(int argc, char **argv)
             }
             /* fall through */
         default:
-            fprintf(stderr, "%s", _("Try \"halaltrack-serve --help\" for more information.\n"));
+            fprintf(stderr, "%s",
+                    _("Try \"halaltrack-serve --help\" for more information.\n"));
             return 2;
         }
     }
@@ -178,8 +184,8 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (http_start(&sv, &err) < 0)
         goto fail;
-    log_info("started listen=%s pool=%ld kdf=%s answer_ms=%ld proxies=%zu", sv.cfg->listen,
-             sv.cfg->pool, sv.cfg->kdf, sv.cfg->answer_ms, sv.nproxies);
+    log_info("started listen=%s pool=%ld kdf=%s answer_ms=%ld proxies=%zu",
+             sv.cfg->listen, sv.cfg->pool, sv.cfg->kdf, sv.cfg->answer_ms, sv.nproxies);
     sd_notify_msg("READY=1");
     for (;;) {
         if (sigwait(&set, &sig) != 0)

@@ -25,7 +25,8 @@ static const char css[] =
     "border-radius:6px}"
     "button{margin-top:16px;width:100%;font-size:1.1rem;padding:12px;border:0;"
     "border-radius:6px;background:#0b6e4f;color:#fff}"
-    ".msg{border-left:4px solid #b00020;background:#fdecee;padding:8px 10px;margin:12px 0}"
+    ".msg{border-left:4px solid #b00020;background:#fdecee;padding:8px 10px;margin:12px "
+    "0}"
     ".help{color:#444;font-size:.9rem}"
     ".app{border:1px solid #cfd8d3;border-radius:8px;padding:10px 12px;margin:12px 0}"
     ".now{background:#eef5f1;border-radius:6px;padding:8px 10px;margin:6px 0}"
@@ -38,9 +39,10 @@ static const char css[] =
 
 static void head(FILE *fp, const char *title, const char *lang)
 {
-    fprintf(fp, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                "<title>",
+    fprintf(fp,
+            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>",
             lang);
     html_escape(fp, title);
     fprintf(fp, "</title><style>%s</style></head><body>\n<header><nav>", css);
@@ -77,13 +79,16 @@ void page_form(FILE *fp, const char *lang, const char *message)
           " pattern=\"[0-9]{13}\" required>\n<label for=\"code\">",
           fp);
     html_escape(fp, _("Access code"));
-    fputs("</label><input id=\"code\" name=\"code\" maxlength=\"32\" autocapitalize=\"characters\""
-          " spellcheck=\"false\" required placeholder=\"XXXX-XXXX\">\n<button type=\"submit\">",
+    fputs("</label><input id=\"code\" name=\"code\" maxlength=\"32\" "
+          "autocapitalize=\"characters\""
+          " spellcheck=\"false\" required placeholder=\"XXXX-XXXX\">\n<button "
+          "type=\"submit\">",
           fp);
     html_escape(fp, _("Check"));
     fputs("</button>\n</form>\n<p class=\"help\">", fp);
-    html_escape(fp, _("The access code is on the slip the cooperative and MSME office gave "
-                      "you. Lost it? Ask the office for a new one."));
+    html_escape(fp,
+                _("The access code is on the slip the cooperative and MSME office gave "
+                  "you. Lost it? Ask the office for a new one."));
     fputs("</p>\n", fp);
     foot(fp);
 }
@@ -94,13 +99,14 @@ static void step(FILE *fp, const struct tl_entry *e)
     char date[11];
 
     date_format(ts_to_wib_date(e->entered), date);
-    fprintf(fp, "<li%s><span class=\"d\">%s</span> ", e->current ? " class=\"current\"" : "",
-            date);
+    fprintf(fp, "<li%s><span class=\"d\">%s</span> ",
+            e->current ? " class=\"current\"" : "", date);
     html_escape(fp, e->sc ? stage_code_label(e->sc) : stage_label(e->stage));
     fprintf(fp, " <span class=\"d\">(%s)</span>", e->code);
     if (e->limit_days > 0 || e->days > 0 || e->current) {
         fputs("<br><span class=\"d\">", fp);
-        fprintf(fp, ngettext("%lld working day", "%lld working days", (unsigned long)e->days),
+        fprintf(fp,
+                ngettext("%lld working day", "%lld working days", (unsigned long)e->days),
                 (long long)e->days);
         if (e->limit_days > 0) {
             fputs(" / ", fp);
@@ -149,8 +155,9 @@ static void application(FILE *fp, const struct report_app *a, const struct timel
             html_escape(fp, _("Legal limit"));
             fputs(":</b> ", fp);
             if (cur->paused)
-                html_escape(fp, _("the legal clock is paused until the MSME completes its "
-                                  "step."));
+                html_escape(fp,
+                            _("the legal clock is paused until the MSME completes its "
+                              "step."));
             else if (cur->limit_days > 0)
                 fprintf(fp,
                         ngettext("%d working day (UU 6/2023); %lld used so far",

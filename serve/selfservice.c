@@ -185,17 +185,19 @@ static void render_form(struct serve *sv, struct request *r, struct answer *a,
         snprintf(msg, sizeof(msg), "%s", _("Type your NIB and your access code."));
         break;
     case MSG_WRONG:
-        snprintf(msg, sizeof(msg), "%s",
-                 _("The NIB and the access code do not match. Check both and try again."));
+        snprintf(
+            msg, sizeof(msg), "%s",
+            _("The NIB and the access code do not match. Check both and try again."));
         break;
     case MSG_THROTTLED:
-        snprintf(msg, sizeof(msg),
-                 ngettext("Too many attempts. Try again in %ld minute, or ask the office "
-                          "for a new access code.",
-                          "Too many attempts. Try again in %ld minutes, or ask the office "
-                          "for a new access code.",
-                          (unsigned long)minutes),
-                 minutes);
+        snprintf(
+            msg, sizeof(msg),
+            ngettext("Too many attempts. Try again in %ld minute, or ask the office "
+                     "for a new access code.",
+                     "Too many attempts. Try again in %ld minutes, or ask the office "
+                     "for a new access code.",
+                     (unsigned long)minutes),
+            minutes);
         break;
     case MSG_UNAVAILABLE:
         snprintf(msg, sizeof(msg), "%s",
@@ -277,10 +279,10 @@ void selfservice_api(struct serve *sv, struct request *r, struct answer *a)
     enum outcome o;
     FILE *fp;
 
-    doc = json_loadb(buf_str(&r->body) ? buf_str(&r->body) : "", r->body.len, 0,
-                     &jerr);
-    if (!doc || json_unpack_ex(doc, &jerr, JSON_STRICT, "{s:s, s:s, s?:s}", "nib", &nib,
-                               "code", &code, "lang", &lang) < 0 ||
+    doc = json_loadb(buf_str(&r->body) ? buf_str(&r->body) : "", r->body.len, 0, &jerr);
+    if (!doc ||
+        json_unpack_ex(doc, &jerr, JSON_STRICT, "{s:s, s:s, s?:s}", "nib", &nib, "code",
+                       &code, "lang", &lang) < 0 ||
         strlen(nib) > NIB_MAX || strlen(code) > CODE_MAX) {
         json_decref(doc);
         answer_json_error(a, 400, "bad_request",
@@ -313,7 +315,8 @@ void selfservice_api(struct serve *sv, struct request *r, struct answer *a)
         serve_render_end(sv);
         break;
     case OUT_WRONG:
-        answer_json_error(a, 404, "not_found", "the NIB and the access code do not match");
+        answer_json_error(a, 404, "not_found",
+                          "the NIB and the access code do not match");
         break;
     case OUT_THROTTLED: {
         char msg[128];

@@ -32,9 +32,9 @@ struct serve {
     struct selfservice_pepper pepper;
     struct calendar *cal;
     struct pool *pool;
-    sem_t kdf;                /* hashes computed at once (self_service.kdf_threads) */
-    pthread_mutex_t render;   /* the language switch and the rendering under it */
-    pthread_mutex_t clients;  /* the connection counts per client address */
+    sem_t kdf;               /* hashes computed at once (self_service.kdf_threads) */
+    pthread_mutex_t render;  /* the language switch and the rendering under it */
+    pthread_mutex_t clients; /* the connection counts per client address */
     struct client_count *counts;
     size_t ncounts, capcounts;
     char proxies[SERVE_MAX_PROXIES][48]; /* trusted proxies, numeric addresses */
@@ -46,9 +46,9 @@ struct serve {
 struct request {
     const char *method; /* borrowed from libmicrohttpd */
     const char *path;
-    char client[48];    /* the client's address (X-Forwarded-For from a trusted proxy) */
-    char lang[3];       /* "id" | "en" */
-    struct buf body;    /* the request body (capped at http.max_body) */
+    char client[48]; /* the client's address (X-Forwarded-For from a trusted proxy) */
+    char lang[3];    /* "id" | "en" */
+    struct buf body; /* the request body (capped at http.max_body) */
     int too_large;
     int64_t started_ms;
     const char *token_name; /* the bearer token's name, for the access log */
@@ -62,8 +62,8 @@ struct answer {
     const char *type;
     char *body;
     size_t len;
-    int retry_after; /* > 0: a Retry-After header */
-    int no_store;    /* Cache-Control: no-store */
+    int retry_after;      /* > 0: a Retry-After header */
+    int no_store;         /* Cache-Control: no-store */
     int bearer_challenge; /* WWW-Authenticate: Bearer */
 };
 
@@ -83,7 +83,8 @@ int64_t serve_now_ms(void);
 void serve_render_begin(struct serve *sv, const char *lang);
 void serve_render_end(struct serve *sv);
 
-/* ---- selfservice.c: GET / and POST / (the page), POST /api/v1/self-service/status ---- */
+/* ---- selfservice.c: GET / and POST / (the page), POST /api/v1/self-service/status ----
+ */
 void selfservice_page(struct serve *sv, struct request *r, struct answer *a);
 void selfservice_api(struct serve *sv, struct request *r, struct answer *a);
 

@@ -74,7 +74,8 @@ static const char roles_sql[] =
  * v_* views and nothing else; the report role reads the tables and records its runs;
  * halaltrack-serve's role (_serve) reads the tables its pages show, scoped per request by
  * row-level security (it is named in request_scoped_role, not in unscoped_role), and is
- * the only one to execute the self-service and request-scope functions; the other
+ * the only one to execute the self-service and request-scope functions; the daemon
+ * alone the retention (prune_history); the other
  * functions (the SECURITY DEFINER ones behind v_sla_breach and v_goal_progress among
  * them) go to the daemon, report, reader and serve roles. The self-service role of
  * earlier versions (_self_service, kiosk logins) keeps nothing, not even the schema.
@@ -182,10 +183,13 @@ static const char grants_sql_tables[] =
     "                              WHERE e.classid = 'pg_proc'::regclass AND e.objid = "
     "p.oid\n"
     "                                AND e.deptype = 'e') LOOP\n"
-    "    FOREACH r IN ARRAY CASE WHEN t.proname IN ('self_service_begin', "
+    "    FOREACH r IN ARRAY CASE\n"
+    "                       WHEN t.proname IN ('self_service_begin', "
     "'self_service_verify',\n"
-    "                                               'api_request_begin')\n"
-    "                            THEN array_remove(ARRAY[sv], NULL)\n"
+    "                                          'api_request_begin')\n"
+    "                       THEN array_remove(ARRAY[sv], NULL)\n"
+    "                       WHEN t.proname = 'prune_history' THEN array_remove(ARRAY[d], "
+    "NULL)\n"
     "                       ELSE array_remove(ARRAY[d, rep, sv], NULL) || readers END "
     "LOOP\n"
     "      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t.sig, r);\n"

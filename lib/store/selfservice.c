@@ -21,10 +21,11 @@ int store_set_access_code(struct store *s, const char *nib, const char *salt,
                       " kdf = EXCLUDED.kdf, verifier = EXCLUDED.verifier,"
                       " issued_at = now()",
                       4, p, &n, err) < 0 ||
-        store_command(s,
-                      "DELETE FROM self_service_attempt WHERE subject_key ="
-                      " encode(sha256(convert_to('halaltrack-nib:' || $1, 'UTF8')), 'hex')",
-                      1, p, NULL, err) < 0 ||
+        store_command(
+            s,
+            "DELETE FROM self_service_attempt WHERE subject_key ="
+            " encode(sha256(convert_to('halaltrack-nib:' || $1, 'UTF8')), 'hex')",
+            1, p, NULL, err) < 0 ||
         store_commit(s, err) < 0) {
         store_rollback(s);
         return -1;
@@ -46,7 +47,8 @@ int store_ss_begin(struct store *s, const char *nib, const char *client, const c
 
     memset(out, 0, sizeof(*out));
     if (s->in_tx) {
-        ht_err_set(err, HT_EINVAL, "a self-service attempt must not run in a transaction");
+        ht_err_set(err, HT_EINVAL,
+                   "a self-service attempt must not run in a transaction");
         return -1;
     }
     if (store_query_rows(s,
@@ -94,7 +96,8 @@ int store_ss_verify(struct store *s, const char *ticket, const char *proof,
  * verifier of the same code under kdf with a new salt. Zeroes what it does not return. */
 static int proofs(const struct selfservice_pepper *pepper, const char *kdf,
                   const char *code, const struct store_ss_attempt *a,
-                  char proof[static SELFSERVICE_HEX], char new_salt[static SELFSERVICE_SALT_HEX],
+                  char proof[static SELFSERVICE_HEX],
+                  char new_salt[static SELFSERVICE_SALT_HEX],
                   char new_verifier[static SELFSERVICE_HEX], struct ht_err *err)
 {
     char norm[SELFSERVICE_CODE_NORM], np[SELFSERVICE_HEX];
@@ -119,9 +122,9 @@ out:
 }
 
 int store_ss_lookup(struct store *s, const struct selfservice_pepper *pepper,
-                    const char *kdf, const char *nib, const char *code, const char *client,
-                    const struct selfservice_gate *gate, int *retry_after,
-                    struct ht_err *err)
+                    const char *kdf, const char *nib, const char *code,
+                    const char *client, const struct selfservice_gate *gate,
+                    int *retry_after, struct ht_err *err)
 {
     struct store_ss_attempt a;
     char proof[SELFSERVICE_HEX], new_salt[SELFSERVICE_SALT_HEX],

@@ -41,9 +41,10 @@ int store_token_issue(struct store *s, const char *name, const char *scope_kind,
     if (q < 0)
         return -1;
     if (q == 1) {
-        ht_err_set(err, HT_ECONFLICT,
-                   _("a token named '%s' is active: revoke it first or choose another name"),
-                   name);
+        ht_err_set(
+            err, HT_ECONFLICT,
+            _("a token named '%s' is active: revoke it first or choose another name"),
+            name);
         return -1;
     }
     *id = v ? strtol(v, NULL, 10) : 0;
@@ -69,12 +70,18 @@ int store_token_list(struct store *s, struct store_token **out, size_t *n,
     *out = NULL;
     *n = 0;
     if (store_query_rows(s,
-                         "SELECT t.id, t.name, t.scope_kind, t.kecamatan_code, g.name, " ISO(
-                             "t.created_at") ", " ISO("t.last_used_at") ", " ISO(
-                             "t.revoked_at") " FROM api_token t"
-                                             " LEFT JOIN region g ON g.code = "
-                                             "t.kecamatan_code"
-                                             " ORDER BY t.revoked_at IS NOT NULL, t.id DESC",
+                         "SELECT t.id, t.name, t.scope_kind, t.kecamatan_code, "
+                         "g.name, " ISO("t.created_at") ", " ISO(
+                             "t.last_used_at") ", " ISO("t.revoked_at") " FROM api_token "
+                                                                        "t"
+                                                                        " LEFT JOIN "
+                                                                        "region g ON "
+                                                                        "g.code = "
+                                                                        "t.kecamatan_code"
+                                                                        " ORDER BY "
+                                                                        "t.revoked_at IS "
+                                                                        "NOT NULL, t.id "
+                                                                        "DESC",
                          0, NULL, &r, err) < 0)
         return -1;
     if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
@@ -121,9 +128,9 @@ int store_request_begin(struct store *s, const char *token_hash,
     if (store_begin(s, err) < 0)
         return -1;
     if (store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) < 0 ||
-        store_query_rows(s,
-                         "SELECT name, scope_kind, kecamatan_code FROM api_request_begin($1)",
-                         1, p, &r, err) < 0) {
+        store_query_rows(
+            s, "SELECT name, scope_kind, kecamatan_code FROM api_request_begin($1)", 1, p,
+            &r, err) < 0) {
         store_rollback(s);
         return -1;
     }
@@ -154,13 +161,55 @@ int store_changes(struct store *s, long long since, int limit, struct store_rows
     snprintf(b, sizeof(b), "%d", limit);
     return store_query_rows(
         s,
-        "SELECT c.seq, c.kind, c.op, " ISO("c.created_at") ","
-        " a.id_reg, a.no_daftar, a.nib, a.nama_pu, a.channel_id, a.status_code, a.stage,"
-        " " ISO("a.stage_since") ", " ISO("a.tgl_daftar") ", a.certificate_no,"
-        " a.certificate_date::text, a.certificate_expiry::text, " ISO("a.missing_since") ","
-        " e.status_code, e.stage, " ISO("e.at") ", " ISO("e.observed_at")
-        " FROM change_log c JOIN application a ON a.id = c.application_id"
-        " LEFT JOIN stage_event e ON c.kind = 'stage_event' AND e.id = c.ref_id"
-        " WHERE c.seq > $1::bigint ORDER BY c.seq LIMIT $2::int",
+        "SELECT c.seq, c.kind, c.op, " ISO(
+            "c.created_at") ","
+                            " a.id_reg, a.no_daftar, a.nib, a.nama_pu, a.channel_id, "
+                            "a.status_code, a.stage,"
+                            " " ISO("a.stage_since") ", " ISO(
+                                "a.tgl_daftar") ", a.certificate_no,"
+                                                " a.certificate_date::text, "
+                                                "a.certificate_expiry::text, " ISO(
+                                                    "a.missing_since") ","
+                                                                       " e.status_code, "
+                                                                       "e.stage, " ISO("e"
+                                                                                       "."
+                                                                                       "a"
+                                                                                       "t") ", " ISO(
+                                                                           "e.observed_"
+                                                                           "at") " FROM "
+                                                                                 "change_"
+                                                                                 "log c "
+                                                                                 "JOIN "
+                                                                                 "applica"
+                                                                                 "tion a "
+                                                                                 "ON "
+                                                                                 "a.id = "
+                                                                                 "c."
+                                                                                 "applica"
+                                                                                 "tion_id"
+                                                                                 " LEFT "
+                                                                                 "JOIN "
+                                                                                 "stage_"
+                                                                                 "event "
+                                                                                 "e ON "
+                                                                                 "c.kind "
+                                                                                 "= "
+                                                                                 "'stage_"
+                                                                                 "event' "
+                                                                                 "AND "
+                                                                                 "e.id = "
+                                                                                 "c.ref_"
+                                                                                 "id"
+                                                                                 " WHERE "
+                                                                                 "c.seq "
+                                                                                 "> "
+                                                                                 "$1::"
+                                                                                 "bigint "
+                                                                                 "ORDER "
+                                                                                 "BY "
+                                                                                 "c.seq "
+                                                                                 "LIMIT "
+                                                                                 "$2::"
+                                                                                 "int",
         2, p, out, err);
 }

@@ -1,5 +1,6 @@
 /* The change feed (issue 15): a cursor never misses or repeats an entry, also when
- * writers commit out of the order they wrote in (where "bigserial id > cursor" misses). */
+ * writers commit out of the order they wrote in (where "bigserial id > cursor" misses).
+ */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -54,9 +55,8 @@ static void drain(long long *cursor, char *seen, size_t cap)
             cr_assert(seq > *cursor, "seq %lld after cursor %lld", seq, *cursor);
             *cursor = seq;
             snprintf(seen + n, cap - n, "%s:%s:%s ", store_rows_get(&r, i, 1),
-                     store_rows_get(&r, i, 4), store_rows_get(&r, i, 17)
-                                                   ? store_rows_get(&r, i, 17)
-                                                   : "-");
+                     store_rows_get(&r, i, 4),
+                     store_rows_get(&r, i, 17) ? store_rows_get(&r, i, 17) : "-");
         }
         int more = r.nrows == 7;
         store_rows_release(&r);
@@ -77,9 +77,11 @@ Test(changes, out_of_order_commits_are_not_missed)
     pgt_exec("DELETE FROM change_log");
     run(a, "BEGIN");
     run(a, "INSERT INTO stage_event (application_id, status_code, stage, at)"
-           " SELECT id, 'OF11', 'verification', now() FROM application WHERE id_reg = 'reg-1'");
+           " SELECT id, 'OF11', 'verification', now() FROM application WHERE id_reg = "
+           "'reg-1'");
     run(b, "INSERT INTO stage_event (application_id, status_code, stage, at)"
-           " SELECT id, 'OF11', 'verification', now() FROM application WHERE id_reg = 'reg-2'");
+           " SELECT id, 'OF11', 'verification', now() FROM application WHERE id_reg = "
+           "'reg-2'");
     /* The naive reader and the feed, both after B's commit. */
     naive = pgt_long("SELECT max(id) FROM stage_event");
     drain(&cursor, seen, sizeof(seen));

@@ -1,6 +1,7 @@
-/* The scope of halaltrack-serve's requests is the database's to enforce (issue 15): as the
- * service's own login, whatever SQL its C code might send, a request sees what its bearer
- * token or proven access code allows and nothing else, and nothing at all without one. */
+/* The scope of halaltrack-serve's requests is the database's to enforce (issue 15): as
+ * the service's own login, whatever SQL its C code might send, a request sees what its
+ * bearer token or proven access code allows and nothing else, and nothing at all without
+ * one. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,14 +24,16 @@ static void token(const char *name, const char *kind, const char *kec,
     long id;
 
     cr_assert(apitoken_new(t) == 0 && apitoken_hash(t, hash) == 0);
-    cr_assert(store_token_issue(su, name, kind, kec, hash, &id, &err) == 0, "%s", err.msg);
+    cr_assert(store_token_issue(su, name, kind, kec, hash, &id, &err) == 0, "%s",
+              err.msg);
 }
 
 static void setup(void)
 {
     su = rdb_setup("scope");
-    rdb_exec(su, "INSERT INTO msme (nib, business_name, kelurahan_code) VALUES"
-                 " ('" NIB_A "', 'A', '35.75.01.1001'), ('" NIB_B "', 'B', '35.75.02.1001')");
+    rdb_exec(su,
+             "INSERT INTO msme (nib, business_name, kelurahan_code) VALUES"
+             " ('" NIB_A "', 'A', '35.75.01.1001'), ('" NIB_B "', 'B', '35.75.02.1001')");
     rdb_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
                  " stage_since) SELECT 'reg-' || nib, nib, id, 'OF11', 'verification',"
                  " now() - interval '30 days' FROM msme");
@@ -52,15 +55,14 @@ TestSuite(scope, .init = setup, .fini = rdb_teardown, .timeout = 60);
  * change_log/v_msme_status/sla_breach/funnel/quarantine". */
 static char *seen(void)
 {
-    return rdb_value(sv,
-                     "SELECT (SELECT count(*) FROM msme) || '/' ||"
-                     " (SELECT count(*) FROM application) || '/' ||"
-                     " (SELECT count(*) FROM stage_event) || '/' ||"
-                     " (SELECT count(*) FROM change_log) || '/' ||"
-                     " (SELECT count(*) FROM v_msme_status) || '/' ||"
-                     " (SELECT count(*) FROM sla_breach_at(now())) || '/' ||"
-                     " (SELECT sum(applications) FROM v_funnel) || '/' ||"
-                     " (SELECT count(*) FROM quarantine)");
+    return rdb_value(sv, "SELECT (SELECT count(*) FROM msme) || '/' ||"
+                         " (SELECT count(*) FROM application) || '/' ||"
+                         " (SELECT count(*) FROM stage_event) || '/' ||"
+                         " (SELECT count(*) FROM change_log) || '/' ||"
+                         " (SELECT count(*) FROM v_msme_status) || '/' ||"
+                         " (SELECT count(*) FROM sla_breach_at(now())) || '/' ||"
+                         " (SELECT sum(applications) FROM v_funnel) || '/' ||"
+                         " (SELECT count(*) FROM quarantine)");
 }
 
 static void expect_seen(const char *want, const char *when)
@@ -95,8 +97,8 @@ Test(scope, kecamatan_token_sees_its_kecamatan_only)
     expect_seen("1/1/1/2/1/1/1/0", "kecamatan token");
     cr_assert_eq(rdb_long(sv, "SELECT count(*) FROM msme WHERE nib = '" NIB_B "'"), 0);
     /* Asking by name, through a view, a function, a join: still nothing of 35.75.02. */
-    cr_assert_eq(rdb_long(sv, "SELECT count(*) FROM v_application WHERE nib = '" NIB_B "'"),
-                 0);
+    cr_assert_eq(
+        rdb_long(sv, "SELECT count(*) FROM v_application WHERE nib = '" NIB_B "'"), 0);
     cr_assert_eq(rdb_long(sv, "SELECT count(*) FROM goal_hits_at(now()) h JOIN msme m"
                               " ON m.id = h.msme_id WHERE m.nib = '" NIB_B "'"),
                  0);
@@ -139,7 +141,11 @@ Test(scope, the_service_cannot_forge_or_widen_a_scope)
     /* A second scope in one transaction is refused, not added. */
     begin_with(tok_kec);
     ht_err_clear(&err);
-    cr_assert(store_exec(sv, "SELECT * FROM api_request_begin('" "x" "')", &err) == 0);
+    cr_assert(store_exec(sv,
+                         "SELECT * FROM api_request_begin('"
+                         "x"
+                         "')",
+                         &err) == 0);
     {
         char sql[160];
 

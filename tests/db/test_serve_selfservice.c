@@ -1,6 +1,6 @@
-/* MSME self-service in the database, as halaltrack-serve's role sees it (issue 10 items 4,
- * 5 and 6). Each test is named after the item it proves; each failed on main before the
- * service (the old msme_status took the code in SQL, counted inside the caller's
+/* MSME self-service in the database, as halaltrack-serve's role sees it (issue 10 items
+ * 4, 5 and 6). Each test is named after the item it proves; each failed on main before
+ * the service (the old msme_status took the code in SQL, counted inside the caller's
  * transaction, overflowed at 44 failures and kept a cheap hash). */
 #include <criterion/criterion.h>
 #include <pthread.h>
@@ -29,9 +29,10 @@ static void setup(void)
     static const char key[] = "test-pepper-0123456789abcdefghijklmnopqrstuvwxyz\n";
 
     su = rdb_setup("ss");
-    rdb_exec(su, "INSERT INTO msme (nib, business_name, owner_name, kelurahan_code) VALUES"
-                 " ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri', '35.75.01.1001'),"
-                 " ('" NIB_B "', 'Warung Pak Slamet', 'Slamet', '35.75.02.1001')");
+    rdb_exec(su,
+             "INSERT INTO msme (nib, business_name, owner_name, kelurahan_code) VALUES"
+             " ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri', '35.75.01.1001'),"
+             " ('" NIB_B "', 'Warung Pak Slamet', 'Slamet', '35.75.02.1001')");
     rdb_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage)"
                  " SELECT 'reg-' || nib, nib, id, 'OF10', 'submitted' FROM msme");
     pepper_path = tu_write_temp(".pepper", key, strlen(key));
@@ -58,15 +59,16 @@ static void set_code(const char *nib, const char *code, const char *kdf)
 
     cr_assert(selfservice_make_salt(salt) == 0);
     selfservice_normalize(code, norm);
-    cr_assert(selfservice_proof(&pepper, norm, salt, kdf, proof, &err) == 0, "%s", err.msg);
+    cr_assert(selfservice_proof(&pepper, norm, salt, kdf, proof, &err) == 0, "%s",
+              err.msg);
     cr_assert(selfservice_verifier(proof, ver) == 0);
     cr_assert(store_set_access_code(su, nib, salt, kdf, ver, &err) == 0, "%s", err.msg);
 }
 
 /* One lookup as the service does it; on a right code returns the business name it sees
  * (malloc'd) and commits, else NULL. *q gets the STORE_SS_ answer. */
-static char *lookup(struct store *sv, const char *nib, const char *code, const char *client,
-                    int *q)
+static char *lookup(struct store *sv, const char *nib, const char *code,
+                    const char *client, int *q)
 {
     struct ht_err err = HT_ERR_INIT;
     int retry = 0;
@@ -85,10 +87,11 @@ static long nib_failures(const char *nib)
 {
     char sql[256];
 
-    snprintf(sql, sizeof(sql),
-             "SELECT coalesce((SELECT failures FROM self_service_attempt WHERE subject_key ="
-             " encode(sha256(convert_to('halaltrack-nib:%s', 'UTF8')), 'hex')), 0)",
-             nib);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT coalesce((SELECT failures FROM self_service_attempt WHERE subject_key ="
+        " encode(sha256(convert_to('halaltrack-nib:%s', 'UTF8')), 'hex')), 0)",
+        nib);
     return rdb_long(su, sql);
 }
 
@@ -148,8 +151,9 @@ Test(selfservice, item4_attempt_holds_whatever_the_caller_does)
         salt = rdb_value(su, "SELECT salt FROM msme_access_code WHERE nib = '" NIB_A "'");
         selfservice_normalize("K7Q4-M2XP", norm);
         cr_assert(selfservice_proof(&pepper, norm, salt, KDF, proof, &err) == 0);
-        snprintf(sql, sizeof(sql), "SELECT self_service_verify('%s', '%s', NULL, NULL, NULL)",
-                 ticket, proof);
+        snprintf(sql, sizeof(sql),
+                 "SELECT self_service_verify('%s', '%s', NULL, NULL, NULL)", ticket,
+                 proof);
         ok = rdb_value(sv, sql);
         cr_assert_null(ok, "a ticket of the same transaction was honoured");
         rdb_exec(sv, "ROLLBACK");
@@ -160,12 +164,14 @@ Test(selfservice, item4_attempt_holds_whatever_the_caller_does)
      * message (the attempt cannot be written), before any code is looked at. */
     rdb_exec(sv, "SET default_transaction_read_only = on");
     ht_err_clear(&err);
-    cr_assert(store_exec(sv, "SELECT * FROM self_service_begin('" NIB_A "', 'a', '" KDF
-                             "')", &err) < 0);
+    cr_assert(store_exec(sv,
+                         "SELECT * FROM self_service_begin('" NIB_A "', 'a', '" KDF "')",
+                         &err) < 0);
     e1 = strdup(err.msg);
     ht_err_clear(&err);
-    cr_assert(store_exec(sv, "SELECT * FROM self_service_begin('" NIB_NONE "', 'a', '" KDF
-                             "')", &err) < 0);
+    cr_assert(
+        store_exec(sv, "SELECT * FROM self_service_begin('" NIB_NONE "', 'a', '" KDF "')",
+                   &err) < 0);
     e2 = strdup(err.msg);
     cr_assert(strstr(e1, "read-only"), "%s", e1);
     cr_assert_str_eq(e1, e2);
@@ -234,13 +240,15 @@ Test(selfservice, item4_parallel_guesses_hold_exactly)
         wrong += g[i].q == STORE_SS_WRONG;
         throttled += g[i].q == STORE_SS_THROTTLED;
     }
-    cr_assert_eq(wrong, 5, "wrong %d throttled %d failures %ld", wrong, throttled, nib_failures(NIB_A));
+    cr_assert_eq(wrong, 5, "wrong %d throttled %d failures %ld", wrong, throttled,
+                 nib_failures(NIB_A));
     cr_assert_eq(throttled, N - 5);
     cr_assert_eq(nib_failures(NIB_A), 5);
-    cr_assert_eq(rdb_long(su, "SELECT attempts FROM self_service_attempt WHERE kind = 'nib'"),
-                 N);
-    cr_assert_eq(rdb_long(su, "SELECT blocked FROM self_service_attempt WHERE kind = 'nib'"),
-                 N - 5);
+    cr_assert_eq(
+        rdb_long(su, "SELECT attempts FROM self_service_attempt WHERE kind = 'nib'"), N);
+    cr_assert_eq(
+        rdb_long(su, "SELECT blocked FROM self_service_attempt WHERE kind = 'nib'"),
+        N - 5);
 }
 
 /* Only the service's role runs the lookup: kiosk logins (the old self-service role) and
@@ -248,8 +256,10 @@ Test(selfservice, item4_parallel_guesses_hold_exactly)
 Test(selfservice, item4_only_the_service_role_executes)
 {
     struct ht_err err = HT_ERR_INIT;
-    const char *who[][2] = {{"kiosk", "self_service"}, {"d", "daemon"},
-                            {"rep", "report"},        {"graf", "reader"},
+    const char *who[][2] = {{"kiosk", "self_service"},
+                            {"d", "daemon"},
+                            {"rep", "report"},
+                            {"graf", "reader"},
                             {"off", "camat_a"}};
 
     for (size_t i = 0; i < sizeof(who) / sizeof(who[0]); i++) {
@@ -266,11 +276,12 @@ Test(selfservice, item4_only_the_service_role_executes)
         cr_assert(store_exec(st, "SELECT * FROM halaltrack.msme_access_code", &err) < 0,
                   "%s reads the codes", who[i][1]);
         ht_err_clear(&err);
-        cr_assert(store_exec(st, "SELECT * FROM halaltrack.self_service_attempt", &err) < 0);
+        cr_assert(store_exec(st, "SELECT * FROM halaltrack.self_service_attempt", &err) <
+                  0);
     }
     ht_err_clear(&err);
-    cr_assert(store_exec(rdb_login("sv", "serve"), "SELECT * FROM msme_access_code", &err) <
-              0);
+    cr_assert(
+        store_exec(rdb_login("sv", "serve"), "SELECT * FROM msme_access_code", &err) < 0);
 }
 
 /* The old back-off overflowed an interval at 44 failures and locked the NIB out for
@@ -291,7 +302,8 @@ Test(selfservice, item5_backoff_clamped_never_overflows)
                  " WHERE kind = 'nib'");
     q = store_ss_begin(sv, NIB_A, "192.0.2.10", KDF, &a, &err);
     cr_assert_eq(q, 1, "%s", err.msg);
-    cr_assert(a.retry_after > 800 && a.retry_after <= 900, "retry_after %d", a.retry_after);
+    cr_assert(a.retry_after > 800 && a.retry_after <= 900, "retry_after %d",
+              a.retry_after);
     /* Past the ceiling the right code works, and clears the count. */
     rdb_exec(su, "UPDATE self_service_attempt SET last_failure_at = clock_timestamp()"
                  " - interval '16 minutes' WHERE kind = 'nib'");
@@ -362,8 +374,9 @@ Test(selfservice, item5_attempt_rows_expire)
     cr_assert_eq(rdb_long(su, "SELECT count(*) FROM self_service_attempt"), 51);
     /* Two days later: every NIB row decayed (1 failure, 1 h each); the address row holds
      * 50 failures (5 minutes each: 250 minutes), long decayed too. */
-    rdb_exec(su, "UPDATE self_service_attempt SET last_attempt_at = last_attempt_at -"
-                 " interval '2 days', last_failure_at = last_failure_at - interval '2 days'");
+    rdb_exec(su,
+             "UPDATE self_service_attempt SET last_attempt_at = last_attempt_at -"
+             " interval '2 days', last_failure_at = last_failure_at - interval '2 days'");
     cr_assert_null(lookup(sv, NIB_NONE, "X", "192.0.2.41", &q));
     cr_assert_eq(rdb_long(su, "SELECT count(*) FROM self_service_attempt"), 2,
                  "only the new attempt's two rows stay");
@@ -414,9 +427,10 @@ Test(selfservice, item6_old_sha256_codes_work_until_rehashed)
     char *name, *v;
     int q;
 
-    rdb_exec(su, "INSERT INTO msme_access_code (nib, salt, kdf, verifier) VALUES ('" NIB_A
-                 "', 'aabb', 'sha256', encode(sha256(convert_to('aabb:OLDC0DE9', 'UTF8')),"
-                 " 'hex'))");
+    rdb_exec(su,
+             "INSERT INTO msme_access_code (nib, salt, kdf, verifier) VALUES ('" NIB_A
+             "', 'aabb', 'sha256', encode(sha256(convert_to('aabb:OLDC0DE9', 'UTF8')),"
+             " 'hex'))");
     cr_assert_null(lookup(sv, NIB_A, "OLDC-0DE8", "192.0.2.60", &q));
     name = lookup(sv, NIB_A, "oldc-0de9", "192.0.2.61", &q);
     cr_assert_eq(q, STORE_SS_RIGHT);
@@ -435,8 +449,8 @@ Test(selfservice, item6_old_sha256_codes_work_until_rehashed)
 Test(selfservice, item6_issue_code_cli)
 {
     char conf[512], cfg_env[600], db_arg[128], code[16] = "";
-    const char *argv[] = {tu_bin("cli/halaltrack"), "-d", db_arg, "msme", "issue-code",
-                          NIB_B, NULL, NULL};
+    const char *argv[] = {
+        tu_bin("cli/halaltrack"), "-d", db_arg, "msme", "issue-code", NIB_B, NULL, NULL};
     const char *env[] = {cfg_env, NULL};
     struct store *sv = rdb_login("sv", "serve");
     struct tu_result r;

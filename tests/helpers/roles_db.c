@@ -124,8 +124,8 @@ void rdb_teardown(void)
     pg = store_open(NULL, "public", 0, &err);
     cr_assert(pg, "%s", err.msg);
     rdb_exec(pg, "DROP DATABASE IF EXISTS @ WITH (FORCE)");
-    snprintf(sql, sizeof(sql), "SELECT rolname FROM pg_roles WHERE rolname LIKE '%s\\_%%'",
-             db);
+    snprintf(sql, sizeof(sql),
+             "SELECT rolname FROM pg_roles WHERE rolname LIKE '%s\\_%%'", db);
     cr_assert(store_query_rows(pg, sql, 0, NULL, &roles, &err) == 0, "%s", err.msg);
     for (int r = 0; r < roles.nrows; r++) {
         snprintf(sql, sizeof(sql), "DROP ROLE %s", store_rows_get(&roles, r, 0));

@@ -42,18 +42,21 @@ static void setup(void)
 
     su = rdb_setup("oa");
     rdb_exec(su, "CREATE ROLE @_sv LOGIN IN ROLE @_serve");
-    rdb_exec(su, "INSERT INTO msme (nib, business_name, owner_name, kelurahan_code) VALUES"
-                 " ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri', '35.75.01.1001')");
-    rdb_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
-                 " stage_since, tgl_daftar) SELECT 'reg-a', nib, id, 'OF11', 'verification',"
-                 " now() - interval '30 days', now() - interval '40 days' FROM msme");
+    rdb_exec(su,
+             "INSERT INTO msme (nib, business_name, owner_name, kelurahan_code) VALUES"
+             " ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri', '35.75.01.1001')");
+    rdb_exec(su,
+             "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
+             " stage_since, tgl_daftar) SELECT 'reg-a', nib, id, 'OF11', 'verification',"
+             " now() - interval '30 days', now() - interval '40 days' FROM msme");
     rdb_exec(su, "INSERT INTO stage_event (application_id, status_code, stage, at)"
                  " SELECT id, 'OF10', 'submitted', now() - interval '40 days' FROM"
                  " application UNION ALL SELECT id, 'OF11', 'verification',"
                  " now() - interval '30 days' FROM application");
-    rdb_exec(su, "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
-                 " VALUES ('Sertifikasi 2026', 'kota', 'certified', 100, '2026-01-01',"
-                 " '2026-12-31')");
+    rdb_exec(su,
+             "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
+             " VALUES ('Sertifikasi 2026', 'kota', 'certified', 100, '2026-01-01',"
+             " '2026-12-31')");
     pepper_path = tu_write_temp(".pepper", key, strlen(key));
     cr_assert(selfservice_pepper_load(&pep, pepper_path, &err) == 0, "%s", err.msg);
     cr_assert(selfservice_make_salt(salt) == 0);
@@ -83,8 +86,8 @@ static void setup(void)
         _exit(127);
     }
     for (int i = 0; i < 100; i++) {
-        const char *argv[] = {"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
-                              NULL,   NULL};
+        const char *argv[] = {"curl", "-s",           "-o", "/dev/null",
+                              "-w",   "%{http_code}", NULL, NULL};
         char u[96];
         struct tu_result r;
         int up;
@@ -131,8 +134,8 @@ static json_t *resolve(json_t *schema)
     if (!ref)
         return schema;
     cr_assert(strncmp(ref, "#/components/schemas/", 21) == 0, "unsupported $ref %s", ref);
-    schema = json_object_get(json_object_get(json_object_get(api, "components"), "schemas"),
-                             ref + 21);
+    schema = json_object_get(
+        json_object_get(json_object_get(api, "components"), "schemas"), ref + 21);
     cr_assert(schema, "undefined $ref %s", ref);
     return resolve(schema);
 }
@@ -171,7 +174,8 @@ static char *check(json_t *schema, json_t *v, const char *where)
 
     schema = resolve(schema);
     if ((x = json_object_get(schema, "oneOf"))) {
-        json_array_foreach(x, i, t) {
+        json_array_foreach(x, i, t)
+        {
             char *m = check(t, v, where);
 
             if (!m)
@@ -207,11 +211,14 @@ static char *check(json_t *schema, json_t *v, const char *where)
     if (json_is_object(v)) {
         json_t *props = json_object_get(schema, "properties");
 
-        json_array_foreach(json_object_get(schema, "required"), i, t) {
+        json_array_foreach(json_object_get(schema, "required"), i, t)
+        {
             if (!json_object_get(v, json_string_value(t)))
-                return msgf("%s: required field '%s' missing", where, json_string_value(t));
+                return msgf("%s: required field '%s' missing", where,
+                            json_string_value(t));
         }
-        json_object_foreach(v, k, x) {
+        json_object_foreach(v, k, x)
+        {
             json_t *ps = props ? json_object_get(props, k) : NULL;
             char sub[512];
 
@@ -226,7 +233,8 @@ static char *check(json_t *schema, json_t *v, const char *where)
         }
     }
     if (json_is_array(v) && (t = json_object_get(schema, "items"))) {
-        json_array_foreach(v, i, x) {
+        json_array_foreach(v, i, x)
+        {
             char sub[512];
 
             snprintf(sub, sizeof(sub), "%s[%zu]", where, i);
@@ -281,7 +289,8 @@ static struct answer call(const char *method, const char *path, const char *ctyp
     argv[n] = NULL;
     r = tu_run(argv, NULL, NULL, 60);
     memset(&a, 0, sizeof(a));
-    cr_assert(sscanf(r.out, "%d %127s", &a.status, a.type) >= 1, "curl: %s %s", r.out, r.err);
+    cr_assert(sscanf(r.out, "%d %127s", &a.status, a.type) >= 1, "curl: %s %s", r.out,
+              r.err);
     tu_result_release(&r);
     a.body = tu_read_file(out, NULL);
     unlink(out);
@@ -298,11 +307,13 @@ static void check_answer(json_t *op, const char *what, struct answer *a)
 
     snprintf(code, sizeof(code), "%d", a->status);
     resp = json_object_get(json_object_get(op, "responses"), code);
-    cr_assert(resp, "%s answered %d, which is not documented: %s", what, a->status, a->body);
+    cr_assert(resp, "%s answered %d, which is not documented: %s", what, a->status,
+              a->body);
     content = json_object_get(resp, "content");
     cr_assert(content, "%s %d: no documented content", what, a->status);
     media = NULL;
-    json_object_foreach(content, mt, media) {
+    json_object_foreach(content, mt, media)
+    {
         if (strncmp(a->type, mt, strlen(mt)) == 0)
             break;
     }
@@ -338,11 +349,13 @@ Test(openapi, every_documented_path_answers_as_documented)
     int checked = 0;
 
     last_week(week);
-    json_object_foreach(json_object_get(api, "paths"), path, item) {
+    json_object_foreach(json_object_get(api, "paths"), path, item)
+    {
         const char *method;
         json_t *op;
 
-        json_object_foreach(item, method, op) {
+        json_object_foreach(item, method, op)
+        {
             char real[256], upper[8], what[300];
             const char *body = NULL, *ctype = NULL;
             int secured = json_object_get(op, "security") != NULL;
@@ -422,7 +435,8 @@ Test(openapi, every_served_path_is_documented)
         else if (strcmp(route, "/reports/weekly/*") == 0)
             snprintf(doc_path, sizeof(doc_path), "/reports/weekly/{week}");
         else
-            cr_assert_null(strchr(route, '*'), "a wildcard route nobody mapped: %s", route);
+            cr_assert_null(strchr(route, '*'), "a wildcard route nobody mapped: %s",
+                           route);
         for (i = 0; method[i] && i < sizeof(lower) - 1; i++)
             lower[i] = (char)(method[i] - 'A' + 'a');
         lower[i] = '\0';

@@ -21,7 +21,8 @@
 #define SELFSERVICE_KDF_MAX 48
 #define SELFSERVICE_HEX 65         /* a 32-byte value as hex, with the NUL */
 #define SELFSERVICE_CODE_TEXT 10   /* "ABCD-2345" and the NUL */
-#define SELFSERVICE_CODE_NORM 33   /* a normalised code as typed (at most 32 characters) */
+#define SELFSERVICE_CODE_NORM 33   /* a normalised code as typed (at most 32 characters) \
+                                    */
 #define SELFSERVICE_SALT_HEX 33    /* 16 random bytes as hex, with the NUL */
 #define SELFSERVICE_PEPPER_MIN 32  /* bytes */
 #define SELFSERVICE_PEPPER_MAX 256 /* bytes */
@@ -55,7 +56,8 @@ int selfservice_proof(const struct selfservice_pepper *p, const char *code_norm,
                       const char *salt_hex, const char *kdf,
                       char out[static SELFSERVICE_HEX], struct ht_err *err) HT_MUSTCHECK;
 /* The verifier kept for a proof: SHA-256 of its text. Returns 0 or -1. */
-int selfservice_verifier(const char *proof, char out[static SELFSERVICE_HEX]) HT_MUSTCHECK;
+int selfservice_verifier(const char *proof,
+                         char out[static SELFSERVICE_HEX]) HT_MUSTCHECK;
 /* True when kdf is "scrypt:N:r:p" with N a power of two in [2^10, 2^20], r in [1, 32],
  * p in [1, 16] (what selfservice_proof accepts). */
 int selfservice_kdf_valid(const char *kdf);

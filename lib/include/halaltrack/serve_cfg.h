@@ -12,23 +12,23 @@
 
 struct serve_cfg {
     /* [database] */
-    char *conninfo;          /* secret */
+    char *conninfo; /* secret */
     char *schema;
-    long statement_timeout;  /* seconds */
-    long pool;               /* connections */
+    long statement_timeout; /* seconds */
+    long pool;              /* connections */
     /* [http] */
-    char *listen;            /* host:port, loopback by default */
-    char *trusted_proxies;   /* addresses whose X-Forwarded-For is believed */
+    char *listen;          /* host:port, loopback by default */
+    char *trusted_proxies; /* addresses whose X-Forwarded-For is believed */
     long max_connections;
     long max_per_client;
-    long timeout;            /* seconds a connection may stay idle or slow */
-    long max_body;           /* bytes of a request body */
+    long timeout;  /* seconds a connection may stay idle or slow */
+    long max_body; /* bytes of a request body */
     /* [self_service] */
     char *pepper_file;
     char *public_url;
-    long answer_ms;          /* every self-service answer takes a multiple of this */
+    long answer_ms; /* every self-service answer takes a multiple of this */
     char *kdf;
-    long kdf_threads;        /* hashes computed at once */
+    long kdf_threads; /* hashes computed at once */
     /* [log] */
     char *log_level;
     int access_log;

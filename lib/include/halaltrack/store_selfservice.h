@@ -15,10 +15,10 @@ int store_set_access_code(struct store *s, const char *nib, const char *salt,
                           struct ht_err *err) HT_MUSTCHECK;
 
 struct store_ss_attempt {
-    char ticket[40];                /* admitted: the ticket for store_ss_verify */
-    int retry_after;                /* throttled: seconds to wait */
-    char salt[132];                 /* admitted: the salt to hash the code with */
-    char kdf[SELFSERVICE_KDF_MAX];  /* admitted: how (a stand-in for an unknown NIB) */
+    char ticket[40];               /* admitted: the ticket for store_ss_verify */
+    int retry_after;               /* throttled: seconds to wait */
+    char salt[132];                /* admitted: the salt to hash the code with */
+    char kdf[SELFSERVICE_KDF_MAX]; /* admitted: how (a stand-in for an unknown NIB) */
 };
 /* Records one attempt for the NIB and the client address (self_service_begin), alone in
  * a transaction of its own that commits before this returns; never call it inside a
@@ -29,8 +29,8 @@ int store_ss_begin(struct store *s, const char *nib, const char *client, const c
 /* Checks the proof of an admitted attempt (self_service_verify) in the caller's
  * transaction; new_salt, new_kdf and new_verifier replace a code of kdf "sha256" when it
  * proves right (NULL otherwise). Returns 0 when the code is right (the transaction now
- * sees that one MSME), 1 when not (unknown NIB, wrong code, used or expired ticket), -1 on
- * error. */
+ * sees that one MSME), 1 when not (unknown NIB, wrong code, used or expired ticket), -1
+ * on error. */
 int store_ss_verify(struct store *s, const char *ticket, const char *proof,
                     const char *new_salt, const char *new_kdf, const char *new_verifier,
                     struct ht_err *err) HT_MUSTCHECK;
@@ -52,8 +52,8 @@ struct selfservice_gate {
  * commits when it has read what it shows. kdf: the kdf new codes get. Returns one of
  * STORE_SS_*, or -1 on error (no transaction left open). */
 int store_ss_lookup(struct store *s, const struct selfservice_pepper *pepper,
-                    const char *kdf, const char *nib, const char *code, const char *client,
-                    const struct selfservice_gate *gate, int *retry_after,
-                    struct ht_err *err) HT_MUSTCHECK;
+                    const char *kdf, const char *nib, const char *code,
+                    const char *client, const struct selfservice_gate *gate,
+                    int *retry_after, struct ht_err *err) HT_MUSTCHECK;
 
 #endif
