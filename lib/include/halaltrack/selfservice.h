@@ -19,9 +19,10 @@
  * nothing to guess against; with the pepper too, each of the 31^8 codes costs that. */
 #define SELFSERVICE_KDF_DEFAULT "scrypt:16384:8:1"
 #define SELFSERVICE_KDF_MAX 48
-#define SELFSERVICE_HEX 65         /* a 32-byte value as hex, with the NUL */
-#define SELFSERVICE_CODE_TEXT 10   /* "ABCD-2345" and the NUL */
-#define SELFSERVICE_CODE_NORM 33   /* a normalised code as typed (at most 32 characters) \
+#define SELFSERVICE_HEX 65       /* a 32-byte value as hex, with the NUL */
+#define SELFSERVICE_CODE_TEXT 10 /* "ABCD-2345" and the NUL */
+#define SELFSERVICE_CODE_NORM                                                            \
+    33                             /* a normalised code as typed (at most 32 characters) \
                                     */
 #define SELFSERVICE_SALT_HEX 33    /* 16 random bytes as hex, with the NUL */
 #define SELFSERVICE_PEPPER_MIN 32  /* bytes */
