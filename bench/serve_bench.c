@@ -68,7 +68,8 @@ static void *client_thread(void *arg)
         double t0 = bench_now(), dt;
         long code = 0;
 
-        snprintf(body, sizeof(body), "{\"nib\": \"%s\", \"code\": \"%s\"}", p->nib, p->code);
+        snprintf(body, sizeof(body), "{\"nib\": \"%s\", \"code\": \"%s\"}", p->nib,
+                 p->code);
         snprintf(xff, sizeof(xff), "X-Forwarded-For: 10.%u.%u.%u",
                  (unsigned)rand_r(&c->seed) % 256, (unsigned)rand_r(&c->seed) % 256,
                  (unsigned)rand_r(&c->seed) % 254 + 1);
@@ -170,7 +171,7 @@ static int setup(const char *db, const char *pepper_path, const char *kdf, long 
     struct ht_err err = HT_ERR_INIT;
     struct selfservice_pepper pep;
     struct store *s = store_open(db, "halaltrack", 0, &err);
-    char sql[2048], nib[16], code[SELFSERVICE_CODE_TEXT], salt[SELFSERVICE_SALT_HEX],
+    char sql[2048], nib[24], code[SELFSERVICE_CODE_TEXT], salt[SELFSERVICE_SALT_HEX],
         norm[SELFSERVICE_CODE_NORM], proof[SELFSERVICE_HEX], ver[SELFSERVICE_HEX];
 
     if (!s || selfservice_pepper_load(&pep, pepper_path, &err) < 0) {
@@ -178,20 +179,23 @@ static int setup(const char *db, const char *pepper_path, const char *kdf, long 
         return 1;
     }
     /* NIBs 3575000000001.., spread over the city's kelurahan; two events each. */
-    snprintf(sql, sizeof(sql),
-             "INSERT INTO msme (nib, business_name, owner_name, kelurahan_code)"
-             " SELECT lpad((3575000000000 + g)::text, 13, '0'), 'Usaha ' || g, 'Pemilik ' || g,"
-             "  (SELECT code FROM region WHERE level = 'kelurahan' AND code LIKE '35.75.%%'"
-             "    ORDER BY code OFFSET g %% 19 LIMIT 1)"
-             " FROM generate_series(1, %ld) g;"
-             "INSERT INTO application (id_reg, nib, msme_id, status_code, stage, stage_since,"
-             " tgl_daftar) SELECT 'bench-' || id, nib, id, 'OF11', 'verification',"
-             " now() - (id %% 40) * interval '1 day', now() - (id %% 40 + 5) * interval '1 day'"
-             " FROM msme;"
-             "INSERT INTO stage_event (application_id, status_code, stage, at)"
-             " SELECT id, 'OF10', 'submitted', tgl_daftar FROM application UNION ALL"
-             " SELECT id, 'OF11', 'verification', stage_since FROM application",
-             msmes);
+    snprintf(
+        sql, sizeof(sql),
+        "INSERT INTO msme (nib, business_name, owner_name, kelurahan_code)"
+        " SELECT lpad((3575000000000 + g)::text, 13, '0'), 'Usaha ' || g, 'Pemilik ' || "
+        "g,"
+        "  (SELECT code FROM region WHERE level = 'kelurahan' AND code LIKE '35.75.%%'"
+        "    ORDER BY code OFFSET g %% 19 LIMIT 1)"
+        " FROM generate_series(1, %ld) g;"
+        "INSERT INTO application (id_reg, nib, msme_id, status_code, stage, stage_since,"
+        " tgl_daftar) SELECT 'bench-' || id, nib, id, 'OF11', 'verification',"
+        " now() - (id %% 40) * interval '1 day', now() - (id %% 40 + 5) * interval '1 "
+        "day'"
+        " FROM msme;"
+        "INSERT INTO stage_event (application_id, status_code, stage, at)"
+        " SELECT id, 'OF10', 'submitted', tgl_daftar FROM application UNION ALL"
+        " SELECT id, 'OF11', 'verification', stage_since FROM application",
+        msmes);
     if (store_exec(s, sql, &err) < 0) {
         fprintf(stderr, "serve_bench: %s\n", err.msg);
         return 1;
@@ -217,11 +221,16 @@ static int setup(const char *db, const char *pepper_path, const char *kdf, long 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"setup", no_argument, NULL, 'S'},     {"db", required_argument, NULL, 'd'},
-        {"pepper", required_argument, NULL, 'p'}, {"kdf", required_argument, NULL, 'k'},
-        {"msmes", required_argument, NULL, 'm'}, {"codes", required_argument, NULL, 'c'},
-        {"url", required_argument, NULL, 'u'},   {"clients", required_argument, NULL, 'n'},
-        {"seconds", required_argument, NULL, 's'}, {NULL, 0, NULL, 0},
+        {"setup", no_argument, NULL, 'S'},
+        {"db", required_argument, NULL, 'd'},
+        {"pepper", required_argument, NULL, 'p'},
+        {"kdf", required_argument, NULL, 'k'},
+        {"msmes", required_argument, NULL, 'm'},
+        {"codes", required_argument, NULL, 'c'},
+        {"url", required_argument, NULL, 'u'},
+        {"clients", required_argument, NULL, 'n'},
+        {"seconds", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
     };
     const char *db = NULL, *pepper = NULL, *kdf = SELFSERVICE_KDF_DEFAULT, *codes = NULL;
     long msmes = 10000, ncodes = 200;
@@ -230,22 +239,42 @@ int main(int argc, char **argv)
 
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'S': do_setup = 1; break;
-        case 'd': db = optarg; break;
-        case 'p': pepper = optarg; break;
-        case 'k': kdf = optarg; break;
-        case 'm': msmes = strtol(optarg, NULL, 10); break;
-        case 'c': codes = optarg; break;
-        case 'u': url = optarg; break;
-        case 'n': clients = (int)strtol(optarg, NULL, 10); break;
-        case 's': seconds = strtod(optarg, NULL); break;
-        default: return 2;
+        case 'S':
+            do_setup = 1;
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'p':
+            pepper = optarg;
+            break;
+        case 'k':
+            kdf = optarg;
+            break;
+        case 'm':
+            msmes = strtol(optarg, NULL, 10);
+            break;
+        case 'c':
+            codes = optarg;
+            break;
+        case 'u':
+            url = optarg;
+            break;
+        case 'n':
+            clients = (int)strtol(optarg, NULL, 10);
+            break;
+        case 's':
+            seconds = strtod(optarg, NULL);
+            break;
+        default:
+            return 2;
         }
     }
     if (do_setup) {
         ncodes = codes ? strtol(codes, NULL, 10) : ncodes;
         if (!pepper || msmes < 1 || ncodes < 1 || ncodes > msmes) {
-            fprintf(stderr, "serve_bench: --setup needs --pepper, 1 <= --codes <= --msmes\n");
+            fprintf(stderr,
+                    "serve_bench: --setup needs --pepper, 1 <= --codes <= --msmes\n");
             return 2;
         }
         return setup(db, pepper, kdf, msmes, ncodes);
