@@ -50,9 +50,9 @@ BEGIN
         DELETE FROM self_service_attempt a
          WHERE greatest(a.last_attempt_at, coalesce(a.last_failure_at, '-infinity'))
                < now() - greatest(p_attempts, day);
+        GET DIAGNOSTICS n4 = ROW_COUNT;
         -- Tickets of lookups that never came back (self_service_begin deletes them too).
         DELETE FROM self_service_ticket t WHERE t.expires_at < now();
-        GET DIAGNOSTICS n4 = ROW_COUNT;
     END IF;
     RETURN QUERY SELECT n1, n2, n3, n4;
 END $$;
