@@ -120,6 +120,13 @@ int cli_add_row(struct out_table *t, char color, const char *const *cells);
  * printing an error naming the bad value. */
 int cli_now(int64_t *now);
 
+/* Writes the HTML render_html(fp, arg) writes as PDF to fp, printed by headless Chromium
+ * (HALALTRACK_CHROMIUM, else Debian's chromium; never from $PATH) with a minimal
+ * environment, in a private temporary directory removed whatever happens (cli/pdf.c).
+ * Returns 0, or -1 after printing the error. */
+int cli_write_pdf(int (*render_html)(FILE *fp, const void *arg), const void *arg,
+                  FILE *fp);
+
 /* Subcommands implemented in their own files. */
 int cmd_msme_issue_code(struct cli_ctx *ctx, int argc, char **argv);
 

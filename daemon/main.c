@@ -39,29 +39,6 @@ static void on_hup(int sig)
     reload_flag = 1;
 }
 
-void sd_notify_msg(const char *msg)
-{
-    const char *path = getenv("NOTIFY_SOCKET");
-    struct sockaddr_un sa;
-    socklen_t len;
-    int fd;
-
-    if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
-        return;
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, path, strlen(path));
-    if (sa.sun_path[0] == '@')
-        sa.sun_path[0] = '\0';
-    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return;
-    if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
-        log_debug("sd_notify failed: %s", strerror(errno));
-    close(fd);
-}
-
 static void usage(FILE *out)
 {
     fprintf(
@@ -99,6 +76,18 @@ int main(int argc, char **argv)
     struct sync_metrics metrics;
     struct loop_ctx ctx;
     struct cfg *cfg;
+
+    /* First of all: a reload (SIGHUP) or a stop that arrives while the daemon is still
+     * starting sets its flag instead of killing it (the default action of HUP). */
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
 
     i18n_init();
     /* The API password, the token and the database password live in this process:
@@ -156,16 +145,6 @@ int main(int argc, char **argv)
         http_global_cleanup();
         return 0;
     }
-
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_stop;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = on_hup;
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
 
     sync_metrics_init(&metrics);
     memset(&ctx, 0, sizeof(ctx));

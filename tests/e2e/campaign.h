@@ -163,6 +163,7 @@ static int camp_sl_has(struct strlist *sorted, const char *s)
 struct camp_daemon {
     pid_t pid;
     char name[200];
+    int64_t spawned_ms;
 };
 
 /* A loss window: bad records [0, upto) whose id_reg was leased by a batch that a kill or
@@ -176,7 +177,7 @@ struct camp_run {
     struct camp_params p;
     char api_extra[512], extra[512];
     int combo; /* the switch combination in force (camp_switches), -1 none yet */
-    int combos_seen;
+    uint32_t combos_mask;    /* the combinations that had a cycle */
     long observed_last_view; /* observed-history applications, last view, clean */
     int equal_last_view;     /* the database equalled the truth in the last view */
     struct sim sim;
@@ -208,6 +209,7 @@ static void camp_out(struct camp_run *r, const char *fmt, ...)
 static void camp_spawn(struct camp_run *r, int k)
 {
     r->d[k].pid = daemon_spawn(r->conf, r->log[k]);
+    r->d[k].spawned_ms = camp_now_ms();
     /* the daemon's default name (cfg.c): host-pid; its leases are "<name>:<pid>:<rnd>" */
     snprintf(r->d[k].name, sizeof(r->d[k].name), "%s-%ld", r->host, (long)r->d[k].pid);
 }
@@ -514,8 +516,14 @@ static void camp_reconfigure(struct camp_run *r, int split)
     cr_assert(eq(int, rename(conf, r->conf), 0));
     free(conf);
     for (int k = 0; k < 2; k++)
-        if (r->d[k].pid > 0)
+        if (r->d[k].pid > 0) {
+            /* (not while the program is still being loaded: HUP's default would end it
+             * before its handler is installed) */
+            int64_t age = camp_now_ms() - r->d[k].spawned_ms;
+            if (age < 500)
+                e2e_sleep_ms((long)(500 - age));
             kill(r->d[k].pid, SIGHUP);
+        }
     e2e_sleep_ms(1500);
 }
 
@@ -551,8 +559,7 @@ static void camp_switches(struct camp_run *r, long c)
     char when[48];
 
     snprintf(when, sizeof(when), "cycle %ld", c);
-    if ((int)(c % 24) != r->combo)
-        r->combos_seen++;
+    r->combos_mask |= 1u << (c % 24);
     camp_view(r, (int)(c % 24), when);
 }
 
@@ -767,8 +774,8 @@ static void campaign_run(struct camp_params *prm)
             "switch combinations %d of 24 (status as code/label/mixed x detail denied "
             "x no id_reg x split hosts); observed-history applications in the last view "
             "%ld (equal to the truth: %s), at the end in the plain view %ld\n",
-            r->combos_seen, r->observed_last_view, r->equal_last_view ? "yes" : "NO",
-            df.observed_apps);
+            __builtin_popcount(r->combos_mask), r->observed_last_view,
+            r->equal_last_view ? "yes" : "NO", df.observed_apps);
         camp_out(r, "applications %ld, events %ld (in /_sim/truth at the end)\n",
                  df.truth_apps, df.truth_events);
         camp_out(r, "faults injected by kind (halalsim counters):\n");
@@ -822,6 +829,9 @@ static void campaign_run(struct camp_params *prm)
         cr_assert(eq(long, dups, 0), "duplicates");
         cr_assert(eq(int, r->crashes, 0), "a daemon died on its own");
         cr_assert(r->equal_last_view, "the last view did not reach the truth");
+        if (r->p.cycles >= 24)
+            cr_assert(eq(int, __builtin_popcount(r->combos_mask), 24),
+                      "not every switch combination had a cycle");
         cr_assert(df.truth_apps > 0);
         cr_assert(eq(long, q.false_rows, 0), "quarantined but never injected: %s",
                   q.first_false);
