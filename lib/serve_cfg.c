@@ -123,11 +123,6 @@ static struct serve_cfg *with_defaults(const char *path, struct ht_err *err)
     return c;
 }
 
-struct serve_cfg *serve_cfg_defaults(struct ht_err *err)
-{
-    return with_defaults("(defaults)", err);
-}
-
 struct serve_cfg *serve_cfg_load(const char *path, struct ht_err *err)
 {
     struct serve_cfg *c = with_defaults(path, err);
