@@ -43,6 +43,19 @@ const char *pgt_schema(void)
     return schema;
 }
 
+const char *pgt_schema_env(void)
+{
+    static char env[96];
+
+    snprintf(env, sizeof(env), "HALALTRACK_SCHEMA=%s", schema);
+    return env;
+}
+
+void pgt_setup(void)
+{
+    (void)pgt_open();
+}
+
 void pgt_close(void)
 {
     struct ht_err err = HT_ERR_INIT;
