@@ -90,6 +90,21 @@ char *pgt_str(const char *sql)
     return v;
 }
 
+void pgt_expect_str(const char *sql, const char *want, const char *what)
+{
+    char *v = pgt_str(sql);
+    int same = v && strcmp(v, want) == 0;
+
+    if (!same) {
+        char got[256];
+
+        snprintf(got, sizeof(got), "%s", v ? v : "(null)");
+        free(v);
+        cr_assert_fail("%s: got '%s', expected '%s'\n%s", what, got, want, sql);
+    }
+    free(v);
+}
+
 long pgt_long(const char *sql)
 {
     char *v = pgt_str(sql);

@@ -23,5 +23,7 @@ void pgt_exec(const char *sql);
 long pgt_long(const char *sql);
 /* Returns one value as a malloc'd string (NULL for SQL NULL). */
 char *pgt_str(const char *sql);
+/* Asserts that the query's one value is want (what: the assertion's message). */
+void pgt_expect_str(const char *sql, const char *want, const char *what);
 
 #endif
