@@ -53,6 +53,15 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     conf = e2e_conf(&sim, "page_size = 40", NULL);
     e2e_poll_all = 1;
     once_ok(conf, "cycle with default intervals");
+    /* The idle cycle below may claim only what is due: nothing is, after a clean cycle
+     * (every application's next poll is its stage's interval away, an hour or more). */
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application"
+                          " WHERE next_poll_at < now() + interval '30 minutes'"),
+                 0),
+              "applications due again right after a clean cycle; last run: %s",
+              pgt_str("SELECT concat_ws(' ', outcome, errors, details_fetched)"
+                      " FROM sync_run ORDER BY id DESC LIMIT 1"));
     pgt_exec("UPDATE application SET observed_at = now() - interval '1 day'");
     pgt_exec("UPDATE sync_state SET value = (now() - interval '1 day')::text"
              " WHERE key = 'observed_through'");
