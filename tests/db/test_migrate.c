@@ -379,7 +379,7 @@ Test(migrate, unchanged_definitions_are_left_alone)
 Test(migrate, a_changed_definition_is_recreated_with_its_grants)
 {
     char *dir = sql_copy_with(NULL, NULL, 0);
-    char defs[1024], prefix[40], sql[640];
+    char defs[1024], prefix[40], sql[1024];
     struct tu_result r;
 
     /* The roles of this test only, so that parallel tests do not share them. */
@@ -414,9 +414,10 @@ Test(migrate, a_changed_definition_is_recreated_with_its_grants)
     snprintf(sql, sizeof(sql), "REASSIGN OWNED BY %s_owner TO CURRENT_USER", prefix);
     pgt_exec(sql);
     snprintf(sql, sizeof(sql),
-             "DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_serve,"
+             "BEGIN; SELECT pg_advisory_xact_lock(hashtext('halaltrack.init-roles'));"
+             " DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_serve,"
              " %s_owner; DROP ROLE %s_daemon, %s_reader, %s_report, %s_self_service,"
-             " %s_serve, %s_owner",
+             " %s_serve, %s_owner; COMMIT", /* init-roles' lock: see test_roles.c */
              prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix,
              prefix, prefix, prefix);
     pgt_exec(sql);
