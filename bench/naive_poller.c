@@ -156,6 +156,15 @@ static int store_detail(PGconn *c, const char *text, int afternoon, long *rows,
         code = jstr(ev, "status");
         since = jstr(ev, "tanggal");
     }
+    /* the application's columns; v[7]: its events as JSON (afternoon) */
+    const char *v[8] = {jstr(ch, "id_reg"),
+                        jstr(ch, "no_daftar"),
+                        jstr(ch, "nib"),
+                        jstr(ch, "channel_id"),
+                        code ? code : "?",
+                        stage_name(stage_of_code(code ? code : "?")),
+                        since,
+                        NULL};
     if (afternoon) {
         json_t *evs = json_array();
         char *js = NULL;
@@ -176,14 +185,7 @@ static int store_detail(PGconn *c, const char *text, int afternoon, long *rows,
             (*events)++;
         }
         if (!bad && (js = json_dumps(evs, JSON_COMPACT))) {
-            const char *v[8] = {jstr(ch, "id_reg"),
-                                jstr(ch, "no_daftar"),
-                                jstr(ch, "nib"),
-                                jstr(ch, "channel_id"),
-                                code ? code : "?",
-                                stage_name(stage_of_code(code ? code : "?")),
-                                since,
-                                js};
+            v[7] = js;
             bad = upsert(c, UPSERT_ALL, 8, v, rows) != 0;
         }
         free(js);
@@ -191,31 +193,21 @@ static int store_detail(PGconn *c, const char *text, int afternoon, long *rows,
         rc = bad || !js ? -1 : 0;
         goto out;
     }
-    {
-        const char *v[7] = {jstr(ch, "id_reg"),
-                            jstr(ch, "no_daftar"),
-                            jstr(ch, "nib"),
-                            jstr(ch, "channel_id"),
-                            code ? code : "?",
-                            stage_name(stage_of_code(code ? code : "?")),
-                            since};
-
-        if (upsert(c, UPSERT_APP, 7, v, rows))
-            goto out;
-    }
+    if (upsert(c, UPSERT_APP, 7, v, rows))
+        goto out;
     json_array_foreach(tr, i, ev)
     {
         const char *ec = jstr(ev, "status");
-        const char *v[6] = {jstr(ch, "id_reg"),
-                            ec,
-                            stage_name(stage_of_code(ec ? ec : "?")),
-                            jstr(ev, "tanggal"),
-                            jstr(ev, "username"),
-                            jstr(ev, "comment")};
+        const char *ev_v[6] = {jstr(ch, "id_reg"),
+                               ec,
+                               stage_name(stage_of_code(ec ? ec : "?")),
+                               jstr(ev, "tanggal"),
+                               jstr(ev, "username"),
+                               jstr(ev, "comment")};
 
-        if (!ec || !v[3])
+        if (!ec || !ev_v[3])
             continue;
-        if (upsert(c, UPSERT_EV, 6, v, rows))
+        if (upsert(c, UPSERT_EV, 6, ev_v, rows))
             goto out;
         (*events)++;
     }
