@@ -45,6 +45,10 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     cr_assert(eq(long,
                  pgt_long("SELECT count(*) FROM sync_state WHERE key = 'last_sweep_at'"),
                  1));
+    /* The budget is taken per detail batch (batch_size 50, one take for all its
+     * requests), not per round of 2 x concurrency = 16 requests. */
+    cr_assert(eq(long, pgt_long("SELECT max(n) FROM budget_grant"), 50),
+              "no grant covered a whole batch");
     /* With the default poll intervals, a cycle with no upstream change fetches no detail,
      * inserts nothing, rewrites no application row, and confirms every application
      * (v_application.observed_at from the complete sweep). */
