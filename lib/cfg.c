@@ -198,6 +198,28 @@ static char *reader(char *str, int num, void *stream)
     return r;
 }
 
+/* A line of [office], [calendar] or [sla] into set; an error names file:line. Returns 1
+ * (go on) or 0 (stop), as inih's handlers do. */
+static int settings_line(struct ht_settings *set, const char *path, int line,
+                         const char *section, const char *name, const char *value,
+                         struct ht_err *err)
+{
+    const char *key = settings_config_key(section, name);
+    struct ht_err e = HT_ERR_INIT;
+
+    if (!key) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"), path,
+                   line, name, section);
+        return 0;
+    }
+    if (settings_set(set, key, value, &e) < 0) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: key '%s.%s': %s"), path, line, section,
+                   name, e.msg);
+        return 0;
+    }
+    return 1;
+}
+
 static int handler(void *user, const char *section, const char *name, const char *value)
 {
     struct parse_state *ps = user;
@@ -243,6 +265,9 @@ static int handler(void *user, const char *section, const char *name, const char
         }
         return 1;
     }
+    if (settings_config_section(section))
+        return settings_line(&ps->c->settings, ps->path, ps->line, section, name, value,
+                             &ps->err);
     k = find_key(section, name);
     if (!k) {
         ht_err_set(&ps->err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
@@ -345,6 +370,7 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
     }
     ps.c = c;
     ps.path = path;
+    settings_init(&c->settings);
     for (const struct cfg_key *k = keys; k->name; k++)
         if (k->def && set_value(c, k, k->def, err) < 0)
             goto fail;
@@ -549,6 +575,10 @@ void cfg_dump(const struct cfg *c, FILE *out)
     }
     for (size_t i = 0; i < c->nmap; i++)
         fprintf(out, "stage_map.%s = %s\n", c->map_code[i], c->map_stage[i]);
+    fprintf(out, "office.name = %s\n", c->settings.office_name);
+    fprintf(out, "calendar.cuti_bersama = %s\n",
+            settings_cuti_name(c->settings.cuti_working));
+    fprintf(out, "sla.rules = %s\n", sla_rules_name(c->settings.rules));
 }
 
 struct map_state {
@@ -606,6 +636,63 @@ int cfg_read_stage_map(const char *path, struct ht_err *err)
         ht_err_set(err, HT_ECONFIG,
                    _("%s:%d: syntax error (expected [section] or key = value)"), path,
                    rc > 0 ? rc : ms.line);
+        return -1;
+    }
+    return 0;
+}
+
+struct settings_state {
+    FILE *fp;
+    const char *path;
+    int line;
+    struct ht_settings *set;
+    struct ht_err err;
+};
+
+static char *settings_reader(char *str, int num, void *stream)
+{
+    struct settings_state *ss = stream;
+    char *r = fgets(str, num, ss->fp);
+
+    if (r)
+        ss->line++;
+    return r;
+}
+
+static int settings_handler(void *user, const char *section, const char *name,
+                            const char *value)
+{
+    struct settings_state *ss = user;
+
+    if (!settings_config_section(section) || ht_err_isset(&ss->err))
+        return 1;
+    return settings_line(ss->set, ss->path, ss->line, section, name, value, &ss->err);
+}
+
+int cfg_read_settings(const char *path, struct ht_settings *out, struct ht_err *err)
+{
+    struct settings_state ss;
+    int rc;
+
+    memset(&ss, 0, sizeof(ss));
+    settings_init(out);
+    ss.path = path;
+    ss.set = out;
+    if (!(ss.fp = fopen(path, "r"))) {
+        ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
+                   strerror(errno));
+        return -1;
+    }
+    rc = ini_parse_stream(settings_reader, &ss, settings_handler, &ss);
+    fclose(ss.fp);
+    if (ht_err_isset(&ss.err)) {
+        ht_err_set(err, ss.err.code, "%s", ss.err.msg);
+        return -1;
+    }
+    if (rc != 0) {
+        ht_err_set(err, HT_ECONFIG,
+                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
+                   rc > 0 ? rc : ss.line);
         return -1;
     }
     return 0;

@@ -119,10 +119,14 @@ static void weekly_rows(struct sheet *sh, const struct weekly_report *r)
     KV("stuck", "total", r->stuck_total);
     for (size_t i = 0; i < r->nstuck; i++) {
         const struct weekly_stuck *s = &r->stuck[i];
-        snprintf(detail, sizeof(detail), "days=%ld limit=%ld", s->days, s->limit);
+        snprintf(detail, sizeof(detail), "step=%s days=%ld limit=%ld%s",
+                 step_name(s->step), s->days, s->limit,
+                 s->taken_over ? " taken_over" : "");
         row(sh, "stuck_app", stage_waits_on_name(s->waits_on), s->overdue, s->nib,
             s->name, s->kelurahan, s->phone, s->id_reg, s->code, s->since, detail);
     }
+    for (size_t i = 0; i < r->gaps.n; i++)
+        KV("calendar_gap", "year", r->gaps.year[i]);
     KV("quality", "quarantined", r->quarantined);
     KV("quality", "unmatched", r->unmatched);
     row(sh, "quality", "last_observed", 0, NULL, NULL, NULL, NULL, NULL, NULL,

@@ -51,6 +51,7 @@ static const char css[] =
     ".off_track{color:#b00020;font-weight:bold}"
     ".charts{display:flex;gap:16px;flex-wrap:wrap}.chart{flex:1 1 480px}"
     ".more{color:#555;font-style:italic}"
+    ".warn{color:#a40000;font-weight:bold}"
     "@page{size:A4;margin:14mm}"
     "td.n,td.d{white-space:nowrap}"
     "@media print{body{margin:0;max-width:none;font-size:9pt}h2{break-after:avoid}"
@@ -386,7 +387,12 @@ static void html_stuck_row(FILE *fp, const struct weekly_stuck *s)
     snprintf(dl, sizeof(dl), "%ld / %ld", s->days, s->limit);
     fputs("<tr>", fp);
     td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), tdd(fp, s->phone);
-    td(fp, s->code), tdd(fp, d), tdd(fp, dl);
+    fputs("<td>", fp);
+    esc(fp, s->code ? s->code : "");
+    fputs(" ", fp);
+    esc(fp, step_label(s->step));
+    fputs("</td>", fp);
+    tdd(fp, d), tdd(fp, dl);
     tdn(fp, s->overdue);
     fputs("</tr>\n", fp);
 }
@@ -407,7 +413,7 @@ static void html_stuck(FILE *fp, const struct weekly_report *r)
             fp,
             ": %ld</h3>\n<table class=\"stuck\"><tr><th>%s</th><th>NIB</th><th>%s</th>"
             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class=\"n\">%s</th></tr>\n",
-            r->stuck_by[w], _("Business"), _("Kelurahan"), _("Phone"), _("Status"),
+            r->stuck_by[w], _("Business"), _("Kelurahan"), _("Phone"), _("Step"),
             _("Since"), _("Work days / limit"), _("Days overdue"));
         for (size_t i = 0; i < r->nstuck; i++) {
             if (r->stuck[i].waits_on != (enum ht_waits_on)w)
@@ -419,9 +425,19 @@ static void html_stuck(FILE *fp, const struct weekly_report *r)
         html_more(fp, shown, r->stuck_by[w]);
     }
     fprintf(fp, "<p class=\"more\">%s</p>\n",
-            _("Waiting on the MSME (returned, payment): never counted overdue, the legal "
-              "clock "
-              "is paused."));
+            _("Steps held by the business or the payer (draft, returned, payment) are "
+              "never counted overdue: the legal clock is paused."));
+}
+
+static void html_gaps(FILE *fp, const struct weekly_report *r)
+{
+    char line[512];
+
+    if (report_gaps_sentence(&r->gaps, line, sizeof(line)) < 0)
+        return;
+    fputs("<p class=\"warn\" id=\"calendar-gaps\">", fp);
+    esc(fp, line);
+    fputs("</p>\n", fp);
 }
 
 static void html_quality(FILE *fp, const struct weekly_report *r)
@@ -444,6 +460,7 @@ static void html_quality(FILE *fp, const struct weekly_report *r)
 int report_weekly_html(FILE *fp, const struct weekly_report *r)
 {
     html_head(fp, r);
+    html_gaps(fp, r);
     html_goals(fp, r);
     html_charts(fp, r);
     html_funnel(fp, r);

@@ -56,11 +56,14 @@ static void wrap(FILE *fp, const char *label, const char *text, int width)
 
 static const char *channel_path_label(const char *ch)
 {
-    if (ch && (strcmp(ch, "CH001") == 0 || strcmp(ch, "CH002") == 0))
+    switch (channel_path(ch)) {
+    case PATH_REGULER:
         return _("regular");
-    if (ch && (strcmp(ch, "CH003") == 0 || strcmp(ch, "CH004") == 0))
+    case PATH_SELF_DECLARE:
         return _("self-declare");
-    return _("unknown path");
+    default:
+        return _("unknown path");
+    }
 }
 
 static const char *or_dash(const char *s)
@@ -81,47 +84,89 @@ int64_t report_data_as_of(const struct report_msme *m, const struct timeline *tl
     return newest;
 }
 
-/* One step of a timeline: date, code, label, working days against the limit, marks. */
-static void status_step(FILE *fp, const struct tl_entry *e, int color)
+void report_step_limit(const struct tl_step *s, char out[static 24])
 {
-    int open = !stage_def_get(e->stage)->terminal;
-    char date[11], lim[16] = "-";
+    /* Limits are a few working days; the casts keep the text inside out. */
+    short base = (short)(s->limit_days - s->extension_days);
+
+    if (s->limit_days <= 0)
+        snprintf(out, 24, "-");
+    else if (s->extension_days > 0)
+        snprintf(out, 24, "%hd+%hd", base, (short)s->extension_days);
+    else if (s->taken_over)
+        snprintf(out, 24, "%hd+%hd", base, (short)s->takeover_days);
+    else
+        snprintf(out, 24, "%hd", base);
+}
+
+void report_step_codes(const struct timeline *t, const struct tl_step *s, char *out,
+                       size_t outsz)
+{
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (size_t j = s->first; j < s->first + s->n && o < outsz; j++)
+        o += (size_t)snprintf(out + o, outsz - o, "%s%s", j > s->first ? " " : "",
+                              t->v[j].code);
+}
+
+/* One legal step of a timeline: date, codes, step, working days against the limit,
+ * marks; "> " in front of the current one. */
+static void status_step(FILE *fp, const struct timeline *t, const struct tl_step *e,
+                        int color)
+{
+    int open = !step_def_get(e->step)->terminal;
+    char date[11], lim[24], codes[64];
 
     date_format(ts_to_wib_date(e->entered), date);
-    if (e->limit_days > 0)
-        snprintf(lim, sizeof(lim), "%d", e->limit_days);
-    fprintf(fp, "  %-10s  %-6s ", date, e->code);
-    out_cell(fp, e->sc ? stage_code_label(e->sc) : stage_label(e->stage), 24, 0, 1);
-    fprintf(fp, " %5lld %5s", (long long)e->days, lim);
+    report_step_limit(e, lim);
+    report_step_codes(t, e, codes, sizeof(codes));
+    fprintf(fp, "%s%-10s  ", e->current && open ? "> " : "  ", date);
+    out_cell(fp, codes, 14, 0, 1);
+    fputc(' ', fp);
+    out_cell(fp, step_label(e->step), 28, 0, 1);
+    fprintf(fp, " %4lld %5s", (long long)e->days, lim);
     if (e->breach)
         fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", _("OVER"),
                 (long long)e->overdue, color ? "\033[0m" : "");
     else if (e->paused && open)
-        fprintf(fp, "  %s", _("paused (MSME)"));
-    if (e->current && open)
-        fprintf(fp, "  <- %s", _("now"));
+        fprintf(fp, "  %s", _("paused"));
     fputc('\n', fp);
 }
 
 /* Who holds the application now, the clock, and the MSME's next step. */
-static void status_now(FILE *fp, const struct tl_entry *cur)
+static void status_now(FILE *fp, const struct timeline *t)
 {
-    const struct stage_def *def;
+    const struct tl_step *cur = timeline_current(t);
+    const struct step_def *def;
+    char line[256];
 
     if (!cur) {
         fprintf(fp, "  %s\n", _("No stage history yet."));
         return;
     }
-    def = stage_def_get(cur->stage);
+    def = step_def_get(cur->step);
     if (!def->terminal)
-        fprintf(fp, "  %s: %s\n", _("Waiting on"), stage_waits_on_label(cur->waits_on));
+        fprintf(fp, "  %s: %s\n", _("Waiting on"), stage_waits_on_label(cur->holder));
     if (cur->paused && !def->terminal)
         wrap(fp, _("Legal clock"),
-             _("the legal clock is paused until the MSME completes its step."), 80);
-    wrap(fp, _("Next step"),
-         cur->sc ? stage_code_next(cur->sc)
-                 : _("Unknown status; contact the cooperative and MSME office."),
-         80);
+             _("paused while the business or the payer holds the file: the authorities' "
+               "time limits do not run."),
+             80);
+    if (cur->taken_over) {
+        snprintf(line, sizeof(line),
+                 _("the fatwa session passed its %d working days: the Komite Fatwa "
+                   "decides within %d more (UU 6/2023 Pasal 33(5), 33(6))."),
+                 cur->limit_days, cur->takeover_days);
+        wrap(fp, _("Takeover"), line, 80);
+    }
+    if (cur->extension_days > 0) {
+        snprintf(line, sizeof(line),
+                 _("extended by %d working days on request (UU 6/2023 Pasal 31(4))."),
+                 cur->extension_days);
+        wrap(fp, _("Extension"), line, 80);
+    }
+    wrap(fp, _("Next step"), steps_next(&t->v[t->n - 1].at), 80);
 }
 
 static void status_app(FILE *fp, const struct report_app *a, const struct timeline *t,
@@ -132,20 +177,45 @@ static void status_app(FILE *fp, const struct report_app *a, const struct timeli
     if (a->certificate_no)
         fprintf(fp, "  %s %s (%s)\n", _("Certificate"), a->certificate_no,
                 or_dash(a->certificate_date));
-    fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", _("Date"), _("Code"), _("Step"),
+    fprintf(fp, "  %-10s  %-14s %-28s %4s %5s\n", _("From"), _("Codes"), _("Step"),
             _("Days"), _("Limit"));
-    for (size_t j = 0; j < t->n; j++)
-        status_step(fp, &t->v[j], color);
+    for (size_t j = 0; j < t->ns; j++)
+        status_step(fp, t, &t->s[j], color);
+    fprintf(fp, "  %s\n", _("(Days = working days; OVER = past the step's legal limit;"));
     fprintf(fp, "  %s\n",
-            _("(Days = working days; OVER = past the legal limit of UU 6/2023;"));
-    fprintf(fp, "  %s\n", _(" paused = the legal clock stops while the MSME holds it)"));
-    status_now(fp, t->n ? &t->v[t->n - 1] : NULL);
+            _(" paused = the clock stops while the business or the payer holds it)"));
+    status_now(fp, t);
+}
+
+int report_gaps_sentence(const struct cal_gaps *g, char *out, size_t outsz)
+{
+    char years[96];
+
+    if (g->n == 0)
+        return -1;
+    if (calendar_gaps_format(g, years, sizeof(years)) < 0)
+        snprintf(years, sizeof(years), "%d, ...", g->year[0]);
+    snprintf(out, outsz,
+             _("no holiday calendar for %s in the database: working days there count "
+               "weekends only (add the year's SKB with \"halaltrack calendar import "
+               "FILE\")"),
+             years);
+    return 0;
+}
+
+static void gaps_note(FILE *fp, const struct cal_gaps *g)
+{
+    char line[512];
+
+    if (report_gaps_sentence(g, line, sizeof(line)) == 0)
+        wrap(fp, _("Warning"), line, 80);
 }
 
 int report_status_text(FILE *fp, const struct report_msme *m, const struct timeline *tl,
                        int64_t now, int color)
 {
     int64_t newest = report_data_as_of(m, tl);
+    struct cal_gaps gaps = {{0}, 0, 0};
     char ts[21];
 
     fprintf(fp, "%s %s  %s\n", "NIB", m->nib, m->business_name);
@@ -161,8 +231,14 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
     }
     if (m->napps == 0)
         fprintf(fp, "\n%s\n", _("No halal certification application for this NIB yet."));
-    for (size_t i = 0; i < m->napps; i++)
+    for (size_t i = 0; i < m->napps; i++) {
         status_app(fp, &m->apps[i], &tl[i], color);
+        calendar_gaps_merge(&gaps, &tl[i].gaps);
+    }
+    if (gaps.n) {
+        fputc('\n', fp);
+        gaps_note(fp, &gaps);
+    }
     (void)now;
     return ferror(fp) ? -1 : 0;
 }
@@ -326,8 +402,7 @@ static void weekly_stuck(FILE *fp, const struct weekly_report *r)
         more_line(fp, shown, r->stuck_by[w]);
     }
     fprintf(fp, "%s\n",
-            _("Waiting on the MSME (returned, payment): never overdue, the clock is "
-              "paused."));
+            _("(held by the business or the payer: never overdue, the clock is paused)"));
 }
 
 static void weekly_quality(FILE *fp, const struct weekly_report *r)
@@ -346,6 +421,10 @@ static void weekly_quality(FILE *fp, const struct weekly_report *r)
 int report_weekly_text(FILE *fp, const struct weekly_report *r)
 {
     weekly_head(fp, r);
+    if (r->gaps.n) {
+        fputc('\n', fp);
+        gaps_note(fp, &r->gaps);
+    }
     weekly_funnel(fp, r);
     weekly_areas(fp, r);
     weekly_movers(fp, r);

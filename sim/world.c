@@ -687,16 +687,26 @@ static int draw_wd(struct sim_rng *r, int limit)
     return (int)rng_below(r, (uint32_t)limit + 1);
 }
 
+/* The working days a status is drawn around (the UU 6/2023 limits as the per-code table
+ * of lib/stage.c had them before the legal-step table; issue 13 moves the simulator onto
+ * lib/steps.c). */
 static int limit_of(enum sim_code c, int selfdeclare)
 {
-    const struct stage_code *sc;
+    static const struct {
+        const char *code;
+        int days;
+    } anchors[] = {{"OF10", 1}, {"OF11", 1},  {"OF12", 1},  {"OF15", 1},  {"OF50", 1},
+                   {"OF55", 1}, {"OF60", 15}, {"OF70", 15}, {"OF71", 10}, {"OF72", 10},
+                   {"OF74", 1}, {"OF75", 3},  {"OF80", 3},  {"OF100", 1}, {"OF120", 1}};
 
     if (c == C_OF10 && selfdeclare)
         return 10; /* the P3H verval happens while the application is "submitted" */
     if (c == C_OF56)
         return 5; /* payment: no legal limit, the MSME pays within days */
-    sc = stage_lookup(sim_code_str[c]);
-    return sc && sc->limit_days > 0 ? sc->limit_days : 1;
+    for (size_t i = 0; i < HT_ARRAY_LEN(anchors); i++)
+        if (strcmp(anchors[i].code, sim_code_str[c]) == 0)
+            return anchors[i].days;
+    return 1;
 }
 
 static enum sim_code next_on_path(enum sim_code c, int channel)

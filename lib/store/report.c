@@ -77,15 +77,43 @@ void report_msme_release(struct report_msme *m)
         struct report_app *a = &m->apps[i];
         free(a->id_reg), free(a->no_daftar), free(a->channel_id), free(a->status_code);
         free(a->certificate_no), free(a->certificate_date), free(a->events);
+        free(a->ext);
     }
     free(m->apps);
     memset(m, 0, sizeof(*m));
 }
 
+/* The extensions of application id among rows (application_id, step, days, granted_on).
+ */
+static int app_extensions(struct report_app *a, const struct store_rows *ex,
+                          const char *id)
+{
+    size_t k = 0;
+
+    for (int j = 0; j < ex->nrows; j++)
+        k += strcmp(store_rows_get(ex, j, 0), id) == 0;
+    if (k == 0)
+        return 0;
+    if (!(a->ext = calloc(k, sizeof(*a->ext))))
+        return -1;
+    for (int j = 0; j < ex->nrows; j++) {
+        struct tl_extension *x;
+
+        if (strcmp(store_rows_get(ex, j, 0), id) != 0)
+            continue;
+        x = &a->ext[a->next++];
+        if (step_parse(store_rows_get(ex, j, 1), &x->step) < 0)
+            x->step = STEP_UNKNOWN;
+        x->days = (int)long_cell(ex, j, 2);
+        x->granted_on = date_cell(ex, j, 3);
+    }
+    return 0;
+}
+
 int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
                       struct ht_err *err)
 {
-    struct store_rows r = {0}, ev = {0};
+    struct store_rows r = {0}, ev = {0}, ex = {0};
     const char *p[1] = {nib};
     int rc = -1;
 
@@ -139,6 +167,14 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
             " ORDER BY e.application_id, e.at, e.id",
             1, p, &ev, err) < 0)
         goto out;
+    if (store_query_rows(
+            s,
+            "SELECT x.application_id, x.step, x.days, x.granted_on::text"
+            " FROM step_extension x JOIN application a ON a.id = x.application_id"
+            " JOIN msme m ON m.nib = $1 WHERE a.msme_id = m.id OR a.nib = $1"
+            " ORDER BY x.application_id, x.granted_on, x.id",
+            1, p, &ex, err) < 0)
+        goto out;
     if (r.nrows > 0) {
         out->apps = calloc((size_t)r.nrows, sizeof(*out->apps));
         if (!out->apps) {
@@ -159,6 +195,10 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
         a->certificate_date = dup_cell(&r, i, 6);
         a->tgl_daftar = i64_cell(&r, i, 7);
         a->observed_at = i64_cell(&r, i, 8);
+        if (app_extensions(a, &ex, id) < 0) {
+            nomem(err);
+            goto out;
+        }
         for (int j = 0; j < ev.nrows; j++)
             k += strcmp(store_rows_get(&ev, j, 0), id) == 0;
         if (k == 0)
@@ -183,6 +223,7 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
 out:
     store_rows_release(&r);
     store_rows_release(&ev);
+    store_rows_release(&ex);
     if (rc < 0)
         report_msme_release(out);
     return rc;
@@ -511,16 +552,32 @@ void report_stuck_free(struct weekly_stuck *v, size_t n)
     free(v);
 }
 
-static enum ht_waits_on waits_parse(const char *s)
+/* Adds the years of a PostgreSQL int[] literal ("{2027,2028}", sorted) to g. */
+static void gaps_from_text(const char *v, struct cal_gaps *g)
 {
-    for (int i = 0; i < WAITS__COUNT; i++)
-        if (s && strcmp(stage_waits_on_name((enum ht_waits_on)i), s) == 0)
-            return (enum ht_waits_on)i;
-    return WAITS_NONE;
+    struct cal_gaps one = {{0}, 0, 0};
+
+    while (v && *v) {
+        char *end;
+        long y;
+
+        if (*v < '0' || *v > '9') {
+            v++;
+            continue;
+        }
+        y = strtol(v, &end, 10);
+        v = end;
+        if (one.n == CAL_GAPS_MAX) {
+            one.more = 1;
+            continue;
+        }
+        one.year[one.n++] = (int)y;
+    }
+    calendar_gaps_merge(g, &one);
 }
 
-/* Rows: nib, name, kelurahan, phone, id_reg, code, waits_on, since, days, limit, overdue.
- */
+/* Rows: nib, name, kelurahan, phone, id_reg, code, waits_on, since, days, limit, overdue,
+ * step, taken_over, extension, calendar gaps. */
 static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, size_t *n,
                       struct ht_err *err)
 {
@@ -537,17 +594,44 @@ static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, siz
         x->phone = dup_cell(r, i, 3);
         x->id_reg = dup_cell(r, i, 4);
         x->code = dup_cell(r, i, 5);
-        x->waits_on = waits_parse(store_rows_get(r, i, 6));
+        x->waits_on = stage_waits_on_parse(store_rows_get(r, i, 6));
         x->since = i64_cell(r, i, 7);
         x->days = long_cell(r, i, 8);
         x->limit = long_cell(r, i, 9);
         x->overdue = long_cell(r, i, 10);
+        if (step_parse(store_rows_get(r, i, 11), &x->step) < 0)
+            x->step = STEP_UNKNOWN;
+        x->taken_over = strcmp(store_rows_get(r, i, 12), "t") == 0;
+        x->extension = long_cell(r, i, 13);
+        gaps_from_text(store_rows_get(r, i, 14), &x->gaps);
     }
     return 0;
 }
 
+/* The years without holiday data that the clocks of the open steps of app_step_at(t)
+ * counted: every open step's span ends at t's date, so they are the gaps from the
+ * oldest step's start. */
+static int open_step_gaps(struct store *s, const char *ts, struct cal_gaps *g,
+                          struct ht_err *err)
+{
+    const char *p[1] = {ts};
+    char *v = NULL;
+    int q = store_query_value(
+        s,
+        "SELECT calendar_gaps(min(wib_date(x.step_since)),"
+        " wib_date(to_timestamp($1::bigint)))::text"
+        " FROM app_step_at(to_timestamp($1::bigint)) x WHERE NOT x.terminal",
+        1, p, &v, err);
+
+    if (q < 0)
+        return -1;
+    gaps_from_text(v, g);
+    free(v);
+    return 0;
+}
+
 int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
-                         size_t *n, struct ht_err *err)
+                         size_t *n, struct cal_gaps *gaps, struct ht_err *err)
 {
     struct store_rows r = {0};
     char ts[32];
@@ -555,15 +639,18 @@ int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out
     int rc;
 
     ts_param(now, ts);
-    if (tune(s, err) < 0)
+    *out = NULL;
+    *n = 0;
+    if (tune(s, err) < 0 || open_step_gaps(s, ts, gaps, err) < 0)
         return -1;
     if (store_query_rows(
             s,
-            "SELECT nib, business_name, kelurahan, phone, id_reg, status_code,"
-            " waits_on, extract(epoch FROM stage_since)::bigint, days_in_step,"
-            " limit_days, days_overdue"
-            " FROM sla_breach_at(to_timestamp($1::bigint))"
-            " ORDER BY waits_on, stage_since, id_reg",
+            "SELECT b.nib, b.business_name, b.kelurahan, b.phone, b.id_reg,"
+            " b.status_code, b.waits_on, extract(epoch FROM b.step_since)::bigint,"
+            " b.days_in_step, b.limit_days, b.days_overdue, b.step, b.taken_over::text,"
+            " b.extension_days, b.calendar_gaps::text"
+            " FROM sla_breach_at(to_timestamp($1::bigint)) b"
+            " ORDER BY b.waits_on, b.step_since, b.id_reg",
             1, p, &r, err) < 0)
         return -1;
     rc = stuck_rows(&r, out, n, err);
@@ -794,42 +881,43 @@ out:
 static int weekly_stuck(struct store *s, struct weekly_report *w, struct ht_err *err)
 {
     struct store_rows r = {0};
-    char day[11], lim[16];
-    const char *q[2] = {day, lim};
+    char lim[16];
+    const char *q[1] = {lim};
+    char *gaps = NULL;
     int rc;
 
-    date_format(w->sunday, day);
     snprintf(lim, sizeof(lim), "%d", WEEKLY_LIST_MAX);
+    if (store_query_value(
+            s,
+            "SELECT calendar_gaps(min(wib_date(x.step_since)), min(x.d))::text"
+            " FROM step_end x WHERE NOT x.terminal",
+            0, NULL, &gaps, err) < 0)
+        return -1;
+    gaps_from_text(gaps, &w->gaps);
+    free(gaps);
     if (store_query_rows(
             s,
-            "WITH c AS MATERIALIZED (SELECT * FROM sla_cutoffs(wib_midnight($1::date))),"
-            " b AS ("
-            " SELECT x.application_id, x.status_code, x.at, c.waits_on, c.limit_days AS "
-            "lim,"
-            "  w1.n - w0.n AS days"
-            " FROM asof_end x LEFT JOIN status_code_def k ON k.code = x.status_code"
-            " JOIN c ON c.code_key = coalesce(k.code, '*' || x.stage)"
-            " JOIN v_workday w0 ON w0.day = wib_date(x.at)"
-            " JOIN v_workday w1 ON w1.day = $1::date"
-            " WHERE x.at < c.before),"
-            " o AS (SELECT b.*, count(*) OVER (PARTITION BY waits_on) AS total,"
-            "  row_number() OVER (PARTITION BY waits_on ORDER BY at, application_id) AS "
-            "rn"
-            "  FROM b WHERE lim IS NOT NULL AND days > lim)"
-            " SELECT a.nib, coalesce(m.business_name, a.nama_pu), kl.name, m.phone, "
-            "a.id_reg,"
-            "  o.status_code, o.waits_on, extract(epoch FROM o.at)::bigint, o.days, "
-            "o.lim,"
-            "  o.days - o.lim, o.total"
-            " FROM o JOIN application a ON a.id = o.application_id"
+            "WITH b AS (SELECT x.application_id, x.status_code, x.holder AS waits_on,"
+            "  x.step_since, x.days_in_step, x.allowed_days AS limit_days,"
+            "  x.days_overdue, x.step, x.taken_over, x.extension_days, x.calendar_gaps,"
+            "  count(*) OVER (PARTITION BY x.holder) AS total,"
+            "  row_number() OVER (PARTITION BY x.holder"
+            "   ORDER BY x.step_since, x.application_id) AS rn"
+            "  FROM step_end x WHERE x.days_overdue > 0)"
+            " SELECT a.nib, coalesce(m.business_name, a.nama_pu), kl.name, m.phone,"
+            "  a.id_reg, b.status_code, b.waits_on,"
+            "  extract(epoch FROM b.step_since)::bigint, b.days_in_step, b.limit_days,"
+            "  b.days_overdue, b.step, b.taken_over::text, b.extension_days,"
+            "  b.calendar_gaps::text, b.total"
+            " FROM b JOIN application a ON a.id = b.application_id"
             " LEFT JOIN msme m ON m.id = a.msme_id"
             " LEFT JOIN region kl ON kl.code = m.kelurahan_code"
-            " WHERE o.rn <= $2::int ORDER BY o.waits_on, o.at, o.application_id",
-            2, q, &r, err) < 0)
+            " WHERE b.rn <= $1::int ORDER BY b.waits_on, b.step_since, b.application_id",
+            1, q, &r, err) < 0)
         return -1;
     rc = stuck_rows(&r, &w->stuck, &w->nstuck, err);
     for (int i = 0; rc == 0 && i < r.nrows; i++)
-        w->stuck_by[w->stuck[i].waits_on] = long_cell(&r, i, 11);
+        w->stuck_by[w->stuck[i].waits_on] = long_cell(&r, i, 15);
     for (int i = 0; i < WAITS__COUNT; i++)
         w->stuck_total += w->stuck_by[i];
     store_rows_release(&r);
@@ -886,6 +974,19 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
         goto out;
     if (store_exec(s, "ANALYZE asof_end", err) < 0)
         goto out;
+    /* The legal steps at the end of the week, their clocks counted to its Sunday. */
+    {
+        char day[11];
+        const char *q[2] = {p[1], day};
+
+        date_format(w->sunday, day);
+        if (store_command(s,
+                          "CREATE TEMP TABLE step_end ON COMMIT DROP AS"
+                          " SELECT x.*, $2::date AS d"
+                          " FROM app_step_at(to_timestamp($1::bigint), $2::date) x",
+                          2, q, NULL, err) < 0)
+            goto out;
+    }
     if (weekly_headline(s, w, p, err) < 0 || weekly_funnel_q(s, w, p, err) < 0 ||
         load_goals(s, w->end, &w->goals, &w->ngoals, err) < 0 ||
         weekly_areas(s, w, p, err) < 0 || weekly_movers(s, w, p, err) < 0 ||

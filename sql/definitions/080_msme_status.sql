@@ -49,7 +49,7 @@ BEGIN
                 'stage_label', sd.label_id,
                 'stage_label_en', sd.label_en,
                 'stage_since', ap.stage_since,
-                'waits_on', sd.waits_on,
+                'waits_on', step_holder(ap.channel_id, ap.status_code, ap.stage),
                 'certificate_no', ap.certificate_no,
                 'certificate_date', ap.certificate_date,
                 'observed_at', ap.observed_at) ORDER BY ap.tgl_daftar, ap.id_reg)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
+#include "halaltrack/settings.h"
 #include "halaltrack/stage.h"
 
 /* Flags of a key. */
@@ -59,6 +60,9 @@ struct cfg {
     size_t nmap;
     char **map_code;
     char **map_stage;
+    /* [office] name, [calendar] cuti_bersama, [sla] rules: the settings the reports and
+     * views share, copied into the database by `halaltrack db migrate --config`. */
+    struct ht_settings settings;
     /* Where it came from. */
     char *path;
 };
@@ -84,6 +88,12 @@ int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err) HT_MUSTCHECK;
  * and installs its mappings with stage_add_mapping. For tools that replay quarantine
  * without the daemon's secrets. Returns 0 or -1 (err names file:line). */
 int cfg_read_stage_map(const char *path, struct ht_err *err) HT_MUSTCHECK;
+/* Reads only the [office], [calendar] and [sla] sections of a config file (other sections
+ * are not checked) into out (defaults for what is not given). For `halaltrack db migrate
+ * --config`, which has no need of the daemon's secrets. Returns 0 or -1 (err names
+ * file:line). */
+int cfg_read_settings(const char *path, struct ht_settings *out,
+                      struct ht_err *err) HT_MUSTCHECK;
 /* Logs (warn) every CFG_NO_RELOAD key whose value differs and copies the old value into
  * next so the change is ignored. */
 void cfg_keep_no_reload(const struct cfg *old, struct cfg *next);

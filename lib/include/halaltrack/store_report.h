@@ -21,6 +21,8 @@ struct report_app {
     int64_t observed_at; /* last confirmation of this application */
     struct tl_event *events;
     size_t nevents;
+    struct tl_extension *ext; /* extensions granted to its steps */
+    size_t next;
 };
 struct report_msme {
     char *nib, *business_name, *owner_name, *kbli, *kbli_title, *size_class,
@@ -28,8 +30,8 @@ struct report_msme {
     struct report_app *apps;
     size_t napps;
 };
-/* Loads an MSME and its applications with their events. Returns 0, 1 when no MSME has
- * that NIB in the register, -1 on error. */
+/* Loads an MSME and its applications with their events and granted extensions. Returns
+ * 0, 1 when no MSME has that NIB in the register, -1 on error. */
 int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
                       struct ht_err *err) HT_MUSTCHECK;
 /* Applications upstream with that NIB although it is not in the register (count). */
@@ -79,8 +81,12 @@ int store_report_funnel(struct store *s, struct report_funnel_row out[STAGE__COU
                         struct ht_err *err) HT_MUSTCHECK;
 
 /* ---- overdue at now ---- */
+/* Applications past the limit of their current legal step at now (sla_breach_at), by
+ * holder then oldest step first; *gaps gets the years the clocks of every open step
+ * counted without holiday data. */
 int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
-                         size_t *n, struct ht_err *err) HT_MUSTCHECK;
+                         size_t *n, struct cal_gaps *gaps,
+                         struct ht_err *err) HT_MUSTCHECK;
 void report_stuck_free(struct weekly_stuck *v, size_t n);
 
 /* ---- weekly ---- */

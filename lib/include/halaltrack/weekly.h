@@ -9,7 +9,9 @@
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
 #include "halaltrack/goal.h"
+#include "halaltrack/calendar.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/steps.h"
 #include "halaltrack/util.h"
 
 #define WEEKLY_TREND_WEEKS 12
@@ -65,11 +67,18 @@ struct weekly_mover {
     int64_t at;
 };
 
+/* An application past the limit of its current legal step. */
 struct weekly_stuck {
     char *nib, *name, *kelurahan, *phone, *id_reg, *code;
-    enum ht_waits_on waits_on;
-    int64_t since;
-    long days, limit, overdue;
+    enum ht_waits_on waits_on; /* who holds the step (the taker after a takeover) */
+    enum ht_step step;
+    int64_t since; /* when the step began */
+    long days;     /* working days in the step */
+    long limit;    /* days allowed: the limit, a granted extension, a takeover's days */
+    long overdue;
+    long extension;       /* days of extension granted (part of limit) */
+    int taken_over;       /* the fatwa session passed to the Komite Fatwa */
+    struct cal_gaps gaps; /* years its clock counted without holiday data */
 };
 
 struct weekly_trend {
@@ -104,6 +113,8 @@ struct weekly_report {
     long stuck_total;
     struct weekly_stuck *stuck;
     size_t nstuck;
+
+    struct cal_gaps gaps; /* years the week's clocks counted without holiday data */
 
     long quarantined, unmatched;
     int64_t last_observed; /* newest observation known by week end; 0 = none */
