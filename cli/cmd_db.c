@@ -1,10 +1,11 @@
-/* halaltrack db: apply and list schema migrations. */
+/* halaltrack db: apply and list schema migrations, set up the roles, prune old rows. */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
 #include "halaltrack/cfg.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/store_domain.h"
+#include "halaltrack/store_retention.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/paths.h"
 #include "halaltrack/banned.h"
@@ -16,13 +17,20 @@ static void usage(void)
     printf(_("  halaltrack db migrate [--sql-dir=DIR] [--config=FILE]\n"));
     printf(_("  halaltrack db status [--sql-dir=DIR] [--format=FORMAT]\n"));
     printf(_("  halaltrack db init-roles [--prefix=NAME] "
-             "[--kecamatan-reader=ROLE:CODE]...\n\n"));
+             "[--kecamatan-reader=ROLE:CODE]...\n"));
+    printf(_("  halaltrack db prune [--budget-grant=AGE] [--sync-run=AGE]\n"
+             "                      [--quarantine-resolved=AGE] "
+             "[--self-service-attempt=AGE]\n\n"));
     printf(_("Subcommands:\n"));
     printf(_("  migrate    apply pending migrations in one transaction (no-op when "
              "current)\n"));
     printf(_("  status     list migrations and when each was applied\n"));
     printf(_("  init-roles create the daemon, reader, report and self-service roles and "
-             "their grants\n\n"));
+             "their grants\n"));
+    printf(_("  prune      delete budget grants, sync runs, resolved quarantine rows and "
+             "self-service\n"
+             "             counters older than their age (defaults: the daemon's "
+             "[retention])\n\n"));
     printf(_("Options:\n"));
     printf(
         _("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
@@ -34,6 +42,10 @@ static void usage(void)
     printf(_("      --kecamatan-reader=ROLE:CODE\n"
              "                      a reader role that sees only one kecamatan "
              "(repeatable)\n"));
+    printf(_("      --budget-grant=AGE, --sync-run=AGE, --quarantine-resolved=AGE,\n"
+             "      --self-service-attempt=AGE\n"
+             "                      keep rows this long for prune (e.g. 90d; 0: for "
+             "ever)\n"));
     printf(_("  -f, --format=FORMAT status output: table (default), csv or json\n"));
     printf(_("  -?, --help          show this help, then exit\n"));
 }
@@ -199,12 +211,67 @@ static int do_init_roles(struct cli_ctx *ctx, int argc, char **argv)
     return EXIT_OK;
 }
 
+static int do_prune(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"budget-grant", required_argument, NULL, 'B'},
+        {"sync-run", required_argument, NULL, 'R'},
+        {"quarantine-resolved", required_argument, NULL, 'Q'},
+        {"self-service-attempt", required_argument, NULL, 'A'},
+        CLI_OPT_HELP,
+        CLI_OPT_END,
+    };
+    struct cli_parse p = CLI_PARSE("db", usage, 0, OUT_TABLE);
+    struct ht_err err = HT_ERR_INIT;
+    struct store_retention keep = {
+        cfg_default_secs("retention", "budget_grant"),
+        cfg_default_secs("retention", "sync_run"),
+        cfg_default_secs("retention", "quarantine_resolved"),
+        cfg_default_secs("retention", "self_service_attempt"),
+    };
+    struct store_pruned n;
+    struct store *s;
+    long *age;
+    int c, rc;
+
+    while ((c = cli_getopt(&p, argc, argv, "", opts)) != -1) {
+        if (c == CLI_OPT_EXIT)
+            return p.exit;
+        age = c == 'B'   ? &keep.budget_grant
+              : c == 'R' ? &keep.sync_run
+              : c == 'Q' ? &keep.quarantine_resolved
+              : c == 'A' ? &keep.self_service_attempt
+                         : NULL;
+        if (!age)
+            return cli_usage_hint(p.cmd);
+        if (cfg_parse_secs(optarg, age, NULL) < 0) {
+            cli_error(_("invalid age '%s' (use e.g. 90d, 12h; 0 keeps for ever)"),
+                      optarg);
+            return cli_usage_hint(p.cmd);
+        }
+    }
+    if ((rc = cli_args(&p, argc, argv, 0, 0, NULL)) != 0)
+        return rc;
+    if (!(s = cli_open_store(ctx)))
+        return EXIT_FAIL;
+    if (store_prune(s, &keep, 1, &n, &err) < 0) {
+        store_free(s);
+        return cli_fail(&err);
+    }
+    printf(_("rows pruned: budget_grant %ld, sync_run %ld, quarantine (resolved) %ld, "
+             "self_service_attempt %ld\n"),
+           n.budget_grant, n.sync_run, n.quarantine_resolved, n.self_service_attempt);
+    store_free(s);
+    return EXIT_OK;
+}
+
 int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
         {"migrate", do_migrate},
         {"status", do_status},
         {"init-roles", do_init_roles},
+        {"prune", do_prune},
     };
 
     return cli_dispatch(ctx, "db", subs, HT_ARRAY_LEN(subs), usage, argc, argv);

@@ -10,9 +10,11 @@
 
 struct httpd;
 /* Serves /metrics, /healthz, /readyz on listen ("host:port"; "" or "off" disables it).
- * Returns NULL with err set when it cannot listen. *disabled = 1 when turned off. */
-struct httpd *httpd_start(const char *listen, struct sync_metrics *m, int *disabled,
-                          struct ht_err *err);
+ * /readyz is 200 while the database is up and a cycle succeeded at most ready_max_age
+ * seconds ago (0: ever), else 503. Returns NULL with err set when it cannot listen.
+ * *disabled = 1 when turned off. */
+struct httpd *httpd_start(const char *listen, long ready_max_age, struct sync_metrics *m,
+                          int *disabled, struct ht_err *err);
 void httpd_stop(struct httpd *h);
 /* Writes the Prometheus text exposition of m into a new string (malloc'd). */
 char *metrics_render(struct sync_metrics *m);

@@ -12,10 +12,32 @@
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
+/* Limits of the endpoint (issue 10): slow or idle connections are dropped after
+ * HTTPD_TIMEOUT_S, one address may hold HTTPD_MAX_PER_IP connections, all of them
+ * HTTPD_MAX_CONNECTIONS; so one host opening connections and never finishing them cannot
+ * keep Prometheus from scraping. */
+#define HTTPD_TIMEOUT_S 5u
+#define HTTPD_MAX_PER_IP 8u
+#define HTTPD_MAX_CONNECTIONS 256u
+
 struct httpd {
     struct MHD_Daemon *d;
     struct sync_metrics *m;
+    long ready_max_age; /* seconds; 0: no age limit */
 };
+
+/* Ready: the database is up and a cycle succeeded, at most max_age seconds before now
+ * (max_age 0: ever), so a daemon whose cycles keep failing stops being ready. */
+static int ready(struct sync_metrics *m, long max_age, int64_t now)
+{
+    int ok;
+
+    pthread_mutex_lock(&m->mu);
+    ok = m->db_ok && m->last_cycle_success > 0 &&
+         (max_age <= 0 || now - m->last_cycle_success <= max_age);
+    pthread_mutex_unlock(&m->mu);
+    return ok;
+}
 
 #define ADD(...)                                                                         \
     do {                                                                                 \
@@ -165,19 +187,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     }
     if (strcmp(url, "/healthz") == 0)
         return reply(c, 200, "text/plain", strdup("ok\n"));
-    if (strcmp(url, "/readyz") == 0) {
-        int ready;
-        pthread_mutex_lock(&h->m->mu);
-        ready = h->m->db_ok && h->m->last_cycle_success > 0;
-        pthread_mutex_unlock(&h->m->mu);
-        return ready ? reply(c, 200, "text/plain", strdup("ready\n"))
-                     : reply(c, 503, "text/plain", strdup("not ready\n"));
-    }
+    if (strcmp(url, "/readyz") == 0)
+        return ready(h->m, h->ready_max_age, ht_now())
+                   ? reply(c, 200, "text/plain", strdup("ready\n"))
+                   : reply(c, 503, "text/plain", strdup("not ready\n"));
     return reply(c, 404, "text/plain", strdup("not found\n"));
 }
 
-struct httpd *httpd_start(const char *listen, struct sync_metrics *m, int *disabled,
-                          struct ht_err *err)
+struct httpd *httpd_start(const char *listen, long ready_max_age, struct sync_metrics *m,
+                          int *disabled, struct ht_err *err)
 {
     struct sockaddr_in sin;
     struct httpd *h;
@@ -212,10 +230,13 @@ struct httpd *httpd_start(const char *listen, struct sync_metrics *m, int *disab
         return NULL;
     }
     h->m = m;
-    h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-                            (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR,
-                            &sin, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)10,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned)32, MHD_OPTION_END);
+    h->ready_max_age = ready_max_age;
+    h->d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
+        (uint16_t)port, NULL, NULL, handle, h, MHD_OPTION_SOCK_ADDR, &sin,
+        MHD_OPTION_CONNECTION_TIMEOUT, HTTPD_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
+        HTTPD_MAX_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT, HTTPD_MAX_PER_IP,
+        MHD_OPTION_END);
     if (!h->d) {
         ht_err_set(err, HT_EIO, "cannot listen on '%s'", listen);
         free(h);

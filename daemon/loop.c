@@ -8,6 +8,7 @@
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
 #include "halaltrack/store.h"
+#include "halaltrack/store_retention.h"
 #include "halaltrack/store_sync.h"
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
@@ -77,6 +78,30 @@ static int reconnect(struct loop_ctx *c, struct store *st, int attempt)
     return 0;
 }
 
+/* Retention: prune_history runs at most once a day per database, whichever daemon asks
+ * first; this daemon asks at most once an hour (a failure is not retried every cycle). */
+static void prune(struct loop_ctx *c, struct store *st, int64_t *next)
+{
+    const struct store_retention r = {c->cfg->keep_budget_grant, c->cfg->keep_sync_run,
+                                      c->cfg->keep_quarantine_resolved,
+                                      c->cfg->keep_self_service_attempt};
+    struct ht_err err = HT_ERR_INIT;
+    struct store_pruned n;
+    int rc;
+
+    if (ht_now() < *next || !store_ok(st))
+        return;
+    *next = ht_now() + 3600;
+    rc = store_prune(st, &r, 0, &n, &err);
+    if (rc < 0)
+        log_warn("cannot prune old rows: %s", err.msg);
+    else if (rc == 0)
+        log_info("old rows pruned budget_grant=%ld sync_run=%ld quarantine_resolved=%ld "
+                 "self_service_attempt=%ld",
+                 n.budget_grant, n.sync_run, n.quarantine_resolved,
+                 n.self_service_attempt);
+}
+
 int loop_run(struct loop_ctx *c)
 {
     struct ht_err err = HT_ERR_INIT;
@@ -84,6 +109,7 @@ int loop_run(struct loop_ctx *c)
     struct syncer *sy = NULL;
     struct httpd *h = NULL;
     int disabled = 0, status = 1, db_failures = 0;
+    int64_t next_prune = 0;
     char *ok = NULL;
 
     apply_logging(c->cfg);
@@ -113,7 +139,8 @@ int loop_run(struct loop_ctx *c)
     }
     syncer_set_once(sy, c->once);
     if (!c->once) {
-        h = httpd_start(c->cfg->listen, c->metrics, &disabled, &err);
+        h = httpd_start(c->cfg->listen, c->cfg->ready_max_age, c->metrics, &disabled,
+                        &err);
         if (!h && !disabled) {
             fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
             goto out;
@@ -148,6 +175,7 @@ int loop_run(struct loop_ctx *c)
             if (++db_failures <= ONCE_DB_ATTEMPTS || !c->once)
                 continue;
         }
+        prune(c, st, &next_prune);
         if (c->once) {
             if (rc < 0)
                 fprintf(stderr, _("halaltrackd: cycle failed: %s\n"), err.msg);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -100,6 +101,14 @@ int main(int argc, char **argv)
     struct cfg *cfg;
 
     i18n_init();
+    /* The API password, the token and the database password live in this process:
+     * no core dump, no ptrace or /proc/PID/mem, environ and maps for other processes of
+     * the same user (issue 10). Before anything reads a secret. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+        fprintf(stderr, _("halaltrackd: cannot make the process non-dumpable: %s\n"),
+                strerror(errno));
+        return 1;
+    }
     snprintf(defpath, sizeof(defpath), "%s/halaltrack.conf", HT_SYSCONFDIR);
     if (!path || !*path)
         path = defpath;

@@ -54,6 +54,13 @@ static const struct cfg_key keys[] = {
     {"database", "batch_size", CFG_INT, OFF(batch_size), 0, "200"},
     {"database", "lease", CFG_SECS, OFF(lease), 0, "5m"},
     {"http", "listen", CFG_STR, OFF(listen), CFG_NO_RELOAD, "127.0.0.1:9187"},
+    {"http", "ready_max_age", CFG_SECS, OFF(ready_max_age), CFG_NO_RELOAD, "15m"},
+    {"retention", "budget_grant", CFG_SECS, OFF(keep_budget_grant), 0, "30d"},
+    {"retention", "sync_run", CFG_SECS, OFF(keep_sync_run), 0, "90d"},
+    {"retention", "quarantine_resolved", CFG_SECS, OFF(keep_quarantine_resolved), 0,
+     "90d"},
+    {"retention", "self_service_attempt", CFG_SECS, OFF(keep_self_service_attempt), 0,
+     "30d"},
     {"log", "level", CFG_STR, OFF(log_level), 0, "info"},
     {"log", "file", CFG_STR, OFF(log_file), 0, ""},
     {"daemon", "name", CFG_STR, OFF(name), CFG_NO_RELOAD, ""},
@@ -126,6 +133,16 @@ static const struct cfg_key *find_key(const char *section, const char *name)
         if (strcmp(k->section, section) == 0 && strcmp(k->name, name) == 0)
             return k;
     return NULL;
+}
+
+long cfg_default_secs(const char *section, const char *name)
+{
+    const struct cfg_key *k = find_key(section, name);
+    long v = 0;
+
+    if (!k || k->type != CFG_SECS || !k->def || cfg_parse_secs(k->def, &v, NULL) < 0)
+        return 0;
+    return v;
 }
 
 static int set_value(struct cfg *c, const struct cfg_key *k, const char *value,

@@ -143,10 +143,13 @@ const char *i18n_gettext_in(const char *lang, const char *msgid)
 {
     char saved_lang[3], saved_loc[64];
     const char *language = getenv("LANGUAGE"), *loc, *t;
-    char *saved_language = language ? strdup(language) : NULL;
+    char *saved_language;
 
-    if (strcmp(lang, "en") == 0 || (language && !saved_language))
+    if (strcmp(lang, "en") == 0)
         return msgid; /* English is the source language */
+    saved_language = language ? strdup(language) : NULL;
+    if (language && !saved_language)
+        return msgid;
     if (!bound)
         bind_domain();
     memcpy(saved_lang, current_lang, 3);

@@ -30,17 +30,44 @@ static void release(struct safefile *f)
     memset(f, 0, sizeof(*f));
 }
 
+/* A target that is not a regular file (a terminal, a pipe, /dev/null) cannot be replaced:
+ * it is written directly. f->tmp stays NULL. */
+static int open_direct(struct safefile *f, const char *path, struct ht_err *err)
+{
+    if (!(f->path = strdup(path))) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    if (!(f->fp = fopen(path, "w"))) {
+        ht_err_set(err, HT_EIO, _("cannot open '%s' for writing: %s"), path,
+                   strerror(errno));
+        release(f);
+        return -1;
+    }
+    return 0;
+}
+
 int safefile_open(struct safefile *f, const char *path, struct ht_err *err)
 {
-    char *dir = dir_of(path), *copy = strdup(path);
+    char *real = realpath(path, NULL); /* through symbolic links, to the file itself */
+    const char *target = real ? real : path;
+    char *dir = dir_of(target), *copy = strdup(target);
     const char *base = copy ? basename(copy) : NULL;
     size_t tmplen = dir && base ? strlen(dir) + strlen(base) + 16 : 0;
     struct stat st;
     mode_t mode;
-    int fd = -1;
+    int fd = -1, exists = stat(target, &st) == 0;
 
     memset(f, 0, sizeof(*f));
-    if (!tmplen || !(f->path = strdup(path)) || !(f->tmp = malloc(tmplen))) {
+    if (exists && !S_ISREG(st.st_mode)) {
+        int rc = open_direct(f, target, err);
+
+        free(real);
+        free(dir);
+        free(copy);
+        return rc;
+    }
+    if (!tmplen || !(f->path = strdup(target)) || !(f->tmp = malloc(tmplen))) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         goto fail;
     }
@@ -52,7 +79,7 @@ int safefile_open(struct safefile *f, const char *path, struct ht_err *err)
         f->tmp = NULL;
         goto fail;
     }
-    if (stat(path, &st) == 0) {
+    if (exists) {
         mode = st.st_mode & 07777;
     } else {
         mode = umask(0);
@@ -64,6 +91,7 @@ int safefile_open(struct safefile *f, const char *path, struct ht_err *err)
         close(fd);
         goto fail;
     }
+    free(real);
     free(dir);
     free(copy);
     return 0;
@@ -71,6 +99,7 @@ fail:
     if (f->tmp)
         unlink(f->tmp);
     release(f);
+    free(real);
     free(dir);
     free(copy);
     return -1;
@@ -79,7 +108,8 @@ fail:
 int safefile_commit(struct safefile *f, struct ht_err *err)
 {
     char *dir = dir_of(f->path);
-    int bad = fflush(f->fp) != 0 || ferror(f->fp) || fsync(fileno(f->fp)) < 0;
+    /* A device or a pipe (written directly) has nothing to fsync. */
+    int bad = fflush(f->fp) != 0 || ferror(f->fp) || (f->tmp && fsync(fileno(f->fp)) < 0);
     int saved = errno;
 
     bad |= fclose(f->fp) != 0;
@@ -88,6 +118,11 @@ int safefile_commit(struct safefile *f, struct ht_err *err)
         ht_err_set(err, HT_EIO, _("cannot write '%s': %s"), f->path,
                    strerror(saved ? saved : EIO));
         goto fail;
+    }
+    if (!f->tmp) { /* written directly: nothing to rename */
+        free(dir);
+        release(f);
+        return 0;
     }
     if (rename(f->tmp, f->path) < 0) {
         ht_err_set(err, HT_EIO, _("cannot replace '%s': %s"), f->path, strerror(errno));
@@ -106,7 +141,8 @@ int safefile_commit(struct safefile *f, struct ht_err *err)
     release(f);
     return 0;
 fail:
-    unlink(f->tmp);
+    if (f->tmp)
+        unlink(f->tmp);
     free(dir);
     release(f);
     return -1;
@@ -114,10 +150,11 @@ fail:
 
 void safefile_abort(struct safefile *f)
 {
-    if (!f || !f->tmp)
+    if (!f || !f->path)
         return;
     if (f->fp)
         fclose(f->fp);
-    unlink(f->tmp);
+    if (f->tmp)
+        unlink(f->tmp);
     release(f);
 }

@@ -70,8 +70,9 @@ static const char roles_sql[] =
  * writes get INSERT/UPDATE (and DELETE where it keeps scratch or lease state); everything
  * else it only reads. Readers (the unscoped one and every kecamatan reader role) get the
  * v_* views and nothing else; the report role reads the tables and records its runs;
- * self-service one function (msme_status); the other functions (the SECURITY DEFINER ones
- * behind v_sla_breach and v_goal_progress among them) go to all but self-service. The
+ * self-service one function (msme_status); the daemon alone the retention
+ * (prune_history); the other functions (the SECURITY DEFINER ones behind v_sla_breach and
+ * v_goal_progress among them) go to all but self-service. The
  * access-code columns of msme (access_*), the self-service attempts and the role tables
  * stay the owner's. A role that does not exist (yet) is left out: `db migrate` re-applies
  * these grants after an upgrade that brought a new role, before `db init-roles` created
@@ -151,9 +152,9 @@ static const char grants_sql[] =
     "                              WHERE e.classid = 'pg_proc'::regclass AND e.objid = "
     "p.oid\n"
     "                                AND e.deptype = 'e') LOOP\n"
-    "    FOREACH r IN ARRAY CASE WHEN t.proname = 'msme_status' THEN "
-    "array_remove(ARRAY[ss], "
-    "NULL)\n"
+    "    FOREACH r IN ARRAY CASE t.proname\n"
+    "                       WHEN 'msme_status' THEN array_remove(ARRAY[ss], NULL)\n"
+    "                       WHEN 'prune_history' THEN array_remove(ARRAY[d], NULL)\n"
     "                       ELSE array_remove(ARRAY[d, rep], NULL) || readers END LOOP\n"
     "      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t.sig, r);\n"
     "    END LOOP;\n"

@@ -122,6 +122,163 @@ static int setup_session(struct store *s, int create_schema, struct ht_err *err)
     return 0;
 }
 
+#define REDACTED "***"
+
+/* Appends the n bytes at p to out (cap outsz, always terminated). */
+static void put(char *out, size_t outsz, size_t *len, const char *p, size_t n)
+{
+    if (*len + 1 >= outsz)
+        return;
+    if (n > outsz - 1 - *len)
+        n = outsz - 1 - *len;
+    memcpy(out + *len, p, n);
+    *len += n;
+    out[*len] = '\0';
+}
+
+static void put_pair(char *out, size_t outsz, size_t *len, const char *k, size_t kn,
+                     const char *v, size_t vn);
+
+/* A URI: the password of its userinfo and its query parameters as put_pair shows them. */
+static void redact_uri(const char *ci, char *out, size_t outsz)
+{
+    const char *host = strstr(ci, "://") + 3;
+    const char *at = host + strcspn(host, "@/?");
+    const char *colon = memchr(host, ':', (size_t)(at - host));
+    const char *p = ci, *query = strchr(ci, '?');
+    size_t len = 0;
+
+    out[0] = '\0';
+    if (*at == '@' && colon) {
+        put(out, outsz, &len, ci, (size_t)(colon + 1 - ci));
+        put(out, outsz, &len, REDACTED, strlen(REDACTED));
+        p = at;
+    }
+    if (!query || query < p) {
+        put(out, outsz, &len, p, strlen(p));
+        return;
+    }
+    put(out, outsz, &len, p, (size_t)(query + 1 - p));
+    for (p = query + 1; *p;) {
+        size_t n = strcspn(p, "&"), k = strcspn(p, "=&");
+
+        if (k < n)
+            put_pair(out, outsz, &len, p, k, p + k + 1, n - k - 1);
+        else
+            put(out, outsz, &len, REDACTED, strlen(REDACTED));
+        p += n;
+        if (*p == '&')
+            put(out, outsz, &len, p++, 1);
+    }
+}
+
+/* What may be shown of a conninfo key (n bytes): 2 = the key and its value, 1 = the key
+ * only (libpq marks its value secret: password, sslpassword), 0 = nothing (not a libpq
+ * option: maybe a misspelt "password", or the password itself). */
+static int option_shown(const char *key, size_t n)
+{
+    PQconninfoOption *opts = PQconndefaults();
+    int shown = 0;
+
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strlen(o->keyword) == n && strncmp(o->keyword, key, n) == 0) {
+            shown = o->dispchar && strchr(o->dispchar, '*') ? 1 : 2;
+            break;
+        }
+    PQconninfoFree(opts);
+    return shown;
+}
+
+/* Appends key=value (value: v, vn bytes) as much as option_shown allows. */
+static void put_pair(char *out, size_t outsz, size_t *len, const char *k, size_t kn,
+                     const char *v, size_t vn)
+{
+    int shown = option_shown(k, kn);
+
+    put(out, outsz, len, shown ? k : REDACTED, shown ? kn : strlen(REDACTED));
+    put(out, outsz, len, "=", 1);
+    put(out, outsz, len, shown == 2 ? v : REDACTED, shown == 2 ? vn : strlen(REDACTED));
+}
+
+void store_conninfo_redact(const char *ci, char *out, size_t outsz)
+{
+    size_t len = 0;
+    const char *p = ci ? ci : "";
+
+    if (outsz == 0)
+        return;
+    out[0] = '\0';
+    if (strncmp(p, "postgresql://", 13) == 0 || strncmp(p, "postgres://", 11) == 0) {
+        redact_uri(p, out, outsz);
+        return;
+    }
+    /* key = value pairs; a value may be 'quoted' with \ escapes. A word that is not
+     * followed by "=" may be a password typed in the wrong place: it is not shown. */
+    while (*p) {
+        const char *k = p, *v;
+        size_t klen;
+
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            p++;
+            continue;
+        }
+        klen = strcspn(k, "= \t\n\r");
+        v = k + klen;
+        v += strspn(v, " \t\n\r");
+        if (len)
+            put(out, outsz, &len, " ", 1);
+        if (*v != '=') {
+            put(out, outsz, &len, REDACTED, strlen(REDACTED));
+            p = k + klen;
+            continue;
+        }
+        v++;
+        v += strspn(v, " \t\n\r");
+        p = v;
+        if (*p == '\'') {
+            for (p++; *p && *p != '\''; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (!*p) { /* unterminated: nothing of it is shown */
+                put_pair(out, outsz, &len, k, klen, REDACTED, strlen(REDACTED));
+                break;
+            }
+            p++;
+        } else {
+            p += strcspn(p, " \t\n\r");
+        }
+        put_pair(out, outsz, &len, k, klen, v, (size_t)(p - v));
+    }
+}
+
+/* libpq's parse error, first line, with every quoted piece that is neither "=" nor the
+ * name of a libpq option replaced: `missing "=" after "Sekali99"` quotes the value it
+ * choked on. */
+static void redact_parse_error(const char *msg, char *out, size_t outsz)
+{
+    size_t len = 0;
+    const char *p = msg;
+
+    out[0] = '\0';
+    while (*p && *p != '\n') {
+        const char *q = strchr(p, '"'), *e = q ? strchr(q + 1, '"') : NULL;
+        size_t n;
+
+        if (!e) {
+            put(out, outsz, &len, p, strcspn(p, "\n"));
+            break;
+        }
+        n = (size_t)(e - q - 1);
+        put(out, outsz, &len, p, (size_t)(q + 1 - p));
+        if ((n == 1 && q[1] == '=') || (n > 0 && option_shown(q + 1, n)))
+            put(out, outsz, &len, q + 1, n);
+        else
+            put(out, outsz, &len, REDACTED, strlen(REDACTED));
+        put(out, outsz, &len, "\"", 1);
+        p = e + 1;
+    }
+}
+
 static int connect_now(struct store *s, struct ht_err *err)
 {
     const char *keys[] = {"dbname", "application_name", "connect_timeout", NULL};
@@ -129,6 +286,31 @@ static int connect_now(struct store *s, struct ht_err *err)
 
     if (s->conn)
         PQfinish(s->conn);
+    s->conn = NULL;
+    /* A conninfo libpq cannot parse: its message quotes the piece it choked on, which may
+     * be the password. Say what is wrong with the secrets left out. */
+    if (s->conninfo[0]) {
+        char *perr = NULL;
+        PQconninfoOption *opts = PQconninfoParse(s->conninfo, &perr);
+
+        if (!opts) {
+            char shown[256], why[256];
+
+            store_conninfo_redact(s->conninfo, shown, sizeof(shown));
+            redact_parse_error(perr ? perr : "out of memory", why, sizeof(why));
+            if (perr) {
+                explicit_bzero(perr, strlen(perr));
+                PQfreemem(perr);
+            }
+            ht_err_set(err, HT_EDBCONN, "invalid database connection string '%s': %s",
+                       shown, why);
+            return -1;
+        }
+        for (PQconninfoOption *o = opts; o->keyword; o++)
+            if (o->val)
+                explicit_bzero(o->val, strlen(o->val));
+        PQconninfoFree(opts);
+    }
     /* expand_dbname lets the conninfo string (or URI) supply every parameter while the
      * environment (PGHOST, PGSERVICE...) fills what it leaves out. */
     s->conn = PQconnectdbParams(keys, vals, 1);

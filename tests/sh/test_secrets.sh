@@ -183,6 +183,18 @@ grep -q "timeout" "$out/bad.stderr" || failed "the bad timeout's error does not 
 # The password as a database conninfo value (a secret key) with a bad value elsewhere.
 sed -e "s/^schema = .*/schema = $schema\nconninfo = password=$password/" "$tmp/ok.conf" >"$tmp/ci.conf"
 "$daemon" --check-config -c "$tmp/ci.conf" >"$out/ci.stdout" 2>"$out/ci.stderr" || true
+# Issue 10, low item "database password in error messages": a conninfo libpq cannot
+# parse, with the password where the parser chokes; the daemon (and the CLI) say what is
+# wrong without it.
+sed -e "s/^schema = .*/schema = $schema\nconninfo = host=127.0.0.1 user=halaltrackd $password/" \
+    "$tmp/ok.conf" >"$tmp/badci.conf"
+"$daemon" --once -c "$tmp/badci.conf" >"$out/badci.stdout" 2>"$out/badci.stderr" &&
+    failed "the daemon started with a malformed conninfo"
+grep -q "invalid database connection string 'host=127.0.0.1 user=halaltrackd \*\*\*'" \
+    "$out/badci.stderr" || failed "no redacted conninfo error: $(head -c 300 "$out/badci.stderr")"
+"$cli" -d "host=127.0.0.1 password='$password" db status >"$out/badci-cli.stdout" \
+    2>"$out/badci-cli.stderr" && failed "the CLI accepted a malformed conninfo"
+echo "low item checked: db password redacted in conninfo errors"
 # Unreachable API: the transport error must not carry the password either.
 sed -e "s|^base_url = .*|base_url = http://127.0.0.1:9|" "$tmp/ok.conf" >"$tmp/down.conf"
 "$daemon" --once -c "$tmp/down.conf" >"$out/down.stdout" 2>"$out/down.stderr" &&

@@ -42,16 +42,7 @@ CREATE ROLE ${p}_rep LOGIN IN ROLE ${p}_report;
 EOSQL
 
 # ---- the daemon syncs as its least-privilege login role ----
-"$sim" --seed 11 --msmes 300 --listen 127.0.0.1:0 --password sim-password --clean-register \
-    >"$tmp/sim.out" 2>"$tmp/sim.err" &
-sim_pid=$!
-url=""
-for _ in $(seq 1 100); do
-    url=$(sed -n 's/^halalsim: listening on //p' "$tmp/sim.out" 2>/dev/null || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "FAIL: halalsim did not start"; exit 1; }
+sim_start "$tmp" --seed 11 --msmes 300 --password sim-password --clean-register
 curl -sS "$url/_sim/register.csv" >"$tmp/register.csv"
 "$cli" -d "dbname=$db" msme import "$tmp/register.csv" >/dev/null || failed "register import"
 install -m 0600 /dev/null "$tmp/pw"

@@ -117,3 +117,28 @@ Test(safefile, missing_directory_is_an_error_naming_it)
     cr_assert_eq(safefile_open(&f, "/nonexistent/dir/weekly.txt", &err), -1);
     cr_assert(strstr(err.msg, "/nonexistent/dir"), "%s", err.msg);
 }
+
+Test(safefile, a_link_is_followed_and_a_device_written_directly)
+{
+    struct safefile f;
+    struct ht_err err = HT_ERR_INIT;
+    char link[300];
+    struct stat st;
+
+    fresh();
+    snprintf(link, sizeof(link), "%s/latest.txt", dir);
+    cr_assert_eq(symlink(path, link), 0);
+    cr_assert_eq(safefile_open(&f, link, &err), 0, "%s", err.msg);
+    fputs("through the link\n", f.fp);
+    cr_assert_eq(safefile_commit(&f, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(slurp(path), "through the link\n");
+    cr_assert_eq(lstat(link, &st), 0);
+    cr_assert(S_ISLNK(st.st_mode), "the link itself stays a link");
+    unlink(link);
+
+    cr_assert_eq(safefile_open(&f, "/dev/null", &err), 0, "%s", err.msg);
+    fputs("nothing\n", f.fp);
+    cr_assert_eq(safefile_commit(&f, &err), 0, "%s", err.msg);
+    cr_assert_eq(stat("/dev/null", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode), "/dev/null is still a device");
+}

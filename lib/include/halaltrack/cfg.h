@@ -48,6 +48,13 @@ struct cfg {
     long lease; /* seconds */
     /* [http] */
     char *listen;
+    long ready_max_age; /* seconds: /readyz fails when the last good cycle is older; 0 off
+                         */
+    /* [retention]: seconds a row is kept (0: for ever), pruned once a day */
+    long keep_budget_grant;
+    long keep_sync_run;
+    long keep_quarantine_resolved;
+    long keep_self_service_attempt;
     /* [log] */
     char *log_level;
     char *log_file;
@@ -106,5 +113,9 @@ size_t cfg_base_url_count(const struct cfg *c);
 int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
 /* Parses a duration "90", "90s", "5m", "2h", "1d" into seconds. */
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err) HT_MUSTCHECK;
+/* The default of a duration key (section, name) in seconds, from the key table; 0 when
+ * the key is unknown, not a duration or has no default. For tools that apply the daemon's
+ * defaults without its configuration (`halaltrack db prune`). */
+long cfg_default_secs(const char *section, const char *name);
 
 #endif

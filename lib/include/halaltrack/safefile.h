@@ -1,7 +1,9 @@
 /* Writing a file so that readers only ever see the old or the new whole: the text goes
  * to a temporary file in the same directory, which is flushed to disk (fsync) and then
  * renamed over the target. A failure at any point (a full disk, a killed process) leaves
- * the old file as it was. */
+ * the old file as it was. A symbolic link is followed (the file it names is replaced,
+ * the link stays); a target that is not a regular file (a terminal, a pipe, /dev/null)
+ * is written directly, as there is nothing to replace. */
 #ifndef HALALTRACK_SAFEFILE_H
 #define HALALTRACK_SAFEFILE_H
 
@@ -12,7 +14,7 @@
 struct safefile {
     FILE *fp;   /* write here between open and commit */
     char *path; /* the target */
-    char *tmp;  /* the temporary file, "<dir>/.<name>.XXXXXX" */
+    char *tmp;  /* the temporary file, "<dir>/.<name>.XXXXXX"; NULL when direct */
 };
 
 /* Creates the temporary file beside path. The new file gets the target's permissions

@@ -20,6 +20,11 @@ struct store;
 struct store *store_open(const char *conninfo, const char *schema,
                          int statement_timeout_ms, struct ht_err *err) HT_MUSTCHECK;
 void store_free(struct store *s);
+/* Writes conninfo (key=value pairs or a postgresql:// URI) into out (outsz bytes, always
+ * terminated, cut when longer) with "***" for every value libpq marks secret (password,
+ * sslpassword), every value of an unknown key (a misspelt "password") and every word
+ * that is not a key=value pair: fit for an error message. */
+void store_conninfo_redact(const char *conninfo, char *out, size_t outsz);
 /* True while the connection is usable. */
 int store_ok(const struct store *s);
 /* Re-establishes a lost connection (same parameters). Returns 0 or -1. */
