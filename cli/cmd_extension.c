@@ -73,8 +73,8 @@ static int do_add(struct cli_ctx *ctx, int argc, char **argv)
     if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
     rc = EXIT_OK;
-    if (store_extension_add(s, argv[optind], STEP_INSPECTION, (int)days, d, note, &id,
-                            &err) < 0)
+    if (store_extension_add(s, argv[optind], STEP_INSPECTION, (int)days, d, note, now,
+                            &id, &err) < 0)
         rc = cli_fail(&err);
     else
         printf(_("extension %ld recorded: %ld working days for '%s'\n"), id, days,

@@ -91,7 +91,7 @@ static void group_steps(struct timeline *out)
 
 /* Days of extension granted while the run was under way, up to what the step allows. */
 static int granted_days(const struct tl_app *app, const struct tl_step *s,
-                        const struct step_def *d)
+                        const struct step_def *d, int64_t now)
 {
     int64_t from = date_to_days(ts_to_wib_date(s->entered));
     int64_t to = s->left ? date_to_days(ts_to_wib_date(s->left)) : INT64_MAX;
@@ -103,7 +103,8 @@ static int granted_days(const struct tl_app *app, const struct tl_step *s,
         const struct tl_extension *x = &app->ext[i];
         int64_t g = date_to_days(x->granted_on);
 
-        if (x->step == s->step && x->days > 0 && g >= from && g <= to)
+        if (x->step == s->step && x->days > 0 && g >= from && g <= to &&
+            x->recorded_at < now)
             days += x->days;
     }
     return days < d->extension_days ? days : d->extension_days;
@@ -130,7 +131,7 @@ static void clock_step(struct timeline *out, struct tl_step *s, const struct tl_
     s->limit_days = step_limit(s->step, out->path, ctx->rules);
     if (s->limit_days == 0)
         return;
-    s->extension_days = granted_days(app, s, d);
+    s->extension_days = granted_days(app, s, d, ctx->now);
     s->limit_days += s->extension_days;
     allowed = s->limit_days;
     if (d->takeover != WAITS_NONE && s->days > s->limit_days) {

@@ -92,9 +92,9 @@ int store_calendar_import(struct store *s, const struct calendar *cal, int repla
     /* A year already in the table is only replaced on request, and then whole. */
     q = store_query_value(
         s,
-        "SELECT extract(year FROM day)::int || ':' || count(*)"
-        " FROM holiday WHERE extract(year FROM day)::int = ANY($1::int[])"
-        " GROUP BY 1 ORDER BY 1 LIMIT 1",
+        "SELECT y || ':' || n FROM (SELECT extract(year FROM day)::int AS y,"
+        " count(*) AS n FROM holiday WHERE extract(year FROM day)::int = ANY($1::int[])"
+        " GROUP BY 1) x ORDER BY y LIMIT 1",
         1, p, &held, err);
     if (q < 0)
         goto out;

@@ -9,12 +9,12 @@
 #include "halaltrack/banned.h"
 
 int store_extension_add(struct store *s, const char *id_reg, enum ht_step step, int days,
-                        struct ht_date granted_on, const char *note, long *id,
-                        struct ht_err *err)
+                        struct ht_date granted_on, const char *note, int64_t now,
+                        long *id, struct ht_err *err)
 {
     const struct step_def *d = step_def_get(step);
-    char n[16], day[11], *v = NULL;
-    const char *p[5] = {id_reg, step_name(step), n, day, note};
+    char n[16], day[11], ts[32], *v = NULL;
+    const char *p[6] = {id_reg, step_name(step), n, day, note, ts};
     int q;
 
     if (d->extension_days <= 0) {
@@ -28,13 +28,16 @@ int store_extension_add(struct store *s, const char *id_reg, enum ht_step step, 
         return -1;
     }
     snprintf(n, sizeof(n), "%d", days);
+    snprintf(ts, sizeof(ts), "%lld", (long long)now);
     date_format(granted_on, day);
-    q = store_query_value(s,
-                          "INSERT INTO step_extension (application_id, step, days,"
-                          " granted_on, note) SELECT a.id, $2, $3::int, $4::date, $5"
-                          " FROM application a WHERE a.id_reg = $1 OR a.no_daftar = $1"
-                          " ORDER BY a.id_reg = $1 DESC LIMIT 1 RETURNING id",
-                          5, p, &v, err);
+    q = store_query_value(
+        s,
+        "INSERT INTO step_extension (application_id, step, days,"
+        " granted_on, note, created_at)"
+        " SELECT a.id, $2, $3::int, $4::date, $5, to_timestamp($6::bigint)"
+        " FROM application a WHERE a.id_reg = $1 OR a.no_daftar = $1"
+        " ORDER BY a.id_reg = $1 DESC LIMIT 1 RETURNING id",
+        6, p, &v, err);
     if (q < 0)
         return -1;
     if (q == 1) {

@@ -106,6 +106,7 @@ static int app_extensions(struct report_app *a, const struct store_rows *ex,
             x->step = STEP_UNKNOWN;
         x->days = (int)long_cell(ex, j, 2);
         x->granted_on = date_cell(ex, j, 3);
+        x->recorded_at = i64_cell(ex, j, 4);
     }
     return 0;
 }
@@ -169,7 +170,8 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
         goto out;
     if (store_query_rows(
             s,
-            "SELECT x.application_id, x.step, x.days, x.granted_on::text"
+            "SELECT x.application_id, x.step, x.days, x.granted_on::text,"
+            " extract(epoch FROM x.created_at)::bigint"
             " FROM step_extension x JOIN application a ON a.id = x.application_id"
             " JOIN msme m ON m.nib = $1 WHERE a.msme_id = m.id OR a.nib = $1"
             " ORDER BY x.application_id, x.granted_on, x.id",

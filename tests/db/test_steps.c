@@ -192,7 +192,8 @@ static void random_history(struct hist *h, int k)
     if (rnd(2) == 0) {
         struct ht_date g = ts_to_wib_date(h->ev[rnd((unsigned)h->n)].at + rnd(5) * 86400);
 
-        h->ext[h->next++] = (struct tl_extension){STEP_INSPECTION, 1 + (int)rnd(14), g};
+        h->ext[h->next++] =
+            (struct tl_extension){STEP_INSPECTION, 1 + (int)rnd(14), g, 1577836800};
     }
     h->now = t + (int64_t)rnd(20 * 86400);
 }

@@ -243,10 +243,11 @@ Test(timeline, self_declare_ch004_payment_then_pendampingan)
 Test(timeline, lph_extension)
 {
     struct tl_event e[] = {ev("OF56", "2025-09-29"), ev("OF60", "2025-10-01")};
-    struct tl_extension granted = {STEP_INSPECTION, 5, {2025, 10, 10}};
-    struct tl_extension before = {STEP_INSPECTION, 5, {2025, 9, 30}};
-    struct tl_extension big = {STEP_INSPECTION, 15, {2025, 10, 2}};
-    struct tl_extension other = {STEP_FATWA, 5, {2025, 10, 10}};
+    struct tl_extension granted = {STEP_INSPECTION, 5, {2025, 10, 10}, 0};
+    struct tl_extension before = {STEP_INSPECTION, 5, {2025, 9, 30}, 0};
+    struct tl_extension big = {STEP_INSPECTION, 15, {2025, 10, 2}, 0};
+    struct tl_extension other = {STEP_FATWA, 5, {2025, 10, 10}, 0};
+    struct tl_extension later = {STEP_INSPECTION, 5, {2025, 10, 10}, 0};
     struct timeline t;
 
     /* 2, 3, 6-10, 13-17, 20 October: 13 > 10. */
@@ -262,6 +263,11 @@ Test(timeline, lph_extension)
     step_is(&t, 1, STEP_INSPECTION, 1, 13, 10, WAITS_LPH, 3);
     timeline_release(&t);
     build("CH001", e, 2, &other, 1, SLA_PP42_2024, "2025-10-20", &t);
+    step_is(&t, 1, STEP_INSPECTION, 1, 13, 10, WAITS_LPH, 3);
+    timeline_release(&t);
+    /* Recorded after "now": not known yet. */
+    later.recorded_at = ts("2025-10-21T08:00:00+07:00");
+    build("CH001", e, 2, &later, 1, SLA_PP42_2024, "2025-10-20", &t);
     step_is(&t, 1, STEP_INSPECTION, 1, 13, 10, WAITS_LPH, 3);
     timeline_release(&t);
     /* At most 10 days. */

@@ -44,13 +44,14 @@ int store_calendar_years(struct store *s, struct calendar_year **out, size_t *n,
                          struct ht_err *err) HT_MUSTCHECK;
 
 /* ---- extensions granted on request (step_extension) ---- */
-/* Records an extension of days working days of step (only a step with extension_days,
- * the inspection) for the application with that id_reg (or no_daftar), granted on
- * granted_on; note may be NULL. *id gets its id. Returns 0, -1 (err: the step cannot be
- * extended, days out of range, no such application). */
+/* Records, at now, an extension of days working days of step (only a step with
+ * extension_days, the inspection) for the application with that id_reg (or no_daftar),
+ * granted on granted_on; note may be NULL. *id gets its id. The clocks count it from now
+ * on (an instant before now is rebuilt without it). Returns 0, -1 (err: the step cannot
+ * be extended, days out of range, no such application). */
 int store_extension_add(struct store *s, const char *id_reg, enum ht_step step, int days,
-                        struct ht_date granted_on, const char *note, long *id,
-                        struct ht_err *err) HT_MUSTCHECK;
+                        struct ht_date granted_on, const char *note, int64_t now,
+                        long *id, struct ht_err *err) HT_MUSTCHECK;
 /* Deletes an extension by id. Returns 0, 1 when there is none, -1. */
 int store_extension_remove(struct store *s, long id, struct ht_err *err) HT_MUSTCHECK;
 struct step_extension_row {

@@ -24,11 +24,13 @@ struct tl_event {
 };
 
 /* An extension of a step granted on request (the LPH's inspection, UU 6/2023 Pasal
- * 31(4)): it lengthens the instance of the step that was running on granted_on. */
+ * 31(4)): it lengthens the run of the step that was under way on granted_on, once the
+ * tracker knows of it (recorded_at before "now"; 0: always). */
 struct tl_extension {
     enum ht_step step;
     int days;
     struct ht_date granted_on;
+    int64_t recorded_at;
 };
 
 /* A status code the application entered. */
