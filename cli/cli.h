@@ -129,6 +129,12 @@ struct cal_gaps;
 int cli_load_clock(struct store *s, struct ht_settings *set, struct calendar **cal);
 /* Prints "halaltrack: warning: no holiday calendar for 2027 ..." when g holds years. */
 void cli_warn_gaps(const struct cal_gaps *g);
+/* Writes the HTML render_html(fp, arg) writes as PDF to fp, printed by headless Chromium
+ * (HALALTRACK_CHROMIUM, else Debian's chromium; never from $PATH) with a minimal
+ * environment, in a private temporary directory removed whatever happens (cli/pdf.c).
+ * Returns 0, or -1 after printing the error. */
+int cli_write_pdf(int (*render_html)(FILE *fp, const void *arg), const void *arg,
+                  FILE *fp);
 
 /* Subcommands implemented in their own files. */
 int cmd_msme_issue_code(struct cli_ctx *ctx, int argc, char **argv);

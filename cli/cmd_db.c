@@ -201,9 +201,10 @@ static int do_init_roles(struct cli_ctx *ctx, int argc, char **argv)
         store_free(s);
         return cli_fail(&err);
     }
-    printf(_("roles %s_daemon, %s_reader, %s_report and %s_self_service are set up on "
-             "schema '%s'\n"),
-           prefix, prefix, prefix, prefix, store_schema(s));
+    printf(
+        _("roles %s_daemon, %s_reader, %s_report, %s_serve and %s_self_service are set "
+          "up on schema '%s'\n"),
+        prefix, prefix, prefix, prefix, prefix, store_schema(s));
     for (size_t i = 0; i < nscopes; i++)
         printf(_("role %s reads only kecamatan %s\n"), scopes[i].role,
                scopes[i].kecamatan);

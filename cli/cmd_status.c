@@ -145,8 +145,6 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
     struct ht_err err = HT_ERR_INIT;
     struct report_msme m;
     struct timeline *tl = NULL;
-    struct calendar *cal = NULL;
-    struct ht_settings set;
     struct cal_gaps gaps = {{0}, 0, 0};
     struct store *s = NULL;
     int64_t now;
@@ -159,7 +157,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
     if (cli_now(&now) < 0)
         return EXIT_USAGE;
     rc = EXIT_FAIL;
-    if (!(s = cli_open_store(ctx)) || cli_load_clock(s, &set, &cal) != EXIT_OK)
+    if (!(s = cli_open_store(ctx)))
         goto out;
     q = store_report_msme(s, argv[optind], &m, &err);
     if (q < 0) {
@@ -170,21 +168,12 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
         rc = unknown_nib(s, argv[optind]);
         goto out;
     }
-    if (m.napps > 0 && !(tl = calloc(m.napps, sizeof(*tl)))) {
-        cli_error("%s", _("out of memory"));
+    if (store_report_timelines(s, &m, now, &tl, &err) < 0) {
+        cli_fail(&err);
         goto out;
     }
-    for (size_t i = 0; i < m.napps; i++) {
-        const struct report_app *a = &m.apps[i];
-        const struct tl_app app = {a->channel_id, a->events, a->nevents, a->ext, a->next};
-        const struct tl_ctx tc = {cal, set.rules, now};
-
-        if (timeline_build(&app, &tc, &tl[i], &err) < 0) {
-            cli_fail(&err);
-            goto out;
-        }
+    for (size_t i = 0; i < m.napps; i++)
         calendar_gaps_merge(&gaps, &tl[i].gaps);
-    }
     /* The text card says it too; CSV and JSON readers get the line on stderr. */
     if (p.format != OUT_TABLE)
         cli_warn_gaps(&gaps);
@@ -196,11 +185,8 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
         rc = EXIT_STATUS_NO_APPLICATION;
     }
 out:
-    for (size_t i = 0; tl && i < m.napps; i++)
-        timeline_release(&tl[i]);
-    free(tl);
+    report_timelines_free(tl, m.napps);
     report_msme_release(&m);
-    calendar_free(cal);
     store_free(s);
     return rc;
 }

@@ -4,6 +4,7 @@
 #define HALALTRACKD_H
 
 #include <signal.h>
+#include "halaltrack/sdnotify.h"
 #include "halaltrack/cfg.h"
 #include "halaltrack/err.h"
 #include "halaltrack/syncer.h"
@@ -18,9 +19,6 @@ struct httpd *httpd_start(const char *listen, long ready_max_age, struct sync_me
 void httpd_stop(struct httpd *h);
 /* Writes the Prometheus text exposition of m into a new string (malloc'd). */
 char *metrics_render(struct sync_metrics *m);
-
-/* One datagram to $NOTIFY_SOCKET (no-op when unset). */
-void sd_notify_msg(const char *msg);
 
 struct loop_ctx {
     struct cfg *cfg;

@@ -39,29 +39,6 @@ static void on_hup(int sig)
     reload_flag = 1;
 }
 
-void sd_notify_msg(const char *msg)
-{
-    const char *path = getenv("NOTIFY_SOCKET");
-    struct sockaddr_un sa;
-    socklen_t len;
-    int fd;
-
-    if (!path || !*path || strlen(path) >= sizeof(sa.sun_path))
-        return;
-    memset(&sa, 0, sizeof(sa));
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path, path, strlen(path));
-    if (sa.sun_path[0] == '@')
-        sa.sun_path[0] = '\0';
-    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path));
-    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return;
-    if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0)
-        log_debug("sd_notify failed: %s", strerror(errno));
-    close(fd);
-}
-
 static void usage(FILE *out)
 {
     fprintf(

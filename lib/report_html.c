@@ -2,6 +2,7 @@
  * charts (funnel, progress per kecamatan, 12-week trend), no external assets. */
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/html.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/report.h"
 #include "report_int.h"
@@ -9,24 +10,7 @@
 
 static void esc(FILE *fp, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&':
-            fputs("&amp;", fp);
-            break;
-        case '<':
-            fputs("&lt;", fp);
-            break;
-        case '>':
-            fputs("&gt;", fp);
-            break;
-        case '"':
-            fputs("&quot;", fp);
-            break;
-        default:
-            fputc(*s, fp);
-        }
-    }
+    html_escape(fp, s);
 }
 
 static const char *dash(const char *s)

@@ -45,6 +45,15 @@ out:
     return rc;
 }
 
+int store_clock_load(struct store *s, struct ht_settings *set, struct calendar **cal,
+                     struct ht_err *err)
+{
+    *cal = NULL;
+    if (store_settings_load(s, set, err) < 0)
+        return -1;
+    return store_calendar_load(s, set, cal, err);
+}
+
 /* The distinct years of a calendar's holidays, ascending, as a PostgreSQL array literal.
  */
 static int years_literal(const struct calendar *cal, char *out, size_t outsz)

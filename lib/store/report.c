@@ -6,6 +6,7 @@
 #include "store_int.h"
 #include "halaltrack/buf.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
 
@@ -228,6 +229,47 @@ out:
     store_rows_release(&ex);
     if (rc < 0)
         report_msme_release(out);
+    return rc;
+}
+
+void report_timelines_free(struct timeline *tl, size_t n)
+{
+    for (size_t i = 0; tl && i < n; i++)
+        timeline_release(&tl[i]);
+    free(tl);
+}
+
+int store_report_timelines(struct store *s, const struct report_msme *m, int64_t now,
+                           struct timeline **out, struct ht_err *err)
+{
+    struct ht_settings set;
+    struct calendar *cal = NULL;
+    int rc = -1;
+
+    *out = NULL;
+    if (m->napps == 0)
+        return 0;
+    if (store_clock_load(s, &set, &cal, err) < 0)
+        return -1;
+    if (!(*out = calloc(m->napps, sizeof(**out)))) {
+        nomem(err);
+        goto out;
+    }
+    for (size_t i = 0; i < m->napps; i++) {
+        const struct report_app *a = &m->apps[i];
+        const struct tl_app app = {a->channel_id, a->events, a->nevents, a->ext, a->next};
+        const struct tl_ctx ctx = {cal, set.rules, now};
+
+        if (timeline_build(&app, &ctx, &(*out)[i], err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc < 0) {
+        report_timelines_free(*out, m->napps);
+        *out = NULL;
+    }
+    calendar_free(cal);
     return rc;
 }
 

@@ -1,5 +1,4 @@
-/* Least-privilege roles and their grants on the current schema; self-service access
- * codes. */
+/* Least-privilege roles and their grants on the current schema. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,20 +47,23 @@ static const char roles_sql[] =
     "    EXECUTE format('ALTER ROUTINE %s OWNER TO @P@_owner', t.sig);\n"
     "  END LOOP;\n"
     "  FOREACH r IN ARRAY ARRAY['@P@_daemon', '@P@_reader', '@P@_report', "
-    "'@P@_self_service'] LOOP\n"
+    "'@P@_self_service', '@P@_serve'] LOOP\n"
     "    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN\n"
     "      EXECUTE format('CREATE ROLE %I NOLOGIN', r);\n"
     "    END IF;\n"
     "  END LOOP;\n"
     "  -- Temporary objects are how a caller would stand in for one of ours: only the "
     "weekly\n"
-    "  -- report (its as-of table) and the owner may create them in this database.\n"
+    "  -- report (its as-of table, also made by halaltrack-serve's weekly pages) and the "
+    "owner\n"
+    "  -- may create them in this database.\n"
     "  IF has_database_privilege('public', current_database(), 'TEMPORARY') THEN\n"
     "    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', "
     "current_database());\n"
     "  END IF;\n"
-    "  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO @P@_report, @P@_owner', "
-    "current_database());\n"
+    "  EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO @P@_report, @P@_serve, "
+    "@P@_owner',\n"
+    "                 current_database());\n"
     "END\n"
     "$do$";
 
@@ -70,13 +72,16 @@ static const char roles_sql[] =
  * writes get INSERT/UPDATE (and DELETE where it keeps scratch or lease state); everything
  * else it only reads. Readers (the unscoped one and every kecamatan reader role) get the
  * v_* views and nothing else; the report role reads the tables and records its runs;
- * self-service one function (msme_status); the daemon alone the retention
- * (prune_history); the other functions (the SECURITY DEFINER ones behind v_sla_breach and
- * v_goal_progress among them) go to all but self-service. The
- * access-code columns of msme (access_*), the self-service attempts and the role tables
- * stay the owner's. A role that does not exist (yet) is left out: `db migrate` re-applies
- * these grants after an upgrade that brought a new role, before `db init-roles` created
- * it. */
+ * halaltrack-serve's role (_serve) reads the tables its pages show, scoped per request by
+ * row-level security (it is named in request_scoped_role, not in unscoped_role), and is
+ * the only one to execute the self-service and request-scope functions; the daemon
+ * alone the retention (prune_history); the other
+ * functions (the SECURITY DEFINER ones behind v_sla_breach and v_goal_progress among
+ * them) go to the daemon, report, reader and serve roles. The self-service role of
+ * earlier versions (_self_service, kiosk logins) keeps nothing, not even the schema.
+ * Access codes, attempts, tickets, tokens, request scopes and the role tables stay the
+ * owner's. A role that does not exist (yet) is left out: `db migrate` re-applies these
+ * grants after an upgrade that brought a new role, before `db init-roles` created it. */
 static const char grants_sql[] =
     "DO $do$\n"
     "DECLARE\n"
@@ -85,6 +90,7 @@ static const char grants_sql[] =
     "END;\n"
     "  ss text := CASE WHEN to_regrole('@P@_self_service') IS NOT NULL THEN "
     "'@P@_self_service' END;\n"
+    "  sv text := CASE WHEN to_regrole('@P@_serve') IS NOT NULL THEN '@P@_serve' END;\n"
     "  readers text[]; r text; t record; cols text;\n"
     "BEGIN\n"
     "  SELECT array_remove(ARRAY[CASE WHEN to_regrole('@P@_reader') IS NOT NULL\n"
@@ -93,8 +99,13 @@ static const char grants_sql[] =
     "    INTO readers FROM reader_scope s JOIN pg_roles g ON g.rolname = s.role_name;\n"
     "  INSERT INTO unscoped_role (role_name) VALUES ('@P@_owner'), ('@P@_daemon'), "
     "('@P@_reader'),\n"
-    "         ('@P@_report'), ('@P@_self_service') ON CONFLICT DO NOTHING;\n"
-    "  FOREACH r IN ARRAY array_remove(ARRAY[d, rep, ss], NULL) || readers LOOP\n"
+    "         ('@P@_report') ON CONFLICT DO NOTHING;\n"
+    "  -- The kiosk role of earlier versions keeps nothing: kiosks call "
+    "halaltrack-serve.\n"
+    "  DELETE FROM unscoped_role WHERE role_name = '@P@_self_service';\n"
+    "  INSERT INTO request_scoped_role (role_name) VALUES ('@P@_serve') ON CONFLICT DO "
+    "NOTHING;\n"
+    "  FOREACH r IN ARRAY array_remove(ARRAY[d, rep, ss, sv], NULL) || readers LOOP\n"
     "    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', "
     "current_schema(), r);\n"
     "    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM %I', "
@@ -103,15 +114,24 @@ static const char grants_sql[] =
     "current_schema(), r);\n"
     "    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), r);\n"
     "  END LOOP;\n"
+    "  IF ss IS NOT NULL THEN\n"
+    "    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), ss);\n"
+    "  END IF;\n"
     "  SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO cols\n"
     "    FROM pg_attribute a WHERE a.attrelid = 'msme'::regclass AND a.attnum > 0\n"
     "     AND NOT a.attisdropped AND a.attname NOT LIKE 'access\\_%';\n"
+    "";
+/* The second half of the grants (C strings stay under 4095 bytes). */
+static const char grants_sql_tables[] =
     "  FOR t IN SELECT c.relname, c.relkind FROM pg_class c\n"
     "           WHERE c.relnamespace = current_schema()::regnamespace\n"
     "             AND c.relkind IN ('r', 'v', 'm', 'p') LOOP\n"
     "    IF t.relname IN ('schema_migration', 'schema_definitions', "
     "'self_service_attempt',\n"
-    "                     'reader_scope', 'unscoped_role') THEN\n"
+    "                     'reader_scope', 'unscoped_role', 'msme_access_code',\n"
+    "                     'self_service_ticket', 'api_token', 'api_request',\n"
+    "                     'request_scoped_role', 'change_counter', 'change_pending') "
+    "THEN\n"
     "      CONTINUE;\n"
     "    END IF;\n"
     "    FOREACH r IN ARRAY array_remove(ARRAY[d, rep], NULL) LOOP\n"
@@ -126,14 +146,27 @@ static const char grants_sql[] =
     "                                        'sync_run', 'sync_state', 'rate_budget',\n"
     "                                        'budget_grant', 'list_staging')\n"
     "                          OR t.relname LIKE 'sync\\_%' OR t.relname LIKE "
-    "'staging%') "
-    "THEN\n"
+    "'staging%') THEN\n"
     "      EXECUTE format('GRANT INSERT, UPDATE, DELETE ON %I TO %I', t.relname, d);\n"
     "    END IF;\n"
     "    IF t.relkind = 'v' AND t.relname LIKE 'v\\_%' THEN\n"
-    "      FOREACH r IN ARRAY readers LOOP\n"
+    "      FOREACH r IN ARRAY readers || array_remove(ARRAY[sv], NULL) LOOP\n"
     "        EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, r);\n"
     "      END LOOP;\n"
+    "    END IF;\n"
+    "    -- halaltrack-serve reads what its pages and API show, row-level security "
+    "scoping\n"
+    "    -- every row to the current request (access_scope_mine).\n"
+    "    IF sv IS NOT NULL AND t.relname IN ('msme', 'application', 'stage_event', "
+    "'region',\n"
+    "                                        'kbli', 'holiday', 'stage_def', "
+    "'status_code_def',\n"
+    "                                        'goal', 'sync_state', 'sync_run', "
+    "'quarantine',\n"
+    "                                        'change_log', 'setting', 'channel_def',\n"
+    "                                        'step_def', 'step_limit', 'step_code',\n"
+    "                                        'step_extension') THEN\n"
+    "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, sv);\n"
     "    END IF;\n"
     "  END LOOP;\n"
     "  IF d IS NOT NULL THEN\n"
@@ -152,10 +185,15 @@ static const char grants_sql[] =
     "                              WHERE e.classid = 'pg_proc'::regclass AND e.objid = "
     "p.oid\n"
     "                                AND e.deptype = 'e') LOOP\n"
-    "    FOREACH r IN ARRAY CASE t.proname\n"
-    "                       WHEN 'msme_status' THEN array_remove(ARRAY[ss], NULL)\n"
-    "                       WHEN 'prune_history' THEN array_remove(ARRAY[d], NULL)\n"
-    "                       ELSE array_remove(ARRAY[d, rep], NULL) || readers END LOOP\n"
+    "    FOREACH r IN ARRAY CASE\n"
+    "                       WHEN t.proname IN ('self_service_begin', "
+    "'self_service_verify',\n"
+    "                                          'api_request_begin')\n"
+    "                       THEN array_remove(ARRAY[sv], NULL)\n"
+    "                       WHEN t.proname = 'prune_history' THEN array_remove(ARRAY[d], "
+    "NULL)\n"
+    "                       ELSE array_remove(ARRAY[d, rep, sv], NULL) || readers END "
+    "LOOP\n"
     "      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t.sig, r);\n"
     "    END LOOP;\n"
     "  END LOOP;\n"
@@ -185,7 +223,8 @@ int store_apply_grants(struct store *s, const char *prefix, struct ht_err *err)
                    "invalid role prefix '%s' (lowercase letters, digits, _)", prefix);
         return -1;
     }
-    if (expand(&sql, grants_sql, prefix) < 0) {
+    if (expand(&sql, grants_sql, prefix) < 0 ||
+        expand(&sql, grants_sql_tables, prefix) < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
@@ -279,20 +318,4 @@ out:
         store_rollback(s);
     buf_release(&sql);
     return rc;
-}
-
-int store_set_access_code(struct store *s, const char *nib, const char *salt_hex,
-                          const char *code, struct ht_err *err)
-{
-    const char *p[3] = {nib, salt_hex, code};
-    long n = 0;
-
-    if (store_command(s,
-                      "UPDATE msme SET access_code_salt = $2,"
-                      " access_code_hash = encode(sha256(convert_to($2 || ':' ||"
-                      " upper(replace($3, '-', '')), 'UTF8')), 'hex'), updated_at = now()"
-                      " WHERE nib = $1",
-                      3, p, &n, err) < 0)
-        return -1;
-    return n == 0 ? 1 : 0;
 }

@@ -2,7 +2,9 @@
 -- given ages (NULL: keep that table's rows for ever; an age under one day counts as one
 -- day): budget_grant (the shared budget's grant log), sync_run (finished cycles),
 -- quarantine (resolved rows; open ones stay whatever their age) and
--- self_service_attempt (failure counters whose last failure is that old). Unless p_force,
+-- self_service_attempt (throttle rows of NIBs and client addresses with no attempt and no
+-- failure for that long; self_service_begin also deletes rows that hold nothing any more)
+-- and expired self-service tickets. Unless p_force,
 -- it runs at most once a day per database, whichever daemon asks first (the time is kept
 -- in sync_state 'pruned_at'), and returns no row when it was not due. The daemon calls it
 -- after its cycles with its [retention] settings, `halaltrack db prune` with p_force.
@@ -46,8 +48,11 @@ BEGIN
     END IF;
     IF p_attempts IS NOT NULL THEN
         DELETE FROM self_service_attempt a
-         WHERE coalesce(a.last_failure_at, '-infinity') < now() - greatest(p_attempts, day);
+         WHERE greatest(a.last_attempt_at, coalesce(a.last_failure_at, '-infinity'))
+               < now() - greatest(p_attempts, day);
         GET DIAGNOSTICS n4 = ROW_COUNT;
+        -- Tickets of lookups that never came back (self_service_begin deletes them too).
+        DELETE FROM self_service_ticket t WHERE t.expires_at < now();
     END IF;
     RETURN QUERY SELECT n1, n2, n3, n4;
 END $$;

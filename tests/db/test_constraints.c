@@ -107,10 +107,6 @@ Test(constraints, msme_field_checks)
     expect_state("INSERT INTO msme (nib, business_name, kelurahan_code, programs)"
                  " VALUES ('3575010000004', 'X', '35.75.01.1001', NULL)",
                  "23502");
-    /* An access-code hash without its salt. */
-    expect_state("INSERT INTO msme (nib, business_name, kelurahan_code, access_code_hash)"
-                 " VALUES ('3575010000004', 'X', '35.75.01.1001', 'abc')",
-                 "23514");
     expect_ok(
         "INSERT INTO msme (nib, business_name, kelurahan_code, size_class, kbli, phone)"
         " VALUES ('3575010000004', 'X', '35.75.01.1001', 'mikro', '10710', '+62 "

@@ -414,10 +414,11 @@ Test(migrate, a_changed_definition_is_recreated_with_its_grants)
     snprintf(sql, sizeof(sql), "REASSIGN OWNED BY %s_owner TO CURRENT_USER", prefix);
     pgt_exec(sql);
     snprintf(sql, sizeof(sql),
-             "DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_owner;"
-             " DROP ROLE %s_daemon, %s_reader, %s_report, %s_self_service, %s_owner",
+             "DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_serve,"
+             " %s_owner; DROP ROLE %s_daemon, %s_reader, %s_report, %s_self_service,"
+             " %s_serve, %s_owner",
              prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix,
-             prefix);
+             prefix, prefix, prefix);
     pgt_exec(sql);
     remove_dir(dir);
 }

@@ -31,9 +31,10 @@ static void setup(void)
         " ('detail', 'new-resolved', 'x', '\\x03', now() - interval '100 days', true,"
         "  now() - interval '1 hour')");
     pgt_exec(
-        "INSERT INTO self_service_attempt (nib_key, failures, last_failure_at) VALUES"
-        " (repeat('a', 64), 7, now() - interval '100 days'),"
-        " (repeat('b', 64), 2, now() - interval '1 hour')");
+        "INSERT INTO self_service_attempt (subject_key, failures, last_failure_at,"
+        " last_attempt_at) VALUES"
+        " (repeat('a', 64), 7, now() - interval '100 days', now() - interval '100 days'),"
+        " (repeat('b', 64), 2, now() - interval '1 hour', now() - interval '1 hour')");
 }
 
 static void teardown(void)

@@ -48,7 +48,7 @@ static void teardown(void)
 {
     char sql[512];
     const char *suffix[] = {"officer",      "daemon",     "reader", "report",
-                            "self_service", "gadingrejo", "owner"};
+                            "self_service", "gadingrejo", "serve",  "owner"};
 
     pgt_exec("RESET ROLE");
     pgt_close();
@@ -104,7 +104,8 @@ Test(roles, reader_reads_views_only)
     must_not("reader",
              "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
              " VALUES ('x', 'kota', 'certified', 1, '2026-01-01', '2026-12-31')");
-    must_not("reader", "SELECT msme_status('1234567890123', 'X')");
+    must_not("reader", "SELECT * FROM self_service_begin('1234567890123', 'x',"
+                       " 'scrypt:16384:8:1')");
 }
 
 Test(roles, daemon_writes_what_it_syncs)
@@ -128,12 +129,32 @@ Test(roles, daemon_writes_what_it_syncs)
     must_not("daemon", "DROP TABLE application");
 }
 
-Test(roles, self_service_has_only_its_function)
+/* Issue 10 item 4: the kiosk role of earlier versions keeps nothing it could abuse
+ * (kiosks call halaltrack-serve's API); only the service's role runs the lookup. */
+Test(roles, self_service_role_keeps_nothing)
 {
-    must("self_service", "SELECT msme_status('1234567890123', 'ABCD')");
-    must_not("self_service", "SELECT * FROM msme");
-    must_not("self_service", "SELECT * FROM v_test_msme");
-    must_not("self_service", "SELECT * FROM application");
+    static const char *const kiosk_tries[] = {
+        "SELECT * FROM self_service_begin('1234567890123', 'kiosk', 'scrypt:16384:8:1')",
+        "SELECT self_service_verify(gen_random_uuid(), 'x', NULL, NULL, NULL)",
+        "SELECT * FROM v_test_msme",
+        "SELECT * FROM application",
+    };
+
+    /* Not even the schema: its objects are not found, or refused. */
+    for (size_t i = 0; i < sizeof(kiosk_tries) / sizeof(kiosk_tries[0]); i++) {
+        struct ht_err err = HT_ERR_INIT;
+
+        cr_assert(as_role("self_service", kiosk_tries[i], &err) < 0, "allowed: %s",
+                  kiosk_tries[i]);
+        cr_assert(strstr(err.msg, "permission denied") ||
+                      strstr(err.msg, "does not exist"),
+                  "%s: %s", kiosk_tries[i], err.msg);
+    }
+    must("serve", "SELECT * FROM self_service_begin('1234567890123', 'kiosk',"
+                  " 'scrypt:16384:8:1')");
+    must_not("serve", "SELECT * FROM msme_access_code");
+    must_not("serve", "INSERT INTO api_request (nib) VALUES ('1234567890123')");
+    must_not("serve", "UPDATE application SET stage = 'certified'");
 }
 
 Test(roles, kecamatan_reader_sees_only_its_kecamatan)
@@ -175,102 +196,4 @@ Test(roles, kecamatan_reader_sees_only_its_kecamatan)
                 " AND tablename = 'application'");
     cr_assert_str_eq(v, sql);
     free(v);
-}
-
-Test(roles, self_service_right_code_wrong_code_unknown_nib)
-{
-    struct ht_err err = HT_ERR_INIT;
-    char *v;
-
-    cr_assert(store_set_access_code(s, "1234567890123",
-                                    "00112233445566778899aabbccddeeff", "K7Q4-M2XP",
-                                    &err) == 0,
-              "%s", err.msg);
-    cr_assert(store_set_access_code(s, "9999999999999", "00", "X", &err) == 1);
-    /* The hash is stored, never the code. */
-    cr_assert_eq(pgt_long("SELECT count(*) FROM msme WHERE access_code_hash LIKE '%K7Q4%'"
-                          " OR access_code_salt LIKE '%K7Q4%'"),
-                 0);
-    v = pgt_str("SELECT msme_status('1234567890123', 'k7q4m2xp')->>'business_name'");
-    cr_assert_str_eq(v, "Keripik Tempe Bu Sri");
-    free(v);
-    v = pgt_str(
-        "SELECT msme_status('1234567890123', 'K7Q4-M2XP')->'applications'->0->>'stage'");
-    cr_assert_str_eq(v, "submitted");
-    free(v);
-    /* A wrong code and an unknown NIB get the same answer: NULL. */
-    cr_assert_null(pgt_str("SELECT msme_status('1234567890123', 'WRONG-CODE')"));
-    cr_assert_null(pgt_str("SELECT msme_status('1234567890999', 'K7Q4-M2XP')"));
-    cr_assert_null(pgt_str("SELECT msme_status(NULL, NULL)"));
-    /* It never reveals another MSME's data. */
-    cr_assert_null(pgt_str("SELECT msme_status('1234567890124', 'K7Q4-M2XP')"));
-}
-
-Test(roles, repeated_failures_are_slowed_and_then_blocked)
-{
-    struct ht_err err = HT_ERR_INIT;
-
-    cr_assert(store_set_access_code(s, "1234567890123", "aa", "RIGHT", &err) == 0, "%s",
-              err.msg);
-    for (int i = 0; i < 5; i++)
-        cr_assert_null(pgt_str("SELECT msme_status('1234567890123', 'guess')"));
-    cr_assert_eq(pgt_long("SELECT failures FROM self_service_attempt"), 5);
-    /* Now even the right code is refused while the window lasts. */
-    cr_assert_null(pgt_str("SELECT msme_status('1234567890123', 'RIGHT')"));
-    /* Once the window has passed, the right code works and resets the counter. */
-    pgt_exec(
-        "UPDATE self_service_attempt SET last_failure_at = now() - interval '2 hours'");
-    char *v = pgt_str("SELECT msme_status('1234567890123', 'RIGHT')->>'nib'");
-    cr_assert_str_eq(v, "1234567890123");
-    free(v);
-    cr_assert_eq(pgt_long("SELECT count(*) FROM self_service_attempt"), 0);
-    /* Unknown NIBs are throttled the same way. */
-    for (int i = 0; i < 3; i++)
-        cr_assert_null(pgt_str("SELECT msme_status('0000000000000', 'guess')"));
-    cr_assert_eq(pgt_long("SELECT failures FROM self_service_attempt"), 3);
-}
-
-Test(roles, issue_code_cli_prints_a_code_that_works_once_shown)
-{
-    char schema_env[128], sql[256], code[16] = "";
-    const char *argv[] = {tu_bin("cli/halaltrack"), "msme", "issue-code", "1234567890124",
-                          NULL};
-    const char *env[] = {schema_env, NULL};
-    struct tu_result r;
-    const char *p;
-    char *v;
-
-    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
-    r = tu_run(argv, env, NULL, 30);
-    cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-    p = strstr(r.out, ": ");
-    cr_assert(p, "no code in output: %s", r.out);
-    cr_assert(sscanf(p + 2, "%15s", code) == 1);
-    cr_assert_eq(strlen(code), 9, "code '%s'", code);
-    cr_assert_eq(code[4], '-');
-    tu_result_release(&r);
-    snprintf(sql, sizeof(sql),
-             "SELECT msme_status('1234567890124', '%s')->>'business_name'", code);
-    v = pgt_str(sql);
-    cr_assert_str_eq(v, "Warung Pak Slamet");
-    free(v);
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM msme WHERE access_code_hash = '%s'",
-             code);
-    cr_assert_eq(pgt_long(sql), 0);
-    /* A new code replaces the old one. */
-    r = tu_run(argv, env, NULL, 30);
-    cr_assert_eq(r.status, 0);
-    tu_result_release(&r);
-    snprintf(sql, sizeof(sql), "SELECT msme_status('1234567890124', '%s')", code);
-    cr_assert_null(pgt_str(sql));
-    /* Unknown and malformed NIBs. */
-    argv[3] = "9999999999999";
-    r = tu_run(argv, env, NULL, 30);
-    cr_assert_eq(r.status, 1);
-    cr_assert(strstr(r.err, "not in the register"), "%s", r.err);
-    tu_result_release(&r);
-    argv[3] = "12345";
-    r = tu_run(argv, env, NULL, 30);
-    cr_assert_eq(r.status, 2);
-    tu_result_release(&r);
 }

@@ -136,7 +136,8 @@ static void setup(void)
     exec_db(su, "CREATE ROLE @_kiosk LOGIN IN ROLE @_self_service;"
                 " CREATE ROLE @_officer LOGIN IN ROLE @_camat_a;"
                 " CREATE ROLE @_grafana LOGIN IN ROLE @_reader");
-    exec_db(su, "CREATE ROLE @_d LOGIN IN ROLE @_daemon;"
+    exec_db(su, "CREATE ROLE @_sv LOGIN IN ROLE @_serve;"
+                " CREATE ROLE @_d LOGIN IN ROLE @_daemon;"
                 " CREATE ROLE @_rep LOGIN IN ROLE @_report;"
                 " CREATE ROLE @_nobody LOGIN; CREATE ROLE @_planter LOGIN");
 }
@@ -171,48 +172,42 @@ static void teardown(void)
 
 TestSuite(security, .init = setup, .fini = teardown);
 
-/* The attack of issue 10, item 1: a temporary view named msme (security_invoker, so it
- * reads the real table with the definer's rights) and a temporary self_service_attempt,
- * then msme_status without the code. */
+/* The attack of issue 10, item 1, on the self-service functions of halaltrack-serve: a
+ * temporary view named msme_access_code that hands out a code the attacker knows, and a
+ * temporary self_service_attempt that counts nothing. */
 static const char *const temp_hijack_sql[] = {
-    "CREATE TEMP VIEW msme WITH (security_invoker = true) AS"
-    " SELECT 1::bigint AS id, '" NIB_A "'::text AS nib,"
-    "  (SELECT string_agg(nib || '/' || business_name || '/' || owner_name || '/' || "
-    "phone,"
-    "                     '; ') FROM halaltrack.msme) AS business_name,"
-    "  NULL::text AS owner_name, NULL::text AS kbli, NULL::text AS size_class,"
-    "  '35.75.01.1001'::text AS kelurahan_code, NULL::text AS address, NULL::text AS "
-    "phone,"
-    "  '{}'::text[] AS programs,"
-    "  encode(sha256(convert_to('s:X', 'UTF8')), 'hex') AS access_code_hash,"
-    "  's'::text AS access_code_salt, 0 AS access_failures,"
-    "  NULL::timestamptz AS access_blocked_until, now() AS created_at, now() AS "
-    "updated_at",
-    "CREATE TEMP TABLE self_service_attempt (nib_key text PRIMARY KEY, failures int,"
-    " last_failure_at timestamptz)",
-    "GRANT SELECT ON pg_temp.msme TO PUBLIC",
-    "GRANT ALL ON pg_temp.self_service_attempt TO PUBLIC",
+    "CREATE TEMP VIEW msme_access_code AS"
+    " SELECT '" NIB_A "'::text AS nib, 'aa'::text AS salt, 'sha256'::text AS kdf,"
+    "  encode(sha256(convert_to('aa:X', 'UTF8')), 'hex') AS verifier,"
+    "  now() AS issued_at",
+    "CREATE TEMP TABLE self_service_attempt (subject_key text PRIMARY KEY, kind text,"
+    " failures int, last_failure_at timestamptz, attempts bigint, blocked bigint,"
+    " last_attempt_at timestamptz)",
 };
 
 Test(security, item1_temp_view_cannot_hijack_definer)
 {
     struct ht_err err = HT_ERR_INIT;
-    struct store *kiosk = login("kiosk");
+    struct store *kiosk = login("kiosk"), *sv;
     char *v;
 
-    /* init-roles took TEMP from PUBLIC: the attack stops at its first statement. */
+    /* init-roles took TEMP from PUBLIC: a kiosk login stops at the first statement. */
     cr_assert(store_exec(kiosk, temp_hijack_sql[0], &err) < 0,
               "a kiosk login could create a temporary view");
     cr_assert(strstr(err.msg, "permission denied to create temporary tables"), "%s",
               err.msg);
-    /* With TEMP given back, the pinned search_path still ignores the temporary objects:
-     * no register, no code accepted, and the failure is counted in the real table. */
-    exec_db(su, "GRANT TEMPORARY ON DATABASE @ TO @_kiosk");
+    /* The service's role may create temporary tables (the weekly report's as-of table);
+     * the pinned search_path still ignores them: the real salt comes back, and the
+     * attempt is counted in the real table. */
+    sv = login("sv");
     for (size_t i = 0; i < sizeof(temp_hijack_sql) / sizeof(temp_hijack_sql[0]); i++)
-        must_exec(kiosk, temp_hijack_sql[i]);
-    v = value(kiosk, "SELECT halaltrack.msme_status('" NIB_A "', 'X')::text");
-    cr_assert_null(v, "msme_status answered through the temporary view: %s", v);
-    expect_value(su, "SELECT failures FROM self_service_attempt", "1");
+        must_exec(sv, temp_hijack_sql[i]);
+    v = value(sv,
+              "SELECT coalesce(kdf, 'none') FROM halaltrack.self_service_begin('" NIB_A
+              "', 'attacker', 'scrypt:1024:8:1')");
+    cr_assert_str_eq(v, "scrypt:1024:8:1", "the temporary code table was read");
+    free(v);
+    expect_value(su, "SELECT sum(failures) FROM self_service_attempt", "2");
 }
 
 Test(security, item1_definer_functions_pin_search_path)
@@ -232,8 +227,8 @@ Test(security, item1_definer_functions_pin_search_path)
                  "none");
     /* The check above is not void: the self-service lookup is one of them. */
     expect_value(su,
-                 "SELECT prosecdef FROM pg_proc WHERE oid = 'msme_status(text, "
-                 "text)'::regprocedure",
+                 "SELECT prosecdef FROM pg_proc WHERE oid = 'self_service_begin(text, "
+                 "text, text)'::regprocedure",
                  "t");
     /* Nobody but superusers may create temporary objects in the database any more. */
     expect_value(
@@ -321,15 +316,26 @@ static void plant(const char *function_sql)
     must_exec(planter, function_sql);
 }
 
-Test(security, item3_planted_pg_sleep_never_runs)
+Test(security, item3_planted_power_never_runs)
 {
-    plant("CREATE FUNCTION public.pg_sleep(numeric) RETURNS void LANGUAGE sql"
-          " AS $$ INSERT INTO public.loot VALUES (current_user) $$");
-    /* A wrong code makes msme_status sleep with a numeric argument. */
-    cr_assert_null(value(login("kiosk"),
-                         "SELECT halaltrack.msme_status('" NIB_A "', 'WRONG')::text"));
+    char *v;
+
+    /* power(double precision, integer) would match the throttle's back-off better than
+     * pg_catalog's power(double precision, double precision). */
+    plant(
+        "CREATE FUNCTION public.power(double precision, integer) RETURNS double precision"
+        " LANGUAGE sql AS $$ INSERT INTO public.loot VALUES (current_user); SELECT "
+        "0::float8"
+        " $$");
+    must_exec(su,
+              "INSERT INTO self_service_attempt (subject_key, kind, failures,"
+              " last_failure_at) VALUES (encode(sha256(convert_to('halaltrack-nib:" NIB_A
+              "', 'UTF8')), 'hex'), 'nib', 9, now())");
+    v = value(login("sv"), "SELECT retry_after FROM halaltrack.self_service_begin('" NIB_A
+                           "', 'x', 'scrypt:1024:8:1')");
+    cr_assert(v && atoi(v) > 0, "the back-off did not hold: %s", v ? v : "(null)");
+    free(v);
     expect_value(su, "SELECT count(*) FROM public.loot", "0");
-    expect_value(su, "SELECT failures FROM self_service_attempt", "1");
 }
 
 Test(security, item3_planted_namesake_never_runs)
@@ -353,27 +359,33 @@ Test(security, item3_planted_namesake_never_runs)
     expect_value(d, "SELECT current_setting('search_path')", "halaltrack, pg_temp");
 }
 
-Test(security, item6_access_code_columns_owner_only)
+Test(security, item6_access_codes_owner_only)
 {
-    struct store *d = login("d"), *rep = login("rep");
+    struct store *d = login("d"), *rep = login("rep"), *sv = login("sv");
     char sql[640];
 
     /* No role of the cluster but superusers and the owner's members (and PostgreSQL's
-     * own pg_read_all_data, whose members an administrator chose) may read them. */
-    snprintf(sql, sizeof(sql),
-             "SELECT coalesce(string_agg(r.rolname || '.' || c.col, ', '), 'none')"
-             " FROM pg_roles r"
-             " CROSS JOIN (VALUES ('access_code_hash'), ('access_code_salt')) AS c(col)"
-             " WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%%'"
-             " AND NOT pg_has_role(r.oid, '%s_owner', 'MEMBER')"
-             " AND has_column_privilege(r.oid, 'msme', c.col, 'SELECT')",
-             db);
+     * own pg_read_all_data, whose members an administrator chose) may read the codes,
+     * the attempts or the tokens. */
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT coalesce(string_agg(r.rolname || '.' || t.tab, ', '), 'none')"
+        " FROM pg_roles r CROSS JOIN (VALUES ('msme_access_code'),"
+        " ('self_service_attempt'), ('self_service_ticket'), ('api_token')) AS t(tab)"
+        " WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%%'"
+        " AND NOT pg_has_role(r.oid, '%s_owner', 'MEMBER')"
+        " AND has_table_privilege(r.oid, t.tab, 'SELECT')",
+        db);
     expect_value(su, sql, "none");
-    expect_refused(d, "SELECT access_code_hash FROM halaltrack.msme");
-    expect_refused(d, "SELECT * FROM halaltrack.msme");
-    expect_refused(rep, "SELECT access_code_salt FROM halaltrack.msme");
+    expect_refused(d, "SELECT * FROM halaltrack.msme_access_code");
+    expect_refused(rep, "SELECT * FROM halaltrack.msme_access_code");
+    expect_refused(sv, "SELECT * FROM halaltrack.msme_access_code");
     expect_refused(rep, "SELECT * FROM halaltrack.self_service_attempt");
-    /* What they need of msme they still read. */
+    /* msme keeps no code any more; what the roles need of it they still read. */
+    expect_value(su,
+                 "SELECT count(*) FROM pg_attribute WHERE attrelid = 'msme'::regclass"
+                 " AND attname LIKE 'access%' AND NOT attisdropped",
+                 "0");
     expect_value(d, "SELECT string_agg(nib, ',' ORDER BY nib) FROM halaltrack.msme",
                  NIB_A "," NIB_B);
     expect_value(rep, "SELECT count(business_name) FROM halaltrack.msme", "2");

@@ -21,7 +21,7 @@ cleanup() {
     for d in "$srcdb" "$dstdb"; do
         psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true
     done
-    for r in ${p}_d ${p}_daemon ${p}_reader ${p}_self_service ${p}_owner; do
+    for r in ${p}_d ${p}_daemon ${p}_reader ${p}_self_service ${p}_serve ${p}_owner; do
         psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
     rm -rf "$tmp"

@@ -19,7 +19,7 @@ cleanup() {
     [ -z "$sim_pid" ] || { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
     for r in ${p}_d ${p}_g ${p}_rep ${p}_admin ${p}_camat ${p}_daemon ${p}_reader \
-             ${p}_report ${p}_self_service ${p}_owner; do
+             ${p}_report ${p}_self_service ${p}_serve ${p}_owner; do
         psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
     rm -rf "$tmp"

@@ -34,7 +34,7 @@ cleanup() {
     for d in "$db" "$db2"; do
         psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true
     done
-    for r in $logins camat_a camat_c daemon reader report self_service owner; do
+    for r in $logins camat_a camat_c daemon reader report self_service serve owner; do
         psql -X -q -d postgres -c "DROP ROLE IF EXISTS ${p}_$r" >/dev/null 2>&1 || true
     done
     rm -rf "$tmp"

@@ -28,6 +28,10 @@ int store_settings_save(struct store *s, const struct ht_settings *in,
  * set: not). *out is owned by the caller. Returns 0 or -1. */
 int store_calendar_load(struct store *s, const struct ht_settings *set,
                         struct calendar **out, struct ht_err *err) HT_MUSTCHECK;
+/* What the step clocks need: the settings and the calendar as they apply (both of the
+ * above). Returns 0 or -1 (*cal NULL). */
+int store_clock_load(struct store *s, struct ht_settings *set, struct calendar **cal,
+                     struct ht_err *err) HT_MUSTCHECK;
 /* Adds the holidays of cal (read from an SKB CSV with calendar_load) in one transaction:
  * all rows or none. A year that already has rows is refused unless replace, which
  * deletes that year's rows first. *rows gets the rows written, *replaced the rows

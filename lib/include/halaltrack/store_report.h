@@ -34,6 +34,12 @@ struct report_msme {
  * 0, 1 when no MSME has that NIB in the register, -1 on error. */
 int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
                       struct ht_err *err) HT_MUSTCHECK;
+/* The timelines of m's applications at now, counted with the database's settings and
+ * holiday calendar (what `status` shows). *out gets m->napps timelines (NULL for none);
+ * free them with report_timelines_free. Returns 0 or -1. */
+int store_report_timelines(struct store *s, const struct report_msme *m, int64_t now,
+                           struct timeline **out, struct ht_err *err) HT_MUSTCHECK;
+void report_timelines_free(struct timeline *tl, size_t n);
 /* Applications upstream with that NIB although it is not in the register (count). */
 int store_report_unmatched_apps(struct store *s, const char *nib, long *count,
                                 struct ht_err *err) HT_MUSTCHECK;

@@ -1,0 +1,16 @@
+/* The MSME's HTML pages (page.c). */
+#ifndef HALALTRACK_SERVE_PAGE_H
+#define HALALTRACK_SERVE_PAGE_H
+
+#include <stdio.h>
+#include "halaltrack/store_report.h"
+#include "halaltrack/timeline.h"
+
+/* The form, with an optional message above it (nothing of what was typed comes back:
+ * an unknown NIB and a wrong code get the same page). */
+void page_form(FILE *fp, const char *lang, const char *message);
+/* The answer: the MSME's card and each application's timeline. */
+void page_status(FILE *fp, const char *lang, const struct report_msme *m,
+                 const struct timeline *tl);
+
+#endif
