@@ -2,6 +2,7 @@
  * (lib/jsonw.c) in the layout the goldens hold: two-space indentation, ASCII only. */
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/goal.h"
 #include "halaltrack/jsonw.h"
 #include "halaltrack/report.h"
 #include "halaltrack/banned.h"
@@ -234,8 +235,39 @@ static void areas(struct jsonw *w, const char *key, const struct weekly_area *v,
     jsonw_end_array(w);
 }
 
+static void weekly_actions(struct jsonw *w, const struct weekly_report *r)
+{
+    jsonw_key(w, "actions");
+    jsonw_begin_object(w);
+    for (int k = 0; k < ACTION__COUNT; k++)
+        num(w, action_reason_name((enum action_reason)k), r->actions_by[k]);
+    num(w, "total", r->actions_total);
+    jsonw_end_object(w);
+    jsonw_key(w, "action_list");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < r->nactions; i++) {
+        const struct weekly_action *a = &r->actions[i];
+
+        jsonw_begin_object(w);
+        str(w, "reason", action_reason_name(a->reason));
+        str(w, "waits_on", stage_waits_on_name(a->waits_on));
+        str(w, "nib", a->nib);
+        str(w, "name", a->name);
+        str(w, "kelurahan", a->kelurahan);
+        str(w, "kecamatan", a->kecamatan);
+        str(w, "phone", a->phone);
+        str(w, "id_reg", a->id_reg);
+        str(w, "code", a->code);
+        ts(w, "since", a->since);
+        num(w, "age_days", a->days);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
 static void weekly_head(struct jsonw *w, const struct weekly_report *r)
 {
+    str(w, "office", r->office);
     str(w, "week", r->week);
     date(w, "from", r->monday);
     date(w, "to", r->sunday);
@@ -246,6 +278,21 @@ static void weekly_head(struct jsonw *w, const struct weekly_report *r)
     num(w, "certified_week", r->certified_week);
     num(w, "certified_prev_week", r->certified_prev_week);
     num(w, "certified_total", r->certified_total);
+    jsonw_end_object(w);
+    jsonw_key(w, "mandatory");
+    jsonw_begin_object(w);
+    {
+        const struct goal_mandatory *sm = goal_mandatory_small(),
+                                    *lg = goal_mandatory_large();
+
+        date(w, "small_deadline", sm->deadline);
+        str(w, "small_law", sm->law);
+        num(w, "small_days_left", goal_days_to(sm->deadline, r->sunday));
+        num(w, "small_not_certified", r->mandatory.small_left);
+        date(w, "large_deadline", lg->deadline);
+        str(w, "large_law", lg->law);
+        num(w, "large_not_certified", r->mandatory.large_left);
+    }
     jsonw_end_object(w);
     jsonw_key(w, "trend");
     jsonw_begin_array(w);
@@ -383,6 +430,7 @@ static void weekly_doc(struct jsonw *w, const void *arg)
     areas(w, "kelurahan", r->kelurahan, r->nkelurahan);
     weekly_movers(w, r);
     weekly_stuck(w, r);
+    weekly_actions(w, r);
     gaps(w, &r->gaps);
     jsonw_key(w, "quality");
     jsonw_begin_object(w);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/buf.h"
+#include "halaltrack/goal.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/out.h"
 #include "halaltrack/report.h"
@@ -25,12 +26,12 @@ void report_bar(double percent, int width, char *out)
 
 /* ---- status ---- */
 
-/* Writes "  <label>: <text>" wrapped at width columns, continuation lines indented. */
-static void wrap(FILE *fp, const char *label, const char *text, int width)
+/* Writes text from column col (what is already written on the line) wrapped at width
+ * columns, continuation lines indented by indent, then a newline. */
+static void wrap_from(FILE *fp, int col, const char *text, int width, int indent)
 {
-    int col = fprintf(fp, "  %s:", label);
-    int indent = 4;
     const char *p = text;
+    int line_start = col == 0;
 
     while (*p) {
         size_t n = strcspn(p, " ");
@@ -38,20 +39,35 @@ static void wrap(FILE *fp, const char *label, const char *text, int width)
 
         for (size_t i = 0; i < n; i++)
             w += ((unsigned char)p[i] & 0xC0) != 0x80;
-        if (col + 1 + w > width && col > indent) {
+        if (!line_start && col + 1 + w > width && col > indent) {
             fprintf(fp, "\n%*s", indent, "");
             col = indent;
-        } else {
+            line_start = 1;
+        }
+        if (!line_start) {
             fputc(' ', fp);
             col++;
         }
         fwrite(p, 1, n, fp);
         col += w;
+        line_start = 0;
         p += n;
         while (*p == ' ')
             p++;
     }
     fputc('\n', fp);
+}
+
+/* Writes "  <label>: <text>" wrapped at width columns, continuation lines indented. */
+static void wrap(FILE *fp, const char *label, const char *text, int width)
+{
+    wrap_from(fp, fprintf(fp, "  %s:", label), text, width, 4);
+}
+
+/* A paragraph wrapped at width columns. */
+static void wrap_text(FILE *fp, const char *text, int width, int indent)
+{
+    wrap_from(fp, 0, text, width, indent);
 }
 
 static const char *channel_path_label(const char *ch)
@@ -253,16 +269,61 @@ void report_format_wib(int64_t t, char out[static 21])
         snprintf(out, 21, "-");
 }
 
+void report_mandatory_small(const struct weekly_report *r, char *out, size_t outsz)
+{
+    const struct goal_mandatory *m = goal_mandatory_small();
+    long left = goal_days_to(m->deadline, r->sunday);
+    char from[11];
+
+    if (left >= 0) {
+        date_format(m->deadline, from);
+        snprintf(
+            out, outsz,
+            _("Halal certification is mandatory for micro and small food and beverage "
+              "businesses after %s (%s): %ld days left. %ld MSMEs of the register "
+              "with a food or beverage KBLI are not certified yet."),
+            from, m->law, left, r->mandatory.small_left);
+        return;
+    }
+    date_format(date_from_days(date_to_days(m->deadline) + 1), from);
+    snprintf(out, outsz,
+             _("Halal certification has been mandatory for micro and small food and "
+               "beverage businesses since %s (%s), %ld days now. %ld MSMEs of the "
+               "register with a food or beverage KBLI are not certified yet."),
+             from, m->law, -left, r->mandatory.small_left);
+}
+
+int report_mandatory_large(const struct weekly_report *r, char *out, size_t outsz)
+{
+    const struct goal_mandatory *m = goal_mandatory_large();
+    char from[11];
+
+    if (r->mandatory.large_left == 0)
+        return -1;
+    date_format(date_from_days(date_to_days(m->deadline) + 1), from);
+    snprintf(out, outsz,
+             _("%ld medium or large food and beverage businesses of the register are not "
+               "certified, although it is mandatory for them since %s (%s)."),
+             r->mandatory.large_left, from, m->law);
+    return 0;
+}
+
 static void weekly_head(FILE *fp, const struct weekly_report *r)
 {
-    char d0[11], d1[11], chg[16], bar[24];
+    char d0[11], d1[11], chg[16], bar[24], line[512];
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
+    fprintf(fp, "%s\n", r->office);
     fprintf(fp, "%s %s (%s .. %s)\n", _("WEEKLY HALAL CERTIFICATION REPORT"), r->week, d0,
             d1);
     fprintf(fp, "%s: %s\n\n", _("Totals hash"), r->hash);
     fprintf(fp, "== %s\n", _("Headline"));
+    report_mandatory_small(r, line, sizeof(line));
+    wrap_text(fp, line, 80, 0);
+    if (report_mandatory_large(r, line, sizeof(line)) == 0)
+        wrap_text(fp, line, 80, 0);
+    fputc('\n', fp);
     weekly_change(r->certified_week, r->certified_prev_week, chg);
     fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n", _("Certified this week"), r->certified_week,
             _("last week"), r->certified_prev_week, chg);
@@ -405,6 +466,39 @@ static void weekly_stuck(FILE *fp, const struct weekly_report *r)
             _("(held by the business or the payer: never overdue, the clock is paused)"));
 }
 
+static void weekly_actions(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "\n== %s: %ld\n",
+            _("Action list: files waiting on the business or the payer"),
+            r->actions_total);
+    fprintf(
+        fp, "%s\n",
+        _("(age = the office's working days in the step; its legal clock is paused)"));
+    for (int k = 0; k < ACTION__COUNT; k++) {
+        size_t shown = 0;
+
+        if (r->actions_by[k] == 0)
+            continue;
+        fprintf(fp, "%s: %ld\n", action_reason_label((enum action_reason)k),
+                r->actions_by[k]);
+        fprintf(fp, "  %4s %-13s %-20s %-12s %-14s %s\n", _("age"), "NIB", _("Business"),
+                _("Kelurahan"), _("Phone"), _("Code"));
+        for (size_t i = 0; i < r->nactions; i++) {
+            const struct weekly_action *a = &r->actions[i];
+
+            if (a->reason != (enum action_reason)k)
+                continue;
+            fprintf(fp, "  %4ld %-13s ", a->days, or_dash(a->nib));
+            out_cell(fp, or_dash(a->name), 20, 0, 1);
+            fputc(' ', fp);
+            out_cell(fp, or_dash(a->kelurahan), 12, 0, 1);
+            fprintf(fp, " %-14.14s %s\n", or_dash(a->phone), or_dash(a->code));
+            shown++;
+        }
+        more_line(fp, shown, r->actions_by[k]);
+    }
+}
+
 static void weekly_quality(FILE *fp, const struct weekly_report *r)
 {
     char ts[21];
@@ -429,6 +523,7 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
     weekly_areas(fp, r);
     weekly_movers(fp, r);
     weekly_stuck(fp, r);
+    weekly_actions(fp, r);
     weekly_quality(fp, r);
     return ferror(fp) ? -1 : 0;
 }

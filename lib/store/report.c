@@ -702,6 +702,68 @@ int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out
     return rc;
 }
 
+/* ---- the office's action list ---- */
+
+/* The columns action_rows reads from action_list_at. */
+#define ACTION_COLS                                                                      \
+    "a.nib, a.business_name, a.kelurahan, a.kecamatan_code, a.kecamatan, a.phone,"       \
+    " a.id_reg, a.status_code, a.reason, a.holder, extract(epoch FROM a.since)::bigint," \
+    " a.days, a.calendar_gaps::text"
+
+static int action_rows(const struct store_rows *r, struct weekly_action **out, size_t *n,
+                       struct ht_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (r->nrows > 0 && !(*out = calloc((size_t)r->nrows, sizeof(**out))))
+        return nomem(err);
+    for (int i = 0; i < r->nrows; i++) {
+        struct weekly_action *x = &(*out)[(*n)++];
+
+        x->nib = dup_cell(r, i, 0);
+        x->name = dup_cell(r, i, 1);
+        x->kelurahan = dup_cell(r, i, 2);
+        x->kecamatan_code = dup_cell(r, i, 3);
+        x->kecamatan = dup_cell(r, i, 4);
+        x->phone = dup_cell(r, i, 5);
+        x->id_reg = dup_cell(r, i, 6);
+        x->code = dup_cell(r, i, 7);
+        if (action_reason_parse(store_rows_get(r, i, 8), &x->reason) < 0)
+            x->reason = ACTION_DRAFT;
+        x->waits_on = stage_waits_on_parse(store_rows_get(r, i, 9));
+        x->since = i64_cell(r, i, 10);
+        x->days = long_cell(r, i, 11);
+        gaps_from_text(store_rows_get(r, i, 12), &x->gaps);
+    }
+    return 0;
+}
+
+int store_report_actions(struct store *s, int64_t now, struct weekly_action **out,
+                         size_t *n, struct cal_gaps *gaps, struct ht_err *err)
+{
+    struct store_rows r = {0};
+    char ts[32];
+    const char *p[1] = {ts};
+    int rc;
+
+    ts_param(now, ts);
+    *out = NULL;
+    *n = 0;
+    if (tune(s, err) < 0)
+        return -1;
+    if (store_query_rows(s,
+                         "SELECT " ACTION_COLS
+                         " FROM action_list_at(to_timestamp($1::bigint)) a"
+                         " ORDER BY a.days DESC, a.since, a.id_reg",
+                         1, p, &r, err) < 0)
+        return -1;
+    rc = action_rows(&r, out, n, err);
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        calendar_gaps_merge(gaps, &(*out)[i].gaps);
+    store_rows_release(&r);
+    return rc;
+}
+
 /* ---- weekly ---- */
 
 static int weekly_headline(struct store *s, struct weekly_report *w, const char *const *p,
@@ -968,6 +1030,65 @@ static int weekly_stuck(struct store *s, struct weekly_report *w, struct ht_err 
     return rc;
 }
 
+/* The action list at the week's end (days to its Sunday): counts by reason, the oldest
+ * WEEKLY_LIST_MAX listed. */
+static int weekly_actions(struct store *s, struct weekly_report *w, const char *const *p,
+                          struct ht_err *err)
+{
+    struct store_rows r = {0};
+    char day[11], lim[16];
+    const char *q[3] = {p[1], day, lim};
+    int rc;
+
+    date_format(w->sunday, day);
+    snprintf(lim, sizeof(lim), "%d", WEEKLY_LIST_MAX);
+    if (store_query_rows(
+            s,
+            "WITH a AS (SELECT x.*,"
+            "  count(*) FILTER (WHERE x.reason = 'draft') OVER () AS n0,"
+            "  count(*) FILTER (WHERE x.reason = 'returned') OVER () AS n1,"
+            "  count(*) FILTER (WHERE x.reason = 'unpaid_invoice') OVER () AS n2,"
+            "  count(*) FILTER (WHERE x.reason = 'facilitator_invoice') OVER () AS n3,"
+            "  row_number() OVER (ORDER BY x.days DESC, x.since, x.id_reg) AS rn"
+            "  FROM action_list_at(to_timestamp($1::bigint), $2::date) x)"
+            " SELECT " ACTION_COLS ", a.n0, a.n1, a.n2, a.n3 FROM a"
+            " WHERE a.rn <= $3::int ORDER BY a.rn",
+            3, q, &r, err) < 0)
+        return -1;
+    rc = action_rows(&r, &w->actions, &w->nactions, err);
+    for (int k = 0; rc == 0 && r.nrows > 0 && k < ACTION__COUNT; k++) {
+        w->actions_by[k] = long_cell(&r, 0, 13 + k);
+        w->actions_total += w->actions_by[k];
+    }
+    for (size_t i = 0; rc == 0 && i < w->nactions; i++)
+        calendar_gaps_merge(&w->gaps, &w->actions[i].gaps);
+    store_rows_release(&r);
+    return rc;
+}
+
+/* The register's MSMEs with a food or beverage KBLI (the kbli table: KBLI 2020 divisions
+ * 10, 11, 56) not certified at the week's end, by the deadline that applies to them:
+ * micro and small (or size unknown: the register is of UMKM) and medium or large. */
+static int weekly_mandatory(struct store *s, struct weekly_report *w, struct ht_err *err)
+{
+    struct store_rows r = {0};
+
+    if (store_query_rows(
+            s,
+            "SELECT count(*) FILTER (WHERE coalesce(m.size_class, 'mikro')"
+            "  IN ('mikro', 'kecil')),"
+            " count(*) FILTER (WHERE m.size_class IN ('menengah', 'besar'))"
+            " FROM msme m WHERE EXISTS (SELECT 1 FROM kbli k WHERE k.code = m.kbli)"
+            " AND NOT EXISTS (SELECT 1 FROM asof_end x WHERE x.msme_id = m.id"
+            "  AND x.stage = 'certified')",
+            0, NULL, &r, err) < 0)
+        return -1;
+    w->mandatory.small_left = long_cell(&r, 0, 0);
+    w->mandatory.large_left = long_cell(&r, 0, 1);
+    store_rows_release(&r);
+    return 0;
+}
+
 static int weekly_quality(struct store *s, struct weekly_report *w, const char *const *p,
                           struct ht_err *err)
 {
@@ -1034,8 +1155,16 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
     if (weekly_headline(s, w, p, err) < 0 || weekly_funnel_q(s, w, p, err) < 0 ||
         load_goals(s, w->end, &w->goals, &w->ngoals, err) < 0 ||
         weekly_areas(s, w, p, err) < 0 || weekly_movers(s, w, p, err) < 0 ||
-        weekly_stuck(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0)
+        weekly_stuck(s, w, err) < 0 || weekly_actions(s, w, p, err) < 0 ||
+        weekly_mandatory(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0)
         goto out;
+    {
+        struct ht_settings set;
+
+        if (store_settings_load(s, &set, err) < 0)
+            goto out;
+        snprintf(w->office, sizeof(w->office), "%s", settings_office_name(&set));
+    }
     if (store_commit(s, err) < 0)
         goto out;
     rc = 0;

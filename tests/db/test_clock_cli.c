@@ -255,3 +255,49 @@ Test(clock_cli, extension_lengthens_the_inspection)
     cr_assert(strstr(r.err, "no extension with id 1"), "%s", r.err);
     tu_result_release(&r);
 }
+
+/* The office's action list is aged in the office's own working days (cuti bersama never
+ * counts, whatever the legal clocks' setting), names the facilitator's invoices, and the
+ * weekly report carries it with the office's name and the deadline of PP 42/2024. */
+Test(clock_cli, action_list_office_name_and_deadline)
+{
+    const char *act[] = {"actions", "--format", "csv", NULL};
+    const char *wk[] = {"report", "weekly", "--no-record", NULL};
+    const char *late[] = {"report", "weekly", "--week", "2026-W47", "--no-record", NULL};
+    struct tu_result r;
+
+    pgt_exec(
+        "INSERT INTO application (id_reg, no_daftar, tgl_daftar, nib, msme_id,"
+        " channel_id, status_code, stage, stage_since, first_seen_at)"
+        " SELECT 'F1', 'SH2025-1-000201', '2025-12-15 09:00+07', nib, id, 'CH002',"
+        " 'OF56', 'lph_assignment', '2025-12-22 09:00+07', '2025-12-15 10:00+07'"
+        " FROM msme WHERE nib = '3575030000006';"
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT id, 'OF56', 'lph_assignment', '2025-12-22 09:00+07',"
+        " '2025-12-22 10:00+07' FROM application WHERE id_reg = 'F1';"
+        "UPDATE setting SET value = 'working' WHERE key = 'cuti_bersama';"
+        "UPDATE setting SET value = 'Diskopindag Kota Contoh' WHERE key = 'office_name'");
+    /* 23, 24, 29, 30, 31 Dec, 2, 5, 6, 7 Jan: 9 (25 Dec holiday, 26 Dec cuti bersama
+     * never counted for the office, 1 Jan). */
+    r = run_at(RF_NOW, "en", act);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out,
+                     "\r\n9,facilitator_invoice,facilitator,3575030000006,Bakso"
+                     " Blandongan,Blandongan,Bugul Kidul,,OF56,F1,2025-12-22,\r\n"),
+              "%s", r.out);
+    tu_result_release(&r);
+    r = run_at(RF_NOW, "en", wk);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strncmp(r.out, "Diskopindag Kota Contoh\nWEEKLY HALAL", 35) == 0, "%s",
+              r.out);
+    cr_assert(strstr(r.out, "Invoices the facilitator has to pay: 1"), "%s", r.out);
+    cr_assert(strstr(r.out, "286 days left"), "%s", r.out);
+    tu_result_release(&r);
+    r = run_at("2026-11-25T10:00:00+07:00", "id", late);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* Past the deadline, as many days as the obligation has held on Sunday 22 Nov. */
+    cr_assert(strstr(r.out, "Sertifikasi halal sudah wajib bagi usaha mikro dan kecil"),
+              "%s", r.out);
+    cr_assert(strstr(r.out, "kini 36 hari"), "%s", r.out);
+    tu_result_release(&r);
+}

@@ -95,6 +95,14 @@ int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out
                          struct ht_err *err) HT_MUSTCHECK;
 void report_stuck_free(struct weekly_stuck *v, size_t n);
 
+/* ---- the office's action list at now ---- */
+/* Files whose current step is held by the business or the payer (action_list_at), oldest
+ * first, aged in the office's working days; *gaps gets the years counted without holiday
+ * data. Free with weekly_actions_free. */
+int store_report_actions(struct store *s, int64_t now, struct weekly_action **out,
+                         size_t *n, struct cal_gaps *gaps,
+                         struct ht_err *err) HT_MUSTCHECK;
+
 /* ---- weekly ---- */
 /* Fills r (period already set by weekly_period) from the history as known at r->end:
  * only events with at < end and observed_at < end count. */
