@@ -69,7 +69,8 @@ static const char *reason_cell(enum action_reason r, enum out_format f)
     return action_reason_name(r);
 }
 
-static int add_action(struct out_table *t, const struct weekly_action *a, enum out_format f)
+static int add_action(struct out_table *t, const struct weekly_action *a,
+                      enum out_format f)
 {
     char days[24], since[11], gaps[96];
     const char *row[AC__COUNT];

@@ -2,18 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/ident.h"
 #include "halaltrack/reconcile.h"
 #include "halaltrack/banned.h"
-
-static int cert_no_valid(const char *s)
-{
-    if (strlen(s) != 19 || s[0] != 'I' || s[1] != 'D')
-        return 0;
-    for (int i = 2; i < 19; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
 
 static void quarantine(struct reconcile_plan *p, const char *what, const char *arg)
 {
@@ -67,7 +58,7 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
             have_latest = 1;
         }
     }
-    if (d->cert_no && !cert_no_valid(d->cert_no)) {
+    if (d->cert_no && ident_check_certificate_no(d->cert_no, NULL) < 0) {
         quarantine(p, "invalid certificate number", d->cert_no);
         return 0;
     }

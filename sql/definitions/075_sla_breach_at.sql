@@ -19,7 +19,7 @@ AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-    SELECT s.application_id, a.id_reg, a.no_daftar, a.nib, a.msme_id,
+    SELECT s.application_id, a.id_reg, a.no_daftar::text, a.nib::text, a.msme_id,
            coalesce(m.business_name, a.nama_pu), m.kelurahan_code, kl.name, kc.name, m.phone,
            s.status_code, s.stage, s.stage_since, s.holder, s.allowed_days, s.days_in_step,
            s.days_overdue, s.step, s.step_since, s.path, s.extension_days, s.taken_over,
