@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include "serve.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
@@ -163,6 +164,19 @@ int main(int argc, char **argv)
     }
     if (parse_proxies(&sv, &err) < 0 || !(sv.pool = pool_new(sv.cfg, &err)))
         goto fail;
+    /* The office's name for the pages' header (the setting, read once at start). */
+    {
+        struct store *s = pool_get(sv.pool, 10, &err);
+        struct ht_settings office;
+
+        if (!s || store_settings_load(s, &office, &err) < 0) {
+            if (s)
+                pool_put(sv.pool, s);
+            goto fail;
+        }
+        snprintf(sv.office, sizeof(sv.office), "%s", office.office_name);
+        pool_put(sv.pool, s);
+    }
     if (check) {
         printf(_("configuration '%s' is valid; the database answers\n"), sv.cfg->path);
         rc = 0;

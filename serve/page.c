@@ -38,7 +38,7 @@ static const char css[] =
     "@media print{nav,form,.noprint{display:none}body{max-width:none;font-size:11pt}"
     ".app{break-inside:avoid}}";
 
-static void head(FILE *fp, const char *title, const char *lang)
+static void head(FILE *fp, const char *title, const char *lang, const char *office)
 {
     fprintf(fp,
             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
@@ -55,7 +55,7 @@ static void head(FILE *fp, const char *title, const char *lang)
     fputs("</nav><h1>", fp);
     html_escape(fp, _("Halal certification status"));
     fputs("</h1><p class=\"sub\">", fp);
-    html_escape(fp, _("Dinas Koperasi dan UMKM"));
+    html_escape(fp, office && *office ? office : _("Cooperative and MSME office"));
     fputs("</p></header>\n<main>\n", fp);
 }
 
@@ -64,9 +64,9 @@ static void foot(FILE *fp)
     fputs("</main>\n</body></html>\n", fp);
 }
 
-void page_form(FILE *fp, const char *lang, const char *message)
+void page_form(FILE *fp, const char *lang, const char *office, const char *message)
 {
-    head(fp, _("Check your halal certification status"), lang);
+    head(fp, _("Check your halal certification status"), lang, office);
     if (message) {
         fputs("<p class=\"msg\" role=\"alert\">", fp);
         html_escape(fp, message);
@@ -205,13 +205,13 @@ static void application(FILE *fp, const struct report_app *a, const struct timel
     fputs("</ol></section>\n", fp);
 }
 
-void page_status(FILE *fp, const char *lang, const struct report_msme *m,
-                 const struct timeline *tl)
+void page_status(FILE *fp, const char *lang, const char *office,
+                 const struct report_msme *m, const struct timeline *tl)
 {
     int64_t asof = report_data_as_of(m, tl);
     char ts[21];
 
-    head(fp, m->business_name, lang);
+    head(fp, m->business_name, lang, office);
     fputs("<h2>", fp);
     html_escape(fp, m->business_name);
     fputs("</h2><p class=\"sub\">NIB ", fp);

@@ -203,7 +203,7 @@ static void render_form(struct serve *sv, struct request *r, struct answer *a,
         break;
     }
     if ((fp = answer_open(a, status, "text/html; charset=utf-8"))) {
-        page_form(fp, r->lang, msg[0] ? msg : NULL);
+        page_form(fp, r->lang, sv->office, msg[0] ? msg : NULL);
         answer_close(a, fp);
     } else {
         answer_text(a, 500, "out of memory\n");
@@ -243,7 +243,7 @@ void selfservice_page(struct serve *sv, struct request *r, struct answer *a)
     case OUT_RIGHT:
         serve_render_begin(sv, r->lang);
         if ((fp = answer_open(a, 200, "text/html; charset=utf-8"))) {
-            page_status(fp, r->lang, &l.m, l.tl);
+            page_status(fp, r->lang, sv->office, &l.m, l.tl);
             answer_close(a, fp);
         }
         serve_render_end(sv);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "halaltrack/buf.h"
 #include "halaltrack/calendar.h"
+#include "halaltrack/settings.h"
 #include "halaltrack/selfservice.h"
 #include "halaltrack/serve_cfg.h"
 #include "halaltrack/store.h"
@@ -31,6 +32,7 @@ struct serve {
     struct serve_cfg *cfg;
     struct selfservice_pepper pepper;
     struct pool *pool;
+    char office[SETTINGS_OFFICE_MAX + 1]; /* setting office_name, read at start */
     sem_t kdf;               /* hashes computed at once (self_service.kdf_threads) */
     pthread_mutex_t render;  /* the language switch and the rendering under it */
     pthread_mutex_t clients; /* the connection counts per client address */
