@@ -1,8 +1,8 @@
 -- Each register MSME with its latest application (by submission, then id), who holds it
--- in its current code on its channel (the rule of step_holder), whether any of its
+-- in its current code on its channel (step_code, by code, else by stage), whether any of its
 -- applications is certified, and the same observation time as v_application (the rule of
--- application_observed_at). Both rules are written out: a function called here would
--- read sync_state and step_code with the reader's rights.
+-- application_observed_at). Both are written out: a function called here would read
+-- sync_state and step_code with the reader's rights.
 CREATE VIEW v_msme_status AS
 SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_class,
        m.kelurahan_code, kl.name AS kelurahan, kl.parent_code AS kecamatan_code,
