@@ -15,77 +15,79 @@ RETURNS TABLE (application_id bigint, channel_id text, path text, status_code te
                extension_days int, taken_over boolean, allowed_days int, days_overdue int,
                calendar_gaps int[])
 LANGUAGE sql STABLE AS $$
-    WITH st AS MATERIALIZED (
-        -- The channel to read the step table with: the file's, else the path its codes
-        -- show (steps_channel_key), else '*'.
-        SELECT s.*, coalesce(ch.channel, CASE WHEN ch.channel IS NULL THEN (
+    -- Every file's current code and stage, the channel to read the step table with (the
+    -- file's, else the path its codes show: steps_channel_key, else '*'), its step and the
+    -- holder. Not materialized: a caller that keeps the open steps only (NOT terminal)
+    -- never reads the others.
+    WITH cur AS NOT MATERIALIZED (
+        SELECT s.application_id, s.channel_id, x.ck, coalesce(ch.path, 'unknown') AS path,
+               s.status_code, s.stage, s.at,
+               coalesce(k1.step, k2.step, 'unknown') AS step,
+               coalesce(k1.holder, k2.holder, 'none') AS holder
+          FROM app_state_asof(t) s
+          LEFT JOIN channel_def c0 ON c0.channel = s.channel_id
+          CROSS JOIN LATERAL (SELECT coalesce(c0.channel, CASE WHEN c0.channel IS NULL THEN (
                    SELECT CASE WHEN bool_and(p.paths = 'reguler') THEN 'CH001'
                                WHEN bool_and(p.paths = 'self_declare') THEN 'CH003' END
                      FROM stage_event e JOIN status_code_def p ON p.code = e.status_code
                     WHERE e.application_id = s.application_id AND e.at < t
-                      AND e.observed_at < t AND p.paths <> 'both') END, '*') AS ck
-          FROM app_state_asof(t) s
-          LEFT JOIN channel_def ch ON ch.channel = s.channel_id
+                      AND e.observed_at < t AND p.paths <> 'both') END, '*') AS ck) x
+          LEFT JOIN channel_def ch ON ch.channel = x.ck
+          LEFT JOIN step_code k1 ON k1.channel = x.ck AND k1.code = s.status_code
+          LEFT JOIN step_code k2 ON k2.channel = x.ck AND k2.code = '*' || s.stage
     ),
-    cur AS MATERIALIZED (
-        SELECT s.application_id, s.channel_id, s.ck, coalesce(ch.path, 'unknown') AS path,
-               s.status_code, s.stage, s.at,
-               coalesce(k1.step, k2.step, 'unknown') AS step,
-               coalesce(k1.holder, k2.holder, 'none') AS holder,
-               coalesce(today, wib_date(t)) AS d1
-          FROM st s
-          LEFT JOIN channel_def ch ON ch.channel = s.ck
-          LEFT JOIN step_code k1 ON k1.channel = s.ck AND k1.code = s.status_code
-          LEFT JOIN step_code k2 ON k2.channel = s.ck AND k2.code = '*' || s.stage
-    ),
-    -- The history (as known at t) of the files still under way, each event marked when it
-    -- belongs to another step than the current one.
-    ev AS MATERIALIZED (
-        SELECT e.application_id, e.at, coalesce(k1.step, k2.step, 'unknown') <> c.step AS other
+    -- The files still under way: only their steps have a clock.
+    op AS MATERIALIZED (
+        SELECT c.*, d.paused, d.extension_days AS ext_max, d.takeover_holder, d.takeover_days
           FROM cur c JOIN step_def d ON d.step = c.step AND NOT d.terminal
-          JOIN stage_event e ON e.application_id = c.application_id AND e.at <= c.at
-                            AND e.at < t AND e.observed_at < t
+    ),
+    -- Their history (as known at t), with the newest event of another step than the
+    -- current one; the current run of the step begins with the first event after it. Read
+    -- file by file through the index (OFFSET 0 keeps the planner from hashing the whole
+    -- stage_event table when it underestimates the open files).
+    ev AS (
+        SELECT c.application_id, e.at,
+               max(e.at) FILTER (WHERE coalesce(k1.step, k2.step, 'unknown') <> c.step)
+                   OVER (PARTITION BY c.application_id) AS other_at
+          FROM op c
+          CROSS JOIN LATERAL (SELECT e.at, e.status_code, e.stage FROM stage_event e
+                               WHERE e.application_id = c.application_id AND e.at <= c.at
+                                 AND e.at < t AND e.observed_at < t OFFSET 0) e
           LEFT JOIN step_code k1 ON k1.channel = c.ck AND k1.code = e.status_code
           LEFT JOIN step_code k2 ON k2.channel = c.ck AND k2.code = '*' || e.stage
     ),
-    -- The current run of the step begins with the first event after the newest event of
-    -- another step.
     since AS (
-        SELECT v.application_id, min(v.at) FILTER (WHERE v.at > b.other_at OR b.other_at IS NULL)
-               AS since
+        SELECT v.application_id,
+               min(v.at) FILTER (WHERE v.at > v.other_at OR v.other_at IS NULL) AS since
           FROM ev v
-          LEFT JOIN (SELECT application_id, max(at) AS other_at FROM ev WHERE other
-                      GROUP BY application_id) b ON b.application_id = v.application_id
          GROUP BY v.application_id
     ),
     run AS MATERIALIZED (
-        SELECT c.*, d.paused, d.terminal, d.extension_days AS ext_max, d.takeover_holder,
-               d.takeover_days, coalesce(sn.since, c.at) AS since,
-               wib_date(coalesce(sn.since, c.at)) AS d0,
-               CASE WHEN d.paused OR d.terminal OR c.path = 'unknown' THEN 0
+        SELECT c.*, coalesce(sn.since, c.at) AS since, wib_date(coalesce(sn.since, c.at)) AS d0,
+               CASE WHEN c.paused OR c.path = 'unknown' THEN 0
                     ELSE coalesce(l.limit_days, 0) END AS base
-          FROM cur c JOIN step_def d ON d.step = c.step
+          FROM op c
           LEFT JOIN since sn ON sn.application_id = c.application_id
           LEFT JOIN step_limit l ON l.step = c.step
                                 AND l.rules = (SELECT v.value FROM setting v
                                                 WHERE v.key = 'sla_rules')
     ),
-    -- Working days and calendar gaps once per distinct span, not once per file.
+    -- Working days and calendar gaps once per first day (all spans end today), not once
+    -- per file.
     span AS MATERIALIZED (
-        SELECT x.d0, x.d1, greatest(workdays_between(x.d0, x.d1), 0) AS days,
-               calendar_gaps(x.d0, x.d1) AS gaps
-          FROM (SELECT DISTINCT r.d0, r.d1 FROM run r WHERE NOT r.terminal) x
+        SELECT x.d0, greatest(workdays_between(x.d0, coalesce(today, wib_date(t))), 0) AS days,
+               calendar_gaps(x.d0, coalesce(today, wib_date(t))) AS gaps
+          FROM (SELECT DISTINCT r.d0 FROM run r) x
     ),
     clk AS (
-        SELECT r.*, coalesce(sp.days, 0) AS days, coalesce(sp.gaps, '{}') AS gaps,
+        SELECT r.*, sp.days, sp.gaps,
                CASE WHEN r.base = 0 THEN 0
                     ELSE least(r.ext_max, coalesce((
                         SELECT sum(x.days) FROM step_extension x
                          WHERE x.application_id = r.application_id AND x.step = r.step
                            AND x.granted_on >= r.d0 AND x.created_at < t), 0))
                END::int AS ext
-          FROM run r
-          LEFT JOIN span sp ON NOT r.terminal AND sp.d0 = r.d0 AND sp.d1 = r.d1
+          FROM run r JOIN span sp ON sp.d0 = r.d0
     ),
     tk AS (
         SELECT k.*, k.base > 0 AND k.takeover_holder IS NOT NULL
@@ -94,7 +96,7 @@ LANGUAGE sql STABLE AS $$
     )
     SELECT tk.application_id, tk.channel_id, tk.path, tk.status_code, tk.stage, tk.at,
            tk.step, CASE WHEN tk.over THEN tk.takeover_holder ELSE tk.holder END,
-           tk.paused, tk.terminal, tk.since, tk.days,
+           tk.paused, false, tk.since, tk.days,
            CASE WHEN tk.base > 0 THEN tk.base + tk.ext END, tk.ext, tk.over,
            CASE WHEN tk.base > 0 THEN tk.base + tk.ext
                                       + CASE WHEN tk.over THEN tk.takeover_days ELSE 0 END
@@ -104,4 +106,9 @@ LANGUAGE sql STABLE AS $$
                 ELSE 0 END,
            tk.gaps
       FROM tk
+    UNION ALL
+    -- A terminal step (certified, rejected, ...) has no clock.
+    SELECT c.application_id, c.channel_id, c.path, c.status_code, c.stage, c.at, c.step,
+           c.holder, d.paused, true, c.at, 0, NULL, 0, false, NULL, 0, '{}'::int[]
+      FROM cur c JOIN step_def d ON d.step = c.step AND d.terminal
 $$;

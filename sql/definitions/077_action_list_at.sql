@@ -1,7 +1,17 @@
+-- Why a file whose current legal step (a row of app_step_at) is paused and not terminal
+-- (held by the business or the payer) is on the office's action list: a draft never
+-- submitted, returned for revision, an invoice the business pays, an invoice the
+-- facilitator pays. The weekly report reads it too, over its copy of app_step_at at the
+-- week's end.
+CREATE FUNCTION action_reason(step text, holder text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN step IN ('draft', 'returned') THEN step
+                WHEN holder = 'facilitator' THEN 'facilitator_invoice'
+                ELSE 'unpaid_invoice' END;
+
 -- The office's action list at instant t: the files under way whose current legal step is
 -- held by the business or the payer (app_step_at: draft, returned, payment), why
--- (a draft never submitted, returned for revision, an invoice the business pays, an
--- invoice the facilitator pays), aged in the office's own working days since the step
+-- (action_reason), aged in the office's own working days since the step
 -- began (ASN working days: cuti bersama never counts, whatever the setting cuti_bersama
 -- says of the legal clocks), with the MSME's phone and kelurahan. The legal clocks of
 -- these steps stay paused: the age is a separate measure, not an SLA. Oldest first.
@@ -15,9 +25,7 @@ LANGUAGE sql STABLE AS $$
     SELECT s.application_id, a.id_reg, a.no_daftar, a.nib, a.msme_id,
            coalesce(m.business_name, a.nama_pu), m.phone, m.kelurahan_code, kl.name,
            kl.parent_code, kc.name, s.channel_id, s.status_code, s.step, s.holder,
-           CASE s.step WHEN 'draft' THEN 'draft' WHEN 'returned' THEN 'returned'
-                ELSE CASE WHEN s.holder = 'facilitator' THEN 'facilitator_invoice'
-                          ELSE 'unpaid_invoice' END END,
+           action_reason(s.step, s.holder),
            s.step_since,
            greatest(workdays_between(wib_date(s.step_since), coalesce(today, wib_date(t)),
                                      false), 0),

@@ -311,6 +311,43 @@ Test(report_weekly, every_format_carries_identical_totals)
     free(text), free(csv), free(js), free(html);
 }
 
+/* The weekly report reads its action list from its own copy of the week's steps: the
+ * same rows, order and ages as action_list_at(end of week, its Sunday). */
+Test(report_weekly, action_list_is_action_list_at_the_weeks_end)
+{
+    char *js = weekly(RF_NOW, "en", "2026-W01", "json");
+    json_error_t e;
+    json_t *root = json_loads(js, 0, &e), *list;
+    char got[512] = "";
+    char *want;
+    size_t i;
+    json_t *row;
+
+    cr_assert_not_null(root, "%s", e.text);
+    list = json_object_get(root, "action_list");
+    cr_assert(json_is_array(list));
+    json_array_foreach(list, i, row)
+    {
+        char one[96];
+
+        snprintf(one, sizeof(one), "%s%s:%s:%lld:%s", i ? ";" : "",
+                 json_string_value(json_object_get(row, "id_reg")),
+                 json_string_value(json_object_get(row, "reason")),
+                 (long long)json_integer_value(json_object_get(row, "age_days")),
+                 json_string_value(json_object_get(row, "since")));
+        strncat(got, one, sizeof(got) - strlen(got) - 1);
+    }
+    want = pgt_str(
+        "SELECT string_agg(x.id_reg || ':' || x.reason || ':' || x.days || ':'"
+        " || to_char(x.since AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+        " ';' ORDER BY x.days DESC, x.since, x.id_reg)"
+        " FROM action_list_at('2026-01-04T17:00:00Z', '2026-01-04') x");
+    cr_assert_str_eq(got, want);
+    cr_assert_eq(i, 2);
+    json_decref(root);
+    free(want), free(js);
+}
+
 Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)
 {
     char *before = weekly(RF_NOW, "en", "2026-W01", "json");

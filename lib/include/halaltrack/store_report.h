@@ -88,8 +88,9 @@ int store_report_funnel(struct store *s, struct report_funnel_row out[STAGE__COU
 
 /* ---- overdue at now ---- */
 /* Applications past the limit of their current legal step at now (sla_breach_at), by
- * holder then oldest step first; *gaps gets the years the clocks of every open step
- * counted without holiday data. */
+ * holder then oldest step first; *gaps gets the years their clocks counted without
+ * holiday data (a missing holiday only adds working days: no file off the list would be
+ * on it with the rows). */
 int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
                          size_t *n, struct cal_gaps *gaps,
                          struct ht_err *err) HT_MUSTCHECK;
