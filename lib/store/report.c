@@ -652,28 +652,36 @@ static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, siz
     return 0;
 }
 
+/* One list at instant now ($1): the session tuned, the rows read. */
+static int rows_at(struct store *s, int64_t now, const char *sql, struct store_rows *r,
+                   struct ht_err *err)
+{
+    char ts[32];
+    const char *p[1] = {ts};
+
+    ts_param(now, ts);
+    if (tune(s, err) < 0)
+        return -1;
+    return store_query_rows(s, sql, 1, p, r, err);
+}
+
 int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
                          size_t *n, struct cal_gaps *gaps, struct ht_err *err)
 {
     struct store_rows r = {0};
-    char ts[32];
-    const char *p[1] = {ts};
     int rc;
 
-    ts_param(now, ts);
     *out = NULL;
     *n = 0;
-    if (tune(s, err) < 0)
-        return -1;
-    if (store_query_rows(
-            s,
+    if (rows_at(
+            s, now,
             "SELECT b.nib, b.business_name, b.kelurahan, b.phone, b.id_reg,"
             " b.status_code, b.waits_on, extract(epoch FROM b.step_since)::bigint,"
             " b.days_in_step, b.limit_days, b.days_overdue, b.step, b.taken_over::text,"
             " b.extension_days, b.calendar_gaps::text"
             " FROM sla_breach_at(to_timestamp($1::bigint)) b"
             " ORDER BY b.waits_on, b.step_since, b.id_reg",
-            1, p, &r, err) < 0)
+            &r, err) < 0)
         return -1;
     rc = stuck_rows(&r, out, n, err);
     /* The years the listed clocks counted without holiday data: a missing holiday only
@@ -724,20 +732,14 @@ int store_report_actions(struct store *s, int64_t now, struct weekly_action **ou
                          size_t *n, struct cal_gaps *gaps, struct ht_err *err)
 {
     struct store_rows r = {0};
-    char ts[32];
-    const char *p[1] = {ts};
     int rc;
 
-    ts_param(now, ts);
     *out = NULL;
     *n = 0;
-    if (tune(s, err) < 0)
-        return -1;
-    if (store_query_rows(s,
-                         "SELECT " ACTION_COLS
-                         " FROM action_list_at(to_timestamp($1::bigint)) a"
-                         " ORDER BY a.days DESC, a.since, a.id_reg",
-                         1, p, &r, err) < 0)
+    if (rows_at(s, now,
+                "SELECT " ACTION_COLS " FROM action_list_at(to_timestamp($1::bigint)) a"
+                " ORDER BY a.days DESC, a.since, a.id_reg",
+                &r, err) < 0)
         return -1;
     rc = action_rows(&r, out, n, err);
     for (size_t i = 0; rc == 0 && i < *n; i++)
