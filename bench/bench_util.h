@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include "halaltrack/api_paths.h"
+#include "halaltrack/buf.h"
 
 /* Monotonic seconds. */
 static inline double bench_now(void)
@@ -93,6 +95,37 @@ static inline int bench_json_peek_long(const char *json, const char *key, long *
         p++; /* tolerate string numbers */
     *out = strtol(p, &end, 10);
     return end == p ? -1 : 0;
+}
+
+/* The URL of API path p on base (every path from the one table, lib/api_paths.c), the id
+ * in its {id} hole (NULL when it has none), query appended ("page=1&size=100", or NULL).
+ * Returns 0, or -1 (out = "", so the request fails visibly) when it does not fit or the
+ * id is not a plain identifier. */
+static inline int bench_url(char *out, size_t n, const char *base, enum api_path p,
+                            const char *id, const char *query)
+{
+    struct buf b = BUF_INIT(1024);
+    int rc = -1;
+
+    if (api_url_build(&b, base, p, id, NULL) == 0 &&
+        (size_t)snprintf(out, n, "%s%s%s", buf_str(&b), query && *query ? "?" : "",
+                         query ? query : "") < n)
+        rc = 0;
+    else if (n)
+        out[0] = '\0';
+    buf_release(&b);
+    return rc;
+}
+
+/* The detail path of an application from its channel_id (CH003/CH004) or its list row's
+ * jenis_daftar ("Self Declare"): self-declare, else reguler (as the daemon chooses). */
+static inline enum api_path bench_detail_path(const char *channel, const char *jenis)
+{
+    if (channel && (!strcmp(channel, "CH003") || !strcmp(channel, "CH004")))
+        return API_DETAIL_SELF_DECLARE;
+    if (jenis && (jenis[0] == 'S' || jenis[0] == 's'))
+        return API_DETAIL_SELF_DECLARE;
+    return API_DETAIL_REGULER;
 }
 
 #endif

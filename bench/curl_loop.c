@@ -87,15 +87,19 @@ static int next_url(struct source *s, char *url, size_t n)
     if (s->pages > 0) {
         if (s->page > s->pages)
             return 1;
-        snprintf(url, n, "%s/api/v1/fasilitator/search?page=%ld&size=%ld", s->base,
-                 s->page++, s->size);
-        return 0;
+        char q[64];
+
+        snprintf(q, sizeof(q), "page=%ld&size=%ld", s->page++, s->size);
+        return bench_url(url, n, s->base, API_APPLICATIONS, NULL, q) < 0;
     }
     while (getline(&s->line, &s->cap, s->ids) > 0) {
+        char ch[16] = "";
+
         if (bench_json_peek(s->line, "id_reg", id, sizeof(id)))
             continue;
-        snprintf(url, n, "%s/api/v1/halal-certificate-reguler/business-actor/%s/detail",
-                 s->base, id);
+        (void)bench_json_peek(s->line, "channel_id", ch, sizeof(ch));
+        if (bench_url(url, n, s->base, bench_detail_path(ch, NULL), id, NULL) < 0)
+            continue;
         return 0;
     }
     return 1;
@@ -264,7 +268,7 @@ int main(int argc, char **argv)
             goto out;
     }
     headers = curl_slist_append(NULL, "Content-Type: application/json");
-    snprintf(url, sizeof(url), "%s/api/authenticate", base);
+    (void)bench_url(url, sizeof(url), base, API_AUTH, NULL, NULL); /* "" fails below */
     snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
     if (fetch_one(&xs[0], url, body) ||
         bench_json_peek(xs[0].peek, "token", token, sizeof(token))) {
@@ -274,8 +278,13 @@ int main(int argc, char **argv)
     curl_slist_free_all(headers);
     snprintf(auth_header, sizeof(auth_header), "Authorization: Bearer %s", token);
     headers = curl_slist_append(NULL, auth_header);
-    snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=1&size=%ld", base,
-             size);
+    {
+        char q[48];
+
+        snprintf(q, sizeof(q), "page=1&size=%ld", size);
+        if (bench_url(url, sizeof(url), base, API_APPLICATIONS, NULL, q) < 0)
+            goto out;
+    }
     if (fetch_one(&xs[0], url, NULL) ||
         bench_json_peek_long(xs[0].peek, "total_item", &total) ||
         bench_json_peek_long(xs[0].peek, "total_page", &pages)) {

@@ -194,6 +194,7 @@ int main(int argc, char **argv)
     PGconn *c = NULL;
     char url[512], post[600], token[512], sql[256];
     char **ids = NULL;
+    enum api_path *sd = NULL; /* each application's detail path */
     int ch, rc = 1;
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -251,7 +252,8 @@ int main(int argc, char **argv)
         }
         PQclear(r);
     }
-    if (!(h = curl_easy_init()) || !(ids = calloc((size_t)limit, sizeof(*ids))))
+    if (!(h = curl_easy_init()) || !(ids = calloc((size_t)limit, sizeof(*ids))) ||
+        !(sd = calloc((size_t)limit, sizeof(*sd))))
         goto out;
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
@@ -259,7 +261,7 @@ int main(int argc, char **argv)
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
     hd = curl_slist_append(NULL, "Content-Type: application/json");
-    snprintf(url, sizeof(url), "%s/api/authenticate", base);
+    (void)bench_url(url, sizeof(url), base, API_AUTH, NULL, NULL); /* "" fails below */
     snprintf(post, sizeof(post), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
     if (get(h, hd, url, post, &b, &requests, &bytes) ||
         bench_json_peek(b.p, "token", token, sizeof(token))) {
@@ -271,8 +273,9 @@ int main(int argc, char **argv)
     hd = curl_slist_append(NULL, post);
     /* The sample is spread evenly over the list (old applications carry more events than
      * new ones), so its rate extrapolates to the whole list. */
-    snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=1&size=100", base);
-    if (get(h, hd, url, NULL, &b, &requests, &bytes) ||
+    if (bench_url(url, sizeof(url), base, API_APPLICATIONS, NULL, "page=1&size=100") <
+            0 ||
+        get(h, hd, url, NULL, &b, &requests, &bytes) ||
         bench_json_peek_long(b.p, "total_page", &total_pages) || total_pages < 1) {
         fprintf(stderr, "naive_poller: cannot read the page count from '%s'\n", url);
         goto out;
@@ -287,9 +290,11 @@ int main(int argc, char **argv)
         long page = 1 + k * total_pages / want_pages;
         size_t i;
 
-        snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=%ld&size=100", base,
-                 page);
-        if (get(h, hd, url, NULL, &b, &requests, &bytes))
+        char q[48];
+
+        snprintf(q, sizeof(q), "page=%ld&size=100", page);
+        if (bench_url(url, sizeof(url), base, API_APPLICATIONS, NULL, q) < 0 ||
+            get(h, hd, url, NULL, &b, &requests, &bytes))
             goto out;
         root = json_loads(b.p, 0, &jerr);
         items = json_object_get(root, "data");
@@ -300,8 +305,10 @@ int main(int argc, char **argv)
         }
         json_array_foreach(items, i, it)
         {
-            if (napps < limit && jstr(it, "id_reg"))
+            if (napps < limit && jstr(it, "id_reg")) {
+                sd[napps] = bench_detail_path(NULL, jstr(it, "jenis_daftar"));
                 ids[napps++] = strdup(jstr(it, "id_reg"));
+            }
         }
         json_decref(root);
     }
@@ -309,10 +316,8 @@ int main(int argc, char **argv)
     for (long i = 0; i < napps; i++) {
         if (!ids[i])
             goto out;
-        snprintf(url, sizeof(url),
-                 "%s/api/v1/halal-certificate-reguler/business-actor/%s/detail", base,
-                 ids[i]);
-        if (get(h, hd, url, NULL, &b, &requests, &bytes) ||
+        if (bench_url(url, sizeof(url), base, sd[i], ids[i], NULL) < 0 ||
+            get(h, hd, url, NULL, &b, &requests, &bytes) ||
             store_detail(c, b.p, &rows, &events))
             goto out;
     }
@@ -332,6 +337,7 @@ out:
         for (long i = 0; i < limit; i++)
             free(ids[i]);
     free(ids);
+    free(sd);
     free(b.p);
     curl_slist_free_all(hd);
     curl_easy_cleanup(h);

@@ -7,7 +7,11 @@ then, on the same data and in the same run:
   - halaltrackd --once: full initial sync (rate, requests, bytes, wall time, peak RSS);
   - an incremental cycle after ~1% of applications changed (sim clock advanced);
   - CLI latency: status NIB, progress, report weekly (text, html), against count(*);
-  - the naive poller on a capped sample, extrapolated.
+  - the naive poller on a capped sample, extrapolated;
+  - with --switch-matrix, the initial sync once per combination of halalsim's switches
+    (status as code/label/mixed x detail denied or not x rows with or without id_reg x one
+    host or split authentication: 24), each on a fresh schema, checked against the truth.
+N is the office's applications: those on its inquiry list (halalsim's office_visible).
 Prints a table and writes bench/results/<date>-<N>.json. Timing is printed, never asserted.
 """
 import argparse
@@ -29,8 +33,13 @@ import zlib
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 SIM_PASSWORD = "bench-sim-password"
 EMAIL = "dinkop@pasuruankota.go.id"
-# Applications visible per MSME in halalsim's default world (measured; calibrated per run).
-APPS_PER_MSME = 0.56
+# The office's applications (its inquiry list) per MSME in halalsim's default world:
+# 2,071 of 10,000 and 10,314 of 50,000 MSMEs at --now 2026-11-28 (measured; calibrated per
+# run).
+APPS_PER_MSME = 0.207
+# The switch combinations of the matrix, in the order of tests/e2e/test_contract.c.
+SWITCH_COMBOS = [(sa, deny, noid, split) for sa in ("code", "label", "mixed")
+                 for deny in (0, 1) for noid in (0, 1) for split in (0, 1)]
 
 
 class BenchError(Exception):
@@ -68,6 +77,12 @@ def http(method, url, body=None, timeout=60):
     req = urllib.request.Request(url, data=body, method=method)
     with OPENER.open(req, timeout=timeout) as r:
         return r.read()
+
+
+def http_to(url, path, timeout=3600):
+    """Streams a GET answer into a file."""
+    with OPENER.open(urllib.request.Request(url), timeout=timeout) as r, open(path, "wb") as f:
+        shutil.copyfileobj(r, f)
 
 
 # ---- PostgreSQL -------------------------------------------------------------------------
@@ -112,24 +127,30 @@ class Sim:
         self.out = open(os.path.join(workdir, "halalsim.out"), "w+")
         self.err = open(os.path.join(workdir, "halalsim.log"), "w")
         senv = dict(env, HALALSIM_PASSWORD=SIM_PASSWORD)
+        # --split-hosts opens the second (authentication) port; POST /_sim/switches turns
+        # the split on and off (off: both ports authenticate).
         self.proc = subprocess.Popen(
             [binary, "--msmes", str(msmes), "--seed", "1", "--now", now, "--clean-register",
-             "--listen", "127.0.0.1:0"], stdout=self.out, stderr=self.err, env=senv)
+             "--listen", "127.0.0.1:0", "--split-hosts"], stdout=self.out, stderr=self.err,
+            env=senv)
         self.msmes = msmes
         t0 = time.monotonic()
-        self.url = None
+        self.url = self.auth_url = None
         while time.monotonic() - t0 < 900:
             if self.proc.poll() is not None:
                 raise BenchError(f"halalsim exited {self.proc.returncode}")
             self.out.seek(0)
-            m = re.search(r"listening on (http://\S+)", self.out.read())
-            if m:
-                self.url = m.group(1)
+            text = self.out.read()
+            m = re.search(r"halalsim: listening on (http://\S+)", text)
+            a = re.search(r"halalsim: auth listening on (http://\S+)", text)
+            if m and a:
+                self.url, self.auth_url = m.group(1), a.group(1)
                 break
             time.sleep(0.1)
         if not self.url:
             raise BenchError("halalsim did not start within 900 s")
         self.startup_s = time.monotonic() - t0
+        self.switches("code", 0, 0, 0)  # one host until the matrix splits them
 
     def get_json(self, path):
         return json.loads(http("GET", self.url + path))
@@ -139,6 +160,11 @@ class Sim:
 
     def clock(self):
         return self.get_json("/_sim/clock")
+
+    def switches(self, status_as, deny, no_id_reg, split):
+        body = json.dumps({"status_as": status_as, "deny_detail": deny,
+                           "no_id_reg": bool(no_id_reg), "split_hosts": bool(split)})
+        http("POST", self.url + "/_sim/switches", body.encode())
 
     def advance(self, hours):
         http("POST", f"{self.url}/_sim/advance?hours={hours}", b"")
@@ -170,12 +196,16 @@ class Sim:
 def sim_requests(before, after):
     def get(st, ep):
         return sum(st["requests"].get(ep, {}).values())
-    return {ep: get(after, ep) - get(before, ep)
-            for ep in ("authenticate", "fasilitator_search", "detail")}
+    out = {ep: get(after, ep) - get(before, ep)
+           for ep in ("authenticate", "inquiry", "fasilitator_search")}
+    out["detail"] = sum(get(after, ep) - get(before, ep)
+                        for ep in ("detail_reguler", "detail_self_declare"))
+    return out
 
 
 # ---- the daemon -------------------------------------------------------------------------
-def write_daemon_conf(workdir, sim_url, concurrency, statement_timeout=None):
+def write_daemon_conf(workdir, sim_url, concurrency, statement_timeout=None,
+                      schema="halaltrack", auth_url=""):
     pwfile = os.path.join(workdir, "api-password")
     with open(pwfile, "w") as f:
         f.write(SIM_PASSWORD + "\n")
@@ -189,6 +219,7 @@ def write_daemon_conf(workdir, sim_url, concurrency, statement_timeout=None):
         f.write(f"""# written by bench/run.py
 [api]
 base_url = {sim_url}
+auth_url = {auth_url}
 email = {EMAIL}
 password_file = {pwfile}
 page_size = 100
@@ -205,7 +236,7 @@ cycle = 0
 
 [database]
 conninfo =
-schema = halaltrack
+schema = {schema}
 {f"statement_timeout = {statement_timeout}" if statement_timeout else "# statement_timeout: the default"}
 
 [http]
@@ -313,16 +344,17 @@ def bench_size(args, n_req, pg, results_dir):
     msmes = max(100, int(n_req / APPS_PER_MSME))
     sim = Sim(bins["sim"], env, msmes, workdir, args.now)
     try:
-        vis = sim.stats()["visible"]
+        vis = sim.stats()["office_visible"]
         if abs(vis - n_req) > 0.03 * n_req:
             sim.stop()
             msmes = max(100, int(msmes * n_req / max(vis, 1)))
             sim = Sim(bins["sim"], env, msmes, workdir, args.now)
         st = sim.stats()
-        n = st["visible"]
+        n = st["office_visible"]
         res["n"] = n
         res["sim"] = {"msmes": msmes, "applications_total": st["applications"],
-                      "visible": n, "startup_s": round(sim.startup_s, 2), "url": sim.url}
+                      "visible": st["visible"], "office_visible": n,
+                      "startup_s": round(sim.startup_s, 2), "url": sim.url}
         env["HALALTRACK_NOW"] = sim.clock()["now"]
         log(f"N={n} (requested {n_req}), {msmes} MSMEs, sim at {sim.url}")
 
@@ -430,6 +462,10 @@ def bench_size(args, n_req, pg, results_dir):
 
         # CLI latency against a sequential count(*) on the final data.
         res["cli"] = cli_latency(bins["cli"], env, pg, workdir, dl)
+
+        # The initial sync in every combination of the switches (a fresh schema each).
+        if args.switch_matrix and n <= args.switch_matrix_max:
+            res["switch_matrix"] = switch_matrix(args, sim, pg, bins, env, workdir, dl)
     finally:
         sim.stop()
     res["ratios"], res["targets"] = judge(res)
@@ -491,7 +527,7 @@ def incremental(args, sim, pg, bins, conf, env, dlog, workdir, before, n, dl):
     r.update({
         "advanced_hours": total_h, "n_after": n1, "changed": changed, "new": new,
         "changed_fraction": round(changed / n, 4),
-        "list_requests": r["sim_requests"]["fasilitator_search"],
+        "list_requests": r["sim_requests"]["inquiry"],
         "detail_requests": r["sim_requests"]["detail"],
         "list_bound": list_bound, "detail_bound": changed,
     })
@@ -502,6 +538,56 @@ def incremental(args, sim, pg, bins, conf, env, dlog, workdir, before, n, dl):
         f" list {r['list_requests']} (bound {list_bound}), detail {r['detail_requests']}"
         f" (bound {changed}), complete={r['verified']['complete']}")
     return r
+
+
+def truth_status(sim, path):
+    """The truth's status code per no_daftar (the key every combination has)."""
+    out = {}
+    http_to(sim.url + "/_sim/truth", path)
+    with open(path, "rb") as f:
+        for line in f:
+            d = json.loads(line)
+            out[d["no_daftar"]] = (d["status"], d["detail_denied"])
+    return out
+
+
+def switch_matrix(args, sim, pg, bins, env, workdir, dl):
+    """halaltrackd --once on a fresh schema for each of the 24 switch combinations: wall
+    time, requests by endpoint, and the check that every application has the truth's status
+    and that exactly the refused ones have observed history."""
+    rows = []
+    for sa, deny, noid, split in SWITCH_COMBOS:
+        dl.left()
+        sim.switches(sa, 0.3 if deny else 0, noid, split)
+        truth = truth_status(sim, os.path.join(workdir, "truth_sw.jsonl"))
+        pg.psql("DROP SCHEMA IF EXISTS sw_bench CASCADE")
+        run([bins["cli"], "--schema", "sw_bench", "db", "migrate"], env=env, timeout=600)
+        conf = write_daemon_conf(workdir, sim.url, args.concurrency, schema="sw_bench",
+                                 auth_url=sim.auth_url if split else "")
+        s0 = sim.stats()
+        r = run_daemon(bins["daemon"], conf, env, os.path.join(workdir, "sw.log"), dl.left())
+        s1 = sim.stats()
+        got = {}
+        for line in pg.psql("SELECT no_daftar || ' ' || status_code || ' ' || history_source"
+                            " FROM sw_bench.v_application").splitlines():
+            k, code, src = line.split()
+            got[k] = (code, src == "observed")
+        wrong = sum(1 for k, (code, denied) in truth.items()
+                    if k not in got or got[k][0] != code or got[k][1] != denied)
+        extra = sum(1 for k in got if k not in truth)
+        row = {"status_as": sa, "deny_detail": 0.3 if deny else 0, "no_id_reg": bool(noid),
+               "split_hosts": bool(split), "exit": r["exit"], "wall_s": r["wall_s"],
+               "peak_rss_kib": r["peak_rss_kib"], "requests": sim_requests(s0, s1),
+               "applications": len(got), "expected": len(truth),
+               "observed": sum(1 for v in got.values() if v[1]), "wrong": wrong,
+               "extra": extra, "equal": r["exit"] == 0 and wrong == 0 and extra == 0}
+        rows.append(row)
+        log(f"switches {sa} deny={row['deny_detail']} no_id_reg={noid} split={split}:"
+            f" {r['wall_s']} s, {sum(row['requests'].values())} requests,"
+            f" {row['observed']} observed, equal={row['equal']}")
+    pg.psql("DROP SCHEMA IF EXISTS sw_bench CASCADE")
+    sim.switches("code", 0, 0, 0)
+    return rows
 
 
 def report_now():
@@ -597,6 +683,11 @@ def judge(res):
                             "met": m <= 3 * cs, "applies_at_1m": True})
     targets.append({"target": "full sync complete (all applications and events)",
                     "value": full["verified"]["complete"], "met": full["verified"]["complete"]})
+    sw = res.get("switch_matrix")
+    if sw:
+        bad = [r for r in sw if not r["equal"]]
+        targets.append({"target": "every switch combination equals the truth",
+                        "value": f"{len(sw) - len(bad)} of {len(sw)}", "met": not bad})
     return ratios, targets
 
 
@@ -661,6 +752,13 @@ def print_table(all_res):
         print(f"{name:26}" + "".join(cells))
     print()
     for r in all_res:
+        for s in r.get("switch_matrix", []):
+            print(f"N={r['n_requested']}: switches {s['status_as']:5} deny {s['deny_detail']:3}"
+                  f" no_id_reg {str(s['no_id_reg']):5} split {str(s['split_hosts']):5}"
+                  f" {s['wall_s']:7.2f} s {sum(s['requests'].values()):6} req"
+                  f" {s['observed']:6} observed  {'equal' if s['equal'] else 'DIFFERENT'}")
+    print()
+    for r in all_res:
         for t in r.get("targets", []):
             print(f"N={r['n_requested']}: {'met   ' if t['met'] else 'MISSED'} {t['target']}:"
                   f" {t['value']}")
@@ -688,6 +786,10 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--note", action="append", default=[],
                     help="a note recorded in the JSON (e.g. which branches were measured)")
+    ap.add_argument("--switch-matrix", action="store_true",
+                    help="also run the initial sync in each of the 24 switch combinations")
+    ap.add_argument("--switch-matrix-max", type=int, default=50000,
+                    help="only at sizes up to this many applications (default 50000)")
     ap.add_argument("--no-durable", action="store_true",
                     help="keep scripts/pgctl's fsync=off (default: fsync and synchronous_commit on)")
     args = ap.parse_args()

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "bench_util.h"
 #include "halaltrack/banned.h"
 
 struct sink {
@@ -58,8 +59,11 @@ static void *worker(void *arg)
     for (long i = 0; i < nreq; i++) {
         long code = 0;
 
-        snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=%ld&size=%ld", base,
-                 1 + (i * 7919) % total_pages, size);
+        char q[64];
+
+        snprintf(q, sizeof(q), "page=%ld&size=%ld", 1 + (i * 7919) % total_pages, size);
+        if (bench_url(url, sizeof(url), base, API_APPLICATIONS, NULL, q) < 0)
+            break;
         curl_easy_setopt(h, CURLOPT_URL, url);
         memset(&s, 0, sizeof(s));
         if (curl_easy_perform(h) == CURLE_OK &&
@@ -106,7 +110,7 @@ int main(int argc, char **argv)
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     h = curl_easy_init();
-    snprintf(url, sizeof(url), "%s/api/authenticate", base);
+    (void)bench_url(url, sizeof(url), base, API_AUTH, NULL, NULL); /* "" fails below */
     snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}",
              email ? email : "dinkop@pasuruankota.go.id", pw ? pw : "sim-password");
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -128,7 +132,9 @@ int main(int argc, char **argv)
         const char *ti;
 
         memset(&s, 0, sizeof(s));
-        snprintf(url, sizeof(url), "%s/api/v1/fasilitator/search?page=1&size=1", base);
+        if (bench_url(url, sizeof(url), base, API_APPLICATIONS, NULL, "page=1&size=1") <
+            0)
+            return 1;
         curl_easy_setopt(h, CURLOPT_URL, url);
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
         curl_easy_perform(h);

@@ -24,13 +24,16 @@ static void usage(void)
     printf(_("Subcommands:\n"));
     printf(_("  list       open quarantine rows: id, time, source, reference, reason, "
              "size\n"));
-    printf(_(
-        "  replay     decode the quarantined detail answers again with the current "
-        "stage\n"
-        "             mappings; each that now maps is applied and marked resolved\n\n"));
+    printf(
+        _("  replay     decode the quarantined detail answers and list rows again with "
+          "the\n"
+          "             current stage and label mappings; each that now maps is applied "
+          "and\n"
+          "             marked resolved\n\n"));
     printf(_("Options:\n"));
-    printf(_("  -c, --config=FILE   take extra mappings from the [stage_map] section of "
-             "FILE\n"));
+    printf(_("  -c, --config=FILE   take extra mappings from the [stage_map] and "
+             "[status_labels]\n"
+             "                      sections of FILE\n"));
     printf(_(
         "      --map=CODE=STAGE  an extra mapping, e.g. OF130=issuance (repeatable)\n"));
     printf(_("      --source=SOURCE list only list, detail, auth, certificate or import "
@@ -158,13 +161,12 @@ static int do_replay(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
-    if (syncer_replay(s, o.limit, &res, &err) < 0) {
+    if (syncer_replay(s, NULL, o.limit, &res, &err) < 0) {
         store_free(s);
         return cli_fail(&err);
     }
-    printf(_("replayed %ld quarantined detail answers: %ld resolved, %ld superseded by a "
-             "later "
-             "answer, %ld still quarantined\n"),
+    printf(_("replayed %ld quarantined answers and list rows: %ld resolved, %ld "
+             "superseded by a later answer, %ld still quarantined\n"),
            res.examined, res.resolved, res.superseded, res.still_bad);
     store_free(s);
     return EXIT_OK;

@@ -90,6 +90,26 @@ char *metrics_render(struct sync_metrics *src)
     ADD("# HELP halaltrack_quarantined_total Payloads or records put in quarantine.\n"
         "# TYPE halaltrack_quarantined_total counter\nhalaltrack_quarantined_total %lu\n",
         m.quarantined);
+    ADD("# HELP halaltrack_details_denied_total Application details refused to this "
+        "account.\n"
+        "# TYPE halaltrack_details_denied_total counter\n"
+        "halaltrack_details_denied_total %lu\n",
+        m.details_denied);
+    ADD("# HELP halaltrack_auth_refusals_total Times /api/authenticate refused the "
+        "account.\n"
+        "# TYPE halaltrack_auth_refusals_total counter\nhalaltrack_auth_refusals_total "
+        "%lu\n",
+        m.auth_refusals);
+    ADD("# HELP halaltrack_auth_backoff_seconds Seconds until the next login attempt "
+        "after "
+        "a refusal (0: not backing off).\n"
+        "# TYPE halaltrack_auth_backoff_seconds gauge\nhalaltrack_auth_backoff_seconds "
+        "%.0f\n",
+        m.auth_backoff_until > now ? (double)m.auth_backoff_until - now : 0.0);
+    ADD("# HELP halaltrack_leases_lost_total Batch writes dropped because another daemon "
+        "held the lease by then.\n"
+        "# TYPE halaltrack_leases_lost_total counter\nhalaltrack_leases_lost_total %lu\n",
+        m.leases_lost);
     ADD("# HELP halaltrack_cycles_total Poll cycles by outcome.\n"
         "# TYPE halaltrack_cycles_total counter\n"
         "halaltrack_cycles_total{outcome=\"ok\"} "

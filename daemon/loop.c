@@ -64,7 +64,7 @@ static void do_reload(struct loop_ctx *c, struct syncer *sy)
     sd_notify_msg("READY=1");
 }
 
-static int reconnect(struct loop_ctx *c, struct store *st, int attempt)
+static int reconnect(struct store *st, const struct syncer *sy, int attempt)
 {
     struct ht_err err = HT_ERR_INIT;
 
@@ -73,7 +73,7 @@ static int reconnect(struct loop_ctx *c, struct store *st, int attempt)
         return -1;
     }
     log_info("database connection re-established attempt=%d", attempt);
-    if (store_sync_release_leases(st, c->cfg->name, &err) < 0)
+    if (store_sync_release_leases(st, syncer_lease_owner(sy), &err) < 0)
         log_warn("cannot release old leases: %s", err.msg);
     return 0;
 }
@@ -108,9 +108,9 @@ int loop_run(struct loop_ctx *c)
     struct store *st = NULL;
     struct syncer *sy = NULL;
     struct httpd *h = NULL;
-    int disabled = 0, status = 1, db_failures = 0;
+    int disabled = 0, status = 1, db_failures = 0, ready = 0;
     int64_t next_prune = 0;
-    char *ok = NULL;
+    char url[1024];
 
     apply_logging(c->cfg);
     st = store_open(c->cfg->conninfo, c->cfg->schema,
@@ -119,18 +119,12 @@ int loop_run(struct loop_ctx *c)
         fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
         goto out;
     }
-    if (store_query_value(st, "SELECT to_regclass('list_staging')::text", 0, NULL, &ok,
-                          &err) < 0 ||
-        !ok) {
+    if (store_sync_schema_ready(st, &ready, &err) < 0 || !ready) {
         fprintf(
             stderr,
             _("halaltrackd: the database schema '%s' is not migrated: run 'halaltrack db "
               "migrate'\n"),
             c->cfg->schema);
-        goto out;
-    }
-    if (store_sync_release_leases(st, c->cfg->name, &err) < 0) {
-        fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
         goto out;
     }
     if (!(sy = syncer_new(c->cfg, st, c->stop, c->metrics, &err))) {
@@ -146,8 +140,9 @@ int loop_run(struct loop_ctx *c)
             goto out;
         }
     }
-    log_info("started name=%s base_url=%s once=%s", c->cfg->name, c->cfg->base_url,
-             c->once ? "yes" : "no");
+    cfg_url_redact(c->cfg->base_url, url, sizeof(url));
+    log_info("started name=%s lease_owner=%s base_url=%s once=%s", c->cfg->name,
+             syncer_lease_owner(sy), url, c->once ? "yes" : "no");
     sd_notify_msg("READY=1");
 
     for (int attempt = 0; !*c->stop;) {
@@ -158,7 +153,7 @@ int loop_run(struct loop_ctx *c)
             do_reload(c, sy);
         }
         if (!store_ok(st)) {
-            if (reconnect(c, st, ++attempt) < 0) {
+            if (reconnect(st, sy, ++attempt) < 0) {
                 if (c->once && attempt >= ONCE_DB_ATTEMPTS)
                     break;
                 nap_ms(c, backoff_delay_ms(attempt, 500, 10000, 1.0), 0);
@@ -194,11 +189,10 @@ int loop_run(struct loop_ctx *c)
 out:
     sd_notify_msg("STOPPING=1");
     httpd_stop(h);
-    if (st && store_ok(st) && c->cfg)
-        if (store_sync_release_leases(st, c->cfg->name, NULL) < 0)
+    if (st && sy && store_ok(st))
+        if (store_sync_release_leases(st, syncer_lease_owner(sy), NULL) < 0)
             log_warn("cannot release leases at exit");
     syncer_free(sy);
     store_free(st);
-    free(ok);
     return status;
 }

@@ -77,6 +77,18 @@ int main(int argc, char **argv)
     struct loop_ctx ctx;
     struct cfg *cfg;
 
+    /* First of all: a reload (SIGHUP) or a stop that arrives while the daemon is still
+     * starting sets its flag instead of killing it (the default action of HUP). */
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+
     i18n_init();
     /* The API password, the token and the database password live in this process:
      * no core dump, no ptrace or /proc/PID/mem, environ and maps for other processes of
@@ -133,16 +145,6 @@ int main(int argc, char **argv)
         http_global_cleanup();
         return 0;
     }
-
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_stop;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = on_hup;
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
 
     sync_metrics_init(&metrics);
     memset(&ctx, 0, sizeof(ctx));

@@ -4,10 +4,11 @@
 #include <string.h>
 #include <jansson.h>
 #include "halaltrack/api.h"
+#include "halaltrack/api_paths.h"
 #include "halaltrack/buf.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/status_label.h"
 
-#define HT_API_TRUTH_MAX (4u * 1024 * 1024)
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
@@ -79,7 +80,9 @@ static int get_str(json_t *obj, const char *key, char **out, int *wrong_type)
     if (!v || json_is_null(v))
         return 0;
     if (json_is_string(v)) {
-        *out = strdup(json_string_value(v));
+        /* Control characters (newline, ESC, ...) never leave the decoder: upstream text
+         * reaches logs, listings and reports. */
+        *out = str_scrub_controls(strdup(json_string_value(v)));
     } else if (json_is_integer(v)) {
         snprintf(tmp, sizeof(tmp), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         *out = strdup(tmp);
@@ -190,47 +193,48 @@ static void item_release(struct api_item *it)
     free(it->jenis_daftar);
     free(it->jenis_produk);
     free(it->status);
+    free(it->status_raw);
     free(it->channel_id);
+    free(it->kode_fac);
     memset(it, 0, sizeof(*it));
 }
 
-static int add_bad(struct api_page *p, json_t *item, const char *reason,
-                   const char *id_reg)
+static int add_bad(struct api_bad *bad, size_t *nbad, json_t *item, const char *reason,
+                   const char *key)
 {
     char *raw = json_dumps(item, JSON_COMPACT | JSON_ENCODE_ANY);
     char *r = strdup(reason);
-    char *id = id_reg ? strdup(id_reg) : NULL;
+    char *id = key ? strdup(key) : NULL;
 
-    if (!raw || !r || (id_reg && !id)) {
+    if (!raw || !r || (key && !id)) {
         free(raw);
         free(r);
         free(id);
         return -1;
     }
-    p->bad[p->nbad].raw = raw;
-    p->bad[p->nbad].reason = r;
-    p->bad[p->nbad].id_reg = id;
-    p->nbad++;
+    bad[*nbad].raw = raw;
+    bad[*nbad].reason = r;
+    bad[*nbad].id_reg = id;
+    (*nbad)++;
     return 0;
 }
 
-int api_decode_page(const char *body, size_t len, struct api_page *out,
-                    struct ht_err *err)
+/* The paged envelope of a list answer: {"code":2000,"data":[...],"total_item",
+ * "current_page","total_page"}. Invalid UTF-8 inside one record must not cost the whole
+ * page: a cleaned copy is decoded and the records that held bad bytes are flagged (their
+ * fields hold U+FFFD). Returns the root (data borrowed into *data), or NULL with err. */
+static json_t *parse_paged(const char *body, size_t len, const char *what, json_t **data,
+                           long totals[3], struct ht_err *err)
 {
-    json_t *root, *data, *item;
-    size_t i, n;
-    long code;
+    json_t *root;
     char *clean = NULL;
+    long code;
 
-    memset(out, 0, sizeof(*out));
-    /* (bad[] has room for one entry per item: each item adds at most one.) */
-    /* Bad bytes inside one record must not cost the whole page: decode a cleaned copy and
-     * flag the records that held them. */
     if (!utf8_valid(body, len)) {
         size_t cl;
         if (!(clean = utf8_sanitize(body, len, &cl))) {
             ht_err_set(err, HT_ENOMEM, "out of memory");
-            return -1;
+            return NULL;
         }
         body = clean;
         len = cl;
@@ -238,22 +242,117 @@ int api_decode_page(const char *body, size_t len, struct api_page *out,
     root = parse(body, len, err);
     free(clean);
     if (!root)
-        return -1;
+        return NULL;
     code = envelope_code(root);
-    data = json_object_get(root, "data");
-    if (code != 2000 || !json_is_array(data)) {
-        ht_err_set(err, HT_EPARSE, "list answer without a data array (code %ld)", code);
-        goto fail;
+    *data = json_object_get(root, "data");
+    if (code != 2000 || !json_is_array(*data)) {
+        ht_err_set(err, HT_EPARSE, "%s answer without a data array (code %ld)", what,
+                   code);
+        json_decref(root);
+        return NULL;
     }
-    if (get_long(root, "total_item", &out->total_item) < 0 ||
-        get_long(root, "total_page", &out->total_page) < 0 ||
-        get_long(root, "current_page", &out->current_page) < 0 || out->total_item < 0 ||
-        out->total_page < 0) {
+    if (get_long(root, "total_item", &totals[0]) < 0 ||
+        get_long(root, "current_page", &totals[1]) < 0 ||
+        get_long(root, "total_page", &totals[2]) < 0 || totals[0] < 0 || totals[2] < 0) {
         ht_err_set(err, HT_EPARSE,
-                   "list answer without valid total_item/total_page/current_page");
-        goto fail;
+                   "%s answer without valid total_item/total_page/current_page", what);
+        json_decref(root);
+        return NULL;
     }
+    return root;
+}
+
+static int no_daftar_valid(const char *s)
+{
+    /* ^SH[0-9]{4}-[0-9]+-[0-9]{6,}$ */
+    size_t n;
+
+    if (!s || strncmp(s, "SH", 2) != 0 || strspn(s + 2, "0123456789") != 4 || s[6] != '-')
+        return 0;
+    s += 7;
+    if (!(n = strspn(s, "0123456789")) || s[n] != '-')
+        return 0;
+    s += n + 1;
+    return strspn(s, "0123456789") >= 6 && s[strspn(s, "0123456789")] == '\0';
+}
+
+/* Decodes one list row into it. Returns 0 when it is kept (its problems, if any, in why),
+ * 1 when it goes to bad[] only (reason in why), -1 when out of memory. */
+static int decode_item(json_t *item, struct api_item *it, char why[static 96])
+{
+    int wrong = 0;
+
+    why[0] = '\0';
+    if (!json_is_object(item)) {
+        snprintf(why, 96, "list item is not an object");
+        return 1;
+    }
+    if (get_str(item, "id_reg", &it->id_reg, &wrong) < 0 ||
+        get_str(item, "no_daftar", &it->no_daftar, &wrong) < 0 ||
+        get_str(item, "tgl_daftar", &it->tgl_daftar, &wrong) < 0 ||
+        get_str(item, "nib", &it->nib, &wrong) < 0 ||
+        get_str(item, "nama_pu", &it->nama_pu, &wrong) < 0 ||
+        get_str(item, "jenis_daftar", &it->jenis_daftar, &wrong) < 0 ||
+        get_str(item, "jenis_produk", &it->jenis_produk, &wrong) < 0 ||
+        get_str(item, "status", &it->status_raw, &wrong) < 0 ||
+        get_str(item, "channel_id", &it->channel_id, &wrong) < 0 ||
+        get_str(item, "kode_fac", &it->kode_fac, &wrong) < 0)
+        return -1;
+    if (it->id_reg && !api_id_valid(it->id_reg)) {
+        snprintf(why, 96, "list item without a valid id_reg");
+        return 1;
+    }
+    if (!it->id_reg &&
+        (has_replacement(it->no_daftar) || !no_daftar_valid(it->no_daftar))) {
+        snprintf(why, 96, "list item without id_reg or a valid no_daftar");
+        return 1;
+    }
+    {
+        /* A record with invalid UTF-8: quarantined, and kept with the bad fields dropped
+         * so the sweep still counts it. */
+        char **f[] = {&it->no_daftar,  &it->tgl_daftar,   &it->nib,
+                      &it->nama_pu,    &it->jenis_daftar, &it->jenis_produk,
+                      &it->status_raw, &it->channel_id,   &it->kode_fac};
+        for (size_t k = 0; k < HT_ARRAY_LEN(f); k++)
+            if (has_replacement(*f[k])) {
+                free(*f[k]);
+                *f[k] = NULL;
+                snprintf(why, 96, "invalid UTF-8 in list item");
+            }
+    }
+    if (it->status_raw) {
+        const char *code = status_resolve(it->status_raw);
+        if (code && !(it->status = strdup(code)))
+            return -1;
+    }
+    if (why[0])
+        return 0;
+    if (!it->status_raw)
+        snprintf(why, 96, "list item without status");
+    else if (!it->status)
+        snprintf(why, 96, "unknown status label '%.40s' in list item", it->status_raw);
+    else if (!stage_lookup(it->status))
+        snprintf(why, 96, "unknown status code '%.16s' in list item", it->status);
+    else if (!it->no_daftar)
+        snprintf(why, 96, "list item without no_daftar");
+    return 0;
+}
+
+int api_decode_page(const char *body, size_t len, struct api_page *out,
+                    struct ht_err *err)
+{
+    json_t *root, *data, *item;
+    long totals[3] = {0, 0, 0};
+    size_t i, n;
+
+    memset(out, 0, sizeof(*out));
+    if (!(root = parse_paged(body, len, "list", &data, totals, err)))
+        return -1;
+    out->total_item = totals[0];
+    out->current_page = totals[1];
+    out->total_page = totals[2];
     n = json_array_size(data);
+    /* bad[] has room for one entry per item: each item adds at most one */
     out->items = calloc(n + 1, sizeof(*out->items));
     out->bad = calloc(n + 1, sizeof(*out->bad));
     if (!out->items || !out->bad)
@@ -261,65 +360,23 @@ int api_decode_page(const char *body, size_t len, struct api_page *out,
     json_array_foreach(data, i, item)
     {
         struct api_item *it = &out->items[out->n];
-        int wrong = 0;
+        char why[96];
+        int r = decode_item(item, it, why);
 
-        if (!json_is_object(item)) {
-            if (add_bad(out, item, "list item is not an object", NULL) < 0)
-                goto oom;
-            continue;
-        }
-        if (get_str(item, "id_reg", &it->id_reg, &wrong) < 0 ||
-            get_str(item, "no_daftar", &it->no_daftar, &wrong) < 0 ||
-            get_str(item, "tgl_daftar", &it->tgl_daftar, &wrong) < 0 ||
-            get_str(item, "nib", &it->nib, &wrong) < 0 ||
-            get_str(item, "nama_pu", &it->nama_pu, &wrong) < 0 ||
-            get_str(item, "jenis_daftar", &it->jenis_daftar, &wrong) < 0 ||
-            get_str(item, "jenis_produk", &it->jenis_produk, &wrong) < 0 ||
-            get_str(item, "status", &it->status, &wrong) < 0 ||
-            get_str(item, "channel_id", &it->channel_id, &wrong) < 0) {
+        if (r < 0) {
             item_release(it);
             goto oom;
         }
-        if (!it->id_reg || !*it->id_reg || strlen(it->id_reg) > 64 ||
-            has_replacement(it->id_reg)) {
+        if (r == 1) {
             item_release(it);
-            if (add_bad(out, item, "list item without a valid id_reg", NULL) < 0)
+            if (add_bad(out->bad, &out->nbad, item, why, NULL) < 0)
                 goto oom;
             continue;
         }
-        {
-            /* A record with invalid UTF-8: quarantine it, keep it with the bad fields
-             * dropped so the sweep still counts it. */
-            char **f[] = {&it->no_daftar, &it->tgl_daftar,   &it->nib,
-                          &it->nama_pu,   &it->jenis_daftar, &it->jenis_produk,
-                          &it->status,    &it->channel_id};
-            int tainted = 0;
-            for (size_t k = 0; k < HT_ARRAY_LEN(f); k++)
-                if (has_replacement(*f[k])) {
-                    free(*f[k]);
-                    *f[k] = NULL;
-                    tainted = 1;
-                }
-            if (tainted &&
-                add_bad(out, item, "invalid UTF-8 in list item", it->id_reg) < 0) {
-                item_release(it);
-                goto oom;
-            }
-            if (!tainted) {
-                char why[80];
-                why[0] = '\0';
-                if (!it->status)
-                    snprintf(why, sizeof(why), "list item without status");
-                else if (!stage_lookup(it->status))
-                    snprintf(why, sizeof(why), "unknown status code '%.16s' in list item",
-                             it->status);
-                else if (!it->no_daftar)
-                    snprintf(why, sizeof(why), "list item without no_daftar");
-                if (why[0] && add_bad(out, item, why, it->id_reg) < 0) {
-                    item_release(it);
-                    goto oom;
-                }
-            }
+        if (why[0] && add_bad(out->bad, &out->nbad, item, why,
+                              it->id_reg ? it->id_reg : it->no_daftar) < 0) {
+            item_release(it);
+            goto oom;
         }
         out->n++;
     }
@@ -327,24 +384,46 @@ int api_decode_page(const char *body, size_t len, struct api_page *out,
     return 0;
 oom:
     ht_err_set(err, HT_ENOMEM, "out of memory");
-fail:
     json_decref(root);
     api_page_release(out);
     return -1;
+}
+
+/* Frees the bad records of a page and the array. */
+static void bad_release(struct api_bad *bad, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(bad[i].raw);
+        free(bad[i].reason);
+        free(bad[i].id_reg);
+    }
+    free(bad);
 }
 
 void api_page_release(struct api_page *p)
 {
     for (size_t i = 0; i < p->n; i++)
         item_release(&p->items[i]);
-    for (size_t i = 0; i < p->nbad; i++) {
-        free(p->bad[i].raw);
-        free(p->bad[i].reason);
-        free(p->bad[i].id_reg);
-    }
+    bad_release(p->bad, p->nbad);
     free(p->items);
-    free(p->bad);
     memset(p, 0, sizeof(*p));
+}
+
+/* The NIB of a detail: no_surat of the aspek_legal[] entry whose jenis_surat is "NIB"
+ * or "LGL01", as components/reguler/auditorHalal/prosesLayanan/index.vue reads it. */
+static int legal_nib(json_t *legal, char **out)
+{
+    size_t i;
+    json_t *e;
+
+    *out = NULL;
+    json_array_foreach(legal, i, e)
+    {
+        const char *js = json_string_value(json_object_get(e, "jenis_surat"));
+        if (js && (!strcmp(js, "NIB") || !strcmp(js, "LGL01")))
+            return get_str(e, "no_surat", out, NULL);
+    }
+    return 0;
 }
 
 int api_decode_detail(const char *body, size_t len, struct api_detail *out,
@@ -377,10 +456,12 @@ int api_decode_detail(const char *body, size_t len, struct api_detail *out,
     }
     if (get_str(ch, "id_reg", &out->id_reg, &wrong) < 0 ||
         get_str(ch, "no_daftar", &out->no_daftar, &wrong) < 0 ||
-        get_str(ch, "nib", &out->nib, &wrong) < 0 ||
         get_str(ch, "nama_pu", &out->nama_pu, &wrong) < 0 ||
         get_str(ch, "channel_id", &out->channel_id, &wrong) < 0 ||
-        get_str(ch, "status", &out->status_label, &wrong) < 0)
+        get_str(ch, "kode_fac", &out->kode_fac, &wrong) < 0 ||
+        get_str(ch, "status", &out->status_label, &wrong) < 0 ||
+        legal_nib(json_object_get(data, "aspek_legal"), &out->nib) < 0 ||
+        (!out->nib && get_str(ch, "nib", &out->nib, &wrong) < 0))
         goto oom;
     if (!out->id_reg || !*out->id_reg) {
         ht_err_set(err, HT_EPARSE, "detail answer without certificate_halal.id_reg");
@@ -445,6 +526,7 @@ void api_detail_release(struct api_detail *d)
     free(d->nib);
     free(d->nama_pu);
     free(d->channel_id);
+    free(d->kode_fac);
     free(d->status_label);
     free(d->cert_no);
     free(d->cert_date);
@@ -458,47 +540,107 @@ void api_detail_release(struct api_detail *d)
     memset(d, 0, sizeof(*d));
 }
 
-int api_decode_truth_line(const char *line, size_t len, struct api_detail *out,
+static void programme_release(struct api_programme *g)
+{
+    free(g->id);
+    free(g->kode_fac);
+    free(g->fac_name);
+    free(g->sumber_biaya);
+    free(g->jenis);
+    free(g->tgl_aktif);
+    free(g->tgl_selesai);
+    free(g->status_code);
+    memset(g, 0, sizeof(*g));
+}
+
+/* A date field kept as "YYYY-MM-DD" (a timestamp keeps its date); NULL when absent or
+ * not a date. */
+static int get_date(json_t *obj, const char *key, char **out)
+{
+    struct ht_date d;
+
+    if (get_str(obj, key, out, NULL) < 0)
+        return -1;
+    if (*out && strlen(*out) > 10)
+        (*out)[10] = '\0';
+    if (*out && date_parse(*out, &d, NULL) < 0) {
+        free(*out);
+        *out = NULL;
+    }
+    return 0;
+}
+
+int api_decode_programmes(const char *body, size_t len, struct api_programme_page *out,
                           struct ht_err *err)
 {
-    struct buf b = BUF_INIT(HT_API_TRUTH_MAX);
-    int rc;
+    json_t *root, *data, *item;
+    long totals[3] = {0, 0, 0};
+    size_t i, n;
 
-    /* Reuse the detail decoder: wrap the line as a detail envelope. */
-    if (buf_adds(&b, "{\"code\":2000,\"data\":{\"certificate_halal\":") < 0 ||
-        buf_add(&b, line, len) < 0 || buf_adds(&b, ",\"tracking\":") < 0) {
-        ht_err_set(err, HT_ELIMIT, "truth line too long");
+    memset(out, 0, sizeof(*out));
+    if (!(root = parse_paged(body, len, "programme list", &data, totals, err)))
         return -1;
-    }
+    out->total_item = totals[0];
+    out->current_page = totals[1];
+    out->total_page = totals[2];
+    n = json_array_size(data);
+    out->items = calloc(n + 1, sizeof(*out->items));
+    out->bad = calloc(n + 1, sizeof(*out->bad));
+    if (!out->items || !out->bad)
+        goto oom;
+    json_array_foreach(data, i, item)
     {
-        /* The tracking array of the line itself. */
-        json_error_t je;
-        json_t *o = json_loadb(line, len, 0, &je), *tr, *st;
-        char *t;
+        struct api_programme *g = &out->items[out->n];
 
-        if (!o) {
-            buf_release(&b);
-            ht_err_set(err, HT_EPARSE, "malformed truth line: %s", je.text);
-            return -1;
+        if (!json_is_object(item)) {
+            if (add_bad(out->bad, &out->nbad, item, "programme is not an object", NULL) <
+                0)
+                goto oom;
+            continue;
         }
-        tr = json_object_get(o, "tracking");
-        st = json_object_get(o, "status");
-        t = json_dumps(tr ? tr : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
-        rc = t ? buf_adds(&b, t) : -1;
-        free(t);
-        if (rc == 0)
-            rc = buf_adds(&b, "}}");
-        json_decref(o);
-        if (rc < 0) {
-            buf_release(&b);
-            ht_err_set(err, HT_ELIMIT, "truth line too long");
-            return -1;
+        if (get_str(item, "id", &g->id, NULL) < 0 ||
+            get_str(item, "kode_fac", &g->kode_fac, NULL) < 0 ||
+            get_str(item, "fac_name", &g->fac_name, NULL) < 0 ||
+            get_str(item, "sumber_biaya", &g->sumber_biaya, NULL) < 0 ||
+            get_str(item, "jenis", &g->jenis, NULL) < 0 ||
+            get_date(item, "tgl_aktif", &g->tgl_aktif) < 0 ||
+            get_date(item, "tgl_selesai", &g->tgl_selesai) < 0 ||
+            get_str(item, "status_code", &g->status_code, NULL) < 0) {
+            programme_release(g);
+            goto oom;
         }
-        rc = api_decode_detail(b.ptr, b.len, out, err);
-        buf_release(&b);
-        (void)st;
-        return rc;
+        if (get_long(item, "tahun", &g->tahun) < 0)
+            g->tahun = -1;
+        if (get_long(item, "kuota", &g->kuota) < 0)
+            g->kuota = -1;
+        if (get_long(item, "sisa", &g->sisa) < 0)
+            g->sisa = -1;
+        if ((!g->id || !*g->id || has_replacement(g->id)) &&
+            (!g->kode_fac || !*g->kode_fac || has_replacement(g->kode_fac))) {
+            programme_release(g);
+            if (add_bad(out->bad, &out->nbad, item, "programme without id or kode_fac",
+                        NULL) < 0)
+                goto oom;
+            continue;
+        }
+        out->n++;
     }
+    json_decref(root);
+    return 0;
+oom:
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+    json_decref(root);
+    api_programme_page_release(out);
+    return -1;
+}
+
+void api_programme_page_release(struct api_programme_page *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        programme_release(&p->items[i]);
+    bad_release(p->bad, p->nbad);
+    free(p->items);
+    memset(p, 0, sizeof(*p));
 }
 
 char *api_encode_auth(const char *email, const char *password)
@@ -532,11 +674,11 @@ void api_page_write(FILE *out, const struct api_page *p)
             p->total_item, p->current_page, p->total_page, p->n, p->nbad);
     for (size_t i = 0; i < p->n; i++) {
         const struct api_item *it = &p->items[i];
-        fprintf(
-            out,
-            "item id_reg=%s no_daftar=%s tgl_daftar=%s nib=%s status=%s channel_id=%s\n",
-            S(it->id_reg), S(it->no_daftar), S(it->tgl_daftar), S(it->nib), S(it->status),
-            S(it->channel_id));
+        fprintf(out,
+                "item id_reg=%s no_daftar=%s tgl_daftar=%s nib=%s status=%s raw=%s "
+                "channel_id=%s kode_fac=%s\n",
+                S(it->id_reg), S(it->no_daftar), S(it->tgl_daftar), S(it->nib),
+                S(it->status), S(it->status_raw), S(it->channel_id), S(it->kode_fac));
     }
     for (size_t i = 0; i < p->nbad; i++)
         fprintf(out, "bad id_reg=%s reason=%s raw=%s\n", S(p->bad[i].id_reg),
@@ -547,12 +689,32 @@ void api_detail_write(FILE *out, const struct api_detail *d)
 {
     char ts[21];
 
-    fprintf(out, "id_reg=%s no_daftar=%s nib=%s channel_id=%s cert_no=%s cert_date=%s\n",
-            S(d->id_reg), S(d->no_daftar), S(d->nib), S(d->channel_id), S(d->cert_no),
-            S(d->cert_date));
+    fprintf(out,
+            "id_reg=%s no_daftar=%s nib=%s channel_id=%s kode_fac=%s cert_no=%s "
+            "cert_date=%s\n",
+            S(d->id_reg), S(d->no_daftar), S(d->nib), S(d->channel_id), S(d->kode_fac),
+            S(d->cert_no), S(d->cert_date));
     for (size_t i = 0; i < d->nevents; i++) {
         ts_format_utc(d->events[i].at, ts);
         fprintf(out, "event status=%s at=%s username=%s\n", d->events[i].status, ts,
                 S(d->events[i].username));
     }
+}
+
+void api_programme_page_write(FILE *out, const struct api_programme_page *p)
+{
+    fprintf(out, "total_item=%ld current_page=%ld total_page=%ld items=%zu bad=%zu\n",
+            p->total_item, p->current_page, p->total_page, p->n, p->nbad);
+    for (size_t i = 0; i < p->n; i++) {
+        const struct api_programme *g = &p->items[i];
+        fprintf(
+            out,
+            "programme id=%s kode_fac=%s tahun=%ld fac_name=%s sumber_biaya=%s "
+            "jenis=%s tgl_aktif=%s tgl_selesai=%s kuota=%ld sisa=%ld status_code=%s\n",
+            S(g->id), S(g->kode_fac), g->tahun, S(g->fac_name), S(g->sumber_biaya),
+            S(g->jenis), S(g->tgl_aktif), S(g->tgl_selesai), g->kuota, g->sisa,
+            S(g->status_code));
+    }
+    for (size_t i = 0; i < p->nbad; i++)
+        fprintf(out, "bad reason=%s raw=%s\n", p->bad[i].reason, p->bad[i].raw);
 }

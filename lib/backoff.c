@@ -35,7 +35,7 @@ static int month_index(const char *m)
 }
 
 /* Days from civil (Howard Hinnant), via util's date_to_days. */
-static int http_date(const char *v, int64_t *out)
+int backoff_http_date(const char *v, int64_t *out)
 {
     char wd[16], mon[8];
     int d, y, hh, mm, ss, mi;
@@ -79,7 +79,7 @@ int backoff_retry_after(const char *value, int64_t now, long cap_s, long *out_s)
         value++;
     if (parse_int(value, 0, 1000000000L, &secs, NULL) == 0) {
         /* delta-seconds */
-    } else if (http_date(value, &when) == 0) {
+    } else if (backoff_http_date(value, &when) == 0) {
         secs = when > now ? (long)(when - now) : 0;
     } else {
         return -1;

@@ -3,12 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <ini.h>
 #include "halaltrack/cfg.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
+#include "halaltrack/status_label.h"
 #include "halaltrack/util.h"
 #include "halaltrack/banned.h"
 
@@ -17,14 +19,19 @@
 
 static const struct cfg_key keys[] = {
     {"api", "base_url", CFG_STR, OFF(base_url), CFG_REQUIRED, NULL},
+    {"api", "auth_url", CFG_STR, OFF(auth_url), 0, ""},
+    {"api", "facilitation_codes", CFG_STR, OFF(facilitation_codes), 0, ""},
     {"api", "email", CFG_STR, OFF(email), CFG_REQUIRED, NULL},
     {"api", "password_file", CFG_STR, OFF(password_file), 0, NULL},
     {"api", "password_env", CFG_STR, OFF(password_env), 0, "HALALTRACK_API_PASSWORD"},
     {"api", "ca_file", CFG_STR, OFF(ca_file), CFG_NO_RELOAD, NULL},
     {"api", "tls_verify", CFG_BOOL, OFF(tls_verify), CFG_NO_RELOAD, "yes"},
+    {"api", "allow_insecure_http", CFG_BOOL, OFF(allow_insecure_http), 0, "no"},
     {"api", "connect_timeout", CFG_SECS, OFF(connect_timeout), CFG_NO_RELOAD, "10"},
     {"api", "timeout", CFG_SECS, OFF(timeout), CFG_NO_RELOAD, "30"},
     {"api", "page_size", CFG_INT, OFF(page_size), 0, "100"},
+    {"api", "max_pages", CFG_INT, OFF(max_pages), 0, "100000"},
+    {"api", "auth_backoff", CFG_SECS, OFF(auth_backoff), 0, "60"},
     {"api", "concurrency", CFG_INT, OFF(concurrency), CFG_NO_RELOAD, "8"},
     {"api", "max_retries", CFG_INT, OFF(max_retries), 0, "5"},
     {"api", "backoff_base_ms", CFG_INT, OFF(backoff_base_ms), 0, "200"},
@@ -74,6 +81,8 @@ struct range {
 };
 static const struct range ranges[] = {
     {"page_size", 1, 100},
+    {"max_pages", 1, 10000000},
+    {"auth_backoff", 1, 86400},
     {"concurrency", 1, 64},
     {"max_retries", 0, 20},
     {"backoff_base_ms", 1, 600000},
@@ -282,6 +291,36 @@ static int handler(void *user, const char *section, const char *name, const char
         }
         return 1;
     }
+    if (strcmp(section, "status_labels") == 0) {
+        struct cfg *c = ps->c;
+        char **lt = realloc(c->label_text, (c->nlabel + 1) * sizeof(char *));
+        char **lc;
+
+        if (lt)
+            c->label_text = lt;
+        lc = lt ? realloc(c->label_code, (c->nlabel + 1) * sizeof(char *)) : NULL;
+        if (lc)
+            c->label_code = lc;
+        if (!lt || !lc) {
+            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
+            return 0;
+        }
+        c->label_text[c->nlabel] = strdup(name);
+        c->label_code[c->nlabel] = strdup(value);
+        c->nlabel++;
+        if (!c->label_text[c->nlabel - 1] || !c->label_code[c->nlabel - 1]) {
+            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
+            return 0;
+        }
+        if (stage_code_wellformed(name) || !stage_code_wellformed(value)) {
+            ht_err_set(&ps->err, HT_ECONFIG,
+                       _("%s:%d: [status_labels] '%s': invalid mapping to '%s' (a status "
+                         "label to a code like OF10)"),
+                       ps->path, ps->line, name, value);
+            return 0;
+        }
+        return 1;
+    }
     if (settings_config_section(section))
         return settings_line(&ps->c->settings, ps->path, ps->line, section, name, value,
                              &ps->err);
@@ -365,6 +404,40 @@ out:
     return rc;
 }
 
+static int url_at(const char *list, size_t i, char *out, size_t outsz);
+
+/* Checks a key holding one or more URLs (mirrors, separated by spaces or commas): each
+ * http(s), and plain http only to loopback unless api.allow_insecure_http. */
+static int check_urls(const struct cfg *c, const char *key, const char *list,
+                      int required, struct ht_err *err)
+{
+    size_t n = cfg_list_count(list);
+    char u[512], red[512];
+
+    if (n == 0 && !required)
+        return 0;
+    for (size_t i = 0; i < n || i == 0; i++) {
+        if (url_at(list, i, u, sizeof(u)) < 0 ||
+            (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
+            cfg_url_redact(list, red, sizeof(red));
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key 'api.%s' = '%s' is not a list of http(s) URLs"),
+                       c->path, key, red);
+            return -1;
+        }
+        if (strncmp(u, "http://", 7) == 0 && !cfg_url_is_loopback(u) &&
+            !c->allow_insecure_http) {
+            cfg_url_redact(u, red, sizeof(red));
+            ht_err_set(err, HT_ECONFIG,
+                       _("%s: key 'api.%s': '%s' is plain http to a host that is not "
+                         "loopback; use https, or set api.allow_insecure_http = yes"),
+                       c->path, key, red);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static long *long_slot(struct cfg *c, const char *name)
 {
     for (const struct cfg_key *k = keys; k->name; k++)
@@ -429,26 +502,9 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
             goto fail;
         }
     }
-    {
-        /* One or more base URLs (mirrors), separated by spaces or commas. */
-        size_t nurl = cfg_base_url_count(c);
-        char u[512];
-        if (nurl == 0)
-            goto bad_url;
-        for (size_t i = 0; i < nurl; i++) {
-            if (cfg_base_url_at(c, i, u, sizeof(u)) < 0 ||
-                (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
-                goto bad_url;
-            }
-        }
-        if (0) {
-        bad_url:
-            ht_err_set(err, HT_ECONFIG,
-                       _("%s: key 'api.base_url' = '%s' is not a list of http(s) URLs"),
-                       path, c->base_url);
-            goto fail;
-        }
-    }
+    if (check_urls(c, "base_url", c->base_url, 1, err) < 0 ||
+        check_urls(c, "auth_url", c->auth_url, 0, err) < 0)
+        goto fail;
     {
         enum log_level lvl;
         if (log_level_parse(c->log_level, &lvl) < 0) {
@@ -504,6 +560,12 @@ void cfg_free(struct cfg *c)
     }
     free(c->map_code);
     free(c->map_stage);
+    for (size_t i = 0; i < c->nlabel; i++) {
+        free(c->label_text[i]);
+        free(c->label_code[i]);
+    }
+    free(c->label_text);
+    free(c->label_code);
     free(c->path);
     free(c);
 }
@@ -511,8 +573,12 @@ void cfg_free(struct cfg *c)
 int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err)
 {
     stage_clear_mappings();
+    status_label_clear();
     for (size_t i = 0; i < c->nmap; i++)
         if (stage_add_mapping(c->map_code[i], c->map_stage[i], err) < 0)
+            return -1;
+    for (size_t i = 0; i < c->nlabel; i++)
+        if (status_label_add(c->label_text[i], c->label_code[i], err) < 0)
             return -1;
     return 0;
 }
@@ -596,6 +662,8 @@ void cfg_dump(const struct cfg *c, FILE *out)
     fprintf(out, "calendar.cuti_bersama = %s\n",
             settings_cuti_name(c->settings.cuti_working));
     fprintf(out, "sla.rules = %s\n", sla_rules_name(c->settings.rules));
+    for (size_t i = 0; i < c->nlabel; i++)
+        fprintf(out, "status_labels.%s = %s\n", c->label_text[i], c->label_code[i]);
 }
 
 struct map_state {
@@ -621,7 +689,17 @@ static int map_handler(void *user, const char *section, const char *name,
     struct map_state *ms = user;
     struct ht_err e = HT_ERR_INIT;
 
-    if (strcmp(section, "stage_map") != 0 || ht_err_isset(&ms->err))
+    if (ht_err_isset(&ms->err))
+        return 1;
+    if (strcmp(section, "status_labels") == 0) {
+        if (status_label_add(name, value, &e) < 0) {
+            ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [status_labels] '%s': %s"),
+                       ms->path, ms->line, name, e.msg);
+            return 0;
+        }
+        return 1;
+    }
+    if (strcmp(section, "stage_map") != 0)
         return 1;
     if (stage_add_mapping(name, value, &e) < 0) {
         ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path,
@@ -717,10 +795,10 @@ int cfg_read_settings(const char *path, struct ht_settings *out, struct ht_err *
 
 static const char *url_sep = " \t,";
 
-size_t cfg_base_url_count(const struct cfg *c)
+size_t cfg_list_count(const char *list)
 {
     size_t n = 0;
-    const char *p = c->base_url ? c->base_url : "";
+    const char *p = list ? list : "";
 
     for (;;) {
         p += strspn(p, url_sep);
@@ -731,9 +809,9 @@ size_t cfg_base_url_count(const struct cfg *c)
     }
 }
 
-int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+int cfg_list_at(const char *list, size_t i, char *out, size_t outsz)
 {
-    const char *p = c->base_url ? c->base_url : "";
+    const char *p = list ? list : "";
 
     for (size_t k = 0;; k++) {
         size_t len;
@@ -742,8 +820,6 @@ int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
             return -1;
         len = strcspn(p, url_sep);
         if (k == i) {
-            while (len > 0 && p[len - 1] == '/')
-                len--;
             if (len + 1 > outsz)
                 return -1;
             memcpy(out, p, len);
@@ -751,5 +827,129 @@ int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
             return 0;
         }
         p += len;
+    }
+}
+
+size_t cfg_base_url_count(const struct cfg *c)
+{
+    return cfg_list_count(c->base_url);
+}
+
+/* The i-th URL of a list without a trailing '/'. */
+static int url_at(const char *list, size_t i, char *out, size_t outsz)
+{
+    size_t len;
+
+    if (cfg_list_at(list, i, out, outsz) < 0)
+        return -1;
+    len = strlen(out);
+    while (len > 0 && out[len - 1] == '/')
+        out[--len] = '\0';
+    return 0;
+}
+
+int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+{
+    return url_at(c->base_url, i, out, outsz);
+}
+
+static const char *auth_list(const struct cfg *c)
+{
+    return c->auth_url && *c->auth_url ? c->auth_url : c->base_url;
+}
+
+size_t cfg_auth_url_count(const struct cfg *c)
+{
+    return cfg_list_count(auth_list(c));
+}
+
+int cfg_auth_url_at(const struct cfg *c, size_t i, char *out, size_t outsz)
+{
+    return url_at(auth_list(c), i, out, outsz);
+}
+
+/* The host part of an http(s) URL: after "://" and any userinfo, up to the port, path
+ * or end; IPv6 literals keep their brackets. */
+static size_t url_host(const char *url, const char **host)
+{
+    const char *p = strstr(url, "://"), *end, *at;
+
+    p = p ? p + 3 : url;
+    end = p + strcspn(p, "/?#");
+    at = memchr(p, '@', (size_t)(end - p));
+    if (at)
+        p = at + 1;
+    *host = p;
+    if (*p == '[') {
+        const char *rb = memchr(p, ']', (size_t)(end - p));
+        return rb ? (size_t)(rb - p) + 1 : (size_t)(end - p);
+    }
+    return strcspn(p, ":/?#");
+}
+
+int cfg_url_is_loopback(const char *url)
+{
+    const char *h;
+    size_t n = url_host(url, &h);
+
+    if ((n == 9 && strncasecmp(h, "localhost", 9) == 0) ||
+        (n == 5 && strncmp(h, "[::1]", 5) == 0))
+        return 1;
+    /* 127.0.0.0/8 written as a dotted quad */
+    if (n >= 9 && n <= 15 && strncmp(h, "127.", 4) == 0) {
+        int dots = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (h[i] == '.')
+                dots++;
+            else if (h[i] < '0' || h[i] > '9')
+                return 0;
+        }
+        return dots == 3;
+    }
+    return 0;
+}
+
+void cfg_url_redact(const char *url, char *out, size_t outsz)
+{
+    size_t o = 0;
+    const char *p = url ? url : "";
+
+    /* Token by token (base_url may list mirrors): any userinfo becomes "***". */
+    while (*p && o + 1 < outsz) {
+        size_t tok = strcspn(p, url_sep), skip;
+        const char *sch = strstr(p, "://"), *auth, *end, *at;
+
+        if (sch && (size_t)(sch - p) < tok) {
+            auth = sch + 3;
+            end = auth + strcspn(auth, "/?#");
+            if (end > p + tok)
+                end = p + tok;
+            at = memchr(auth, '@', (size_t)(end - auth));
+            if (at) {
+                o += (size_t)snprintf(out + o, outsz - o, "%.*s***", (int)(auth - p), p);
+                if (o >= outsz)
+                    break;
+                tok -= (size_t)(at - p);
+                p = at;
+            }
+        }
+        skip = tok + strspn(p + tok, url_sep);
+        o += (size_t)snprintf(out + o, outsz - o, "%.*s", (int)skip, p);
+        p += skip;
+    }
+    if (outsz)
+        out[o < outsz ? o : outsz - 1] = '\0';
+}
+
+void cfg_stage_poll_defaults(long out[STAGE__COUNT])
+{
+    for (int i = 0; i < STAGE__COUNT; i++)
+        out[i] = 3600;
+    for (const struct cfg_key *k = keys; k->name; k++) {
+        size_t lo = POLL(0), hi = POLL(STAGE__COUNT);
+        long v;
+        if (k->offset >= lo && k->offset < hi && k->def &&
+            cfg_parse_secs(k->def, &v, NULL) == 0)
+            out[(k->offset - lo) / sizeof(long)] = v;
     }
 }

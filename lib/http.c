@@ -16,7 +16,6 @@ struct http_client {
     struct http_opts o;
     char *ca_file;
     int insecure; /* 1 only after http_client_set_tls_verify(hc, 0) */
-    struct http_stats stats;
 };
 
 int http_global_init(void)
@@ -40,6 +39,8 @@ void http_resp_release(struct http_resp *r)
     buf_release(&r->body);
     free(r->retry_after);
     r->retry_after = NULL;
+    free(r->date);
+    r->date = NULL;
     r->status = 0;
     ht_err_clear(&r->err);
 }
@@ -67,14 +68,17 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *ud)
     struct xfer *x = ud;
     size_t n = size * nmemb;
 
-    if (n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) {
-        size_t a = 12, e = n;
+    if ((n > 12 && strncasecmp(ptr, "Retry-After:", 12) == 0) ||
+        (n > 5 && strncasecmp(ptr, "Date:", 5) == 0)) {
+        int ra = ptr[0] == 'R' || ptr[0] == 'r';
+        size_t a = ra ? 12 : 5, e = n;
+        char **slot = ra ? &x->resp->retry_after : &x->resp->date;
         while (a < n && (ptr[a] == ' ' || ptr[a] == '\t'))
             a++;
         while (e > a && (ptr[e - 1] == '\r' || ptr[e - 1] == '\n' || ptr[e - 1] == ' '))
             e--;
-        free(x->resp->retry_after);
-        x->resp->retry_after = xstrndup(ptr + a, e - a);
+        free(*slot);
+        *slot = xstrndup(ptr + a, e - a);
     }
     return n;
 }
@@ -155,16 +159,11 @@ void http_client_free(struct http_client *hc)
 static int finish(struct http_client *hc, CURL *e, CURLcode rc, struct xfer *x)
 {
     struct http_resp *r = x->resp;
-    curl_off_t dl = 0;
 
-    hc->stats.requests++;
-    curl_easy_getinfo(e, CURLINFO_SIZE_DOWNLOAD_T, &dl);
-    hc->stats.bytes += (unsigned long)dl;
     if (rc == CURLE_OK) {
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &r->status);
         return 0;
     }
-    hc->stats.transport_errors++;
     r->status = 0;
     if (x->over_cap || rc == CURLE_FILESIZE_EXCEEDED)
         ht_err_set(&r->err, HT_ELIMIT, "response body over the %zu-byte cap",
@@ -315,9 +314,4 @@ out:
 oom:
     ht_err_set(err, HT_ENOMEM, "out of memory");
     goto out;
-}
-
-void http_client_stats(const struct http_client *hc, struct http_stats *out)
-{
-    *out = hc->stats;
 }

@@ -15,10 +15,38 @@ static void quarantine(struct reconcile_plan *p, const char *what, const char *a
     p->certificate = 0;
 }
 
+/* One event's sort key: upstream time, code, position in the tracking list. */
+struct ev_key {
+    int64_t at;
+    const char *status;
+    size_t i;
+};
+
+/* By (time, code, position): equal events end up next to each other, first one first. */
+static int cmp_key(const void *a, const void *b)
+{
+    const struct ev_key *x = a, *y = b;
+    int c;
+
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    if ((c = strcmp(x->status, y->status)) != 0)
+        return c;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+    return i < j ? -1 : i > j;
+}
+
 int reconcile_plan_build(const struct reconcile_stored *st, const struct api_detail *d,
                          struct reconcile_plan *p)
 {
-    size_t n = d->nevents;
+    size_t n = d->nevents, k = 0;
+    struct ev_key *keys = NULL;
     int have_latest = 0;
 
     memset(p, 0, sizeof(*p));
@@ -32,29 +60,39 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
         quarantine(p, "detail answer is for another application", d->id_reg);
         return 0;
     }
-    for (size_t i = 0; i < n; i++) {
-        const struct api_event *e = &d->events[i];
-        enum ht_stage sg = stage_of_code(e->status);
-        int dup = 0;
-
-        if (sg == STAGE_UNKNOWN) {
-            quarantine(p, "unknown status code", e->status);
+    for (size_t i = 0; i < n; i++)
+        if (stage_of_code(d->events[i].status) == STAGE_UNKNOWN) {
+            quarantine(p, "unknown status code", d->events[i].status);
             return 0;
         }
-        for (size_t j = 0; j < p->nev && !dup; j++) {
-            const struct api_event *o = &d->events[p->ev[j]];
-            dup = o->at == e->at && strcmp(o->status, e->status) == 0;
-        }
-        if (dup)
+    /* Duplicates removed in O(n log n): sort, keep the first of each run of equal
+     * (time, code), then restore upstream order. */
+    if (!(keys = calloc(n + 1, sizeof(*keys)))) {
+        reconcile_plan_release(p);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (struct ev_key){d->events[i].at, d->events[i].status, i};
+    qsort(keys, n, sizeof(*keys), cmp_key);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && keys[i].at == keys[i - 1].at &&
+            strcmp(keys[i].status, keys[i - 1].status) == 0)
             continue;
-        p->ev[p->nev] = i;
-        p->ev_stage[p->nev] = sg;
-        p->nev++;
+        p->ev[k++] = keys[i].i;
+    }
+    free(keys);
+    qsort(p->ev, k, sizeof(*p->ev), cmp_index);
+    p->nev = k;
+    for (size_t j = 0; j < k; j++) {
+        size_t i = p->ev[j];
+        const struct api_event *e = &d->events[i];
+
+        p->ev_stage[j] = stage_of_code(e->status);
         /* The latest event by upstream time; on a tie the later one in the list wins
          * (tracking is oldest first). */
         if (!have_latest || e->at >= d->events[p->latest].at) {
             p->latest = i;
-            p->new_stage = sg;
+            p->new_stage = p->ev_stage[j];
             have_latest = 1;
         }
     }

@@ -147,6 +147,7 @@ static void weekly_rows(struct sheet *sh, const struct weekly_report *r)
         KV("calendar_gap", "year", r->gaps.year[i]);
     KV("quality", "quarantined", r->quarantined);
     KV("quality", "unmatched", r->unmatched);
+    KV("quality", "observed_history", r->observed_history);
     row(sh, "quality", "last_observed", 0, NULL, NULL, NULL, NULL, NULL, NULL,
         r->last_observed, NULL);
 }

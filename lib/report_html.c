@@ -492,6 +492,10 @@ static void html_quality(FILE *fp, const struct weekly_report *r)
             r->quarantined);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
             _("Applications whose NIB is not in the register"), r->unmatched);
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
+            _("Applications with history from our own observations (detail not "
+              "readable)"),
+            r->observed_history);
     report_format_wib(r->last_observed, ts);
     fprintf(fp, "<tr><td>%s</td><td class=\"n\">%s</td></tr>",
             _("Data as of (last observation)"), ts);

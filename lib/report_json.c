@@ -149,6 +149,7 @@ static void status_app(struct jsonw *w, const struct report_app *a,
     str(w, "status_code", a->status_code);
     str(w, "certificate_no", a->certificate_no);
     str(w, "certificate_date", a->certificate_date);
+    str(w, "history_source", a->observed ? "observed" : "upstream");
     jsonw_key(w, "steps");
     jsonw_begin_array(w);
     for (size_t j = 0; j < t->ns; j++)
@@ -436,6 +437,7 @@ static void weekly_doc(struct jsonw *w, const void *arg)
     jsonw_begin_object(w);
     num(w, "quarantined", r->quarantined);
     num(w, "unmatched", r->unmatched);
+    num(w, "observed_history", r->observed_history);
     ts(w, "last_observed", r->last_observed);
     ts(w, "last_sync", r->last_sync);
     jsonw_end_object(w);

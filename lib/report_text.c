@@ -189,7 +189,13 @@ static void status_app(FILE *fp, const struct report_app *a, const struct timeli
                        int color)
 {
     fprintf(fp, "\n%s %s (%s, %s %s)\n", _("Application"), or_dash(a->no_daftar),
-            a->id_reg, channel_path_label(a->channel_id), or_dash(a->channel_id));
+            or_dash(a->id_reg), channel_path_label(a->channel_id),
+            or_dash(a->channel_id));
+    if (a->observed)
+        wrap(fp, _("History"),
+             _("from our own observations: this account may not read the application's "
+               "detail, so each step is dated when the list first showed it."),
+             80);
     if (a->certificate_no)
         fprintf(fp, "  %s %s (%s)\n", _("Certificate"), a->certificate_no,
                 or_dash(a->certificate_date));
@@ -506,6 +512,8 @@ static void weekly_quality(FILE *fp, const struct weekly_report *r)
     fprintf(fp, "\n== %s\n", _("Data quality"));
     fprintf(fp, "%-40s %8ld\n", _("Quarantined records"), r->quarantined);
     fprintf(fp, "%-40s %8ld\n", _("Unmatched NIBs (not in register)"), r->unmatched);
+    fprintf(fp, "%-40s %8ld\n", _("History from our own observations"),
+            r->observed_history);
     report_format_wib(r->last_observed, ts);
     fprintf(fp, "%-40s %s\n", _("Last observation"), ts);
     report_format_wib(r->last_sync, ts);

@@ -317,6 +317,25 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+char *str_scrub_controls(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+
+    if (!s)
+        return s;
+    for (; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F)
+            *p = ' ';
+        else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            /* a two-byte C1 control becomes two spaces (the length stays) */
+            p[0] = ' ';
+            p[1] = ' ';
+            p++;
+        }
+    }
+    return s;
+}
+
 int str_is_number(const char *s)
 {
     if (!s)

@@ -11,7 +11,8 @@
 const char *const fault_name[F__COUNT] = {
     "error_5xx",       "rate_429",   "slow",         "reset",          "truncate",
     "malformed",       "bad_utf8",   "unknown_code", "missing_fields", "string_numbers",
-    "duplicate_items", "page_shift", "token_expiry", "rate_limit",
+    "duplicate_items", "page_shift", "token_expiry", "rate_limit",     "huge_body",
+    "huge_total",
 };
 
 /* Names on the command line (--fault-<name>). */
@@ -30,6 +31,8 @@ static const char *const cli_name[F__COUNT] = {
     "page-shift",
     "token-expiry",
     NULL,
+    "huge-body",
+    "huge-total",
 };
 
 #define MAX_BAD 100000
@@ -64,12 +67,37 @@ void faults_plan(struct faults *f, uint64_t reqno, struct fault_plan *plan)
     pthread_mutex_unlock(&f->mu);
     memset(plan, 0, sizeof(*plan));
     plan->rng.s = sim_hash3(cfg.seed, reqno, 0x4641554c);
-    /* one draw per kind, always in the same order, so adding a kind keeps decisions */
-    for (int k = 0; k < F__COUNT; k++) {
+    /* one draw per kind, always in the same order, so adding a kind keeps decisions;
+     * the kinds added after rate_limit draw from a stream of their own, so the draws
+     * that follow (cut points, victims) stay what they were too */
+    for (int k = 0; k <= F_RATE_LIMIT; k++) {
         double u = rng_unit(&plan->rng);
 
         plan->hit[k] = k != F_RATE_LIMIT && cfg.p[k] > 0 && u < cfg.p[k];
     }
+    {
+        struct sim_rng extra = {sim_hash3(cfg.seed, reqno, 0x45585452)};
+
+        for (int k = F_RATE_LIMIT + 1; k < F__COUNT; k++) {
+            double u = rng_unit(&extra);
+            /* huge_body sticks to applications (faults_app_hit), not to requests */
+            plan->hit[k] = k != F_HUGE_BODY && cfg.p[k] > 0 && u < cfg.p[k];
+        }
+    }
+}
+
+int faults_app_hit(struct faults *f, enum fault_kind k, uint32_t app)
+{
+    double p;
+    uint64_t seed;
+    struct sim_rng r;
+
+    pthread_mutex_lock(&f->mu);
+    p = f->cfg.p[k];
+    seed = f->cfg.seed;
+    pthread_mutex_unlock(&f->mu);
+    r.s = sim_hash3(seed, app, 0x41505000u + (uint64_t)k);
+    return p > 0 && rng_unit(&r) < p;
 }
 
 void faults_count(struct faults *f, enum fault_kind k)
@@ -151,8 +179,8 @@ int faults_set_json(struct faults *f, const char *body, size_t len, struct ht_er
             cfg.slow_ms = (long)json_integer_value(v);
             continue;
         }
-        for (int i = 0; i < F_RATE_LIMIT; i++)
-            if (!strcmp(key, fault_name[i]))
+        for (int i = 0; i < F__COUNT; i++)
+            if (i != F_RATE_LIMIT && !strcmp(key, fault_name[i]))
                 k = i;
         if (k < 0) {
             ht_err_set(err, HT_EINVAL, _("unknown fault '%s'"), key);
@@ -181,8 +209,8 @@ int faults_render(struct faults *f, struct buf *b)
     pthread_mutex_lock(&f->mu);
     if (buf_adds(b, "{"))
         goto out;
-    for (int k = 0; k < F_RATE_LIMIT; k++)
-        if (buf_addf(b, "\"%s\":%g,", fault_name[k], f->cfg.p[k]))
+    for (int k = 0; k < F__COUNT; k++)
+        if (k != F_RATE_LIMIT && buf_addf(b, "\"%s\":%g,", fault_name[k], f->cfg.p[k]))
             goto out;
     if (buf_addf(b, "\"slow_ms\":%ld,\"seed\":%llu,\"counters\":{", f->cfg.slow_ms,
                  (unsigned long long)f->cfg.seed))

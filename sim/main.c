@@ -18,82 +18,6 @@
 
 #define EXIT_USAGE 2
 
-static void help(void)
-{
-    printf(
-        _("halalsim simulates the national halal certification API (SIHALAL v2 shape)\n"
-          "over a seeded world of MSMEs and applications, with a controllable clock and\n"
-          "fault injection. See docs/halalsim.md and docs/national-api.md.\n\n"));
-    printf(_("Usage:\n  halalsim [OPTION]...\n\n"));
-    printf(_("World:\n"));
-    printf(_("  --seed N               world seed (default 1)\n"));
-    printf(_("  --msmes N              MSMEs in the world (default 2000; ~0.85 "
-             "applications each)\n"));
-    printf(_(
-        "  --region CODE          Kemendagri region with kelurahan rows (default 35.75,\n"
-        "                         Kota Pasuruan); a kecamatan code like 35.75.01 works "
-        "too\n"));
-    printf(_("  --now TIME             initial clock, ISO 8601 (default: the real "
-             "current time)\n"));
-    printf(_("  --start-date DATE      history starts here, YYYY-MM-DD (default: 180 "
-             "days before\n"
-             "                         --now)\n"));
-    printf(_("  --speed X              simulated seconds per real second (default 0: the "
-             "clock\n"
-             "                         moves only with POST /_sim/advance)\n"));
-    printf(_("  --clean-register       no dirty rows in /_sim/register.csv\n\n"));
-    printf(_("Server:\n"));
-    printf(_(
-        "  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080); port 0\n"
-        "                         picks a free port; the line \"halalsim: listening on\n"
-        "                         http://HOST:PORT\" is printed to stdout when ready\n"));
-    printf(_("  --email EMAIL          the account accepted by /api/authenticate\n"
-             "                         (default dinkop@pasuruankota.go.id)\n"));
-    printf(_(
-        "  --password-file FILE   read the account's password from FILE (first line)\n"));
-    printf(_(
-        "  --password PASSWORD    the account's password (default sim-password; prefer\n"
-        "                         --password-file or HALALSIM_PASSWORD: argv is "
-        "visible)\n"));
-    printf(
-        _("  --token-ttl SECONDS    token lifetime in real seconds, sent as expires_in\n"
-          "                         (default 86400)\n"));
-    printf(
-        _("  --rate R               serve at most R API requests per second, 429 beyond\n"
-          "                         (default 0: unlimited)\n"));
-    printf(_("  --log-level LEVEL      error, warn, info or debug (default warn)\n\n"));
-    printf(
-        _("Faults (probability P in 0..1 per API request; also POST /_sim/faults):\n"));
-    printf(_("  --fault-5xx P          500, 502 or 503 with an error envelope\n"));
-    printf(_(
-        "  --fault-429 P          429 with Retry-After in seconds or as an HTTP date\n"));
-    printf(_("  --fault-slow P         answer after --slow-ms milliseconds\n"));
-    printf(_("  --slow-ms MS           delay of slow answers (default 3000)\n"));
-    printf(_("  --fault-reset P        close the connection after part of the body\n"));
-    printf(_("  --fault-truncate P     send only part of the JSON body (Content-Length "
-             "matches)\n"));
-    printf(_("  --fault-malformed P    a ':' of the body becomes '=' (invalid JSON)\n"));
-    printf(
-        _("  --fault-bad-utf8 P     invalid UTF-8 bytes inside one record's nama_pu\n"));
-    printf(_("  --fault-unknown-code P one record gets a status code outside the known "
-             "table\n"));
-    printf(_(
-        "  --fault-missing-fields P one record loses 'status' or has 'no_daftar': null\n"
-        "                         (detail: 'tracking': null)\n"));
-    printf(_("  --fault-string-numbers P code, total_item, current_page, total_page as "
-             "strings\n"));
-    printf(_("  --fault-duplicate-items P the previous page's last item repeated at the "
-             "top\n"));
-    printf(
-        _("  --fault-page-shift P   the page starts 1-5 items early (as if applications\n"
-          "                         arrived while paging)\n"));
-    printf(_("  --fault-token-expiry P a valid token is revoked: 401 code 4001\n"));
-    printf(_("  --fault-seed N         seed of fault decisions (default 0)\n\n"));
-    printf(_("Other:\n  --help                 show this help, then exit\n"
-             "  --version              show the version, then exit\n\n"));
-    printf(_("Environment: HT_DATADIR (reference CSVs), HALALSIM_PASSWORD.\n"));
-}
-
 static int usage_error(const char *fmt, ...) HT_PRINTF(1, 2);
 
 static int usage_error(const char *fmt, ...)
@@ -135,238 +59,453 @@ static int read_password_file(const char *path, char *out, size_t n)
     return 0;
 }
 
-enum {
-    O_SEED = 256,
-    O_MSMES,
-    O_REGION,
-    O_NOW,
-    O_START,
-    O_SPEED,
-    O_CLEAN,
-    O_LISTEN,
-    O_EMAIL,
-    O_PASSWORD,
-    O_PASSWORD_FILE,
-    O_TTL,
-    O_RATE,
-    O_LOG,
-    O_SLOW_MS,
-    O_FSEED,
-    O_HELP,
-    O_VERSION,
-    O_FAULT
-};
-
-int main(int argc, char **argv)
-{
+/* Everything the command line sets. */
+struct run {
     struct sim_params p;
     struct sim_server_cfg cfg;
     struct fault_cfg fc;
+    const char *pwfile, *start_s, *now_s;
+};
+
+/* An option: its long name, its value's name (NULL: a flag), its help section, what it
+ * does with the value (0, or an exit status after a usage error) and its help line(s). */
+struct sim_opt {
+    const char *name;
+    const char *arg;
+    int section;
+    int (*set)(struct run *r, const struct sim_opt *o, const char *v);
+    const char *help;
+};
+enum { SEC_WORLD, SEC_ACCOUNT, SEC_SERVER, SEC_FAULTS, SEC_OTHER };
+
+static int bad_value(const struct sim_opt *o, const char *v, const struct ht_err *err)
+{
+    return usage_error(_("invalid --%s '%s': %s"), o->name, v, err->msg);
+}
+
+static int set_seed(struct run *r, const struct sim_opt *o, const char *v)
+{
     struct ht_err err = HT_ERR_INIT;
-    struct sim_world *w = NULL;
-    struct sim_server *srv = NULL;
-    const char *pwfile = NULL, *start_s = NULL, *now_s = NULL;
-    int64_t t0;
-    const char *env_pw = getenv("HALALSIM_PASSWORD");
-    static const struct option opts[] = {
-        {"seed", required_argument, NULL, O_SEED},
-        {"msmes", required_argument, NULL, O_MSMES},
-        {"region", required_argument, NULL, O_REGION},
-        {"now", required_argument, NULL, O_NOW},
-        {"start-date", required_argument, NULL, O_START},
-        {"speed", required_argument, NULL, O_SPEED},
-        {"clean-register", no_argument, NULL, O_CLEAN},
-        {"listen", required_argument, NULL, O_LISTEN},
-        {"email", required_argument, NULL, O_EMAIL},
-        {"password", required_argument, NULL, O_PASSWORD},
-        {"password-file", required_argument, NULL, O_PASSWORD_FILE},
-        {"token-ttl", required_argument, NULL, O_TTL},
-        {"rate", required_argument, NULL, O_RATE},
-        {"log-level", required_argument, NULL, O_LOG},
-        {"slow-ms", required_argument, NULL, O_SLOW_MS},
-        {"fault-seed", required_argument, NULL, O_FSEED},
-        {"fault-5xx", required_argument, NULL, O_FAULT},
-        {"fault-429", required_argument, NULL, O_FAULT},
-        {"fault-slow", required_argument, NULL, O_FAULT},
-        {"fault-reset", required_argument, NULL, O_FAULT},
-        {"fault-truncate", required_argument, NULL, O_FAULT},
-        {"fault-malformed", required_argument, NULL, O_FAULT},
-        {"fault-bad-utf8", required_argument, NULL, O_FAULT},
-        {"fault-unknown-code", required_argument, NULL, O_FAULT},
-        {"fault-missing-fields", required_argument, NULL, O_FAULT},
-        {"fault-string-numbers", required_argument, NULL, O_FAULT},
-        {"fault-duplicate-items", required_argument, NULL, O_FAULT},
-        {"fault-page-shift", required_argument, NULL, O_FAULT},
-        {"fault-token-expiry", required_argument, NULL, O_FAULT},
-        {"help", no_argument, NULL, O_HELP},
-        {"version", no_argument, NULL, O_VERSION},
-        {NULL, 0, NULL, 0},
+    int64_t x;
+
+    if (parse_i64(v, 0, INT64_MAX, &x, &err))
+        return bad_value(o, v, &err);
+    if (!strcmp(o->name, "seed"))
+        r->p.seed = (uint64_t)x;
+    else
+        r->fc.seed = (uint64_t)x;
+    return 0;
+}
+
+static int set_msmes(struct run *r, const struct sim_opt *o, const char *v)
+{
+    struct ht_err err = HT_ERR_INIT;
+    long l;
+
+    if (parse_int(v, 0, 4000000, &l, &err))
+        return bad_value(o, v, &err);
+    r->p.msmes = (uint32_t)l;
+    return 0;
+}
+
+static int set_region(struct run *r, const struct sim_opt *o, const char *v)
+{
+    (void)o;
+    if (strlen(v) >= sizeof(r->p.region))
+        return usage_error(_("invalid --region '%s'"), v);
+    snprintf(r->p.region, sizeof(r->p.region), "%s", v);
+    return 0;
+}
+
+static int set_text(struct run *r, const struct sim_opt *o, const char *v)
+{
+    if (!strcmp(o->name, "now"))
+        r->now_s = v;
+    else if (!strcmp(o->name, "start-date"))
+        r->start_s = v;
+    else
+        r->pwfile = v;
+    return 0;
+}
+
+static int set_double(struct run *r, const struct sim_opt *o, const char *v)
+{
+    struct ht_err err = HT_ERR_INIT;
+    int speed = !strcmp(o->name, "speed");
+    double d;
+
+    if (parse_double(v, 0, speed ? 1e7 : 1e9, &d, &err))
+        return bad_value(o, v, &err);
+    *(speed ? &r->cfg.speed : &r->cfg.rate) = d;
+    return 0;
+}
+
+static int set_clean(struct run *r, const struct sim_opt *o, const char *v)
+{
+    (void)o;
+    (void)v;
+    r->p.clean_register = 1;
+    return 0;
+}
+
+static int set_listen(struct run *r, const struct sim_opt *o, const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    struct ht_err err = HT_ERR_INIT;
+    struct in_addr a;
+    long l;
+
+    (void)o;
+    if (!colon || colon == v || (size_t)(colon - v) >= sizeof(r->cfg.host) ||
+        parse_int(colon + 1, 0, 65535, &l, &err))
+        return usage_error(_("invalid --listen '%s': expected HOST:PORT, e.g. "
+                             "127.0.0.1:0"),
+                           v);
+    memcpy(r->cfg.host, v, (size_t)(colon - v));
+    r->cfg.host[colon - v] = '\0';
+    r->cfg.port = (int)l;
+    if (inet_pton(AF_INET, r->cfg.host, &a) != 1)
+        return usage_error(_("invalid --listen '%s': '%s' is not an IPv4 address"), v,
+                           r->cfg.host);
+    return 0;
+}
+
+static int set_email(struct run *r, const struct sim_opt *o, const char *v)
+{
+    (void)o;
+    if (!*v || strlen(v) >= sizeof(r->cfg.email))
+        return usage_error(_("invalid --email '%s'"), v);
+    snprintf(r->cfg.email, sizeof(r->cfg.email), "%s", v);
+    return 0;
+}
+
+static int set_password(struct run *r, const struct sim_opt *o, const char *v)
+{
+    (void)o;
+    if (!*v || strlen(v) >= sizeof(r->cfg.password))
+        return usage_error("%s", _("invalid --password: empty or too long"));
+    snprintf(r->cfg.password, sizeof(r->cfg.password), "%s", v);
+    return 0;
+}
+
+static int set_long(struct run *r, const struct sim_opt *o, const char *v)
+{
+    struct ht_err err = HT_ERR_INIT;
+    int ttl = !strcmp(o->name, "token-ttl");
+    long l;
+
+    if (parse_int(v, ttl ? 1 : 0, ttl ? 100000000 : 600000, &l, &err))
+        return bad_value(o, v, &err);
+    if (ttl)
+        r->cfg.token_ttl = (int)l;
+    else
+        r->fc.slow_ms = l;
+    return 0;
+}
+
+static int set_log(struct run *r, const struct sim_opt *o, const char *v)
+{
+    enum log_level lvl;
+
+    (void)r;
+    (void)o;
+    if (log_level_parse(v, &lvl))
+        return usage_error(_("invalid --log-level '%s'"), v);
+    log_set_level(lvl);
+    return 0;
+}
+
+static int set_fault(struct run *r, const struct sim_opt *o, const char *v)
+{
+    struct ht_err err = HT_ERR_INIT;
+    int k = fault_parse_name(o->name + 6);
+    double d;
+
+    if (k < 0 || parse_double(v, 0, 1, &d, &err))
+        return usage_error(_("invalid --%s: expected a probability in 0..1, got '%s'"),
+                           o->name, v);
+    r->fc.p[k] = d;
+    return 0;
+}
+
+static int set_status_as(struct run *r, const struct sim_opt *o, const char *v)
+{
+    int a = status_as_parse(v);
+
+    (void)o;
+    if (a < 0)
+        return usage_error(_("invalid --status-as '%s': expected code, label or mixed"),
+                           v);
+    r->cfg.sw.status_as = a;
+    return 0;
+}
+
+static int set_deny(struct run *r, const struct sim_opt *o, const char *v)
+{
+    struct ht_err err = HT_ERR_INIT;
+    double d;
+
+    if (parse_double(v, 0, 1, &d, &err))
+        return bad_value(o, v, &err);
+    r->cfg.sw.deny_detail = d;
+    return 0;
+}
+
+static int set_switch_flag(struct run *r, const struct sim_opt *o, const char *v)
+{
+    (void)v;
+    if (!strcmp(o->name, "no-id-reg"))
+        r->cfg.sw.no_id_reg = 1;
+    else
+        r->cfg.sw.split_hosts = 1;
+    return 0;
+}
+
+/* Exit statuses beyond 0..2 mean "done, exit 0" (help, version). */
+#define EXIT_DONE 100
+
+static int show_help(struct run *r, const struct sim_opt *o, const char *v);
+
+static int show_version(struct run *r, const struct sim_opt *o, const char *v)
+{
+    (void)r;
+    (void)o;
+    (void)v;
+    printf("halalsim %s\n", HT_VERSION);
+    return EXIT_DONE;
+}
+
+/* The table. The help lines are the translated strings. */
+static const struct sim_opt options[] = {
+    {"seed", "N", SEC_WORLD, set_seed,
+     N_("  --seed N               world seed (default 1)\n")},
+    {"msmes", "N", SEC_WORLD, set_msmes,
+     N_("  --msmes N              MSMEs in the world (default 2000; ~0.85 "
+        "applications each)\n")},
+    {"region", "CODE", SEC_WORLD, set_region,
+     N_("  --region CODE          Kemendagri region with kelurahan rows (default 35.75,\n"
+        "                         Kota Pasuruan); a kecamatan code like 35.75.01 works "
+        "too\n")},
+    {"now", "TIME", SEC_WORLD, set_text,
+     N_("  --now TIME             initial clock, ISO 8601 (default: the real "
+        "current time)\n")},
+    {"start-date", "DATE", SEC_WORLD, set_text,
+     N_("  --start-date DATE      history starts here, YYYY-MM-DD (default: 180 "
+        "days before\n"
+        "                         --now)\n")},
+    {"speed", "X", SEC_WORLD, set_double,
+     N_("  --speed X              simulated seconds per real second (default 0: the "
+        "clock\n"
+        "                         moves only with POST /_sim/advance)\n")},
+    {"clean-register", NULL, SEC_WORLD, set_clean,
+     N_("  --clean-register       no dirty rows in /_sim/register.csv\n\n")},
+    {"status-as", "MODE", SEC_ACCOUNT, set_status_as,
+     N_("  --status-as MODE       the inquiry list's status: code (OF74), label (the\n"
+        "                         frontend's words, e.g. \"Dikirim Ke Komite Fatwa\") "
+        "or\n"
+        "                         mixed (either, per row); default code\n")},
+    {"deny-detail", "P", SEC_ACCOUNT, set_deny,
+     N_("  --deny-detail P        fraction of the office's applications whose detail\n"
+        "                         answers 403 to this account (default 0)\n")},
+    {"no-id-reg", NULL, SEC_ACCOUNT, set_switch_flag,
+     N_("  --no-id-reg            inquiry rows without id_reg (the detail cannot be "
+        "asked)\n")},
+    {"split-hosts", NULL, SEC_ACCOUNT, set_switch_flag,
+     N_("  --split-hosts          /api/authenticate only on a second port, printed as\n"
+        "                         \"halalsim: auth listening on http://HOST:PORT\"\n\n")},
+    {"listen", "HOST:PORT", SEC_SERVER, set_listen,
+     N_("  --listen HOST:PORT     address to listen on (default 127.0.0.1:8080); port 0\n"
+        "                         picks a free port; the line \"halalsim: listening on\n"
+        "                         http://HOST:PORT\" is printed to stdout when ready\n")},
+    {"email", "EMAIL", SEC_SERVER, set_email,
+     N_("  --email EMAIL          the account accepted by /api/authenticate\n"
+        "                         (default dinkop@pasuruankota.go.id)\n")},
+    {"password-file", "FILE", SEC_SERVER, set_text,
+     N_("  --password-file FILE   read the account's password from FILE (first line)\n")},
+    {"password", "PASSWORD", SEC_SERVER, set_password,
+     N_("  --password PASSWORD    the account's password (default sim-password; prefer\n"
+        "                         --password-file or HALALSIM_PASSWORD: argv is "
+        "visible)\n")},
+    {"token-ttl", "SECONDS", SEC_SERVER, set_long,
+     N_("  --token-ttl SECONDS    token lifetime in real seconds, sent as expires_in\n"
+        "                         (default 86400)\n")},
+    {"rate", "R", SEC_SERVER, set_double,
+     N_("  --rate R               serve at most R API requests per second, 429 beyond\n"
+        "                         (default 0: unlimited)\n")},
+    {"log-level", "LEVEL", SEC_SERVER, set_log,
+     N_("  --log-level LEVEL      error, warn, info or debug (default warn)\n\n")},
+    {"fault-5xx", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-5xx P          500, 502 or 503 with an error envelope\n")},
+    {"fault-429", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-429 P          429 with Retry-After in seconds or as an HTTP date\n")},
+    {"fault-slow", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-slow P         answer after --slow-ms milliseconds\n")},
+    {"slow-ms", "MS", SEC_FAULTS, set_long,
+     N_("  --slow-ms MS           delay of slow answers (default 3000)\n")},
+    {"fault-reset", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-reset P        close the connection after part of the body\n")},
+    {"fault-truncate", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-truncate P     send only part of the JSON body (Content-Length "
+        "matches)\n")},
+    {"fault-malformed", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-malformed P    a ':' of the body becomes '=' (invalid JSON)\n")},
+    {"fault-bad-utf8", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-bad-utf8 P     invalid UTF-8 bytes inside one record's nama_pu\n")},
+    {"fault-unknown-code", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-unknown-code P one record gets a status code outside the known "
+        "table\n")},
+    {"fault-missing-fields", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-missing-fields P one record loses 'status' or has 'no_daftar': null\n"
+        "                         (detail: 'tracking': null)\n")},
+    {"fault-string-numbers", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-string-numbers P code, total_item, current_page, total_page as "
+        "strings\n")},
+    {"fault-duplicate-items", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-duplicate-items P the previous page's last item repeated at the "
+        "top\n")},
+    {"fault-page-shift", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-page-shift P   the page starts 1-5 items early (as if applications\n"
+        "                         arrived while paging)\n")},
+    {"fault-token-expiry", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-token-expiry P a valid token is revoked: 401 code 4001\n")},
+    {"fault-huge-body", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-huge-body P    that fraction of applications answer their detail "
+        "with\n"
+        "                         a 6 MB HTML page, every time\n")},
+    {"fault-huge-total", "P", SEC_FAULTS, set_fault,
+     N_("  --fault-huge-total P   a list page claims total_item 10^12 (a list without "
+        "end)\n")},
+    {"fault-seed", "N", SEC_FAULTS, set_seed,
+     N_("  --fault-seed N         seed of fault decisions (default 0)\n\n")},
+    {"help", NULL, SEC_OTHER, show_help,
+     N_("  --help                 show this help, then exit\n")},
+    {"version", NULL, SEC_OTHER, show_version,
+     N_("  --version              show the version, then exit\n\n")},
+};
+
+static int show_help(struct run *r, const struct sim_opt *o, const char *v)
+{
+    static const char *const section[] = {
+        N_("World:\n"),
+        N_("The account's view (also POST /_sim/switches):\n"),
+        N_("Server:\n"),
+        N_("Faults (probability P in 0..1 per API request; also POST /_sim/faults):\n"),
+        N_("Other:\n"),
     };
-    int c, idx, rc = 1;
-    sigset_t sigs;
 
-    i18n_init();
-    log_set_level(LOG_LVL_WARN);
-    memset(&p, 0, sizeof(p));
-    memset(&cfg, 0, sizeof(cfg));
-    memset(&fc, 0, sizeof(fc));
-    p.seed = 1;
-    p.msmes = 2000;
-    snprintf(p.region, sizeof(p.region), "35.75");
-    snprintf(cfg.host, sizeof(cfg.host), "127.0.0.1");
-    cfg.port = 8080;
-    snprintf(cfg.email, sizeof(cfg.email), "dinkop@pasuruankota.go.id");
-    snprintf(cfg.password, sizeof(cfg.password), "%s",
+    (void)r;
+    (void)o;
+    (void)v;
+    printf(
+        _("halalsim simulates the national halal certification API (SIHALAL v2 shape)\n"
+          "over a seeded world of MSMEs and applications, with a controllable clock and\n"
+          "fault injection. See docs/halalsim.md and docs/national-api.md.\n\n"));
+    printf(_("Usage:\n  halalsim [OPTION]...\n\n"));
+    for (int sec = SEC_WORLD; sec <= SEC_OTHER; sec++) {
+        printf("%s", _(section[sec]));
+        for (size_t i = 0; i < HT_ARRAY_LEN(options); i++)
+            if (options[i].section == sec)
+                printf("%s", _(options[i].help));
+    }
+    printf(_("Environment: HT_DATADIR (reference CSVs), HALALSIM_PASSWORD.\n"));
+    return EXIT_DONE;
+}
+
+static void run_defaults(struct run *r)
+{
+    const char *env_pw = getenv("HALALSIM_PASSWORD");
+
+    memset(r, 0, sizeof(*r));
+    r->p.seed = 1;
+    r->p.msmes = 2000;
+    snprintf(r->p.region, sizeof(r->p.region), "35.75");
+    snprintf(r->cfg.host, sizeof(r->cfg.host), "127.0.0.1");
+    r->cfg.port = 8080;
+    snprintf(r->cfg.email, sizeof(r->cfg.email), "dinkop@pasuruankota.go.id");
+    snprintf(r->cfg.password, sizeof(r->cfg.password), "%s",
              env_pw && *env_pw ? env_pw : "sim-password");
-    cfg.token_ttl = 86400;
-    fc.slow_ms = 3000;
+    r->cfg.token_ttl = 86400;
+    r->fc.slow_ms = 3000;
+}
 
+/* Parses argv into r through the table. Returns -1 to go on, or an exit status. */
+static int parse_args(struct run *r, int argc, char **argv)
+{
+    struct option opts[HT_ARRAY_LEN(options) + 1];
+    int c, idx;
+
+    memset(opts, 0, sizeof(opts));
+    for (size_t i = 0; i < HT_ARRAY_LEN(options); i++) {
+        opts[i].name = options[i].name;
+        opts[i].has_arg = options[i].arg ? required_argument : no_argument;
+        opts[i].val = 256 + (int)i;
+    }
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, &idx)) != -1) {
-        long l;
-        double d;
-        int64_t i64;
+        int rc;
 
-        switch (c) {
-        case O_SEED:
-            if (parse_i64(optarg, 0, INT64_MAX, &i64, &err))
-                return usage_error(_("invalid --seed '%s': %s"), optarg, err.msg);
-            p.seed = (uint64_t)i64;
-            break;
-        case O_MSMES:
-            if (parse_int(optarg, 0, 4000000, &l, &err))
-                return usage_error(_("invalid --msmes '%s': %s"), optarg, err.msg);
-            p.msmes = (uint32_t)l;
-            break;
-        case O_REGION:
-            if (strlen(optarg) >= sizeof(p.region))
-                return usage_error(_("invalid --region '%s'"), optarg);
-            snprintf(p.region, sizeof(p.region), "%s", optarg);
-            break;
-        case O_NOW:
-            now_s = optarg;
-            break;
-        case O_START:
-            start_s = optarg;
-            break;
-        case O_SPEED:
-            if (parse_double(optarg, 0, 1e7, &d, &err))
-                return usage_error(_("invalid --speed '%s': %s"), optarg, err.msg);
-            cfg.speed = d;
-            break;
-        case O_CLEAN:
-            p.clean_register = 1;
-            break;
-        case O_LISTEN: {
-            const char *colon = strrchr(optarg, ':');
-
-            if (!colon || colon == optarg ||
-                (size_t)(colon - optarg) >= sizeof(cfg.host) ||
-                parse_int(colon + 1, 0, 65535, &l, &err))
-                return usage_error(_("invalid --listen '%s': expected HOST:PORT, e.g. "
-                                     "127.0.0.1:0"),
-                                   optarg);
-            memcpy(cfg.host, optarg, (size_t)(colon - optarg));
-            cfg.host[colon - optarg] = '\0';
-            cfg.port = (int)l;
-            {
-                struct in_addr a;
-
-                if (inet_pton(AF_INET, cfg.host, &a) != 1)
-                    return usage_error(_("invalid --listen '%s': '%s' is not an IPv4 "
-                                         "address"),
-                                       optarg, cfg.host);
-            }
-            break;
-        }
-        case O_EMAIL:
-            if (!*optarg || strlen(optarg) >= sizeof(cfg.email))
-                return usage_error(_("invalid --email '%s'"), optarg);
-            snprintf(cfg.email, sizeof(cfg.email), "%s", optarg);
-            break;
-        case O_PASSWORD:
-            if (!*optarg || strlen(optarg) >= sizeof(cfg.password))
-                return usage_error("%s", _("invalid --password: empty or too long"));
-            snprintf(cfg.password, sizeof(cfg.password), "%s", optarg);
-            break;
-        case O_PASSWORD_FILE:
-            pwfile = optarg;
-            break;
-        case O_TTL:
-            if (parse_int(optarg, 1, 100000000, &l, &err))
-                return usage_error(_("invalid --token-ttl '%s': %s"), optarg, err.msg);
-            cfg.token_ttl = (int)l;
-            break;
-        case O_RATE:
-            if (parse_double(optarg, 0, 1e9, &d, &err))
-                return usage_error(_("invalid --rate '%s': %s"), optarg, err.msg);
-            cfg.rate = d;
-            break;
-        case O_LOG: {
-            enum log_level lvl;
-
-            if (log_level_parse(optarg, &lvl))
-                return usage_error(_("invalid --log-level '%s'"), optarg);
-            log_set_level(lvl);
-            break;
-        }
-        case O_SLOW_MS:
-            if (parse_int(optarg, 0, 600000, &l, &err))
-                return usage_error(_("invalid --slow-ms '%s': %s"), optarg, err.msg);
-            fc.slow_ms = l;
-            break;
-        case O_FSEED:
-            if (parse_i64(optarg, 0, INT64_MAX, &i64, &err))
-                return usage_error(_("invalid --fault-seed '%s': %s"), optarg, err.msg);
-            fc.seed = (uint64_t)i64;
-            break;
-        case O_FAULT: {
-            int k = fault_parse_name(opts[idx].name + 6);
-
-            if (k < 0 || parse_double(optarg, 0, 1, &d, &err))
-                return usage_error(
-                    _("invalid --%s: expected a probability in 0..1, got '%s'"),
-                    opts[idx].name, optarg);
-            fc.p[k] = d;
-            break;
-        }
-        case O_HELP:
-            help();
-            return 0;
-        case O_VERSION:
-            printf("halalsim %s\n", HT_VERSION);
-            return 0;
-        default:
+        if (c < 256) {
             if (optopt)
                 return usage_error(_("option '%s' needs a value or is unknown"),
                                    argv[optind - 1]);
             return usage_error(_("unknown option '%s'"), argv[optind - 1]);
         }
+        rc = options[c - 256].set(r, &options[c - 256], optarg);
+        if (rc)
+            return rc == EXIT_DONE ? 0 : rc;
     }
     if (optind < argc)
         return usage_error(_("unexpected argument '%s'"), argv[optind]);
-    if (pwfile && read_password_file(pwfile, cfg.password, sizeof(cfg.password)))
-        return EXIT_USAGE;
-    if (now_s) {
-        if (ts_parse(now_s, &p.now, &err))
-            return usage_error(_("invalid --now '%s': %s"), now_s, err.msg);
+    return -1;
+}
+
+/* The clock and the history start from --now and --start-date. */
+static int resolve_times(struct run *r)
+{
+    struct ht_err err = HT_ERR_INIT;
+
+    if (r->now_s) {
+        if (ts_parse(r->now_s, &r->p.now, &err))
+            return usage_error(_("invalid --now '%s': %s"), r->now_s, err.msg);
     } else {
-        p.now = ht_now();
+        r->p.now = ht_now();
     }
-    if (start_s) {
+    if (r->start_s) {
         struct ht_date d;
 
-        if (date_parse(start_s, &d, &err))
-            return usage_error(_("invalid --start-date '%s': %s"), start_s, err.msg);
-        p.start = wib_date_to_ts(d);
-        if (p.start >= p.now)
-            return usage_error(_("--start-date '%s' is not before the clock"), start_s);
+        if (date_parse(r->start_s, &d, &err))
+            return usage_error(_("invalid --start-date '%s': %s"), r->start_s, err.msg);
+        r->p.start = wib_date_to_ts(d);
+        if (r->p.start >= r->p.now)
+            return usage_error(_("--start-date '%s' is not before the clock"),
+                               r->start_s);
     } else {
-        p.start = wib_date_to_ts(ts_to_wib_date(p.now - 180 * 86400LL));
+        r->p.start = wib_date_to_ts(ts_to_wib_date(r->p.now - 180 * 86400LL));
     }
+    return -1;
+}
 
+int main(int argc, char **argv)
+{
+    struct run r;
+    struct ht_err err = HT_ERR_INIT;
+    struct sim_world *w = NULL;
+    struct sim_server *srv = NULL;
+    int64_t t0;
+    int rc;
+    sigset_t sigs;
+
+    i18n_init();
+    log_set_level(LOG_LVL_WARN);
+    run_defaults(&r);
+    if ((rc = parse_args(&r, argc, argv)) >= 0)
+        return rc;
+    if (r.pwfile && read_password_file(r.pwfile, r.cfg.password, sizeof(r.cfg.password)))
+        return EXIT_USAGE;
+    if ((rc = resolve_times(&r)) >= 0)
+        return rc;
     t0 = ht_mono_ms();
-    w = world_new(&p, &err);
+    w = world_new(&r.p, &err);
     if (!w) {
         fprintf(stderr, "halalsim: %s\n", err.msg);
         return err.code == HT_EINVAL ? EXIT_USAGE : 1; /* a bad --region or dates */
@@ -380,15 +519,20 @@ int main(int argc, char **argv)
     sigaddset(&sigs, SIGINT);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
-    srv = server_start(w, &cfg, &fc, &err);
+    rc = 1;
+    srv = server_start(w, &r.cfg, &r.fc, &err);
     if (!srv) {
         fprintf(stderr, "halalsim: %s\n", err.msg);
         goto out;
     }
     fprintf(stderr,
             _("halalsim: %zu MSMEs, %zu applications (%zu visible), ready in %lld ms\n"),
-            w->nmsmes, w->napps, world_visible(w, p.now), (long long)(ht_mono_ms() - t0));
-    printf("halalsim: listening on http://%s:%d\n", cfg.host, server_port(srv));
+            w->nmsmes, w->napps, world_visible(w, r.p.now),
+            (long long)(ht_mono_ms() - t0));
+    if (server_auth_port(srv))
+        printf("halalsim: auth listening on http://%s:%d\n", r.cfg.host,
+               server_auth_port(srv));
+    printf("halalsim: listening on http://%s:%d\n", r.cfg.host, server_port(srv));
     fflush(stdout);
     for (;;) {
         int sig = 0;

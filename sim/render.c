@@ -3,6 +3,7 @@
  * bytes. */
 #include <stdio.h>
 #include <string.h>
+#include "halaltrack/status_label.h"
 #include "sim.h"
 #include "halaltrack/csv.h"
 #include "halaltrack/jsonw.h"
@@ -18,20 +19,6 @@ static const char *channel_str(int ch)
     static const char *const c[] = {"CH001", "CH001", "CH002", "CH003", "CH004"};
 
     return c[ch >= 1 && ch <= 4 ? ch : 1];
-}
-
-static const char *kode_fac(const struct sim_world *w, const struct sim_app *a, char *out,
-                            size_t n)
-{
-    struct ht_date d = ts_to_wib_date(world_ts(w, world_app_ev(w, a)[0].t));
-
-    if (a->channel == CH003)
-        snprintf(out, n, "SEHATI%02d", d.y % 100);
-    else if (a->channel == CH002)
-        snprintf(out, n, "FAS-%s-%04d", w->kode_region, d.y);
-    else
-        return NULL;
-    return out;
 }
 
 static const char *jenis_produk(const struct sim_world *w, const struct sim_app *a)
@@ -62,32 +49,74 @@ static void street_of(const struct sim_world *w, uint32_t msme, char *out, size_
     snprintf(tel, 16, "08%02u%08u", 11 + rng_below(&r, 89), rng_below(&r, 100000000));
 }
 
-int render_item(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
+/* The status of a list row as the account sees it: the code, or one of the frontend's
+ * labels for it (chosen per application and code, so a row keeps its wording while its
+ * status stays), or either per row. */
+static const char *row_status(const struct sim_world *w, uint32_t idx, int code,
+                              const struct sim_switches *sw)
+{
+    const char *c = sim_code_str[code], *pick = NULL;
+    struct sim_rng r = {sim_hash3(w->p.seed, idx, 0x4c41424cu + (uint64_t)code)};
+    uint32_t n = 0;
+
+    if (sw->status_as == STATUS_AS_CODE ||
+        (sw->status_as == STATUS_AS_MIXED && rng_below(&r, 2) == 0))
+        return c;
+    for (size_t i = 0; i < status_label_count(); i++)
+        if (!strcmp(status_label_at(i)->code, c))
+            n++;
+    n = rng_below(&r, n);
+    for (size_t i = 0; i < status_label_count() && !pick; i++)
+        if (!strcmp(status_label_at(i)->code, c) && n-- == 0)
+            pick = status_label_at(i)->label;
+    return pick ? pick : c;
+}
+
+int render_item(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now,
+                const struct sim_switches *sw)
 {
     const struct sim_app *a = &w->apps[idx];
     const struct sim_event *ev = world_app_ev(w, a);
     int cur = world_app_cur(w, a, now);
-    char id[37], nd[32], nib[14], ts[26], fac[32];
-    const char *f;
+    char id[37], nd[32], ts[26], fac[32];
+    const char *f = world_kode_fac(w, a, fac, sizeof(fac));
 
     world_id_reg(a, id);
     world_no_daftar(w, a, nd);
-    world_nib(w, a->msme, nib);
     fmt_wib_ts(world_ts(w, ev[0].t), ts);
-    f = kode_fac(w, a, fac, sizeof(fac));
-    if (buf_addf(b,
-                 "{\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nib\":"
-                 "\"%s\","
-                 "\"nama_pu\":",
-                 id, nd, ts, nib) ||
+    if ((!sw->no_id_reg && buf_addf(b, "{\"id_reg\":\"%s\",", id)) ||
+        (sw->no_id_reg && buf_addch(b, '{')) ||
+        buf_addf(b, "\"no_daftar\":\"%s\",\"nama_pu\":", nd) ||
         json_str(b, world_name(w, w->msmes[a->msme].name_off)) ||
         buf_addf(b,
-                 ",\"jenis_daftar\":\"JD.%d\",\"jenis_produk\":\"%s\",\"status\":\"%s\","
-                 "\"channel_id\":\"%s\",\"kode_fac\":",
-                 a->jd, jenis_produk(w, a), sim_code_str[ev[cur > 0 ? cur - 1 : 0].code],
-                 channel_str(a->channel)))
+                 ",\"tgl_daftar\":\"%s\",\"jenis_daftar\":\"%s\",\"jenis_produk\":\"%s\","
+                 "\"kode_fac\":",
+                 ts, world_jenis(a), jenis_produk(w, a)) ||
+        (f ? buf_addf(b, "\"%s\"", f) : buf_adds(b, "null")) ||
+        buf_adds(b, ",\"status\":") ||
+        json_str(b, row_status(w, idx, ev[cur > 0 ? cur - 1 : 0].code, sw)) ||
+        buf_addch(b, '}'))
         return -1;
-    if (f ? buf_addf(b, "\"%s\"}", f) : buf_adds(b, "null}"))
+    return 0;
+}
+
+int render_programme(struct buf *b, const struct sim_world *w, size_t i, int64_t now)
+{
+    const struct sim_programme *g = &w->progs[i];
+    char d0[11], d1[11];
+    long used = g->kode_fac[0] ? (long)world_code_used(w, g->kode_fac, now) : 0;
+
+    fmt_wib_date(g->aktif, d0);
+    fmt_wib_date(g->selesai, d1);
+    if (buf_addf(b, "{\"id\":\"%s\",\"kode_fac\":", g->id) ||
+        (g->kode_fac[0] ? buf_addf(b, "\"%s\"", g->kode_fac) : buf_adds(b, "null")) ||
+        buf_addf(b, ",\"tahun\":%d,\"fac_name\":", g->tahun) || json_str(b, g->name) ||
+        buf_addf(
+            b,
+            ",\"sumber_biaya\":\"%s\",\"jenis\":\"%s\",\"tgl_aktif\":\"%s\","
+            "\"tgl_selesai\":\"%s\",\"kuota\":%ld,\"sisa\":%ld,\"status_code\":\"%s\"}",
+            g->sumber_biaya, g->jenis, d0, d1, g->kuota,
+            g->kuota > used ? g->kuota - used : 0, g->status))
         return -1;
     return 0;
 }
@@ -134,7 +163,7 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
     int ic = find_ev(ev, cur, C_OF300), il = find_ev(ev, cur, C_OF70),
         ifw = find_ev(ev, cur, C_OF100);
     char id[37], nd[32], nib[14], ts[26], fac[32], prod[96], d1[11], addr[96], tel[16];
-    const char *f = kode_fac(w, a, fac, sizeof(fac));
+    const char *f = world_kode_fac(w, a, fac, sizeof(fac));
 
     street_of(w, a->msme, addr, sizeof(addr), tel);
 
@@ -150,9 +179,9 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
             id, nd, ts) ||
         json_str(b, world_name(w, m->name_off)) ||
         buf_addf(b,
-                 ",\"nib\":\"%s\",\"channel_id\":\"%s\",\"status\":\"%s\","
+                 ",\"channel_id\":\"%s\",\"jenis_pengajuan\":\"%s\",\"status\":\"%s\","
                  "\"skala_usaha\":\"%s\",\"kode_kbli\":\"%s\",\"nama_kbli\":",
-                 nib, channel_str(a->channel),
+                 channel_str(a->channel), world_jenis(a),
                  sim_code_label[ev[cur > 0 ? cur - 1 : 0].code], world_size_name(m->size),
                  w->kblis[m->kbli].code) ||
         json_str(b, w->kblis[m->kbli].title) ||
@@ -167,7 +196,11 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
         json_str(b, k->code) || buf_adds(b, ",\"kode_fac\":"))
         return -1;
     if ((f ? buf_addf(b, "\"%s\"", f) : buf_adds(b, "null")) ||
-        buf_adds(b, "},\"sertifikat_halal_info\":"))
+        buf_addf(b,
+                 "},\"aspek_legal\":[{\"jenis_surat\":\"NIB\",\"no_surat\":\"%s\","
+                 "\"tgl_surat\":\"%s\",\"masa_berlaku\":null,\"instansi_penerbit\":"
+                 "\"OSS RBA\"}],\"sertifikat_halal_info\":",
+                 nib, "2021-08-02"))
         return -1;
     if (ic >= 0) {
         char no[20];
@@ -214,13 +247,15 @@ int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx, int64_
     return 0;
 }
 
-int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now)
+int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now,
+                      const struct sim_switches *sw)
 {
     const struct sim_app *a = &w->apps[idx];
     const struct sim_event *ev = world_app_ev(w, a);
     int cur = world_app_cur(w, a, now);
     int ic = find_ev(ev, cur, C_OF300);
-    char id[37], nd[32], nib[14], ts[26];
+    char id[37], nd[32], nib[14], ts[26], fac[32];
+    const char *f = world_kode_fac(w, a, fac, sizeof(fac));
 
     world_id_reg(a, id);
     world_no_daftar(w, a, nd);
@@ -228,19 +263,22 @@ int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, in
     fmt_wib_ts(world_ts(w, ev[0].t), ts);
     if (buf_addf(b,
                  "{\"id_reg\":\"%s\",\"no_daftar\":\"%s\",\"tgl_daftar\":\"%s\",\"nib\":"
-                 "\"%s\","
-                 "\"status\":\"%s\",\"channel_id\":\"%s\",\"jenis_daftar\":\"JD.%d\","
-                 "\"nomor_sertifikat\":",
+                 "\"%s\",\"status\":\"%s\",\"channel_id\":\"%s\",\"jenis_daftar\":\"%s\","
+                 "\"kode_fac\":",
                  id, nd, ts, nib, sim_code_str[ev[cur > 0 ? cur - 1 : 0].code],
-                 channel_str(a->channel), a->jd))
+                 channel_str(a->channel), world_jenis(a)) ||
+        (f ? buf_addf(b, "\"%s\"", f) : buf_adds(b, "null")) ||
+        buf_addf(b, ",\"detail_denied\":%s,\"nomor_sertifikat\":",
+                 sw->no_id_reg || world_detail_denied(w, idx, sw) ? "true" : "false"))
         return -1;
     if (ic >= 0) {
-        char no[20];
+        char no[20], d[11];
 
         world_cert_no(w, w->cert_base + idx, world_ts(w, ev[ic].t), no);
-        if (buf_addf(b, "\"%s\"", no))
+        fmt_wib_date(world_ts(w, ev[ic].t), d);
+        if (buf_addf(b, "\"%s\",\"tanggal_sertifikat\":\"%s\"", no, d))
             return -1;
-    } else if (buf_adds(b, "null")) {
+    } else if (buf_adds(b, "null,\"tanggal_sertifikat\":null")) {
         return -1;
     }
     if (buf_adds(b, ",\"tracking\":") || render_tracking(b, w, idx, now) ||

@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include "halaltrack/api_paths.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
 #include "halaltrack/stage.h"
@@ -23,9 +24,14 @@
 #define LOCK_AFTER 5
 #define LOCK_SECONDS 60
 
-enum endpoint { EP_AUTH = 0, EP_LIST, EP_DETAIL, EP_SEARCH, EP_SIM, EP_OTHER, EP__COUNT };
-static const char *const ep_name[EP__COUNT] = {
-    "authenticate", "fasilitator_search", "detail", "search_sertifikat", "sim", "other"};
+/* Counters per endpoint: the paths of the national API's table (lib/api_paths.c), then
+ * the /_sim endpoints and everything else. */
+enum { EP_SIM = API_PATH__COUNT, EP_OTHER, EP__COUNT };
+
+static const char *ep_name(int ep)
+{
+    return ep == EP_SIM ? "sim" : ep == EP_OTHER ? "other" : api_path_get(ep)->name;
+}
 static const int status_slots[] = {200, 400, 401, 403, 404, 405, 413, 429, 500, 502, 503};
 #define NSLOTS (HT_ARRAY_LEN(status_slots) + 1)
 
@@ -37,6 +43,8 @@ struct token {
 
 struct sim_server {
     struct MHD_Daemon *d;
+    struct MHD_Daemon *auth_d; /* --split-hosts: the authentication host's port */
+    int auth_port;
     struct sim_world *w;
     struct sim_server_cfg cfg;
     struct faults faults;
@@ -51,6 +59,7 @@ struct sim_server {
     int64_t locked_until_ms;
     uint64_t stats[EP__COUNT][NSLOTS];
     int port;
+    struct sim_switches sw; /* under mu */
     /* current status code of every application at clock cache_now (filtered lists) */
     pthread_mutex_t cache_mu;
     int64_t cache_now;
@@ -82,6 +91,16 @@ static int64_t sim_now(struct sim_server *s)
     return t;
 }
 
+static struct sim_switches switches_get(struct sim_server *s)
+{
+    struct sim_switches sw;
+
+    pthread_mutex_lock(&s->mu);
+    sw = s->sw;
+    pthread_mutex_unlock(&s->mu);
+    return sw;
+}
+
 /* ---- responses ---- (their messages imitate the upstream's, in Indonesian where it
  * speaks Indonesian; they are data for the client, not translated UI text) */
 static int slot_of(unsigned status)
@@ -92,20 +111,29 @@ static int slot_of(unsigned status)
     return (int)NSLOTS - 1;
 }
 
-static void count(struct sim_server *s, enum endpoint ep, unsigned status)
+static void count(struct sim_server *s, int ep, unsigned status)
 {
     pthread_mutex_lock(&s->mu);
     s->stats[ep][slot_of(status)]++;
     pthread_mutex_unlock(&s->mu);
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
-                             struct MHD_Response *r, const char *ctype)
+/* Queues r with its content type and a Date header on the simulated clock (the time
+ * upstream says it is: a client's observation times are in it, like tracking's). */
+static enum MHD_Result queue(struct sim_server *s, struct MHD_Connection *c,
+                             unsigned status, struct MHD_Response *r, const char *ctype)
 {
     enum MHD_Result ret;
+    char date[64];
+    time_t t;
+    struct tm tm;
 
     if (!r)
         return MHD_NO;
+    t = (time_t)sim_now(s);
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_DATE, date);
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     ret = MHD_queue_response(c, status, r);
     MHD_destroy_response(r);
@@ -113,9 +141,9 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
 }
 
 /* Sends b (consumed). */
-static enum MHD_Result send_buf(struct sim_server *s, struct MHD_Connection *c,
-                                enum endpoint ep, unsigned status, struct buf *b,
-                                const char *ctype, const char *retry_after)
+static enum MHD_Result send_buf(struct sim_server *s, struct MHD_Connection *c, int ep,
+                                unsigned status, struct buf *b, const char *ctype,
+                                const char *retry_after)
 {
     size_t len = b->len;
     char *data = buf_detach(b);
@@ -131,12 +159,12 @@ static enum MHD_Result send_buf(struct sim_server *s, struct MHD_Connection *c,
     if (retry_after)
         MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
     count(s, ep, status);
-    return queue(c, status, r, ctype);
+    return queue(s, c, status, r, ctype);
 }
 
-static enum MHD_Result send_error(struct sim_server *s, struct MHD_Connection *c,
-                                  enum endpoint ep, unsigned status, int code,
-                                  const char *msg, const char *retry_after)
+static enum MHD_Result send_error(struct sim_server *s, struct MHD_Connection *c, int ep,
+                                  unsigned status, int code, const char *msg,
+                                  const char *retry_after)
 {
     struct buf b = BUF_INIT(BUF_CAP_LINE);
 
@@ -177,8 +205,8 @@ static void reset_free(void *cls)
 }
 
 /* Body-level faults (truncate, malformed, reset, slow), then send. */
-static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c,
-                                enum endpoint ep, struct buf *b, struct fault_plan *fp)
+static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c, int ep,
+                                struct buf *b, struct fault_plan *fp)
 {
     if (fp->hit[F_SLOW]) {
         long ms;
@@ -209,7 +237,7 @@ static enum MHD_Result send_api(struct sim_server *s, struct MHD_Connection *c,
         }
         faults_count(&s->faults, F_RESET);
         count(s, ep, 200);
-        return queue(c, 200, r, "application/json; charset=utf-8");
+        return queue(s, c, 200, r, "application/json; charset=utf-8");
     }
     if (fp->hit[F_TRUNCATE] && b->len > 16) {
         size_t keep = b->len / 4 + rng_below(&fp->rng, (uint32_t)(b->len / 2));
@@ -325,7 +353,7 @@ static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c,
     if (!root || json_unpack(root, "{s:s, s:s}", "email", &email, "password", &pw) != 0) {
         json_decref(root);
         return send_error(
-            s, c, EP_AUTH, 400, 4000,
+            s, c, API_AUTH, 400, 4000,
             ("the body must be a JSON object with string fields 'email' and "
              "'password'"),
             NULL);
@@ -350,10 +378,10 @@ static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c,
     pthread_mutex_unlock(&s->mu);
     if (locked)
         return send_error(
-            s, c, EP_AUTH, 403, 4003,
+            s, c, API_AUTH, 403, 4003,
             ("akun dikunci sementara karena terlalu banyak percobaan login"), NULL);
     if (!ok)
-        return send_error(s, c, EP_AUTH, 401, 4001, ("email atau password salah"), NULL);
+        return send_error(s, c, API_AUTH, 401, 4001, ("email atau password salah"), NULL);
     if (buf_addf(&b,
                  "{\"code\":2000,\"message\":\"OK\",\"data\":{\"token\":\"%s\","
                  "\"expires_in\":%d,\"user\":{\"email\":",
@@ -363,7 +391,7 @@ static enum MHD_Result h_auth(struct sim_server *s, struct MHD_Connection *c,
                  ",\"name\":\"Dinas Koperasi dan Usaha Mikro\",\"role\":\"fasilitator\","
                  "\"is_verified\":true}}}"))
         return MHD_NO;
-    ret = send_api(s, c, EP_AUTH, &b, fp);
+    ret = send_api(s, c, API_AUTH, &b, fp);
     return ret;
 }
 
@@ -440,6 +468,14 @@ static int corrupt_item(struct buf *it, enum fault_kind k, struct fault_plan *fp
         v = value_of(it->ptr, status_key);
         if (!v)
             return -1;
+        if (v[0] == '"' && strncmp(v + 1, "OF", 2) != 0) {
+            /* the row speaks in labels: a label no status map of the frontend has */
+            static const char *const labels[] = {"\"Menunggu Verifikasi Ulang\"",
+                                                 "\"Ditunda Sementara\"",
+                                                 "\"Proses Banding\""};
+            return splice(it, v, value_end(v),
+                          labels[rng_below(&fp->rng, HT_ARRAY_LEN(labels))]);
+        }
         unknown_code(fp, rep + 1);
         rep[0] = '"';
         {
@@ -450,7 +486,8 @@ static int corrupt_item(struct buf *it, enum fault_kind k, struct fault_plan *fp
         }
         return splice(it, v, value_end(v), rep);
     case F_MISSING_FIELDS:
-        if (rng_below(&fp->rng, 2)) {
+        /* (no_daftar is the only key of a row without id_reg: then status goes) */
+        if (rng_below(&fp->rng, 2) && strstr(it->ptr, "\"id_reg\":")) {
             v = value_of(it->ptr, "no_daftar");
             return v ? splice(it, v, value_end(v), "null") : -1;
         }
@@ -471,212 +508,292 @@ static int corrupt_item(struct buf *it, enum fault_kind k, struct fault_plan *fp
 
 /* ---- list
  * ----------------------------------------------------------------------------------- */
+/* The inquiry's filters (server/api/inquiry/index.get.ts passes them through). */
 struct filter {
     int codes[C__COUNT + 1];
     int ncodes, any_code_unknown;
-    int channels[5];
-    int nchannels;
-    const char *kw;
-    int kw_digits;      /* only digits: a NIB or part of one, or of a no_daftar */
-    uint64_t kw_nib;    /* the keyword as a whole 13-digit NIB, else 0 */
-    int kw_sh, kw_uuid; /* looks like a no_daftar / an id_reg */
-    uint8_t *
-        name_hits; /* bit per MSME: its name contains kw (built by one sequential scan) */
+    int jenis;                               /* 0 any, 1 reguler, 2 self-declare */
+    const char *kode_fac;                    /* exact, case-insensitive */
+    const char *no_daftar, *nama_pu, *merek; /* case-insensitive substrings */
+    uint8_t
+        *name_hits; /* bit per MSME: its name contains nama_pu (one sequential scan) */
 };
 
 static int has_filter(const struct filter *f)
 {
-    return f->ncodes || f->any_code_unknown || f->nchannels || f->kw;
+    return f->ncodes || f->any_code_unknown || f->jenis || f->kode_fac || f->no_daftar ||
+           f->nama_pu || f->merek;
 }
 
 static int matches(const struct sim_world *w, uint32_t idx, const uint8_t *codes,
                    const struct filter *f)
 {
     const struct sim_app *a = &w->apps[idx];
+    char s[96];
 
-    if (f->nchannels) {
+    if (f->jenis && (f->jenis == 2) != (a->channel >= CH003))
+        return 0;
+    if (f->ncodes || f->any_code_unknown) {
         int ok = 0;
 
-        for (int i = 0; i < f->nchannels; i++)
-            ok |= f->channels[i] == a->channel;
-        if (!ok)
-            return 0;
-    }
-    if (f->ncodes || f->any_code_unknown) {
-        int ok = 0, code = codes[idx];
-
         for (int i = 0; i < f->ncodes; i++)
-            ok |= f->codes[i] == code;
+            ok |= f->codes[i] == codes[idx];
         if (!ok)
             return 0;
     }
-    if (f->kw) {
-        char s[40];
-
-        if (f->kw_nib)
-            return world_nib_value(w, a->msme) == f->kw_nib;
-        if (f->kw_digits) {
-            world_nib(w, a->msme, s);
-            if (strstr(s, f->kw))
-                return 1;
-            world_no_daftar(w, a, s);
-            return strstr(s, f->kw) != NULL;
-        }
-        if (f->name_hits
-                ? (f->name_hits[a->msme >> 3] >> (a->msme & 7)) & 1
-                : ci_strstr(world_name(w, w->msmes[a->msme].name_off), f->kw) != NULL)
-            return 1;
-        if (f->kw_sh) {
-            world_no_daftar(w, a, s);
-            return !strcasecmp(s, f->kw);
-        }
-        if (f->kw_uuid) {
-            world_id_reg(a, s);
-            return !strcasecmp(s, f->kw);
-        }
+    if (f->kode_fac) {
+        const char *k = world_kode_fac(w, a, s, sizeof(s));
+        if (!k || strcasecmp(k, f->kode_fac) != 0)
+            return 0;
+    }
+    if (f->no_daftar) {
+        world_no_daftar(w, a, s);
+        if (!ci_strstr(s, f->no_daftar))
+            return 0;
+    }
+    if (f->nama_pu && !((f->name_hits[a->msme >> 3] >> (a->msme & 7)) & 1))
         return 0;
+    if (f->merek) {
+        world_product(w, a->msme, a->product, s, sizeof(s));
+        if (!ci_strstr(s, f->merek))
+            return 0;
     }
     return 1;
 }
 
-static int parse_list(const char *v, char *msg, size_t n, struct filter *f, int channel)
+/* status=OF10,OF280: codes (the frontend's filter sends codes). */
+static int parse_codes(const char *v, char *msg, size_t n, struct filter *f)
 {
     char tmp[512];
     char *save = NULL;
 
     if (strlen(v) >= sizeof(tmp)) {
-        snprintf(msg, n, ("parameter '%s' is too long"),
-                 channel ? "channel_id" : "status");
+        snprintf(msg, n, ("parameter 'status' is too long"));
         return -1;
     }
     snprintf(tmp, sizeof(tmp), "%s", v);
     for (char *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        if (channel) {
-            int ch = 0;
+        int found = 0;
 
-            for (int i = 1; i <= 4; i++) {
-                char name[6];
-
-                snprintf(name, sizeof(name), "CH%03d", i);
-                if (!strcmp(t, name))
-                    ch = i;
-            }
-            if (!ch) {
-                snprintf(msg, n, ("unknown channel_id '%s' (expected CH001..CH004)"), t);
-                return -1;
-            }
-            if (f->nchannels < 5)
-                f->channels[f->nchannels++] = ch;
-            continue;
-        }
         if (!stage_code_wellformed(t)) {
             snprintf(msg, n, ("status '%s' is not a status code like OF10"), t);
             return -1;
         }
-        {
-            int found = 0;
-
-            for (int i = 0; i < C__COUNT; i++)
-                if (!strcmp(t, sim_code_str[i])) {
-                    found = 1;
-                    if (f->ncodes < C__COUNT)
-                        f->codes[f->ncodes++] = i;
-                }
-            if (!found)
-                f->any_code_unknown = 1; /* a valid code no application has */
-        }
+        for (int i = 0; i < C__COUNT; i++)
+            if (!strcmp(t, sim_code_str[i])) {
+                found = 1;
+                if (f->ncodes < C__COUNT)
+                    f->codes[f->ncodes++] = i;
+            }
+        if (!found)
+            f->any_code_unknown = 1; /* a valid code no application has */
     }
     return 0;
 }
 
-static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
-                              struct fault_plan *fp)
+/* Reads the query into f. Returns 0, or -1 with msg for a 400. */
+static int parse_filter(const struct sim_world *w, struct MHD_Connection *c,
+                        struct filter *f, char *msg, size_t n)
+{
+    const char *v;
+
+    memset(f, 0, sizeof(*f));
+    if ((v = arg(c, "status")) && *v && parse_codes(v, msg, n, f))
+        return -1;
+    if ((v = arg(c, "jenis")) && *v) {
+        if (!strcasecmp(v, "Reguler"))
+            f->jenis = 1;
+        else if (!strcasecmp(v, "Self Declare"))
+            f->jenis = 2;
+        else {
+            snprintf(msg, n, ("parameter 'jenis' must be 'Reguler' or 'Self Declare'"));
+            return -1;
+        }
+    }
+    if ((v = arg(c, "kode_fac")) && *v)
+        f->kode_fac = v;
+    if ((v = arg(c, "no_daftar")) && *v)
+        f->no_daftar = v;
+    if ((v = arg(c, "merek_dagang")) && *v)
+        f->merek = v;
+    if ((v = arg(c, "nama_pu")) && *v) {
+        /* names sit in MSME order in one pool: a sequential pass beats random lookups */
+        f->nama_pu = v;
+        if (!(f->name_hits = calloc(w->nmsmes / 8 + 1, 1))) {
+            snprintf(msg, n, ("out of memory"));
+            return -1;
+        }
+        for (size_t i = 0; i < w->nmsmes; i++)
+            if (ci_strstr(world_name(w, w->msmes[i].name_off), v))
+                f->name_hits[i >> 3] |= (uint8_t)(1u << (i & 7));
+    }
+    return 0;
+}
+
+/* The current status code of every application at clock now, cached per clock. Called
+ * with cache_mu held. */
+static const uint8_t *current_codes(struct sim_server *s, int64_t now)
+{
+    const struct sim_world *w = s->w;
+
+    if (s->cache_now != now) {
+        for (size_t i = 0; i < w->napps; i++) {
+            int cur = world_app_cur(w, &w->apps[i], now);
+            s->cache_codes[i] = world_app_ev(w, &w->apps[i])[cur > 0 ? cur - 1 : 0].code;
+        }
+        s->cache_now = now;
+    }
+    return s->cache_codes;
+}
+
+/* A page of the office's applications, newest first: sel[] gets up to size of them from
+ * offset on, *total how many match, *dup the one before the page (for the duplicate
+ * fault), or UINT32_MAX. */
+static void select_page(struct sim_server *s, int64_t now, const struct filter *f,
+                        size_t offset, long size, uint32_t *sel, size_t *nsel,
+                        size_t *total, uint32_t *dup)
+{
+    const struct sim_world *w = s->w;
+    size_t vis = world_office_visible(w, now);
+
+    *nsel = *total = 0;
+    *dup = UINT32_MAX;
+    /* newest first: position j is office[vis - 1 - j] */
+    if (!has_filter(f)) {
+        *total = vis;
+        for (size_t j = offset; j < vis && *nsel < (size_t)size; j++)
+            sel[(*nsel)++] = w->office[vis - 1 - j];
+        if (offset > 0 && offset <= vis)
+            *dup = w->office[vis - offset];
+        return;
+    }
+    if (f->any_code_unknown && !f->ncodes)
+        return;
+    pthread_mutex_lock(&s->cache_mu);
+    {
+        const uint8_t *codes = current_codes(s, now);
+
+        for (size_t j = 0; j < vis; j++) {
+            uint32_t idx = w->office[vis - 1 - j];
+
+            if (!matches(w, idx, codes, f))
+                continue;
+            if (*total + 1 == offset)
+                *dup = idx;
+            if (*total >= offset && *nsel < (size_t)size)
+                sel[(*nsel)++] = idx;
+            (*total)++;
+        }
+    }
+    pthread_mutex_unlock(&s->cache_mu);
+}
+
+/* The key a client files an application's list record under: id_reg, or no_daftar when
+ * the rows carry no id_reg. */
+static void record_key(const struct sim_world *w, uint32_t idx,
+                       const struct sim_switches *sw, char out[static 37])
+{
+    if (sw->no_id_reg) {
+        char nd[32];
+        world_no_daftar(w, &w->apps[idx], nd);
+        snprintf(out, 37, "%s", nd);
+    } else {
+        world_id_reg(&w->apps[idx], out);
+    }
+}
+
+/* The page's JSON: envelope, rows (one with a record fault when planned), totals. */
+static int render_page(struct sim_server *s, struct buf *b, const uint32_t *sel,
+                       size_t nsel, size_t total, long page, long size, int64_t now,
+                       const struct sim_switches *sw, struct fault_plan *fp)
+{
+    static const enum fault_kind rec[] = {F_UNKNOWN_CODE, F_MISSING_FIELDS, F_BAD_UTF8};
+    const struct sim_world *w = s->w;
+    int sn = fp->hit[F_STRING_NUMBERS], rec_fault = -1;
+    size_t victim;
+
+    for (size_t i = 0; nsel && i < HT_ARRAY_LEN(rec); i++)
+        if (fp->hit[rec[i]] && rec_fault < 0)
+            rec_fault = (int)rec[i];
+    victim = rec_fault >= 0 ? rng_below(&fp->rng, (uint32_t)nsel) : SIZE_MAX;
+    if (buf_adds(b, sn ? "{\"code\":\"2000\",\"message\":\"OK\",\"data\":["
+                       : "{\"code\":2000,\"message\":\"OK\",\"data\":["))
+        return -1;
+    for (size_t i = 0; i < nsel; i++) {
+        if (i && buf_addch(b, ','))
+            return -1;
+        if (i == victim) {
+            struct buf it = BUF_INIT(BUF_CAP_LINE);
+            char key[37];
+
+            if (render_item(&it, w, sel[i], now, sw) ||
+                corrupt_item(&it, (enum fault_kind)rec_fault, fp, "status") ||
+                buf_add(b, it.ptr, it.len)) {
+                buf_release(&it);
+                return -1;
+            }
+            buf_release(&it);
+            record_key(w, sel[i], sw, key);
+            faults_count(&s->faults, (enum fault_kind)rec_fault);
+            faults_bad_record_in(&s->faults, key, (enum fault_kind)rec_fault, fp);
+        } else if (render_item(b, w, sel[i], now, sw)) {
+            return -1;
+        }
+    }
+    if (fp->hit[F_HUGE_TOTAL]) {
+        /* a broken or hostile upstream: totals that would keep a naive client paging for
+         * ever */
+        faults_count(&s->faults, F_HUGE_TOTAL);
+        total = (size_t)1000000000000ULL;
+    }
+    {
+        size_t tp = (total + (size_t)size - 1) / (size_t)size;
+
+        if (sn ? buf_addf(b,
+                          "],\"total_item\":\"%zu\",\"current_page\":\"%ld\",\"total_"
+                          "page\":\"%zu\"}",
+                          total, page, tp)
+               : buf_addf(b,
+                          "],\"total_item\":%zu,\"current_page\":%ld,\"total_page\":%zu}",
+                          total, page, tp))
+            return -1;
+    }
+    if (sn)
+        faults_count(&s->faults, F_STRING_NUMBERS);
+    return 0;
+}
+
+/* GET .../inquiry: the office's applications (those using its facilitation codes). */
+static enum MHD_Result h_inquiry(struct sim_server *s, struct MHD_Connection *c,
+                                 struct fault_plan *fp)
 {
     const struct sim_world *w = s->w;
     int64_t now = sim_now(s);
-    size_t vis = world_visible(w, now);
+    struct sim_switches sw = switches_get(s);
     struct filter f;
     long page, size;
     char msg[256];
-    uint32_t sel[PAGE_MAX + 8];
-    size_t nsel = 0, total = 0, offset, shift = 0;
-    uint32_t dup = UINT32_MAX;
+    uint32_t sel[PAGE_MAX + 8], dup;
+    size_t nsel, total, offset;
     struct buf b = BUF_INIT(BUF_CAP_SMALL);
-    const char *v;
-    int sn = fp->hit[F_STRING_NUMBERS];
-    int rec_fault = -1;
+    int rc;
 
     memset(&f, 0, sizeof(f));
     if (arg_long(c, "page", 1, 1, 10000000, &page, msg, sizeof(msg)) ||
-        arg_long(c, "size", 10, 1, PAGE_MAX, &size, msg, sizeof(msg)))
-        return send_error(s, c, EP_LIST, 400, 4000, msg, NULL);
-    if ((v = arg(c, "status")) && *v && parse_list(v, msg, sizeof(msg), &f, 0))
-        return send_error(s, c, EP_LIST, 400, 4000, msg, NULL);
-    if ((v = arg(c, "channel_id")) && *v && parse_list(v, msg, sizeof(msg), &f, 1))
-        return send_error(s, c, EP_LIST, 400, 4000, msg, NULL);
-    if ((v = arg(c, "keyword")) && *v) {
-        f.kw = v;
-        f.kw_digits = strspn(v, "0123456789") == strlen(v);
-        if (f.kw_digits && strlen(v) == 13)
-            f.kw_nib = strtoull(v, NULL, 10);
-        f.kw_sh = !strncasecmp(v, "SH", 2);
-        f.kw_uuid = strlen(v) == 36;
-        if (!f.kw_digits) {
-            /* names sit in MSME order in one pool: a sequential pass beats random lookups
-             */
-            f.name_hits = calloc(w->nmsmes / 8 + 1, 1);
-            if (!f.name_hits)
-                return MHD_NO;
-            for (size_t i = 0; i < w->nmsmes; i++)
-                if (ci_strstr(world_name(w, w->msmes[i].name_off), v))
-                    f.name_hits[i >> 3] |= (uint8_t)(1u << (i & 7));
-        }
+        arg_long(c, "size", 10, 1, PAGE_MAX, &size, msg, sizeof(msg)) ||
+        parse_filter(w, c, &f, msg, sizeof(msg))) {
+        free(f.name_hits);
+        return send_error(s, c, API_APPLICATIONS, 400, 4000, msg, NULL);
     }
     offset = (size_t)(page - 1) * (size_t)size;
     if (fp->hit[F_PAGE_SHIFT] && offset > 0) {
         /* as if a few applications arrived at the top while the client was paging */
-        shift = 1 + rng_below(&fp->rng, 5);
-        if (shift > offset)
-            shift = offset;
-        offset -= shift;
+        size_t shift = 1 + rng_below(&fp->rng, 5);
+        offset -= shift > offset ? offset : shift;
         faults_count(&s->faults, F_PAGE_SHIFT);
     }
-    /* newest first: position j is order[vis - 1 - j] */
-    if (!has_filter(&f)) {
-        total = vis;
-        for (size_t j = offset; j < vis && nsel < (size_t)size; j++)
-            sel[nsel++] = w->order[vis - 1 - j];
-        if (offset > 0 && offset <= vis)
-            dup = w->order[vis - offset];
-    } else if (!f.any_code_unknown || f.ncodes) {
-        const uint8_t *codes;
-
-        pthread_mutex_lock(&s->cache_mu);
-        if (s->cache_now != now) {
-            for (size_t i = 0; i < w->napps; i++) {
-                int cur = world_app_cur(w, &w->apps[i], now);
-
-                s->cache_codes[i] =
-                    world_app_ev(w, &w->apps[i])[cur > 0 ? cur - 1 : 0].code;
-            }
-            s->cache_now = now;
-        }
-        codes = s->cache_codes;
-        for (size_t j = 0; j < vis; j++) {
-            uint32_t idx = w->order[vis - 1 - j];
-
-            if (!matches(w, idx, codes, &f))
-                continue;
-            if (total + 1 == offset)
-                dup = idx;
-            if (total >= offset && nsel < (size_t)size)
-                sel[nsel++] = idx;
-            total++;
-        }
-        pthread_mutex_unlock(&s->cache_mu);
-    }
+    select_page(s, now, &f, offset, size, sel, &nsel, &total, &dup);
     free(f.name_hits);
-    f.name_hits = NULL;
     if (fp->hit[F_DUPLICATE_ITEMS] && dup != UINT32_MAX && nsel) {
         /* the previous page's last item again, at the top of this page */
         memmove(sel + 1, sel, nsel * sizeof(sel[0]));
@@ -684,66 +801,118 @@ static enum MHD_Result h_list(struct sim_server *s, struct MHD_Connection *c,
         nsel++;
         faults_count(&s->faults, F_DUPLICATE_ITEMS);
     }
-    if (nsel) {
-        static const enum fault_kind rec[] = {F_UNKNOWN_CODE, F_MISSING_FIELDS,
-                                              F_BAD_UTF8};
-
-        for (size_t i = 0; i < HT_ARRAY_LEN(rec); i++)
-            if (fp->hit[rec[i]] && rec_fault < 0)
-                rec_fault = (int)rec[i];
-    }
-    if (buf_adds(&b, sn ? "{\"code\":\"2000\",\"message\":\"OK\",\"data\":["
-                        : "{\"code\":2000,\"message\":\"OK\",\"data\":["))
+    rc = render_page(s, &b, sel, nsel, total, page, size, now, &sw, fp);
+    if (rc) {
+        buf_release(&b);
         return MHD_NO;
-    {
-        size_t victim = rec_fault >= 0 ? rng_below(&fp->rng, (uint32_t)nsel) : SIZE_MAX;
+    }
+    return send_api(s, c, API_APPLICATIONS, &b, fp);
+}
 
-        for (size_t i = 0; i < nsel; i++) {
-            if (i && buf_addch(&b, ','))
-                return MHD_NO;
-            if (i == victim) {
-                struct buf it = BUF_INIT(BUF_CAP_LINE);
-                char id[37];
+/* GET /api/v1/fasilitator/search: the office's facilitation programmes (the frontend
+ * passes page, size, keyword and a comma-separated status). */
+static enum MHD_Result h_programmes(struct sim_server *s, struct MHD_Connection *c,
+                                    struct fault_plan *fp)
+{
+    const struct sim_world *w = s->w;
+    int64_t now = sim_now(s);
+    long page, size;
+    char msg[256];
+    const char *st = arg(c, "status"), *kw = arg(c, "keyword");
+    struct buf b = BUF_INIT(BUF_CAP_SMALL);
+    size_t total = 0, nout = 0, offset;
 
-                if (render_item(&it, w, sel[i], now) ||
-                    corrupt_item(&it, (enum fault_kind)rec_fault, fp, "status") ||
-                    buf_add(&b, it.ptr, it.len)) {
-                    buf_release(&it);
-                    return MHD_NO;
-                }
-                buf_release(&it);
-                world_id_reg(&w->apps[sel[i]], id);
-                faults_count(&s->faults, (enum fault_kind)rec_fault);
-                faults_bad_record_in(&s->faults, id, (enum fault_kind)rec_fault, fp);
-            } else if (render_item(&b, w, sel[i], now)) {
-                return MHD_NO;
-            }
+    if (arg_long(c, "page", 1, 1, 10000000, &page, msg, sizeof(msg)) ||
+        arg_long(c, "size", 10, 1, PAGE_MAX, &size, msg, sizeof(msg)))
+        return send_error(s, c, API_PROGRAMMES, 400, 4000, msg, NULL);
+    offset = (size_t)(page - 1) * (size_t)size;
+    if (buf_adds(&b, "{\"code\":2000,\"message\":\"OK\",\"data\":["))
+        return MHD_NO;
+    for (size_t i = 0; i < w->nprogs; i++) {
+        const struct sim_programme *g = &w->progs[i];
+        char pat[24];
+
+        snprintf(pat, sizeof(pat), ",%s,", g->status);
+        if (st && *st) {
+            char list[512];
+            snprintf(list, sizeof(list), ",%s,", st);
+            if (!strstr(list, pat))
+                continue;
         }
-    }
-    {
-        size_t tp = (total + (size_t)size - 1) / (size_t)size;
-
-        if (sn ? buf_addf(&b,
-                          "],\"total_item\":\"%zu\",\"current_page\":\"%ld\",\"total_"
-                          "page\":\"%zu\"}",
-                          total, page, tp)
-               : buf_addf(&b,
-                          "],\"total_item\":%zu,\"current_page\":%ld,\"total_page\":%zu}",
-                          total, page, tp))
+        if (kw && *kw && !ci_strstr(g->name, kw) && !ci_strstr(g->kode_fac, kw))
+            continue;
+        if (total >= offset && nout < (size_t)size &&
+            ((nout && buf_addch(&b, ',')) || render_programme(&b, w, i, now)))
             return MHD_NO;
+        nout += total >= offset && nout < (size_t)size;
+        total++;
     }
-    if (sn)
-        faults_count(&s->faults, F_STRING_NUMBERS);
-    return send_api(s, c, EP_LIST, &b, fp);
+    if (buf_addf(&b, "],\"total_item\":%zu,\"current_page\":%ld,\"total_page\":%zu}",
+                 total, page, (total + (size_t)size - 1) / (size_t)size))
+        return MHD_NO;
+    return send_api(s, c, API_PROGRAMMES, &b, fp);
 }
 
 /* ---- detail
  * --------------------------------------------------------------------------------- */
-static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c,
+#define HUGE_BODY_BYTES (6u * 1024 * 1024)
+
+/* A 6 MB HTML page where JSON was expected (a proxy's error page gone wrong). */
+static enum MHD_Result send_huge_page(struct sim_server *s, struct MHD_Connection *c,
+                                      int ep, const char *id)
+{
+    static const char row[] = "<tr><td>gateway error</td><td>coba lagi nanti</td></tr>\n";
+    struct buf b = BUF_INIT(HUGE_BODY_BYTES + 1024);
+
+    if (buf_adds(&b, "<!DOCTYPE html><html><body><table>\n"))
+        return MHD_NO;
+    while (b.len + sizeof(row) < HUGE_BODY_BYTES)
+        if (buf_adds(&b, row))
+            return MHD_NO;
+    if (buf_adds(&b, "</table></body></html>\n"))
+        return MHD_NO;
+    faults_count(&s->faults, F_HUGE_BODY);
+    faults_bad_record(&s->faults, id, F_HUGE_BODY);
+    return send_buf(s, c, ep, 200, &b, "text/html; charset=utf-8", NULL);
+}
+/* A record fault in a detail answer: the newest tracking entry gets a code nobody maps
+ * (unknown_code), the tracking list is dropped (missing_fields), or nama_pu gets invalid
+ * UTF-8 (bad_utf8). Returns 0 or -1. */
+static int corrupt_detail(struct buf *b, enum fault_kind k, struct fault_plan *fp)
+{
+    char *tr = strstr(b->ptr, "\"tracking\":[");
+
+    if (k == F_UNKNOWN_CODE && tr) {
+        char *last = NULL;
+        struct buf tail = BUF_INIT(BUF_CAP_SMALL);
+        int rc;
+
+        for (char *p = strstr(tr, "{\"status\":"); p; p = strstr(p + 1, "{\"status\":"))
+            last = p;
+        if (!last || buf_adds(&tail, last))
+            return -1;
+        b->len = (size_t)(last - b->ptr);
+        b->ptr[b->len] = '\0';
+        rc = corrupt_item(&tail, F_UNKNOWN_CODE, fp, "status") ||
+             buf_add(b, tail.ptr, tail.len);
+        buf_release(&tail);
+        return rc ? -1 : 0;
+    }
+    if (k == F_MISSING_FIELDS)
+        /* the tracking list is dropped, as a broken upstream might */
+        return tr && !splice(b, tr, tr + strlen(tr) - 2, "\"tracking\":null") ? 0 : -1;
+    return corrupt_item(b, k, fp, "status") ? -1 : 0;
+}
+
+/* GET the detail of application id on the reguler or the self-declare path (ep): each
+ * path serves only its own applications (404 otherwise, as a different page would); an
+ * application whose detail this account is refused answers 403 on both. */
+static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c, int ep,
                                 const char *id, struct fault_plan *fp)
 {
     const struct sim_world *w = s->w;
     int64_t now = sim_now(s);
+    struct sim_switches sw = switches_get(s);
     uint32_t idx;
     struct buf b = BUF_INIT(BUF_CAP_SMALL);
     int rec_fault = fp->hit[F_UNKNOWN_CODE]     ? F_UNKNOWN_CODE
@@ -751,42 +920,19 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c,
                     : fp->hit[F_BAD_UTF8]       ? F_BAD_UTF8
                                                 : -1;
 
-    if (world_find_id_reg(w, id, &idx) || world_app_cur(w, &w->apps[idx], now) == 0)
-        return send_error(s, c, EP_DETAIL, 404, 4004, ("data pengajuan tidak ditemukan"),
+    if (world_find_id_reg(w, id, &idx) || world_app_cur(w, &w->apps[idx], now) == 0 ||
+        (ep == API_DETAIL_SELF_DECLARE) != (w->apps[idx].channel >= CH003))
+        return send_error(s, c, ep, 404, 4004, ("data pengajuan tidak ditemukan"), NULL);
+    if (world_detail_denied(w, idx, &sw))
+        return send_error(s, c, ep, 403, 4003,
+                          ("akses ditolak: pengajuan ini bukan wewenang akun Anda"),
                           NULL);
+    if (faults_app_hit(&s->faults, F_HUGE_BODY, idx))
+        return send_huge_page(s, c, ep, id);
     if (render_detail(&b, w, idx, now))
         return MHD_NO;
     if (rec_fault >= 0) {
-        char *tr = strstr(b.ptr, "\"tracking\":[");
-        int rc;
-
-        if (rec_fault == F_UNKNOWN_CODE && tr) {
-            /* the newest tracking entry gets a code nobody maps */
-            char *last = NULL;
-
-            for (char *p = strstr(tr, "{\"status\":"); p;
-                 p = strstr(p + 1, "{\"status\":"))
-                last = p;
-            {
-                struct buf tail = BUF_INIT(BUF_CAP_SMALL);
-                size_t off = (size_t)(last - b.ptr);
-
-                if (buf_adds(&tail, last)) {
-                    return MHD_NO;
-                }
-                b.len = off;
-                b.ptr[off] = '\0';
-                rc = corrupt_item(&tail, F_UNKNOWN_CODE, fp, "status") ||
-                     buf_add(&b, tail.ptr, tail.len);
-                buf_release(&tail);
-            }
-        } else if (rec_fault == F_MISSING_FIELDS) {
-            /* the tracking list is dropped, as a broken upstream might */
-            rc = tr ? splice(&b, tr, tr + strlen(tr) - 2, "\"tracking\":null") : -1;
-        } else {
-            rc = corrupt_item(&b, (enum fault_kind)rec_fault, fp, "status");
-        }
-        if (rc)
+        if (corrupt_detail(&b, (enum fault_kind)rec_fault, fp) < 0)
             return MHD_NO;
         faults_count(&s->faults, (enum fault_kind)rec_fault);
         faults_bad_record_in(&s->faults, id, (enum fault_kind)rec_fault, fp);
@@ -796,7 +942,7 @@ static enum MHD_Result h_detail(struct sim_server *s, struct MHD_Connection *c,
             return MHD_NO;
         faults_count(&s->faults, F_STRING_NUMBERS);
     }
-    return send_api(s, c, EP_DETAIL, &b, fp);
+    return send_api(s, c, ep, &b, fp);
 }
 
 /* ---- public certificate search
@@ -852,7 +998,7 @@ static enum MHD_Result h_search(struct sim_server *s, struct MHD_Connection *c,
 
     if (arg_long(c, "page", 1, 1, 10000000, &page, msg, sizeof(msg)) ||
         arg_long(c, "size", 20, 1, PAGE_MAX, &size, msg, sizeof(msg)))
-        return send_error(s, c, EP_SEARCH, 400, 4000, msg, NULL);
+        return send_error(s, c, API_CERT_SEARCH, 400, 4000, msg, NULL);
     offset = (size_t)(page - 1) * (size_t)size;
     if (buf_adds(&b, "{\"data\":{\"datas\":["))
         return MHD_NO;
@@ -889,16 +1035,17 @@ static enum MHD_Result h_search(struct sim_server *s, struct MHD_Connection *c,
     if (buf_addf(&b, "],\"total_items\":%zu,\"total_pages\":%zu,\"current_page\":%ld}}",
                  total, (total + (size_t)size - 1) / (size_t)size, page))
         return MHD_NO;
-    return send_api(s, c, EP_SEARCH, &b, fp);
+    return send_api(s, c, API_CERT_SEARCH, &b, fp);
 }
 
 /* ---- streamed /_sim dumps
  * ----------------------------------------------------------------- */
-enum stream_kind { ST_TRUTH, ST_OCERTS, ST_REGISTER };
+enum stream_kind { ST_TRUTH, ST_OCERTS, ST_REGISTER, ST_PROGRAMMES };
 
 struct stream {
     struct sim_server *s;
     enum stream_kind kind;
+    struct sim_switches sw;
     int64_t now;
     size_t pos, end;
     struct buf pending;
@@ -919,7 +1066,13 @@ static int stream_fill(struct stream *st, size_t want)
         size_t i = st->pos++;
 
         if (st->kind == ST_TRUTH) {
-            if (render_truth_line(&st->pending, w, w->order[st->end - 1 - i], st->now))
+            /* the office's applications: what its inquiry list serves, in list order */
+            if (render_truth_line(&st->pending, w, w->office[st->end - 1 - i], st->now,
+                                  &st->sw))
+                return -1;
+        } else if (st->kind == ST_PROGRAMMES) {
+            if (render_programme(&st->pending, w, i, st->now) ||
+                buf_addch(&st->pending, '\n'))
                 return -1;
         } else if (st->kind == ST_REGISTER) {
             if (render_register_row(&st->pending, w, i))
@@ -990,9 +1143,11 @@ static enum MHD_Result send_stream(struct sim_server *s, struct MHD_Connection *
     st->kind = kind;
     st->now = sim_now(s);
     buf_init(&st->pending, BUF_CAP_LARGE);
-    st->end = kind == ST_TRUTH      ? world_visible(s->w, st->now)
-              : kind == ST_REGISTER ? register_rows(s->w)
-                                    : s->w->nocerts;
+    st->sw = switches_get(s);
+    st->end = kind == ST_TRUTH        ? world_office_visible(s->w, st->now)
+              : kind == ST_REGISTER   ? register_rows(s->w)
+              : kind == ST_PROGRAMMES ? s->w->nprogs
+                                      : s->w->nocerts;
     r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_cb, st,
                                           stream_free);
     if (!r) {
@@ -1000,7 +1155,7 @@ static enum MHD_Result send_stream(struct sim_server *s, struct MHD_Connection *
         return MHD_NO;
     }
     count(s, EP_SIM, 200);
-    return queue(c, 200, r, ctype);
+    return queue(s, c, 200, r, ctype);
 }
 
 /* ---- /_sim control
@@ -1050,7 +1205,7 @@ static enum MHD_Result h_stats(struct sim_server *s, struct MHD_Connection *c)
     for (int e = 0; e < EP__COUNT; e++) {
         int first = 1;
 
-        if (buf_addf(&b, "%s\"%s\":{", e ? "," : "", ep_name[e])) {
+        if (buf_addf(&b, "%s\"%s\":{", e ? "," : "", ep_name(e))) {
             pthread_mutex_unlock(&s->mu);
             return MHD_NO;
         }
@@ -1075,9 +1230,10 @@ static enum MHD_Result h_stats(struct sim_server *s, struct MHD_Connection *c)
     pthread_mutex_unlock(&s->mu);
     if (buf_addf(&b,
                  "},\"total\":%llu,\"msmes\":%zu,\"applications\":%zu,\"visible\":%zu,"
-                 "\"events\":%zu,\"other_certificates\":%zu}",
+                 "\"office_visible\":%zu,\"events\":%zu,\"other_certificates\":%zu}",
                  (unsigned long long)total, s->w->nmsmes, s->w->napps,
-                 world_visible(s->w, now), s->w->nevents, s->w->nocerts))
+                 world_visible(s->w, now), world_office_visible(s->w, now), s->w->nevents,
+                 s->w->nocerts))
         return MHD_NO;
     return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
 }
@@ -1108,6 +1264,65 @@ static enum MHD_Result h_dirty(struct sim_server *s, struct MHD_Connection *c)
     return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
 }
 
+/* GET or POST /_sim/switches: how the account sees the API (see struct sim_switches). */
+static enum MHD_Result h_switches(struct sim_server *s, struct MHD_Connection *c,
+                                  struct req *rq)
+{
+    struct sim_switches sw = switches_get(s);
+    struct buf b = BUF_INIT(BUF_CAP_LINE);
+
+    if (rq) {
+        json_error_t je;
+        json_t *root = json_loadb(rq->body.ptr ? rq->body.ptr : "", rq->body.len, 0, &je),
+               *v;
+        const char *key, *bad = NULL;
+
+        if (!json_is_object(root))
+            bad = "the body is not a JSON object";
+        json_object_foreach(root, key, v)
+        {
+            if (bad)
+                break;
+            if (!strcmp(key, "status_as")) {
+                int a = json_is_string(v) ? status_as_parse(json_string_value(v)) : -1;
+                if (a < 0)
+                    bad = "'status_as' must be \"code\", \"label\" or \"mixed\"";
+                else
+                    sw.status_as = a;
+            } else if (!strcmp(key, "deny_detail")) {
+                if (!json_is_number(v) || json_number_value(v) < 0 ||
+                    json_number_value(v) > 1)
+                    bad = "'deny_detail' must be a fraction in 0..1";
+                else
+                    sw.deny_detail = json_number_value(v);
+            } else if (!strcmp(key, "no_id_reg") && json_is_boolean(v)) {
+                sw.no_id_reg = json_is_true(v);
+            } else if (!strcmp(key, "split_hosts") && json_is_boolean(v)) {
+                if (json_is_true(v) && !s->auth_d)
+                    bad = "'split_hosts' needs halalsim started with --split-hosts";
+                else
+                    sw.split_hosts = json_is_true(v);
+            } else {
+                bad = "unknown switch or a value of the wrong type";
+            }
+        }
+        json_decref(root);
+        if (bad)
+            return send_error(s, c, EP_SIM, 400, 4000, bad, NULL);
+        pthread_mutex_lock(&s->mu);
+        s->sw = sw;
+        pthread_mutex_unlock(&s->mu);
+    }
+    if (buf_addf(&b,
+                 "{\"status_as\":\"%s\",\"deny_detail\":%g,\"no_id_reg\":%s,"
+                 "\"split_hosts\":%s,\"auth_port\":%d}",
+                 status_as_name(sw.status_as), sw.deny_detail,
+                 sw.no_id_reg ? "true" : "false", sw.split_hosts ? "true" : "false",
+                 s->auth_port))
+        return MHD_NO;
+    return send_buf(s, c, EP_SIM, 200, &b, "application/json", NULL);
+}
+
 static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c,
                              const char *url, const char *method, struct req *rq)
 {
@@ -1121,6 +1336,10 @@ static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c,
         return send_stream(s, c, ST_TRUTH, "application/x-ndjson");
     if (!strcmp(url, "/_sim/truth/certificates") && get)
         return send_stream(s, c, ST_OCERTS, "application/x-ndjson");
+    if (!strcmp(url, "/_sim/truth/programmes") && get)
+        return send_stream(s, c, ST_PROGRAMMES, "application/x-ndjson");
+    if (!strcmp(url, "/_sim/switches") && (get || post))
+        return h_switches(s, c, post ? rq : NULL);
     if (!strcmp(url, "/_sim/register.csv") && get)
         return send_stream(s, c, ST_REGISTER, "text/csv; charset=utf-8");
     if (!strcmp(url, "/_sim/register/dirty") && get)
@@ -1147,8 +1366,8 @@ static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c,
 
 /* ---- dispatch
  * ------------------------------------------------------------------------------- */
-static enum MHD_Result retry_429(struct sim_server *s, struct MHD_Connection *c,
-                                 enum endpoint ep, struct fault_plan *fp, int as_date)
+static enum MHD_Result retry_429(struct sim_server *s, struct MHD_Connection *c, int ep,
+                                 struct fault_plan *fp, int as_date)
 {
     char ra[64];
     int secs = 1 + (int)rng_below(&fp->rng, 2);
@@ -1190,35 +1409,21 @@ static int rate_take(struct sim_server *s)
     return ok;
 }
 
-#define DETAIL_PREFIX "/api/v1/halal-certificate-reguler/business-actor/"
-
+/* The national API. On the authentication port (--split-hosts) only /api/authenticate
+ * answers; on the main port it answers only while the hosts are not split. */
 static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c,
-                             const char *url, const char *method, struct req *rq)
+                             const char *url, const char *method, struct req *rq,
+                             int auth_port)
 {
-    enum endpoint ep = EP_OTHER;
     char id[64] = "";
     struct fault_plan fp;
     uint64_t n;
-    int get = !strcmp(method, "GET");
+    int ep = api_path_match(url, id, sizeof(id)), split = switches_get(s).split_hosts;
 
-    if (!strcmp(url, "/api/authenticate"))
-        ep = EP_AUTH;
-    else if (!strcmp(url, "/api/v1/fasilitator/search"))
-        ep = EP_LIST;
-    else if (!strcmp(url, "/api/search/sertifikat"))
-        ep = EP_SEARCH;
-    else if (!strncmp(url, DETAIL_PREFIX, strlen(DETAIL_PREFIX))) {
-        const char *p = url + strlen(DETAIL_PREFIX), *sl = strchr(p, '/');
-
-        if (sl && !strcmp(sl, "/detail") && (size_t)(sl - p) < sizeof(id)) {
-            memcpy(id, p, (size_t)(sl - p));
-            id[sl - p] = '\0';
-            ep = EP_DETAIL;
-        }
-    }
-    if (ep == EP_OTHER)
-        return send_error(s, c, ep, 404, 4004, ("endpoint tidak ditemukan"), NULL);
-    if ((ep == EP_AUTH) == get)
+    if (ep < 0 || (auth_port && ep != API_AUTH) ||
+        (!auth_port && ep == API_AUTH && split))
+        return send_error(s, c, EP_OTHER, 404, 4004, ("endpoint tidak ditemukan"), NULL);
+    if (strcmp(method, api_path_get(ep)->method) != 0)
         return send_error(s, c, ep, 405, 4000, ("method not allowed"), NULL);
 
     pthread_mutex_lock(&s->mu);
@@ -1244,9 +1449,9 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c,
                                    : ("layanan sedang sibuk"),
                           k == 2 ? "1" : NULL);
     }
-    if (ep == EP_AUTH)
+    if (ep == API_AUTH)
         return h_auth(s, c, rq, &fp);
-    if (ep == EP_SEARCH)
+    if (ep == API_CERT_SEARCH)
         return h_search(s, c, &fp);
     if (check_token(s, c, 0))
         return send_error(s, c, ep, 401, 4001, ("token tidak valid atau kedaluwarsa"),
@@ -1256,20 +1461,21 @@ static enum MHD_Result h_api(struct sim_server *s, struct MHD_Connection *c,
         faults_count(&s->faults, F_TOKEN_EXPIRY);
         return send_error(s, c, ep, 401, 4001, ("token kedaluwarsa"), NULL);
     }
-    if (ep == EP_LIST)
-        return h_list(s, c, &fp);
-    return h_detail(s, c, id, &fp);
+    if (ep == API_APPLICATIONS)
+        return h_inquiry(s, c, &fp);
+    if (ep == API_PROGRAMMES)
+        return h_programmes(s, c, &fp);
+    return h_detail(s, c, ep, id, &fp);
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size,
-                                  void **con_cls)
+/* One request on the main port (auth_port 0) or the authentication port (1). */
+static enum MHD_Result handle(struct sim_server *s, struct MHD_Connection *c,
+                              const char *url, const char *method,
+                              const char *upload_data, size_t *upload_size,
+                              void **con_cls, int auth_port)
 {
-    struct sim_server *s = cls;
     struct req *rq = *con_cls;
 
-    (void)version;
     if (!rq) {
         rq = calloc(1, sizeof(*rq));
         if (!rq)
@@ -1286,9 +1492,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (rq->too_large)
         return send_error(s, c, EP_OTHER, 413, 4000, ("request body too large"), NULL);
-    if (!strncmp(url, "/_sim/", 6))
+    if (!strncmp(url, "/_sim/", 6) && !auth_port)
         return h_sim(s, c, url, method, rq);
-    return h_api(s, c, url, method, rq);
+    return h_api(s, c, url, method, rq, auth_port);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size,
+                                  void **con_cls)
+{
+    (void)version;
+    return handle(cls, c, url, method, upload_data, upload_size, con_cls, 0);
+}
+
+static enum MHD_Result on_auth_request(void *cls, struct MHD_Connection *c,
+                                       const char *url, const char *method,
+                                       const char *version, const char *upload_data,
+                                       size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    return handle(cls, c, url, method, upload_data, upload_size, con_cls, 1);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -1321,6 +1545,18 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     while (n && line[n - 1] == '\n')
         line[--n] = '\0';
     log_debug("microhttpd: %s", line);
+}
+
+static struct MHD_Daemon *listen_on(struct sim_server *s, const struct sockaddr_in *sa,
+                                    MHD_AccessHandlerCallback cb)
+{
+    return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+                                MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+                            0, NULL, NULL, cb, s, MHD_OPTION_SOCK_ADDR, sa,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                            MHD_OPTION_CONNECTION_LIMIT, 1000u,
+                            MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 }
 
 struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg *cfg,
@@ -1358,27 +1594,39 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
                    cfg->host);
         goto fail;
     }
-    s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-                                MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-                            0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &sa,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                            MHD_OPTION_CONNECTION_LIMIT, 1000u,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
-    if (!s->d) {
+    s->sw = cfg->sw;
+    if (!(s->d = listen_on(s, &sa, on_request))) {
         ht_err_set(err, HT_EIO, _("cannot listen on '%s:%d'"), cfg->host, cfg->port);
         goto fail;
     }
     info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
+    if (cfg->sw.split_hosts) {
+        /* the authentication host: a free port of the same address */
+        sa.sin_port = 0;
+        if (!(s->auth_d = listen_on(s, &sa, on_auth_request))) {
+            ht_err_set(err, HT_EIO, _("cannot listen on '%s:0' for authentication"),
+                       cfg->host);
+            goto fail;
+        }
+        info = MHD_get_daemon_info(s->auth_d, MHD_DAEMON_INFO_BIND_PORT);
+        s->auth_port = info ? info->port : 0;
+    }
     return s;
 fail:
+    if (s->d)
+        MHD_stop_daemon(s->d);
     pthread_mutex_destroy(&s->mu);
     pthread_mutex_destroy(&s->cache_mu);
     faults_release(&s->faults);
     free(s->cache_codes);
     free(s);
     return NULL;
+}
+
+int server_auth_port(const struct sim_server *s)
+{
+    return s->auth_port;
 }
 
 int server_port(const struct sim_server *s)
@@ -1390,6 +1638,8 @@ void server_stop(struct sim_server *s)
 {
     if (!s)
         return;
+    if (s->auth_d)
+        MHD_stop_daemon(s->auth_d);
     if (s->d)
         MHD_stop_daemon(s->d);
     pthread_mutex_destroy(&s->mu);

@@ -117,6 +117,20 @@ struct sim_app {
     uint8_t channel; /* enum sim_channel */
     uint8_t jd;      /* 1 = JD.1 baru, 3 = JD.3 pengembangan */
     uint8_t product; /* product word variant */
+    uint8_t office; /* uses one of the office's facilitation codes: in its inquiry list */
+};
+
+/* A facilitation programme of the office (GET /api/v1/fasilitator/search). */
+struct sim_programme {
+    char id[37];
+    char kode_fac[24]; /* "" while none is issued */
+    int tahun;
+    char name[128];
+    const char *sumber_biaya;
+    const char *jenis;      /* "Reguler" or "Self Declare" */
+    int64_t aktif, selesai; /* WIB midnight of the first and last day */
+    long kuota;
+    const char *status; /* OF code with the programme's meaning */
 };
 
 struct sim_msme {
@@ -174,6 +188,11 @@ struct sim_world {
     uint32_t cert_base; /* base of certificate sequence numbers */
     uint32_t *reg_rows; /* register row -> msme index; REG_DUP marks a duplicate row */
     size_t nreg_rows;
+    uint32_t *office;        /* the office's applications, in the order of order[] */
+    int64_t *office_created; /* created time of office[i] (UTC seconds) */
+    size_t noffice;
+    struct sim_programme *progs;
+    size_t nprogs;
     uint64_t feistel_key[4];
 };
 #define REG_DUP 0x80000000u
@@ -189,6 +208,16 @@ static inline int64_t world_ts(const struct sim_world *w, uint32_t t)
 
 /* Number of visible applications at clock now (a prefix of w->order). */
 size_t world_visible(const struct sim_world *w, int64_t now);
+/* Number of the office's applications visible at clock now (a prefix of w->office). */
+size_t world_office_visible(const struct sim_world *w, int64_t now);
+/* The facilitation code an application uses ("FAS-3575-2026", "SEHATI26"), or NULL. */
+const char *world_kode_fac(const struct sim_world *w, const struct sim_app *a, char *out,
+                           size_t n);
+/* "Reguler" (CH001, CH002) or "Self Declare" (CH003, CH004): the jenis_daftar of the
+ * inquiry list. */
+const char *world_jenis(const struct sim_app *a);
+/* Applications that use kode_fac and were created at or before now. */
+size_t world_code_used(const struct sim_world *w, const char *kode_fac, int64_t now);
 /* Number of events of app a that happened at or before now (0 = not yet created). */
 int world_app_cur(const struct sim_world *w, const struct sim_app *a, int64_t now);
 static inline const struct sim_event *world_app_ev(const struct sim_world *w,
@@ -221,20 +250,39 @@ const char *world_size_name(int size);
 void fmt_wib_ts(int64_t t, char out[static 26]);
 void fmt_wib_date(int64_t t, char out[static 11]);
 
+/* ---- the account's view: switches of the contract (halalsim --status-as, --deny-detail,
+ * --no-id-reg, --split-hosts; POST /_sim/switches at runtime) */
+enum sim_status_as { STATUS_AS_CODE = 0, STATUS_AS_LABEL, STATUS_AS_MIXED };
+struct sim_switches {
+    int status_as;      /* enum sim_status_as */
+    double deny_detail; /* fraction of applications whose detail answers 403 */
+    int no_id_reg;      /* inquiry rows without id_reg */
+    int split_hosts;    /* authentication only on the second port */
+};
+/* Whether this account is refused application idx's detail under sw. */
+int world_detail_denied(const struct sim_world *w, uint32_t idx,
+                        const struct sim_switches *sw);
+/* "code", "label", "mixed"; parse returns -1 for anything else. */
+const char *status_as_name(int v);
+int status_as_parse(const char *s);
+
 /* ---- rendering (render.c)
  * ---------------------------------------------------------------- */
 /* JSON string with escaping. */
 int json_str(struct buf *b, const char *s) HT_MUSTCHECK;
-/* One list item as JSON (no faults). */
-int render_item(struct buf *b, const struct sim_world *w, uint32_t idx,
-                int64_t now) HT_MUSTCHECK;
+/* One row of the office's inquiry list as JSON (no faults). */
+int render_item(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now,
+                const struct sim_switches *sw) HT_MUSTCHECK;
+/* One facilitation programme as JSON. */
+int render_programme(struct buf *b, const struct sim_world *w, size_t i,
+                     int64_t now) HT_MUSTCHECK;
 /* The tracking array of an app up to now. */
 int render_tracking(struct buf *b, const struct sim_world *w, uint32_t idx,
                     int64_t now) HT_MUSTCHECK;
 int render_detail(struct buf *b, const struct sim_world *w, uint32_t idx,
                   int64_t now) HT_MUSTCHECK;
-int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx,
-                      int64_t now) HT_MUSTCHECK;
+int render_truth_line(struct buf *b, const struct sim_world *w, uint32_t idx, int64_t now,
+                      const struct sim_switches *sw) HT_MUSTCHECK;
 /* Register CSV: the header, and row i (0-based; rows include dirty ones). */
 size_t register_rows(const struct sim_world *w);
 int render_register_header(struct buf *b) HT_MUSTCHECK;
@@ -260,6 +308,8 @@ enum fault_kind {
     F_PAGE_SHIFT,
     F_TOKEN_EXPIRY,
     F_RATE_LIMIT,
+    F_HUGE_BODY, /* new kinds go last: the decisions of the older ones stay the same */
+    F_HUGE_TOTAL,
     F__COUNT
 };
 extern const char *const fault_name[F__COUNT];
@@ -294,6 +344,9 @@ void faults_init(struct faults *f);
 void faults_release(struct faults *f);
 void faults_plan(struct faults *f, uint64_t reqno, struct fault_plan *plan);
 void faults_count(struct faults *f, enum fault_kind k);
+/* Faults that stick to an application rather than to a request (huge_body): true when
+ * application app is one of the fraction p of kind k, decided by (fault seed, app). */
+int faults_app_hit(struct faults *f, enum fault_kind k, uint32_t app);
 void faults_bad_record(struct faults *f, const char *id_reg, enum fault_kind k);
 /* The same, noting that the answer carrying it was also reset, truncated or malformed
  * (by the plan fp), so the client never saw the record intact. */
@@ -310,6 +363,7 @@ int fault_parse_name(const char *s);
 struct sim_server_cfg {
     char host[64];
     int port;
+    struct sim_switches sw; /* at start; POST /_sim/switches changes them */
     char email[128];
     char password[256];
     int token_ttl; /* seconds of real time */
@@ -322,6 +376,8 @@ struct sim_server;
 struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg *cfg,
                                 const struct fault_cfg *fc, struct ht_err *err);
 int server_port(const struct sim_server *s);
+/* The authentication port with --split-hosts, else 0. */
+int server_auth_port(const struct sim_server *s);
 void server_stop(struct sim_server *s);
 
 #endif

@@ -901,6 +901,17 @@ static int push_app(struct sim_world *w, size_t *capapps, size_t *capev, uint32_
     a->jd = (uint8_t)jd;
     a->product = (uint8_t)rng_below(r, 8);
     a->regno = (uint32_t)(100000 + w->napps * 7 + rng_below(r, 7));
+    {
+        /* Whether the application uses one of the office's codes (its own stream, so the
+         * rest of the world is what it was). Assumption: the office's reguler programme
+         * funds 70% of the city's facilitated reguler applications (CH002; the rest use
+         * the province's), and half of the city's SEHATI applications are accompanied
+         * through the office's collaboration with the P3H (the SEHATI code is national,
+         * shared with every P3H). */
+        struct sim_rng o = {sim_hash3(w->p.seed, w->napps, 0x4f464943)};
+        double u = rng_unit(&o);
+        a->office = (channel == CH002 && u < 0.70) || (channel == CH003 && u < 0.50);
+    }
     memcpy(w->events + w->nevents, tl->ev, (size_t)tl->n * sizeof(tl->ev[0]));
     w->nevents += (size_t)tl->n;
     w->napps++;
@@ -919,6 +930,97 @@ static int cmp_order(const void *pa, const void *pb)
     if (ta != tb)
         return ta < tb ? -1 : 1;
     return a->hi < b->hi ? -1 : a->hi > b->hi;
+}
+
+/* The office's facilitation programmes: per year of the world, its reguler programme
+ * (code FAS-<region>-<year>) and its share of the national SEHATI code, both issued
+ * (OF320), and next year's reguler proposal still a draft without a code (OF1).
+ * Quotas: SEHATI 1,000,000 a year up to 2025 and 1,350,000 in 2026 (national figures,
+ * halal-certification.md 5.4); the office's reguler quota of 100 a year is an
+ * assumption. */
+static int make_programmes(struct sim_world *w)
+{
+    int y0 = ts_to_wib_date(w->p.start).y, y1 = ts_to_wib_date(w->p.now + 60 * DAY).y;
+    size_t n = 0, cap = (size_t)(y1 - y0 + 1) * 2 + 1;
+
+    w->progs = calloc(cap, sizeof(*w->progs));
+    if (!w->progs)
+        return -1;
+    for (int y = y0; y <= y1 + 1 && n < cap; y++) {
+        for (int k = 0; k < 2 && n < cap; k++) {
+            struct sim_programme *g = &w->progs[n];
+            struct sim_rng r = {
+                sim_hash3(w->p.seed, (uint64_t)y, 0x50524f47u + (uint64_t)k)};
+            struct ht_date d0 = {y, 1, 15}, d1 = {y, 12, 15};
+
+            if (y > y1 && k == 1)
+                continue; /* SEHATI of next year is not announced yet */
+            snprintf(g->id, sizeof(g->id), "%08x-%04x-4%03x-a%03x-%012llx",
+                     (unsigned)rng_next(&r), (unsigned)(rng_next(&r) & 0xffff),
+                     (unsigned)(rng_next(&r) & 0xfff), (unsigned)(rng_next(&r) & 0xfff),
+                     (unsigned long long)(rng_next(&r) & 0xffffffffffffULL));
+            g->tahun = y;
+            g->aktif = wib_date_to_ts(d0);
+            g->selesai = wib_date_to_ts(d1);
+            if (k == 0) {
+                snprintf(g->name, sizeof(g->name),
+                         "Fasilitasi Sertifikasi Halal Reguler UMK %s %d", w->region_name,
+                         y);
+                g->sumber_biaya = "APBD";
+                g->jenis = "Reguler";
+                g->kuota = 100;
+                if (y <= y1)
+                    snprintf(g->kode_fac, sizeof(g->kode_fac), "FAS-%s-%d",
+                             w->kode_region, y);
+                g->status = y <= y1 ? "OF320" : "OF1";
+            } else {
+                snprintf(g->name, sizeof(g->name),
+                         "Sertifikasi Halal Gratis (SEHATI) %d - pendampingan %s", y,
+                         w->region_name);
+                g->sumber_biaya = "APBN";
+                g->jenis = "Self Declare";
+                g->kuota = y >= 2026 ? 1350000 : 1000000;
+                snprintf(g->kode_fac, sizeof(g->kode_fac), "SEHATI%02d", y % 100);
+                g->status = "OF320";
+            }
+            n++;
+        }
+    }
+    w->nprogs = n;
+    return 0;
+}
+
+const char *world_kode_fac(const struct sim_world *w, const struct sim_app *a, char *out,
+                           size_t n)
+{
+    struct ht_date d = ts_to_wib_date(world_ts(w, world_app_ev(w, a)[0].t));
+
+    if (a->channel == CH003)
+        snprintf(out, n, "SEHATI%02d", d.y % 100);
+    else if (a->channel == CH002 && a->office)
+        snprintf(out, n, "FAS-%s-%04d", w->kode_region, d.y);
+    else if (a->channel == CH002)
+        snprintf(out, n, "FAS-35-%04d", d.y); /* the province's programme */
+    else
+        return NULL;
+    return out;
+}
+
+const char *world_jenis(const struct sim_app *a)
+{
+    return a->channel >= CH003 ? "Self Declare" : "Reguler";
+}
+
+size_t world_code_used(const struct sim_world *w, const char *kode_fac, int64_t now)
+{
+    size_t vis = world_visible(w, now), n = 0;
+    char code[24];
+
+    for (size_t i = 0; i < vis; i++) {
+        const char *c = world_kode_fac(w, &w->apps[w->order[i]], code, sizeof(code));
+        n += c && strcmp(c, kode_fac) == 0;
+    }
+    return n;
 }
 
 static int build(struct sim_world *w, struct ht_err *err)
@@ -1006,6 +1108,17 @@ static int build(struct sim_world *w, struct ht_err *err)
     sort_world = NULL;
     for (size_t i = 0; i < w->napps; i++)
         w->order_created[i] = world_ts(w, w->events[w->apps[w->order[i]].ev_off].t);
+    w->office = malloc((w->napps ? w->napps : 1) * sizeof(*w->office));
+    w->office_created = malloc((w->napps ? w->napps : 1) * sizeof(*w->office_created));
+    if (!w->office || !w->office_created)
+        goto nomem;
+    for (size_t i = 0; i < w->napps; i++)
+        if (w->apps[w->order[i]].office) {
+            w->office[w->noffice] = w->order[i];
+            w->office_created[w->noffice++] = w->order_created[i];
+        }
+    if (make_programmes(w) < 0)
+        goto nomem;
 
     /* register rows: each MSME once, plus a few duplicated NIBs unless clean */
     w->reg_rows = malloc((w->nmsmes * 2 + 1) * sizeof(*w->reg_rows));
@@ -1069,22 +1182,59 @@ void world_free(struct sim_world *w)
     free(w->order_created);
     free(w->ocerts);
     free(w->reg_rows);
+    free(w->office);
+    free(w->office_created);
+    free(w->progs);
     free(w);
 }
 
-size_t world_visible(const struct sim_world *w, int64_t now)
+/* How many of the n sorted creation times are at or before now (binary search). */
+static size_t created_by(const int64_t *created, size_t n, int64_t now)
 {
-    size_t lo = 0, hi = w->napps;
+    size_t lo = 0, hi = n;
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
 
-        if (w->order_created[mid] <= now)
+        if (created[mid] <= now)
             lo = mid + 1;
         else
             hi = mid;
     }
     return lo;
+}
+
+size_t world_visible(const struct sim_world *w, int64_t now)
+{
+    return created_by(w->order_created, w->napps, now);
+}
+
+int world_detail_denied(const struct sim_world *w, uint32_t idx,
+                        const struct sim_switches *sw)
+{
+    struct sim_rng r = {sim_hash3(w->p.seed, idx, 0x44454e59)};
+
+    return sw->deny_detail > 0 && rng_unit(&r) < sw->deny_detail;
+}
+
+const char *status_as_name(int v)
+{
+    static const char *const n[] = {"code", "label", "mixed"};
+
+    return v >= 0 && v <= 2 ? n[v] : "code";
+}
+
+int status_as_parse(const char *s)
+{
+    for (int i = 0; i <= STATUS_AS_MIXED; i++)
+        if (!strcmp(s, status_as_name(i)))
+            return i;
+    return -1;
+}
+
+size_t world_office_visible(const struct sim_world *w, int64_t now)
+{
+    return created_by(w->office_created, w->noffice, now);
 }
 
 int world_app_cur(const struct sim_world *w, const struct sim_app *a, int64_t now)

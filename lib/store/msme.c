@@ -45,34 +45,6 @@ int store_msme_load_regions(struct store *s, struct region_index *idx, struct ht
     return 0;
 }
 
-/* Appends a value in COPY text format; NULL (or "" when empty_is_null) is \N. */
-static int copy_value(struct buf *b, const char *v, int empty_is_null)
-{
-    if (!v || (empty_is_null && !*v))
-        return buf_adds(b, "\\N");
-    for (const char *p = v; *p; p++) {
-        const char *esc = NULL;
-
-        switch (*p) {
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        }
-        if (esc ? buf_adds(b, esc) < 0 : buf_addch(b, *p) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 static int copy_flush(struct store *s, struct buf *b, struct ht_err *err)
 {
     if (!b->len)
@@ -101,15 +73,15 @@ static int copy_records(struct store *s, const struct msme_record *recs, size_t 
     for (size_t i = 0; i < n; i++) {
         const struct msme_record *r = &recs[i];
 
-        if (copy_value(&b, r->nib, 0) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->business_name, 0) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->owner_name, 1) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->kbli, 1) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->size_class, 1) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->kelurahan_code, 0) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->address, 1) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->phone, 1) < 0 || buf_addch(&b, '\t') < 0 ||
-            copy_value(&b, r->programs ? r->programs : "", 0) < 0 ||
+        if (store_copy_field(&b, r->nib, 0) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->business_name, 0) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->owner_name, 1) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->kbli, 1) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->size_class, 1) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->kelurahan_code, 0) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->address, 1) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->phone, 1) < 0 || buf_addch(&b, '\t') < 0 ||
+            store_copy_field(&b, r->programs ? r->programs : "", 0) < 0 ||
             buf_addch(&b, '\n') < 0) {
             ht_err_set(err, HT_ELIMIT, "record for NIB '%s' is too large to copy",
                        r->nib);

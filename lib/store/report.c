@@ -153,7 +153,8 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
             " a.certificate_no, a.certificate_date::text,"
             " extract(epoch FROM a.tgl_daftar)::bigint,"
             " extract(epoch FROM application_observed_at(a.observed_at,"
-            " a.missing_since))::bigint"
+            " a.missing_since))::bigint,"
+            " a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL"
             " FROM application a JOIN msme m ON m.nib = $1"
             " WHERE a.msme_id = m.id OR a.nib = $1"
             " ORDER BY a.tgl_daftar NULLS LAST, a.id",
@@ -198,6 +199,7 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
         a->certificate_date = dup_cell(&r, i, 6);
         a->tgl_daftar = i64_cell(&r, i, 7);
         a->observed_at = i64_cell(&r, i, 8);
+        a->observed = strcmp(store_rows_get(&r, i, 9), "t") == 0;
         if (app_extensions(a, &ex, id) < 0) {
             nomem(err);
             goto out;
@@ -1103,13 +1105,17 @@ static int weekly_quality(struct store *s, struct weekly_report *w, const char *
             "   WHERE e.observed_at < to_timestamp($1::bigint)))::bigint,"
             " extract(epoch FROM (SELECT max(finished_at) FROM sync_run"
             "   WHERE outcome IN ('ok', 'partial') AND finished_at < "
-            "to_timestamp($1::bigint)))::bigint",
+            "to_timestamp($1::bigint)))::bigint,"
+            " (SELECT count(*) FROM application a"
+            "   WHERE (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL)"
+            "   AND a.first_seen_at < to_timestamp($1::bigint))",
             1, &p[1], &r, err) < 0)
         return -1;
     w->quarantined = long_cell(&r, 0, 0);
     w->unmatched = long_cell(&r, 0, 1);
     w->last_observed = i64_cell(&r, 0, 2);
     w->last_sync = i64_cell(&r, 0, 3);
+    w->observed_history = long_cell(&r, 0, 4);
     store_rows_release(&r);
     return 0;
 }

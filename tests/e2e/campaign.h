@@ -139,7 +139,8 @@ static long camp_bad_count(struct sim *s)
  * whole answer that did not decode (truncated, malformed). */
 static const char *camp_reason_kind(const char *source, const char *reason)
 {
-    if (!strncmp(reason, "unknown status code", 19))
+    if (!strncmp(reason, "unknown status code", 19) ||
+        !strncmp(reason, "unknown status label", 20))
         return "unknown_code";
     if (!strcmp(reason, "list item without status") ||
         !strcmp(reason, "list item without no_daftar") ||
@@ -162,6 +163,7 @@ static int camp_sl_has(struct strlist *sorted, const char *s)
 struct camp_daemon {
     pid_t pid;
     char name[200];
+    int64_t spawned_ms;
 };
 
 /* A loss window: bad records [0, upto) whose id_reg was leased by a batch that a kill or
@@ -173,6 +175,11 @@ struct camp_window {
 
 struct camp_run {
     struct camp_params p;
+    char api_extra[512], extra[512];
+    int combo; /* the switch combination in force (camp_switches), -1 none yet */
+    uint32_t combos_mask;    /* the combinations that had a cycle */
+    long observed_last_view; /* observed-history applications, last view, clean */
+    int equal_last_view;     /* the database equalled the truth in the last view */
     struct sim sim;
     struct store *st;
     char *conf, log[2][160], host[128];
@@ -202,7 +209,8 @@ static void camp_out(struct camp_run *r, const char *fmt, ...)
 static void camp_spawn(struct camp_run *r, int k)
 {
     r->d[k].pid = daemon_spawn(r->conf, r->log[k]);
-    /* the daemon's default name (cfg.c): host-pid */
+    r->d[k].spawned_ms = camp_now_ms();
+    /* the daemon's default name (cfg.c): host-pid; its leases are "<name>:<pid>:<rnd>" */
     snprintf(r->d[k].name, sizeof(r->d[k].name), "%s-%ld", r->host, (long)r->d[k].pid);
 }
 
@@ -244,10 +252,11 @@ static void camp_kill(struct camp_run *r, uint64_t *rng)
     char sql[512];
 
     /* Inside a batch: wait (briefly) until the victim holds leases. */
-    snprintf(sql, sizeof(sql),
-             "SELECT count(*) FROM application WHERE lease_owner = '%s'"
-             " AND lease_until > clock_timestamp()",
-             r->d[k].name);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT count(*) FROM application WHERE split_part(lease_owner, ':', 1) = '%s'"
+        " AND lease_until > clock_timestamp()",
+        r->d[k].name);
     /* (from is taken before the wait: a record read just before the kill may still be on
      * its way to quarantine) */
     w->lo = r->bad_prev_cycle;
@@ -257,8 +266,10 @@ static void camp_kill(struct camp_run *r, uint64_t *rng)
     kill(r->d[k].pid, SIGKILL);
     cr_assert(eq(int, daemon_wait(r->d[k].pid, 30), 128 + SIGKILL));
     w->upto = camp_bad_count(&r->sim);
-    snprintf(sql, sizeof(sql), "SELECT id_reg FROM application WHERE lease_owner = '%s'",
-             r->d[k].name);
+    snprintf(
+        sql, sizeof(sql),
+        "SELECT id_reg FROM application WHERE split_part(lease_owner, ':', 1) = '%s'",
+        r->d[k].name);
     camp_window_ids(r, w, sql);
     r->kills_done++;
     r->kills_mid_batch += mid;
@@ -344,122 +355,17 @@ static int camp_event_cmp(const void *a, const void *b)
 
 /* ---- verification ---- */
 
-struct camp_diff {
-    long truth_apps, truth_events, apps_missing, apps_extra, status_wrong, events_missing,
-        events_extra, events_dup;
-};
-
-static void camp_compare(struct camp_run *r, struct camp_diff *df)
+/* The database against /_sim/truth, by kind of difference (tests/helpers/truth.h). */
+static void camp_compare(struct camp_run *r, struct truth_diff *df)
 {
-    char *truth = sim_call(&r->sim, "GET", "/_sim/truth", NULL);
-    struct strlist ta = {0}, te = {0}, da = {0}, de = {0};
-    struct store_rows rows;
-    struct ht_err err = HT_ERR_INIT;
-    char line[512];
-    size_t i, j;
+    char *body = sim_call(&r->sim, "GET", "/_sim/truth", NULL), msg[256];
+    struct truth t;
 
-    memset(df, 0, sizeof(*df));
-    for (char *p = truth, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-        struct api_detail d;
-        size_t len;
-        nl = strchr(p, '\n');
-        len = nl ? (size_t)(nl - p) : strlen(p);
-        if (!len)
-            continue;
-        cr_assert(eq(int, api_decode_truth_line(p, len, &d, &err), 0), "truth: %s",
-                  err.msg);
-        snprintf(line, sizeof(line), "%s|%s", d.id_reg,
-                 d.status_label ? d.status_label : "");
-        sl_add(&ta, line);
-        for (size_t k = 0; k < d.nevents; k++) {
-            snprintf(line, sizeof(line), "%s|%s|%" PRId64, d.id_reg, d.events[k].status,
-                     d.events[k].at);
-            sl_add(&te, line);
-        }
-        api_detail_release(&d);
-    }
-    free(truth);
-    cr_assert(eq(int,
-                 store_query_rows(
-                     r->st, "SELECT id_reg || '|' || status_code FROM v_application", 0,
-                     NULL, &rows, &err),
-                 0),
-              "%s", err.msg);
-    for (int k = 0; k < rows.nrows; k++)
-        sl_add(&da, store_rows_get(&rows, k, 0));
-    store_rows_release(&rows);
-    cr_assert(eq(int,
-                 store_query_rows(r->st,
-                                  "SELECT id_reg || '|' || status_code || '|' ||"
-                                  " extract(epoch FROM at)::bigint FROM v_stage_event",
-                                  0, NULL, &rows, &err),
-                 0),
-              "%s", err.msg);
-    for (int k = 0; k < rows.nrows; k++)
-        sl_add(&de, store_rows_get(&rows, k, 0));
-    store_rows_release(&rows);
-    df->truth_apps = (long)ta.n;
-    df->truth_events = (long)te.n;
-    if (ta.n)
-        qsort(ta.v, ta.n, sizeof(char *), cmp_str);
-    if (da.n)
-        qsort(da.v, da.n, sizeof(char *), cmp_str);
-    if (te.n)
-        qsort(te.v, te.n, sizeof(char *), cmp_str);
-    if (de.n)
-        qsort(de.v, de.n, sizeof(char *), cmp_str);
-    /* applications: by id_reg, then status */
-    for (i = 0, j = 0; i < ta.n || j < da.n;) {
-        const char *a = i < ta.n ? ta.v[i] : NULL, *b = j < da.n ? da.v[j] : NULL;
-        size_t la = a ? strcspn(a, "|") : 0, lb = b ? strcspn(b, "|") : 0;
-        int c = !a ? 1 : !b ? -1 : strncmp(a, b, la > lb ? la : lb);
-        if (c == 0) {
-            if (strcmp(a, b) != 0) {
-                if (!df->status_wrong)
-                    camp_out(r, "campaign: status differs: truth %s, database %s\n", a,
-                             b);
-                df->status_wrong++;
-            }
-            i++;
-            j++;
-        } else if (c < 0) {
-            if (!df->apps_missing)
-                camp_out(r, "campaign: application missing: %s\n", a);
-            df->apps_missing++;
-            i++;
-        } else {
-            if (!df->apps_extra)
-                camp_out(r, "campaign: application not in the truth: %s\n", b);
-            df->apps_extra++;
-            j++;
-        }
-    }
-    for (i = 0, j = 0; i < te.n || j < de.n;) {
-        int c = i == te.n ? 1 : j == de.n ? -1 : strcmp(te.v[i], de.v[j]);
-        if (c == 0) {
-            i++;
-            j++;
-        } else if (c < 0) {
-            if (!df->events_missing)
-                camp_out(r, "campaign: event missing: %s\n", te.v[i]);
-            df->events_missing++;
-            i++;
-        } else {
-            if (!df->events_extra)
-                camp_out(r, "campaign: event not in the truth: %s\n", de.v[j]);
-            df->events_extra++;
-            j++;
-        }
-    }
-    df->events_dup =
-        pgt_long("SELECT (SELECT count(*) FROM (SELECT application_id, status_code, at"
-                 " FROM stage_event GROUP BY 1, 2, 3 HAVING count(*) > 1) d)"
-                 " + (SELECT count(*) FROM (SELECT id_reg FROM application GROUP BY 1"
-                 " HAVING count(*) > 1) a)");
-    sl_free(&ta);
-    sl_free(&te);
-    sl_free(&da);
-    sl_free(&de);
+    cr_assert(eq(int, truth_parse(body, &t, msg, sizeof(msg)), 0), "truth: %s", msg);
+    free(body);
+    if (truth_compare(r->st, &t, df))
+        camp_out(r, "campaign: first difference from the truth: %s\n", df->first);
+    truth_release(&t);
 }
 
 struct camp_quar {
@@ -598,6 +504,88 @@ static void camp_check_budget(struct camp_run *r, double burst, struct camp_budg
     free(faults);
 }
 
+/* Rewrites the daemons' config for split (auth_url on the second port or not) and
+ * reloads the running daemons (SIGHUP); gives them a cycle to take it. */
+static void camp_reconfigure(struct camp_run *r, int split)
+{
+    char api[768], *conf;
+
+    snprintf(api, sizeof(api), "%s\nauth_url = %s", r->api_extra,
+             split ? r->sim.auth_base : "");
+    conf = e2e_conf(&r->sim, api, r->extra);
+    cr_assert(eq(int, rename(conf, r->conf), 0));
+    free(conf);
+    for (int k = 0; k < 2; k++)
+        if (r->d[k].pid > 0) {
+            /* (not while the program is still being loaded: HUP's default would end it
+             * before its handler is installed) */
+            int64_t age = camp_now_ms() - r->d[k].spawned_ms;
+            if (age < 500)
+                e2e_sleep_ms((long)(500 - age));
+            kill(r->d[k].pid, SIGHUP);
+        }
+    e2e_sleep_ms(1500);
+}
+
+/* The account's view for cycle c: every combination of halalsim's switches in turn
+ * (status as code/label/mixed x detail denied or not x rows with or without id_reg x
+ * one host or split authentication: 24), the hosts split by reloading the daemons'
+ * config before halalsim moves authentication (and back after). */
+static void camp_view(struct camp_run *r, int combo, const char *when)
+{
+    static const char *const status_as[] = {"code", "label", "mixed"};
+    int old = r->combo;
+    int split = combo / 12 % 2, old_split = old < 0 ? 0 : old / 12 % 2;
+    char json[256];
+
+    if (combo == old)
+        return;
+    if (split && !old_split)
+        camp_reconfigure(r, 1);
+    snprintf(json, sizeof(json),
+             "{\"status_as\":\"%s\",\"deny_detail\":%s,\"no_id_reg\":%s,"
+             "\"split_hosts\":%s}",
+             status_as[combo % 3], combo / 3 % 2 ? "0.3" : "0",
+             combo / 6 % 2 ? "true" : "false", split ? "true" : "false");
+    sim_switches(&r->sim, json);
+    if (!split && old_split)
+        camp_reconfigure(r, 0);
+    r->combo = combo;
+    camp_out(r, "campaign: %s switches %s\n", when, json);
+}
+
+static void camp_switches(struct camp_run *r, long c)
+{
+    char when[48];
+
+    snprintf(when, sizeof(when), "cycle %ld", c);
+    r->combos_mask |= 1u << (c % 24);
+    camp_view(r, (int)(c % 24), when);
+}
+
+/* Two sweeps that began now, one poll interval (at least the 5 s after which a refused
+ * detail is asked again), then up to 5 min for the database to equal the truth. Returns 1
+ * when it did; m gets the first difference otherwise. */
+static int camp_wait_equal(struct camp_run *r, char m[static 1024])
+{
+    int equal = 0;
+    char *db_t;
+
+    for (int i = 0; i < 2; i++) {
+        db_t = pgt_str("SELECT clock_timestamp()::text");
+        cr_assert(camp_wait_sweep(r, db_t, 600), "no clean sweep finished");
+        free(db_t);
+    }
+    e2e_sleep_ms((r->p.poll > 5 ? r->p.poll : 5) * 1000L + 500);
+    for (int i = 0; i < 300 && !equal; i++) {
+        camp_check_alive(r);
+        equal = truth_diff(&r->sim, r->st, m, 1024, NULL) == 0;
+        if (!equal)
+            e2e_sleep_ms(1000);
+    }
+    return equal;
+}
+
 /* Runs the whole campaign and asserts its outcome. */
 static void campaign_run(struct camp_params *prm)
 {
@@ -610,21 +598,23 @@ static void campaign_run(struct camp_params *prm)
     const double burst = (double)prm->rate / 4;
     int64_t t0 = camp_now_ms(), t_faults_end;
     long two_from, two_to, sweeps_missed = 0;
-    struct camp_diff df;
+    struct truth_diff df;
     struct camp_quar q;
     struct camp_budget bg;
 
     cr_assert(r != NULL);
     r->p = *prm;
+    r->combo = -1;
     rng = r->p.seed * 0x2545f4914f6cdd1dULL + 17;
     r->report = rep && *rep ? fopen(rep, "w") : NULL;
     gethostname(r->host, sizeof(r->host) - 1);
     r->st = pgt_open();
     snprintf(msmes_rate, sizeof(msmes_rate), "%ld", r->p.rate);
     {
-        /* about 0.85 applications per MSME once every application has been created */
-        const char *extra_sim[] = {"--rate", msmes_rate, NULL};
-        sim_start(&r->sim, (int)(r->p.apps * 100 / 85), extra_sim);
+        /* about 0.25 of the office's applications per MSME at the campaign's clock (its
+         * inquiry list holds the applications that use its codes) */
+        const char *extra_sim[] = {"--rate", msmes_rate, "--split-hosts", NULL};
+        sim_start(&r->sim, (int)(r->p.apps * 4), extra_sim);
     }
     snprintf(api_extra, sizeof(api_extra),
              "rate = %ld\nburst = %g\npage_size = 100\nmax_retries = 8\n"
@@ -642,6 +632,8 @@ static void campaign_run(struct camp_params *prm)
              (int)r->p.poll, (int)r->p.poll, (int)r->p.poll, (int)r->p.poll,
              (int)r->p.poll);
     r->conf = e2e_conf(&r->sim, api_extra, extra);
+    snprintf(r->api_extra, sizeof(r->api_extra), "%s", api_extra);
+    snprintf(r->extra, sizeof(r->extra), "%s", extra);
     for (int k = 0; k < 2; k++) {
         snprintf(r->log[k], sizeof(r->log[k]), "/tmp/ht_campaign_%d_%c.log",
                  (int)getpid(), 'a' + k);
@@ -687,6 +679,7 @@ static void campaign_run(struct camp_params *prm)
         }
         if (c > 0)
             sim_advance(&r->sim, (int)r->p.days);
+        camp_switches(r, c);
         r->bad_prev_cycle = r->bad_this_cycle;
         r->bad_this_cycle = camp_bad_count(&r->sim);
         db_t = pgt_str("SELECT clock_timestamp()::text");
@@ -731,21 +724,21 @@ static void campaign_run(struct camp_params *prm)
         r->d[1].pid = 0;
     }
     {
-        int equal = 0;
         char m[1024];
-        for (int i = 0; i < 2; i++) {
-            db_t = pgt_str("SELECT clock_timestamp()::text");
-            cr_assert(camp_wait_sweep(r, db_t, 600), "no clean sweep finished");
-            free(db_t);
-        }
-        e2e_sleep_ms(r->p.poll * 1000L);
-        for (int i = 0; i < 300 && !equal; i++) {
-            camp_check_alive(r);
-            equal = truth_diff(&r->sim, r->st, m, sizeof(m), NULL) == 0;
-            if (!equal)
-                e2e_sleep_ms(1000);
-        }
-        if (!equal)
+
+        /* First in the last cycle's view (observed histories judged by their windows),
+         * then in the plain one (every detail readable again, so every history is
+         * upstream's and compared exactly). */
+        r->equal_last_view = camp_wait_equal(r, m);
+        if (!r->equal_last_view)
+            camp_out(r,
+                     "campaign: in the last view the database did not reach the truth: "
+                     "%s\n",
+                     m);
+        r->observed_last_view = pgt_long(
+            "SELECT count(*) FROM v_application WHERE history_source = 'observed'");
+        camp_view(r, 0, "clean pass, plain view:");
+        if (!camp_wait_equal(r, m))
             camp_out(r, "campaign: the database did not reach the truth: %s\n", m);
     }
     kill(r->d[0].pid, SIGTERM);
@@ -765,7 +758,8 @@ static void campaign_run(struct camp_params *prm)
             "bad_utf8",       "unknown_code",    "missing_fields",
             "string_numbers", "duplicate_items", "page_shift",
             "token_expiry"};
-        long lost = df.apps_missing + df.events_missing + df.status_wrong,
+        long lost = df.apps_missing + df.events_missing + df.status_wrong +
+                    df.rows_wrong + df.events_outside,
              dups = df.apps_extra + df.events_extra + df.events_dup;
         int survived = r->crashes == 0 && lost == 0 && dups == 0;
 
@@ -775,6 +769,13 @@ static void campaign_run(struct camp_params *prm)
         camp_out(r, "seed %llu, %ld cycles of %ld simulated days, two daemons in %ld\n",
                  (unsigned long long)r->p.seed, r->p.cycles, r->p.days,
                  two_to - two_from);
+        camp_out(
+            r,
+            "switch combinations %d of 24 (status as code/label/mixed x detail denied "
+            "x no id_reg x split hosts); observed-history applications in the last view "
+            "%ld (equal to the truth: %s), at the end in the plain view %ld\n",
+            __builtin_popcount(r->combos_mask), r->observed_last_view,
+            r->equal_last_view ? "yes" : "NO", df.observed_apps);
         camp_out(r, "applications %ld, events %ld (in /_sim/truth at the end)\n",
                  df.truth_apps, df.truth_events);
         camp_out(r, "faults injected by kind (halalsim counters):\n");
@@ -790,8 +791,11 @@ static void campaign_run(struct camp_params *prm)
         camp_out(r, "PostgreSQL restarts %d\n", r->restarts_done);
         camp_out(r, "SIGKILLs           %d (%d inside a batch)\n", r->kills_done,
                  r->kills_mid_batch);
-        camp_out(r, "records lost       %ld (applications %ld, events %ld, status %ld)\n",
-                 lost, df.apps_missing, df.events_missing, df.status_wrong);
+        camp_out(r,
+                 "records lost       %ld (applications %ld, events %ld, status %ld, rows "
+                 "%ld, observed events outside their window %ld)\n",
+                 lost, df.apps_missing, df.events_missing, df.status_wrong, df.rows_wrong,
+                 df.events_outside);
         camp_out(r, "duplicates         %ld (applications %ld, events %ld, keys %ld)\n",
                  dups, df.apps_extra, df.events_extra, df.events_dup);
         camp_out(
@@ -824,6 +828,10 @@ static void campaign_run(struct camp_params *prm)
         cr_assert(eq(long, lost, 0), "records lost");
         cr_assert(eq(long, dups, 0), "duplicates");
         cr_assert(eq(int, r->crashes, 0), "a daemon died on its own");
+        cr_assert(r->equal_last_view, "the last view did not reach the truth");
+        if (r->p.cycles >= 24)
+            cr_assert(eq(int, __builtin_popcount(r->combos_mask), 24),
+                      "not every switch combination had a cycle");
         cr_assert(df.truth_apps > 0);
         cr_assert(eq(long, q.false_rows, 0), "quarantined but never injected: %s",
                   q.first_false);

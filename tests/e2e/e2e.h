@@ -18,18 +18,20 @@
 #include <unistd.h>
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
-#include "halaltrack/api.h"
 #include "halaltrack/http.h"
 #include "halaltrack/store.h"
 #include "pg_test.h"
 #include "test_util.h"
+#include "truth.h"
 
 static long ht_e2e_seq;
 
 struct sim {
     pid_t pid;
     int port;
+    int auth_port; /* started with --split-hosts */
     char base[64];
+    char auth_base[64];
 };
 
 static __attribute__((unused)) const char *e2e_sim_bin(void)
@@ -117,8 +119,12 @@ static __attribute__((unused)) void sim_start(struct sim *s, int msmes,
     e2e_track(s->pid);
     for (int i = 0; i < 100 && s->port == 0; i++) {
         char *text = tu_read_file(out, NULL), *p;
-        if (text && (p = strstr(text, "listening on http://")) && strchr(p, '\n'))
-            s->port = atoi(strrchr(p + 10, ':') + 1);
+        if (text && (p = strstr(text, "halalsim: auth listening on http://")) &&
+            strchr(p, '\n'))
+            s->auth_port = atoi(strstr(p, "127.0.0.1:") + 10);
+        if (text && (p = strstr(text, "halalsim: listening on http://")) &&
+            strchr(p, '\n'))
+            s->port = atoi(strstr(p, "127.0.0.1:") + 10);
         free(text);
         if (!s->port)
             e2e_sleep_ms(50);
@@ -126,7 +132,12 @@ static __attribute__((unused)) void sim_start(struct sim *s, int msmes,
     unlink(out);
     cr_assert(s->port > 0, "halalsim did not start");
     snprintf(s->base, sizeof(s->base), "http://127.0.0.1:%d", s->port);
+    if (s->auth_port)
+        snprintf(s->auth_base, sizeof(s->auth_base), "http://127.0.0.1:%d", s->auth_port);
 }
+
+/* Sets how the account sees the API (POST /_sim/switches, a JSON object). */
+static __attribute__((unused)) void sim_switches(struct sim *s, const char *json);
 
 static __attribute__((unused)) void sim_stop(struct sim *s)
 {
@@ -172,6 +183,11 @@ static __attribute__((unused)) void sim_advance(struct sim *s, int days)
 static __attribute__((unused)) void sim_faults(struct sim *s, const char *json)
 {
     free(sim_call(s, "POST", "/_sim/faults", json));
+}
+
+static __attribute__((unused)) void sim_switches(struct sim *s, const char *json)
+{
+    free(sim_call(s, "POST", "/_sim/switches", json));
 }
 
 /* Short poll intervals for every stage that can still move: an application that went
@@ -310,68 +326,24 @@ static __attribute__((unused)) long sl_diff(struct strlist *want, struct strlist
     return bad;
 }
 
-/* Compares every application (id_reg, status code) and its whole event history (code,
- * upstream time) in the database with /_sim/truth. Ids in skip (may be NULL) are left out
- * on both sides. Returns the number of differences (0 = equal); msg gets the first one.
- */
+/* Compares the database with /_sim/truth through the oracle (tests/helpers/truth.h).
+ * Returns the number of differences (0 = equal); msg gets the first one, *napps (may be
+ * NULL) the truth's application count. */
 static __attribute__((unused)) long truth_diff(struct sim *s, struct store *st, char *msg,
                                                size_t msgn, long *napps)
 {
-    char *truth = sim_call(s, "GET", "/_sim/truth", NULL);
-    struct strlist ta = {0}, te = {0}, da = {0}, de = {0};
-    struct store_rows r;
-    struct ht_err err = HT_ERR_INIT;
-    char line[512];
+    char *body = sim_call(s, "GET", "/_sim/truth", NULL);
+    struct truth t;
+    struct truth_diff d;
     long bad;
 
-    msg[0] = '\0';
-    for (char *p = truth, *nl; p && *p; p = nl ? nl + 1 : NULL) {
-        struct api_detail d;
-        nl = strchr(p, '\n');
-        if ((nl ? (size_t)(nl - p) : strlen(p)) == 0)
-            continue;
-        cr_assert(
-            eq(int, api_decode_truth_line(p, nl ? (size_t)(nl - p) : strlen(p), &d, &err),
-               0),
-            "truth line: %s", err.msg);
-        snprintf(line, sizeof(line), "%s|%s", d.id_reg,
-                 d.status_label ? d.status_label : "");
-        sl_add(&ta, line);
-        for (size_t k = 0; k < d.nevents; k++) {
-            snprintf(line, sizeof(line), "%s|%s|%" PRId64, d.id_reg, d.events[k].status,
-                     d.events[k].at);
-            sl_add(&te, line);
-        }
-        api_detail_release(&d);
-    }
-    free(truth);
-    cr_assert(
-        eq(int,
-           store_query_rows(st, "SELECT id_reg || '|' || status_code FROM v_application",
-                            0, NULL, &r, &err),
-           0),
-        "%s", err.msg);
-    for (int i = 0; i < r.nrows; i++)
-        sl_add(&da, store_rows_get(&r, i, 0));
-    store_rows_release(&r);
-    cr_assert(eq(int,
-                 store_query_rows(st,
-                                  "SELECT id_reg || '|' || status_code || '|' ||"
-                                  " extract(epoch FROM at)::bigint FROM v_stage_event",
-                                  0, NULL, &r, &err),
-                 0),
-              "%s", err.msg);
-    for (int i = 0; i < r.nrows; i++)
-        sl_add(&de, store_rows_get(&r, i, 0));
-    store_rows_release(&r);
+    cr_assert(eq(int, truth_parse(body, &t, msg, msgn), 0), "truth: %s", msg);
+    free(body);
+    bad = truth_compare(st, &t, &d);
+    snprintf(msg, msgn, "%s", d.first);
     if (napps)
-        *napps = (long)ta.n;
-    bad = sl_diff(&ta, &da, "application", msg, msgn);
-    bad += sl_diff(&te, &de, "event", msg + strlen(msg), msgn - strlen(msg));
-    sl_free(&ta);
-    sl_free(&te);
-    sl_free(&da);
-    sl_free(&de);
+        *napps = (long)t.n;
+    truth_release(&t);
     return bad;
 }
 

@@ -17,6 +17,6 @@ Test(campaign, seeded_faults_restarts_and_kills_end_equal_to_the_truth)
     if (camp_sanitized())
         camp_params_load(&p, 250, 10, 2, 2);
     else
-        camp_params_load(&p, 800, 20, 2, 2);
+        camp_params_load(&p, 800, 24, 2, 2); /* 24 cycles: every switch combination */
     campaign_run(&p);
 }

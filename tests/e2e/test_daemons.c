@@ -497,3 +497,107 @@ Test(daemons, sigterm_finishes_the_batch_second_exits_at_once)
     sim_stop(&sim);
     free(conf);
 }
+
+/* Replaces "[http]\nlisten = off\n" in the config at path with listen on port. */
+static void conf_listen(const char *path, int port)
+{
+    char *t = tu_read_file(path, NULL), *p = strstr(t, "[http]\nlisten = off\n");
+    FILE *f;
+
+    cr_assert(p != NULL);
+    *p = '\0';
+    f = fopen(path, "w");
+    cr_assert(f != NULL);
+    fprintf(f, "%s[http]\nlisten = 127.0.0.1:%d\n%s", t, port,
+            p + strlen("[http]\nlisten = off\n"));
+    fclose(f);
+    free(t);
+}
+
+/* Issue 10 (low): a refused login (401 from /api/authenticate) is not a healthy answer:
+ * the daemon backs off instead of trying the wrong password every cycle (an upstream
+ * account lockout waiting to happen), and says so in the log and in /metrics. */
+Test(daemons, low_auth_refusal_backs_off)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf, *log = logpath("authbackoff"), *body, *stats, *pw;
+    int port = free_port();
+    long status, refused;
+    pid_t pid;
+
+    (void)st;
+    sim_start(&sim, 40, NULL);
+    conf = e2e_conf(&sim, "auth_backoff = 60", NULL);
+    conf_listen(conf, port);
+    {
+        /* the account's password is wrong */
+        char *t = tu_read_file(conf, NULL), *p = strstr(t, "password_file = ");
+        cr_assert(p != NULL);
+        pw = strndup(p + 16, strcspn(p + 16, "\n"));
+        free(t);
+        FILE *f = fopen(pw, "w");
+        fputs("not-the-password\n", f);
+        fclose(f);
+    }
+    pid = daemon_spawn(conf, log);
+    e2e_sleep_ms(4500); /* four or five 1-second cycles */
+    body = http_get_text(port, "/metrics", &status);
+    cr_assert(eq(long, status, 200));
+    cr_assert(strstr(body, "halaltrack_auth_refusals_total 1\n") != NULL, "%s", body);
+    cr_assert(strstr(body, "halaltrack_auth_backoff_seconds 0\n") == NULL, "%s", body);
+    free(body);
+    stats = sim_call(&sim, "GET", "/_sim/stats", NULL);
+    refused = strtol(strstr(stats, "\"authenticate\":{") + 16 + 6, NULL, 10);
+    cr_assert(strstr(stats, "\"authenticate\":{\"401\":1}") != NULL,
+              "the password was tried more than once: %s (%ld)", stats, refused);
+    free(stats);
+    kill(pid, SIGTERM);
+    cr_assert(eq(int, daemon_wait(pid, 30), 0));
+    cr_assert(log_has(log, "authentication refused (HTTP 401)"));
+    cr_assert(log_has(log, "backing off, next attempt in 60 s"));
+    cr_assert(eq(int, log_has(log, "not-the-password"), 0));
+    unlink(log);
+    unlink(pw);
+    free(pw);
+    free(log);
+    sim_stop(&sim);
+    free(conf);
+}
+
+/* Issue 10 (low): two daemons configured with the same daemon.name must not release
+ * each other's leases: a lease belongs to one process. Another daemon named "twin"
+ * holds leases; a second "twin" runs a cycle and exits; the leases are still held. */
+Test(daemons, low_same_name_daemons_keep_their_own_leases)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    struct tu_result r;
+    char *conf;
+
+    (void)st;
+    sim_start(&sim, 300, NULL);
+    conf = e2e_conf(&sim, NULL, "[daemon]\nname = twin\n");
+    r = daemon_once(conf);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    tu_result_release(&r);
+    /* what the first "twin" holds, as main wrote leases: owner = daemon.name */
+    pgt_exec("UPDATE application SET lease_owner = 'twin',"
+             " lease_until = now() + interval '1 hour', next_poll_at = now()"
+             " WHERE id IN (SELECT id FROM application ORDER BY id LIMIT 10)");
+    sim_advance(&sim, 3);
+    r = daemon_once(conf);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    tu_result_release(&r);
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application WHERE lease_owner = 'twin'"),
+                 10),
+              "the other daemon's leases were released");
+    cr_assert(
+        eq(long,
+           pgt_long("SELECT count(*) FROM application WHERE lease_owner LIKE 'twin:%'"),
+           0),
+        "this daemon left leases behind");
+    sim_stop(&sim);
+    free(conf);
+}

@@ -1,7 +1,9 @@
 /* End to end: halalsim + halaltrackd + PostgreSQL. After every cycle the database must
  * equal
  * /_sim/truth: every application, its current status and its whole event history. */
+#include <pthread.h>
 #include "e2e.h"
+#include "halaltrack/store_sync.h"
 
 TestSuite(sync, .fini = pgt_close, .timeout = 600);
 
@@ -54,16 +56,16 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     pgt_exec("UPDATE application SET observed_at = now() - interval '1 day'");
     pgt_exec("UPDATE sync_state SET value = (now() - interval '1 day')::text"
              " WHERE key = 'observed_through'");
-    pgt_exec("SELECT pg_stat_force_next_flush()");
-    long upd0 = pgt_long("SELECT n_tup_upd FROM pg_stat_user_tables"
-                         " WHERE relid = 'application'::regclass");
+    /* a rewritten row gets a new xmin (deterministic, unlike the statistics counters,
+     * which the exiting daemon's backend flushes when it likes) */
+    char *xmins0 = pgt_str("SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id)"
+                           " FROM application");
     once_ok(conf, "idle cycle");
-    pgt_exec("SELECT pg_stat_force_next_flush()");
-    cr_assert(eq(long,
-                 pgt_long("SELECT n_tup_upd FROM pg_stat_user_tables"
-                          " WHERE relid = 'application'::regclass"),
-                 upd0),
-              "an idle sweep rewrote application rows");
+    char *xmins1 = pgt_str("SELECT string_agg(id || ':' || xmin::text, ',' ORDER BY id)"
+                           " FROM application");
+    cr_assert(eq(str, xmins1, xmins0), "an idle sweep rewrote application rows");
+    free(xmins0);
+    free(xmins1);
     cr_assert(
         eq(long,
            pgt_long("SELECT details_fetched FROM sync_run ORDER BY id DESC LIMIT 1"), 0));
@@ -232,9 +234,48 @@ Test(sync, loop_follows_the_clock_and_stops_on_sigterm)
     free(conf);
 }
 
-/* Unknown codes stay in quarantine until a mapping is added; `halaltrack quarantine
- * replay` then applies them and marks them resolved. */
-Test(sync, quarantine_replay_after_mapping_fix)
+/* Every replayed application's whole v_application row must be what a fresh fetch of
+ * that answer gives: the truth's row, except that the newest tracking code is the one
+ * the fault invented (mapped now). Returns how many applications were checked. */
+static long replayed_rows_match_truth(struct sim *sim)
+{
+    char *body = sim_call(sim, "GET", "/_sim/truth", NULL), msg[256];
+    struct truth t;
+    long checked = 0;
+
+    cr_assert(eq(int, truth_parse(body, &t, msg, sizeof(msg)), 0), "%s", msg);
+    free(body);
+    for (size_t i = 0; i < t.n; i++) {
+        const struct truth_app *a = &t.apps[i];
+        char sql[512], *got, want[512], since[32];
+        int64_t last = a->ev[a->nev - 1].at;
+
+        snprintf(
+            sql, sizeof(sql),
+            "SELECT concat_ws('|', extract(epoch FROM stage_since)::bigint,"
+            " coalesce(certificate_no, '-'), coalesce(certificate_date::text, '-'),"
+            " nib, no_daftar, channel_id,"
+            " status_code IN ('OF130','OF77','OF999','OF310','OF65','OF150','OF9999'))"
+            " FROM v_application WHERE id_reg = '%s'",
+            a->id_reg);
+        got = pgt_str(sql);
+        snprintf(since, sizeof(since), "%lld", (long long)last);
+        snprintf(want, sizeof(want), "%s|%s|%s|%s|%s|%s|t", since,
+                 a->cert_no ? a->cert_no : "-", a->cert_date ? a->cert_date : "-", a->nib,
+                 a->no_daftar, a->channel_id);
+        cr_assert(eq(str, got ? got : "(no row)", want),
+                  "v_application row of %s after replay", a->id_reg);
+        free(got);
+        checked++;
+    }
+    truth_release(&t);
+    return checked;
+}
+
+/* Issue 10 item 7: unknown codes stay in quarantine until a mapping is added; `halaltrack
+ * quarantine replay` then applies exactly what a fresh fetch applies (events, the stage
+ * move, the certificate, the done write) and marks the rows resolved. */
+Test(sync, item7_replay_applies_what_a_fetch_applies)
 {
     struct store *st = pgt_open();
     struct sim sim;
@@ -289,8 +330,12 @@ Test(sync, quarantine_replay_after_mapping_fix)
     cr_assert(eq(
         long,
         pgt_long(
-            "SELECT count(*) FROM quarantine WHERE resolved AND replayed_at IS NOT NULL"),
+            "SELECT count(*) FROM quarantine WHERE resolved AND replayed_at IS NOT NULL"
+            " AND source = 'detail'"),
         open_rows));
+    /* the list rows of the same codes were merged by the replay too */
+    cr_assert(
+        eq(long, pgt_long("SELECT count(*) FROM quarantine WHERE NOT resolved"), 0));
     cr_assert(pgt_long("SELECT count(*) FROM stage_event WHERE status_code IN "
                        "('OF130','OF77','OF999',"
                        "'OF310','OF65','OF150','OF9999')") > 0);
@@ -298,6 +343,14 @@ Test(sync, quarantine_replay_after_mapping_fix)
                  pgt_long("SELECT count(*) FROM stage_event e WHERE status_code = 'OF130'"
                           " AND stage <> 'issuance'"),
                  0));
+    /* The whole row of every application, as a fresh fetch would have written it. */
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM v_application WHERE stage_since IS NULL"),
+                 0));
+    cr_assert(replayed_rows_match_truth(&sim) > 0);
+    cr_assert(
+        pgt_long("SELECT count(*) FROM v_application WHERE certificate_no IS NOT NULL") >
+        0);
     unlink(map);
     free(map);
     sim_stop(&sim);
@@ -326,4 +379,429 @@ Test(sync, only_changed_applications_are_fetched)
     cr_assert(fetched < pgt_long("SELECT count(*) FROM application") / 2);
     sim_stop(&sim);
     free(conf);
+}
+
+/* Issue 10 item 8: an application whose detail answer is always a 6 MB HTML page must
+ * not block its batch: one capped copy is quarantined per application, every healthy
+ * application of the batch is written, and the broken ones are left for later. */
+Test(sync, item8_garbled_detail_does_not_block_its_batch)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    struct tu_result r;
+    char *conf, *faults;
+    long huge = 0;
+
+    sim_start(&sim, 300, NULL);
+    conf = e2e_conf(&sim, NULL, NULL);
+    sim_faults(&sim, "{\"huge_body\":0.08,\"seed\":14}");
+    r = daemon_once(conf);
+    tu_result_release(&r); /* partial: the broken applications are errors */
+    faults = sim_call(&sim, "GET", "/_sim/faults", NULL);
+    cr_assert(strstr(faults, "\"huge_body\":") != NULL);
+    for (char *p = strstr(faults, "\"bad_records\":");
+         p && (p = strstr(p + 1, "{\"id_reg\":\""));) {
+        char id[80], sql[512];
+        snprintf(id, sizeof(id), "%.*s", (int)strcspn(p + 11, "\""), p + 11);
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM quarantine WHERE ref = '%s' AND source = 'detail'"
+                 " AND length(raw) <= 65536 AND reason LIKE '%%bytes kept)'",
+                 id);
+        cr_assert(eq(long, pgt_long(sql), 1),
+                  "application %s: not exactly one capped copy", id);
+        huge += strstr(p + 11 + strlen(id), id) == NULL; /* each answer is listed */
+    }
+    free(faults);
+    cr_assert(huge > 0, "the fault hit no application");
+    /* every healthy application was reconciled in this one cycle */
+    cr_assert(
+        eq(long,
+           pgt_long("SELECT count(*) FROM application a WHERE a.detail_at IS NULL"
+                    " AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.ref = a.id_reg"
+                    " AND q.source = 'detail')"),
+           0));
+    cr_assert(pgt_long("SELECT count(*) FROM application WHERE detail_at IS NOT NULL") >
+              huge * 5);
+    /* once upstream answers properly, nothing is missing */
+    sim_faults(&sim, "{\"huge_body\":0}");
+    e2e_sleep_ms(5500); /* their retry is due after max(cycle, 5 s) */
+    once_ok(conf, "after the fault");
+    ASSERT_TRUTH(&sim, st, "after the fault");
+    sim_stop(&sim);
+    free(conf);
+}
+
+/* Issue 10 (low): a list whose totals never end (total_item 10^12) must not keep the
+ * sweep paging for ever: the sweep stops at the first empty page past the real end and
+ * is not trusted; api.max_pages caps an honest but too long list the same way. */
+Test(sync, low_hostile_total_page_is_capped)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    struct tu_result r;
+    char *conf, *stats;
+    long lists;
+
+    (void)st;
+    sim_start(&sim, 120, NULL);
+    conf = e2e_conf(&sim, "page_size = 20", NULL);
+    sim_faults(&sim, "{\"huge_total\":1.0,\"seed\":15}");
+    {
+        const char *argv[] = {tu_bin("daemon/halaltrackd"), "-c", conf, "--once", NULL};
+        r = tu_run(argv, NULL, NULL, 120);
+    }
+    cr_assert(eq(int, r.status, 1), "exit %d (137: still paging when killed): %s",
+              r.status, r.err);
+    cr_assert(strstr(r.err, "sweep incomplete") != NULL, "%s", r.err);
+    tu_result_release(&r);
+    stats = sim_call(&sim, "GET", "/_sim/stats", NULL);
+    lists = strtol(strstr(stats, "\"fasilitator_search\":{\"200\":") + 29, NULL, 10);
+    free(stats);
+    cr_assert(lists < 60, "%ld list requests", lists);
+    cr_assert(
+        eq(long, pgt_long("SELECT count(*) FROM sync_run WHERE outcome = 'partial'"), 1));
+    /* An honest list longer than max_pages pages: cut short, not trusted, warned. */
+    sim_faults(&sim, "{\"huge_total\":0}");
+    free(conf);
+    conf = e2e_conf(&sim, "page_size = 5\nmax_pages = 2", NULL);
+    r = daemon_once(conf);
+    cr_assert(eq(int, r.status, 1), "%s", r.err);
+    cr_assert(strstr(r.err, "api.max_pages") != NULL, "%s", r.err);
+    tu_result_release(&r);
+    sim_stop(&sim);
+    free(conf);
+}
+
+/* Issue 10 (low): staged list rows that a killed sweeper left behind are dropped by the
+ * next sweep instead of piling up. */
+Test(sync, low_orphaned_staging_rows_are_cleaned)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    char *conf;
+
+    (void)st;
+    sim_start(&sim, 60, NULL);
+    conf = e2e_conf(&sim, NULL, NULL);
+    pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, status)"
+             " SELECT 999999, g, 'orphan-' || g, 'OF10' FROM generate_series(1, 500) g");
+    once_ok(conf, "sweep after a killed one");
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM list_staging"), 0));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application WHERE id_reg LIKE 'orphan%'"),
+                 0));
+    ASSERT_TRUTH(&sim, st, "after the cleanup");
+    sim_stop(&sim);
+    free(conf);
+}
+
+/* Issue 10 (low): credentials written into api.base_url never reach the log. */
+Test(sync, low_url_credentials_never_logged)
+{
+    struct store *st = pgt_open();
+    struct sim sim;
+    struct tu_result r;
+    char *conf, api[256];
+
+    (void)st;
+    sim_start(&sim, 40, NULL);
+    snprintf(api, sizeof(api), "base_url = http://dinas:Rahasia123@127.0.0.1:%d",
+             sim.port);
+    conf = e2e_conf(&sim, api, "[log]\nlevel = debug\n");
+    r = daemon_once(conf);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(strstr(r.err, "base_url=http://***@127.0.0.1") != NULL, "%s", r.err);
+    cr_assert(strstr(r.err, "Rahasia123") == NULL, "the URL's password was logged");
+    tu_result_release(&r);
+    sim_stop(&sim);
+    free(conf);
+}
+
+/* Issue 10 (low): a quarantine reason or reference with newlines or terminal escapes
+ * (from a hostile upstream) cannot forge lines in `halaltrack quarantine list`. */
+Test(sync, low_quarantine_list_has_no_control_characters)
+{
+    struct store *st = pgt_open();
+    struct tu_result r;
+    char env_schema[128];
+    const char *env[] = {env_schema, NULL};
+    const char *argv[] = {tu_bin("cli/halaltrack"), "quarantine", "list", NULL};
+
+    (void)st;
+    pgt_exec("INSERT INTO quarantine (source, ref, reason, raw) VALUES ('detail',"
+             " E'R1\\n2\\tdetail\\tforged', E'bad\\n\\u001b[2J\\u001b[31mred', '\\x00')");
+    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    r = tu_run(argv, env, NULL, 60);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(int, tu_count(r.out, "\n"), 2), "%s", r.out);
+    cr_assert(strchr(r.out, 0x1b) == NULL, "an escape reached the terminal");
+    cr_assert(eq(int, tu_count(r.out, "forged"), 1));
+    tu_result_release(&r);
+}
+
+/* Issue 10 (low): a batch writes only the applications whose lease it still holds: one
+ * whose lease expired and was claimed by another daemon is left to that daemon. */
+Test(sync, low_apply_skips_applications_whose_lease_was_lost)
+{
+    struct store *st = pgt_open();
+    struct store_claim *cl = NULL;
+    struct store_batch *b = store_batch_new();
+    struct ht_err err = HT_ERR_INIT;
+    size_t n = 0;
+    long ev = -1, lost = -1;
+
+    pgt_exec("INSERT INTO application (id_reg, status_code, stage)"
+             " VALUES ('R1', 'OF10', 'submitted'), ('R2', 'OF10', 'submitted')");
+    cr_assert(
+        eq(int, store_sync_claim(st, "A:1:1", 60, 10, "infinity", &cl, &n, &err), 0),
+        "%s", err.msg);
+    cr_assert(eq(sz, n, 2));
+    /* R2's lease moved to daemon B (as after an expiry and a new claim). */
+    pgt_exec("UPDATE application SET lease_owner = 'B:2:2' WHERE id_reg = 'R2'");
+    for (size_t i = 0; i < n; i++) {
+        cr_assert(eq(int,
+                     store_batch_event(b, cl[i].id, "OF11", "verification", 1777680000,
+                                       NULL, NULL),
+                     0));
+        cr_assert(eq(
+            int, store_batch_move(b, cl[i].id, "OF11", "verification", 1777680000), 0));
+        struct store_done d = {cl[i].id, 60, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+        cr_assert(eq(int, store_batch_done(b, &d), 0));
+    }
+    cr_assert(eq(int, store_batch_apply(st, b, "A:1:1", &ev, &lost, &err), 0), "%s",
+              err.msg);
+    cr_assert(eq(long, lost, 1));
+    cr_assert(eq(long, ev, 1));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application WHERE id_reg = 'R1'"
+                          " AND status_code = 'OF11' AND lease_owner IS NULL"
+                          " AND detail_at IS NOT NULL"),
+                 1));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application WHERE id_reg = 'R2'"
+                          " AND status_code = 'OF10' AND lease_owner = 'B:2:2'"
+                          " AND detail_at IS NULL"),
+                 1));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM stage_event e JOIN application a"
+                          " ON a.id = e.application_id WHERE a.id_reg = 'R2'"),
+                 0));
+    store_claims_free(cl, n);
+    store_batch_free(b);
+}
+
+struct guard_run {
+    struct store *st;
+    struct store_batch *b;
+    int rc;
+};
+
+static void *apply_in_thread(void *arg)
+{
+    struct guard_run *g = arg;
+    struct ht_err err = HT_ERR_INIT;
+
+    g->rc = store_batch_apply(g->st, g->b, NULL, NULL, NULL, &err);
+    return NULL;
+}
+
+/* Issue 10 (low): the forward-only guard must judge the current row, not a stale copy.
+ * Another session moves the application forward and holds the row while our batch with
+ * an older move waits for it; once that commits, the older move must not win. */
+Test(sync, low_forward_guard_reads_the_current_row)
+{
+    struct store *other;
+    struct ht_err err = HT_ERR_INIT;
+    struct guard_run g = {0};
+    pthread_t th;
+    char *id;
+    int64_t app;
+
+    (void)pgt_open();
+    pgt_exec("INSERT INTO application (id_reg, status_code, stage, stage_since)"
+             " VALUES ('R1', 'OF10', 'submitted', to_timestamp(1777680000))");
+    id = pgt_str("SELECT id FROM application WHERE id_reg = 'R1'");
+    app = strtoll(id, NULL, 10);
+    free(id);
+    other = store_open("", pgt_schema(), 0, &err);
+    cr_assert(other != NULL, "%s", err.msg);
+    g.st = store_open("", pgt_schema(), 0, &err);
+    cr_assert(g.st != NULL, "%s", err.msg);
+    cr_assert(eq(int, store_begin(other, &err), 0));
+    cr_assert(
+        eq(int,
+           store_exec(other,
+                      "UPDATE application SET status_code = 'OF74', stage = 'fatwa',"
+                      " stage_since = to_timestamp(1777681000) WHERE id_reg = 'R1'",
+                      &err),
+           0),
+        "%s", err.msg);
+    g.b = store_batch_new();
+    cr_assert(eq(int, store_batch_move(g.b, app, "OF15", "verification", 1777680500), 0));
+    {
+        struct store_done d = {app, 60, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+        cr_assert(eq(int, store_batch_done(g.b, &d), 0));
+    }
+    cr_assert(eq(int, pthread_create(&th, NULL, apply_in_thread, &g), 0));
+    e2e_sleep_ms(500); /* the batch is now waiting for the row */
+    cr_assert(eq(int, store_commit(other, &err), 0), "%s", err.msg);
+    pthread_join(th, NULL);
+    cr_assert(eq(int, g.rc, 0));
+    cr_assert(
+        eq(str,
+           pgt_str("SELECT status_code || ' ' || extract(epoch FROM stage_since)::bigint"
+                   " FROM application WHERE id_reg = 'R1'"),
+           "OF74 1777681000"),
+        "an older answer moved the stage back");
+    store_batch_free(g.b);
+    store_free(g.st);
+    store_free(other);
+}
+
+/* Issue 10 (low): the list fingerprint must tell a NULL from a shifted value: with
+ * concat_ws (which skips NULLs) ('JD.1', NULL) and (NULL, 'JD.1') in two neighbouring
+ * fields collided, so that change was never seen. */
+Test(sync, low_fingerprint_distinguishes_nulls)
+{
+    struct store *st = pgt_open();
+    struct ht_err err = HT_ERR_INIT;
+    long seen, ins, chg;
+
+    pgt_exec(
+        "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
+        " jenis_daftar) VALUES (1, 1, 'R1', 'SH2026-1-000001', 'OF10', 'JD.1', NULL)");
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 1, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
+    cr_assert(eq(long, ins, 1));
+    pgt_exec("UPDATE application SET detail_needed = false,"
+             " next_poll_at = now() + interval '1 day'");
+    pgt_exec(
+        "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
+        " jenis_daftar) VALUES (2, 1, 'R1', 'SH2026-1-000001', 'OF10', NULL, 'JD.1')");
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 2, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
+    cr_assert(eq(long, chg, 1), "the change was not seen");
+    cr_assert(
+        eq(long, pgt_long("SELECT count(*) FROM application WHERE detail_needed"), 1));
+}
+
+struct merge_run {
+    struct store *st;
+    int rc;
+};
+
+static void *merge_in_thread(void *arg)
+{
+    struct merge_run *m = arg;
+    struct ht_err err = HT_ERR_INIT;
+    long seen, ins, chg;
+
+    m->rc =
+        store_sync_merge(m->st, 7, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err);
+    return NULL;
+}
+
+/* Issue 12: a sweep's observed move must judge the current row too. Another daemon's
+ * detail batch makes a refused application readable again (upstream history, a later
+ * stage) and holds the row while the sweep's merge, which read the old state, waits for
+ * it: the merge must then neither move the stage to what the list showed nor add an
+ * observed event. */
+Test(sync, observed_move_reads_the_current_row)
+{
+    struct store *other;
+    struct ht_err err = HT_ERR_INIT;
+    struct merge_run m = {0};
+    pthread_t th;
+
+    (void)pgt_open();
+    pgt_exec(
+        "INSERT INTO application (id_reg, no_daftar, status_code, stage, stage_since,"
+        " list_status, list_status_at, list_seen_at, detail_denied_at)"
+        " VALUES ('R1', 'SH2026-2-0000001', 'OF10', 'submitted',"
+        " to_timestamp(1777680000), 'OF10', to_timestamp(1777680000),"
+        " to_timestamp(1777680000), now())");
+    pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
+             " VALUES (7, 1, 'R1', 'SH2026-2-0000001', 'OF74')");
+    other = store_open("", pgt_schema(), 0, &err);
+    cr_assert(other != NULL, "%s", err.msg);
+    m.st = store_open("", pgt_schema(), 0, &err);
+    cr_assert(m.st != NULL, "%s", err.msg);
+    cr_assert(eq(int, store_begin(other, &err), 0));
+    cr_assert(eq(int,
+                 store_exec(other,
+                            "UPDATE application SET detail_denied_at = NULL,"
+                            " status_code = 'OF100', stage = 'fatwa',"
+                            " stage_since = to_timestamp(1777685000) WHERE id_reg = 'R1'",
+                            &err),
+                 0),
+              "%s", err.msg);
+    cr_assert(eq(int, pthread_create(&th, NULL, merge_in_thread, &m), 0));
+    e2e_sleep_ms(500); /* the merge now waits for the row */
+    cr_assert(eq(int, store_commit(other, &err), 0), "%s", err.msg);
+    pthread_join(th, NULL);
+    cr_assert(eq(int, m.rc, 0));
+    cr_assert(
+        eq(str,
+           pgt_str("SELECT status_code || ' ' || extract(epoch FROM stage_since)::bigint"
+                   " || ' ' || list_status FROM application WHERE id_reg = 'R1'"),
+           "OF100 1777685000 OF74"),
+        "the merge moved a readable application to what the list showed");
+    cr_assert(eq(
+        long, pgt_long("SELECT count(*) FROM stage_event WHERE source = 'observed'"), 0));
+    store_free(m.st);
+    store_free(other);
+}
+
+/* Issue 12: an application first listed with its id_reg but no no_daftar (its detail
+ * refused), then listed without id_reg, was kept twice; once a row brings both, the
+ * second is folded into the first (its observed events and the later list state), and
+ * nothing is counted twice. */
+Test(sync, application_listed_both_ways_is_folded_into_one)
+{
+    struct store *st = pgt_open();
+    struct ht_err err = HT_ERR_INIT;
+    long seen, ins, chg;
+
+    pgt_exec(
+        "INSERT INTO application (id_reg, status_code, stage, stage_since, list_status,"
+        " list_status_at, list_seen_at, detail_denied_at)"
+        " VALUES ('R1', 'OF10', 'submitted', to_timestamp(1777680000), 'OF10',"
+        " to_timestamp(1777680000), to_timestamp(1777680000), now())");
+    pgt_exec("INSERT INTO stage_event (application_id, status_code, stage, at, source,"
+             " window_from) SELECT id, 'OF10', 'submitted', to_timestamp(1777680000),"
+             " 'observed', NULL FROM application WHERE id_reg = 'R1'");
+    /* the same application without id_reg: a second row */
+    pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
+             " VALUES (1, 1, NULL, 'SH2026-2-0000001', 'OF74')");
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 1, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 2));
+    /* a row with both */
+    pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
+             " VALUES (2, 1, 'R1', 'SH2026-2-0000001', 'OF74')");
+    cr_assert(
+        eq(int,
+           store_sync_merge(st, 2, 1, 1777700000, 1777700000, &seen, &ins, &chg, &err),
+           0),
+        "%s", err.msg);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 1));
+    cr_assert(eq(str,
+                 pgt_str("SELECT concat_ws(' ', id_reg, no_daftar, status_code,"
+                         " extract(epoch FROM stage_since)::bigint, list_status)"
+                         " FROM application"),
+                 "R1 SH2026-2-0000001 OF74 1777690000 OF74"));
+    cr_assert(eq(str,
+                 pgt_str("SELECT string_agg(status_code || '@' ||"
+                         " extract(epoch FROM at)::bigint, ' ' ORDER BY at)"
+                         " FROM stage_event"),
+                 "OF10@1777680000 OF74@1777690000"));
 }

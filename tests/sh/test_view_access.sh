@@ -78,6 +78,11 @@ VALUES ('reg-unmatched', '3575990000099', 'CH001', 'OF11', 'verification',
 INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)
 SELECT id, 'OF10', 'submitted', tgl_daftar, tgl_daftar FROM application
 UNION ALL SELECT id, 'OF11', 'verification', stage_since, stage_since FROM application;
+-- The office's SEHATI programme, which every application uses (v_programme counts them).
+UPDATE application SET kode_fac = 'SEHATI26';
+INSERT INTO facilitation_programme (prog_key, kode_fac, tahun, fac_name, jenis, kuota,
+                                    status_code)
+VALUES ('SEHATI26', 'SEHATI26', 2026, 'SEHATI 2026', 'Self Declare', 1350000, 'OF320');
 INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)
 VALUES ('Semua mengajukan', 'kota', 'applied', 100, current_date - 365, current_date + 365);
 INSERT INTO quarantine (source, ref, reason, raw) VALUES ('detail', 'reg-x', 'unknown code', '\x7b7d');

@@ -10,6 +10,7 @@
 #include <criterion/new/assert.h>
 #include "halaltrack/cfg.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/status_label.h"
 #include "test_util.h"
 
 /* Temporary files of a test: freed and removed when it ends. */
@@ -31,6 +32,7 @@ static void cleanup(void)
     }
     ntmps = 0;
     stage_clear_mappings();
+    status_label_clear();
 }
 
 TestSuite(cfg, .fini = cleanup);
@@ -160,7 +162,7 @@ Test(cfg, unreadable_password_file)
 Test(cfg, password_from_environment)
 {
     const char *t =
-        "[api]\nbase_url = http://x\nemail = a@b\npassword_env = HT_TEST_PW\n";
+        "[api]\nbase_url = http://127.0.0.1\nemail = a@b\npassword_env = HT_TEST_PW\n";
     char *p = track(tu_write_temp(".conf", t, strlen(t)));
     struct cfg *c;
 
@@ -283,4 +285,101 @@ Test(cfg, several_base_urls)
         "key 'api.base_url' = 'https://a.example ftp://b' is not a list of http(s) URLs");
     unlink(p);
     unlink(pw);
+}
+
+/* Issue 10 (low): plain http to a host that is not loopback is refused unless
+ * api.allow_insecure_http = yes; loopback hosts stay allowed for tests and demos. */
+Test(cfg, low_http_base_url_refused_for_non_loopback)
+{
+    char *pw = pwfile(0600);
+    char text[1024];
+    char *p;
+    struct cfg *c;
+
+    snprintf(text, sizeof(text),
+             "[api]\nbase_url = https://a.example http://u:hunter2@api.example.id/x\n"
+             "email = ops@example.id\npassword_file = %s\n",
+             pw);
+    p = track(tu_write_temp(".conf", text, strlen(text)));
+    load_bad(p, "is plain http to a host that is not loopback");
+    {
+        struct ht_err e = HT_ERR_INIT;
+        cr_assert(cfg_load(p, &e) == NULL);
+        cr_assert(strstr(e.msg, "hunter2") == NULL, "the password leaked: %s", e.msg);
+    }
+    snprintf(text, sizeof(text),
+             "[api]\nbase_url = http://api.example.id\nallow_insecure_http = yes\n"
+             "email = ops@example.id\npassword_file = %s\n",
+             pw);
+    p = track(tu_write_temp(".conf", text, strlen(text)));
+    c = load_ok(p);
+    cfg_free(c);
+    cr_assert(cfg_url_is_loopback("http://127.0.0.1:8080/x"));
+    cr_assert(cfg_url_is_loopback("http://user:pw@localhost/x"));
+    cr_assert(cfg_url_is_loopback("http://[::1]:80"));
+    cr_assert(eq(int, cfg_url_is_loopback("http://127.0.0.1.evil.example/"), 0));
+    cr_assert(eq(int, cfg_url_is_loopback("http://localhost.evil.example/"), 0));
+    cr_assert(eq(int, cfg_url_is_loopback("http://10.0.0.1/"), 0));
+}
+
+/* Issue 10 (low): credentials embedded in base_url never reach a log line. */
+Test(cfg, low_url_credentials_redacted)
+{
+    char out[256];
+
+    cfg_url_redact("https://dinas:s3cret@api.example.id/base", out, sizeof(out));
+    cr_assert(eq(str, out, "https://***@api.example.id/base"));
+    cfg_url_redact("https://a.example, http://u:p@127.0.0.1:9/x https://b.example/p@q",
+                   out, sizeof(out));
+    cr_assert(eq(str, out,
+                 "https://a.example, http://***@127.0.0.1:9/x https://b.example/p@q"));
+    cfg_url_redact("https://plain.example", out, sizeof(out));
+    cr_assert(eq(str, out, "https://plain.example"));
+}
+
+/* Issue 12: the authentication service on a host of its own (api.auth_url, default
+ * base_url, mirrors), and the office's facilitation codes as a list. */
+Test(cfg, auth_url_defaults_to_base_url_and_takes_mirrors)
+{
+    char *pw = pwfile(0600);
+    char u[128];
+    struct cfg *c = load_ok(conf(pw, ""));
+
+    cr_assert(eq(sz, cfg_auth_url_count(c), 1));
+    cr_assert(eq(int, cfg_auth_url_at(c, 0, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "http://127.0.0.1:1"));
+    cr_assert(eq(sz, cfg_list_count(c->facilitation_codes), 0));
+    cfg_free(c);
+    c = load_ok(conf(pw, "auth_url = https://auth.example, http://127.0.0.1:8081\n"
+                         "facilitation_codes = FAS-3575-2026,  SEHATI26\n"));
+    cr_assert(eq(sz, cfg_auth_url_count(c), 2));
+    cr_assert(eq(int, cfg_auth_url_at(c, 1, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "http://127.0.0.1:8081"));
+    cr_assert(eq(sz, cfg_list_count(c->facilitation_codes), 2));
+    cr_assert(eq(int, cfg_list_at(c->facilitation_codes, 1, u, sizeof(u)), 0));
+    cr_assert(eq(str, u, "SEHATI26"));
+    cfg_free(c);
+    load_bad(conf(pw, "auth_url = http://auth.example\n"),
+             "'http://auth.example' is plain http to a host that is not loopback");
+    load_bad(conf(pw, "auth_url = ftp://auth.example\n"),
+             "key 'api.auth_url' = 'ftp://auth.example' is not a list of http(s) URLs");
+}
+
+/* [status_labels]: a label the built-in table does not know, mapped to a code; a bad
+ * code is an error naming the line. */
+Test(cfg, status_labels_map_labels_to_codes)
+{
+    char *pw = pwfile(0600);
+    struct ht_err e = HT_ERR_INIT;
+    struct cfg *c =
+        load_ok(conf(pw, "[status_labels]\nMenunggu  Verifikasi Ulang = OF11\n"));
+
+    cr_assert(status_label_code("menunggu verifikasi ulang") == NULL);
+    cr_assert(eq(int, cfg_apply_stage_map(c, &e), 0), "%s", e.msg);
+    cr_assert(eq(str, (char *)status_label_code("menunggu verifikasi ulang"), "OF11"));
+    cr_assert(eq(str, (char *)status_resolve("MENUNGGU VERIFIKASI ULANG"), "OF11"));
+    cfg_free(c);
+    status_label_clear();
+    load_bad(conf(pw, "[status_labels]\nDitunda = pending\n"),
+             ":7: [status_labels] 'Ditunda': invalid mapping to 'pending'");
 }

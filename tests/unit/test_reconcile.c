@@ -203,3 +203,27 @@ Test(reconcile, empty_tracking_changes_nothing)
     cr_assert(eq(int, p.move, 0));
     reconcile_plan_release(&p);
 }
+
+/* Issue 10 (low): duplicate removal must not be quadratic. 300,000 tracking entries that
+ * are all the same (a hostile answer) take milliseconds in O(n log n); the old O(n^2)
+ * loop took minutes, past this test's timeout. */
+Test(reconcile, low_duplicate_removal_is_not_quadratic, .timeout = 30)
+{
+    size_t n = 300000;
+    struct api_event *e = calloc(n, sizeof(*e));
+    struct api_detail d;
+    struct reconcile_stored st = fresh("R1");
+    struct reconcile_plan p;
+
+    cr_assert(e != NULL);
+    for (size_t i = 0; i < n; i++)
+        e[i] = ev(i % 3 == 2 ? "OF11" : "OF10", T0 + (int64_t)(i % 3 == 2));
+    d = detail("R1", e, n);
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(sz, p.nev, 2));
+    cr_assert(eq(sz, p.ev[0], 0)); /* the first of each, in upstream order */
+    cr_assert(eq(sz, p.ev[1], 2));
+    cr_assert(eq(str, d.events[p.latest].status, "OF11"));
+    reconcile_plan_release(&p);
+    free(e);
+}

@@ -17,6 +17,10 @@ long backoff_delay_ms(int attempt, long base_ms, long max_ms, double rnd);
  * Returns 0, or -1 when the value is not understood. */
 int backoff_retry_after(const char *value, int64_t now, long cap_s, long *out_s);
 
+/* Parses an HTTP date (IMF-fixdate "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 or asctime)
+ * into seconds since the epoch. Returns 0, or -1 when the value is not one. */
+int backoff_http_date(const char *value, int64_t *out);
+
 /* Circuit breaker: closed -> open after threshold consecutive failures; open refuses work
  * until cooldown has passed, then half-open lets one probe through; a success closes it,
  * a failure opens it again. */

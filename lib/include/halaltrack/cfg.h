@@ -20,14 +20,19 @@ enum cfg_type { CFG_STR, CFG_INT, CFG_SECS, CFG_DOUBLE, CFG_BOOL };
 struct cfg {
     /* [api] */
     char *base_url;
+    char *auth_url;           /* "" = base_url; the host of POST /api/authenticate */
+    char *facilitation_codes; /* "" = the whole list the account may see */
     char *email;
     char *password_file;
     char *password_env;
     char *ca_file;
-    int tls_verify;       /* 0: the API certificate is not verified (logged at start) */
-    long connect_timeout; /* seconds */
-    long timeout;         /* seconds, whole transfer */
+    int tls_verify; /* 0: the API certificate is not verified (logged at start) */
+    int allow_insecure_http; /* 1: http:// to a host that is not loopback (logged) */
+    long connect_timeout;    /* seconds */
+    long timeout;            /* seconds, whole transfer */
     long page_size;
+    long max_pages;    /* a sweep reads at most this many pages */
+    long auth_backoff; /* seconds after a refused login, doubling per refusal */
     long concurrency;
     long max_retries;
     long backoff_base_ms;
@@ -70,6 +75,11 @@ struct cfg {
     /* [office] name, [calendar] cuti_bersama, [sla] rules: the settings the reports and
      * views share, copied into the database by `halaltrack db migrate --config`. */
     struct ht_settings settings;
+    /* [status_labels]: label=code pairs, applied with status_label_add by
+     * cfg_apply_stage_map. */
+    size_t nlabel;
+    char **label_text;
+    char **label_code;
     /* Where it came from. */
     char *path;
 };
@@ -89,11 +99,12 @@ struct cfg_key {
  * appear in err. */
 struct cfg *cfg_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
 void cfg_free(struct cfg *c);
-/* Installs the [stage_map] entries (after stage_clear_mappings). Returns 0 or -1. */
+/* Installs the [stage_map] entries (after stage_clear_mappings) and the [status_labels]
+ * entries (after status_label_clear). Returns 0 or -1. */
 int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err) HT_MUSTCHECK;
-/* Reads only the [stage_map] section of a config file (other sections are not checked)
- * and installs its mappings with stage_add_mapping. For tools that replay quarantine
- * without the daemon's secrets. Returns 0 or -1 (err names file:line). */
+/* Reads only the [stage_map] and [status_labels] sections of a config file (other
+ * sections are not checked) and installs their mappings. For tools that replay
+ * quarantine without the daemon's secrets. Returns 0 or -1 (err names file:line). */
 int cfg_read_stage_map(const char *path, struct ht_err *err) HT_MUSTCHECK;
 /* Reads only the [office], [calendar] and [sla] sections of a config file (other sections
  * are not checked) into out (defaults for what is not given). For `halaltrack db migrate
@@ -111,6 +122,19 @@ void cfg_dump(const struct cfg *c, FILE *out);
  * and returns 0, or -1 when there is no such URL or it does not fit. */
 size_t cfg_base_url_count(const struct cfg *c);
 int cfg_base_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
+/* The same for the authentication host: api.auth_url, or api.base_url when unset. */
+size_t cfg_auth_url_count(const struct cfg *c);
+int cfg_auth_url_at(const struct cfg *c, size_t i, char *out, size_t outsz);
+/* Items of a list value (spaces or commas between them): count, and the i-th into out
+ * (0, or -1 when absent or too long). Used for api.facilitation_codes. */
+size_t cfg_list_count(const char *list);
+int cfg_list_at(const char *list, size_t i, char *out, size_t outsz);
+/* The [poll] intervals of the key table's defaults, per stage (seconds). */
+void cfg_stage_poll_defaults(long out[STAGE__COUNT]);
+/* True when the host of url is a loopback address (127.0.0.0/8, ::1, localhost). */
+int cfg_url_is_loopback(const char *url);
+/* Copies url into out with any user:password@ part replaced by "***@" (for logs). */
+void cfg_url_redact(const char *url, char *out, size_t outsz);
 /* Parses a duration "90", "90s", "5m", "2h", "1d" into seconds. */
 int cfg_parse_secs(const char *s, long *out, struct ht_err *err) HT_MUSTCHECK;
 /* The default of a duration key (section, name) in seconds, from the key table; 0 when

@@ -25,6 +25,7 @@ struct http_resp {
     long status;
     struct buf body;
     char *retry_after; /* the Retry-After header value, owned, or NULL */
+    char *date;        /* the Date header value (the server's clock), owned, or NULL */
     struct ht_err err;
 };
 
@@ -63,13 +64,5 @@ struct http_req {
 };
 int http_get_many(struct http_client *hc, struct http_req *reqs, size_t n,
                   int concurrency, const char *bearer, struct ht_err *err) HT_MUSTCHECK;
-
-/* Counters for metrics. */
-struct http_stats {
-    unsigned long requests;
-    unsigned long bytes;
-    unsigned long transport_errors;
-};
-void http_client_stats(const struct http_client *hc, struct http_stats *out);
 
 #endif

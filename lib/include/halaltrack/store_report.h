@@ -19,6 +19,8 @@ struct report_app {
         *certificate_date;
     int64_t tgl_daftar;  /* 0 unknown */
     int64_t observed_at; /* last confirmation of this application */
+    int observed;        /* history from our own observations of the list (the detail is
+                            not readable: no id_reg, or refused) */
     struct tl_event *events;
     size_t nevents;
     struct tl_extension *ext; /* extensions granted to its steps */

@@ -66,6 +66,11 @@ size_t utf8_len(const char *s);
 int utf8_valid(const char *s, size_t n);
 /* Trims ASCII whitespace at both ends in place; returns s. */
 char *str_trim(char *s);
+/* Replaces, in place, every control character of s (C0 including tab and newline, DEL,
+ * and the UTF-8-encoded C1 range U+0080..U+009F) by a space, so text that came from
+ * outside cannot break a log line or a listing or send terminal escapes. Returns s
+ * (NULL-safe). */
+char *str_scrub_controls(char *s);
 /* Case-insensitive ASCII comparison. */
 int str_ieq(const char *a, const char *b);
 

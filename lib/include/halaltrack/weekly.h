@@ -159,6 +159,8 @@ struct weekly_report {
     struct cal_gaps gaps; /* years the week's clocks counted without holiday data */
 
     long quarantined, unmatched;
+    long observed_history; /* applications whose history is our own observation of the
+                              list (this account may not read their detail) */
     int64_t last_observed; /* newest observation known by week end; 0 = none */
     int64_t last_sync;     /* last successful sync finished by week end; 0 = none */
 

@@ -8,11 +8,11 @@
 static struct sim_proc sp;
 static char *token;
 
-#define LIST "/api/v1/fasilitator/search?page=2&size=50"
+#define LIST "/api/v1/halal-certificate-reguler/inquiry?page=2&size=50"
 
 static void setup(void)
 {
-    static const char *const args[] = {"--seed", "5", "--msmes", "500", NULL};
+    static const char *const args[] = {"--seed", "5", "--msmes", "1500", NULL};
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
     sp = sim_start(args);
@@ -94,6 +94,7 @@ Test(sim_faults, rate_429_retry_after_both_forms)
         http_res_release(&r);
     }
     cr_assert(secs && dates);
+    cr_assert_eq(counter("rate_429"), secs + dates);
 }
 
 Test(sim_faults, request_rate_limit)
@@ -117,6 +118,13 @@ Test(sim_faults, request_rate_limit)
     }
     cr_assert_gt(limited, 0);
     cr_assert_gt(ok, 0);
+    {
+        /* the limiter counts what it refused */
+        struct sim_proc keep = sp;
+        sp = s2;
+        cr_assert_eq(counter("rate_limit"), limited);
+        sp = keep;
+    }
     free(t);
     cr_assert_eq(sim_stop(&s2), 0);
 }
@@ -133,6 +141,7 @@ Test(sim_faults, slow_exceeds_client_timeout)
     r = http_do(&sp, "GET", LIST, token, NULL, 10000);
     cr_assert_eq(r.curl_rc, CURLE_OK);
     http_res_release(&r);
+    cr_assert_eq(counter("slow"), 1);
 }
 
 Test(sim_faults, reset_mid_body_is_a_curl_error)
@@ -169,6 +178,8 @@ Test(sim_faults, truncate_and_malformed)
     cr_assert(!is_json(r.body, r.len), "a malformed body must not parse");
     http_res_release(&r);
     http_res_release(&good);
+    cr_assert_eq(counter("truncate"), 1);
+    cr_assert_eq(counter("malformed"), 1);
 }
 
 /* The ids of injected bad records. */
@@ -239,6 +250,9 @@ Test(sim_faults, record_faults_are_listed)
     cr_assert_str_eq(jstr(json_array_get(bad, 1), "kind"), "missing_fields");
     cr_assert_str_eq(jstr(json_array_get(bad, 2), "kind"), "bad_utf8");
     json_decref(bad);
+    cr_assert_eq(counter("unknown_code"), 1);
+    cr_assert_eq(counter("missing_fields"), 1);
+    cr_assert_eq(counter("bad_utf8"), 1);
 }
 
 Test(sim_faults, string_numbers)
@@ -255,6 +269,7 @@ Test(sim_faults, string_numbers)
     cr_assert_str_eq(jstr(j, "current_page"), "2");
     json_decref(j);
     http_res_release(&r);
+    cr_assert_eq(counter("string_numbers"), 1);
 }
 
 static json_t *page(int p)
@@ -263,7 +278,8 @@ static json_t *page(int p)
     struct http_res r;
     json_t *j, *d;
 
-    snprintf(path, sizeof(path), "/api/v1/fasilitator/search?page=%d&size=20", p);
+    snprintf(path, sizeof(path),
+             "/api/v1/halal-certificate-reguler/inquiry?page=%d&size=20", p);
     r = http_get(&sp, path, token);
     cr_assert_eq(r.status, 200);
     j = json_body(&r);
@@ -309,7 +325,9 @@ Test(sim_faults, detail_unknown_code)
 
     sim_set_faults(&sp, "{\"unknown_code\":1}");
     snprintf(path, sizeof(path),
-             "/api/v1/halal-certificate-reguler/business-actor/%s/detail",
+             !strcmp(jstr(json_array_get(p1, 0), "jenis_daftar"), "Reguler")
+                 ? "/api/v1/halal-certificate-reguler/business-actor/%s/detail"
+                 : "/api/v1/halal-certificate-reguler/%s/detail",
              jstr(json_array_get(p1, 0), "id_reg"));
     r = http_get(&sp, path, token);
     j = json_body(&r);
@@ -323,6 +341,54 @@ Test(sim_faults, detail_unknown_code)
     json_decref(j);
     http_res_release(&r);
     json_decref(p1);
+    cr_assert_eq(counter("unknown_code"), 1);
+}
+
+/* huge_body sticks to a fraction of applications: their detail is a 6 MB HTML page
+ * every time, listed as a bad record; huge_total makes a list page claim 10^12 items. */
+Test(sim_faults, huge_body_and_huge_total)
+{
+    json_t *p1 = page(1), *it, *bad, *j;
+    size_t i;
+    int hit = 0;
+    struct http_res r;
+
+    sim_set_faults(&sp, "{\"huge_body\":0.3,\"seed\":3}");
+    json_array_foreach(p1, i, it)
+    {
+        char path[256];
+        snprintf(path, sizeof(path),
+                 !strcmp(jstr(it, "jenis_daftar"), "Reguler")
+                     ? "/api/v1/halal-certificate-reguler/business-actor/%s/detail"
+                     : "/api/v1/halal-certificate-reguler/%s/detail",
+                 jstr(it, "id_reg"));
+        for (int k = 0; k < 2; k++) {
+            r = http_get(&sp, path, token);
+            cr_assert_eq(r.status, 200);
+            if (r.len > 6000000) {
+                cr_assert(strstr(r.body, "<html>") != NULL);
+                hit += k == 0;
+            } else {
+                cr_assert(is_json(r.body, r.len));
+            }
+            http_res_release(&r);
+        }
+    }
+    cr_assert_gt(hit, 0);
+    cr_assert_eq(counter("huge_body"), 2 * hit,
+                 "each answer of a hit application is huge");
+    bad = bad_records();
+    cr_assert_eq(json_array_size(bad), (size_t)(2 * hit));
+    cr_assert_str_eq(jstr(json_array_get(bad, 0), "kind"), "huge_body");
+    json_decref(bad);
+    sim_set_faults(&sp, "{\"huge_body\":0,\"huge_total\":1}");
+    r = http_get(&sp, LIST, token);
+    j = json_body(&r);
+    cr_assert_eq(json_integer_value(json_object_get(j, "total_item")), 1000000000000LL);
+    json_decref(j);
+    http_res_release(&r);
+    cr_assert_eq(counter("huge_total"), 1);
+    json_decref(p1);
 }
 
 /* Two simulators with the same fault seed and the same requests inject the same faults.
@@ -332,7 +398,7 @@ static char *run_faulty(void)
     static const char *const args[] = {"--seed",
                                        "3",
                                        "--msmes",
-                                       "300",
+                                       "900",
                                        "--fault-seed",
                                        "42",
                                        "--fault-unknown-code",
@@ -351,7 +417,8 @@ static char *run_faulty(void)
     for (int i = 1; i <= 20; i++) {
         char path[128];
 
-        snprintf(path, sizeof(path), "/api/v1/fasilitator/search?page=%d&size=10", i);
+        snprintf(path, sizeof(path),
+                 "/api/v1/halal-certificate-reguler/inquiry?page=%d&size=10", i);
         r = http_get(&s, path, t);
         http_res_release(&r);
     }

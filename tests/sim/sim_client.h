@@ -24,6 +24,7 @@
 struct sim_proc {
     pid_t pid;
     int port;
+    int auth_port; /* --split-hosts */
     char base[64];
 };
 
@@ -61,7 +62,11 @@ static inline struct sim_proc sim_start(const char *const *extra)
     cr_assert(fp);
     while (fgets(line, sizeof(line), fp)) {
         const char *p = strstr(line, "halalsim: listening on http://127.0.0.1:");
+        const char *a = strstr(line, "halalsim: auth listening on http://127.0.0.1:");
 
+        if (a)
+            sp.auth_port = (int)strtol(
+                a + strlen("halalsim: auth listening on http://127.0.0.1:"), NULL, 10);
         if (p) {
             sp.port = (int)strtol(p + strlen("halalsim: listening on http://127.0.0.1:"),
                                   NULL, 10);

@@ -15,34 +15,44 @@ struct fixture {
 
 static const struct fixture fixtures[] = {
     {"authenticate.json", "POST", "/api/authenticate", NULL, 0, 200},
-    {"list_page1.json", "GET", "/api/v1/fasilitator/search?page=1&size=5", NULL, 1, 200},
-    {"list_returned.json", "GET", "/api/v1/fasilitator/search?size=3&status=OF280,OF285",
+    {"list_page1.json", "GET", "/api/v1/halal-certificate-reguler/inquiry?page=1&size=5",
      NULL, 1, 200},
+    {"list_returned.json", "GET",
+     "/api/v1/halal-certificate-reguler/inquiry?size=3&status=OF280,OF285", NULL, 1, 200},
     {"detail_certified.json", "GET", "@certified", NULL, 1, 200},
     {"detail_returned.json", "GET", "@returned", NULL, 1, 200},
     {"search_sertifikat.json", "GET", "/api/search/sertifikat?size=3", NULL, 0, 200},
-    {"error_400.json", "GET", "/api/v1/fasilitator/search?size=500", NULL, 1, 400},
-    {"error_401.json", "GET", "/api/v1/fasilitator/search", NULL, 0, 401},
+    {"error_400.json", "GET", "/api/v1/halal-certificate-reguler/inquiry?size=500", NULL,
+     1, 400},
+    {"error_401.json", "GET", "/api/v1/halal-certificate-reguler/inquiry", NULL, 0, 401},
     {"error_404.json", "GET",
      "/api/v1/halal-certificate-reguler/business-actor/"
      "00000000-0000-0000-0000-000000000000/"
      "detail",
      NULL, 1, 404},
-    {"fault_truncate.json", "GET", "/api/v1/fasilitator/search?page=2&size=5",
-     "{\"truncate\":1}", 1, 200},
-    {"fault_malformed.json", "GET", "/api/v1/fasilitator/search?page=2&size=5",
-     "{\"malformed\":1}", 1, 200},
-    {"fault_bad_utf8.json", "GET", "/api/v1/fasilitator/search?page=2&size=5",
-     "{\"bad_utf8\":1}", 1, 200},
-    {"fault_unknown_code.json", "GET", "/api/v1/fasilitator/search?page=2&size=5",
-     "{\"unknown_code\":1}", 1, 200},
-    {"fault_missing_fields.json", "GET", "/api/v1/fasilitator/search?page=2&size=5",
-     "{\"missing_fields\":1}", 1, 200},
-    {"fault_string_numbers.json", "GET", "/api/v1/fasilitator/search?page=2&size=5",
-     "{\"string_numbers\":1}", 1, 200},
+    {"fault_truncate.json", "GET",
+     "/api/v1/halal-certificate-reguler/inquiry?page=2&size=5", "{\"truncate\":1}", 1,
+     200},
+    {"fault_malformed.json", "GET",
+     "/api/v1/halal-certificate-reguler/inquiry?page=2&size=5", "{\"malformed\":1}", 1,
+     200},
+    {"fault_bad_utf8.json", "GET",
+     "/api/v1/halal-certificate-reguler/inquiry?page=2&size=5", "{\"bad_utf8\":1}", 1,
+     200},
+    {"fault_unknown_code.json", "GET",
+     "/api/v1/halal-certificate-reguler/inquiry?page=2&size=5", "{\"unknown_code\":1}", 1,
+     200},
+    {"fault_missing_fields.json", "GET",
+     "/api/v1/halal-certificate-reguler/inquiry?page=2&size=5", "{\"missing_fields\":1}",
+     1, 200},
+    {"fault_string_numbers.json", "GET",
+     "/api/v1/halal-certificate-reguler/inquiry?page=2&size=5", "{\"string_numbers\":1}",
+     1, 200},
     {"fault_detail_missing_tracking.json", "GET", "@certified", "{\"missing_fields\":1}",
      1, 200},
-    {"fault_5xx.json", "GET", "/api/v1/fasilitator/search?page=2&size=5",
+    {"programmes.json", "GET", "/api/v1/fasilitator/search?page=1&size=10", NULL, 1, 200},
+    {"detail_self_declare.json", "GET", "@self_declare", NULL, 1, 200},
+    {"fault_5xx.json", "GET", "/api/v1/halal-certificate-reguler/inquiry?page=2&size=5",
      "{\"error_5xx\":1}", 1, 0},
 };
 
@@ -57,7 +67,10 @@ static void find_app(const struct sim_proc *sp, const char *what, char *path, si
         int ok;
 
         if (!strcmp(what, "@certified"))
-            ok = !strcmp(jstr(t, "status"), "OF300");
+            ok = !strcmp(jstr(t, "status"), "OF300") &&
+                 !strcmp(jstr(t, "jenis_daftar"), "Reguler");
+        else if (!strcmp(what, "@self_declare"))
+            ok = !strcmp(jstr(t, "jenis_daftar"), "Self Declare");
         else {
             char *d = json_dumps(json_object_get(t, "tracking"), 0);
 
@@ -66,7 +79,9 @@ static void find_app(const struct sim_proc *sp, const char *what, char *path, si
         }
         if (ok) {
             snprintf(path, n,
-                     "/api/v1/halal-certificate-reguler/business-actor/%s/detail",
+                     !strcmp(jstr(t, "jenis_daftar"), "Reguler")
+                         ? "/api/v1/halal-certificate-reguler/business-actor/%s/detail"
+                         : "/api/v1/halal-certificate-reguler/%s/detail",
                      jstr(t, "id_reg"));
             json_decref(truth);
             return;

@@ -1,0 +1,49 @@
+/* Private to the syncer's files (syncer.c, sync_sweep.c, sync_detail.c): the state of one
+ * daemon's sync work. */
+#ifndef HALALTRACK_SYNC_INT_H
+#define HALALTRACK_SYNC_INT_H
+
+#include <signal.h>
+#include "halaltrack/api.h"
+#include "halaltrack/api_client.h"
+#include "halaltrack/cfg.h"
+#include "halaltrack/store_sync.h"
+#include "halaltrack/syncer.h"
+
+struct syncer {
+    const struct cfg *cfg;
+    struct store *st;
+    struct api_client *ac;
+    volatile sig_atomic_t *stop;
+    struct sync_metrics *m;
+    int sweeper;
+    int once;
+    char owner[256];      /* lease owner: daemon.name, pid and a random part */
+    char cycle_start[40]; /* sync_run.started_at of this cycle (database clock) */
+    struct sync_counts cnt;
+};
+
+/* The office's facilitation programmes merged into their table (sync_programmes.c). */
+int sync_programmes(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
+
+/* A list row as the fields of store_listing_add (tgl holds the normalised date). */
+void sync_item_fields(const struct api_item *it, char tgl[static 21],
+                      const char *f[STORE_LISTING_NFIELDS]);
+
+/* The list sweep (sync_sweep.c): every page staged under run_id and merged; *trusted
+ * = 1 when it saw the whole list. */
+int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted,
+               struct ht_err *err) HT_MUSTCHECK;
+
+/* One detail batch (sync_detail.c): claim, fetch, reconcile, write in one transaction.
+ * *claimed = how many applications it took (0: none was due). */
+int sync_detail_batch(struct syncer *sy, size_t *claimed,
+                      struct ht_err *err) HT_MUSTCHECK;
+
+/* Quarantines one payload now (a capped copy) and counts it; upstream_at as for
+ * store_quarantine_add. */
+int sync_quarantine(struct syncer *sy, const char *source, const char *ref,
+                    const char *reason, const void *raw, size_t len, int64_t upstream_at,
+                    struct ht_err *err) HT_MUSTCHECK;
+
+#endif
