@@ -570,17 +570,24 @@ void cfg_free(struct cfg *c)
     free(c);
 }
 
-int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err)
+struct stage_map *cfg_stage_map(const struct cfg *c, struct ht_err *err)
 {
-    stage_clear_mappings();
-    status_label_clear();
+    struct stage_map *m = stage_map_new();
+
+    if (!m) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return NULL;
+    }
     for (size_t i = 0; i < c->nmap; i++)
-        if (stage_add_mapping(c->map_code[i], c->map_stage[i], err) < 0)
-            return -1;
+        if (stage_map_add(m, c->map_code[i], c->map_stage[i], err) < 0)
+            goto fail;
     for (size_t i = 0; i < c->nlabel; i++)
-        if (status_label_add(c->label_text[i], c->label_code[i], err) < 0)
-            return -1;
-    return 0;
+        if (stage_map_add_label(m, c->label_text[i], c->label_code[i], err) < 0)
+            goto fail;
+    return m;
+fail:
+    stage_map_free(m);
+    return NULL;
 }
 
 void cfg_keep_no_reload(const struct cfg *old, struct cfg *next)
@@ -670,6 +677,7 @@ struct map_state {
     FILE *fp;
     const char *path;
     int line;
+    struct stage_map *map;
     struct ht_err err;
 };
 
@@ -692,7 +700,7 @@ static int map_handler(void *user, const char *section, const char *name,
     if (ht_err_isset(&ms->err))
         return 1;
     if (strcmp(section, "status_labels") == 0) {
-        if (status_label_add(name, value, &e) < 0) {
+        if (stage_map_add_label(ms->map, name, value, &e) < 0) {
             ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [status_labels] '%s': %s"),
                        ms->path, ms->line, name, e.msg);
             return 0;
@@ -701,7 +709,7 @@ static int map_handler(void *user, const char *section, const char *name,
     }
     if (strcmp(section, "stage_map") != 0)
         return 1;
-    if (stage_add_mapping(name, value, &e) < 0) {
+    if (stage_map_add(ms->map, name, value, &e) < 0) {
         ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path,
                    ms->line, name, e.msg);
         return 0;
@@ -709,13 +717,14 @@ static int map_handler(void *user, const char *section, const char *name,
     return 1;
 }
 
-int cfg_read_stage_map(const char *path, struct ht_err *err)
+int cfg_read_stage_map(const char *path, struct stage_map *m, struct ht_err *err)
 {
     struct map_state ms;
     int rc;
 
     memset(&ms, 0, sizeof(ms));
     ms.path = path;
+    ms.map = m;
     if (!(ms.fp = fopen(path, "r"))) {
         ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
                    strerror(errno));

@@ -43,7 +43,7 @@ static int cmp_index(const void *a, const void *b)
 }
 
 int reconcile_plan_build(const struct reconcile_stored *st, const struct api_detail *d,
-                         struct reconcile_plan *p)
+                         const struct stage_map *map, struct reconcile_plan *p)
 {
     size_t n = d->nevents, k = 0;
     struct ev_key *keys = NULL;
@@ -61,7 +61,7 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
         return 0;
     }
     for (size_t i = 0; i < n; i++)
-        if (stage_of_code(d->events[i].status) == STAGE_UNKNOWN) {
+        if (stage_map_stage_of(map, d->events[i].status) == STAGE_UNKNOWN) {
             quarantine(p, "unknown status code", d->events[i].status);
             return 0;
         }
@@ -87,7 +87,7 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
         size_t i = p->ev[j];
         const struct api_event *e = &d->events[i];
 
-        p->ev_stage[j] = stage_of_code(e->status);
+        p->ev_stage[j] = stage_map_stage_of(map, e->status);
         /* The latest event by upstream time; on a tie the later one in the list wins
          * (tracking is oldest first). */
         if (!have_latest || e->at >= d->events[p->latest].at) {

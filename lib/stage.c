@@ -4,6 +4,7 @@
 #include <string.h>
 #include "halaltrack/i18n.h"
 #include "halaltrack/stage.h"
+#include "stage_map.h"
 #include "halaltrack/banned.h"
 
 /* The funnel's grouping of the codes. Who holds a file and for how long is per legal step
@@ -61,10 +62,6 @@ static const struct stage_code builtin_codes[] = {
 #undef S
 #undef B
 
-/* Mappings added from config ([stage_map]); they only cover codes the table lacks. */
-static struct stage_code *extra;
-static size_t nextra;
-
 const struct stage_def *stage_def_get(enum ht_stage st)
 {
     if ((unsigned)st >= STAGE__COUNT)
@@ -110,20 +107,63 @@ const struct stage_code *stage_lookup(const char *code)
     for (size_t i = 0; i < HT_ARRAY_LEN(builtin_codes); i++)
         if (strcmp(builtin_codes[i].code, code) == 0)
             return &builtin_codes[i];
-    for (size_t i = 0; i < nextra; i++)
-        if (strcmp(extra[i].code, code) == 0)
-            return &extra[i];
     return NULL;
 }
 
 enum ht_stage stage_of_code(const char *code)
 {
+    return stage_map_stage_of(NULL, code);
+}
+
+size_t stage_code_count(void)
+{
+    return HT_ARRAY_LEN(builtin_codes);
+}
+
+const struct stage_code *stage_code_at(size_t i)
+{
+    return i < HT_ARRAY_LEN(builtin_codes) ? &builtin_codes[i] : NULL;
+}
+
+struct stage_map *stage_map_new(void)
+{
+    return calloc(1, sizeof(struct stage_map));
+}
+
+void stage_map_free(struct stage_map *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->ncodes; i++)
+        free((char *)m->codes[i].code);
+    free(m->codes);
+    for (size_t i = 0; i < m->nlabels; i++) {
+        free((char *)m->labels[i].label);
+        free((char *)m->labels[i].code);
+    }
+    free(m->labels);
+    free(m);
+}
+
+const struct stage_code *stage_map_lookup(const struct stage_map *m, const char *code)
+{
     const struct stage_code *c = stage_lookup(code);
+
+    for (size_t i = 0; !c && m && code && i < m->ncodes; i++)
+        if (strcmp(m->codes[i].code, code) == 0)
+            c = &m->codes[i];
+    return c;
+}
+
+enum ht_stage stage_map_stage_of(const struct stage_map *m, const char *code)
+{
+    const struct stage_code *c = stage_map_lookup(m, code);
 
     return c ? c->stage : STAGE_UNKNOWN;
 }
 
-int stage_add_mapping(const char *code, const char *stage, struct ht_err *err)
+int stage_map_add(struct stage_map *m, const char *code, const char *stage,
+                  struct ht_err *err)
 {
     enum ht_stage st;
     struct stage_code *grown;
@@ -140,58 +180,41 @@ int stage_add_mapping(const char *code, const char *stage, struct ht_err *err)
         ht_err_set(err, HT_EINVAL, "'%s' is not a stage a status code can map to", stage);
         return -1;
     }
-    for (size_t i = 0; i < HT_ARRAY_LEN(builtin_codes); i++) {
-        if (strcmp(builtin_codes[i].code, code) == 0) {
-            ht_err_set(err, HT_EINVAL,
-                       "'%s' is a built-in status code and cannot be remapped", code);
-            return -1;
-        }
+    if (stage_lookup(code)) {
+        ht_err_set(err, HT_EINVAL,
+                   "'%s' is a built-in status code and cannot be remapped", code);
+        return -1;
     }
     d = stage_def_get(st);
-    for (size_t i = 0; i < nextra; i++) {
-        if (strcmp(extra[i].code, code) == 0) {
-            extra[i].stage = st;
-            extra[i].label = d->label;
+    for (size_t i = 0; i < m->ncodes; i++) {
+        if (strcmp(m->codes[i].code, code) == 0) {
+            m->codes[i].stage = st;
+            m->codes[i].label = d->label;
             return 0;
         }
     }
     if (!(dup = strdup(code)) ||
-        !(grown = realloc(extra, (nextra + 1) * sizeof(*extra)))) {
+        !(grown = realloc(m->codes, (m->ncodes + 1) * sizeof(*m->codes)))) {
         free(dup);
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
-    extra = grown;
-    extra[nextra] = (struct stage_code){dup, st, STAGE_PATH_BOTH, d->label};
-    nextra++;
+    m->codes = grown;
+    m->codes[m->ncodes++] = (struct stage_code){dup, st, STAGE_PATH_BOTH, d->label};
     return 0;
 }
 
-void stage_clear_mappings(void)
+size_t stage_map_code_count(const struct stage_map *m)
 {
-    for (size_t i = 0; i < nextra; i++)
-        free((char *)extra[i].code);
-    free(extra);
-    extra = NULL;
-    nextra = 0;
+    return HT_ARRAY_LEN(builtin_codes) + (m ? m->ncodes : 0);
 }
 
-size_t stage_code_count(void)
-{
-    return HT_ARRAY_LEN(builtin_codes) + nextra;
-}
-
-size_t stage_builtin_count(void)
-{
-    return HT_ARRAY_LEN(builtin_codes);
-}
-
-const struct stage_code *stage_code_at(size_t i)
+const struct stage_code *stage_map_code_at(const struct stage_map *m, size_t i)
 {
     if (i < HT_ARRAY_LEN(builtin_codes))
         return &builtin_codes[i];
     i -= HT_ARRAY_LEN(builtin_codes);
-    return i < nextra ? &extra[i] : NULL;
+    return m && i < m->ncodes ? &m->codes[i] : NULL;
 }
 
 const char *stage_code_label(const struct stage_code *c)

@@ -140,7 +140,7 @@ static int sync_codes(struct store *s, struct ht_err *err)
     cols_init(&c, 5);
     /* The built-in table only: a code mapped from config is the daemon's, and its stage
      * is on each event. */
-    for (size_t i = 0; i < stage_builtin_count(); i++) {
+    for (size_t i = 0; i < stage_code_count(); i++) {
         const struct stage_code *k = stage_code_at(i);
         unsigned only = steps_code_evidence(k->code);
         const char *v[5];
@@ -261,7 +261,7 @@ static int sync_step_codes(struct store *s, struct ht_err *err)
     for (size_t k = 0; k < steps_channel_key_count(); k++) {
         const char *ch = steps_channel_key_at(k);
 
-        for (size_t i = 0; i < stage_builtin_count(); i++) {
+        for (size_t i = 0; i < stage_code_count(); i++) {
             const struct stage_code *sc = stage_code_at(i);
             struct step_at a;
             const char *v[4];

@@ -26,7 +26,7 @@ Test(report_views, domain_tables_are_the_c_tables)
     for (size_t k = 0; k < steps_channel_key_count(); k++) {
         const char *ch = steps_channel_key_at(k);
 
-        for (size_t i = 0; i < stage_builtin_count(); i++) {
+        for (size_t i = 0; i < stage_code_count(); i++) {
             const struct stage_code *c = stage_code_at(i);
             struct step_at a = steps_resolve(ch, c->code, c->stage);
             char sql[256], want[128], *got;
@@ -46,7 +46,7 @@ Test(report_views, domain_tables_are_the_c_tables)
     }
     cr_assert_eq(pgt_long("SELECT count(*) FROM step_code"), n);
     cr_assert_eq(pgt_long("SELECT count(*) FROM status_code_def"),
-                 (long)stage_builtin_count());
+                 (long)stage_code_count());
     cr_assert_eq(pgt_long("SELECT count(*) FROM stage_def"), STAGE__COUNT);
     cr_assert_eq(pgt_long("SELECT count(*) FROM step_def"), STEP__COUNT);
     cr_assert_eq(pgt_long("SELECT count(*) FROM channel_def"), (long)channel_count());

@@ -6,8 +6,9 @@
 #include <criterion/new/assert.h>
 #include "halaltrack/i18n.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/status_label.h"
 
-TestSuite(stage, .init = i18n_init, .fini = stage_clear_mappings);
+TestSuite(stage, .init = i18n_init);
 
 /* DESIGN.md "Stage model". OF12 (LPH verification) is not in DESIGN's table; the stage
  * table puts it with the LPH assignment step it belongs to. */
@@ -134,48 +135,88 @@ Test(stage, names_parse_round_trip)
 Test(stage, add_mapping_accepts_new_code)
 {
     struct ht_err e = HT_ERR_INIT;
+    struct stage_map *m = stage_map_new();
     size_t before = stage_code_count();
     const struct stage_code *c;
 
-    cr_assert(eq(int, stage_add_mapping("OF130", "issuance", &e), 0), "%s", e.msg);
-    c = stage_lookup("OF130");
+    cr_assert_not_null(m);
+    cr_assert(eq(sz, stage_map_code_count(m), before));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "issuance", &e), 0), "%s", e.msg);
+    c = stage_map_lookup(m, "OF130");
     cr_assert_not_null(c);
     cr_assert(eq(int, c->stage, STAGE_ISSUANCE));
-    cr_assert(eq(int, stage_of_code("OF130"), STAGE_ISSUANCE));
-    cr_assert(eq(sz, stage_code_count(), before + 1));
-    cr_assert(eq(sz, stage_builtin_count(), before));
-    cr_assert(eq(ptr, (void *)stage_code_at(before), (void *)c));
+    cr_assert(eq(int, stage_map_stage_of(m, "OF130"), STAGE_ISSUANCE));
+    cr_assert(eq(sz, stage_map_code_count(m), before + 1));
+    cr_assert(eq(sz, stage_code_count(), before));
+    cr_assert(eq(ptr, (void *)stage_map_code_at(m, before), (void *)c));
+    cr_assert_null(stage_map_code_at(m, before + 1));
+    /* The built-in codes come first, the same through a map or without. */
+    cr_assert(eq(ptr, (void *)stage_map_code_at(m, 0), (void *)stage_code_at(0)));
+    cr_assert(eq(ptr, (void *)stage_map_lookup(m, "OF10"), (void *)stage_lookup("OF10")));
     /* A mapped code carries its stage's label. */
     cr_assert(eq(str, (char *)stage_code_label(c), (char *)stage_label(STAGE_ISSUANCE)));
     /* Mapping it again replaces the stage. */
-    cr_assert(eq(int, stage_add_mapping("OF130", "certified", &e), 0));
-    cr_assert(eq(int, stage_of_code("OF130"), STAGE_CERTIFIED));
-    cr_assert(eq(sz, stage_code_count(), before + 1));
-    stage_clear_mappings();
+    cr_assert(eq(int, stage_map_add(m, "OF130", "certified", &e), 0));
+    cr_assert(eq(int, stage_map_stage_of(m, "OF130"), STAGE_CERTIFIED));
+    cr_assert(eq(sz, stage_map_code_count(m), before + 1));
+    /* Nothing of it is process state: without the map the code is unknown. */
     cr_assert(eq(int, stage_of_code("OF130"), STAGE_UNKNOWN));
-    cr_assert(eq(sz, stage_code_count(), before));
+    cr_assert_null(stage_lookup("OF130"));
+    cr_assert(eq(int, stage_map_stage_of(NULL, "OF130"), STAGE_UNKNOWN));
+    cr_assert(eq(sz, stage_map_code_count(NULL), before));
+    stage_map_free(m);
+}
+
+/* Two maps side by side (two syncers, or the old and the new configuration of a reload):
+ * the same unknown code and label go to different stages, each through its own map. */
+Test(stage, two_maps_side_by_side)
+{
+    struct ht_err e = HT_ERR_INIT;
+    struct stage_map *a = stage_map_new(), *b = stage_map_new();
+
+    cr_assert(a && b);
+    cr_assert(eq(int, stage_map_add(a, "OF130", "issuance", &e), 0), "%s", e.msg);
+    cr_assert(eq(int, stage_map_add(b, "OF130", "fatwa", &e), 0), "%s", e.msg);
+    cr_assert(eq(int, stage_map_add_label(a, "Menunggu Verifikasi Ulang", "OF11", &e), 0),
+              "%s", e.msg);
+    cr_assert(
+        eq(int, stage_map_add_label(b, "Menunggu Verifikasi Ulang", "OF130", &e), 0),
+        "%s", e.msg);
+    cr_assert(eq(int, stage_map_stage_of(a, "OF130"), STAGE_ISSUANCE));
+    cr_assert(eq(int, stage_map_stage_of(b, "OF130"), STAGE_FATWA));
+    cr_assert(eq(str, (char *)status_resolve(a, "menunggu verifikasi ulang"), "OF11"));
+    cr_assert(eq(str, (char *)status_resolve(b, "menunggu verifikasi ulang"), "OF130"));
+    cr_assert_null(status_resolve(NULL, "menunggu verifikasi ulang"));
+    /* Freeing one leaves the other whole. */
+    stage_map_free(a);
+    cr_assert(eq(int, stage_map_stage_of(b, "OF130"), STAGE_FATWA));
+    cr_assert(eq(str, (char *)status_resolve(b, "Menunggu Verifikasi Ulang"), "OF130"));
+    stage_map_free(b);
 }
 
 Test(stage, add_mapping_refusals)
 {
     struct ht_err e = HT_ERR_INIT;
+    struct stage_map *m = stage_map_new();
 
-    cr_assert(eq(int, stage_add_mapping("OF10", "fatwa", &e), -1));
+    cr_assert_not_null(m);
+    cr_assert(eq(int, stage_map_add(m, "OF10", "fatwa", &e), -1));
     cr_assert(eq(str, e.msg, "'OF10' is a built-in status code and cannot be remapped"));
-    cr_assert(eq(int, stage_of_code("OF10"), STAGE_SUBMITTED));
+    cr_assert(eq(int, stage_map_stage_of(m, "OF10"), STAGE_SUBMITTED));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("XX1", "fatwa", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, "XX1", "fatwa", &e), -1));
     cr_assert(
         eq(str, e.msg, "'XX1' is not a status code (expected OF followed by digits)"));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("OF130", "nonsense", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "nonsense", &e), -1));
     cr_assert(eq(str, e.msg, "'nonsense' is not a stage a status code can map to"));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("OF130", "unknown", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "unknown", &e), -1));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("OF130", "not_applied", &e), -1));
-    cr_assert(eq(int, stage_add_mapping(NULL, "fatwa", NULL), -1));
-    cr_assert_null(stage_lookup("OF130"));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "not_applied", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, NULL, "fatwa", NULL), -1));
+    cr_assert_null(stage_map_lookup(m, "OF130"));
+    stage_map_free(m);
 }
 
 static void check_labels_non_empty(const char *lang)

@@ -54,27 +54,39 @@ const char *stage_name(enum ht_stage st);
 /* Parses a stage name. Returns 0 or -1. */
 int stage_parse(const char *name, enum ht_stage *out);
 
-/* Looks a status code up (built-in table, then config mappings). Borrowed pointer; NULL
- * for an unknown code. Codes are matched exactly (case-sensitive, "OF10"). */
+/* Looks a status code up in the built-in table. Borrowed pointer; NULL for an unknown
+ * code. Codes are matched exactly (case-sensitive, "OF10"). */
 const struct stage_code *stage_lookup(const char *code);
-/* The canonical stage of a code; STAGE_UNKNOWN when the code is not mapped. */
+/* The canonical stage of a built-in code; STAGE_UNKNOWN for any other. */
 enum ht_stage stage_of_code(const char *code);
 /* True when code looks like a SIHALAL status code (OF followed by 1-4 digits). */
 int stage_code_wellformed(const char *code);
 
+/* The built-in table: stage_code_count() codes, stage_code_at(i) each. */
+size_t stage_code_count(void);
+const struct stage_code *stage_code_at(size_t i);
+
+/* The mappings a configuration adds to the built-in tables: [stage_map] (a new OF code to
+ * a stage) and [status_labels] (a status label to a code, halaltrack/status_label.h). A
+ * value, not process state: the syncer holds one, a reload builds a new one and swaps it,
+ * two syncers in one process each have their own. NULL stands for the empty map (the
+ * built-in tables only) wherever a map is taken. */
+struct stage_map;
+
+struct stage_map *stage_map_new(void);
+void stage_map_free(struct stage_map *m);
 /* Adds (or replaces) a mapping for a code not in the built-in table, e.g. from config
  * "[stage_map] OF130 = issuance". The code must be well-formed and the stage valid and
  * not "unknown"/"not_applied". Built-in codes cannot be remapped. Returns 0 or -1. */
-int stage_add_mapping(const char *code, const char *stage,
-                      struct ht_err *err) HT_MUSTCHECK;
-/* Forgets every mapping added with stage_add_mapping. */
-void stage_clear_mappings(void);
-
-/* Iteration over all known codes (built-in then added): the first stage_builtin_count()
- * are the built-in table's. */
-size_t stage_code_count(void);
-size_t stage_builtin_count(void);
-const struct stage_code *stage_code_at(size_t i);
+int stage_map_add(struct stage_map *m, const char *code, const char *stage,
+                  struct ht_err *err) HT_MUSTCHECK;
+/* Looks a code up: the built-in table, then m's mappings. Borrowed (valid while m is). */
+const struct stage_code *stage_map_lookup(const struct stage_map *m, const char *code);
+/* The stage of a code through m; STAGE_UNKNOWN when neither knows it. */
+enum ht_stage stage_map_stage_of(const struct stage_map *m, const char *code);
+/* Iteration over every code m knows: the built-in table's first, then m's own. */
+size_t stage_map_code_count(const struct stage_map *m);
+const struct stage_code *stage_map_code_at(const struct stage_map *m, size_t i);
 
 /* Label of a code or stage in the current language (gettext: the English msgids of the
  * tables, translated in po/<lang>.po). */
