@@ -253,6 +253,15 @@ out:
     end(sv, s);
 }
 
+static void gaps_arr(struct jsonw *w, const struct cal_gaps *g)
+{
+    jsonw_key(w, "calendar_gaps");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < g->n; i++)
+        jsonw_int(w, g->year[i]);
+    jsonw_end_array(w);
+}
+
 void api_overdue(struct serve *sv, struct request *r, struct answer *a)
 {
     struct ht_err err = HT_ERR_INIT;
@@ -295,15 +304,65 @@ void api_overdue(struct serve *sv, struct request *r, struct answer *a)
         jsonw_end_object(w);
     }
     jsonw_end_array(w);
-    jsonw_key(w, "calendar_gaps");
-    jsonw_begin_array(w);
-    for (size_t i = 0; i < gaps.n; i++)
-        jsonw_int(w, gaps.year[i]);
-    jsonw_end_array(w);
+    gaps_arr(w, &gaps);
     jsonw_end_object(w);
     doc_close(&d, a);
 out:
     report_stuck_free(v, n);
+    end(sv, s);
+}
+
+/* The office's action list (store_report_actions: files waiting on the business or the
+ * payer, oldest first), the token's scope only: row-level security filters
+ * action_list_at's rows as it does every other. */
+void api_actions(struct serve *sv, struct request *r, struct answer *a)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct store_request_scope sc;
+    struct weekly_action *v = NULL;
+    struct cal_gaps gaps = {{0}, 0, 0};
+    struct jsonw *w;
+    struct doc d;
+    size_t n = 0;
+    int64_t now = ht_now();
+    struct store *s = begin(sv, r, a, &sc);
+
+    if (!s)
+        return;
+    if (store_report_actions(s, now, &v, &n, &gaps, &err) < 0) {
+        db_failed(a, &err);
+        goto out;
+    }
+    if (!(w = doc_open(&d, a)))
+        goto out;
+    jsonw_begin_object(w);
+    scope_obj(w, &sc);
+    kv_ts(w, "as_of", now);
+    jsonw_key(w, "applications");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < n; i++) {
+        jsonw_begin_object(w);
+        kv_int(w, "age_days", v[i].days);
+        kv_str(w, "reason", action_reason_name(v[i].reason));
+        kv_str(w, "waits_on", stage_waits_on_name(v[i].waits_on));
+        kv_str(w, "nib", v[i].nib);
+        kv_str(w, "business_name", v[i].name);
+        kv_str(w, "kelurahan", v[i].kelurahan);
+        kv_str(w, "kecamatan_code", v[i].kecamatan_code);
+        kv_str(w, "kecamatan", v[i].kecamatan);
+        kv_str(w, "phone", v[i].phone);
+        kv_str(w, "status_code", v[i].code);
+        kv_str(w, "id_reg", v[i].id_reg);
+        kv_ts(w, "since", v[i].since);
+        gaps_arr(w, &v[i].gaps);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+    gaps_arr(w, &gaps);
+    jsonw_end_object(w);
+    doc_close(&d, a);
+out:
+    weekly_actions_free(v, n);
     end(sv, s);
 }
 

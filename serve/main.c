@@ -34,6 +34,7 @@ const struct route serve_routes[] = {
     {"GET", "/api/v1/progress", api_progress},
     {"GET", "/api/v1/funnel", api_funnel},
     {"GET", "/api/v1/overdue", api_overdue},
+    {"GET", "/api/v1/actions", api_actions},
     {"GET", "/api/v1/msme/*", api_msme},
     {"GET", "/api/v1/changes", api_changes},
     {"GET", "/reports/weekly/*", api_weekly},

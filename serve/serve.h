@@ -93,6 +93,7 @@ void selfservice_api(struct serve *sv, struct request *r, struct answer *a);
 void api_progress(struct serve *sv, struct request *r, struct answer *a);
 void api_funnel(struct serve *sv, struct request *r, struct answer *a);
 void api_overdue(struct serve *sv, struct request *r, struct answer *a);
+void api_actions(struct serve *sv, struct request *r, struct answer *a);
 void api_msme(struct serve *sv, struct request *r, struct answer *a);
 void api_changes(struct serve *sv, struct request *r, struct answer *a);
 void api_weekly(struct serve *sv, struct request *r, struct answer *a);
