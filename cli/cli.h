@@ -120,6 +120,15 @@ int cli_add_row(struct out_table *t, char color, const char *const *cells);
  * printing an error naming the bad value. */
 int cli_now(int64_t *now);
 
+/* ---- the legal clocks (cli/cmd_calendar.c) ---- */
+struct ht_settings;
+struct calendar;
+struct cal_gaps;
+/* Loads the shared settings and the holiday calendar of the database. Returns EXIT_OK,
+ * or prints the error and returns EXIT_FAIL (*cal is then NULL). */
+int cli_load_clock(struct store *s, struct ht_settings *set, struct calendar **cal);
+/* Prints "halaltrack: warning: no holiday calendar for 2027 ..." when g holds years. */
+void cli_warn_gaps(const struct cal_gaps *g);
 /* Writes the HTML render_html(fp, arg) writes as PDF to fp, printed by headless Chromium
  * (HALALTRACK_CHROMIUM, else Debian's chromium; never from $PATH) with a minimal
  * environment, in a private temporary directory removed whatever happens (cli/pdf.c).

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "halaltrack/cfg.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/store_retention.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/paths.h"
@@ -13,7 +14,7 @@ static void usage(void)
 {
     printf(_("Manage the halaltrack database schema.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack db migrate [--sql-dir=DIR]\n"));
+    printf(_("  halaltrack db migrate [--sql-dir=DIR] [--config=FILE]\n"));
     printf(_("  halaltrack db status [--sql-dir=DIR] [--format=FORMAT]\n"));
     printf(_("  halaltrack db init-roles [--prefix=NAME] "
              "[--kecamatan-reader=ROLE:CODE]...\n"));
@@ -33,6 +34,9 @@ static void usage(void)
     printf(_("Options:\n"));
     printf(
         _("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
+    printf(
+        _("  -c, --config=FILE   migrate: also store the [office], [calendar] and [sla]\n"
+          "                      settings of FILE in the database\n"));
     printf(_(
         "      --prefix=NAME   role name prefix for init-roles (default: halaltrack)\n"));
     printf(_("      --kecamatan-reader=ROLE:CODE\n"
@@ -46,22 +50,28 @@ static void usage(void)
     printf(_("  -?, --help          show this help, then exit\n"));
 }
 
-/* --sql-dir for migrate and status. Returns CLI_CONTINUE or an exit code. */
-static int parse_sqldir(struct cli_parse *p, int argc, char **argv, const char **dir)
+/* --sql-dir for migrate and status, --config for migrate (config NULL: not offered).
+ * Returns CLI_CONTINUE or an exit code. */
+static int parse_sqldir(struct cli_parse *p, int argc, char **argv, const char **dir,
+                        const char **config)
 {
     static const struct option opts[] = {{"sql-dir", required_argument, NULL, 'S'},
+                                         {"config", required_argument, NULL, 'c'},
                                          CLI_OPT_FORMAT,
                                          CLI_OPT_HELP,
                                          CLI_OPT_END};
     int c;
 
     *dir = paths_sqldir();
-    while ((c = cli_getopt(p, argc, argv, "", opts)) != -1) {
+    while ((c = cli_getopt(p, argc, argv, config ? "c:" : "", opts)) != -1) {
         if (c == CLI_OPT_EXIT)
             return p->exit;
-        if (c != 'S')
+        if (c == 'S')
+            *dir = optarg;
+        else if (c == 'c' && config)
+            *config = optarg;
+        else
             return cli_usage_hint(p->cmd);
-        *dir = optarg;
     }
     return cli_args(p, argc, argv, 0, 0, NULL) ? EXIT_USAGE : CLI_CONTINUE;
 }
@@ -70,15 +80,20 @@ static int do_migrate(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct cli_parse p = CLI_PARSE("db", usage, 0, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
+    struct ht_settings set;
     struct store *s;
-    const char *dir;
-    int applied = 0, rc = parse_sqldir(&p, argc, argv, &dir);
+    const char *dir, *config = NULL;
+    int applied = 0, rc = parse_sqldir(&p, argc, argv, &dir, &config);
 
     if (rc != CLI_CONTINUE)
         return rc;
+    /* The settings are read before anything is written: a bad file changes nothing. */
+    if (config && cfg_read_settings(config, &set, &err) < 0)
+        return cli_fail(&err);
     if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
-    if (store_migrate(s, dir, &applied, &err) < 0) {
+    if (store_migrate(s, dir, &applied, &err) < 0 ||
+        (config && store_settings_save(s, &set, &err) < 0)) {
         store_free(s);
         return cli_fail(&err);
     }
@@ -88,6 +103,10 @@ static int do_migrate(struct cli_ctx *ctx, int argc, char **argv)
         printf(ngettext("applied %d migration to schema '%s'\n",
                         "applied %d migrations to schema '%s'\n", (unsigned long)applied),
                applied, store_schema(s));
+    if (config)
+        printf(_("settings from '%s': office '%s', cuti bersama %s, rules %s\n"), config,
+               set.office_name, settings_cuti_name(set.cuti_working),
+               sla_rules_name(set.rules));
     store_free(s);
     return EXIT_OK;
 }
@@ -106,7 +125,7 @@ static int do_status(struct cli_ctx *ctx, int argc, char **argv)
     struct out_table t;
     size_t n = 0, pending = 0;
     const char *dir;
-    int rc = parse_sqldir(&p, argc, argv, &dir);
+    int rc = parse_sqldir(&p, argc, argv, &dir, NULL);
 
     if (rc != CLI_CONTINUE)
         return rc;
