@@ -97,6 +97,14 @@ int cli_args(const struct cli_parse *p, int argc, char **argv, int min, int max,
  * cli_args. Returns CLI_CONTINUE, or the exit code to return. */
 int cli_parse_plain(struct cli_parse *p, int argc, char **argv, int min, int max,
                     const char *missing);
+/* Reads a listing's rows from s into t (cli_add_row). Returns 0, or -1 once it has told
+ * the user why (cli_fail, or cli_add_row's message). */
+typedef int (*cli_rows_fn)(struct store *s, struct out_table *t, void *arg);
+/* A whole listing command without operands: parses argv with p (--format, --help), opens
+ * the database and a table of cols, lets rows(s, t, arg) fill it and prints it in the
+ * chosen format. Returns the command's exit status. */
+int cli_list(struct cli_ctx *ctx, struct cli_parse *p, int argc, char **argv,
+             const struct out_col *cols, size_t ncols, cli_rows_fn rows, void *arg);
 /* Checks a NIB argument; prints "invalid NIB: ..." and the usage hint. Returns
  * CLI_CONTINUE or EXIT_USAGE. */
 int cli_nib_arg(const struct cli_parse *p, const char *nib);

@@ -92,6 +92,31 @@ out:
     return rc;
 }
 
+static int year_rows(struct store *s, struct out_table *t, void *arg)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct calendar_year *y = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    (void)arg;
+    if (store_calendar_years(s, &y, &n, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char a[16], b[24], c[24];
+        const char *row[3] = {a, b, c};
+
+        snprintf(a, sizeof(a), "%d", y[i].year);
+        snprintf(b, sizeof(b), "%ld", y[i].holidays);
+        snprintf(c, sizeof(c), "%ld", y[i].cuti_bersama);
+        rc = cli_add_row(t, 0, row);
+    }
+    free(y);
+    return rc;
+}
+
 static int do_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct out_col cols[] = {
@@ -100,38 +125,8 @@ static int do_list(struct cli_ctx *ctx, int argc, char **argv)
         {"cuti_bersama", N_("cuti bersama"), OUT_NUM},
     };
     struct cli_parse p = CLI_PARSE("calendar", usage, OUT_ROWS, OUT_TABLE);
-    struct ht_err err = HT_ERR_INIT;
-    struct calendar_year *y = NULL;
-    struct store *s = NULL;
-    struct out_table t;
-    size_t n = 0;
-    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    if (rc != CLI_CONTINUE)
-        return rc;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_calendar_years(s, &y, &n, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char a[16], b[24], c[24];
-        const char *row[3] = {a, b, c};
-
-        snprintf(a, sizeof(a), "%d", y[i].year);
-        snprintf(b, sizeof(b), "%ld", y[i].holidays);
-        snprintf(c, sizeof(c), "%ld", y[i].cuti_bersama);
-        if (cli_add_row(&t, 0, row) < 0)
-            goto out;
-    }
-    rc = cli_print(ctx, &t, p.format);
-out:
-    out_table_release(&t);
-    free(y);
-    store_free(s);
-    return rc;
+    return cli_list(ctx, &p, argc, argv, cols, HT_ARRAY_LEN(cols), year_rows, NULL);
 }
 
 int cmd_calendar(struct cli_ctx *ctx, int argc, char **argv)

@@ -83,6 +83,32 @@ static int do_add(struct cli_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
+static int extension_rows(struct store *s, struct out_table *t, void *arg)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct step_extension_row *v = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    (void)arg;
+    if (store_extension_list(s, &v, &n, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char id[24], days[16], d[11];
+        const char *row[] = {id,   v[i].id_reg, v[i].no_daftar, step_name(v[i].step),
+                             days, d,           v[i].note};
+
+        snprintf(id, sizeof(id), "%ld", v[i].id);
+        snprintf(days, sizeof(days), "%d", v[i].days);
+        date_format(v[i].granted_on, d);
+        rc = cli_add_row(t, 0, row);
+    }
+    store_extensions_free(v, n);
+    return rc;
+}
+
 static int do_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct out_col cols[] = {
@@ -95,39 +121,8 @@ static int do_list(struct cli_ctx *ctx, int argc, char **argv)
         {"note", N_("note"), OUT_NARROW},
     };
     struct cli_parse p = CLI_PARSE("extension", usage, OUT_ROWS, OUT_TABLE);
-    struct ht_err err = HT_ERR_INIT;
-    struct step_extension_row *v = NULL;
-    struct store *s = NULL;
-    struct out_table t;
-    size_t n = 0;
-    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
-    if (rc != CLI_CONTINUE)
-        return rc;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_extension_list(s, &v, &n, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char id[24], days[16], d[11];
-        const char *row[] = {id,   v[i].id_reg, v[i].no_daftar, step_name(v[i].step),
-                             days, d,           v[i].note};
-
-        snprintf(id, sizeof(id), "%ld", v[i].id);
-        snprintf(days, sizeof(days), "%d", v[i].days);
-        date_format(v[i].granted_on, d);
-        if (cli_add_row(&t, 0, row) < 0)
-            goto out;
-    }
-    rc = cli_print(ctx, &t, p.format);
-out:
-    out_table_release(&t);
-    store_extensions_free(v, n);
-    store_free(s);
-    return rc;
+    return cli_list(ctx, &p, argc, argv, cols, HT_ARRAY_LEN(cols), extension_rows, NULL);
 }
 
 static int do_remove(struct cli_ctx *ctx, int argc, char **argv)
