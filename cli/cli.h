@@ -105,6 +105,9 @@ typedef int (*cli_rows_fn)(struct store *s, struct out_table *t, void *arg);
  * chosen format. Returns the command's exit status. */
 int cli_list(struct cli_ctx *ctx, struct cli_parse *p, int argc, char **argv,
              const struct out_col *cols, size_t ncols, cli_rows_fn rows, void *arg);
+/* cli_list after the command parsed its own options: format is the chosen output. */
+int cli_list_run(struct cli_ctx *ctx, enum out_format format, const struct out_col *cols,
+                 size_t ncols, cli_rows_fn rows, void *arg);
 /* Checks a NIB argument; prints "invalid NIB: ..." and the usage hint. Returns
  * CLI_CONTINUE or EXIT_USAGE. */
 int cli_nib_arg(const struct cli_parse *p, const char *nib);

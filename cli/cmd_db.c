@@ -111,6 +111,34 @@ static int do_migrate(struct cli_ctx *ctx, int argc, char **argv)
     return EXIT_OK;
 }
 
+struct status_arg {
+    const char *dir;
+    size_t pending;
+};
+
+static int migration_rows(struct store *s, struct out_table *t, void *arg)
+{
+    struct status_arg *a = arg;
+    struct ht_err err = HT_ERR_INIT;
+    struct store_migration *m = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (store_migration_status(s, a->dir, &m, &n, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *row[3] = {m[i].name, m[i].applied_at,
+                              m[i].applied_at ? m[i].applied_at : _("pending")};
+
+        rc = cli_add_row(t, m[i].applied_at ? 0 : 'y', row);
+        a->pending += m[i].applied_at == NULL;
+    }
+    store_migrations_free(m, n);
+    return rc;
+}
+
 static int do_status(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct out_col cols[] = {
@@ -119,38 +147,14 @@ static int do_status(struct cli_ctx *ctx, int argc, char **argv)
         {"applied_at", N_("applied"), OUT_TABLE_ONLY},
     };
     struct cli_parse p = CLI_PARSE("db", usage, OUT_ROWS, OUT_TABLE);
-    struct ht_err err = HT_ERR_INIT;
-    struct store_migration *m = NULL;
-    struct store *s = NULL;
-    struct out_table t;
-    size_t n = 0, pending = 0;
-    const char *dir;
-    int rc = parse_sqldir(&p, argc, argv, &dir, NULL);
+    struct status_arg a = {NULL, 0};
+    int rc = parse_sqldir(&p, argc, argv, &a.dir, NULL);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_migration_status(s, dir, &m, &n, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *row[3] = {m[i].name, m[i].applied_at,
-                              m[i].applied_at ? m[i].applied_at : _("pending")};
-
-        if (cli_add_row(&t, m[i].applied_at ? 0 : 'y', row) < 0)
-            goto out;
-        pending += m[i].applied_at == NULL;
-    }
-    rc = cli_print(ctx, &t, p.format);
-    if (rc == EXIT_OK && pending && p.format == OUT_TABLE)
-        printf(_("%zu pending; run \"halaltrack db migrate\"\n"), pending);
-out:
-    out_table_release(&t);
-    store_migrations_free(m, n);
-    store_free(s);
+    rc = cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), migration_rows, &a);
+    if (rc == EXIT_OK && a.pending && p.format == OUT_TABLE)
+        printf(_("%zu pending; run \"halaltrack db migrate\"\n"), a.pending);
     return rc;
 }
 

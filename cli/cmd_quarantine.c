@@ -103,6 +103,31 @@ static int parse_opts(struct cli_parse *p, int argc, char **argv, struct q_opts 
     return cli_args(p, argc, argv, 0, 0, NULL) ? EXIT_USAGE : CLI_CONTINUE;
 }
 
+static int quarantine_rows(struct store *s, struct out_table *t, void *arg)
+{
+    const struct q_opts *o = arg;
+    struct ht_err err = HT_ERR_INIT;
+    struct store_qrow *q = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (store_quarantine_open(s, o->source, o->limit, &q, &n, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char id[24], bytes[24];
+        const char *row[] = {id,       q[i].created_at, q[i].source,
+                             q[i].ref, q[i].reason,     bytes};
+
+        snprintf(id, sizeof(id), "%" PRId64, q[i].id);
+        snprintf(bytes, sizeof(bytes), "%zu", q[i].rawlen);
+        rc = cli_add_row(t, 0, row);
+    }
+    store_qrows_free(q, n);
+    return rc;
+}
+
 static int do_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct out_col cols[] = {
@@ -115,38 +140,11 @@ static int do_list(struct cli_ctx *ctx, int argc, char **argv)
     };
     struct cli_parse p = CLI_PARSE("quarantine", usage, OUT_ROWS, OUT_TABLE);
     struct q_opts o = {NULL, 1000, NULL};
-    struct ht_err err = HT_ERR_INIT;
-    struct store *s = NULL;
-    struct store_qrow *q = NULL;
-    struct out_table t;
-    size_t n = 0;
     int rc = parse_opts(&p, argc, argv, &o, 0);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_quarantine_open(s, o.source, o.limit, &q, &n, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char id[24], bytes[24];
-        const char *row[] = {id,       q[i].created_at, q[i].source,
-                             q[i].ref, q[i].reason,     bytes};
-
-        snprintf(id, sizeof(id), "%" PRId64, q[i].id);
-        snprintf(bytes, sizeof(bytes), "%zu", q[i].rawlen);
-        if (cli_add_row(&t, 0, row) < 0)
-            goto out;
-    }
-    rc = cli_print(ctx, &t, p.format);
-out:
-    out_table_release(&t);
-    store_qrows_free(q, n);
-    store_free(s);
-    return rc;
+    return cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), quarantine_rows, &o);
 }
 
 static int do_replay(struct cli_ctx *ctx, int argc, char **argv)
