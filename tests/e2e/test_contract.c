@@ -235,6 +235,7 @@ Test(contract, unknown_label_is_quarantined_and_replayable)
     }
     free(conf);
     free(conf_mapped);
+    free(map);
     sim_stop(&sim);
 }
 
