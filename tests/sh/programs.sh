@@ -51,3 +51,10 @@ cleanup_run() {
     done
     [ -z "${tmp:-}" ] || rm -rf "$tmp"
 }
+
+# api_conf URL PASSWORD_FILE [EMAIL]: the [api] section's account lines of a daemon
+# configuration (the office's account of halalsim's world by default).
+api_conf() {
+    printf '[api]\nbase_url = %s\nemail = %s\npassword_file = %s\n' "$1" \
+        "${3:-dinkop@pasuruankota.go.id}" "$2"
+}

@@ -41,10 +41,7 @@ install -m 0600 /dev/null "$tmp/pw"
 echo sim-password >"$tmp/pw"
 conf() { # conf DB
     cat <<EOC
-[api]
-base_url = $url
-email = dinkop@pasuruankota.go.id
-password_file = $tmp/pw
+$(api_conf "$url" "$tmp/pw")
 rate = 500
 burst = 500
 [database]

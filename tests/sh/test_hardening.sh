@@ -98,10 +98,7 @@ mkdir -m 755 "$tmp/d"
 install -m 0600 -o nobody /dev/null "$tmp/d/pw"
 echo sim-password >"$tmp/d/pw"
 cat >"$tmp/d/conf" <<EOC
-[api]
-base_url = $url
-email = dinkop@pasuruankota.go.id
-password_file = $tmp/d/pw
+$(api_conf "$url" "$tmp/d/pw")
 max_retries = 1
 backoff_base_ms = 10
 backoff_max_ms = 20

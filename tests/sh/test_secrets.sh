@@ -71,10 +71,7 @@ HALALTRACK_SCHEMA=$schema "$cli" db migrate >"$out/migrate.out" 2>&1 || { cat "$
 
 write_conf() { # write_conf FILE PASSWORD_FILE [EXTRA_API_LINE]
     cat >"$1" <<EOC
-[api]
-base_url = $url
-email = $email
-password_file = $2
+$(api_conf "$url" "$2" "$email")
 ${3:-}
 max_retries = 8
 backoff_base_ms = 10

@@ -41,10 +41,7 @@ curl -sS "$url/_sim/register.csv" >"$tmp/register.csv"
 install -m 0600 /dev/null "$tmp/pw"
 echo sim-password >"$tmp/pw"
 cat >"$tmp/d.conf" <<EOC
-[api]
-base_url = $url
-email = dinkop@pasuruankota.go.id
-password_file = $tmp/pw
+$(api_conf "$url" "$tmp/pw")
 rate = 500
 burst = 500
 [database]
