@@ -70,7 +70,7 @@ static int take_answer(struct batch_state *bs, size_t i, struct ht_err *err)
         rc = 1;
     } else {
         rc = sync_apply_detail(
-            &sink, c, &d, sy->cfg->stage_poll,
+            &sink, c, &d, sy->map, sy->cfg->stage_poll,
             bs->reqs[i].path == API_DETAIL_SELF_DECLARE ? "self_declare" : "reguler",
             reason);
         api_detail_release(&d);
@@ -175,8 +175,9 @@ static int schedule_rest(struct batch_state *bs, struct ht_err *err)
              * read it. Its history comes from the list (observed); whether the detail
              * becomes readable is checked at its stage's poll interval. */
             const struct store_claim *c = &bs->cl[i];
-            enum ht_stage st =
-                c->list_status ? stage_of_code(c->list_status) : STAGE_UNKNOWN;
+            enum ht_stage st = c->list_status
+                                   ? stage_map_stage_of(sy->map, c->list_status)
+                                   : STAGE_UNKNOWN;
             if (!c->denied)
                 log_warn(
                     "application detail refused to this account id_reg=%s (HTTP %s): "

@@ -12,6 +12,7 @@
 
 struct syncer {
     const struct cfg *cfg;
+    struct stage_map *map; /* from cfg (owned): [stage_map], [status_labels] */
     struct store *st;
     struct api_client *ac;
     volatile sig_atomic_t *stop;

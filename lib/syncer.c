@@ -35,7 +35,9 @@ struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
         free(sy);
         return NULL;
     }
-    if (!(sy->ac = api_client_new(cfg, st, stop, m, err))) {
+    if (!(sy->map = cfg_stage_map(cfg, err)) ||
+        !(sy->ac = api_client_new(cfg, st, stop, m, err))) {
+        stage_map_free(sy->map);
         sync_writer_free(sy->writer);
         free(sy);
         return NULL;
@@ -50,6 +52,7 @@ void syncer_free(struct syncer *sy)
         return;
     api_client_free(sy->ac);
     sync_writer_free(sy->writer);
+    stage_map_free(sy->map);
     free(sy);
 }
 
@@ -58,10 +61,17 @@ void syncer_set_once(struct syncer *sy, int once)
     sy->once = once;
 }
 
-void syncer_set_cfg(struct syncer *sy, const struct cfg *cfg)
+int syncer_set_cfg(struct syncer *sy, const struct cfg *cfg, struct ht_err *err)
 {
+    struct stage_map *map = cfg_stage_map(cfg, err);
+
+    if (!map)
+        return -1;
+    stage_map_free(sy->map);
+    sy->map = map;
     sy->cfg = cfg;
     api_client_set_cfg(sy->ac, cfg);
+    return 0;
 }
 
 const char *syncer_lease_owner(const struct syncer *sy)
@@ -143,8 +153,7 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
         ht_err_set(err, HT_EDBCONN, "database connection lost");
         return -1;
     }
-    if (cfg_apply_stage_map(sy->cfg, &e) < 0 ||
-        store_sync_run_start(sy->st, sy->cfg->name, &run_id, sy->cycle_start, &e) < 0 ||
+    if (store_sync_run_start(sy->st, sy->cfg->name, &run_id, sy->cycle_start, &e) < 0 ||
         take_sweep_lock(sy, &e) < 0 || api_client_ensure_token(sy->ac, &e) < 0)
         goto done;
     if (sy->sweeper) {

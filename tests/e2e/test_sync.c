@@ -680,22 +680,22 @@ Test(sync, low_fingerprint_distinguishes_nulls)
     pgt_exec(
         "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
         " jenis_daftar) VALUES (1, 1, 'R1', 'SH2026-1-000001', 'OF10', 'JD.1', NULL)");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 1, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 1, 0, 1777680000, 1777680000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, ins, 1));
     pgt_exec("UPDATE application SET detail_needed = false,"
              " next_poll_at = now() + interval '1 day'");
     pgt_exec(
         "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
         " jenis_daftar) VALUES (2, 1, 'R1', 'SH2026-1-000001', 'OF10', NULL, 'JD.1')");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 2, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 2, 0, 1777680000, 1777680000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, chg, 1), "the change was not seen");
     cr_assert(
         eq(long, pgt_long("SELECT count(*) FROM application WHERE detail_needed"), 1));
@@ -712,8 +712,8 @@ static void *merge_in_thread(void *arg)
     struct ht_err err = HT_ERR_INIT;
     long seen, ins, chg;
 
-    m->rc =
-        store_sync_merge(m->st, 7, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err);
+    m->rc = store_sync_merge(m->st, NULL, 7, 1, 1777690000, 1777690000, &seen, &ins, &chg,
+                             &err);
     return NULL;
 }
 
@@ -787,20 +787,20 @@ Test(sync, application_listed_both_ways_is_folded_into_one)
     /* the same application without id_reg: a second row */
     pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
              " VALUES (1, 1, NULL, 'SH2026-2-0000001', 'OF74')");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 1, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 1, 1, 1777690000, 1777690000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 2));
     /* a row with both */
     pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
              " VALUES (2, 1, 'R1', 'SH2026-2-0000001', 'OF74')");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 2, 1, 1777700000, 1777700000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 2, 1, 1777700000, 1777700000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 1));
     pgt_expect_str(
         "SELECT concat_ws(' ', id_reg, no_daftar, status_code,"
