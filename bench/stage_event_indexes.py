@@ -13,7 +13,8 @@ application, times spread over two years, 30 status codes), then inserts --inser
 events the way the daemon's batch does (INSERT ... SELECT FROM unnest(...) ON CONFLICT
 DO NOTHING, --batch rows per transaction; events of existing applications, recent times)
 and times it:
-  1. with every index;
+  1. with every index (wall time, best of two, and WAL bytes per row: the time moves with
+     the machine's load, the WAL volume does not);
   2. then dropping the secondary indexes one at a time (the difference between two
      successive runs is what the dropped index cost);
   3. on a copy partitioned by quarter of `at` (every index, per partition), and the cost
@@ -115,15 +116,20 @@ class PG:
 
 
 def timed_insert(pg, table, n, batch, apps, seed):
+    """(seconds, WAL bytes) of inserting n rows: the WAL volume does not depend on the
+    machine's load, the time does."""
+    lsn = pg.sql("SELECT pg_current_wal_insert_lsn()")
     t0 = time.monotonic()
     pg.sql(f"CALL ins('{table}', {n}, {batch}, {apps}, {seed})")
-    return time.monotonic() - t0
+    s = time.monotonic() - t0
+    wal = int(pg.sql(f"SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '{lsn}')"))
+    return s, wal
 
 
 def best_of_two(pg, table, n, batch, apps, seed):
     a = timed_insert(pg, table, n, batch, apps, seed)
     b = timed_insert(pg, table, n, batch, apps, seed + 1)
-    return min(a, b)
+    return min(a[0], b[0]), min(a[1], b[1])
 
 
 def main():
@@ -161,16 +167,19 @@ def main():
             if step:
                 pg.sql(f"DROP INDEX ev_{step}")
                 dropped.append(step)
-            s = best_of_two(pg, "ev", args.insert, args.batch, apps, seed)
+            s, wal = best_of_two(pg, "ev", args.insert, args.batch, apps, seed)
             seed += 2
             run = {"indexes_dropped": list(dropped), "seconds": round(s, 2),
-                   "rows_per_s": round(args.insert / s)}
+                   "rows_per_s": round(args.insert / s),
+                   "wal_bytes_per_row": round(wal / args.insert)}
             if prev is not None:
-                run["cost_of_" + step + "_s"] = round(prev - s, 2)
-                run["cost_of_" + step + "_pct"] = round(100 * (prev - s) / prev, 1)
+                run["cost_of_" + step + "_s"] = round(prev[0] - s, 2)
+                run["cost_of_" + step + "_wal_bytes_per_row"] = round((prev[1] - wal) /
+                                                                      args.insert)
             res["runs"].append(run)
-            print(f"stage_event_indexes: dropped {dropped or '-'}: {s:.2f} s", file=sys.stderr)
-            prev = s
+            print(f"stage_event_indexes: dropped {dropped or '-'}: {s:.2f} s,"
+                  f" {wal / args.insert:.0f} WAL bytes/row", file=sys.stderr)
+            prev = (s, wal)
         # Partitioned by quarter of `at`, every index per partition.
         pg.sql(TABLE.format(t="evp", part=" PARTITION BY RANGE (at)"))
         q = datetime.date(2024, 4, 1)
@@ -191,8 +200,8 @@ def main():
         for name, d in SECONDARY:
             pg.sql(f"CREATE INDEX ev_{name} ON ev {d}")
         pg.sql("VACUUM ANALYZE ev")
-        plain = best_of_two(pg, "ev", args.insert, args.batch, apps, seed)
-        part = best_of_two(pg, "evp", args.insert, args.batch, apps, seed + 2)
+        plain, plain_wal = best_of_two(pg, "ev", args.insert, args.batch, apps, seed)
+        part, part_wal = best_of_two(pg, "evp", args.insert, args.batch, apps, seed + 2)
         hist = {}
         for t in ("ev", "evp"):
             ex = json.loads(pg.sql(
@@ -202,6 +211,8 @@ def main():
             hist[t] = round(ex[0]["Execution Time"], 1)
         res["partitioned"] = {"partitions": nparts, "insert_plain_s": round(plain, 2),
                               "insert_partitioned_s": round(part, 2),
+                              "wal_bytes_per_row_plain": round(plain_wal / args.insert),
+                              "wal_bytes_per_row_partitioned": round(part_wal / args.insert),
                               "history_of_1000_applications_ms": {"plain": hist["ev"],
                                                                   "partitioned": hist["evp"]}}
         print(f"stage_event_indexes: partitioned ({nparts}): insert {part:.2f} s vs"

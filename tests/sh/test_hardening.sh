@@ -118,7 +118,10 @@ pids+=($dpid)
 port=""
 for _ in $(seq 1 300); do
     port=$(sed -n 's/.*http endpoint listening addr=127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/daemon.err")
-    [ -n "$port" ] && grep -q "cycle done" "$tmp/daemon.err" && break
+    # (the retention runs right after the first cycle: wait for its line too, not only
+    # for "cycle done", or a slow machine checks it before it was written)
+    [ -n "$port" ] && grep -q "cycle done" "$tmp/daemon.err" &&
+        grep -qE "old rows pruned|cannot prune" "$tmp/daemon.err" && break
     sleep 0.1
 done
 [ -n "$port" ] || { cat "$tmp/daemon.err"; echo "FAIL: the daemon's endpoint did not come up"; exit 1; }
