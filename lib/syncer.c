@@ -30,9 +30,15 @@ struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
      * overwrites the other's leases. */
     snprintf(sy->owner, sizeof(sy->owner), "%.200s:%ld:%08x", cfg->name, (long)getpid(),
              (unsigned)rand_r(&seed));
+    if (!(sy->writer = sync_writer_new())) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        free(sy);
+        return NULL;
+    }
     if (!(sy->map = cfg_stage_map(cfg, err)) ||
         !(sy->ac = api_client_new(cfg, st, stop, m, err))) {
         stage_map_free(sy->map);
+        sync_writer_free(sy->writer);
         free(sy);
         return NULL;
     }
@@ -46,6 +52,7 @@ void syncer_free(struct syncer *sy)
         return;
     api_client_free(sy->ac);
     stage_map_free(sy->map);
+    sync_writer_free(sy->writer);
     free(sy);
 }
 
@@ -141,6 +148,7 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
     int64_t t0 = ht_mono_ms();
 
     memset(&sy->cnt, 0, sizeof(sy->cnt));
+    sync_writer_cycle_start(sy);
     if (!store_ok(sy->st)) {
         ht_err_set(err, HT_EDBCONN, "database connection lost");
         return -1;
@@ -178,13 +186,22 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
             goto done;
         }
     }
+    /* the last batch committed before the run is finished */
+    if (sync_writer_wait(sy, &e) < 0)
+        goto done;
     rc = 0;
     outcome = api_client_stopped(sy->ac)         ? "aborted"
               : (trusted && sy->cnt.errors == 0) ? "ok"
                                                  : "partial";
 done:
-    if (rc < 0)
+    if (rc < 0) {
+        /* a batch still being written is waited for (its error only when none came
+         * before) */
+        struct ht_err we = HT_ERR_INIT;
+        if (sync_writer_wait(sy, &we) < 0 && e.code == HT_EOK)
+            e = we;
         sy->cnt.errors++;
+    }
     if (e.code == HT_EDBCONN || !store_ok(sy->st)) {
         sy->sweeper = 0; /* the session lock went with the session */
         pthread_mutex_lock(&sy->m->mu);

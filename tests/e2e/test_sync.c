@@ -45,6 +45,10 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     cr_assert(eq(long,
                  pgt_long("SELECT count(*) FROM sync_state WHERE key = 'last_sweep_at'"),
                  1));
+    /* The budget is taken per detail batch (batch_size 50, one take for all its
+     * requests), not per round of 2 x concurrency = 16 requests. */
+    cr_assert(eq(long, pgt_long("SELECT max(n) FROM budget_grant"), 50),
+              "no grant covered a whole batch");
     /* With the default poll intervals, a cycle with no upstream change fetches no detail,
      * inserts nothing, rewrites no application row, and confirms every application
      * (v_application.observed_at from the complete sweep). */
@@ -53,6 +57,15 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     conf = e2e_conf(&sim, "page_size = 40", NULL);
     e2e_poll_all = 1;
     once_ok(conf, "cycle with default intervals");
+    /* The idle cycle below may claim only what is due: nothing is, after a clean cycle
+     * (every application's next poll is its stage's interval away, an hour or more). */
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application"
+                          " WHERE next_poll_at < now() + interval '30 minutes'"),
+                 0),
+              "applications due again right after a clean cycle; last run: %s",
+              pgt_str("SELECT concat_ws(' ', outcome, errors, details_fetched)"
+                      " FROM sync_run ORDER BY id DESC LIMIT 1"));
     pgt_exec("UPDATE application SET observed_at = now() - interval '1 day'");
     pgt_exec("UPDATE sync_state SET value = (now() - interval '1 day')::text"
              " WHERE key = 'observed_through'");
