@@ -51,8 +51,8 @@ void syncer_free(struct syncer *sy)
     if (!sy)
         return;
     api_client_free(sy->ac);
-    stage_map_free(sy->map);
     sync_writer_free(sy->writer);
+    stage_map_free(sy->map);
     free(sy);
 }
 

@@ -152,18 +152,13 @@ int store_calendar_years(struct store *s, struct calendar_year **out, size_t *n,
 
     *out = NULL;
     *n = 0;
-    if (store_query_rows(s,
-                         "SELECT extract(year FROM day)::int,"
-                         " count(*) FILTER (WHERE kind = 'libur_nasional'),"
-                         " count(*) FILTER (WHERE kind = 'cuti_bersama')"
-                         " FROM holiday GROUP BY 1 ORDER BY 1",
-                         0, NULL, &r, err) < 0)
+    if (store_query_array(s,
+                          "SELECT extract(year FROM day)::int,"
+                          " count(*) FILTER (WHERE kind = 'libur_nasional'),"
+                          " count(*) FILTER (WHERE kind = 'cuti_bersama')"
+                          " FROM holiday GROUP BY 1 ORDER BY 1",
+                          0, NULL, &r, sizeof(**out), (void **)out, err) < 0)
         return -1;
-    if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
-        store_rows_release(&r);
-        ht_err_set(err, HT_ENOMEM, "out of memory");
-        return -1;
-    }
     for (int i = 0; i < r.nrows; i++) {
         struct calendar_year *y = &(*out)[(*n)++];
 

@@ -80,18 +80,13 @@ int store_extension_list(struct store *s, struct step_extension_row **out, size_
 
     *out = NULL;
     *n = 0;
-    if (store_query_rows(s,
-                         "SELECT x.id, a.id_reg, a.no_daftar, x.step, x.days,"
-                         " x.granted_on::text, x.note"
-                         " FROM step_extension x JOIN application a"
-                         " ON a.id = x.application_id ORDER BY x.granted_on, x.id",
-                         0, NULL, &r, err) < 0)
+    if (store_query_array(s,
+                          "SELECT x.id, a.id_reg, a.no_daftar, x.step, x.days,"
+                          " x.granted_on::text, x.note"
+                          " FROM step_extension x JOIN application a"
+                          " ON a.id = x.application_id ORDER BY x.granted_on, x.id",
+                          0, NULL, &r, sizeof(**out), (void **)out, err) < 0)
         return -1;
-    if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
-        store_rows_release(&r);
-        ht_err_set(err, HT_ENOMEM, "out of memory");
-        return -1;
-    }
     for (int i = 0; i < r.nrows; i++) {
         struct step_extension_row *x = &(*out)[(*n)++];
 

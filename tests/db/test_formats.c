@@ -1,5 +1,5 @@
 /* One format, two implementations that must agree: the same cases fed to lib/ident.c and
- * to the database's domains (sql/0013_formats.sql), which every column holding such an
+ * to the database's domains (sql/0015_formats.sql), which every column holding such an
  * identifier uses; the channel -> path rule of lib/steps.c and SQL's channel_path. */
 #include <criterion/criterion.h>
 #include <stdio.h>
