@@ -272,6 +272,24 @@ int store_report_goal_add(struct store *s, const struct report_goal_new *g, long
     case GOAL_SCOPE_PROGRAM:
         value = g->scope.value;
         break;
+    case GOAL_SCOPE_KODE_FAC: {
+        const char *q[1] = {g->scope.value};
+        int f = store_query_value(
+            s, "SELECT kode_fac FROM facilitation_programme WHERE kode_fac = $1 LIMIT 1",
+            1, q, &v, err);
+        if (f < 0)
+            goto out;
+        if (f == 1) {
+            ht_err_set(
+                err, HT_ENOTFOUND,
+                _("no facilitation programme with code '%s' (halaltrack programmes "
+                  "lists them)"),
+                g->scope.value);
+            goto out;
+        }
+        value = g->scope.value;
+        break;
+    }
     default:
         value = NULL;
         break;
@@ -869,6 +887,53 @@ static int weekly_quality(struct store *s, struct weekly_report *w, const char *
     return 0;
 }
 
+/* The facilitation programmes as known at the week's end: applications carrying each
+ * code first seen before it, those known four weeks earlier, and those certified in the
+ * as-of states (asof_end). */
+static int weekly_programmes(struct store *s, struct weekly_report *w,
+                             const char *const *p, struct ht_err *err)
+{
+    struct store_rows r = {0};
+
+    if (store_query_rows(
+            s,
+            "SELECT p.kode_fac, p.fac_name, p.tgl_aktif::text, p.tgl_selesai::text,"
+            " p.kuota,"
+            " count(a.id) FILTER (WHERE a.first_seen_at < to_timestamp($1::bigint)),"
+            " count(a.id) FILTER (WHERE a.first_seen_at < to_timestamp($1::bigint)"
+            "   AND coalesce(a.tgl_daftar, a.first_seen_at)"
+            "       < to_timestamp($1::bigint) - interval '28 days'),"
+            " count(x.application_id) FILTER (WHERE x.stage = 'certified')"
+            " FROM (SELECT DISTINCT ON (kode_fac) * FROM facilitation_programme"
+            "        WHERE kode_fac IS NOT NULL AND first_seen_at < "
+            "to_timestamp($1::bigint)"
+            "        ORDER BY kode_fac, observed_at DESC) p"
+            " LEFT JOIN application a ON a.kode_fac = p.kode_fac"
+            " LEFT JOIN asof_end x ON x.application_id = a.id"
+            " GROUP BY p.kode_fac, p.fac_name, p.tgl_aktif, p.tgl_selesai, p.kuota"
+            " ORDER BY p.kode_fac",
+            1, &p[1], &r, err) < 0)
+        return -1;
+    if (r.nrows && !(w->programmes = calloc((size_t)r.nrows, sizeof(*w->programmes)))) {
+        store_rows_release(&r);
+        return nomem(err);
+    }
+    for (int i = 0; i < r.nrows; i++) {
+        struct weekly_programme *g = &w->programmes[w->nprogrammes++];
+
+        g->kode_fac = dup_cell(&r, i, 0);
+        g->name = dup_cell(&r, i, 1);
+        g->tgl_aktif = dup_cell(&r, i, 2);
+        g->tgl_selesai = dup_cell(&r, i, 3);
+        g->kuota = store_rows_get(&r, i, 4) ? long_cell(&r, i, 4) : -1;
+        g->used = long_cell(&r, i, 5);
+        g->used_4_weeks_ago = long_cell(&r, i, 6);
+        g->certified = long_cell(&r, i, 7);
+    }
+    store_rows_release(&r);
+    return 0;
+}
+
 int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err *err)
 {
     char t0[32], t1[32];
@@ -895,7 +960,8 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
     if (weekly_headline(s, w, p, err) < 0 || weekly_funnel_q(s, w, p, err) < 0 ||
         load_goals(s, w->end, &w->goals, &w->ngoals, err) < 0 ||
         weekly_areas(s, w, p, err) < 0 || weekly_movers(s, w, p, err) < 0 ||
-        weekly_stuck(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0)
+        weekly_stuck(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0 ||
+        weekly_programmes(s, w, p, err) < 0)
         goto out;
     if (store_commit(s, err) < 0)
         goto out;

@@ -9,6 +9,7 @@
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
 #include "halaltrack/goal.h"
+#include "halaltrack/programme.h"
 #include "halaltrack/stage.h"
 #include "halaltrack/util.h"
 
@@ -77,6 +78,16 @@ struct weekly_trend {
     long certified;
 };
 
+/* A facilitation programme's quota as known at the end of the week (docs/reports.md,
+ * "Programme quotas"). */
+struct weekly_programme {
+    char *kode_fac, *name, *tgl_aktif, *tgl_selesai; /* dates "YYYY-MM-DD" or NULL */
+    long kuota;                                      /* -1 when absent */
+    long used, used_4_weeks_ago, certified;
+    struct programme_input in;  /* filled by weekly_finish (today: the week's Sunday) */
+    struct programme_calc calc; /* filled by weekly_finish */
+};
+
 struct weekly_report {
     char week[9], prev_week[9];
     int iso_year, iso_week;
@@ -104,6 +115,9 @@ struct weekly_report {
     long stuck_total;
     struct weekly_stuck *stuck;
     size_t nstuck;
+
+    struct weekly_programme *programmes; /* the section is left out when none */
+    size_t nprogrammes;
 
     long quarantined, unmatched;
     long observed_history; /* applications whose history is our own observation of the
