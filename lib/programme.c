@@ -7,8 +7,9 @@
 #include "halaltrack/banned.h"
 
 static const char *const outlook_names[PROG__COUNT] = {
-    "on_pace", "will_leave_unused", "will_overcommit", "overcommitted", "full",
-    "closed_unused", "closed", "no_end", "no_quota"};
+    "on_pace", "will_leave_unused", "will_overcommit", "overcommitted",
+    "full",    "closed_unused",     "closed",          "no_end",
+    "no_quota"};
 
 const char *programme_outlook_name(enum programme_outlook o)
 {
@@ -18,9 +19,11 @@ const char *programme_outlook_name(enum programme_outlook o)
 const char *programme_outlook_label(enum programme_outlook o)
 {
     static const char *const labels[PROG__COUNT] = {
-        N_("on pace"),    N_("will leave quota unused"), N_("will over-commit"),
-        N_("over-committed"), N_("quota used"), N_("closed with quota unused"),
-        N_("closed"),     N_("no end date"),             N_("no quota stated")};
+        N_("on pace"),          N_("will leave quota unused"),
+        N_("will over-commit"), N_("over-committed"),
+        N_("quota used"),       N_("closed with quota unused"),
+        N_("closed"),           N_("no end date"),
+        N_("no quota stated")};
 
     return _(labels[(unsigned)o < PROG__COUNT ? o : PROG_ON_PACE]);
 }
@@ -32,8 +35,8 @@ int programme_outlook_alert(enum programme_outlook o)
 }
 
 void programme_input_set(struct programme_input *in, long kuota, long used,
-                         long used_trailing, const char *tgl_aktif, const char *tgl_selesai,
-                         struct ht_date today)
+                         long used_trailing, const char *tgl_aktif,
+                         const char *tgl_selesai, struct ht_date today)
 {
     memset(in, 0, sizeof(*in));
     in->kuota = kuota;

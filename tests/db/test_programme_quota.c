@@ -10,13 +10,15 @@ static void setup(void)
     rf_load_history();
     /* FAS-A: 10 places until the end of March, used by A1 (certified), A3, A5; FAS-B: one
      * place, used twice. */
-    pgt_exec("INSERT INTO facilitation_programme (prog_key, kode_fac, tahun, fac_name, kuota,"
-             " tgl_aktif, tgl_selesai, first_seen_at) VALUES"
-             " ('FAS-A', 'FAS-A', 2025, 'Fasilitasi A', 10, '2025-11-01', '2026-03-31',"
-             "  '2025-11-01'),"
-             " ('FAS-B', 'FAS-B', 2025, 'Fasilitasi B', 1, '2025-11-01', '2026-03-31',"
-             "  '2025-11-01')");
-    pgt_exec("UPDATE application SET kode_fac = 'FAS-A' WHERE id_reg IN ('A1', 'A3', 'A5')");
+    pgt_exec(
+        "INSERT INTO facilitation_programme (prog_key, kode_fac, tahun, fac_name, kuota,"
+        " tgl_aktif, tgl_selesai, first_seen_at) VALUES"
+        " ('FAS-A', 'FAS-A', 2025, 'Fasilitasi A', 10, '2025-11-01', '2026-03-31',"
+        "  '2025-11-01'),"
+        " ('FAS-B', 'FAS-B', 2025, 'Fasilitasi B', 1, '2025-11-01', '2026-03-31',"
+        "  '2025-11-01')");
+    pgt_exec(
+        "UPDATE application SET kode_fac = 'FAS-A' WHERE id_reg IN ('A1', 'A3', 'A5')");
     pgt_exec("UPDATE application SET kode_fac = 'FAS-B' WHERE id_reg IN ('A2', 'A4')");
 }
 
@@ -113,8 +115,8 @@ Test(programme_quota, weekly_report_has_the_section_in_every_format)
                           "\"programmes\": [", "<table id=\"programmes\">"};
 
     for (size_t i = 0; i < 4; i++) {
-        char *out = run_ok((const char *const[]){"report", "weekly", "--format", fmts[i],
-                                                 NULL});
+        char *out =
+            run_ok((const char *const[]){"report", "weekly", "--format", fmts[i], NULL});
         cr_assert(strstr(out, want[i]), "%s: no '%s' in\n%s", fmts[i], want[i], out);
         cr_assert(strstr(out, "FAS-B"), "%s", fmts[i]);
         free(out);
@@ -127,24 +129,25 @@ Test(programme_quota, goal_on_a_facilitation_code_counts_its_applications_only)
     long want = pgt_long("SELECT count(DISTINCT msme_id) FROM application"
                          " WHERE kode_fac = 'FAS-A' AND stage = 'certified'"
                          " AND certificate_date >= '2025-11-01'");
-    struct tu_result r =
-        rf_run(RF_NOW, "en",
-               (const char *const[]){"goal", "add", "--name=fas-a", "--scope=kode_fac:FAS-A",
-                                     "--metric=certified", "--target=10",
-                                     "--deadline=2026-03-31", "--start=2025-11-01", NULL});
+    struct tu_result r = rf_run(
+        RF_NOW, "en",
+        (const char *const[]){"goal", "add", "--name=fas-a", "--scope=kode_fac:FAS-A",
+                              "--metric=certified", "--target=10",
+                              "--deadline=2026-03-31", "--start=2025-11-01", NULL});
 
     cr_assert_eq(r.status, 0, "%s", r.err);
     tu_result_release(&r);
     r = rf_run(RF_NOW, "en",
                (const char *const[]){"goal", "add", "--name=tag", "--scope=program:FAS-A",
                                      "--metric=applied", "--target=10",
-                                     "--deadline=2026-03-31", "--start=2025-11-01", NULL});
+                                     "--deadline=2026-03-31", "--start=2025-11-01",
+                                     NULL});
     cr_assert_eq(r.status, 0, "%s", r.err);
     tu_result_release(&r);
     r = rf_run(RF_NOW, "en",
-               (const char *const[]){"goal", "add", "--name=nope", "--scope=kode_fac:NOPE",
-                                     "--metric=certified", "--target=10",
-                                     "--deadline=2026-03-31", NULL});
+               (const char *const[]){"goal", "add", "--name=nope",
+                                     "--scope=kode_fac:NOPE", "--metric=certified",
+                                     "--target=10", "--deadline=2026-03-31", NULL});
     cr_assert_neq(r.status, 0);
     cr_assert(strstr(r.err, "no facilitation programme with code 'NOPE'"), "%s", r.err);
     tu_result_release(&r);

@@ -12,8 +12,8 @@ static struct ht_date d(int y, int m, int dd)
 
 static struct programme_input prog(long kuota, long used, long trailing)
 {
-    struct programme_input in = {kuota, used, trailing, d(2026, 11, 1), 1, 1,
-                                 d(2026, 1, 1), d(2026, 12, 26)};
+    struct programme_input in = {kuota, used, trailing,      d(2026, 11, 1),
+                                 1,     1,    d(2026, 1, 1), d(2026, 12, 26)};
     return in;
 }
 

@@ -15,36 +15,36 @@
 #define PROGRAMME_UNUSED_SLACK 0.05
 
 enum programme_outlook {
-    PROG_ON_PACE = 0,        /* the recent rate uses the quota by the close */
-    PROG_WILL_LEAVE_UNUSED,  /* at the recent rate, part of the quota stays unused */
-    PROG_WILL_OVERCOMMIT,    /* at the recent rate, more applications than the quota */
-    PROG_OVERCOMMITTED,      /* more applications use the code than its quota */
-    PROG_FULL,               /* exactly the quota is used */
-    PROG_CLOSED_UNUSED,      /* past tgl_selesai with quota left */
-    PROG_CLOSED,             /* past tgl_selesai, quota used */
-    PROG_NO_END,             /* no tgl_selesai: no run rate */
-    PROG_NO_QUOTA,           /* the national system states no quota */
+    PROG_ON_PACE = 0,       /* the recent rate uses the quota by the close */
+    PROG_WILL_LEAVE_UNUSED, /* at the recent rate, part of the quota stays unused */
+    PROG_WILL_OVERCOMMIT,   /* at the recent rate, more applications than the quota */
+    PROG_OVERCOMMITTED,     /* more applications use the code than its quota */
+    PROG_FULL,              /* exactly the quota is used */
+    PROG_CLOSED_UNUSED,     /* past tgl_selesai with quota left */
+    PROG_CLOSED,            /* past tgl_selesai, quota used */
+    PROG_NO_END,            /* no tgl_selesai: no run rate */
+    PROG_NO_QUOTA,          /* the national system states no quota */
     PROG__COUNT
 };
 
 struct programme_input {
-    long kuota;          /* -1 when absent */
-    long used;           /* applications using the code now */
-    long used_trailing;  /* of which first known PROGRAMME_TRAILING_WEEKS weeks ago */
+    long kuota;         /* -1 when absent */
+    long used;          /* applications using the code now */
+    long used_trailing; /* of which first known PROGRAMME_TRAILING_WEEKS weeks ago */
     struct ht_date today;
     int has_start, has_end;
     struct ht_date start, end; /* tgl_aktif, tgl_selesai */
 };
 
 struct programme_calc {
-    long left;          /* kuota - used; negative when over-committed */
-    int days_left;      /* today .. tgl_selesai inclusive; 0 past it, -1 no end */
-    double weeks_left;  /* days_left / 7 */
-    double rate_needed; /* applications per week to use what is left by the close */
-    double rate_recent; /* applications per week over the trailing window */
-    long projected;     /* applications at the close at the recent rate */
-    long unused;        /* kuota - projected when positive, else 0 */
-    long over;          /* projected - kuota when positive, else 0 */
+    long left;            /* kuota - used; negative when over-committed */
+    int days_left;        /* today .. tgl_selesai inclusive; 0 past it, -1 no end */
+    double weeks_left;    /* days_left / 7 */
+    double rate_needed;   /* applications per week to use what is left by the close */
+    double rate_recent;   /* applications per week over the trailing window */
+    long projected;       /* applications at the close at the recent rate */
+    long unused;          /* kuota - projected when positive, else 0 */
+    long over;            /* projected - kuota when positive, else 0 */
     double weeks_to_full; /* weeks until the quota is used at the recent rate; -1 never */
     enum programme_outlook outlook;
 };
@@ -52,8 +52,8 @@ struct programme_calc {
 /* Fills in from a programme's figures; tgl_aktif and tgl_selesai are "YYYY-MM-DD" or NULL
  * (absent, or not a date: treated as absent). */
 void programme_input_set(struct programme_input *in, long kuota, long used,
-                         long used_trailing, const char *tgl_aktif, const char *tgl_selesai,
-                         struct ht_date today);
+                         long used_trailing, const char *tgl_aktif,
+                         const char *tgl_selesai, struct ht_date today);
 /* Computes the figures of one programme. */
 void programme_compute(const struct programme_input *in, struct programme_calc *out);
 /* "on_pace" "will_leave_unused" ... (stable, for CSV and JSON). */
