@@ -22,14 +22,15 @@ struct reg {
 struct cert {
     char nib[14];
     char *pu, *prod, *upper_pu;
-    int office; /* on the office's list: known without the search */
+    int office;          /* on the office's list: known without the search */
     double best, second; /* the two best scores of MSMEs for it */
-    long msme;  /* its register row, -1 none */
+    long msme;           /* its register row, -1 none */
 };
 struct pair {
     long msme, cert;
     double score;
-    int rival_only; /* an MSME certified through the office: it competes, is not decided */
+    int rival_only; /* an MSME certified through the office: it competes, is not decided
+                     */
 };
 
 static int by_cert(const void *a, const void *b)
@@ -73,7 +74,8 @@ int main(int argc, char **argv)
     double t0 = bench_now();
 
     if (argc < 3) {
-        fprintf(stderr, "usage: match_bench REGISTER.csv TRUTH.ndjson [AUTO REVIEW MAXRES]\n");
+        fprintf(stderr,
+                "usage: match_bench REGISTER.csv TRUTH.ndjson [AUTO REVIEW MAXRES]\n");
         return 2;
     }
     if (argc > 4)
@@ -173,7 +175,8 @@ int main(int argc, char **argv)
                     capp = capp ? 2 * capp : 1024;
                     pairs = realloc(pairs, capp * sizeof(*pairs));
                 }
-                pairs[npairs++] = (struct pair){(long)m, (long)c, r.score, reg[m].own_cert};
+                pairs[npairs++] =
+                    (struct pair){(long)m, (long)c, r.score, reg[m].own_cert};
             }
         }
     }
@@ -181,9 +184,10 @@ int main(int argc, char **argv)
         long targets = 0, auto_n = 0, auto_ok = 0, review_n = 0, found = 0, same_name = 0;
         char *seen = calloc(ncert + 1, 1);
         for (size_t c = 0; c < ncert; c++)
-            targets += !cert[c].office && cert[c].msme >= 0 &&
-                       !reg[cert[c].msme].own_cert;
-        double *mbest = calloc(nreg + 1, sizeof(double)), *msecond = calloc(nreg + 1, sizeof(double));
+            targets +=
+                !cert[c].office && cert[c].msme >= 0 && !reg[cert[c].msme].own_cert;
+        double *mbest = calloc(nreg + 1, sizeof(double)),
+               *msecond = calloc(nreg + 1, sizeof(double));
         qsort(pairs, npairs, sizeof(*pairs), by_cert);
         for (size_t p = 0; p < npairs; p++) {
             long m = pairs[p].msme;
@@ -216,9 +220,11 @@ int main(int argc, char **argv)
                                    : msecond[pairs[p].msme];
                 d = match_decide(pairs[p].score, &rv, auto_min, review_min);
                 if (ok && d == MATCH_DISCARD && getenv("MATCH_BENCH_DEBUG"))
-                    fprintf(stderr, "discarded %.2f best %.2f close %ld mbest %.2f: %s | %s | %s\n",
-                            pairs[p].score, rv.cert_best, rv.cert_close, rv.msme_best, c->pu,
-                            reg[pairs[p].msme].biz, reg[pairs[p].msme].owner);
+                    fprintf(
+                        stderr,
+                        "discarded %.2f best %.2f close %ld mbest %.2f: %s | %s | %s\n",
+                        pairs[p].score, rv.cert_best, rv.cert_close, rv.msme_best, c->pu,
+                        reg[pairs[p].msme].biz, reg[pairs[p].msme].owner);
                 if (d == MATCH_DISCARD)
                     continue;
                 if (d == MATCH_AUTO)

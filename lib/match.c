@@ -10,19 +10,20 @@
 
 /* Legal and group forms, honorifics and titles: dropped. */
 static const char *const dropped[] = {
-    "PT",     "CV",    "UD",     "PD",    "FA",   "FIRMA", "KOPERASI", "KOP",  "KUB",
-    "KWT",    "BUMDES", "BUMG",  "TBK",   "IKM",  "UMKM",  "UKM",      "PERORANGAN",
-    "H",      "HJ",    "HAJI",   "HAJAH", "KH",   "BPK",   "BAPAK",    "PAK",  "IBU",
-    "BU",     "MBAK",  "MAS",    "CAK",   "NING", "MAK",   "NY",       "NYONYA", "TN",
-    "SDR",    "DR",    "DRS",    "IR",    "PROF", "SE",    "SH",       "SPD",  "SAG",
-    "AMD",    "ST",    "MM",     "SKM",   "DAN",  "&",
+    "PT",   "CV",     "UD",    "PD",   "FA",  "FIRMA", "KOPERASI", "KOP",        "KUB",
+    "KWT",  "BUMDES", "BUMG",  "TBK",  "IKM", "UMKM",  "UKM",      "PERORANGAN", "H",
+    "HJ",   "HAJI",   "HAJAH", "KH",   "BPK", "BAPAK", "PAK",      "IBU",        "BU",
+    "MBAK", "MAS",    "CAK",   "NING", "MAK", "NY",    "NYONYA",   "TN",         "SDR",
+    "DR",   "DRS",    "IR",    "PROF", "SE",  "SH",    "SPD",      "SAG",        "AMD",
+    "ST",   "MM",     "SKM",   "DAN",  "&",
 };
 /* Shop and type words: kept apart (they say what kind of business, not which). */
 static const char *const typewords[] = {
-    "TOKO",    "WARUNG",   "WARTEG", "DEPOT",  "RM",     "RUMAH",   "MAKAN",  "KEDAI",
-    "KIOS",    "DAPUR",    "KITCHEN", "BAKERY", "CATERING", "KATERING", "SNACK", "FOOD",
-    "HOME",    "INDUSTRY", "IRT",    "PIRT",   "HERBAL", "INDONESIA", "PANGAN", "RESTO",
-    "RESTORAN", "CAFE",    "KAFE",   "ANGKRINGAN", "USAHA", "DAGANG", "PRODUK", "OLAHAN",
+    "TOKO",      "WARUNG", "WARTEG", "DEPOT",    "RM",     "RUMAH",    "MAKAN",
+    "KEDAI",     "KIOS",   "DAPUR",  "KITCHEN",  "BAKERY", "CATERING", "KATERING",
+    "SNACK",     "FOOD",   "HOME",   "INDUSTRY", "IRT",    "PIRT",     "HERBAL",
+    "INDONESIA", "PANGAN", "RESTO",  "RESTORAN", "CAFE",   "KAFE",     "ANGKRINGAN",
+    "USAHA",     "DAGANG", "PRODUK", "OLAHAN",
 };
 /* Given-name spellings unified (research-names.md §3.2). */
 static const struct {
@@ -58,9 +59,9 @@ static void replace_all(char *t, const char *from, const char *to)
 }
 
 /* Old (pre-1972) spelling to EYD, then double letters collapsed: "SOEDJONO" -> "SUJONO",
- * "WAHJUNI" -> "WAHYUNI". J->Y only before a vowel and either with another old mark in the
- * word or right after H, R or L (consonant + J is not modern spelling), so that modern
- * words keep their J (SUJONO, JAYA), as research-names.md §3.1 advises. */
+ * "WAHJUNI" -> "WAHYUNI". J->Y only before a vowel and either with another old mark in
+ * the word or right after H, R or L (consonant + J is not modern spelling), so that
+ * modern words keep their J (SUJONO, JAYA), as research-names.md §3.1 advises. */
 static void respell(char *t)
 {
     int old = strstr(t, "OE") || strstr(t, "DJ") || strstr(t, "TJ") || strstr(t, "SJ") ||
@@ -264,27 +265,45 @@ static double contained(const struct match_name *a, const struct match_name *b)
     return (double)hit / (double)a->ncore;
 }
 
+void match_prepare(const struct match_msme *m, struct match_prepared *out)
+{
+    match_normalize(m->business_name, &out->business);
+    match_normalize(m->owner_name, &out->owner);
+    match_normalize(m->brand, &out->brand);
+}
+
+void match_prepare_cert(const struct match_cert *c, struct match_cert_prepared *out)
+{
+    match_normalize(c->nama_pu, &out->pu);
+    match_normalize(c->reg_prod_name, &out->prod);
+}
+
+void match_score_prepared(const struct match_prepared *m,
+                          const struct match_cert_prepared *c, struct match_result *out)
+{
+    double s;
+
+    out->score = match_score_names(&m->business, &c->pu);
+    out->basis = MATCH_BY_BUSINESS;
+    if ((s = match_score_names(&m->owner, &c->pu)) > out->score)
+        out->score = s, out->basis = MATCH_BY_OWNER;
+    if ((s = match_score_names(&m->brand, &c->pu)) > out->score)
+        out->score = s, out->basis = MATCH_BY_BRAND;
+    if ((s = 0.9 * contained(&m->business, &c->prod)) > out->score)
+        out->score = s, out->basis = MATCH_BY_PRODUCT;
+    if ((s = 0.9 * contained(&m->brand, &c->prod)) > out->score)
+        out->score = s, out->basis = MATCH_BY_PRODUCT;
+}
+
 void match_score(const struct match_msme *m, const struct match_cert *c,
                  struct match_result *out)
 {
-    struct match_name pu, prod, biz, own, brand;
-    double s;
+    struct match_prepared pm;
+    struct match_cert_prepared pc;
 
-    match_normalize(c->nama_pu, &pu);
-    match_normalize(c->reg_prod_name, &prod);
-    match_normalize(m->business_name, &biz);
-    match_normalize(m->owner_name, &own);
-    match_normalize(m->brand, &brand);
-    out->score = match_score_names(&biz, &pu);
-    out->basis = MATCH_BY_BUSINESS;
-    if ((s = match_score_names(&own, &pu)) > out->score)
-        out->score = s, out->basis = MATCH_BY_OWNER;
-    if ((s = match_score_names(&brand, &pu)) > out->score)
-        out->score = s, out->basis = MATCH_BY_BRAND;
-    if ((s = 0.9 * contained(&biz, &prod)) > out->score)
-        out->score = s, out->basis = MATCH_BY_PRODUCT;
-    if ((s = 0.9 * contained(&brand, &prod)) > out->score)
-        out->score = s, out->basis = MATCH_BY_PRODUCT;
+    match_prepare(m, &pm);
+    match_prepare_cert(c, &pc);
+    match_score_prepared(&pm, &pc, out);
 }
 
 enum match_decision match_decide(double score, const struct match_rivals *rv,
@@ -296,6 +315,24 @@ enum match_decision match_decide(double score, const struct match_rivals *rv,
     if (score >= auto_min && rv->cert_close == 0)
         return MATCH_AUTO;
     return MATCH_REVIEW;
+}
+
+void match_rivals_of(const struct match_prepared *reg, size_t n, size_t self,
+                     const struct match_cert_prepared *c, double score,
+                     struct match_rivals *rv)
+{
+    rv->cert_best = 0.0;
+    rv->cert_close = 0;
+    rv->msme_best = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        struct match_result r;
+        if (i == self)
+            continue;
+        match_score_prepared(&reg[i], c, &r);
+        if (r.score > rv->cert_best)
+            rv->cert_best = r.score;
+        rv->cert_close += r.score > score - MATCH_MARGIN;
+    }
 }
 
 const char *match_decision_name(enum match_decision d)

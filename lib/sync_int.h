@@ -21,7 +21,14 @@ struct syncer {
     char owner[256];      /* lease owner: daemon.name, pid and a random part */
     char cycle_start[40]; /* sync_run.started_at of this cycle (database clock) */
     struct sync_counts cnt;
+    /* the public certificate search (sync_pubsearch.c): its own client, on a copy of the
+     * configuration with [public_search]'s host, rate and burst; NULL while off */
+    struct api_client *ps;
+    struct cfg ps_cfg;
 };
+
+/* One batch of the public certificate search, when [public_search] base_url is set. */
+int sync_pubsearch(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
 
 /* The office's facilitation programmes merged into their table (sync_programmes.c). */
 int sync_programmes(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;

@@ -11,6 +11,34 @@
 #include "sync_int.h"
 #include "halaltrack/banned.h"
 
+/* The public search's configuration: the daemon's, with [public_search]'s host, rate and
+ * burst (retries, breaker, timeouts are the API's). */
+static void ps_cfg_set(struct syncer *sy, const struct cfg *cfg)
+{
+    sy->ps_cfg = *cfg;
+    sy->ps_cfg.base_url = cfg->ps_base_url;
+    sy->ps_cfg.auth_url = cfg->ps_base_url;
+    sy->ps_cfg.rate = cfg->ps_rate;
+    sy->ps_cfg.burst = cfg->ps_burst;
+}
+
+/* Makes the public search's client when [public_search] is on (at start or reload). */
+static int ps_client(struct syncer *sy, struct ht_err *err)
+{
+    ps_cfg_set(sy, sy->cfg);
+    if (sy->ps) {
+        api_client_set_cfg(sy->ps, &sy->ps_cfg);
+        api_client_set_budget(sy->ps, API_BUDGET_PUBLIC_SEARCH);
+        return 0;
+    }
+    if (!*sy->cfg->ps_base_url)
+        return 0;
+    if (!(sy->ps = api_client_new(&sy->ps_cfg, sy->st, sy->stop, sy->m, err)))
+        return -1;
+    api_client_set_budget(sy->ps, API_BUDGET_PUBLIC_SEARCH);
+    return 0;
+}
+
 struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
                           volatile sig_atomic_t *stop, struct sync_metrics *m,
                           struct ht_err *err)
@@ -35,6 +63,10 @@ struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
         return NULL;
     }
     api_client_set_counts(sy->ac, &sy->cnt);
+    if (ps_client(sy, err) < 0) {
+        syncer_free(sy);
+        return NULL;
+    }
     return sy;
 }
 
@@ -42,6 +74,7 @@ void syncer_free(struct syncer *sy)
 {
     if (!sy)
         return;
+    api_client_free(sy->ps);
     api_client_free(sy->ac);
     free(sy);
 }
@@ -53,8 +86,12 @@ void syncer_set_once(struct syncer *sy, int once)
 
 void syncer_set_cfg(struct syncer *sy, const struct cfg *cfg)
 {
+    struct ht_err e = HT_ERR_INIT;
+
     sy->cfg = cfg;
     api_client_set_cfg(sy->ac, cfg);
+    if (ps_client(sy, &e) < 0)
+        log_warn("public search client not made: %s", e.msg);
 }
 
 const char *syncer_lease_owner(const struct syncer *sy)
@@ -167,6 +204,18 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
         if (api_client_breaker_open(sy->ac)) {
             ht_err_set(&e, HT_EHTTP, "circuit breaker open: the API keeps failing");
             goto done;
+        }
+    }
+    if (!api_client_stopped(sy->ac)) {
+        struct ht_err pe = HT_ERR_INIT;
+
+        /* its own schedule and host: a failure is logged, the cycle goes on */
+        if (sync_pubsearch(sy, &pe) < 0) {
+            if (pe.code == HT_EDBCONN) {
+                ht_err_set(&e, pe.code, "%s", pe.msg);
+                goto done;
+            }
+            log_warn("public search not done: %s", pe.msg);
         }
     }
     rc = 0;

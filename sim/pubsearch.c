@@ -59,9 +59,9 @@ static void old_spelling(char *s, size_t n)
         /* the added letter is upper case only inside an upper-case word */
         int up2 = up && !islower((unsigned char)s[i + 1]);
         const char *two = lc == 'u' && i > 0 && s[i - 1] != ' ' ? "oe"
-                          : lc == 'j'                          ? "dj"
-                          : lc == 'c'                          ? "tj"
-                                                               : NULL;
+                          : lc == 'j'                           ? "dj"
+                          : lc == 'c'                           ? "tj"
+                                                                : NULL;
 
         if (two) {
             out[o++] = up ? (char)toupper((unsigned char)two[0]) : two[0];
@@ -86,7 +86,8 @@ void pubsearch_name(const struct sim_world *w, uint32_t msme, uint32_t seq, char
 
     snprintf(s, sizeof(s), "%s", world_name(w, owner ? m->owner_off : m->name_off));
     if (!owner) {
-        int has_form = !strncmp(s, "UD ", 3) || !strncmp(s, "CV ", 3) || !strncmp(s, "PT ", 3);
+        int has_form =
+            !strncmp(s, "UD ", 3) || !strncmp(s, "CV ", 3) || !strncmp(s, "PT ", 3);
         double u = rng_unit(&r);
 
         if (has_form && m->size < SZ_MENENGAH && u < PN_FORM_DROP)
@@ -97,8 +98,9 @@ void pubsearch_name(const struct sim_world *w, uint32_t msme, uint32_t seq, char
     if (rng_unit(&r) < PN_HONORIFIC) {
         static const struct {
             const char *word, *rep[2];
-        } hon[] = {{"Bu", {"Ibu", ""}},  {"Pak", {"Bapak", "Bpk"}}, {"Mbak", {"", "Mbak"}},
-                   {"Mak", {"", "Mak"}}, {"Cak", {"", "Cak"}},      {"Mas", {"", "Mas"}}};
+        } hon[] = {{"Bu", {"Ibu", ""}},    {"Pak", {"Bapak", "Bpk"}},
+                   {"Mbak", {"", "Mbak"}}, {"Mak", {"", "Mak"}},
+                   {"Cak", {"", "Cak"}},   {"Mas", {"", "Mas"}}};
         for (size_t i = 0; s[i]; i += word_len(s, i) + (s[i + word_len(s, i)] != 0)) {
             size_t len = word_len(s, i);
             for (size_t h = 0; h < sizeof(hon) / sizeof(hon[0]); h++) {

@@ -4,20 +4,21 @@
  * recall are in docs/coverage.md.
  *
  * A name is normalised into tokens: upper case, punctuation to spaces, "KUE2" and
- * "KUE-KUE" to "KUE KUE", legal forms (PT, CV, UD, ...) and honorifics and titles (BU, PAK,
- * H, HJ, ...) dropped, shop and type words (TOKO, WARUNG, DEPOT, RM, ...) kept apart,
- * frequent given names unified (MOCH, MOH, M. -> MUHAMMAD; ABD -> ABDUL), old spelling to
- * new (OE->U, TJ->C, DJ->J, NJ->NY, SJ->SY, CH->KH), double letters collapsed. Two names
- * score by the soft Dice coefficient of their core tokens (a token pair counts with its
- * Jaro-Winkler similarity when that is at least MATCH_TOKEN_MIN), times 0.9 + 0.1 x the
- * agreement of their shop words (1 the same or neither has any, 0 different, 0.5 when only one has some). */
+ * "KUE-KUE" to "KUE KUE", legal forms (PT, CV, UD, ...) and honorifics and titles (BU,
+ * PAK, H, HJ, ...) dropped, shop and type words (TOKO, WARUNG, DEPOT, RM, ...) kept
+ * apart, frequent given names unified (MOCH, MOH, M. -> MUHAMMAD; ABD -> ABDUL), old
+ * spelling to new (OE->U, TJ->C, DJ->J, NJ->NY, SJ->SY, CH->KH), double letters
+ * collapsed. Two names score by the soft Dice coefficient of their core tokens (a token
+ * pair counts with its Jaro-Winkler similarity when that is at least MATCH_TOKEN_MIN),
+ * times 0.9 + 0.1 x the agreement of their shop words (1 the same or neither has any, 0
+ * different, 0.5 when only one has some). */
 #ifndef HALALTRACK_MATCH_H
 #define HALALTRACK_MATCH_H
 
 #include <stddef.h>
 #include "halaltrack/compat.h"
 
-#define MATCH_MAX_TOKENS 16
+#define MATCH_MAX_TOKENS 8
 #define MATCH_TOKEN_LEN 24
 /* The Jaro-Winkler similarity from which two tokens count as the same word. */
 #define MATCH_TOKEN_MIN 0.90
@@ -51,13 +52,33 @@ struct match_cert {
     const char *nama_pu, *reg_prod_name;
 };
 /* Which of the MSME's names matched best. */
-enum match_basis { MATCH_BY_BUSINESS = 0, MATCH_BY_OWNER, MATCH_BY_BRAND, MATCH_BY_PRODUCT };
-const char *match_basis_name(enum match_basis b); /* "business" "owner" "brand" "product" */
+enum match_basis {
+    MATCH_BY_BUSINESS = 0,
+    MATCH_BY_OWNER,
+    MATCH_BY_BRAND,
+    MATCH_BY_PRODUCT
+};
+const char *
+match_basis_name(enum match_basis b); /* "business" "owner" "brand" "product" */
 
 struct match_result {
     double score; /* 0..1 */
     enum match_basis basis;
 };
+/* An MSME's names normalised once (for scoring one certificate against a whole
+ * register). */
+struct match_prepared {
+    struct match_name business, owner, brand;
+};
+void match_prepare(const struct match_msme *m, struct match_prepared *out);
+/* A certificate's names normalised once. */
+struct match_cert_prepared {
+    struct match_name pu, prod;
+};
+void match_prepare_cert(const struct match_cert *c, struct match_cert_prepared *out);
+/* match_score on prepared names. */
+void match_score_prepared(const struct match_prepared *m,
+                          const struct match_cert_prepared *c, struct match_result *out);
 /* Scores a certificate against an MSME: the best of business name, owner name and brand
  * against nama_pu, and of business name and brand against the product name (a product
  * name that holds the business's core name, weighted 0.9: product strings carry menu
@@ -74,9 +95,9 @@ enum match_decision { MATCH_DISCARD = 0, MATCH_REVIEW, MATCH_AUTO };
 
 /* What competes with a candidate (an MSME and a certificate). */
 struct match_rivals {
-    double cert_best;  /* best score of any other register MSME for the certificate */
-    long cert_close;   /* other register MSMEs scoring within MATCH_MARGIN of this one */
-    double msme_best;  /* best score of the MSME's other candidate certificates */
+    double cert_best; /* best score of any other register MSME for the certificate */
+    long cert_close;  /* other register MSMEs scoring within MATCH_MARGIN of this one */
+    double msme_best; /* best score of the MSME's other candidate certificates */
 };
 /* The decision for a candidate of the given score:
  * - below review_min, clearly beaten (another MSME, or another certificate of the same
@@ -87,6 +108,11 @@ struct match_rivals {
  *   that is only close). */
 enum match_decision match_decide(double score, const struct match_rivals *rv,
                                  double auto_min, double review_min);
+/* The rivals of a candidate (MSME self, certificate c, scoring score) among the n
+ * prepared register MSMEs reg (self is skipped by index; msme_best is left 0). */
+void match_rivals_of(const struct match_prepared *reg, size_t n, size_t self,
+                     const struct match_cert_prepared *c, double score,
+                     struct match_rivals *rv);
 /* "discard" "review" "auto". */
 const char *match_decision_name(enum match_decision d);
 
