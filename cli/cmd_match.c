@@ -21,11 +21,12 @@ static void usage(void)
              "                        the ones waiting for a person\n"));
     printf(_("  -f, --format=FORMAT   list output: table (default), csv or json\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
-    printf(_("halaltrackd searches the public certificate search for register MSMEs without\n"
-             "a certificate and scores each candidate by name (no NIB is published). High\n"
-             "scores without a rival are accepted by themselves; the rest wait here. An\n"
-             "accepted match counts the MSME as certified through another channel; a\n"
-             "rejected pair is never proposed again. Who decided and when is kept.\n"));
+    printf(_(
+        "halaltrackd searches the public certificate search for register MSMEs without\n"
+        "a certificate and scores each candidate by name (no NIB is published). High\n"
+        "scores without a rival are accepted by themselves; the rest wait here. An\n"
+        "accepted match counts the MSME as certified through another channel; a\n"
+        "rejected pair is never proposed again. Who decided and when is kept.\n"));
 }
 
 static int match_list(struct cli_ctx *ctx, int argc, char **argv)
@@ -80,11 +81,21 @@ static int match_list(struct cli_ctx *ctx, int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++) {
         char id[24], rv[24];
-        const char *row[] = {id,           v[i].nib,        v[i].business_name,
-                             v[i].owner_name, v[i].nama_pu, v[i].reg_prod_name,
-                             v[i].no_sert, v[i].tgl_sert,   v[i].score,
-                             v[i].basis,   rv,              v[i].query,
-                             v[i].decision, v[i].status,    v[i].decided_by,
+        const char *row[] = {id,
+                             v[i].nib,
+                             v[i].business_name,
+                             v[i].owner_name,
+                             v[i].nama_pu,
+                             v[i].reg_prod_name,
+                             v[i].no_sert,
+                             v[i].tgl_sert,
+                             v[i].score,
+                             v[i].basis,
+                             rv,
+                             v[i].query,
+                             v[i].decision,
+                             v[i].status,
+                             v[i].decided_by,
                              v[i].decided_at};
 
         snprintf(id, sizeof(id), "%ld", v[i].id);
@@ -115,9 +126,10 @@ static int decide(struct cli_ctx *ctx, int argc, char **argv, int accept)
     if (q != CLI_CONTINUE)
         return q;
     if (parse_int(argv[optind], 1, 9000000000000000000L, &id, NULL) < 0) {
-        cli_error(_("match id '%s' is not a whole number (halaltrack match list shows the "
-                    "ids)"),
-                  argv[optind]);
+        cli_error(
+            _("match id '%s' is not a whole number (halaltrack match list shows the "
+              "ids)"),
+            argv[optind]);
         return EXIT_USAGE;
     }
     if (!(s = cli_open_store(ctx)))

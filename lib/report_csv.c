@@ -137,6 +137,11 @@ static void weekly_programme_rows(struct sheet *sh, const struct weekly_report *
     static const char *const fields[] = {"kuota", "used",      "certified",
                                          "left",  "days_left", "projected"};
 
+    if (r->nprogrammes || r->cert_matched || r->cert_awaiting) {
+        KV("certified_by_source", "programme", r->cert_programme);
+        KV("certified_by_source", "matched", r->cert_matched);
+        KV("certified_by_source", "awaiting", r->cert_awaiting);
+    }
     for (size_t i = 0; i < r->nprogrammes; i++) {
         const struct weekly_programme *g = &r->programmes[i];
         long vals[] = {g->kuota,     g->used,           g->certified,

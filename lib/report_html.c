@@ -432,6 +432,16 @@ static void html_quality(FILE *fp, const struct weekly_report *r)
 /* Facilitation programme quotas (left out when the office has none). */
 static void html_programmes(FILE *fp, const struct weekly_report *r)
 {
+    if (!r->nprogrammes && !r->cert_matched && !r->cert_awaiting)
+        return;
+    fprintf(fp, "<h2>%s</h2>\n<table id=\"certified_by_source\">",
+            _("Certified MSMEs by source"));
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>", _("via our programmes"),
+            r->cert_programme);
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
+            _("via other channels (matched)"), r->cert_matched);
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr></table>\n",
+            _("awaiting confirmation"), r->cert_awaiting);
     if (!r->nprogrammes)
         return;
     fprintf(fp, "<h2>%s</h2>\n<table id=\"programmes\"><tr>",

@@ -321,6 +321,14 @@ static void weekly_stuck(struct jsonw *w, const struct weekly_report *r)
 /* Facilitation programme quotas; the member is left out when the office has none. */
 static void weekly_programmes(struct jsonw *w, const struct weekly_report *r)
 {
+    if (!r->nprogrammes && !r->cert_matched && !r->cert_awaiting)
+        return;
+    jsonw_key(w, "certified_by_source");
+    jsonw_begin_object(w);
+    num(w, "programme", r->cert_programme);
+    num(w, "matched", r->cert_matched);
+    num(w, "awaiting", r->cert_awaiting);
+    jsonw_end_object(w);
     if (!r->nprogrammes)
         return;
     jsonw_key(w, "programmes");

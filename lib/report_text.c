@@ -355,6 +355,12 @@ static void weekly_quality(FILE *fp, const struct weekly_report *r)
  * under every programme the office must act on. */
 static void weekly_programmes(FILE *fp, const struct weekly_report *r)
 {
+    if (!r->nprogrammes && !r->cert_matched && !r->cert_awaiting)
+        return;
+    fprintf(fp, "\n== %s\n", _("Certified MSMEs by source"));
+    fprintf(fp, "%-40s %8ld\n", _("via our programmes"), r->cert_programme);
+    fprintf(fp, "%-40s %8ld\n", _("via other channels (matched)"), r->cert_matched);
+    fprintf(fp, "%-40s %8ld\n", _("awaiting confirmation"), r->cert_awaiting);
     if (!r->nprogrammes)
         return;
     fprintf(fp, "\n== %s\n", _("Facilitation programmes"));

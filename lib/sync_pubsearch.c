@@ -44,7 +44,8 @@ static int search_page(struct ps_run *pr, const char *field, const char *value, 
         goto out;
     }
     pr->requests++;
-    if ((c = api_client_call(sy->ps, API_CERT_SEARCH, buf_str(&url), NULL, &r, err)) != 0) {
+    if ((c = api_client_call(sy->ps, API_CERT_SEARCH, buf_str(&url), NULL, &r, err)) !=
+        0) {
         if (c > 0)
             ht_err_set(err, HT_EHTTP, "HTTP %ld", r.status);
         goto out;
@@ -179,8 +180,8 @@ static int search_msme(struct ps_run *pr, struct store_msme_names *m, size_t sel
             continue;
         snprintf(q, sizeof(q), "nama_pelaku_usaha=%s", cands[i].query);
         cands[i].query = q;
-        if (keep(pr, m, &cands[i], match_decision_name(d), rv.cert_close,
-                 d == MATCH_AUTO, err) < 0)
+        if (keep(pr, m, &cands[i], match_decision_name(d), rv.cert_close, d == MATCH_AUTO,
+                 err) < 0)
             goto out;
     }
     rc = 0;
@@ -215,9 +216,9 @@ int sync_pubsearch(struct syncer *sy, struct ht_err *err)
         goto out;
     }
     for (size_t i = 0; i < pr.nreg; i++)
-        match_prepare(&(struct match_msme){pr.names[i].business_name,
-                                           pr.names[i].owner_name, NULL},
-                      &pr.reg[i]);
+        match_prepare(
+            &(struct match_msme){pr.names[i].business_name, pr.names[i].owner_name, NULL},
+            &pr.reg[i]);
     for (; done < ntodo; done++) {
         struct ht_err e = HT_ERR_INIT;
         size_t self = (size_t)-1;
@@ -233,8 +234,8 @@ int sync_pubsearch(struct syncer *sy, struct ht_err *err)
                 ht_err_set(err, e.code, "%s", e.msg);
                 goto out;
             }
-            log_warn("public search failed nib=%s: %s", todo[done].nib ? todo[done].nib : "-",
-                     e.msg);
+            log_warn("public search failed nib=%s: %s",
+                     todo[done].nib ? todo[done].nib : "-", e.msg);
             if (store_pubsearch_release(sy->st, todo[done].id, err) < 0)
                 goto out;
         }

@@ -63,7 +63,8 @@ int store_pubsearch_claim(struct store *s, long interval, long batch,
             "                        WHERE c.source IS NOT NULL)"
             "   ORDER BY m2.pubsearch_at NULLS FIRST, m2.id LIMIT $2::int"
             "   FOR UPDATE OF m2 SKIP LOCKED)"
-            " RETURNING m.id, m.nib, m.business_name, m.owner_name, m.reported_certificate",
+            " RETURNING m.id, m.nib, m.business_name, m.owner_name, "
+            "m.reported_certificate",
             2, p, &r, err) < 0)
         return -1;
     rc = names_of(&r, out, n, err);
@@ -77,8 +78,8 @@ int store_pubsearch_release(struct store *s, long id, struct ht_err *err)
     const char *p[1] = {ids};
 
     snprintf(ids, sizeof(ids), "%ld", id);
-    return store_command(s, "UPDATE msme SET pubsearch_at = NULL WHERE id = $1::bigint", 1,
-                         p, NULL, err);
+    return store_command(s, "UPDATE msme SET pubsearch_at = NULL WHERE id = $1::bigint",
+                         1, p, NULL, err);
 }
 
 int store_register_names(struct store *s, struct store_msme_names **out, size_t *n,
@@ -103,9 +104,17 @@ int store_match_save(struct store *s, const struct store_match_new *m, int *outc
                      struct ht_err *err)
 {
     char id[24], score[32], rivals[24];
-    const char *p[12] = {m->no_sert, m->tgl_sert, m->nama_pu,  m->reg_prod_name,
-                         id,         m->query,    score,       m->basis,
-                         rivals,     m->decision, m->accept ? "true" : "false",
+    const char *p[12] = {m->no_sert,
+                         m->tgl_sert,
+                         m->nama_pu,
+                         m->reg_prod_name,
+                         id,
+                         m->query,
+                         score,
+                         m->basis,
+                         rivals,
+                         m->decision,
+                         m->accept ? "true" : "false",
                          m->decided_by};
     char *v = NULL;
     int q;
@@ -146,11 +155,11 @@ void store_match_rows_free(struct store_match_row *r, size_t n)
     if (!r)
         return;
     for (size_t i = 0; i < n; i++) {
-        char **sv[] = {&r[i].nib,      &r[i].business_name, &r[i].owner_name,
-                       &r[i].no_sert,  &r[i].tgl_sert,      &r[i].nama_pu,
-                       &r[i].reg_prod_name, &r[i].query,    &r[i].score,
-                       &r[i].basis,    &r[i].decision,      &r[i].status,
-                       &r[i].decided_by, &r[i].decided_at};
+        char **sv[] = {&r[i].nib,           &r[i].business_name, &r[i].owner_name,
+                       &r[i].no_sert,       &r[i].tgl_sert,      &r[i].nama_pu,
+                       &r[i].reg_prod_name, &r[i].query,         &r[i].score,
+                       &r[i].basis,         &r[i].decision,      &r[i].status,
+                       &r[i].decided_by,    &r[i].decided_at};
         for (size_t k = 0; k < HT_ARRAY_LEN(sv); k++)
             free(*sv[k]);
     }
@@ -183,11 +192,11 @@ int store_match_list(struct store *s, int all, struct store_match_row **out, siz
         return -1;
     }
     for (int i = 0; i < r.nrows; i++) {
-        char **sv[] = {&v[i].nib,      &v[i].business_name, &v[i].owner_name,
-                       &v[i].no_sert,  &v[i].tgl_sert,      &v[i].nama_pu,
-                       &v[i].reg_prod_name, &v[i].query,    &v[i].score,
-                       &v[i].basis,    &v[i].decision,      &v[i].status,
-                       &v[i].decided_by, &v[i].decided_at};
+        char **sv[] = {&v[i].nib,           &v[i].business_name, &v[i].owner_name,
+                       &v[i].no_sert,       &v[i].tgl_sert,      &v[i].nama_pu,
+                       &v[i].reg_prod_name, &v[i].query,         &v[i].score,
+                       &v[i].basis,         &v[i].decision,      &v[i].status,
+                       &v[i].decided_by,    &v[i].decided_at};
         v[i].id = strtol(store_rows_get(&r, i, 0), NULL, 10);
         for (size_t k = 0; k < HT_ARRAY_LEN(sv); k++)
             *sv[k] =

@@ -367,13 +367,13 @@ static int load_goals(struct store *s, int64_t t, struct weekly_goal **out, size
     ts_param(t, ts);
     if (tune(s, err) < 0)
         return -1;
-    if (store_query_rows(
-            s,
-            "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
-            " start_date::text, deadline::text, done, done_week_ago,"
-            " done_4_weeks_ago FROM goal_progress_at(to_timestamp($1::bigint))"
-            " ORDER BY goal_id",
-            1, p, &r, err) < 0)
+    if (store_query_rows(s,
+                         "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
+                         " start_date::text, deadline::text, done, done_week_ago,"
+                         " done_4_weeks_ago, done_programme, done_matched, awaiting"
+                         " FROM goal_progress_at(to_timestamp($1::bigint))"
+                         " ORDER BY goal_id",
+                         1, p, &r, err) < 0)
         return -1;
     if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
         nomem(err);
@@ -393,6 +393,9 @@ static int load_goals(struct store *s, int64_t t, struct weekly_goal **out, size
         g->done = long_cell(&r, i, 8);
         g->done_week_ago = long_cell(&r, i, 9);
         g->done_4_weeks_ago = long_cell(&r, i, 10);
+        g->done_programme = long_cell(&r, i, 11);
+        g->done_matched = long_cell(&r, i, 12);
+        g->awaiting = long_cell(&r, i, 13);
         if (!g->name || !g->scope_kind || !g->metric) {
             nomem(err);
             goto out;
@@ -930,6 +933,30 @@ static int weekly_programmes(struct store *s, struct weekly_report *w,
         g->used_4_weeks_ago = long_cell(&r, i, 6);
         g->certified = long_cell(&r, i, 7);
     }
+    store_rows_release(&r);
+    /* Certified register MSMEs by source at the week's end (docs/coverage.md): our
+     * programmes first (their OF300 is known at the week's end), then those only a match
+     * accepted before it certifies; awaiting: a match made before it and not decided by
+     * then, of an MSME not certified either way. */
+    if (store_query_rows(
+            s,
+            "WITH own AS (SELECT DISTINCT x.msme_id FROM asof_end x"
+            "   WHERE x.stage = 'certified' AND x.msme_id IS NOT NULL),"
+            " mat AS (SELECT DISTINCT cm.msme_id FROM certificate_match cm"
+            "   WHERE cm.status = 'accepted' AND cm.decided_at < to_timestamp($1::bigint)"
+            "     AND cm.msme_id NOT IN (SELECT msme_id FROM own))"
+            " SELECT (SELECT count(*) FROM own), (SELECT count(*) FROM mat),"
+            "  (SELECT count(DISTINCT cm.msme_id) FROM certificate_match cm"
+            "    WHERE cm.created_at < to_timestamp($1::bigint)"
+            "      AND (cm.decided_at IS NULL OR cm.decided_at >= "
+            "to_timestamp($1::bigint))"
+            "      AND cm.msme_id NOT IN (SELECT msme_id FROM own)"
+            "      AND cm.msme_id NOT IN (SELECT msme_id FROM mat))",
+            1, &p[1], &r, err) < 0)
+        return -1;
+    w->cert_programme = long_cell(&r, 0, 0);
+    w->cert_matched = long_cell(&r, 0, 1);
+    w->cert_awaiting = long_cell(&r, 0, 2);
     store_rows_release(&r);
     return 0;
 }

@@ -113,12 +113,16 @@ Test(programme_quota, weekly_report_has_the_section_in_every_format)
     const char *fmts[] = {"text", "csv", "json", "html"};
     const char *want[] = {"== Facilitation programmes", "programme,FAS-A.used,3",
                           "\"programmes\": [", "<table id=\"programmes\">"};
+    const char *by_source[] = {
+        "== Certified MSMEs by source", "certified_by_source,programme,",
+        "\"certified_by_source\"", "<table id=\"certified_by_source\">"};
 
     for (size_t i = 0; i < 4; i++) {
         char *out =
             run_ok((const char *const[]){"report", "weekly", "--format", fmts[i], NULL});
         cr_assert(strstr(out, want[i]), "%s: no '%s' in\n%s", fmts[i], want[i], out);
         cr_assert(strstr(out, "FAS-B"), "%s", fmts[i]);
+        cr_assert(strstr(out, by_source[i]), "%s: no '%s'", fmts[i], by_source[i]);
         free(out);
     }
 }

@@ -178,12 +178,13 @@ Test(coverage, goal_counts_own_and_matched_certificates_once_with_faults)
         cr_assert(eq(int, res.status, 0), "%s", res.err);
         tu_result_release(&res);
     }
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM certificate_match"
-                                " WHERE status = 'rejected'"),
-                 rejected));
     cr_assert(eq(long,
-                 pgt_long("SELECT count(*) FROM certificate_match WHERE status = 'pending'"),
-                 0));
+                 pgt_long("SELECT count(*) FROM certificate_match"
+                          " WHERE status = 'rejected'"),
+                 rejected));
+    cr_assert(eq(
+        long, pgt_long("SELECT count(*) FROM certificate_match WHERE status = 'pending'"),
+        0));
     /* the goal: every register MSME certified by the office's programmes, plus those
      * matched (truly) and not certified that way: counted once, by the first source */
     free(cli_run((const char *const[]){"goal", "add", "--name=city", "--scope=kota",
@@ -201,7 +202,8 @@ Test(coverage, goal_counts_own_and_matched_certificates_once_with_faults)
         /* the office's own: the truth's "office" certificates of register MSMEs */
         long want_own = 0;
         json_t *regj;
-        char *text = cli_run((const char *const[]){"msme", "list", "--format=json", NULL}, 0);
+        char *text =
+            cli_run((const char *const[]){"msme", "list", "--format=json", NULL}, 0);
         regj = json_loads(text, 0, NULL);
         free(text);
         cr_assert(regj != NULL);
@@ -214,23 +216,27 @@ Test(coverage, goal_counts_own_and_matched_certificates_once_with_faults)
             for (size_t x = 0; x < i && !dup; x++)
                 dup = strcmp(truth[x].source, "office") == 0 &&
                       strcmp(truth[x].nib, truth[i].nib) == 0;
-            json_array_foreach(regj, k, m) if (!dup && strcmp(json_string_value(json_object_get(m, "nib")), truth[i].nib) == 0) want_own++;
+            json_array_foreach(regj, k,
+                               m) if (!dup &&
+                                      strcmp(json_string_value(json_object_get(m, "nib")),
+                                             truth[i].nib) == 0) want_own++;
         }
         json_decref(regj);
         cr_assert(eq(long, own, want_own), "own certified MSMEs differ from the truth");
     }
     cr_assert(eq(long, pgt_long("SELECT done FROM v_goal_progress WHERE name = 'city'"),
                  own + matched_true));
-    cr_assert(eq(long,
-                 pgt_long("SELECT done_programme FROM v_goal_progress WHERE name = 'city'"),
-                 own));
+    cr_assert(eq(
+        long, pgt_long("SELECT done_programme FROM v_goal_progress WHERE name = 'city'"),
+        own));
     cr_assert(eq(long,
                  pgt_long("SELECT done_matched FROM v_goal_progress WHERE name = 'city'"),
                  matched_true));
     cr_assert(matched_true > 0);
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM v_msme_status WHERE certified"),
                  own + matched_true));
-    out = cli_run((const char *const[]){"match", "list", "--all", "--format=json", NULL}, 0);
+    out = cli_run((const char *const[]){"match", "list", "--all", "--format=json", NULL},
+                  0);
     cr_assert(strstr(out, "\"decided_by\"") != NULL);
     free(out);
     free(truth);

@@ -39,6 +39,9 @@ struct weekly_goal {
     long target;
     struct ht_date start, deadline;
     long done, done_week_ago, done_4_weeks_ago;
+    /* done by the source that saw each MSME first, and MSMEs whose match of the public
+     * search waits for a person (docs/coverage.md) */
+    long done_programme, done_matched, awaiting;
     struct goal_calc calc; /* filled by weekly_finish */
 };
 
@@ -118,6 +121,10 @@ struct weekly_report {
 
     struct weekly_programme *programmes; /* the section is left out when none */
     size_t nprogrammes;
+    /* register MSMEs certified at the week's end by the source that saw them first, and
+     * those whose public-search match waits for a person (left out when the office has
+     * neither programmes nor matches) */
+    long cert_programme, cert_matched, cert_awaiting;
 
     long quarantined, unmatched;
     long observed_history; /* applications whose history is our own observation of the
