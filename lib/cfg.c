@@ -6,8 +6,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <ini.h>
 #include "halaltrack/cfg.h"
+#include "halaltrack/cfg_file.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
 #include "halaltrack/status_label.h"
@@ -149,10 +149,7 @@ int cfg_parse_secs(const char *s, long *out, struct ht_err *err)
 
 static const struct cfg_key *find_key(const char *section, const char *name)
 {
-    for (const struct cfg_key *k = keys; k->name; k++)
-        if (strcmp(k->section, section) == 0 && strcmp(k->name, name) == 0)
-            return k;
-    return NULL;
+    return cfg_key_find(keys, section, name);
 }
 
 long cfg_default_secs(const char *section, const char *name)
@@ -165,84 +162,17 @@ long cfg_default_secs(const char *section, const char *name)
     return v;
 }
 
-static int set_value(struct cfg *c, const struct cfg_key *k, const char *value,
-                     struct ht_err *err)
-{
-    char *base = (char *)c;
-    struct ht_err e = HT_ERR_INIT;
-    long l;
-    double d;
-    int b;
-
-    switch (k->type) {
-    case CFG_STR: {
-        char **slot = (char **)(void *)(base + k->offset);
-        char *v = strdup(value);
-
-        if (!v) {
-            ht_err_set(err, HT_ENOMEM, "out of memory");
-            return -1;
-        }
-        free(*slot);
-        *slot = v;
-        return 0;
-    }
-    case CFG_INT:
-        if (parse_int(value, -1000000000L, 1000000000L, &l, &e) < 0)
-            goto bad;
-        *(long *)(void *)(base + k->offset) = l;
-        return 0;
-    case CFG_SECS:
-        if (cfg_parse_secs(value, &l, &e) < 0)
-            goto bad;
-        *(long *)(void *)(base + k->offset) = l;
-        return 0;
-    case CFG_DOUBLE:
-        if (parse_double(value, 0.001, 1e6, &d, &e) < 0)
-            goto bad;
-        *(double *)(void *)(base + k->offset) = d;
-        return 0;
-    case CFG_BOOL:
-        if (parse_bool(value, &b, &e) < 0)
-            goto bad;
-        *(int *)(void *)(base + k->offset) = b;
-        return 0;
-    }
-bad:
-    if (k->flags & CFG_SECRET)
-        ht_err_set(err, HT_ECONFIG, "invalid value");
-    else
-        ht_err_set(err, HT_ECONFIG, "invalid value '%s': %s", value, e.msg);
-    return -1;
-}
-
 struct parse_state {
-    FILE *fp;
-    const char *path;
-    int line;
     struct cfg *c;
     unsigned char seen[64];
-    struct ht_err err;
 };
 
-static char *reader(char *str, int num, void *stream)
-{
-    struct parse_state *ps = stream;
-    char *r = fgets(str, num, ps->fp);
-
-    if (r)
-        ps->line++;
-    return r;
-}
-
-static int handler(void *user, const char *section, const char *name, const char *value)
+static int handler(void *user, const struct cfg_pos *pos, const char *section,
+                   const char *name, const char *value, struct ht_err *err)
 {
     struct parse_state *ps = user;
     const struct cfg_key *k;
     struct ht_err e = HT_ERR_INIT;
-
-    if (ht_err_isset(&ps->err))
-        return 1;
     if (strcmp(section, "stage_map") == 0) {
         struct cfg *c = ps->c;
         char **mc = realloc(c->map_code, (c->nmap + 1) * sizeof(char *));
@@ -254,15 +184,15 @@ static int handler(void *user, const char *section, const char *name, const char
         if (ms)
             c->map_stage = ms;
         if (!mc || !ms) {
-            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
-            return 0;
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
         }
         c->map_code[c->nmap] = strdup(name);
         c->map_stage[c->nmap] = strdup(value);
         c->nmap++;
         if (!c->map_code[c->nmap - 1] || !c->map_stage[c->nmap - 1]) {
-            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
-            return 0;
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
         }
         /* Check the mapping now so the error names its line. */
         {
@@ -271,14 +201,14 @@ static int handler(void *user, const char *section, const char *name, const char
                 stage_parse(value, &st) < 0 || st == STAGE_UNKNOWN ||
                 st == STAGE_NOT_APPLIED) {
                 ht_err_set(
-                    &ps->err, HT_ECONFIG,
+                    err, HT_ECONFIG,
                     _("%s:%d: [stage_map] '%s': invalid mapping to '%s' (a new OF code "
                       "to a known stage)"),
-                    ps->path, ps->line, name, value);
-                return 0;
+                    pos->path, pos->line, name, value);
+                return -1;
             }
         }
-        return 1;
+        return 0;
     }
     if (strcmp(section, "status_labels") == 0) {
         struct cfg *c = ps->c;
@@ -291,38 +221,38 @@ static int handler(void *user, const char *section, const char *name, const char
         if (lc)
             c->label_code = lc;
         if (!lt || !lc) {
-            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
-            return 0;
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
         }
         c->label_text[c->nlabel] = strdup(name);
         c->label_code[c->nlabel] = strdup(value);
         c->nlabel++;
         if (!c->label_text[c->nlabel - 1] || !c->label_code[c->nlabel - 1]) {
-            ht_err_set(&ps->err, HT_ENOMEM, "out of memory");
-            return 0;
+            ht_err_set(err, HT_ENOMEM, "out of memory");
+            return -1;
         }
         if (stage_code_wellformed(name) || !stage_code_wellformed(value)) {
-            ht_err_set(&ps->err, HT_ECONFIG,
+            ht_err_set(err, HT_ECONFIG,
                        _("%s:%d: [status_labels] '%s': invalid mapping to '%s' (a status "
                          "label to a code like OF10)"),
-                       ps->path, ps->line, name, value);
-            return 0;
+                       pos->path, pos->line, name, value);
+            return -1;
         }
-        return 1;
+        return 0;
     }
     k = find_key(section, name);
     if (!k) {
-        ht_err_set(&ps->err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
-                   ps->path, ps->line, name, section);
-        return 0;
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
+                   pos->path, pos->line, name, section);
+        return -1;
     }
-    if (set_value(ps->c, k, value, &e) < 0) {
-        ht_err_set(&ps->err, e.code, _("%s:%d: key '%s.%s': %s"), ps->path, ps->line,
+    if (cfg_key_set(ps->c, k, value, &e) < 0) {
+        ht_err_set(err, e.code, _("%s:%d: key '%s.%s': %s"), pos->path, pos->line,
                    section, name, e.msg);
-        return 0;
+        return -1;
     }
     ps->seen[k - keys] = 1;
-    return 1;
+    return 0;
 }
 
 static int read_password(struct cfg *c, struct ht_err *err)
@@ -436,7 +366,6 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
 {
     struct parse_state ps;
     struct cfg *c = calloc(1, sizeof(*c));
-    int rc;
 
     memset(&ps, 0, sizeof(ps));
     if (!c || !(c->path = strdup(path))) {
@@ -445,28 +374,9 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
         return NULL;
     }
     ps.c = c;
-    ps.path = path;
-    for (const struct cfg_key *k = keys; k->name; k++)
-        if (k->def && set_value(c, k, k->def, err) < 0)
-            goto fail;
-    ps.fp = fopen(path, "r");
-    if (!ps.fp) {
-        ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
-                   strerror(errno));
+    if (cfg_keys_defaults(c, keys, err) < 0 ||
+        cfg_file_parse(path, handler, &ps, err) < 0)
         goto fail;
-    }
-    rc = ini_parse_stream(reader, &ps, handler, &ps);
-    fclose(ps.fp);
-    if (ht_err_isset(&ps.err)) {
-        ht_err_set(err, ps.err.code, "%s", ps.err.msg);
-        goto fail;
-    }
-    if (rc != 0) {
-        ht_err_set(err, HT_ECONFIG,
-                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
-                   rc > 0 ? rc : ps.line);
-        goto fail;
-    }
     for (const struct cfg_key *k = keys; k->name; k++) {
         if (!(k->flags & CFG_REQUIRED))
             continue;
@@ -537,13 +447,7 @@ void cfg_free(struct cfg *c)
 {
     if (!c)
         return;
-    for (const struct cfg_key *k = keys; k->name; k++)
-        if (k->type == CFG_STR) {
-            char **slot = (char **)(void *)((char *)c + k->offset);
-            if (*slot && (k->flags & CFG_SECRET))
-                explicit_bzero(*slot, strlen(*slot));
-            free(*slot);
-        }
+    cfg_keys_free(c, keys);
     if (c->password) {
         explicit_bzero(c->password, strlen(c->password));
         free(c->password);
@@ -656,74 +560,33 @@ void cfg_dump(const struct cfg *c, FILE *out)
         fprintf(out, "status_labels.%s = %s\n", c->label_text[i], c->label_code[i]);
 }
 
-struct map_state {
-    FILE *fp;
-    const char *path;
-    int line;
-    struct ht_err err;
-};
-
-static char *map_reader(char *str, int num, void *stream)
+static int map_handler(void *user, const struct cfg_pos *pos, const char *section,
+                       const char *name, const char *value, struct ht_err *err)
 {
-    struct map_state *ms = stream;
-    char *r = fgets(str, num, ms->fp);
-
-    if (r)
-        ms->line++;
-    return r;
-}
-
-static int map_handler(void *user, const char *section, const char *name,
-                       const char *value)
-{
-    struct map_state *ms = user;
     struct ht_err e = HT_ERR_INIT;
 
-    if (ht_err_isset(&ms->err))
-        return 1;
+    (void)user;
     if (strcmp(section, "status_labels") == 0) {
         if (status_label_add(name, value, &e) < 0) {
-            ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [status_labels] '%s': %s"),
-                       ms->path, ms->line, name, e.msg);
-            return 0;
+            ht_err_set(err, HT_ECONFIG, _("%s:%d: [status_labels] '%s': %s"), pos->path,
+                       pos->line, name, e.msg);
+            return -1;
         }
-        return 1;
-    }
-    if (strcmp(section, "stage_map") != 0)
-        return 1;
-    if (stage_add_mapping(name, value, &e) < 0) {
-        ht_err_set(&ms->err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), ms->path,
-                   ms->line, name, e.msg);
         return 0;
     }
-    return 1;
+    if (strcmp(section, "stage_map") != 0)
+        return 0;
+    if (stage_add_mapping(name, value, &e) < 0) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), pos->path,
+                   pos->line, name, e.msg);
+        return -1;
+    }
+    return 0;
 }
 
 int cfg_read_stage_map(const char *path, struct ht_err *err)
 {
-    struct map_state ms;
-    int rc;
-
-    memset(&ms, 0, sizeof(ms));
-    ms.path = path;
-    if (!(ms.fp = fopen(path, "r"))) {
-        ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
-                   strerror(errno));
-        return -1;
-    }
-    rc = ini_parse_stream(map_reader, &ms, map_handler, &ms);
-    fclose(ms.fp);
-    if (ht_err_isset(&ms.err)) {
-        ht_err_set(err, ms.err.code, "%s", ms.err.msg);
-        return -1;
-    }
-    if (rc != 0) {
-        ht_err_set(err, HT_ECONFIG,
-                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
-                   rc > 0 ? rc : ms.line);
-        return -1;
-    }
-    return 0;
+    return cfg_file_parse(path, map_handler, NULL, err);
 }
 
 static const char *url_sep = " \t,";

@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ini.h>
-#include "halaltrack/cfg.h"
+#include "halaltrack/cfg_file.h"
 #include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
@@ -51,90 +50,22 @@ static const struct {
     {OFF(kdf_threads), "self_service.kdf_threads", 1, 64},
 };
 
-struct state {
-    FILE *fp;
-    const char *path;
-    int line;
-    struct serve_cfg *c;
-    struct ht_err err;
-};
-
-static int set(struct serve_cfg *c, const struct cfg_key *k, const char *v,
-               struct ht_err *err)
+static int handler(void *user, const struct cfg_pos *pos, const char *section,
+                   const char *name, const char *value, struct ht_err *err)
 {
-    char *base = (char *)c;
-    long l;
-    int b;
-
-    switch (k->type) {
-    case CFG_STR: {
-        char **slot = (char **)(void *)(base + k->offset);
-        char *d = strdup(v);
-
-        if (!d) {
-            ht_err_set(err, HT_ENOMEM, "out of memory");
-            return -1;
-        }
-        if (*slot && (k->flags & CFG_SECRET))
-            explicit_bzero(*slot, strlen(*slot));
-        free(*slot);
-        *slot = d;
-        return 0;
-    }
-    case CFG_INT:
-        if (parse_int(v, -1000000000L, 1000000000L, &l, err) < 0)
-            return -1;
-        *(long *)(void *)(base + k->offset) = l;
-        return 0;
-    case CFG_SECS:
-        if (cfg_parse_secs(v, &l, err) < 0)
-            return -1;
-        *(long *)(void *)(base + k->offset) = l;
-        return 0;
-    case CFG_BOOL:
-        if (parse_bool(v, &b, err) < 0)
-            return -1;
-        *(int *)(void *)(base + k->offset) = b;
-        return 0;
-    default:
-        ht_err_set(err, HT_EINVAL, "unsupported key type");
-        return -1;
-    }
-}
-
-static char *reader(char *str, int num, void *stream)
-{
-    struct state *st = stream;
-    char *r = fgets(str, num, st->fp);
-
-    if (r)
-        st->line++;
-    return r;
-}
-
-static int handler(void *user, const char *section, const char *name, const char *value)
-{
-    struct state *st = user;
+    const struct cfg_key *k = cfg_key_find(keys, section, name);
     struct ht_err e = HT_ERR_INIT;
 
-    if (ht_err_isset(&st->err))
-        return 0;
-    for (const struct cfg_key *k = keys; k->name; k++) {
-        if (strcmp(k->section, section) != 0 || strcmp(k->name, name) != 0)
-            continue;
-        if (set(st->c, k, value, &e) < 0) {
-            if (k->flags & CFG_SECRET)
-                ht_err_set(&st->err, HT_ECONFIG, _("%s:%d: key '%s.%s': invalid value"),
-                           st->path, st->line, section, name);
-            else
-                ht_err_set(&st->err, HT_ECONFIG, _("%s:%d: key '%s.%s': %s"), st->path,
-                           st->line, section, name, e.msg);
-            return 0;
-        }
-        return 1;
+    if (!k) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
+                   pos->path, pos->line, name, section);
+        return -1;
     }
-    ht_err_set(&st->err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
-               st->path, st->line, name, section);
+    if (cfg_key_set(user, k, value, &e) < 0) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: key '%s.%s': %s"), pos->path, pos->line,
+                   section, name, e.msg);
+        return -1;
+    }
     return 0;
 }
 
@@ -185,67 +116,31 @@ static struct serve_cfg *with_defaults(const char *path, struct ht_err *err)
         serve_cfg_free(c);
         return NULL;
     }
-    for (const struct cfg_key *k = keys; k->name; k++)
-        if (set(c, k, k->def, err) < 0) {
-            serve_cfg_free(c);
-            return NULL;
-        }
+    if (cfg_keys_defaults(c, keys, err) < 0) {
+        serve_cfg_free(c);
+        return NULL;
+    }
     return c;
-}
-
-struct serve_cfg *serve_cfg_defaults(struct ht_err *err)
-{
-    return with_defaults("(defaults)", err);
 }
 
 struct serve_cfg *serve_cfg_load(const char *path, struct ht_err *err)
 {
-    struct state st;
     struct serve_cfg *c = with_defaults(path, err);
-    int rc;
 
     if (!c)
         return NULL;
-    memset(&st, 0, sizeof(st));
-    st.path = path;
-    st.c = c;
-    if (!(st.fp = fopen(path, "r"))) {
-        ht_err_set(err, HT_ECONFIG, _("cannot open config file '%s': %s"), path,
-                   strerror(errno));
-        goto fail;
+    if (cfg_file_parse(path, handler, c, err) < 0 || check(c, path, err) < 0) {
+        serve_cfg_free(c);
+        return NULL;
     }
-    rc = ini_parse_stream(reader, &st, handler, &st);
-    fclose(st.fp);
-    if (ht_err_isset(&st.err)) {
-        ht_err_set(err, st.err.code, "%s", st.err.msg);
-        goto fail;
-    }
-    if (rc != 0) {
-        ht_err_set(err, HT_ECONFIG,
-                   _("%s:%d: syntax error (expected [section] or key = value)"), path,
-                   rc > 0 ? rc : st.line);
-        goto fail;
-    }
-    if (check(c, path, err) < 0)
-        goto fail;
     return c;
-fail:
-    serve_cfg_free(c);
-    return NULL;
 }
 
 void serve_cfg_free(struct serve_cfg *c)
 {
     if (!c)
         return;
-    for (const struct cfg_key *k = keys; k->name; k++)
-        if (k->type == CFG_STR) {
-            char **slot = (char **)(void *)((char *)c + k->offset);
-
-            if (*slot && (k->flags & CFG_SECRET))
-                explicit_bzero(*slot, strlen(*slot));
-            free(*slot);
-        }
+    cfg_keys_free(c, keys);
     free(c->path);
     free(c);
 }

@@ -149,6 +149,34 @@ static void scope_obj(struct jsonw *w, const struct store_request_scope *sc)
     jsonw_end_object(w);
 }
 
+/* Every list answer: {"scope": {...}, "as_of": ..., "<key>": [ ... ] ...}. as_of 0
+ * leaves "as_of" out (the change feed's position is its cursor). The caller writes the
+ * array's elements, then closes with list_close (or ends the array itself and adds keys
+ * after it before doc_close). NULL when the answer could not be opened. */
+static struct jsonw *list_open(struct doc *d, struct answer *a,
+                               const struct store_request_scope *sc, int64_t as_of,
+                               const char *key)
+{
+    struct jsonw *w = doc_open(d, a);
+
+    if (!w)
+        return NULL;
+    jsonw_begin_object(w);
+    scope_obj(w, sc);
+    if (as_of)
+        kv_ts(w, "as_of", as_of);
+    jsonw_key(w, key);
+    jsonw_begin_array(w);
+    return w;
+}
+
+static void list_close(struct doc *d, struct answer *a)
+{
+    jsonw_end_array(&d->w);
+    jsonw_end_object(&d->w);
+    doc_close(d, a);
+}
+
 void api_progress(struct serve *sv, struct request *r, struct answer *a)
 {
     struct ht_err err = HT_ERR_INIT;
@@ -166,13 +194,8 @@ void api_progress(struct serve *sv, struct request *r, struct answer *a)
         db_failed(a, &err);
         goto out;
     }
-    if (!(w = doc_open(&d, a)))
+    if (!(w = list_open(&d, a, &sc, now, "goals")))
         goto out;
-    jsonw_begin_object(w);
-    scope_obj(w, &sc);
-    kv_ts(w, "as_of", now);
-    jsonw_key(w, "goals");
-    jsonw_begin_array(w);
     for (size_t i = 0; i < n; i++) {
         struct goal_input in = {g[i].target, g[i].done,     g[i].done_4_weeks_ago,
                                 g[i].start,  g[i].deadline, ts_to_wib_date(now)};
@@ -207,9 +230,7 @@ void api_progress(struct serve *sv, struct request *r, struct answer *a)
         kv_str(w, "status", goal_status_name(k.status));
         jsonw_end_object(w);
     }
-    jsonw_end_array(w);
-    jsonw_end_object(w);
-    doc_close(&d, a);
+    list_close(&d, a);
 out:
     report_goals_free(g, n);
     end(sv, s);
@@ -230,13 +251,8 @@ void api_funnel(struct serve *sv, struct request *r, struct answer *a)
         db_failed(a, &err);
         goto out;
     }
-    if (!(w = doc_open(&d, a)))
+    if (!(w = list_open(&d, a, &sc, ht_now(), "stages")))
         goto out;
-    jsonw_begin_object(w);
-    scope_obj(w, &sc);
-    kv_ts(w, "as_of", ht_now());
-    jsonw_key(w, "stages");
-    jsonw_begin_array(w);
     for (int i = 0; i < STAGE__COUNT; i++) {
         jsonw_begin_object(w);
         kv_str(w, "stage", stage_name(rows[i].stage));
@@ -246,9 +262,7 @@ void api_funnel(struct serve *sv, struct request *r, struct answer *a)
         kv_int(w, "total", rows[i].reguler + rows[i].self_declare + rows[i].other);
         jsonw_end_object(w);
     }
-    jsonw_end_array(w);
-    jsonw_end_object(w);
-    doc_close(&d, a);
+    list_close(&d, a);
 out:
     end(sv, s);
 }
@@ -270,13 +284,8 @@ void api_overdue(struct serve *sv, struct request *r, struct answer *a)
         db_failed(a, &err);
         goto out;
     }
-    if (!(w = doc_open(&d, a)))
+    if (!(w = list_open(&d, a, &sc, now, "applications")))
         goto out;
-    jsonw_begin_object(w);
-    scope_obj(w, &sc);
-    kv_ts(w, "as_of", now);
-    jsonw_key(w, "applications");
-    jsonw_begin_array(w);
     for (size_t i = 0; i < n; i++) {
         jsonw_begin_object(w);
         kv_str(w, "nib", v[i].nib);
@@ -292,9 +301,7 @@ void api_overdue(struct serve *sv, struct request *r, struct answer *a)
         kv_int(w, "overdue_days", v[i].overdue);
         jsonw_end_object(w);
     }
-    jsonw_end_array(w);
-    jsonw_end_object(w);
-    doc_close(&d, a);
+    list_close(&d, a);
 out:
     report_stuck_free(v, n);
     end(sv, s);
@@ -388,12 +395,8 @@ void api_changes(struct serve *sv, struct request *r, struct answer *a)
         db_failed(a, &err);
         goto out;
     }
-    if (!(w = doc_open(&d, a)))
+    if (!(w = list_open(&d, a, &sc, 0, "changes")))
         goto out;
-    jsonw_begin_object(w);
-    scope_obj(w, &sc);
-    jsonw_key(w, "changes");
-    jsonw_begin_array(w);
     for (int i = 0; i < rows.nrows; i++) {
         int is_event = strcmp(store_rows_get(&rows, i, 1), "stage_event") == 0;
 

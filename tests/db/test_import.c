@@ -9,20 +9,7 @@
 #include "pg_test.h"
 #include "test_util.h"
 
-static char schema_env[96];
-
-static void setup(void)
-{
-    pgt_open();
-    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
-}
-
-static void teardown(void)
-{
-    pgt_close();
-}
-
-TestSuite(import, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(import, .init = pgt_setup, .fini = pgt_close, .timeout = 120);
 
 static const char *fixture(const char *name)
 {
@@ -40,7 +27,7 @@ static const char *fixture(const char *name)
 static struct tu_result run(const char *a1, ...)
 {
     const char *argv[40] = {tu_bin("cli/halaltrack")};
-    const char *env[] = {schema_env, NULL};
+    const char *env[] = {pgt_schema_env(), NULL};
     va_list ap;
     size_t n = 1;
 
@@ -408,7 +395,7 @@ Test(import, stdin_and_list_csv_round_trip)
 {
     struct tu_result r = run("msme", "import", fixture("good_id.csv"), NULL);
     const char *argv[] = {tu_bin("cli/halaltrack"), "msme", "import", "-", NULL};
-    const char *env[] = {schema_env, NULL};
+    const char *env[] = {pgt_schema_env(), NULL};
     char *csv;
 
     cr_assert_eq(r.status, 0);

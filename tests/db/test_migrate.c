@@ -12,20 +12,7 @@
 #include "test_util.h"
 #include "halaltrack/paths.h"
 
-static char schema_env[96];
-
-static void setup(void)
-{
-    pgt_open();
-    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
-}
-
-static void teardown(void)
-{
-    pgt_close();
-}
-
-TestSuite(migrate, .init = setup, .fini = teardown, .timeout = 120);
+TestSuite(migrate, .init = pgt_setup, .fini = pgt_close, .timeout = 120);
 
 static struct tu_result cli(const char *schema_kv, const char *a1, const char *a2,
                             const char *a3, const char *a4)
@@ -85,7 +72,7 @@ Test(migrate, second_run_applies_nothing)
     store_free(s);
     cr_assert_eq(pgt_long("SELECT count(*) FROM schema_migration"), before);
 
-    r = cli(schema_env, "db", "migrate", NULL, NULL);
+    r = cli(pgt_schema_env(), "db", "migrate", NULL, NULL);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     cr_assert(strstr(r.out, "is up to date"), "%s", r.out);
     tu_result_release(&r);
@@ -96,7 +83,7 @@ Test(migrate, status_lists_every_migration_as_applied)
 {
     char names[64][128];
     size_t n = migration_files(names, 64);
-    struct tu_result r = cli(schema_env, "db", "status", NULL, NULL);
+    struct tu_result r = cli(pgt_schema_env(), "db", "status", NULL, NULL);
 
     cr_assert(n >= 2);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
@@ -222,7 +209,7 @@ Test(migrate, failing_migration_rolls_back_everything)
     char *before =
         pgt_str("SELECT string_agg(name || applied_at::text, ',' ORDER BY name)"
                 " FROM schema_migration");
-    struct tu_result r = cli(schema_env, "db", "migrate", "--sql-dir", dir);
+    struct tu_result r = cli(pgt_schema_env(), "db", "migrate", "--sql-dir", dir);
     char *after;
 
     cr_assert_eq(r.status, 1, "stdout: %s\nstderr: %s", r.out, r.err);
@@ -351,7 +338,7 @@ Test(migrate, concurrent_migrations_apply_each_file_once)
 /* Runs `db migrate --sql-dir dir` on the test schema and expects success. */
 static void migrate_ok(const char *dir)
 {
-    struct tu_result r = cli(schema_env, "db", "migrate", "--sql-dir", dir);
+    struct tu_result r = cli(pgt_schema_env(), "db", "migrate", "--sql-dir", dir);
 
     cr_assert_eq(r.status, 0, "stdout: %s\nstderr: %s", r.out, r.err);
     tu_result_release(&r);
@@ -379,12 +366,12 @@ Test(migrate, unchanged_definitions_are_left_alone)
 Test(migrate, a_changed_definition_is_recreated_with_its_grants)
 {
     char *dir = sql_copy_with(NULL, NULL, 0);
-    char defs[1024], prefix[40], sql[640];
+    char defs[1024], prefix[40], sql[1024];
     struct tu_result r;
 
     /* The roles of this test only, so that parallel tests do not share them. */
     snprintf(prefix, sizeof(prefix), "m%s", pgt_schema());
-    r = cli(schema_env, "db", "init-roles", "--prefix", prefix);
+    r = cli(pgt_schema_env(), "db", "init-roles", "--prefix", prefix);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     tu_result_release(&r);
     /* A view loses a column and gains another: CREATE OR REPLACE could not do that. */
@@ -414,9 +401,10 @@ Test(migrate, a_changed_definition_is_recreated_with_its_grants)
     snprintf(sql, sizeof(sql), "REASSIGN OWNED BY %s_owner TO CURRENT_USER", prefix);
     pgt_exec(sql);
     snprintf(sql, sizeof(sql),
-             "DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_serve,"
+             "BEGIN; SELECT pg_advisory_xact_lock(hashtext('halaltrack.init-roles'));"
+             " DROP OWNED BY %s_daemon, %s_reader, %s_report, %s_self_service, %s_serve,"
              " %s_owner; DROP ROLE %s_daemon, %s_reader, %s_report, %s_self_service,"
-             " %s_serve, %s_owner",
+             " %s_serve, %s_owner; COMMIT", /* init-roles' lock: see test_roles.c */
              prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix,
              prefix, prefix, prefix);
     pgt_exec(sql);
@@ -455,7 +443,7 @@ Test(migrate, a_definition_a_table_needs_is_refused)
         "NULL)");
     snprintf(defs, sizeof(defs), "%s/definitions", dir);
     write_file(defs, "999_touch.sql", "SELECT 1;\n");
-    r = cli(schema_env, "db", "migrate", "--sql-dir", dir);
+    r = cli(pgt_schema_env(), "db", "migrate", "--sql-dir", dir);
     cr_assert_eq(r.status, 1, "stdout: %s\nstderr: %s", r.out, r.err);
     cr_assert(strstr(r.err, "wib_date"), "%s", r.err);
     tu_result_release(&r);

@@ -108,12 +108,10 @@ Test(retention, low_retention_zero_keeps_and_one_day_is_the_floor)
 
 Test(retention, low_retention_db_prune_command)
 {
-    char schema_env[128];
     const char *argv[] = {tu_bin("cli/halaltrack"), "db", "prune", "--sync-run=0", NULL};
-    const char *env[] = {schema_env, NULL};
+    const char *env[] = {pgt_schema_env(), NULL};
     struct tu_result r;
 
-    snprintf(schema_env, sizeof(schema_env), "HALALTRACK_SCHEMA=%s", pgt_schema());
     r = tu_run(argv, env, NULL, 30);
     cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
     cr_assert(strstr(r.out, "budget_grant 1, sync_run 0, quarantine (resolved) 1,"

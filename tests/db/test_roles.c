@@ -33,15 +33,26 @@ static void setup(void)
     cr_assert(store_init_roles(s, prefix, &scope, 1, &err) == 0, "%s", err.msg);
 }
 
-/* Roles are global to the cluster: drop them through a fresh connection. */
+/* Roles are global to the cluster: drop them through a fresh connection. DROP OWNED BY
+ * revokes the role's privileges on the database, which rewrites the database's catalog
+ * row; another test's `db init-roles` granting on the same database at the same moment
+ * would fail one of the two with "tuple concurrently updated". Both take init-roles'
+ * advisory lock, in one transaction with the statement. */
 static void cleanup_sql(const char *sql)
 {
     struct ht_err err = HT_ERR_INIT;
     struct store *admin = store_open(NULL, "public", 0, &err);
+    char locked[768];
+    int rc;
 
     cr_assert(admin, "%s", err.msg);
-    cr_assert(store_exec(admin, sql, &err) == 0, "%s: %s", sql, err.msg);
+    snprintf(locked, sizeof(locked),
+             "BEGIN; SELECT pg_advisory_xact_lock(hashtext('halaltrack.init-roles')); %s;"
+             " COMMIT",
+             sql);
+    rc = store_exec(admin, locked, &err);
     store_free(admin);
+    cr_assert(rc == 0, "%s: %s", sql, err.msg);
 }
 
 static void teardown(void)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "roles_db.h"
 #include "test_util.h"
 #include "halaltrack/paths.h"
 #include "halaltrack/store.h"
@@ -17,49 +18,11 @@
 #define NIB_A "3575010000001" /* kecamatan 35.75.01 (Gadingrejo) */
 #define NIB_B "3575020000002" /* kecamatan 35.75.02 (Purworejo) */
 
-static char db[48];      /* the test's database, also the role prefix */
-static struct store *su; /* superuser session in it */
-static struct store *sessions[8];
-static size_t nsessions;
-
-static void must_exec(struct store *st, const char *sql)
-{
-    struct ht_err err = HT_ERR_INIT;
-
-    cr_assert(store_exec(st, sql, &err) == 0, "%s\n%s", err.msg, sql);
-}
-
-/* Runs sql with every "@" replaced by the database name (the role prefix). */
-static void exec_db(struct store *st, const char *sql)
-{
-    char buf[1024];
-    size_t n = 0;
-
-    for (const char *p = sql; *p; p++) {
-        const char *add = *p == '@' ? db : (const char[]){*p, 0};
-        size_t len = strlen(add);
-
-        cr_assert(n + len < sizeof(buf));
-        memcpy(buf + n, add, len);
-        n += len;
-    }
-    buf[n] = '\0';
-    must_exec(st, buf);
-}
-
-/* One value of a query that must succeed (NULL for SQL NULL); malloc'd. */
-static char *value(struct store *st, const char *sql)
-{
-    struct ht_err err = HT_ERR_INIT;
-    char *v = NULL;
-
-    cr_assert(store_query_value(st, sql, 0, NULL, &v, &err) >= 0, "%s\n%s", err.msg, sql);
-    return v;
-}
+static struct store *su; /* superuser session in the test's database */
 
 static void expect_value(struct store *st, const char *sql, const char *want)
 {
-    char *v = value(st, sql);
+    char *v = rdb_value(st, sql);
 
     cr_assert(v && strcmp(v, want) == 0, "%s\n  got '%s', expected '%s'", sql,
               v ? v : "(null)", want);
@@ -75,99 +38,43 @@ static void expect_refused(struct store *st, const char *sql)
               err.msg);
 }
 
-/* A session in the test database as login role <db>_<who>. */
-static struct store *login(const char *who)
-{
-    struct ht_err err = HT_ERR_INIT;
-    char ci[160];
-    struct store *st;
-
-    snprintf(ci, sizeof(ci), "dbname=%s user=%s_%s", db, db, who);
-    st = store_open(ci, "halaltrack", 0, &err);
-    cr_assert(st, "login as %s_%s: %s", db, who, err.msg);
-    cr_assert(nsessions < sizeof(sessions) / sizeof(sessions[0]));
-    sessions[nsessions++] = st;
-    return st;
-}
-
 static void setup(void)
 {
-    struct ht_err err = HT_ERR_INIT;
-    struct role_scope scopes[2];
-    char ci[96], role_a[64], role_b[64];
-    struct store *pg;
-    int applied = 0;
+    static const struct rdb_scope scopes[] = {{"camat_a", "35.75.01"},
+                                              {"camat_b", "35.75.02"}};
 
-    if (!getenv("PGHOST") && !getenv("PGSERVICE"))
-        cr_skip_test("no PostgreSQL (PGHOST is not set)");
-    snprintf(db, sizeof(db), "sec%ld", (long)getpid());
-    pg = store_open(NULL, "public", 0, &err);
-    cr_assert(pg, "%s", err.msg);
-    exec_db(pg, "DROP DATABASE IF EXISTS @");
-    exec_db(pg, "CREATE DATABASE @");
-    store_free(pg);
-    snprintf(ci, sizeof(ci), "dbname=%s", db);
-    su = store_open(ci, "halaltrack", 0, &err);
-    cr_assert(su, "%s", err.msg);
-    cr_assert(store_migrate(su, paths_sqldir(), &applied, &err) == 0, "%s", err.msg);
+    su = rdb_setup_scoped("sec", scopes, 2);
     /* One MSME in each of two kecamatan, each with an application overdue in
      * verification (a 1-working-day step begun 30 days ago) and its events. */
-    must_exec(su,
-              "INSERT INTO msme (nib, business_name, owner_name, phone, kelurahan_code)"
-              " VALUES ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri Wahyuni',"
-              " '081234567001', '35.75.01.1001'),"
-              " ('" NIB_B "', 'Warung Pak Slamet', 'Slamet Riyadi', '081234567002',"
-              " '35.75.02.1001')");
-    must_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
-                  " stage_since, tgl_daftar)"
-                  " SELECT 'reg-' || nib, nib, id, 'OF11', 'verification',"
-                  " now() - interval '30 days', now() - interval '40 days' FROM msme");
-    must_exec(su, "INSERT INTO stage_event (application_id, status_code, stage, at)"
-                  " SELECT id, 'OF10', 'submitted', now() - interval '40 days'"
-                  " FROM application UNION ALL"
-                  " SELECT id, 'OF11', 'verification', now() - interval '30 days'"
-                  " FROM application");
-    snprintf(role_a, sizeof(role_a), "%s_camat_a", db);
-    snprintf(role_b, sizeof(role_b), "%s_camat_b", db);
-    scopes[0] = (struct role_scope){role_a, "35.75.01"};
-    scopes[1] = (struct role_scope){role_b, "35.75.02"};
-    cr_assert(store_init_roles(su, db, scopes, 2, &err) == 0, "%s", err.msg);
+    rdb_exec(su,
+             "INSERT INTO msme (nib, business_name, owner_name, phone, kelurahan_code)"
+             " VALUES ('" NIB_A "', 'Keripik Tempe Bu Sri', 'Sri Wahyuni',"
+             " '081234567001', '35.75.01.1001'),"
+             " ('" NIB_B "', 'Warung Pak Slamet', 'Slamet Riyadi', '081234567002',"
+             " '35.75.02.1001')");
+    rdb_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
+                 " stage_since, tgl_daftar)"
+                 " SELECT 'reg-' || nib, nib, id, 'OF11', 'verification',"
+                 " now() - interval '30 days', now() - interval '40 days' FROM msme");
+    rdb_exec(su, "INSERT INTO stage_event (application_id, status_code, stage, at)"
+                 " SELECT id, 'OF10', 'submitted', now() - interval '40 days'"
+                 " FROM application UNION ALL"
+                 " SELECT id, 'OF11', 'verification', now() - interval '30 days'"
+                 " FROM application");
     /* The login roles of docs/operations.md, and two that are none of them. */
-    exec_db(su, "CREATE ROLE @_kiosk LOGIN IN ROLE @_self_service;"
-                " CREATE ROLE @_officer LOGIN IN ROLE @_camat_a;"
-                " CREATE ROLE @_grafana LOGIN IN ROLE @_reader");
-    exec_db(su, "CREATE ROLE @_sv LOGIN IN ROLE @_serve;"
-                " CREATE ROLE @_d LOGIN IN ROLE @_daemon;"
-                " CREATE ROLE @_rep LOGIN IN ROLE @_report;"
-                " CREATE ROLE @_nobody LOGIN; CREATE ROLE @_planter LOGIN");
+    rdb_exec(su, "CREATE ROLE @_kiosk LOGIN IN ROLE @_self_service;"
+                 " CREATE ROLE @_officer LOGIN IN ROLE @_camat_a;"
+                 " CREATE ROLE @_grafana LOGIN IN ROLE @_reader");
+    rdb_exec(su, "CREATE ROLE @_sv LOGIN IN ROLE @_serve;"
+                 " CREATE ROLE @_d LOGIN IN ROLE @_daemon;"
+                 " CREATE ROLE @_rep LOGIN IN ROLE @_report;"
+                 " CREATE ROLE @_nobody LOGIN; CREATE ROLE @_planter LOGIN");
 }
 
 static void teardown(void)
 {
-    struct ht_err err = HT_ERR_INIT;
-    struct store_rows roles = {0};
-    char sql[256];
-    struct store *pg;
-
-    for (size_t i = 0; i < nsessions; i++)
-        store_free(sessions[i]);
-    nsessions = 0;
-    store_free(su);
+    rdb_teardown();
     su = NULL;
-    if (!*db)
-        return;
-    pg = store_open(NULL, "public", 0, &err);
-    cr_assert(pg, "%s", err.msg);
-    exec_db(pg, "DROP DATABASE IF EXISTS @ WITH (FORCE)");
-    snprintf(sql, sizeof(sql),
-             "SELECT rolname FROM pg_roles WHERE rolname LIKE '%s\\_%%'", db);
-    cr_assert(store_query_rows(pg, sql, 0, NULL, &roles, &err) == 0, "%s", err.msg);
-    for (int r = 0; r < roles.nrows; r++) {
-        snprintf(sql, sizeof(sql), "DROP ROLE %s", store_rows_get(&roles, r, 0));
-        must_exec(pg, sql);
-    }
-    store_rows_release(&roles);
-    store_free(pg);
 }
 
 TestSuite(security, .init = setup, .fini = teardown);
@@ -188,7 +95,7 @@ static const char *const temp_hijack_sql[] = {
 Test(security, item1_temp_view_cannot_hijack_definer)
 {
     struct ht_err err = HT_ERR_INIT;
-    struct store *kiosk = login("kiosk"), *sv;
+    struct store *kiosk = rdb_connect("kiosk"), *sv;
     char *v;
 
     /* init-roles took TEMP from PUBLIC: a kiosk login stops at the first statement. */
@@ -199,12 +106,12 @@ Test(security, item1_temp_view_cannot_hijack_definer)
     /* The service's role may create temporary tables (the weekly report's as-of table);
      * the pinned search_path still ignores them: the real salt comes back, and the
      * attempt is counted in the real table. */
-    sv = login("sv");
+    sv = rdb_connect("sv");
     for (size_t i = 0; i < sizeof(temp_hijack_sql) / sizeof(temp_hijack_sql[0]); i++)
-        must_exec(sv, temp_hijack_sql[i]);
-    v = value(sv,
-              "SELECT coalesce(kdf, 'none') FROM halaltrack.self_service_begin('" NIB_A
-              "', 'attacker', 'scrypt:1024:8:1')");
+        rdb_exec(sv, temp_hijack_sql[i]);
+    v = rdb_value(
+        sv, "SELECT coalesce(kdf, 'none') FROM halaltrack.self_service_begin('" NIB_A
+            "', 'attacker', 'scrypt:1024:8:1')");
     cr_assert_str_eq(v, "scrypt:1024:8:1", "the temporary code table was read");
     free(v);
     expect_value(su, "SELECT sum(failures) FROM self_service_attempt", "2");
@@ -238,7 +145,7 @@ Test(security, item1_definer_functions_pin_search_path)
 Test(security, item2_set_role_keeps_kecamatan_scope)
 {
     struct ht_err err = HT_ERR_INIT;
-    struct store *officer = login("officer");
+    struct store *officer = rdb_connect("officer");
     struct store_rows reach = {0};
     char sql[160];
     /* What the officer may see, by every way the views show it. */
@@ -270,17 +177,17 @@ Test(security, item2_set_role_keeps_kecamatan_scope)
 
         cr_assert(!strstr(role, "_reader"), "the officer can SET ROLE %s", role);
         snprintf(sql, sizeof(sql), "SET ROLE %s", role);
-        must_exec(officer, sql);
+        rdb_exec(officer, sql);
         for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
             expect_value(officer, probes[i][0], probes[i][1]);
     }
     store_rows_release(&reach);
     /* The role of docs/operations.md's reader cannot be reached, not even by name. */
-    snprintf(sql, sizeof(sql), "SET ROLE %s_reader", db);
+    snprintf(sql, sizeof(sql), "SET ROLE %s_reader", rdb_name());
     cr_assert(store_exec(officer, sql, &err) < 0,
               "the officer could SET ROLE the reader");
     /* The unscoped reader sees both kecamatan. */
-    expect_value(login("grafana"),
+    expect_value(rdb_connect("grafana"),
                  "SELECT string_agg(DISTINCT kecamatan_code, ',' ORDER BY kecamatan_code)"
                  " FROM halaltrack.v_msme_status",
                  "35.75.01,35.75.02");
@@ -291,10 +198,10 @@ Test(security, item2_role_without_scope_sees_nothing)
     struct store *nobody;
 
     /* Granted the views directly, in no group: neither scoped nor unscoped. */
-    exec_db(su, "GRANT USAGE ON SCHEMA halaltrack TO @_nobody;"
-                " GRANT SELECT ON ALL TABLES IN SCHEMA halaltrack TO @_nobody;"
-                " GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA halaltrack TO @_nobody");
-    nobody = login("nobody");
+    rdb_exec(su, "GRANT USAGE ON SCHEMA halaltrack TO @_nobody;"
+                 " GRANT SELECT ON ALL TABLES IN SCHEMA halaltrack TO @_nobody;"
+                 " GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA halaltrack TO @_nobody");
+    nobody = rdb_connect("nobody");
     expect_value(nobody, "SELECT count(*) FROM halaltrack.v_msme_status", "0");
     expect_value(nobody, "SELECT count(*) FROM halaltrack.v_application", "0");
     expect_value(nobody, "SELECT count(*) FROM halaltrack.v_sla_breach", "0");
@@ -309,11 +216,11 @@ static void plant(const char *function_sql)
 {
     struct store *planter;
 
-    exec_db(su, "GRANT CREATE ON SCHEMA public TO @_planter");
-    planter = login("planter");
-    must_exec(planter, "CREATE TABLE IF NOT EXISTS public.loot (who text NOT NULL);"
-                       " GRANT INSERT ON public.loot TO PUBLIC");
-    must_exec(planter, function_sql);
+    rdb_exec(su, "GRANT CREATE ON SCHEMA public TO @_planter");
+    planter = rdb_connect("planter");
+    rdb_exec(planter, "CREATE TABLE IF NOT EXISTS public.loot (who text NOT NULL);"
+                      " GRANT INSERT ON public.loot TO PUBLIC");
+    rdb_exec(planter, function_sql);
 }
 
 Test(security, item3_planted_power_never_runs)
@@ -327,12 +234,13 @@ Test(security, item3_planted_power_never_runs)
         " LANGUAGE sql AS $$ INSERT INTO public.loot VALUES (current_user); SELECT "
         "0::float8"
         " $$");
-    must_exec(su,
-              "INSERT INTO self_service_attempt (subject_key, kind, failures,"
-              " last_failure_at) VALUES (encode(sha256(convert_to('halaltrack-nib:" NIB_A
-              "', 'UTF8')), 'hex'), 'nib', 9, now())");
-    v = value(login("sv"), "SELECT retry_after FROM halaltrack.self_service_begin('" NIB_A
-                           "', 'x', 'scrypt:1024:8:1')");
+    rdb_exec(su,
+             "INSERT INTO self_service_attempt (subject_key, kind, failures,"
+             " last_failure_at) VALUES (encode(sha256(convert_to('halaltrack-nib:" NIB_A
+             "', 'UTF8')), 'hex'), 'nib', 9, now())");
+    v = rdb_value(rdb_connect("sv"),
+                  "SELECT retry_after FROM halaltrack.self_service_begin('" NIB_A
+                  "', 'x', 'scrypt:1024:8:1')");
     cr_assert(v && atoi(v) > 0, "the back-off did not hold: %s", v ? v : "(null)");
     free(v);
     expect_value(su, "SELECT count(*) FROM public.loot", "0");
@@ -349,7 +257,7 @@ Test(security, item3_planted_namesake_never_runs)
         "CREATE FUNCTION public.budget_take(text, text, text) RETURNS integer"
         " LANGUAGE sql AS $$ INSERT INTO public.loot VALUES (current_user); SELECT 1 $$");
     cr_assert(store_budget_init(su, "api", 10, 1, &err) == 0, "%s", err.msg);
-    d = login("d");
+    d = rdb_connect("d");
     cr_assert(store_budget_take(d, "api", 3, "daemon-1", &granted, &err) == 0, "%s",
               err.msg);
     expect_value(su, "SELECT count(*) FROM public.loot", "0");
@@ -361,7 +269,8 @@ Test(security, item3_planted_namesake_never_runs)
 
 Test(security, item6_access_codes_owner_only)
 {
-    struct store *d = login("d"), *rep = login("rep"), *sv = login("sv");
+    struct store *d = rdb_connect("d"), *rep = rdb_connect("rep"),
+                 *sv = rdb_connect("sv");
     char sql[640];
 
     /* No role of the cluster but superusers and the owner's members (and PostgreSQL's
@@ -375,7 +284,7 @@ Test(security, item6_access_codes_owner_only)
         " WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%%'"
         " AND NOT pg_has_role(r.oid, '%s_owner', 'MEMBER')"
         " AND has_table_privilege(r.oid, t.tab, 'SELECT')",
-        db);
+        rdb_name());
     expect_value(su, sql, "none");
     expect_refused(d, "SELECT * FROM halaltrack.msme_access_code");
     expect_refused(rep, "SELECT * FROM halaltrack.msme_access_code");

@@ -233,6 +233,8 @@ Test(contract, unknown_label_is_quarantined_and_replayable)
         truth_release(&t);
         free(body);
     }
+    unlink(map);
+    free(map);
     free(conf);
     free(conf_mapped);
     sim_stop(&sim);

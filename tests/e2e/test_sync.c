@@ -647,12 +647,9 @@ Test(sync, low_forward_guard_reads_the_current_row)
     cr_assert(eq(int, store_commit(other, &err), 0), "%s", err.msg);
     pthread_join(th, NULL);
     cr_assert(eq(int, g.rc, 0));
-    cr_assert(
-        eq(str,
-           pgt_str("SELECT status_code || ' ' || extract(epoch FROM stage_since)::bigint"
-                   " FROM application WHERE id_reg = 'R1'"),
-           "OF74 1777681000"),
-        "an older answer moved the stage back");
+    pgt_expect_str("SELECT status_code || ' ' || extract(epoch FROM stage_since)::bigint"
+                   " FROM application WHERE id_reg = 'R1'",
+                   "OF74 1777681000", "an older answer moved the stage back");
     store_batch_free(g.b);
     store_free(g.st);
     store_free(other);
@@ -746,12 +743,10 @@ Test(sync, observed_move_reads_the_current_row)
     cr_assert(eq(int, store_commit(other, &err), 0), "%s", err.msg);
     pthread_join(th, NULL);
     cr_assert(eq(int, m.rc, 0));
-    cr_assert(
-        eq(str,
-           pgt_str("SELECT status_code || ' ' || extract(epoch FROM stage_since)::bigint"
-                   " || ' ' || list_status FROM application WHERE id_reg = 'R1'"),
-           "OF100 1777685000 OF74"),
-        "the merge moved a readable application to what the list showed");
+    pgt_expect_str("SELECT status_code || ' ' || extract(epoch FROM stage_since)::bigint"
+                   " || ' ' || list_status FROM application WHERE id_reg = 'R1'",
+                   "OF100 1777685000 OF74",
+                   "the merge moved a readable application to what the list showed");
     cr_assert(eq(
         long, pgt_long("SELECT count(*) FROM stage_event WHERE source = 'observed'"), 0));
     store_free(m.st);
@@ -794,14 +789,12 @@ Test(sync, application_listed_both_ways_is_folded_into_one)
            0),
         "%s", err.msg);
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 1));
-    cr_assert(eq(str,
-                 pgt_str("SELECT concat_ws(' ', id_reg, no_daftar, status_code,"
-                         " extract(epoch FROM stage_since)::bigint, list_status)"
-                         " FROM application"),
-                 "R1 SH2026-2-0000001 OF74 1777690000 OF74"));
-    cr_assert(eq(str,
-                 pgt_str("SELECT string_agg(status_code || '@' ||"
-                         " extract(epoch FROM at)::bigint, ' ' ORDER BY at)"
-                         " FROM stage_event"),
-                 "OF10@1777680000 OF74@1777690000"));
+    pgt_expect_str(
+        "SELECT concat_ws(' ', id_reg, no_daftar, status_code,"
+        " extract(epoch FROM stage_since)::bigint, list_status) FROM application",
+        "R1 SH2026-2-0000001 OF74 1777690000 OF74", "the folded application");
+    pgt_expect_str(
+        "SELECT string_agg(status_code || '@' || extract(epoch FROM at)::bigint,"
+        " ' ' ORDER BY at) FROM stage_event",
+        "OF10@1777680000 OF74@1777690000", "the folded history");
 }

@@ -43,6 +43,19 @@ const char *pgt_schema(void)
     return schema;
 }
 
+const char *pgt_schema_env(void)
+{
+    static char env[96];
+
+    snprintf(env, sizeof(env), "HALALTRACK_SCHEMA=%s", schema);
+    return env;
+}
+
+void pgt_setup(void)
+{
+    (void)pgt_open();
+}
+
 void pgt_close(void)
 {
     struct ht_err err = HT_ERR_INIT;
@@ -75,6 +88,21 @@ char *pgt_str(const char *sql)
 
     cr_assert(rc >= 0, "query failed: %s\n%s", err.msg, sql);
     return v;
+}
+
+void pgt_expect_str(const char *sql, const char *want, const char *what)
+{
+    char *v = pgt_str(sql);
+    int same = v && strcmp(v, want) == 0;
+
+    if (!same) {
+        char got[256];
+
+        snprintf(got, sizeof(got), "%s", v ? v : "(null)");
+        free(v);
+        cr_assert_fail("%s: got '%s', expected '%s'\n%s", what, got, want, sql);
+    }
+    free(v);
 }
 
 long pgt_long(const char *sql)

@@ -64,15 +64,22 @@ long rdb_long(struct store *st, const char *sql)
 
 struct store *rdb_login(const char *who, const char *group)
 {
-    struct ht_err err = HT_ERR_INIT;
-    char sql[512], ci[160];
-    struct store *st;
+    char sql[512];
 
     snprintf(sql, sizeof(sql),
              "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%s_%s')"
              " THEN CREATE ROLE %s_%s LOGIN IN ROLE %s_%s; END IF; END $$",
              db, who, db, who, db, group);
     rdb_exec(su, sql);
+    return rdb_connect(who);
+}
+
+struct store *rdb_connect(const char *who)
+{
+    struct ht_err err = HT_ERR_INIT;
+    char ci[160];
+    struct store *st;
+
     snprintf(ci, sizeof(ci), "dbname=%s user=%s_%s", db, db, who);
     st = store_open(ci, "halaltrack", 0, &err);
     cr_assert(st, "login as %s_%s: %s", db, who, err.msg);
@@ -83,9 +90,16 @@ struct store *rdb_login(const char *who, const char *group)
 
 struct store *rdb_setup(const char *tag)
 {
+    static const struct rdb_scope camat_a = {"camat_a", "35.75.01"};
+
+    return rdb_setup_scoped(tag, &camat_a, 1);
+}
+
+struct store *rdb_setup_scoped(const char *tag, const struct rdb_scope *scopes, size_t n)
+{
     struct ht_err err = HT_ERR_INIT;
-    struct role_scope scope;
-    char ci[96], role[64];
+    struct role_scope rs[8];
+    char ci[96], role[8][64];
     struct store *pg;
     int applied = 0;
 
@@ -101,9 +115,12 @@ struct store *rdb_setup(const char *tag)
     su = store_open(ci, "halaltrack", 0, &err);
     cr_assert(su, "%s", err.msg);
     cr_assert(store_migrate(su, paths_sqldir(), &applied, &err) == 0, "%s", err.msg);
-    snprintf(role, sizeof(role), "%s_camat_a", db);
-    scope = (struct role_scope){role, "35.75.01"};
-    cr_assert(store_init_roles(su, db, &scope, 1, &err) == 0, "%s", err.msg);
+    cr_assert(n <= sizeof(rs) / sizeof(rs[0]));
+    for (size_t i = 0; i < n; i++) {
+        snprintf(role[i], sizeof(role[i]), "%s_%s", db, scopes[i].suffix);
+        rs[i] = (struct role_scope){role[i], scopes[i].kecamatan};
+    }
+    cr_assert(store_init_roles(su, db, rs, n, &err) == 0, "%s", err.msg);
     return su;
 }
 

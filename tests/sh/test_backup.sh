@@ -15,18 +15,9 @@ p=htbk$$
 srcdb=${p}_src
 dstdb=${p}_dst
 tmp=$(mktemp -d /tmp/halaltrack-backup.XXXXXX)
-sim_pid=""
-cleanup() {
-    [ -z "$sim_pid" ] || { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }
-    for d in "$srcdb" "$dstdb"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true
-    done
-    for r in ${p}_d ${p}_daemon ${p}_reader ${p}_self_service ${p}_serve ${p}_owner; do
-        psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+dbs=("$srcdb" "$dstdb")
+roles=(${p}_d ${p}_daemon ${p}_reader ${p}_self_service ${p}_serve ${p}_owner)
+trap cleanup_run EXIT
 q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
 
 # ---- a source database with a history: register, two synced weeks ----
@@ -36,7 +27,7 @@ psql -X -q -d postgres -c "CREATE DATABASE $srcdb" >/dev/null
 q "$srcdb" "CREATE ROLE ${p}_d LOGIN IN ROLE ${p}_daemon" >/dev/null
 "$sim" --seed 5 --msmes 400 --listen 127.0.0.1:0 --password sim-password --clean-register \
     >"$tmp/sim.out" 2>"$tmp/sim.err" &
-sim_pid=$!
+sim_pid=$!; pids+=("$sim_pid")
 url=""
 for _ in $(seq 1 100); do
     url=$(sed -n 's/^halalsim: listening on //p' "$tmp/sim.out" 2>/dev/null || true)
@@ -50,10 +41,7 @@ install -m 0600 /dev/null "$tmp/pw"
 echo sim-password >"$tmp/pw"
 conf() { # conf DB
     cat <<EOC
-[api]
-base_url = $url
-email = dinkop@pasuruankota.go.id
-password_file = $tmp/pw
+$(api_conf "$url" "$tmp/pw")
 rate = 500
 burst = 500
 [database]

@@ -24,14 +24,7 @@ passed() { [ $nfail -ne $mark ] || echo "$*"; }   # says what the group proved, 
 tmp=$(mktemp -d /tmp/halaltrack-hardening.XXXXXX)
 chmod 711 "$tmp"
 schema=t_hardening_$$
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    psql -X -q -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap cleanup_run EXIT
 for t in readelf systemd-analyze setpriv curl; do
     command -v $t >/dev/null || { echo "FAIL: $t not found"; exit 1; }
 done
@@ -101,15 +94,11 @@ psql -X -q -v ON_ERROR_STOP=1 -c "SET search_path = $schema;
     VALUES ('old', now() - interval '200 days', now() - interval '200 days', 'ok')" >/dev/null
 
 sim_start "$tmp" --seed 3 --msmes 50 --password sim-password
-pids+=($sim_pid)
 mkdir -m 755 "$tmp/d"
 install -m 0600 -o nobody /dev/null "$tmp/d/pw"
 echo sim-password >"$tmp/d/pw"
 cat >"$tmp/d/conf" <<EOC
-[api]
-base_url = $url
-email = dinkop@pasuruankota.go.id
-password_file = $tmp/d/pw
+$(api_conf "$url" "$tmp/d/pw")
 max_retries = 1
 backoff_base_ms = 10
 backoff_max_ms = 20

@@ -8,16 +8,7 @@
 # Needs HT_BIN_DIR, HT_SOURCE_DIR (CTest) and PG* (with-pg).
 set -euo pipefail
 
-: "${HT_BIN_DIR:?HT_BIN_DIR is not set}"
-src=${HT_SOURCE_DIR:?HT_SOURCE_DIR is not set}
-sim=$HT_BIN_DIR/sim/halalsim
-daemon=$HT_BIN_DIR/daemon/halaltrackd
-cli=$HT_BIN_DIR/cli/halaltrack
-export HT_SQLDIR=${HT_SQLDIR:-$src/sql} HT_DATADIR=${HT_DATADIR:-$src/etc/reference}
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-for b in "$sim" "$daemon" "$cli"; do
-    [ -x "$b" ] || { echo "FAIL: $b is not built"; exit 1; }
-done
+. "$(dirname "$0")/programs.sh"
 command -v curl >/dev/null || { echo "FAIL: curl not found"; exit 1; }
 
 fail=0
@@ -26,14 +17,7 @@ tmp=$(mktemp -d /tmp/halaltrack-secrets.XXXXXX)
 out=$tmp/out            # every output of every program goes in here, one file each
 mkdir -p "$out"
 schema=t_secrets_$$
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    psql -X -q -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap cleanup_run EXIT
 
 password="Rahasia-$$-$RANDOM-qZ7x"
 wrong="Salah-$$-$RANDOM-kW3v"
@@ -87,10 +71,7 @@ HALALTRACK_SCHEMA=$schema "$cli" db migrate >"$out/migrate.out" 2>&1 || { cat "$
 
 write_conf() { # write_conf FILE PASSWORD_FILE [EXTRA_API_LINE]
     cat >"$1" <<EOC
-[api]
-base_url = $url
-email = $email
-password_file = $2
+$(api_conf "$url" "$2" "$email")
 ${3:-}
 max_retries = 8
 backoff_base_ms = 10

@@ -56,9 +56,11 @@ grep -q '"label": "Verification"' <<<"$body" || failed "JSON answer not in Engli
 w=$(ss "{\"nib\": \"$NIB_A\", \"code\": \"ZZZZ-ZZZZ\"}"); t_w=$(cut -d' ' -f2 "$tmp/st"); s_w=$(status "$tmp/st")
 u=$(ss "{\"nib\": \"$NIB_NONE\", \"code\": \"$code_a\"}"); t_u=$(cut -d' ' -f2 "$tmp/st"); s_u=$(status "$tmp/st")
 [ "$w" = "$u" ] && [ "$s_w" = 404 ] && [ "$s_u" = 404 ] || failed "JSON: wrong code ($s_w $w) vs unknown NIB ($s_u $u)"
-# Every answer takes a multiple of answer_ms (200 ms): both take one step.
+# Every answer is held until a multiple of answer_ms (200 ms) since it arrived: neither a
+# wrong code nor an unknown NIB comes back sooner (unpadded, both take a few ms). Only the
+# lower bound is asserted: how far past it an answer lands depends on the machine's load.
 for t in "$t_w" "$t_u"; do
-    awk -v t="$t" 'BEGIN { exit !(t >= 0.2 && t < 0.4) }' || failed "answer time $t s is not one 200 ms step"
+    awk -v t="$t" 'BEGIN { exit !(t >= 0.2) }' || failed "answer time $t s is shorter than answer_ms (200 ms)"
 done
 [ "$(ss '{"nib": 1}' >/dev/null; status "$tmp/st")" = 400 ] || failed "a malformed body is not 400"
 [ "$(ss '{"nib": "1", "code": "2", "extra": 3}' >/dev/null; status "$tmp/st")" = 400 ] || failed "an unknown field is not 400"

@@ -14,17 +14,10 @@ failed() { echo "FAIL: $*"; fail=1; }
 p=htops$$                 # role prefix and database name: nothing shared with other tests
 db=$p
 tmp=$(mktemp -d /tmp/halaltrack-roles.XXXXXX)
-sim_pid=""
-cleanup() {
-    [ -z "$sim_pid" ] || { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; }
-    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
-    for r in ${p}_d ${p}_g ${p}_rep ${p}_admin ${p}_camat ${p}_daemon ${p}_reader \
-             ${p}_report ${p}_self_service ${p}_serve ${p}_owner; do
-        psql -X -q -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+dbs=("$db")
+roles=(${p}_d ${p}_g ${p}_rep ${p}_admin ${p}_camat ${p}_daemon ${p}_reader ${p}_report
+       ${p}_self_service ${p}_serve ${p}_owner)
+trap cleanup_run EXIT
 sql() { psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 as() { local u=$1; shift; psql -X -q -A -t -v ON_ERROR_STOP=1 -d "dbname=$db user=$u" "$@"; }
 
@@ -48,10 +41,7 @@ curl -sS "$url/_sim/register.csv" >"$tmp/register.csv"
 install -m 0600 /dev/null "$tmp/pw"
 echo sim-password >"$tmp/pw"
 cat >"$tmp/d.conf" <<EOC
-[api]
-base_url = $url
-email = dinkop@pasuruankota.go.id
-password_file = $tmp/pw
+$(api_conf "$url" "$tmp/pw")
 rate = 500
 burst = 500
 [database]

@@ -30,16 +30,11 @@ db=$p
 db2=${p}_restored
 tmp=$(mktemp -d /tmp/halaltrack-views.XXXXXX)
 logins="d g rep officer officer_c nobody kiosk"
-cleanup() {
-    for d in "$db" "$db2"; do
-        psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1 || true
-    done
-    for r in $logins camat_a camat_c daemon reader report self_service serve owner; do
-        psql -X -q -d postgres -c "DROP ROLE IF EXISTS ${p}_$r" >/dev/null 2>&1 || true
-    done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+dbs=("$db" "$db2")
+for r in $logins camat_a camat_c daemon reader report self_service serve owner; do
+    roles+=("${p}_$r")
+done
+trap cleanup_run EXIT
 [ -z "${KEEP:-}" ] || trap - EXIT
 pgbin=${HT_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)}
 

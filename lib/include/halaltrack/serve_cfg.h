@@ -38,8 +38,6 @@ struct serve_cfg {
 /* Loads path (every key has a default; unknown keys and bad values are errors naming
  * file:line and key; conninfo is never printed). Returns NULL with err set. */
 struct serve_cfg *serve_cfg_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
-/* The defaults alone, for a program run without a file. */
-struct serve_cfg *serve_cfg_defaults(struct ht_err *err) HT_MUSTCHECK;
 void serve_cfg_free(struct serve_cfg *c);
 /* The default path: HALALTRACK_SERVE_CONFIG, else <sysconfdir>/halaltrack/serve.conf. */
 const char *serve_cfg_default_path(void);
