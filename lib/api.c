@@ -643,12 +643,16 @@ void api_programme_page_release(struct api_programme_page *p)
     memset(p, 0, sizeof(*p));
 }
 
+static void cert_release(struct api_cert *c)
+{
+    free(c->reg_prod_name), free(c->nama_pu), free(c->no_sert), free(c->tgl_sert);
+    memset(c, 0, sizeof(*c));
+}
+
 void api_cert_page_release(struct api_cert_page *p)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        free(p->items[i].reg_prod_name), free(p->items[i].nama_pu);
-        free(p->items[i].no_sert), free(p->items[i].tgl_sert);
-    }
+    for (size_t i = 0; i < p->n; i++)
+        cert_release(&p->items[i]);
     free(p->items);
     memset(p, 0, sizeof(*p));
 }
@@ -694,14 +698,12 @@ int api_decode_cert_search(const char *body, size_t len, struct api_cert_page *o
             (json_is_object(pu) && get_str(pu, "nama_pu", &c->nama_pu, NULL) < 0) ||
             get_str(se, "no_sert", &c->no_sert, NULL) < 0 ||
             get_date(se, "tgl_sert", &c->tgl_sert) < 0) {
-            free(c->reg_prod_name), free(c->nama_pu), free(c->no_sert), free(c->tgl_sert);
-            memset(c, 0, sizeof(*c));
+            cert_release(c);
             out->nbad++;
             continue;
         }
         if (!c->no_sert || !*c->no_sert || has_replacement(c->no_sert)) {
-            free(c->reg_prod_name), free(c->nama_pu), free(c->no_sert), free(c->tgl_sert);
-            memset(c, 0, sizeof(*c));
+            cert_release(c);
             out->nbad++;
             continue;
         }

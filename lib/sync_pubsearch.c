@@ -30,26 +30,17 @@ static int search_page(struct ps_run *pr, const char *field, const char *value, 
                        struct api_cert_page *pg, struct ht_err *err)
 {
     struct syncer *sy = pr->sy;
-    struct buf url = BUF_INIT(4096);
     struct http_resp r;
     struct ht_err de = HT_ERR_INIT;
     char pn[24], ref[160];
     const char *q[] = {field, value, "page", pn, "size", "20", NULL};
-    int c, rc = -1;
+    int rc = -1;
 
     http_resp_init(&r);
     snprintf(pn, sizeof(pn), "%ld", page);
-    if (api_client_url(sy->ps, &url, API_CERT_SEARCH, NULL, q) < 0) {
-        ht_err_set(err, HT_ENOMEM, "out of memory");
-        goto out;
-    }
     pr->requests++;
-    if ((c = api_client_call(sy->ps, API_CERT_SEARCH, buf_str(&url), NULL, &r, err)) !=
-        0) {
-        if (c > 0)
-            ht_err_set(err, HT_EHTTP, "HTTP %ld", r.status);
+    if (sync_get(sy->ps, API_CERT_SEARCH, q, &r, err) < 0)
         goto out;
-    }
     if (api_decode_cert_search(r.body.ptr ? r.body.ptr : "", r.body.len, pg, &de) < 0) {
         snprintf(ref, sizeof(ref), "public search %s page=%ld", field, page);
         if (sync_quarantine(sy, "certificate", ref, de.msg, r.body.ptr, r.body.len, 0,
@@ -60,7 +51,6 @@ static int search_page(struct ps_run *pr, const char *field, const char *value, 
     rc = 0;
 out:
     http_resp_release(&r);
-    buf_release(&url);
     return rc;
 }
 

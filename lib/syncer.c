@@ -99,6 +99,27 @@ const char *syncer_lease_owner(const struct syncer *sy)
     return sy->owner;
 }
 
+int sync_get(struct api_client *ac, enum api_path p, const char *const *q,
+             struct http_resp *r, struct ht_err *err)
+{
+    struct buf url = BUF_INIT(4096);
+    int c, rc = -1;
+
+    if (api_client_url(ac, &url, p, NULL, q) < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((c = api_client_call(ac, p, buf_str(&url), NULL, r, err)) != 0) {
+        if (c > 0)
+            ht_err_set(err, HT_EHTTP, "HTTP %ld", r->status);
+        goto out;
+    }
+    rc = 0;
+out:
+    buf_release(&url);
+    return rc;
+}
+
 int sync_quarantine(struct syncer *sy, const char *source, const char *ref,
                     const char *reason, const void *raw, size_t len, int64_t upstream_at,
                     struct ht_err *err)

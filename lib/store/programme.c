@@ -101,6 +101,19 @@ out:
     return rc;
 }
 
+/* An array of one element per row of r (and one more), zeroed; NULL (r released, err
+ * set) when out of memory. */
+static void *rows_calloc(struct store_rows *r, size_t size, struct ht_err *err)
+{
+    void *v = calloc((size_t)r->nrows + 1, size);
+
+    if (!v) {
+        store_rows_release(r);
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+    }
+    return v;
+}
+
 static long num_or(const char *v)
 {
     return v ? strtol(v, NULL, 10) : -1;
@@ -124,11 +137,8 @@ int store_programmes_list(struct store *s, struct store_programme_row **out, siz
             "kode_fac",
             0, NULL, &r, err) < 0)
         return -1;
-    if (!(g = calloc((size_t)r.nrows + 1, sizeof(*g)))) {
-        store_rows_release(&r);
-        ht_err_set(err, HT_ENOMEM, "out of memory");
+    if (!(g = rows_calloc(&r, sizeof(*g), err)))
         return -1;
-    }
     for (int i = 0; i < r.nrows; i++) {
         char **sv[] = {&g[i].kode_fac,    &g[i].fac_name,   &g[i].sumber_biaya,
                        &g[i].jenis,       &g[i].tgl_aktif,  &g[i].tgl_selesai,
@@ -179,11 +189,8 @@ int store_programme_stages(struct store *s, struct store_programme_stage **out, 
                          " ORDER BY kode_fac, ordinal",
                          0, NULL, &r, err) < 0)
         return -1;
-    if (!(g = calloc((size_t)r.nrows + 1, sizeof(*g)))) {
-        store_rows_release(&r);
-        ht_err_set(err, HT_ENOMEM, "out of memory");
+    if (!(g = rows_calloc(&r, sizeof(*g), err)))
         return -1;
-    }
     for (int i = 0; i < r.nrows; i++) {
         g[i].kode_fac = str_scrub_controls(xstrdup_or_null(store_rows_get(&r, i, 0)));
         g[i].stage = xstrdup_or_null(store_rows_get(&r, i, 1));

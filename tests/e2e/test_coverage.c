@@ -8,28 +8,6 @@
 
 TestSuite(coverage, .fini = pgt_close, .timeout = 600);
 
-static char *cli_run(const char *const *args, int want_status)
-{
-    char env_schema[128];
-    const char *env[] = {env_schema, "LANGUAGE=en", "LC_ALL=C.UTF-8", NULL};
-    const char *argv[16] = {tu_bin("cli/halaltrack")};
-    struct tu_result r;
-    char *out;
-    size_t i = 0;
-
-    while (args[i] && i < 14) {
-        argv[i + 1] = args[i];
-        i++;
-    }
-    argv[i + 1] = NULL;
-    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
-    r = tu_run(argv, env, NULL, 60);
-    cr_assert(eq(int, r.status, want_status), "%s: %s", args[0], r.err);
-    out = strdup(r.out);
-    tu_result_release(&r);
-    return out;
-}
-
 /* The truth of the search: no_sert -> (nib, source). */
 struct tcert {
     char no[32], nib[16], source[24];
@@ -150,14 +128,14 @@ Test(coverage, goal_counts_own_and_matched_certificates_once_with_faults)
     for (int i = 0; i < r.nrows; i++) {
         const struct tcert *t = truth_of(truth, nt, store_rows_get(&r, i, 2));
         int ok = t && strcmp(t->nib, store_rows_get(&r, i, 1)) == 0;
-        free(cli_run((const char *const[]){"match", ok ? "accept" : "reject",
+        free(e2e_cli((const char *const[]){"match", ok ? "accept" : "reject",
                                            store_rows_get(&r, i, 0), NULL},
                      0));
         rejected += !ok;
     }
     store_rows_release(&r);
     /* a decided match cannot be decided again */
-    out = cli_run((const char *const[]){"match", "accept", "999999999", NULL}, 1);
+    out = e2e_cli((const char *const[]){"match", "accept", "999999999", NULL}, 1);
     free(out);
     /* automatic acceptances are right */
     cr_assert(store_query_rows(st,
@@ -187,7 +165,7 @@ Test(coverage, goal_counts_own_and_matched_certificates_once_with_faults)
         0));
     /* the goal: every register MSME certified by the office's programmes, plus those
      * matched (truly) and not certified that way: counted once, by the first source */
-    free(cli_run((const char *const[]){"goal", "add", "--name=city", "--scope=kota",
+    free(e2e_cli((const char *const[]){"goal", "add", "--name=city", "--scope=kota",
                                        "--metric=certified", "--target=1000",
                                        "--start=2000-01-01", "--deadline=2030-12-31",
                                        NULL},
@@ -203,7 +181,7 @@ Test(coverage, goal_counts_own_and_matched_certificates_once_with_faults)
         long want_own = 0;
         json_t *regj;
         char *text =
-            cli_run((const char *const[]){"msme", "list", "--format=json", NULL}, 0);
+            e2e_cli((const char *const[]){"msme", "list", "--format=json", NULL}, 0);
         regj = json_loads(text, 0, NULL);
         free(text);
         cr_assert(regj != NULL);
@@ -235,7 +213,7 @@ Test(coverage, goal_counts_own_and_matched_certificates_once_with_faults)
     cr_assert(matched_true > 0);
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM v_msme_status WHERE certified"),
                  own + matched_true));
-    out = cli_run((const char *const[]){"match", "list", "--all", "--format=json", NULL},
+    out = e2e_cli((const char *const[]){"match", "list", "--all", "--format=json", NULL},
                   0);
     cr_assert(strstr(out, "\"decided_by\"") != NULL);
     free(out);
