@@ -1,12 +1,17 @@
-/* naive_poller: the baseline the daemon must beat by 20x. The obvious poller: page
- * through the list, then for each application one detail request (sequential, one
- * connection) and one autocommit upsert per row (the application, then each tracking
- * event). Runs on a capped sample (--limit; whole list pages spread evenly over the list,
- * since old applications carry more events than new ones) and reports its rate; the
- * benchmark extrapolates to N.
+/* naive_poller: the baselines the daemon must beat, on the inquiry contract. Both page
+ * through the office's list (the inquiry), then fetch each application's detail on its
+ * path, sequentially over one connection:
+ *  - the naive poller (default, >= 20x): one autocommit upsert per row (the
+ *    application, then each tracking event);
+ *  - the afternoon poller (--afternoon, >= 10x): what any user could write in an
+ *    afternoon: one upsert per application, i.e. one statement (the application and all
+ *    its events, passed as JSON) in its own transaction.
+ * Runs on a capped sample (--limit; whole list pages spread evenly over the list, since
+ * old applications carry more events than new ones) and reports its rate; the benchmark
+ * extrapolates to N.
  *
  *   naive_poller --base URL [--limit 5000] [--schema naive_bench] [--email E]
- *                (password from HALALSIM_PASSWORD, default sim-password; PG* environment)
+ * [--afternoon] (password from HALALSIM_PASSWORD, default sim-password; PG* environment)
  *
  * Prints one JSON object: applications, requests, rows, seconds, applications/s. */
 #include <getopt.h>
@@ -103,6 +108,23 @@ static const char UPSERT_EV[] =
     " ON CONFLICT (application_id, status_code, at) DO UPDATE SET actor = EXCLUDED.actor,"
     " comment = EXCLUDED.comment";
 
+/* The afternoon poller's one statement per application: the application upserted, then
+ * its events from a JSON array, in one implicit transaction. */
+static const char UPSERT_ALL[] =
+    "WITH a AS (INSERT INTO application (id_reg, no_daftar, nib, channel_id, status_code,"
+    " stage, stage_since) VALUES ($1, $2, $3, $4, $5, $6, $7::timestamptz)"
+    " ON CONFLICT (id_reg) DO UPDATE SET no_daftar = EXCLUDED.no_daftar, nib = "
+    "EXCLUDED.nib,"
+    " channel_id = EXCLUDED.channel_id, status_code = EXCLUDED.status_code,"
+    " stage = EXCLUDED.stage, stage_since = EXCLUDED.stage_since, observed_at = now()"
+    " RETURNING id)"
+    " INSERT INTO stage_event (application_id, status_code, stage, at, actor, comment)"
+    " SELECT a.id, e.status, e.stage, e.tanggal::timestamptz, e.username, e.comment"
+    " FROM a, json_to_recordset($8::json) AS e(status text, stage text, tanggal text,"
+    " username text, comment text)"
+    " ON CONFLICT (application_id, status_code, at) DO UPDATE SET actor = EXCLUDED.actor,"
+    " comment = EXCLUDED.comment";
+
 static const char *jstr(json_t *o, const char *k)
 {
     json_t *v = json_object_get(o, k);
@@ -110,8 +132,10 @@ static const char *jstr(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Decodes one detail answer and writes it row by row. */
-static int store_detail(PGconn *c, const char *text, long *rows, long *events)
+/* Decodes one detail answer and writes it: row by row, or (afternoon) in one statement.
+ */
+static int store_detail(PGconn *c, const char *text, int afternoon, long *rows,
+                        long *events)
 {
     json_error_t jerr;
     json_t *root = json_loads(text, 0, &jerr), *data, *ch, *tr, *ev;
@@ -132,31 +156,58 @@ static int store_detail(PGconn *c, const char *text, long *rows, long *events)
         code = jstr(ev, "status");
         since = jstr(ev, "tanggal");
     }
-    {
-        const char *v[7] = {jstr(ch, "id_reg"),
-                            jstr(ch, "no_daftar"),
-                            jstr(ch, "nib"),
-                            jstr(ch, "channel_id"),
-                            code ? code : "?",
-                            stage_name(stage_of_code(code ? code : "?")),
-                            since};
+    /* the application's columns; v[7]: its events as JSON (afternoon) */
+    const char *v[8] = {jstr(ch, "id_reg"),
+                        jstr(ch, "no_daftar"),
+                        jstr(ch, "nib"),
+                        jstr(ch, "channel_id"),
+                        code ? code : "?",
+                        stage_name(stage_of_code(code ? code : "?")),
+                        since,
+                        NULL};
+    if (afternoon) {
+        json_t *evs = json_array();
+        char *js = NULL;
+        int bad = !evs;
 
-        if (upsert(c, UPSERT_APP, 7, v, rows))
-            goto out;
+        json_array_foreach(tr, i, ev)
+        {
+            const char *ec = jstr(ev, "status");
+
+            if (bad || !ec || !jstr(ev, "tanggal"))
+                continue;
+            bad =
+                json_array_append_new(
+                    evs, json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "status", ec, "stage",
+                                   stage_name(stage_of_code(ec)), "tanggal",
+                                   jstr(ev, "tanggal"), "username", jstr(ev, "username"),
+                                   "comment", jstr(ev, "comment"))) != 0;
+            (*events)++;
+        }
+        if (!bad && (js = json_dumps(evs, JSON_COMPACT))) {
+            v[7] = js;
+            bad = upsert(c, UPSERT_ALL, 8, v, rows) != 0;
+        }
+        free(js);
+        json_decref(evs);
+        rc = bad || !js ? -1 : 0;
+        goto out;
     }
+    if (upsert(c, UPSERT_APP, 7, v, rows))
+        goto out;
     json_array_foreach(tr, i, ev)
     {
         const char *ec = jstr(ev, "status");
-        const char *v[6] = {jstr(ch, "id_reg"),
-                            ec,
-                            stage_name(stage_of_code(ec ? ec : "?")),
-                            jstr(ev, "tanggal"),
-                            jstr(ev, "username"),
-                            jstr(ev, "comment")};
+        const char *ev_v[6] = {jstr(ch, "id_reg"),
+                               ec,
+                               stage_name(stage_of_code(ec ? ec : "?")),
+                               jstr(ev, "tanggal"),
+                               jstr(ev, "username"),
+                               jstr(ev, "comment")};
 
-        if (!ec || !v[3])
+        if (!ec || !ev_v[3])
             continue;
-        if (upsert(c, UPSERT_EV, 6, v, rows))
+        if (upsert(c, UPSERT_EV, 6, ev_v, rows))
             goto out;
         (*events)++;
     }
@@ -170,17 +221,23 @@ static void usage(FILE *fp)
 {
     fprintf(
         fp,
-        "Usage:\n  naive_poller --base URL [--limit N] [--schema NAME] [--email E]\n\n"
-        "One detail request and one autocommit upsert per row, sequentially, for the\n"
-        "first N applications of the list (default 5000); prints the rate as JSON.\n");
+        "Usage:\n  naive_poller --base URL [--limit N] [--schema NAME] [--email E]"
+        " [--afternoon]\n\n"
+        "One detail request and one autocommit upsert per row (--afternoon: one upsert\n"
+        "per application), sequentially, for N applications spread over the list\n"
+        "(default 5000); prints the rate as JSON.\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"base", required_argument, NULL, 'b'},   {"limit", required_argument, NULL, 'l'},
-        {"schema", required_argument, NULL, 's'}, {"email", required_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        {"base", required_argument, NULL, 'b'},
+        {"limit", required_argument, NULL, 'l'},
+        {"schema", required_argument, NULL, 's'},
+        {"email", required_argument, NULL, 'e'},
+        {"afternoon", no_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *base = NULL, *schema = "naive_bench",
                *email = "dinkop@pasuruankota.go.id";
@@ -195,7 +252,7 @@ int main(int argc, char **argv)
     char url[512], post[600], token[512], sql[256];
     char **ids = NULL;
     enum api_path *sd = NULL; /* each application's detail path */
-    int ch, rc = 1;
+    int ch, rc = 1, afternoon = 0;
 
     while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (ch) {
@@ -210,6 +267,9 @@ int main(int argc, char **argv)
             break;
         case 'e':
             email = optarg;
+            break;
+        case 'a':
+            afternoon = 1;
             break;
         case 'h':
             usage(stdout);
@@ -318,7 +378,7 @@ int main(int argc, char **argv)
             goto out;
         if (bench_url(url, sizeof(url), base, sd[i], ids[i], NULL) < 0 ||
             get(h, hd, url, NULL, &b, &requests, &bytes) ||
-            store_detail(c, b.p, &rows, &events))
+            store_detail(c, b.p, afternoon, &rows, &events))
             goto out;
     }
     secs = bench_now() - t0;

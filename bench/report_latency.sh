@@ -75,6 +75,7 @@ count=$(ms psql -qXAt -c "SELECT count(*) FROM $schema.application")
 printf '%-40s %8s ms\n' "count(*) over application" "$count"
 for cmd in "report weekly --format json --no-record" "report weekly --format html --no-record" \
            "progress --format json" "funnel --format json" "overdue --format csv" \
+           "actions --format csv" \
            "status 0000000000042"; do
     t=$(ms "$bin" $cmd)
     printf '%-40s %8s ms  (%s x count)\n' "$cmd" "$t" "$(awk -v a="$t" -v b="$count" 'BEGIN{printf "%.1f", a/b}')"

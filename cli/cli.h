@@ -97,6 +97,17 @@ int cli_args(const struct cli_parse *p, int argc, char **argv, int min, int max,
  * cli_args. Returns CLI_CONTINUE, or the exit code to return. */
 int cli_parse_plain(struct cli_parse *p, int argc, char **argv, int min, int max,
                     const char *missing);
+/* Reads a listing's rows from s into t (cli_add_row). Returns 0, or -1 once it has told
+ * the user why (cli_fail, or cli_add_row's message). */
+typedef int (*cli_rows_fn)(struct store *s, struct out_table *t, void *arg);
+/* A whole listing command without operands: parses argv with p (--format, --help), opens
+ * the database and a table of cols, lets rows(s, t, arg) fill it and prints it in the
+ * chosen format. Returns the command's exit status. */
+int cli_list(struct cli_ctx *ctx, struct cli_parse *p, int argc, char **argv,
+             const struct out_col *cols, size_t ncols, cli_rows_fn rows, void *arg);
+/* cli_list after the command parsed its own options: format is the chosen output. */
+int cli_list_run(struct cli_ctx *ctx, enum out_format format, const struct out_col *cols,
+                 size_t ncols, cli_rows_fn rows, void *arg);
 /* Checks a NIB argument; prints "invalid NIB: ..." and the usage hint. Returns
  * CLI_CONTINUE or EXIT_USAGE. */
 int cli_nib_arg(const struct cli_parse *p, const char *nib);
@@ -120,6 +131,15 @@ int cli_add_row(struct out_table *t, char color, const char *const *cells);
  * printing an error naming the bad value. */
 int cli_now(int64_t *now);
 
+/* ---- the legal clocks (cli/cmd_calendar.c) ---- */
+struct ht_settings;
+struct calendar;
+struct cal_gaps;
+/* Loads the shared settings and the holiday calendar of the database. Returns EXIT_OK,
+ * or prints the error and returns EXIT_FAIL (*cal is then NULL). */
+int cli_load_clock(struct store *s, struct ht_settings *set, struct calendar **cal);
+/* Prints "halaltrack: warning: no holiday calendar for 2027 ..." when g holds years. */
+void cli_warn_gaps(const struct cal_gaps *g);
 /* Writes the HTML render_html(fp, arg) writes as PDF to fp, printed by headless Chromium
  * (HALALTRACK_CHROMIUM, else Debian's chromium; never from $PATH) with a minimal
  * environment, in a private temporary directory removed whatever happens (cli/pdf.c).

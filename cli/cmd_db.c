@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "halaltrack/cfg.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/store_retention.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/paths.h"
@@ -13,7 +14,7 @@ static void usage(void)
 {
     printf(_("Manage the halaltrack database schema.\n\n"));
     printf(_("Usage:\n"));
-    printf(_("  halaltrack db migrate [--sql-dir=DIR]\n"));
+    printf(_("  halaltrack db migrate [--sql-dir=DIR] [--config=FILE]\n"));
     printf(_("  halaltrack db status [--sql-dir=DIR] [--format=FORMAT]\n"));
     printf(_("  halaltrack db init-roles [--prefix=NAME] "
              "[--kecamatan-reader=ROLE:CODE]...\n"));
@@ -33,6 +34,9 @@ static void usage(void)
     printf(_("Options:\n"));
     printf(
         _("      --sql-dir=DIR   migrations directory (default: the installed one)\n"));
+    printf(
+        _("  -c, --config=FILE   migrate: also store the [office], [calendar] and [sla]\n"
+          "                      settings of FILE in the database\n"));
     printf(_(
         "      --prefix=NAME   role name prefix for init-roles (default: halaltrack)\n"));
     printf(_("      --kecamatan-reader=ROLE:CODE\n"
@@ -46,22 +50,28 @@ static void usage(void)
     printf(_("  -?, --help          show this help, then exit\n"));
 }
 
-/* --sql-dir for migrate and status. Returns CLI_CONTINUE or an exit code. */
-static int parse_sqldir(struct cli_parse *p, int argc, char **argv, const char **dir)
+/* --sql-dir for migrate and status, --config for migrate (config NULL: not offered).
+ * Returns CLI_CONTINUE or an exit code. */
+static int parse_sqldir(struct cli_parse *p, int argc, char **argv, const char **dir,
+                        const char **config)
 {
     static const struct option opts[] = {{"sql-dir", required_argument, NULL, 'S'},
+                                         {"config", required_argument, NULL, 'c'},
                                          CLI_OPT_FORMAT,
                                          CLI_OPT_HELP,
                                          CLI_OPT_END};
     int c;
 
     *dir = paths_sqldir();
-    while ((c = cli_getopt(p, argc, argv, "", opts)) != -1) {
+    while ((c = cli_getopt(p, argc, argv, config ? "c:" : "", opts)) != -1) {
         if (c == CLI_OPT_EXIT)
             return p->exit;
-        if (c != 'S')
+        if (c == 'S')
+            *dir = optarg;
+        else if (c == 'c' && config)
+            *config = optarg;
+        else
             return cli_usage_hint(p->cmd);
-        *dir = optarg;
     }
     return cli_args(p, argc, argv, 0, 0, NULL) ? EXIT_USAGE : CLI_CONTINUE;
 }
@@ -70,15 +80,20 @@ static int do_migrate(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct cli_parse p = CLI_PARSE("db", usage, 0, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
+    struct ht_settings set;
     struct store *s;
-    const char *dir;
-    int applied = 0, rc = parse_sqldir(&p, argc, argv, &dir);
+    const char *dir, *config = NULL;
+    int applied = 0, rc = parse_sqldir(&p, argc, argv, &dir, &config);
 
     if (rc != CLI_CONTINUE)
         return rc;
+    /* The settings are read before anything is written: a bad file changes nothing. */
+    if (config && cfg_read_settings(config, &set, &err) < 0)
+        return cli_fail(&err);
     if (!(s = cli_open_store(ctx)))
         return EXIT_FAIL;
-    if (store_migrate(s, dir, &applied, &err) < 0) {
+    if (store_migrate(s, dir, &applied, &err) < 0 ||
+        (config && store_settings_save(s, &set, &err) < 0)) {
         store_free(s);
         return cli_fail(&err);
     }
@@ -88,8 +103,40 @@ static int do_migrate(struct cli_ctx *ctx, int argc, char **argv)
         printf(ngettext("applied %d migration to schema '%s'\n",
                         "applied %d migrations to schema '%s'\n", (unsigned long)applied),
                applied, store_schema(s));
+    if (config)
+        printf(_("settings from '%s': office '%s', cuti bersama %s, rules %s\n"), config,
+               set.office_name, settings_cuti_name(set.cuti_working),
+               sla_rules_name(set.rules));
     store_free(s);
     return EXIT_OK;
+}
+
+struct status_arg {
+    const char *dir;
+    size_t pending;
+};
+
+static int migration_rows(struct store *s, struct out_table *t, void *arg)
+{
+    struct status_arg *a = arg;
+    struct ht_err err = HT_ERR_INIT;
+    struct store_migration *m = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (store_migration_status(s, a->dir, &m, &n, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *row[3] = {m[i].name, m[i].applied_at,
+                              m[i].applied_at ? m[i].applied_at : _("pending")};
+
+        rc = cli_add_row(t, m[i].applied_at ? 0 : 'y', row);
+        a->pending += m[i].applied_at == NULL;
+    }
+    store_migrations_free(m, n);
+    return rc;
 }
 
 static int do_status(struct cli_ctx *ctx, int argc, char **argv)
@@ -100,38 +147,14 @@ static int do_status(struct cli_ctx *ctx, int argc, char **argv)
         {"applied_at", N_("applied"), OUT_TABLE_ONLY},
     };
     struct cli_parse p = CLI_PARSE("db", usage, OUT_ROWS, OUT_TABLE);
-    struct ht_err err = HT_ERR_INIT;
-    struct store_migration *m = NULL;
-    struct store *s = NULL;
-    struct out_table t;
-    size_t n = 0, pending = 0;
-    const char *dir;
-    int rc = parse_sqldir(&p, argc, argv, &dir);
+    struct status_arg a = {NULL, 0};
+    int rc = parse_sqldir(&p, argc, argv, &a.dir, NULL);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_migration_status(s, dir, &m, &n, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const char *row[3] = {m[i].name, m[i].applied_at,
-                              m[i].applied_at ? m[i].applied_at : _("pending")};
-
-        if (cli_add_row(&t, m[i].applied_at ? 0 : 'y', row) < 0)
-            goto out;
-        pending += m[i].applied_at == NULL;
-    }
-    rc = cli_print(ctx, &t, p.format);
-    if (rc == EXIT_OK && pending && p.format == OUT_TABLE)
-        printf(_("%zu pending; run \"halaltrack db migrate\"\n"), pending);
-out:
-    out_table_release(&t);
-    store_migrations_free(m, n);
-    store_free(s);
+    rc = cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), migration_rows, &a);
+    if (rc == EXIT_OK && a.pending && p.format == OUT_TABLE)
+        printf(_("%zu pending; run \"halaltrack db migrate\"\n"), a.pending);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include "halaltrack/safefile.h"
 #include "halaltrack/selfservice.h"
 #include "halaltrack/serve_cfg.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/store_selfservice.h"
 #include "halaltrack/banned.h"
@@ -41,12 +42,13 @@ static void usage(void)
 
 struct slip {
     const char *nib, *business_name, *code, *url;
+    const char *office; /* the office's name (setting office_name) */
 };
 
 static int slip_text(FILE *fp, const struct slip *s)
 {
     fprintf(fp, "%s\n", _("HALAL CERTIFICATION STATUS: YOUR ACCESS CODE"));
-    fprintf(fp, "%s\n\n", _("Dinas Koperasi dan UMKM"));
+    fprintf(fp, "%s\n\n", s->office);
     fprintf(fp, "  %-14s %s\n", _("Business"), s->business_name);
     fprintf(fp, "  %-14s %s\n", "NIB", s->nib);
     fprintf(fp, "  %-14s %s\n", _("Access code"), s->code);
@@ -89,7 +91,7 @@ static int slip_html(FILE *fp, const void *arg)
         fp);
     html_escape(fp, _("HALAL CERTIFICATION STATUS: YOUR ACCESS CODE"));
     fputs("</h1><p class=\"sub\">", fp);
-    html_escape(fp, _("Dinas Koperasi dan UMKM"));
+    html_escape(fp, s->office);
     fputs("</p>\n<table><tr><th>", fp);
     html_escape(fp, _("Business"));
     fputs("</th><td>", fp);
@@ -241,14 +243,17 @@ int cmd_msme_issue_code(struct cli_ctx *ctx, int argc, char **argv)
     if ((rc = issue(s, cfg, argv[optind], code)) != EXIT_OK)
         goto out;
     if (want_slip) {
-        struct slip sl = {argv[optind], NULL, code, cfg->public_url};
+        struct slip sl = {argv[optind], NULL, code, cfg->public_url, NULL};
+        struct ht_settings set;
 
         rc = EXIT_FAIL;
-        if (store_report_msme(s, argv[optind], &m, &err) != 0) {
+        if (store_report_msme(s, argv[optind], &m, &err) != 0 ||
+            store_settings_load(s, &set, &err) < 0) {
             cli_fail(&err);
             goto out;
         }
         sl.business_name = m.business_name;
+        sl.office = settings_office_name(&set);
         rc = write_slip(&sl, p.format, out);
         if (rc == EXIT_OK && out)
             fprintf(stderr, _("slip for NIB %s written to '%s'\n"), argv[optind], out);

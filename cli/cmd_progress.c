@@ -263,20 +263,25 @@ out:
 
 static void overdue_usage(void)
 {
-    printf(_("List applications past their legal time limit, by whom they wait on.\n\n"));
+    printf(
+        _("List applications past the legal limit of their current step, by whom they\n"
+          "wait on.\n\n"));
     printf(_("Usage:\n"));
     printf(_("  halaltrack overdue [--format=table|csv|json]\n\n"));
-    printf(_(
-        "Working days count Monday to Friday, minus national holidays and cuti bersama.\n"
-        "Steps held by the MSME (returned, payment) are not overdue: the clock is "
-        "paused.\n"));
+    printf(
+        _("A legal step (docs/reports.md) runs from its first status code to the first\n"
+          "code of the next step. Working days count Monday to Friday, minus national\n"
+          "holidays and cuti bersama (unless the setting cuti_bersama is 'working').\n"
+          "Steps held by the business or the payer (draft, returned, payment) are never\n"
+          "overdue: the clock is paused.\n"));
 }
 
 /* The text table's summary under the list: how many wait on whom. */
 static void overdue_summary(const struct weekly_stuck *v, size_t n)
 {
-    static const enum ht_waits_on order[] = {WAITS_BPJPH, WAITS_LPH, WAITS_P3H,
-                                             WAITS_FATWA, WAITS_MSME};
+    static const enum ht_waits_on order[] = {WAITS_BPJPH,      WAITS_LPH,    WAITS_P3H,
+                                             WAITS_FATWA,      WAITS_KOMITE, WAITS_MSME,
+                                             WAITS_FACILITATOR};
     long count[WAITS__COUNT] = {0};
 
     if (n == 0) {
@@ -288,13 +293,26 @@ static void overdue_summary(const struct weekly_stuck *v, size_t n)
     printf("\n%s:\n", _("By whom they wait on"));
     for (size_t w = 0; w < HT_ARRAY_LEN(order); w++)
         printf("  %-32s %5ld%s\n", stage_waits_on_label(order[w]), count[order[w]],
-               order[w] == WAITS_MSME ? _("  (clock paused)") : "");
+               order[w] == WAITS_MSME || order[w] == WAITS_FACILITATOR
+                   ? _("  (clock paused)")
+                   : "");
     printf("  %-32s %5zu\n", _("total"), n);
+}
+
+/* "2027;2028" for the CSV/JSON list column. */
+static void gaps_list(const struct cal_gaps *g, char *out, size_t outsz)
+{
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < g->n && o < outsz; i++)
+        o += (size_t)snprintf(out + o, outsz - o, "%s%d", i ? ";" : "", g->year[i]);
 }
 
 int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
 {
-    /* The 80-column table leaves out id_reg, since and the day counts but the overrun. */
+    /* The 80-column table leaves out id_reg, the step, since and the day counts but the
+     * overrun. */
     static const struct out_col cols[] = {
         {"waits_on", N_("waits on"), 0},
         {"nib", "NIB", OUT_KEEP},
@@ -303,14 +321,19 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
         {"phone", N_("phone"), OUT_KEEP},
         {"id_reg", "", OUT_NO_TABLE},
         {"status_code", N_("code"), 0},
+        {"step", "", OUT_NO_TABLE},
         {"since", "", OUT_NO_TABLE},
         {"working_days", "", OUT_NUM | OUT_NO_TABLE},
         {"limit_days", "", OUT_NUM | OUT_NO_TABLE},
+        {"extension_days", "", OUT_NUM | OUT_NO_TABLE},
+        {"taken_over", "", OUT_NO_TABLE},
         {"days_overdue", N_("over"), OUT_NUM},
+        {"calendar_gaps", "", OUT_LIST | OUT_NO_TABLE},
     };
     struct cli_parse p = CLI_PARSE("overdue", overdue_usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct weekly_stuck *v = NULL;
+    struct cal_gaps gaps = {{0}, 0, 0};
     size_t n = 0;
     struct store *s = NULL;
     struct out_table t;
@@ -324,12 +347,13 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
     rc = EXIT_FAIL;
     if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;
-    if (store_report_overdue(s, now, &v, &n, &err) < 0) {
+    if (store_report_overdue(s, now, &v, &n, &gaps, &err) < 0) {
         cli_fail(&err);
         goto out;
     }
+    cli_warn_gaps(&gaps);
     for (size_t i = 0; i < n; i++) {
-        char since[11], d[24], l[24], o[24];
+        char since[11], d[24], l[24], x[24], o[24], g[96];
         const char *row[] = {stage_waits_on_name(v[i].waits_on),
                              v[i].nib,
                              v[i].name,
@@ -337,15 +361,21 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
                              v[i].phone,
                              v[i].id_reg,
                              v[i].code,
+                             step_name(v[i].step),
                              since,
                              d,
                              l,
-                             o};
+                             x,
+                             v[i].taken_over ? "true" : "false",
+                             o,
+                             g};
 
         date_format(ts_to_wib_date(v[i].since), since);
         snprintf(d, sizeof(d), "%ld", v[i].days);
         snprintf(l, sizeof(l), "%ld", v[i].limit);
+        snprintf(x, sizeof(x), "%ld", v[i].extension);
         snprintf(o, sizeof(o), "%ld", v[i].overdue);
+        gaps_list(&v[i].gaps, g, sizeof(g));
         if (cli_add_row(&t, 'r', row) < 0)
             goto out;
     }

@@ -45,7 +45,7 @@ static void usage(void)
 
 /* --map CODE=STAGE. Returns 0, or -1: err set when the mapping is refused, else the
  * argument is malformed (the error is printed). */
-static int add_map(const char *arg, struct ht_err *err)
+static int add_map(struct stage_map *m, const char *arg, struct ht_err *err)
 {
     char code[32];
     const char *eq = strchr(arg, '=');
@@ -56,13 +56,14 @@ static int add_map(const char *arg, struct ht_err *err)
     }
     memcpy(code, arg, (size_t)(eq - arg));
     code[eq - arg] = '\0';
-    return stage_add_mapping(code, eq + 1, err);
+    return stage_map_add(m, code, eq + 1, err);
 }
 
-/* Options of both subcommands; --config and --map only for replay. */
+/* Options of both subcommands; --config and --map only for replay (into map). */
 struct q_opts {
     const char *source;
     long limit;
+    struct stage_map *map;
 };
 
 /* Returns CLI_CONTINUE or an exit code. */
@@ -86,9 +87,9 @@ static int parse_opts(struct cli_parse *p, int argc, char **argv, struct q_opts 
             return p->exit;
         if ((c == 'c' || c == 'm') && !allow_maps)
             return cli_usage_hint(p->cmd);
-        if (c == 'c' && cfg_read_stage_map(optarg, &err) < 0)
+        if (c == 'c' && cfg_read_stage_map(optarg, o->map, &err) < 0)
             return cli_fail(&err);
-        if (c == 'm' && add_map(optarg, &err) < 0)
+        if (c == 'm' && add_map(o->map, optarg, &err) < 0)
             return ht_err_isset(&err) ? cli_fail(&err) : cli_usage_hint(p->cmd);
         if (c == 's')
             o->source = optarg;
@@ -102,6 +103,31 @@ static int parse_opts(struct cli_parse *p, int argc, char **argv, struct q_opts 
     return cli_args(p, argc, argv, 0, 0, NULL) ? EXIT_USAGE : CLI_CONTINUE;
 }
 
+static int quarantine_rows(struct store *s, struct out_table *t, void *arg)
+{
+    const struct q_opts *o = arg;
+    struct ht_err err = HT_ERR_INIT;
+    struct store_qrow *q = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (store_quarantine_open(s, o->source, o->limit, &q, &n, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char id[24], bytes[24];
+        const char *row[] = {id,       q[i].created_at, q[i].source,
+                             q[i].ref, q[i].reason,     bytes};
+
+        snprintf(id, sizeof(id), "%" PRId64, q[i].id);
+        snprintf(bytes, sizeof(bytes), "%zu", q[i].rawlen);
+        rc = cli_add_row(t, 0, row);
+    }
+    store_qrows_free(q, n);
+    return rc;
+}
+
 static int do_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct out_col cols[] = {
@@ -113,63 +139,40 @@ static int do_list(struct cli_ctx *ctx, int argc, char **argv)
         {"bytes", N_("bytes"), OUT_NUM},
     };
     struct cli_parse p = CLI_PARSE("quarantine", usage, OUT_ROWS, OUT_TABLE);
-    struct q_opts o = {NULL, 1000};
-    struct ht_err err = HT_ERR_INIT;
-    struct store *s = NULL;
-    struct store_qrow *q = NULL;
-    struct out_table t;
-    size_t n = 0;
+    struct q_opts o = {NULL, 1000, NULL};
     int rc = parse_opts(&p, argc, argv, &o, 0);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_quarantine_open(s, o.source, o.limit, &q, &n, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char id[24], bytes[24];
-        const char *row[] = {id,       q[i].created_at, q[i].source,
-                             q[i].ref, q[i].reason,     bytes};
-
-        snprintf(id, sizeof(id), "%" PRId64, q[i].id);
-        snprintf(bytes, sizeof(bytes), "%zu", q[i].rawlen);
-        if (cli_add_row(&t, 0, row) < 0)
-            goto out;
-    }
-    rc = cli_print(ctx, &t, p.format);
-out:
-    out_table_release(&t);
-    store_qrows_free(q, n);
-    store_free(s);
-    return rc;
+    return cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), quarantine_rows, &o);
 }
 
 static int do_replay(struct cli_ctx *ctx, int argc, char **argv)
 {
     struct cli_parse p = CLI_PARSE("quarantine", usage, 0, OUT_TABLE);
-    struct q_opts o = {NULL, 1000};
+    struct q_opts o = {NULL, 1000, stage_map_new()};
     struct ht_err err = HT_ERR_INIT;
     struct replay_result res;
-    struct store *s;
-    int rc = parse_opts(&p, argc, argv, &o, 1);
+    struct store *s = NULL;
+    int rc = o.map ? parse_opts(&p, argc, argv, &o, 1) : EXIT_FAIL;
 
     if (rc != CLI_CONTINUE)
-        return rc;
+        goto out;
+    rc = EXIT_FAIL;
     if (!(s = cli_open_store(ctx)))
-        return EXIT_FAIL;
-    if (syncer_replay(s, NULL, o.limit, &res, &err) < 0) {
-        store_free(s);
-        return cli_fail(&err);
+        goto out;
+    if (syncer_replay(s, o.map, NULL, o.limit, &res, &err) < 0) {
+        rc = cli_fail(&err);
+        goto out;
     }
     printf(_("replayed %ld quarantined answers and list rows: %ld resolved, %ld "
              "superseded by a later answer, %ld still quarantined\n"),
            res.examined, res.resolved, res.superseded, res.still_bad);
+    rc = EXIT_OK;
+out:
     store_free(s);
-    return EXIT_OK;
+    stage_map_free(o.map);
+    return rc;
 }
 
 int cmd_quarantine(struct cli_ctx *ctx, int argc, char **argv)

@@ -1,6 +1,7 @@
-/* halaltrack status NIB: one MSME's card and, per application, its timeline against the
- * legal limits, who it waits on and the next step. Exit statuses: 0 shown, 1 failure,
- * 2 usage or malformed NIB, 3 NIB not in the register, 4 MSME has no application. */
+/* halaltrack status NIB: one MSME's card and, per application, its legal steps against
+ * their limits, who holds the file and the business's next step. Exit statuses: 0 shown,
+ * 1 failure, 2 usage or malformed NIB, 3 NIB not in the register, 4 MSME has no
+ * application. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "halaltrack/calendar.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/ident.h"
+#include "halaltrack/settings.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
 
@@ -21,29 +23,33 @@ static void usage(void)
     printf(_("Usage:\n"));
     printf(_("  halaltrack status [--format=FORMAT] NIB\n\n"));
     printf(_("Options:\n"));
-    printf(_("  -f, --format=FORMAT   table (the card and timelines, default), csv (one\n"
-             "                        line per step of every application) or json\n"));
+    printf(
+        _("  -f, --format=FORMAT   table (the card and timelines, default), csv (one\n"
+          "                        line per legal step of every application) or json\n"));
     printf(_("  -?, --help            show this help, then exit\n\n"));
     printf(_(
         "Exit status: 0 shown, 1 failure, 2 usage error or malformed NIB, 3 NIB not in\n"
         "the register, 4 the MSME has no application yet.\n"));
 }
 
-/* CSV: one line per step of every application. */
+/* CSV: one line per legal step of every application. */
 static int print_steps_csv(const struct cli_ctx *ctx, const struct report_msme *m,
                            const struct timeline *tl)
 {
     static const struct out_col cols[] = {
         {"id_reg", "", 0},
         {"no_daftar", "", 0},
-        {"code", "", 0},
-        {"stage", "", 0},
+        {"channel_id", "", 0},
+        {"step", "", 0},
         {"label", "", 0},
+        {"codes", "", OUT_LIST},
         {"entered", "", 0},
         {"left", "", 0},
         {"working_days", "", OUT_NUM},
         {"limit_days", "", OUT_NUM},
-        {"waits_on", "", 0},
+        {"extension_days", "", OUT_NUM},
+        {"taken_over", "", 0},
+        {"held_by", "", 0},
         {"clock_paused", "", 0},
         {"breach", "", 0},
         {"overdue_days", "", OUT_NUM},
@@ -54,31 +60,40 @@ static int print_steps_csv(const struct cli_ctx *ctx, const struct report_msme *
 
     out_table_init(&t, cols, HT_ARRAY_LEN(cols));
     for (size_t i = 0; i < m->napps; i++) {
-        for (size_t j = 0; j < tl[i].n; j++) {
-            const struct tl_entry *e = &tl[i].v[j];
-            char entered[21], left[21] = "", days[24], limit[24] = "", over[24];
+        for (size_t j = 0; j < tl[i].ns; j++) {
+            const struct tl_step *e = &tl[i].s[j];
+            char entered[21], left[21] = "", days[24], limit[24] = "", ext[24], over[24],
+                              codes[128];
             const char *row[] = {
                 m->apps[i].id_reg,
                 m->apps[i].no_daftar,
-                e->code,
-                stage_name(e->stage),
-                e->sc ? stage_code_label(e->sc) : stage_label(e->stage),
+                m->apps[i].channel_id,
+                step_name(e->step),
+                step_label(e->step),
+                codes,
                 entered,
                 e->left ? left : NULL,
                 days,
                 e->limit_days ? limit : NULL,
-                stage_waits_on_name(e->waits_on),
+                ext,
+                e->taken_over ? "true" : "false",
+                stage_waits_on_name(e->holder),
                 e->paused ? "true" : "false",
                 e->breach ? "true" : "false",
                 over,
                 e->current ? "true" : "false",
             };
 
+            report_step_codes(&tl[i], e, codes, sizeof(codes));
+            for (char *c = codes; *c; c++)
+                if (*c == ' ')
+                    *c = ';';
             ts_format_utc(e->entered, entered);
             if (e->left)
                 ts_format_utc(e->left, left);
             snprintf(days, sizeof(days), "%lld", (long long)e->days);
             snprintf(limit, sizeof(limit), "%d", e->limit_days);
+            snprintf(ext, sizeof(ext), "%d", e->extension_days);
             snprintf(over, sizeof(over), "%lld", (long long)e->overdue);
             if (cli_add_row(&t, 0, row) < 0)
                 goto out;
@@ -130,7 +145,7 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
     struct ht_err err = HT_ERR_INIT;
     struct report_msme m;
     struct timeline *tl = NULL;
-    struct calendar *cal = NULL;
+    struct cal_gaps gaps = {{0}, 0, 0};
     struct store *s = NULL;
     int64_t now;
     int q, rc;
@@ -141,8 +156,6 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (cli_now(&now) < 0)
         return EXIT_USAGE;
-    if (!(cal = calendar_load_default(&err)))
-        return cli_fail(&err);
     rc = EXIT_FAIL;
     if (!(s = cli_open_store(ctx)))
         goto out;
@@ -155,17 +168,15 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
         rc = unknown_nib(s, argv[optind]);
         goto out;
     }
-    if (m.napps > 0 && !(tl = calloc(m.napps, sizeof(*tl)))) {
-        cli_error("%s", _("out of memory"));
+    if (store_report_timelines(s, &m, now, &tl, &err) < 0) {
+        cli_fail(&err);
         goto out;
     }
-    for (size_t i = 0; i < m.napps; i++) {
-        if (timeline_build(m.apps[i].events, m.apps[i].nevents, cal, now, &tl[i], &err) <
-            0) {
-            cli_fail(&err);
-            goto out;
-        }
-    }
+    for (size_t i = 0; i < m.napps; i++)
+        calendar_gaps_merge(&gaps, &tl[i].gaps);
+    /* The text card says it too; CSV and JSON readers get the line on stderr. */
+    if (p.format != OUT_TABLE)
+        cli_warn_gaps(&gaps);
     if ((rc = print_status(ctx, p.format, &m, tl, now)) != EXIT_OK)
         goto out;
     if (m.napps == 0) {
@@ -174,11 +185,8 @@ int cmd_status(struct cli_ctx *ctx, int argc, char **argv)
         rc = EXIT_STATUS_NO_APPLICATION;
     }
 out:
-    for (size_t i = 0; tl && i < m.napps; i++)
-        timeline_release(&tl[i]);
-    free(tl);
+    report_timelines_free(tl, m.napps);
     report_msme_release(&m);
-    calendar_free(cal);
     store_free(s);
     return rc;
 }

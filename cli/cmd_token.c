@@ -105,35 +105,19 @@ static int token_issue(struct cli_ctx *ctx, int argc, char **argv)
     return EXIT_OK;
 }
 
-static int token_list(struct cli_ctx *ctx, int argc, char **argv)
+static int token_rows(struct store *s, struct out_table *tab, void *arg)
 {
-    static const struct out_col cols[] = {
-        {"id", "id", OUT_NUM},
-        {"name", N_("name"), OUT_NARROW},
-        {"scope", N_("scope"), 0},
-        {"kecamatan", N_("kecamatan"), OUT_NARROW},
-        {"created_at", N_("created"), 0},
-        {"last_used_at", N_("last used"), 0},
-        {"revoked_at", N_("revoked"), 0},
-    };
-    struct cli_parse p = CLI_PARSE("token", usage, OUT_ROWS, OUT_TABLE);
     struct ht_err err = HT_ERR_INIT;
     struct store_token *t = NULL;
-    struct store *s = NULL;
-    struct out_table tab;
     size_t n = 0;
-    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
+    int rc = 0;
 
-    if (rc != CLI_CONTINUE)
-        return rc;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &tab, cols, HT_ARRAY_LEN(cols))))
-        goto out;
+    (void)arg;
     if (store_token_list(s, &t, &n, &err) < 0) {
         cli_fail(&err);
-        goto out;
+        return -1;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; rc == 0 && i < n; i++) {
         char id[24], scope[40];
         const char *row[7] = {id,
                               t[i].name,
@@ -147,15 +131,26 @@ static int token_list(struct cli_ctx *ctx, int argc, char **argv)
         snprintf(scope, sizeof(scope), "%s%s%s", t[i].scope_kind,
                  t[i].kecamatan_code ? ":" : "",
                  t[i].kecamatan_code ? t[i].kecamatan_code : "");
-        if (cli_add_row(&tab, 0, row) < 0)
-            goto out;
+        rc = cli_add_row(tab, 0, row);
     }
-    rc = cli_print(ctx, &tab, p.format);
-out:
-    out_table_release(&tab);
     store_tokens_free(t, n);
-    store_free(s);
     return rc;
+}
+
+static int token_list(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct out_col cols[] = {
+        {"id", "id", OUT_NUM},
+        {"name", N_("name"), OUT_NARROW},
+        {"scope", N_("scope"), 0},
+        {"kecamatan", N_("kecamatan"), OUT_NARROW},
+        {"created_at", N_("created"), 0},
+        {"last_used_at", N_("last used"), 0},
+        {"revoked_at", N_("revoked"), 0},
+    };
+    struct cli_parse p = CLI_PARSE("token", usage, OUT_ROWS, OUT_TABLE);
+
+    return cli_list(ctx, &p, argc, argv, cols, HT_ARRAY_LEN(cols), token_rows, NULL);
 }
 
 static int token_revoke(struct cli_ctx *ctx, int argc, char **argv)

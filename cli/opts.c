@@ -135,6 +135,30 @@ struct store *cli_open_table(struct cli_ctx *ctx, struct out_table *t,
     return cli_open_store(ctx);
 }
 
+int cli_list_run(struct cli_ctx *ctx, enum out_format format, const struct out_col *cols,
+                 size_t ncols, cli_rows_fn rows, void *arg)
+{
+    struct out_table t;
+    struct store *s;
+    int rc = EXIT_FAIL;
+
+    if ((s = cli_open_table(ctx, &t, cols, ncols)) && rows(s, &t, arg) == 0)
+        rc = cli_print(ctx, &t, format);
+    out_table_release(&t);
+    store_free(s);
+    return rc;
+}
+
+int cli_list(struct cli_ctx *ctx, struct cli_parse *p, int argc, char **argv,
+             const struct out_col *cols, size_t ncols, cli_rows_fn rows, void *arg)
+{
+    int rc = cli_parse_plain(p, argc, argv, 0, 0, NULL);
+
+    if (rc != CLI_CONTINUE)
+        return rc;
+    return cli_list_run(ctx, p->format, cols, ncols, rows, arg);
+}
+
 int cli_add_row(struct out_table *t, char color, const char *const *cells)
 {
     if (out_table_add(t, color, cells) < 0) {

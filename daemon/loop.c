@@ -47,16 +47,15 @@ static void do_reload(struct loop_ctx *c, struct syncer *sy)
         sd_notify_msg("READY=1");
         return;
     }
-    if (cfg_apply_stage_map(next, &err) < 0) {
+    cfg_keep_no_reload(c->cfg, next);
+    /* A new stage map is built from next and swapped in with it; on failure the old
+     * configuration and map stay. */
+    if (syncer_set_cfg(sy, next, &err) < 0) {
         log_warn("reload failed, keeping the old configuration: %s", err.msg);
         cfg_free(next);
-        if (cfg_apply_stage_map(c->cfg, NULL) < 0)
-            log_error("cannot restore the old stage mappings");
         sd_notify_msg("READY=1");
         return;
     }
-    cfg_keep_no_reload(c->cfg, next);
-    syncer_set_cfg(sy, next);
     cfg_free(c->cfg);
     c->cfg = next;
     apply_logging(next);

@@ -76,6 +76,7 @@ int main(int argc, char **argv)
     struct sync_metrics metrics;
     struct loop_ctx ctx;
     struct cfg *cfg;
+    struct stage_map *map = NULL;
 
     /* First of all: a reload (SIGHUP) or a stop that arrives while the daemon is still
      * starting sets its flag instead of killing it (the default action of HUP). */
@@ -133,7 +134,12 @@ int main(int argc, char **argv)
         return 1;
     }
     cfg = cfg_load(path, &err);
-    if (!cfg || cfg_apply_stage_map(cfg, &err) < 0) {
+    if (cfg && !(map = cfg_stage_map(cfg, &err))) {
+        cfg_free(cfg);
+        cfg = NULL;
+    }
+    stage_map_free(map); /* checked here; the syncer builds its own */
+    if (!cfg) {
         fprintf(stderr, _("halaltrackd: %s\n"), err.msg);
         cfg_free(cfg);
         http_global_cleanup();

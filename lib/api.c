@@ -278,7 +278,8 @@ static int no_daftar_valid(const char *s)
 
 /* Decodes one list row into it. Returns 0 when it is kept (its problems, if any, in why),
  * 1 when it goes to bad[] only (reason in why), -1 when out of memory. */
-static int decode_item(json_t *item, struct api_item *it, char why[static 96])
+static int decode_item(json_t *item, const struct stage_map *map, struct api_item *it,
+                       char why[static 96])
 {
     int wrong = 0;
 
@@ -321,7 +322,7 @@ static int decode_item(json_t *item, struct api_item *it, char why[static 96])
             }
     }
     if (it->status_raw) {
-        const char *code = status_resolve(it->status_raw);
+        const char *code = status_resolve(map, it->status_raw);
         if (code && !(it->status = strdup(code)))
             return -1;
     }
@@ -331,15 +332,15 @@ static int decode_item(json_t *item, struct api_item *it, char why[static 96])
         snprintf(why, 96, "list item without status");
     else if (!it->status)
         snprintf(why, 96, "unknown status label '%.40s' in list item", it->status_raw);
-    else if (!stage_lookup(it->status))
+    else if (!stage_map_lookup(map, it->status))
         snprintf(why, 96, "unknown status code '%.16s' in list item", it->status);
     else if (!it->no_daftar)
         snprintf(why, 96, "list item without no_daftar");
     return 0;
 }
 
-int api_decode_page(const char *body, size_t len, struct api_page *out,
-                    struct ht_err *err)
+int api_decode_page(const char *body, size_t len, const struct stage_map *map,
+                    struct api_page *out, struct ht_err *err)
 {
     json_t *root, *data, *item;
     long totals[3] = {0, 0, 0};
@@ -361,7 +362,7 @@ int api_decode_page(const char *body, size_t len, struct api_page *out,
     {
         struct api_item *it = &out->items[out->n];
         char why[96];
-        int r = decode_item(item, it, why);
+        int r = decode_item(item, map, it, why);
 
         if (r < 0) {
             item_release(it);

@@ -1,5 +1,6 @@
 /* The national API client: token, URLs, calls under budget, breaker and backoff. */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,8 @@ struct api_client {
     struct breaker br;
     unsigned int rng;
     int budget_ready;
-    const char *budget_name;          /* the shared bucket: API_BUDGET_NAME unless set */
+    const char *budget_name; /* the shared bucket: API_BUDGET_NAME unless set */
+    int prepaid; /* tokens granted to the current batch of rounds, not yet spent */
     size_t host_idx[API_HOST__COUNT]; /* which mirror of each host is in use */
     int auth_refusals;                /* consecutive */
     int64_t auth_next_ms;             /* no authentication before this (monotonic) */
@@ -512,6 +514,11 @@ void api_req_release(struct api_req *r)
     http_resp_release(&r->resp);
 }
 
+void api_client_batch_end(struct api_client *ac)
+{
+    ac->prepaid = 0;
+}
+
 int api_client_round(struct api_client *ac, struct api_req **reqs, size_t n,
                      struct ht_err *err)
 {
@@ -530,13 +537,21 @@ int api_client_round(struct api_client *ac, struct api_req **reqs, size_t n,
     }
     if (api_client_ensure_token(ac, err) < 0)
         return -1;
-    if ((g = budget(ac, (int)(n < want ? n : want), err)) < 0)
-        return -1;
-    if (g == 0) { /* stopping */
-        for (size_t i = 0; i < n; i++)
-            reqs[i]->state = API_REQ_FAILED;
-        return 0;
+    if (ac->prepaid == 0) {
+        /* the whole batch's requests in one take (budget_take grants what the bucket
+         * holds, at most its burst) */
+        if ((g = budget(ac, n > INT_MAX ? INT_MAX : (int)n, err)) < 0)
+            return -1;
+        if (g == 0) { /* stopping */
+            for (size_t i = 0; i < n; i++)
+                reqs[i]->state = API_REQ_FAILED;
+            return 0;
+        }
+        ac->prepaid = g;
     }
+    g = ac->prepaid < (int)(n < want ? n : want) ? ac->prepaid
+                                                 : (int)(n < want ? n : want);
+    ac->prepaid -= g;
     if (!(round = calloc((size_t)g, sizeof(*round)))) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;

@@ -30,6 +30,9 @@ struct calendar {
     size_t n, cap;
     int64_t *wk; /* days of holidays that fall Monday..Friday, sorted */
     size_t nwk;
+    int64_t *wkc; /* the cuti bersama among them, sorted */
+    size_t nwkc;
+    int cuti_working;                          /* cuti bersama counts as a working day */
     unsigned char years[CAL_YEAR_MAX / 8 + 1]; /* bit set: holiday data for that year */
 };
 
@@ -46,6 +49,7 @@ void calendar_free(struct calendar *cal)
         free(cal->hol[i].name);
     free(cal->hol);
     free(cal->wk);
+    free(cal->wkc);
     free(cal);
 }
 
@@ -111,14 +115,39 @@ static int64_t weekdays_upto(int64_t day)
     return 5 * q + (r + 1 < 5 ? r + 1 : 5);
 }
 
-/* Working days in (origin, day]: weekdays minus holidays on weekdays. */
+/* Working days in (origin, day]: weekdays minus holidays on weekdays (cuti bersama
+ * among them unless it counts as working). */
 static int64_t working_upto(const struct calendar *cal, int64_t day)
 {
     int64_t w = weekdays_upto(day);
 
-    if (cal)
+    if (cal) {
         w -= (int64_t)upper_bound(cal->wk, cal->nwk, day);
+        if (cal->cuti_working)
+            w += (int64_t)upper_bound(cal->wkc, cal->nwkc, day);
+    }
     return w;
+}
+
+/* Inserts day into the sorted array a of *n elements (room for one more). */
+static void sorted_insert(int64_t *a, size_t *n, int64_t day)
+{
+    size_t pos = upper_bound(a, *n, day);
+
+    memmove(a + pos + 1, a + pos, (*n - pos) * sizeof(*a));
+    a[pos] = day;
+    (*n)++;
+}
+
+/* Removes day from the sorted array a when it is there. */
+static void sorted_remove(int64_t *a, size_t *n, int64_t day)
+{
+    size_t pos = upper_bound(a, *n, day);
+
+    if (pos > 0 && a[pos - 1] == day) {
+        memmove(a + pos - 1, a + pos, (*n - pos) * sizeof(*a));
+        (*n)--;
+    }
 }
 
 int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *name,
@@ -136,8 +165,10 @@ int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *nam
     if (at >= 0) {
         /* Two entries on one day (e.g. two feasts coinciding): it stays a holiday, and a
          * national holiday wins over cuti bersama. */
-        if (!cuti_bersama)
+        if (!cuti_bersama && cal->hol[at].cuti) {
             cal->hol[at].cuti = 0;
+            sorted_remove(cal->wkc, &cal->nwkc, day);
+        }
         cal->years[d.y / 8] |= (unsigned char)(1u << (d.y % 8));
         return 0;
     }
@@ -160,6 +191,12 @@ int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *nam
             return -1;
         }
         cal->wk = w;
+        w = realloc(cal->wkc, ncap * sizeof(*w));
+        if (!w) {
+            free(copy);
+            return -1;
+        }
+        cal->wkc = w;
         cal->cap = ncap;
     }
     pos = holiday_lower_bound(cal, day);
@@ -169,10 +206,9 @@ int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *nam
     cal->hol[pos].cuti = cuti_bersama ? 1 : 0;
     cal->n++;
     if (day_weekday(day) <= 5) {
-        pos = upper_bound(cal->wk, cal->nwk, day);
-        memmove(cal->wk + pos + 1, cal->wk + pos, (cal->nwk - pos) * sizeof(*cal->wk));
-        cal->wk[pos] = day;
-        cal->nwk++;
+        sorted_insert(cal->wk, &cal->nwk, day);
+        if (cuti_bersama)
+            sorted_insert(cal->wkc, &cal->nwkc, day);
     }
     cal->years[d.y / 8] |= (unsigned char)(1u << (d.y % 8));
     return 0;
@@ -205,8 +241,90 @@ const char *calendar_holiday_name(const struct calendar *cal, struct ht_date d,
 int calendar_is_working_day(const struct calendar *cal, struct ht_date d)
 {
     int64_t day = date_to_days(d);
+    ptrdiff_t at = cal ? find_holiday(cal, day) : -1;
 
-    return day_weekday(day) <= 5 && !(cal && find_holiday(cal, day) >= 0);
+    if (day_weekday(day) > 5)
+        return 0;
+    return at < 0 || (cal->hol[at].cuti && cal->cuti_working);
+}
+
+void calendar_set_cuti_working(struct calendar *cal, int working)
+{
+    if (cal)
+        cal->cuti_working = working ? 1 : 0;
+}
+
+int calendar_cuti_working(const struct calendar *cal)
+{
+    return cal ? cal->cuti_working : 0;
+}
+
+size_t calendar_holiday_count(const struct calendar *cal)
+{
+    return cal ? cal->n : 0;
+}
+
+const char *calendar_holiday_at(const struct calendar *cal, size_t i, struct ht_date *d,
+                                int *cuti_bersama)
+{
+    if (!cal || i >= cal->n)
+        return NULL;
+    if (d)
+        *d = date_from_days(cal->hol[i].day);
+    if (cuti_bersama)
+        *cuti_bersama = cal->hol[i].cuti;
+    return cal->hol[i].name;
+}
+
+/* Adds year y to g (sorted, no repeats). */
+static void gaps_insert(struct cal_gaps *g, int y)
+{
+    size_t i = 0;
+
+    while (i < g->n && g->year[i] < y)
+        i++;
+    if (i < g->n && g->year[i] == y)
+        return;
+    if (g->n == CAL_GAPS_MAX) {
+        g->more = 1;
+        return;
+    }
+    memmove(g->year + i + 1, g->year + i, (g->n - i) * sizeof(*g->year));
+    g->year[i] = y;
+    g->n++;
+}
+
+void calendar_gaps_add(const struct calendar *cal, struct ht_date from, struct ht_date to,
+                       struct cal_gaps *g)
+{
+    int64_t f = date_to_days(from), t = date_to_days(to);
+
+    if (t <= f)
+        return;
+    /* The days counted are (from, to]. */
+    for (int y = date_from_days(f + 1).y; y <= to.y; y++)
+        if (!calendar_covers_year(cal, y))
+            gaps_insert(g, y);
+}
+
+void calendar_gaps_merge(struct cal_gaps *into, const struct cal_gaps *from)
+{
+    for (size_t i = 0; i < from->n; i++)
+        gaps_insert(into, from->year[i]);
+    into->more |= from->more;
+}
+
+int calendar_gaps_format(const struct cal_gaps *g, char *out, size_t outsz)
+{
+    size_t o = 0;
+
+    if (outsz)
+        out[0] = '\0';
+    for (size_t i = 0; i < g->n && o < outsz; i++)
+        o += (size_t)snprintf(out + o, outsz - o, "%s%d", i ? ", " : "", g->year[i]);
+    if (g->more && o < outsz)
+        o += (size_t)snprintf(out + o, outsz - o, ", ...");
+    return o < outsz ? 0 : -1;
 }
 
 int64_t calendar_working_days_between_dates(const struct calendar *cal,

@@ -167,6 +167,28 @@ struct parse_state {
     unsigned char seen[64];
 };
 
+/* A line of [office], [calendar] or [sla] into set; an error names file:line. Returns 0
+ * (go on) or -1 (stop), as cfg_file_parse's handlers do. */
+static int settings_line(struct ht_settings *set, const struct cfg_pos *pos,
+                         const char *section, const char *name, const char *value,
+                         struct ht_err *err)
+{
+    const char *key = settings_config_key(section, name);
+    struct ht_err e = HT_ERR_INIT;
+
+    if (!key) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
+                   pos->path, pos->line, name, section);
+        return -1;
+    }
+    if (settings_set(set, key, value, &e) < 0) {
+        ht_err_set(err, HT_ECONFIG, _("%s:%d: key '%s.%s': %s"), pos->path, pos->line,
+                   section, name, e.msg);
+        return -1;
+    }
+    return 0;
+}
+
 static int handler(void *user, const struct cfg_pos *pos, const char *section,
                    const char *name, const char *value, struct ht_err *err)
 {
@@ -240,6 +262,8 @@ static int handler(void *user, const struct cfg_pos *pos, const char *section,
         }
         return 0;
     }
+    if (settings_config_section(section))
+        return settings_line(&ps->c->settings, pos, section, name, value, err);
     k = find_key(section, name);
     if (!k) {
         ht_err_set(err, HT_ECONFIG, _("%s:%d: unknown key '%s' in section [%s]"),
@@ -374,6 +398,7 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
         return NULL;
     }
     ps.c = c;
+    settings_init(&c->settings);
     if (cfg_keys_defaults(c, keys, err) < 0 ||
         cfg_file_parse(path, handler, &ps, err) < 0)
         goto fail;
@@ -468,17 +493,24 @@ void cfg_free(struct cfg *c)
     free(c);
 }
 
-int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err)
+struct stage_map *cfg_stage_map(const struct cfg *c, struct ht_err *err)
 {
-    stage_clear_mappings();
-    status_label_clear();
+    struct stage_map *m = stage_map_new();
+
+    if (!m) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return NULL;
+    }
     for (size_t i = 0; i < c->nmap; i++)
-        if (stage_add_mapping(c->map_code[i], c->map_stage[i], err) < 0)
-            return -1;
+        if (stage_map_add(m, c->map_code[i], c->map_stage[i], err) < 0)
+            goto fail;
     for (size_t i = 0; i < c->nlabel; i++)
-        if (status_label_add(c->label_text[i], c->label_code[i], err) < 0)
-            return -1;
-    return 0;
+        if (stage_map_add_label(m, c->label_text[i], c->label_code[i], err) < 0)
+            goto fail;
+    return m;
+fail:
+    stage_map_free(m);
+    return NULL;
 }
 
 void cfg_keep_no_reload(const struct cfg *old, struct cfg *next)
@@ -558,16 +590,20 @@ void cfg_dump(const struct cfg *c, FILE *out)
         fprintf(out, "stage_map.%s = %s\n", c->map_code[i], c->map_stage[i]);
     for (size_t i = 0; i < c->nlabel; i++)
         fprintf(out, "status_labels.%s = %s\n", c->label_text[i], c->label_code[i]);
+    fprintf(out, "office.name = %s\n", c->settings.office_name);
+    fprintf(out, "calendar.cuti_bersama = %s\n",
+            settings_cuti_name(c->settings.cuti_working));
+    fprintf(out, "sla.rules = %s\n", sla_rules_name(c->settings.rules));
 }
 
 static int map_handler(void *user, const struct cfg_pos *pos, const char *section,
                        const char *name, const char *value, struct ht_err *err)
 {
+    struct stage_map *m = user;
     struct ht_err e = HT_ERR_INIT;
 
-    (void)user;
     if (strcmp(section, "status_labels") == 0) {
-        if (status_label_add(name, value, &e) < 0) {
+        if (stage_map_add_label(m, name, value, &e) < 0) {
             ht_err_set(err, HT_ECONFIG, _("%s:%d: [status_labels] '%s': %s"), pos->path,
                        pos->line, name, e.msg);
             return -1;
@@ -576,7 +612,7 @@ static int map_handler(void *user, const struct cfg_pos *pos, const char *sectio
     }
     if (strcmp(section, "stage_map") != 0)
         return 0;
-    if (stage_add_mapping(name, value, &e) < 0) {
+    if (stage_map_add(m, name, value, &e) < 0) {
         ht_err_set(err, HT_ECONFIG, _("%s:%d: [stage_map] '%s': %s"), pos->path,
                    pos->line, name, e.msg);
         return -1;
@@ -584,9 +620,23 @@ static int map_handler(void *user, const struct cfg_pos *pos, const char *sectio
     return 0;
 }
 
-int cfg_read_stage_map(const char *path, struct ht_err *err)
+int cfg_read_stage_map(const char *path, struct stage_map *m, struct ht_err *err)
 {
-    return cfg_file_parse(path, map_handler, NULL, err);
+    return cfg_file_parse(path, map_handler, m, err);
+}
+
+static int settings_handler(void *user, const struct cfg_pos *pos, const char *section,
+                            const char *name, const char *value, struct ht_err *err)
+{
+    if (!settings_config_section(section))
+        return 0;
+    return settings_line(user, pos, section, name, value, err);
+}
+
+int cfg_read_settings(const char *path, struct ht_settings *out, struct ht_err *err)
+{
+    settings_init(out);
+    return cfg_file_parse(path, settings_handler, out, err);
 }
 
 static const char *url_sep = " \t,";

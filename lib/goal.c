@@ -229,3 +229,22 @@ void goal_compute(const struct goal_input *in, struct goal_calc *out)
     else
         out->status = GOAL_OFF_TRACK;
 }
+
+const struct goal_mandatory *goal_mandatory_small(void)
+{
+    static const struct goal_mandatory m = {{2026, 10, 17}, "PP 42/2024 Pasal 160"};
+
+    return &m;
+}
+
+const struct goal_mandatory *goal_mandatory_large(void)
+{
+    static const struct goal_mandatory m = {{2024, 10, 17}, "PP 39/2021 Pasal 140"};
+
+    return &m;
+}
+
+long goal_days_to(struct ht_date deadline, struct ht_date today)
+{
+    return (long)(date_to_days(deadline) - date_to_days(today));
+}

@@ -124,7 +124,6 @@ int ident_check_no_daftar(const char *s, struct ht_err *err)
     char q[IDENT_QUOTE_MAX + 4];
     const char *p;
     size_t n;
-    int year = 0;
 
     if (!s || !*s) {
         ht_err_set(err, HT_EINVAL, _("registration number is empty"));
@@ -144,14 +143,6 @@ int ident_check_no_daftar(const char *s, struct ht_err *err)
                    _("registration number '%s' has no 4-digit year after 'SH' (expected "
                      "SH<year>-<n>-<number>)"),
                    quote(s, q));
-        return -1;
-    }
-    for (size_t i = 0; i < 4; i++)
-        year = year * 10 + (p[i] - '0');
-    if (year < 2019 || year > 2100) {
-        ht_err_set(err, HT_EINVAL,
-                   _("registration number '%s' has year %d, expected 2019 to 2100"),
-                   quote(s, q), year);
         return -1;
     }
     p += 4;

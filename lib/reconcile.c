@@ -2,18 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/ident.h"
 #include "halaltrack/reconcile.h"
 #include "halaltrack/banned.h"
-
-static int cert_no_valid(const char *s)
-{
-    if (strlen(s) != 19 || s[0] != 'I' || s[1] != 'D')
-        return 0;
-    for (int i = 2; i < 19; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
 
 static void quarantine(struct reconcile_plan *p, const char *what, const char *arg)
 {
@@ -52,7 +43,7 @@ static int cmp_index(const void *a, const void *b)
 }
 
 int reconcile_plan_build(const struct reconcile_stored *st, const struct api_detail *d,
-                         struct reconcile_plan *p)
+                         const struct stage_map *map, struct reconcile_plan *p)
 {
     size_t n = d->nevents, k = 0;
     struct ev_key *keys = NULL;
@@ -70,7 +61,7 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
         return 0;
     }
     for (size_t i = 0; i < n; i++)
-        if (stage_of_code(d->events[i].status) == STAGE_UNKNOWN) {
+        if (stage_map_stage_of(map, d->events[i].status) == STAGE_UNKNOWN) {
             quarantine(p, "unknown status code", d->events[i].status);
             return 0;
         }
@@ -96,7 +87,7 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
         size_t i = p->ev[j];
         const struct api_event *e = &d->events[i];
 
-        p->ev_stage[j] = stage_of_code(e->status);
+        p->ev_stage[j] = stage_map_stage_of(map, e->status);
         /* The latest event by upstream time; on a tie the later one in the list wins
          * (tracking is oldest first). */
         if (!have_latest || e->at >= d->events[p->latest].at) {
@@ -105,7 +96,7 @@ int reconcile_plan_build(const struct reconcile_stored *st, const struct api_det
             have_latest = 1;
         }
     }
-    if (d->cert_no && !cert_no_valid(d->cert_no)) {
+    if (d->cert_no && ident_check_certificate_no(d->cert_no, NULL) < 0) {
         quarantine(p, "invalid certificate number", d->cert_no);
         return 0;
     }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/csv.h"
+#include "halaltrack/goal.h"
 #include "halaltrack/report.h"
 #include "halaltrack/banned.h"
 
@@ -56,6 +57,13 @@ static void weekly_rows(struct sheet *sh, const struct weekly_report *r)
     row(sh, "report", "week", r->iso_week, NULL, NULL, NULL, NULL, NULL, NULL, r->start,
         r->week);
     row(sh, "report", "hash", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, r->hash);
+    row(sh, "report", "office", 0, NULL, NULL, NULL, NULL, NULL, NULL, 0, r->office);
+    row(sh, "mandatory", "small_not_certified", r->mandatory.small_left, NULL, NULL, NULL,
+        NULL, NULL, NULL, wib_date_to_ts(goal_mandatory_small()->deadline),
+        goal_mandatory_small()->law);
+    row(sh, "mandatory", "large_not_certified", r->mandatory.large_left, NULL, NULL, NULL,
+        NULL, NULL, NULL, wib_date_to_ts(goal_mandatory_large()->deadline),
+        goal_mandatory_large()->law);
     KV("headline", "certified_week", r->certified_week);
     KV("headline", "certified_prev_week", r->certified_prev_week);
     KV("headline", "certified_total", r->certified_total);
@@ -119,10 +127,24 @@ static void weekly_rows(struct sheet *sh, const struct weekly_report *r)
     KV("stuck", "total", r->stuck_total);
     for (size_t i = 0; i < r->nstuck; i++) {
         const struct weekly_stuck *s = &r->stuck[i];
-        snprintf(detail, sizeof(detail), "days=%ld limit=%ld", s->days, s->limit);
+        snprintf(detail, sizeof(detail), "step=%s days=%ld limit=%ld%s",
+                 step_name(s->step), s->days, s->limit,
+                 s->taken_over ? " taken_over" : "");
         row(sh, "stuck_app", stage_waits_on_name(s->waits_on), s->overdue, s->nib,
             s->name, s->kelurahan, s->phone, s->id_reg, s->code, s->since, detail);
     }
+    for (int k = 0; k < ACTION__COUNT; k++)
+        KV("actions", action_reason_name((enum action_reason)k), r->actions_by[k]);
+    KV("actions", "total", r->actions_total);
+    for (size_t i = 0; i < r->nactions; i++) {
+        const struct weekly_action *a = &r->actions[i];
+
+        snprintf(detail, sizeof(detail), "waits_on=%s", stage_waits_on_name(a->waits_on));
+        row(sh, "action_app", action_reason_name(a->reason), a->days, a->nib, a->name,
+            a->kelurahan, a->phone, a->id_reg, a->code, a->since, detail);
+    }
+    for (size_t i = 0; i < r->gaps.n; i++)
+        KV("calendar_gap", "year", r->gaps.year[i]);
     KV("quality", "quarantined", r->quarantined);
     KV("quality", "unmatched", r->unmatched);
     KV("quality", "observed_history", r->observed_history);

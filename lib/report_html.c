@@ -35,6 +35,8 @@ static const char css[] =
     ".off_track{color:#b00020;font-weight:bold}"
     ".charts{display:flex;gap:16px;flex-wrap:wrap}.chart{flex:1 1 480px}"
     ".more{color:#555;font-style:italic}"
+    ".warn{color:#a40000;font-weight:bold}.office{font-weight:bold;color:#333}"
+    ".deadline{border-left:4px solid #b36b00;padding:4px 8px;background:#fff7e6}"
     "@page{size:A4;margin:14mm}"
     "td.n,td.d{white-space:nowrap}"
     "@media print{body{margin:0;max-width:none;font-size:9pt}h2{break-after:avoid}"
@@ -186,6 +188,9 @@ static void html_head(FILE *fp, const struct weekly_report *r)
             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
             "<title>%s %s</title>\n<style>%s</style></head><body>\n",
             i18n_lang(), _("Weekly report"), r->week, css);
+    fputs("<div class=\"office\" id=\"office\">", fp);
+    esc(fp, r->office);
+    fputs("</div>\n", fp);
     fprintf(
         fp,
         "<h1>%s %s</h1>\n<div class=\"sub\">%s .. %s (Asia/Jakarta) &middot; %s &middot; "
@@ -202,7 +207,23 @@ static void html_head(FILE *fp, const struct weekly_report *r)
             _("Certified in total"), r->certified_total);
     fprintf(fp, "<div class=\"kpi\">%s<b id=\"stuck-total\">%ld</b></div>\n",
             _("Stuck past limit"), r->stuck_total);
+    fprintf(fp, "<div class=\"kpi\">%s<b id=\"actions-total\">%ld</b></div>\n",
+            _("On the office's action list"), r->actions_total);
     fputs("</div>\n", fp);
+    {
+        char line[512];
+
+        report_mandatory_small(r, line, sizeof(line));
+        fprintf(fp, "<p class=\"deadline\" id=\"mandatory\" data-left=\"%ld\">",
+                r->mandatory.small_left);
+        esc(fp, line);
+        fputs("</p>\n", fp);
+        if (report_mandatory_large(r, line, sizeof(line)) == 0) {
+            fputs("<p class=\"deadline\">", fp);
+            esc(fp, line);
+            fputs("</p>\n", fp);
+        }
+    }
 }
 
 static void html_goals(FILE *fp, const struct weekly_report *r)
@@ -370,7 +391,12 @@ static void html_stuck_row(FILE *fp, const struct weekly_stuck *s)
     snprintf(dl, sizeof(dl), "%ld / %ld", s->days, s->limit);
     fputs("<tr>", fp);
     td(fp, s->name), td(fp, s->nib), td(fp, s->kelurahan), tdd(fp, s->phone);
-    td(fp, s->code), tdd(fp, d), tdd(fp, dl);
+    fputs("<td>", fp);
+    esc(fp, s->code ? s->code : "");
+    fputs(" ", fp);
+    esc(fp, step_label(s->step));
+    fputs("</td>", fp);
+    tdd(fp, d), tdd(fp, dl);
     tdn(fp, s->overdue);
     fputs("</tr>\n", fp);
 }
@@ -391,7 +417,7 @@ static void html_stuck(FILE *fp, const struct weekly_report *r)
             fp,
             ": %ld</h3>\n<table class=\"stuck\"><tr><th>%s</th><th>NIB</th><th>%s</th>"
             "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th class=\"n\">%s</th></tr>\n",
-            r->stuck_by[w], _("Business"), _("Kelurahan"), _("Phone"), _("Status"),
+            r->stuck_by[w], _("Business"), _("Kelurahan"), _("Phone"), _("Step"),
             _("Since"), _("Work days / limit"), _("Days overdue"));
         for (size_t i = 0; i < r->nstuck; i++) {
             if (r->stuck[i].waits_on != (enum ht_waits_on)w)
@@ -403,9 +429,58 @@ static void html_stuck(FILE *fp, const struct weekly_report *r)
         html_more(fp, shown, r->stuck_by[w]);
     }
     fprintf(fp, "<p class=\"more\">%s</p>\n",
-            _("Waiting on the MSME (returned, payment): never counted overdue, the legal "
-              "clock "
-              "is paused."));
+            _("Steps held by the business or the payer (draft, returned, payment) are "
+              "never counted overdue: the legal clock is paused."));
+}
+
+static void html_actions(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "<h2>%s: %ld</h2>\n<p class=\"more\">%s</p>\n",
+            _("Action list: files waiting on the business or the payer"),
+            r->actions_total,
+            _("Age in the office's working days since the step began; the legal clock "
+              "stays paused."));
+    for (int k = 0; k < ACTION__COUNT; k++) {
+        size_t shown = 0;
+
+        if (r->actions_by[k] == 0)
+            continue;
+        fprintf(fp, "<h3 data-reason=\"%s\">", action_reason_name((enum action_reason)k));
+        esc(fp, action_reason_label((enum action_reason)k));
+        fprintf(fp,
+                ": %ld</h3>\n<table class=\"actions\"><tr><th class=\"n\">%s</th>"
+                "<th>%s</th><th>NIB</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                "</tr>\n",
+                r->actions_by[k], _("Age"), _("Business"), _("Kelurahan"), _("Phone"),
+                _("Status"), _("Since"));
+        for (size_t i = 0; i < r->nactions; i++) {
+            const struct weekly_action *a = &r->actions[i];
+            char d[11];
+
+            if (a->reason != (enum action_reason)k)
+                continue;
+            date_format(ts_to_wib_date(a->since), d);
+            fputs("<tr>", fp);
+            tdn(fp, a->days);
+            td(fp, a->name), td(fp, a->nib), td(fp, a->kelurahan), tdd(fp, a->phone);
+            td(fp, a->code), tdd(fp, d);
+            fputs("</tr>\n", fp);
+            shown++;
+        }
+        fputs("</table>\n", fp);
+        html_more(fp, shown, r->actions_by[k]);
+    }
+}
+
+static void html_gaps(FILE *fp, const struct weekly_report *r)
+{
+    char line[512];
+
+    if (report_gaps_sentence(&r->gaps, line, sizeof(line)) < 0)
+        return;
+    fputs("<p class=\"warn\" id=\"calendar-gaps\">", fp);
+    esc(fp, line);
+    fputs("</p>\n", fp);
 }
 
 static void html_quality(FILE *fp, const struct weekly_report *r)
@@ -480,12 +555,14 @@ static void html_programmes(FILE *fp, const struct weekly_report *r)
 int report_weekly_html(FILE *fp, const struct weekly_report *r)
 {
     html_head(fp, r);
+    html_gaps(fp, r);
     html_goals(fp, r);
     html_charts(fp, r);
     html_funnel(fp, r);
     html_areas(fp, r);
     html_movers(fp, r);
     html_stuck(fp, r);
+    html_actions(fp, r);
     html_quality(fp, r);
     html_programmes(fp, r);
     fputs("</body></html>\n", fp);

@@ -2,6 +2,7 @@
  * (lib/jsonw.c) in the layout the goldens hold: two-space indentation, ASCII only. */
 #include <stdlib.h>
 #include <string.h>
+#include "halaltrack/goal.h"
 #include "halaltrack/jsonw.h"
 #include "halaltrack/report.h"
 #include "halaltrack/banned.h"
@@ -79,18 +80,44 @@ static int document(FILE *fp, void (*fn)(struct jsonw *, const void *), const vo
     return rc;
 }
 
-static void status_step(struct jsonw *w, const struct tl_entry *e)
+static void status_code(struct jsonw *w, const struct tl_entry *e)
 {
     jsonw_begin_object(w);
     str(w, "code", e->code);
     str(w, "stage", stage_name(e->stage));
     str(w, "label", e->sc ? stage_code_label(e->sc) : stage_label(e->stage));
+    str(w, "step", step_name(e->at.step));
+    str(w, "held_by", stage_waits_on_name(e->at.holder));
+    ts(w, "entered", e->entered);
+    date(w, "entered_date", ts_to_wib_date(e->entered));
+    ts(w, "left", e->left);
+    flag(w, "current", e->current);
+    jsonw_end_object(w);
+}
+
+static void status_step(struct jsonw *w, const struct timeline *t,
+                        const struct tl_step *e)
+{
+    const struct step_def *d = step_def_get(e->step);
+
+    jsonw_begin_object(w);
+    str(w, "step", step_name(e->step));
+    str(w, "label", step_label(e->step));
+    jsonw_key(w, "codes");
+    jsonw_begin_array(w);
+    for (size_t j = e->first; j < e->first + e->n; j++)
+        jsonw_str(w, t->v[j].code);
+    jsonw_end_array(w);
+    str(w, "held_by", stage_waits_on_name(e->holder));
     ts(w, "entered", e->entered);
     date(w, "entered_date", ts_to_wib_date(e->entered));
     ts(w, "left", e->left);
     num(w, "working_days", e->days);
     num_or_null(w, "limit_days", e->limit_days != 0, e->limit_days);
-    str(w, "waits_on", stage_waits_on_name(e->waits_on));
+    num(w, "extension_days", e->extension_days);
+    flag(w, "taken_over", e->taken_over);
+    num(w, "takeover_days", e->takeover_days);
+    str(w, "law", d->law[0] ? d->law : NULL);
     flag(w, "clock_paused", e->paused);
     flag(w, "breach", e->breach);
     num(w, "overdue_days", e->overdue);
@@ -98,30 +125,48 @@ static void status_step(struct jsonw *w, const struct tl_entry *e)
     jsonw_end_object(w);
 }
 
+static void gaps(struct jsonw *w, const struct cal_gaps *g)
+{
+    jsonw_key(w, "calendar_gaps");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < g->n; i++)
+        jsonw_int(w, g->year[i]);
+    jsonw_end_array(w);
+}
+
 static void status_app(struct jsonw *w, const struct report_app *a,
                        const struct timeline *t)
 {
-    const struct tl_entry *cur = t->n ? &t->v[t->n - 1] : NULL;
-    int open = cur && !stage_def_get(cur->stage)->terminal;
+    const struct tl_step *cur = timeline_current(t);
+    const struct tl_entry *last = t->n ? &t->v[t->n - 1] : NULL;
+    int open = cur && !step_def_get(cur->step)->terminal;
 
     jsonw_begin_object(w);
     str(w, "id_reg", a->id_reg);
     str(w, "no_daftar", a->no_daftar);
     str(w, "channel_id", a->channel_id);
+    str(w, "path", path_name(t->path));
     str(w, "status_code", a->status_code);
     str(w, "certificate_no", a->certificate_no);
     str(w, "certificate_date", a->certificate_date);
     str(w, "history_source", a->observed ? "observed" : "upstream");
+    jsonw_key(w, "steps");
+    jsonw_begin_array(w);
+    for (size_t j = 0; j < t->ns; j++)
+        status_step(w, t, &t->s[j]);
+    jsonw_end_array(w);
     jsonw_key(w, "timeline");
     jsonw_begin_array(w);
     for (size_t j = 0; j < t->n; j++)
-        status_step(w, &t->v[j]);
+        status_code(w, &t->v[j]);
     jsonw_end_array(w);
-    str(w, "stage", cur ? stage_name(cur->stage) : "unknown");
-    str(w, "waits_on", open ? stage_waits_on_name(cur->waits_on) : "none");
+    str(w, "stage", last ? stage_name(last->stage) : "unknown");
+    str(w, "step", cur ? step_name(cur->step) : "unknown");
+    str(w, "waits_on", open ? stage_waits_on_name(cur->holder) : "none");
     flag(w, "clock_paused", open && cur->paused);
-    str(w, "next_step", cur && cur->sc ? stage_code_next(cur->sc) : NULL);
+    str(w, "next_step", last ? steps_next(&last->at) : NULL);
     num(w, "breaches", t->breaches);
+    gaps(w, &t->gaps);
     jsonw_end_object(w);
 }
 
@@ -152,6 +197,13 @@ static void status_doc(struct jsonw *w, const void *arg)
     jsonw_end_array(w);
     ts(w, "data_as_of", report_data_as_of(m, s->tl));
     ts(w, "now", s->now);
+    {
+        struct cal_gaps g = {{0}, 0, 0};
+
+        for (size_t i = 0; i < m->napps; i++)
+            calendar_gaps_merge(&g, &s->tl[i].gaps);
+        gaps(w, &g);
+    }
     jsonw_end_object(w);
 }
 
@@ -184,8 +236,39 @@ static void areas(struct jsonw *w, const char *key, const struct weekly_area *v,
     jsonw_end_array(w);
 }
 
+static void weekly_actions(struct jsonw *w, const struct weekly_report *r)
+{
+    jsonw_key(w, "actions");
+    jsonw_begin_object(w);
+    for (int k = 0; k < ACTION__COUNT; k++)
+        num(w, action_reason_name((enum action_reason)k), r->actions_by[k]);
+    num(w, "total", r->actions_total);
+    jsonw_end_object(w);
+    jsonw_key(w, "action_list");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < r->nactions; i++) {
+        const struct weekly_action *a = &r->actions[i];
+
+        jsonw_begin_object(w);
+        str(w, "reason", action_reason_name(a->reason));
+        str(w, "waits_on", stage_waits_on_name(a->waits_on));
+        str(w, "nib", a->nib);
+        str(w, "name", a->name);
+        str(w, "kelurahan", a->kelurahan);
+        str(w, "kecamatan", a->kecamatan);
+        str(w, "phone", a->phone);
+        str(w, "id_reg", a->id_reg);
+        str(w, "code", a->code);
+        ts(w, "since", a->since);
+        num(w, "age_days", a->days);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
 static void weekly_head(struct jsonw *w, const struct weekly_report *r)
 {
+    str(w, "office", r->office);
     str(w, "week", r->week);
     date(w, "from", r->monday);
     date(w, "to", r->sunday);
@@ -196,6 +279,21 @@ static void weekly_head(struct jsonw *w, const struct weekly_report *r)
     num(w, "certified_week", r->certified_week);
     num(w, "certified_prev_week", r->certified_prev_week);
     num(w, "certified_total", r->certified_total);
+    jsonw_end_object(w);
+    jsonw_key(w, "mandatory");
+    jsonw_begin_object(w);
+    {
+        const struct goal_mandatory *sm = goal_mandatory_small(),
+                                    *lg = goal_mandatory_large();
+
+        date(w, "small_deadline", sm->deadline);
+        str(w, "small_law", sm->law);
+        num(w, "small_days_left", goal_days_to(sm->deadline, r->sunday));
+        num(w, "small_not_certified", r->mandatory.small_left);
+        date(w, "large_deadline", lg->deadline);
+        str(w, "large_law", lg->law);
+        num(w, "large_not_certified", r->mandatory.large_left);
+    }
     jsonw_end_object(w);
     jsonw_key(w, "trend");
     jsonw_begin_array(w);
@@ -309,9 +407,12 @@ static void weekly_stuck(struct jsonw *w, const struct weekly_report *r)
         str(w, "id_reg", s->id_reg);
         str(w, "code", s->code);
         str(w, "waits_on", stage_waits_on_name(s->waits_on));
+        str(w, "step", step_name(s->step));
         ts(w, "since", s->since);
         num(w, "working_days", s->days);
         num(w, "limit_days", s->limit);
+        num(w, "extension_days", s->extension);
+        flag(w, "taken_over", s->taken_over);
         num(w, "days_overdue", s->overdue);
         jsonw_end_object(w);
     }
@@ -371,6 +472,8 @@ static void weekly_doc(struct jsonw *w, const void *arg)
     areas(w, "kelurahan", r->kelurahan, r->nkelurahan);
     weekly_movers(w, r);
     weekly_stuck(w, r);
+    weekly_actions(w, r);
+    gaps(w, &r->gaps);
     jsonw_key(w, "quality");
     jsonw_begin_object(w);
     num(w, "quarantined", r->quarantined);

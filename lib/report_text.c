@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "halaltrack/buf.h"
+#include "halaltrack/goal.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/out.h"
 #include "halaltrack/report.h"
@@ -25,12 +26,12 @@ void report_bar(double percent, int width, char *out)
 
 /* ---- status ---- */
 
-/* Writes "  <label>: <text>" wrapped at width columns, continuation lines indented. */
-static void wrap(FILE *fp, const char *label, const char *text, int width)
+/* Writes text from column col (what is already written on the line) wrapped at width
+ * columns, continuation lines indented by indent, then a newline. */
+static void wrap_from(FILE *fp, int col, const char *text, int width, int indent)
 {
-    int col = fprintf(fp, "  %s:", label);
-    int indent = 4;
     const char *p = text;
+    int line_start = col == 0;
 
     while (*p) {
         size_t n = strcspn(p, " ");
@@ -38,15 +39,18 @@ static void wrap(FILE *fp, const char *label, const char *text, int width)
 
         for (size_t i = 0; i < n; i++)
             w += ((unsigned char)p[i] & 0xC0) != 0x80;
-        if (col + 1 + w > width && col > indent) {
+        if (!line_start && col + 1 + w > width && col > indent) {
             fprintf(fp, "\n%*s", indent, "");
             col = indent;
-        } else {
+            line_start = 1;
+        }
+        if (!line_start) {
             fputc(' ', fp);
             col++;
         }
         fwrite(p, 1, n, fp);
         col += w;
+        line_start = 0;
         p += n;
         while (*p == ' ')
             p++;
@@ -54,13 +58,28 @@ static void wrap(FILE *fp, const char *label, const char *text, int width)
     fputc('\n', fp);
 }
 
+/* Writes "  <label>: <text>" wrapped at width columns, continuation lines indented. */
+static void wrap(FILE *fp, const char *label, const char *text, int width)
+{
+    wrap_from(fp, fprintf(fp, "  %s:", label), text, width, 4);
+}
+
+/* A paragraph wrapped at width columns. */
+static void wrap_text(FILE *fp, const char *text, int width, int indent)
+{
+    wrap_from(fp, 0, text, width, indent);
+}
+
 static const char *channel_path_label(const char *ch)
 {
-    if (ch && (strcmp(ch, "CH001") == 0 || strcmp(ch, "CH002") == 0))
+    switch (channel_path(ch)) {
+    case PATH_REGULER:
         return _("regular");
-    if (ch && (strcmp(ch, "CH003") == 0 || strcmp(ch, "CH004") == 0))
+    case PATH_SELF_DECLARE:
         return _("self-declare");
-    return _("unknown path");
+    default:
+        return _("unknown path");
+    }
 }
 
 static const char *or_dash(const char *s)
@@ -81,47 +100,89 @@ int64_t report_data_as_of(const struct report_msme *m, const struct timeline *tl
     return newest;
 }
 
-/* One step of a timeline: date, code, label, working days against the limit, marks. */
-static void status_step(FILE *fp, const struct tl_entry *e, int color)
+void report_step_limit(const struct tl_step *s, char out[static 24])
 {
-    int open = !stage_def_get(e->stage)->terminal;
-    char date[11], lim[16] = "-";
+    /* Limits are a few working days; the casts keep the text inside out. */
+    short base = (short)(s->limit_days - s->extension_days);
+
+    if (s->limit_days <= 0)
+        snprintf(out, 24, "-");
+    else if (s->extension_days > 0)
+        snprintf(out, 24, "%hd+%hd", base, (short)s->extension_days);
+    else if (s->taken_over)
+        snprintf(out, 24, "%hd+%hd", base, (short)s->takeover_days);
+    else
+        snprintf(out, 24, "%hd", base);
+}
+
+void report_step_codes(const struct timeline *t, const struct tl_step *s, char *out,
+                       size_t outsz)
+{
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (size_t j = s->first; j < s->first + s->n && o < outsz; j++)
+        o += (size_t)snprintf(out + o, outsz - o, "%s%s", j > s->first ? " " : "",
+                              t->v[j].code);
+}
+
+/* One legal step of a timeline: date, codes, step, working days against the limit,
+ * marks; "> " in front of the current one. */
+static void status_step(FILE *fp, const struct timeline *t, const struct tl_step *e,
+                        int color)
+{
+    int open = !step_def_get(e->step)->terminal;
+    char date[11], lim[24], codes[64];
 
     date_format(ts_to_wib_date(e->entered), date);
-    if (e->limit_days > 0)
-        snprintf(lim, sizeof(lim), "%d", e->limit_days);
-    fprintf(fp, "  %-10s  %-6s ", date, e->code);
-    out_cell(fp, e->sc ? stage_code_label(e->sc) : stage_label(e->stage), 24, 0, 1);
-    fprintf(fp, " %5lld %5s", (long long)e->days, lim);
+    report_step_limit(e, lim);
+    report_step_codes(t, e, codes, sizeof(codes));
+    fprintf(fp, "%s%-10s  ", e->current && open ? "> " : "  ", date);
+    out_cell(fp, codes, 14, 0, 1);
+    fputc(' ', fp);
+    out_cell(fp, step_label(e->step), 28, 0, 1);
+    fprintf(fp, " %4lld %5s", (long long)e->days, lim);
     if (e->breach)
         fprintf(fp, "  %s%s +%lld%s", color ? "\033[31m" : "", _("OVER"),
                 (long long)e->overdue, color ? "\033[0m" : "");
     else if (e->paused && open)
-        fprintf(fp, "  %s", _("paused (MSME)"));
-    if (e->current && open)
-        fprintf(fp, "  <- %s", _("now"));
+        fprintf(fp, "  %s", _("paused"));
     fputc('\n', fp);
 }
 
 /* Who holds the application now, the clock, and the MSME's next step. */
-static void status_now(FILE *fp, const struct tl_entry *cur)
+static void status_now(FILE *fp, const struct timeline *t)
 {
-    const struct stage_def *def;
+    const struct tl_step *cur = timeline_current(t);
+    const struct step_def *def;
+    char line[256];
 
     if (!cur) {
         fprintf(fp, "  %s\n", _("No stage history yet."));
         return;
     }
-    def = stage_def_get(cur->stage);
+    def = step_def_get(cur->step);
     if (!def->terminal)
-        fprintf(fp, "  %s: %s\n", _("Waiting on"), stage_waits_on_label(cur->waits_on));
+        fprintf(fp, "  %s: %s\n", _("Waiting on"), stage_waits_on_label(cur->holder));
     if (cur->paused && !def->terminal)
         wrap(fp, _("Legal clock"),
-             _("the legal clock is paused until the MSME completes its step."), 80);
-    wrap(fp, _("Next step"),
-         cur->sc ? stage_code_next(cur->sc)
-                 : _("Unknown status; contact the cooperative and MSME office."),
-         80);
+             _("paused while the business or the payer holds the file: the authorities' "
+               "time limits do not run."),
+             80);
+    if (cur->taken_over) {
+        snprintf(line, sizeof(line),
+                 _("the fatwa session passed its %d working days: the Komite Fatwa "
+                   "decides within %d more (UU 6/2023 Pasal 33(5), 33(6))."),
+                 cur->limit_days, cur->takeover_days);
+        wrap(fp, _("Takeover"), line, 80);
+    }
+    if (cur->extension_days > 0) {
+        snprintf(line, sizeof(line),
+                 _("extended by %d working days on request (UU 6/2023 Pasal 31(4))."),
+                 cur->extension_days);
+        wrap(fp, _("Extension"), line, 80);
+    }
+    wrap(fp, _("Next step"), steps_next(&t->v[t->n - 1].at), 80);
 }
 
 static void status_app(FILE *fp, const struct report_app *a, const struct timeline *t,
@@ -138,20 +199,45 @@ static void status_app(FILE *fp, const struct report_app *a, const struct timeli
     if (a->certificate_no)
         fprintf(fp, "  %s %s (%s)\n", _("Certificate"), a->certificate_no,
                 or_dash(a->certificate_date));
-    fprintf(fp, "  %-10s  %-6s %-24s %5s %5s\n", _("Date"), _("Code"), _("Step"),
+    fprintf(fp, "  %-10s  %-14s %-28s %4s %5s\n", _("From"), _("Codes"), _("Step"),
             _("Days"), _("Limit"));
-    for (size_t j = 0; j < t->n; j++)
-        status_step(fp, &t->v[j], color);
+    for (size_t j = 0; j < t->ns; j++)
+        status_step(fp, t, &t->s[j], color);
+    fprintf(fp, "  %s\n", _("(Days = working days; OVER = past the step's legal limit;"));
     fprintf(fp, "  %s\n",
-            _("(Days = working days; OVER = past the legal limit of UU 6/2023;"));
-    fprintf(fp, "  %s\n", _(" paused = the legal clock stops while the MSME holds it)"));
-    status_now(fp, t->n ? &t->v[t->n - 1] : NULL);
+            _(" paused = the clock stops while the business or the payer holds it)"));
+    status_now(fp, t);
+}
+
+int report_gaps_sentence(const struct cal_gaps *g, char *out, size_t outsz)
+{
+    char years[96];
+
+    if (g->n == 0)
+        return -1;
+    if (calendar_gaps_format(g, years, sizeof(years)) < 0)
+        snprintf(years, sizeof(years), "%d, ...", g->year[0]);
+    snprintf(out, outsz,
+             _("no holiday calendar for %s in the database: working days there count "
+               "weekends only (add the year's SKB with \"halaltrack calendar import "
+               "FILE\")"),
+             years);
+    return 0;
+}
+
+static void gaps_note(FILE *fp, const struct cal_gaps *g)
+{
+    char line[512];
+
+    if (report_gaps_sentence(g, line, sizeof(line)) == 0)
+        wrap(fp, _("Warning"), line, 80);
 }
 
 int report_status_text(FILE *fp, const struct report_msme *m, const struct timeline *tl,
                        int64_t now, int color)
 {
     int64_t newest = report_data_as_of(m, tl);
+    struct cal_gaps gaps = {{0}, 0, 0};
     char ts[21];
 
     fprintf(fp, "%s %s  %s\n", "NIB", m->nib, m->business_name);
@@ -167,8 +253,14 @@ int report_status_text(FILE *fp, const struct report_msme *m, const struct timel
     }
     if (m->napps == 0)
         fprintf(fp, "\n%s\n", _("No halal certification application for this NIB yet."));
-    for (size_t i = 0; i < m->napps; i++)
+    for (size_t i = 0; i < m->napps; i++) {
         status_app(fp, &m->apps[i], &tl[i], color);
+        calendar_gaps_merge(&gaps, &tl[i].gaps);
+    }
+    if (gaps.n) {
+        fputc('\n', fp);
+        gaps_note(fp, &gaps);
+    }
     (void)now;
     return ferror(fp) ? -1 : 0;
 }
@@ -183,16 +275,61 @@ void report_format_wib(int64_t t, char out[static 21])
         snprintf(out, 21, "-");
 }
 
+void report_mandatory_small(const struct weekly_report *r, char *out, size_t outsz)
+{
+    const struct goal_mandatory *m = goal_mandatory_small();
+    long left = goal_days_to(m->deadline, r->sunday);
+    char from[11];
+
+    if (left >= 0) {
+        date_format(m->deadline, from);
+        snprintf(
+            out, outsz,
+            _("Halal certification is mandatory for micro and small food and beverage "
+              "businesses after %s (%s): %ld days left. %ld MSMEs of the register "
+              "with a food or beverage KBLI are not certified yet."),
+            from, m->law, left, r->mandatory.small_left);
+        return;
+    }
+    date_format(date_from_days(date_to_days(m->deadline) + 1), from);
+    snprintf(out, outsz,
+             _("Halal certification has been mandatory for micro and small food and "
+               "beverage businesses since %s (%s), %ld days now. %ld MSMEs of the "
+               "register with a food or beverage KBLI are not certified yet."),
+             from, m->law, -left, r->mandatory.small_left);
+}
+
+int report_mandatory_large(const struct weekly_report *r, char *out, size_t outsz)
+{
+    const struct goal_mandatory *m = goal_mandatory_large();
+    char from[11];
+
+    if (r->mandatory.large_left == 0)
+        return -1;
+    date_format(date_from_days(date_to_days(m->deadline) + 1), from);
+    snprintf(out, outsz,
+             _("%ld medium or large food and beverage businesses of the register are not "
+               "certified, although it is mandatory for them since %s (%s)."),
+             r->mandatory.large_left, from, m->law);
+    return 0;
+}
+
 static void weekly_head(FILE *fp, const struct weekly_report *r)
 {
-    char d0[11], d1[11], chg[16], bar[24];
+    char d0[11], d1[11], chg[16], bar[24], line[512];
 
     date_format(r->monday, d0);
     date_format(r->sunday, d1);
+    fprintf(fp, "%s\n", r->office);
     fprintf(fp, "%s %s (%s .. %s)\n", _("WEEKLY HALAL CERTIFICATION REPORT"), r->week, d0,
             d1);
     fprintf(fp, "%s: %s\n\n", _("Totals hash"), r->hash);
     fprintf(fp, "== %s\n", _("Headline"));
+    report_mandatory_small(r, line, sizeof(line));
+    wrap_text(fp, line, 80, 0);
+    if (report_mandatory_large(r, line, sizeof(line)) == 0)
+        wrap_text(fp, line, 80, 0);
+    fputc('\n', fp);
     weekly_change(r->certified_week, r->certified_prev_week, chg);
     fprintf(fp, "%-40s %8ld  (%s %ld, %s)\n", _("Certified this week"), r->certified_week,
             _("last week"), r->certified_prev_week, chg);
@@ -332,8 +469,40 @@ static void weekly_stuck(FILE *fp, const struct weekly_report *r)
         more_line(fp, shown, r->stuck_by[w]);
     }
     fprintf(fp, "%s\n",
-            _("Waiting on the MSME (returned, payment): never overdue, the clock is "
-              "paused."));
+            _("(held by the business or the payer: never overdue, the clock is paused)"));
+}
+
+static void weekly_actions(FILE *fp, const struct weekly_report *r)
+{
+    fprintf(fp, "\n== %s: %ld\n",
+            _("Action list: files waiting on the business or the payer"),
+            r->actions_total);
+    fprintf(
+        fp, "%s\n",
+        _("(age = the office's working days in the step; its legal clock is paused)"));
+    for (int k = 0; k < ACTION__COUNT; k++) {
+        size_t shown = 0;
+
+        if (r->actions_by[k] == 0)
+            continue;
+        fprintf(fp, "%s: %ld\n", action_reason_label((enum action_reason)k),
+                r->actions_by[k]);
+        fprintf(fp, "  %4s %-13s %-20s %-12s %-14s %s\n", _("age"), "NIB", _("Business"),
+                _("Kelurahan"), _("Phone"), _("Code"));
+        for (size_t i = 0; i < r->nactions; i++) {
+            const struct weekly_action *a = &r->actions[i];
+
+            if (a->reason != (enum action_reason)k)
+                continue;
+            fprintf(fp, "  %4ld %-13s ", a->days, or_dash(a->nib));
+            out_cell(fp, or_dash(a->name), 20, 0, 1);
+            fputc(' ', fp);
+            out_cell(fp, or_dash(a->kelurahan), 12, 0, 1);
+            fprintf(fp, " %-14.14s %s\n", or_dash(a->phone), or_dash(a->code));
+            shown++;
+        }
+        more_line(fp, shown, r->actions_by[k]);
+    }
 }
 
 static void weekly_quality(FILE *fp, const struct weekly_report *r)
@@ -383,10 +552,15 @@ static void weekly_programmes(FILE *fp, const struct weekly_report *r)
 int report_weekly_text(FILE *fp, const struct weekly_report *r)
 {
     weekly_head(fp, r);
+    if (r->gaps.n) {
+        fputc('\n', fp);
+        gaps_note(fp, &r->gaps);
+    }
     weekly_funnel(fp, r);
     weekly_areas(fp, r);
     weekly_movers(fp, r);
     weekly_stuck(fp, r);
+    weekly_actions(fp, r);
     weekly_quality(fp, r);
     weekly_programmes(fp, r);
     return ferror(fp) ? -1 : 0;

@@ -4,6 +4,7 @@
 #include "halaltrack/i18n.h"
 #include "halaltrack/stage.h"
 #include "halaltrack/status_label.h"
+#include "stage_map.h"
 #include "halaltrack/banned.h"
 
 /* Every label of an application status map in the SIHALAL v2 frontend (S1, HEAD
@@ -66,10 +67,6 @@ static const struct status_label table[] = {
     {"Dibatalkan", "OF900", "id", SF},
 };
 
-/* Labels added from the config: owned copies. */
-static struct status_label *added;
-static size_t nadded;
-
 /* Case- and space-insensitive equality (ASCII case; runs of blanks as one). */
 static int label_eq(const char *a, const char *b)
 {
@@ -103,29 +100,30 @@ static int label_eq(const char *a, const char *b)
     }
 }
 
-const char *status_label_code(const char *label)
+const char *status_label_code(const struct stage_map *m, const char *label)
 {
     if (!label)
         return NULL;
-    for (size_t i = 0; i < nadded; i++)
-        if (label_eq(added[i].label, label))
-            return added[i].code;
+    for (size_t i = 0; m && i < m->nlabels; i++)
+        if (label_eq(m->labels[i].label, label))
+            return m->labels[i].code;
     for (size_t i = 0; i < HT_ARRAY_LEN(table); i++)
         if (label_eq(table[i].label, label))
             return table[i].code;
     return NULL;
 }
 
-const char *status_resolve(const char *status)
+const char *status_resolve(const struct stage_map *m, const char *status)
 {
     if (!status)
         return NULL;
     if (stage_code_wellformed(status))
         return status;
-    return status_label_code(status);
+    return status_label_code(m, status);
 }
 
-int status_label_add(const char *label, const char *code, struct ht_err *err)
+int stage_map_add_label(struct stage_map *m, const char *label, const char *code,
+                        struct ht_err *err)
 {
     struct status_label *n;
     char *l, *c;
@@ -138,20 +136,20 @@ int status_label_add(const char *label, const char *code, struct ht_err *err)
         ht_err_set(err, HT_EINVAL, "'%s' is not a status code like OF10", code);
         return -1;
     }
-    for (size_t i = 0; i < nadded; i++)
-        if (label_eq(added[i].label, label)) {
+    for (size_t i = 0; i < m->nlabels; i++)
+        if (label_eq(m->labels[i].label, label)) {
             char *nc = strdup(code);
             if (!nc) {
                 ht_err_set(err, HT_ENOMEM, "out of memory");
                 return -1;
             }
-            free((char *)added[i].code);
-            added[i].code = nc;
+            free((char *)m->labels[i].code);
+            m->labels[i].code = nc;
             return 0;
         }
-    n = realloc(added, (nadded + 1) * sizeof(*added));
+    n = realloc(m->labels, (m->nlabels + 1) * sizeof(*m->labels));
     if (n)
-        added = n;
+        m->labels = n;
     l = strdup(label);
     c = strdup(code);
     if (!n || !l || !c) {
@@ -160,23 +158,8 @@ int status_label_add(const char *label, const char *code, struct ht_err *err)
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
-    added[nadded].label = l;
-    added[nadded].code = c;
-    added[nadded].lang = "";
-    added[nadded].seen_in = NULL;
-    nadded++;
+    m->labels[m->nlabels++] = (struct status_label){l, c, "", NULL};
     return 0;
-}
-
-void status_label_clear(void)
-{
-    for (size_t i = 0; i < nadded; i++) {
-        free((char *)added[i].label);
-        free((char *)added[i].code);
-    }
-    free(added);
-    added = NULL;
-    nadded = 0;
 }
 
 size_t status_label_count(void)

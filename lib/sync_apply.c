@@ -76,8 +76,9 @@ long sync_poll_secs(const long stage_poll[STAGE__COUNT], enum ht_stage st)
 }
 
 int sync_apply_detail(const struct apply_sink *sink, const struct store_claim *t,
-                      const struct api_detail *d, const long stage_poll[STAGE__COUNT],
-                      const char *path, char reason[static 256])
+                      const struct api_detail *d, const struct stage_map *map,
+                      const long stage_poll[STAGE__COUNT], const char *path,
+                      char reason[static 256])
 {
     /* Observed history is replaced: judge the answer as if nothing were stored. */
     struct reconcile_stored stored = {t->id_reg, t->observed ? NULL : t->status_code,
@@ -89,7 +90,7 @@ int sync_apply_detail(const struct apply_sink *sink, const struct store_claim *t
     int rc = -1;
 
     reason[0] = '\0';
-    if (reconcile_plan_build(&stored, d, &p) < 0)
+    if (reconcile_plan_build(&stored, d, map, &p) < 0)
         return -1;
     if (p.action == RECONCILE_QUARANTINE) {
         snprintf(reason, 256, "%s", p.reason);
@@ -108,7 +109,8 @@ int sync_apply_detail(const struct apply_sink *sink, const struct store_claim *t
     if (p.certificate && sink->cert(sink->ctx, t->id, d->cert_no, d->cert_date) < 0)
         goto out;
     now_stage = p.move ? p.new_stage
-                       : (t->status_code ? stage_of_code(t->status_code) : STAGE_UNKNOWN);
+                       : (t->status_code ? stage_map_stage_of(map, t->status_code)
+                                         : STAGE_UNKNOWN);
     done.app_id = t->id;
     done.next_s = sync_poll_secs(stage_poll, now_stage);
     done.fp = t->fingerprint;

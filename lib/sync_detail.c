@@ -1,6 +1,7 @@
 /* The detail batch: claim due applications, fetch their details concurrently, reconcile
- * each answer as soon as it arrives (its body is then freed), write the batch in one
- * transaction. */
+ * each answer as soon as it arrives (its body is then freed), hand the batch to the
+ * writer (sync_writer.c), which writes it in one transaction while the next is fetched.
+ */
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,7 +70,7 @@ static int take_answer(struct batch_state *bs, size_t i, struct ht_err *err)
         rc = 1;
     } else {
         rc = sync_apply_detail(
-            &sink, c, &d, sy->cfg->stage_poll,
+            &sink, c, &d, sy->map, sy->cfg->stage_poll,
             bs->reqs[i].path == API_DETAIL_SELF_DECLARE ? "self_declare" : "reguler",
             reason);
         api_detail_release(&d);
@@ -174,8 +175,9 @@ static int schedule_rest(struct batch_state *bs, struct ht_err *err)
              * read it. Its history comes from the list (observed); whether the detail
              * becomes readable is checked at its stage's poll interval. */
             const struct store_claim *c = &bs->cl[i];
-            enum ht_stage st =
-                c->list_status ? stage_of_code(c->list_status) : STAGE_UNKNOWN;
+            enum ht_stage st = c->list_status
+                                   ? stage_map_stage_of(sy->map, c->list_status)
+                                   : STAGE_UNKNOWN;
             if (!c->denied)
                 log_warn(
                     "application detail refused to this account id_reg=%s (HTTP %s): "
@@ -209,7 +211,6 @@ static int schedule_rest(struct batch_state *bs, struct ht_err *err)
 int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
 {
     struct batch_state bs;
-    long ev = 0, lost = 0;
     int rc = -1;
     int64_t t0 = ht_mono_ms();
 
@@ -256,23 +257,17 @@ int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
     }
     if (fetch_all(&bs, err) < 0 || schedule_rest(&bs, err) < 0)
         goto out;
-    if (store_batch_apply(sy->st, bs.b, sy->owner, &ev, &lost, err) < 0)
-        goto out;
-    if (lost)
-        log_warn("lease lost before the batch was written: those applications were left "
-                 "to the daemon that holds them now count=%ld",
-                 lost);
-    sy->cnt.details_fetched += (long)bs.applied;
-    sy->cnt.events_inserted += ev;
-    pthread_mutex_lock(&sy->m->mu);
-    sy->m->details_fetched += bs.applied;
-    sy->m->events_inserted += (unsigned long)ev;
-    sy->m->leases_lost += (unsigned long)lost;
-    pthread_mutex_unlock(&sy->m->mu);
-    log_info("batch done claimed=%zu fetched=%zu events=%ld ms=%" PRId64, bs.n,
-             bs.applied, ev, ht_mono_ms() - t0);
+    /* Written on the writer's connection while the next batch is claimed and fetched
+     * (after the batch before this one has committed). */
+    {
+        struct store_batch *b = bs.b;
+        bs.b = NULL;
+        if (sync_writer_start(sy, b, bs.n, bs.applied, t0, err) < 0)
+            goto out;
+    }
     rc = 0;
 out:
+    api_client_batch_end(sy->ac); /* unspent tokens are not carried over */
     if (bs.reqs)
         for (size_t i = 0; i < bs.n; i++)
             api_req_release(&bs.reqs[i]);

@@ -12,6 +12,7 @@
 
 struct syncer {
     const struct cfg *cfg;
+    struct stage_map *map; /* from cfg (owned): [stage_map], [status_labels] */
     struct store *st;
     struct api_client *ac;
     volatile sig_atomic_t *stop;
@@ -21,6 +22,7 @@ struct syncer {
     char owner[256];      /* lease owner: daemon.name, pid and a random part */
     char cycle_start[40]; /* sync_run.started_at of this cycle (database clock) */
     struct sync_counts cnt;
+    struct sync_writer *writer; /* writes batch k while batch k+1 is fetched */
     /* the public certificate search (sync_pubsearch.c): its own client, on a copy of the
      * configuration with [public_search]'s host, rate and burst; NULL while off */
     struct api_client *ps;
@@ -57,5 +59,16 @@ int sync_detail_batch(struct syncer *sy, size_t *claimed,
 int sync_quarantine(struct syncer *sy, const char *source, const char *ref,
                     const char *reason, const void *raw, size_t len, int64_t upstream_at,
                     struct ht_err *err) HT_MUSTCHECK;
+
+/* The batch writer (sync_writer.c). sync_writer_start hands batch b (consumed) over to be
+ * written on the writer's own connection, after waiting for the batch before it;
+ * sync_writer_wait waits for the batch being written and counts it. Both return -1 with
+ * the write's error when a write failed. */
+struct sync_writer *sync_writer_new(void);
+void sync_writer_free(struct sync_writer *w);
+void sync_writer_cycle_start(struct syncer *sy);
+int sync_writer_start(struct syncer *sy, struct store_batch *b, size_t claimed,
+                      size_t applied, int64_t t0, struct ht_err *err) HT_MUSTCHECK;
+int sync_writer_wait(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
 
 #endif

@@ -12,7 +12,8 @@
 #include "halaltrack/banned.h"
 
 /* One row: 0 = handled (res updated), -1 = fatal. */
-static int replay_one(struct store *st, const struct store_qrow *q, struct store_batch *b,
+static int replay_one(struct store *st, const struct stage_map *map,
+                      const struct store_qrow *q, struct store_batch *b,
                       const long stage_poll[STAGE__COUNT], struct replay_result *res,
                       struct ht_err *err)
 {
@@ -40,7 +41,7 @@ static int replay_one(struct store *st, const struct store_qrow *q, struct store
         res->still_bad++;
         return 0;
     }
-    rc = sync_apply_detail(&sink, &cl, &d, stage_poll, NULL, reason);
+    rc = sync_apply_detail(&sink, &cl, &d, map, stage_poll, NULL, reason);
     api_detail_release(&d);
     store_claim_release(&cl);
     if (rc < 0)
@@ -55,8 +56,9 @@ static int replay_one(struct store *st, const struct store_qrow *q, struct store
 
 /* A list row quarantined for a status that did not map (an unknown label or code):
  * 0 = handled, -1 = fatal, -2 = out of memory. */
-static int replay_list_row(struct store *st, const struct store_qrow *q,
-                           struct replay_result *res, struct ht_err *err)
+static int replay_list_row(struct store *st, const struct stage_map *map,
+                           const struct store_qrow *q, struct replay_result *res,
+                           struct ht_err *err)
 {
     struct buf page = BUF_INIT(BUF_CAP_SMALL);
     struct api_page pg;
@@ -72,19 +74,19 @@ static int replay_list_row(struct store *st, const struct store_qrow *q,
         buf_add(&page, q->raw, q->rawlen) < 0 ||
         buf_adds(&page, "],\"total_item\":1,\"current_page\":1,\"total_page\":1}") < 0)
         return -2;
-    if (api_decode_page(page.ptr, page.len, &pg, NULL) < 0) {
+    if (api_decode_page(page.ptr, page.len, map, &pg, NULL) < 0) {
         buf_release(&page);
         res->still_bad++;
         return 0;
     }
-    if (pg.n != 1 || !pg.items[0].status || !stage_lookup(pg.items[0].status)) {
+    if (pg.n != 1 || !pg.items[0].status || !stage_map_lookup(map, pg.items[0].status)) {
         api_page_release(&pg);
         buf_release(&page);
         res->still_bad++;
         return 0;
     }
     sync_item_fields(&pg.items[0], tgl, f);
-    if (store_listing_replay(st, q->id,
+    if (store_listing_replay(st, map, q->id,
                              q->upstream_epoch ? q->upstream_epoch : q->created_epoch, f,
                              &superseded, err) < 0)
         rc = -1;
@@ -97,8 +99,8 @@ static int replay_list_row(struct store *st, const struct store_qrow *q,
     return rc;
 }
 
-int syncer_replay(struct store *st, const long *stage_poll, long limit,
-                  struct replay_result *res, struct ht_err *err)
+int syncer_replay(struct store *st, const struct stage_map *map, const long *stage_poll,
+                  long limit, struct replay_result *res, struct ht_err *err)
 {
     struct store_qrow *q = NULL;
     long defaults[STAGE__COUNT];
@@ -120,7 +122,7 @@ int syncer_replay(struct store *st, const long *stage_poll, long limit,
 
         if (strcmp(q[k].source, "list") == 0) {
             res->examined++;
-            if ((r = replay_list_row(st, &q[k], res, err)) == -2)
+            if ((r = replay_list_row(st, map, &q[k], res, err)) == -2)
                 ht_err_set(err, HT_ENOMEM, "out of memory");
             if (r < 0)
                 goto out;
@@ -130,7 +132,7 @@ int syncer_replay(struct store *st, const long *stage_poll, long limit,
             continue;
         b = store_batch_new();
         res->examined++;
-        if (!b || (r = replay_one(st, &q[k], b, stage_poll, res, err)) == -2) {
+        if (!b || (r = replay_one(st, map, &q[k], b, stage_poll, res, err)) == -2) {
             store_batch_free(b);
             ht_err_set(err, HT_ENOMEM, "out of memory");
             goto out;

@@ -63,7 +63,8 @@ static int fetch_page(struct syncer *sy, const char *kode_fac, long page,
                                   : "no such path");
             goto out;
         }
-        if (api_decode_page(r.body.ptr ? r.body.ptr : "", r.body.len, pg, &de) == 0) {
+        if (api_decode_page(r.body.ptr ? r.body.ptr : "", r.body.len, sy->map, pg, &de) ==
+            0) {
             clock_note(clk, &r);
             rc = 0;
             goto out;
@@ -261,8 +262,8 @@ int sync_sweep(struct syncer *sy, int64_t run_id, int *trusted, struct ht_err *e
         }
         complete &= part_complete;
     }
-    if (store_sync_merge(sy->st, run_id, complete, clk.first, clk.last, &seen, &inserted,
-                         &changed, err) < 0)
+    if (store_sync_merge(sy->st, sy->map, run_id, complete, clk.first, clk.last, &seen,
+                         &inserted, &changed, err) < 0)
         return -1;
     *trusted = complete;
     sy->cnt.items_seen += seen;

@@ -58,7 +58,15 @@ struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
      * overwrites the other's leases. */
     snprintf(sy->owner, sizeof(sy->owner), "%.200s:%ld:%08x", cfg->name, (long)getpid(),
              (unsigned)rand_r(&seed));
-    if (!(sy->ac = api_client_new(cfg, st, stop, m, err))) {
+    if (!(sy->writer = sync_writer_new())) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        free(sy);
+        return NULL;
+    }
+    if (!(sy->map = cfg_stage_map(cfg, err)) ||
+        !(sy->ac = api_client_new(cfg, st, stop, m, err))) {
+        stage_map_free(sy->map);
+        sync_writer_free(sy->writer);
         free(sy);
         return NULL;
     }
@@ -76,6 +84,8 @@ void syncer_free(struct syncer *sy)
         return;
     api_client_free(sy->ps);
     api_client_free(sy->ac);
+    sync_writer_free(sy->writer);
+    stage_map_free(sy->map);
     free(sy);
 }
 
@@ -84,14 +94,20 @@ void syncer_set_once(struct syncer *sy, int once)
     sy->once = once;
 }
 
-void syncer_set_cfg(struct syncer *sy, const struct cfg *cfg)
+int syncer_set_cfg(struct syncer *sy, const struct cfg *cfg, struct ht_err *err)
 {
+    struct stage_map *map = cfg_stage_map(cfg, err);
     struct ht_err e = HT_ERR_INIT;
 
+    if (!map)
+        return -1;
+    stage_map_free(sy->map);
+    sy->map = map;
     sy->cfg = cfg;
     api_client_set_cfg(sy->ac, cfg);
     if (ps_client(sy, &e) < 0)
         log_warn("public search client not made: %s", e.msg);
+    return 0;
 }
 
 const char *syncer_lease_owner(const struct syncer *sy)
@@ -189,12 +205,12 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
     int64_t t0 = ht_mono_ms();
 
     memset(&sy->cnt, 0, sizeof(sy->cnt));
+    sync_writer_cycle_start(sy);
     if (!store_ok(sy->st)) {
         ht_err_set(err, HT_EDBCONN, "database connection lost");
         return -1;
     }
-    if (cfg_apply_stage_map(sy->cfg, &e) < 0 ||
-        store_sync_run_start(sy->st, sy->cfg->name, &run_id, sy->cycle_start, &e) < 0 ||
+    if (store_sync_run_start(sy->st, sy->cfg->name, &run_id, sy->cycle_start, &e) < 0 ||
         take_sweep_lock(sy, &e) < 0 || api_client_ensure_token(sy->ac, &e) < 0)
         goto done;
     if (sy->sweeper) {
@@ -227,6 +243,9 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
             goto done;
         }
     }
+    /* the last batch committed before the run is finished */
+    if (sync_writer_wait(sy, &e) < 0)
+        goto done;
     if (!api_client_stopped(sy->ac)) {
         struct ht_err pe = HT_ERR_INIT;
 
@@ -244,8 +263,14 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
               : (trusted && sy->cnt.errors == 0) ? "ok"
                                                  : "partial";
 done:
-    if (rc < 0)
+    if (rc < 0) {
+        /* a batch still being written is waited for (its error only when none came
+         * before) */
+        struct ht_err we = HT_ERR_INIT;
+        if (sync_writer_wait(sy, &we) < 0 && e.code == HT_EOK)
+            e = we;
         sy->cnt.errors++;
+    }
     if (e.code == HT_EDBCONN || !store_ok(sy->st)) {
         sy->sweeper = 0; /* the session lock went with the session */
         pthread_mutex_lock(&sy->m->mu);

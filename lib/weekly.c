@@ -38,6 +38,35 @@ int weekly_move_parse(const char *s, enum weekly_move *out)
     return -1;
 }
 
+static const char *const reason_names[ACTION__COUNT] = {
+    "draft", "returned", "unpaid_invoice", "facilitator_invoice"};
+
+const char *action_reason_name(enum action_reason r)
+{
+    return (unsigned)r < ACTION__COUNT ? reason_names[r] : "draft";
+}
+
+int action_reason_parse(const char *s, enum action_reason *out)
+{
+    for (int i = 0; s && i < ACTION__COUNT; i++) {
+        if (strcmp(s, reason_names[i]) == 0) {
+            *out = (enum action_reason)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+const char *action_reason_label(enum action_reason r)
+{
+    static const char *const labels[ACTION__COUNT] = {
+        N_("Drafts never submitted"), N_("Returned for revision"),
+        N_("Invoices the business has to pay"),
+        N_("Invoices the facilitator has to pay")};
+
+    return _(labels[(unsigned)r < ACTION__COUNT ? r : ACTION_DRAFT]);
+}
+
 int weekly_period(struct weekly_report *r, const char *week, int64_t now,
                   struct ht_err *err)
 {
@@ -142,9 +171,14 @@ static int build_totals(struct weekly_report *r, struct buf *b)
     for (int i = 1; i < WAITS__COUNT; i++)
         rc |= buf_addf(b, "%s\"%s\":%ld", i > 1 ? "," : "",
                        stage_waits_on_name((enum ht_waits_on)i), r->stuck_by[i]);
+    rc |= buf_addf(b, ",\"total\":%ld},\"actions\":{", r->stuck_total);
+    for (int i = 0; i < ACTION__COUNT; i++)
+        rc |= buf_addf(b, "\"%s\":%ld,", reason_names[i], r->actions_by[i]);
     rc |= buf_addf(b,
-                   ",\"total\":%ld},\"quality\":{\"quarantined\":%ld,\"unmatched\":%ld}}",
-                   r->stuck_total, r->quarantined, r->unmatched);
+                   "\"total\":%ld},\"mandatory\":[%ld,%ld],"
+                   "\"quality\":{\"quarantined\":%ld,\"unmatched\":%ld}}",
+                   r->actions_total, r->mandatory.small_left, r->mandatory.large_left,
+                   r->quarantined, r->unmatched);
     return rc ? -1 : 0;
 }
 
@@ -197,6 +231,16 @@ static void area_free(struct weekly_area *v, size_t n)
     free(v);
 }
 
+void weekly_actions_free(struct weekly_action *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        struct weekly_action *a = &v[i];
+        free(a->nib), free(a->name), free(a->kelurahan), free(a->kecamatan_code);
+        free(a->kecamatan), free(a->phone), free(a->id_reg), free(a->code);
+    }
+    free(v);
+}
+
 void weekly_release(struct weekly_report *r)
 {
     if (!r)
@@ -226,6 +270,7 @@ void weekly_release(struct weekly_report *r)
         free(g->kode_fac), free(g->name), free(g->tgl_aktif), free(g->tgl_selesai);
     }
     free(r->programmes);
+    weekly_actions_free(r->actions, r->nactions);
     free(r->totals_json);
     memset(r, 0, sizeof(*r));
 }

@@ -267,20 +267,40 @@ out:
     end(sv, s);
 }
 
-void api_overdue(struct serve *sv, struct request *r, struct answer *a)
+static void gaps_arr(struct jsonw *w, const struct cal_gaps *g)
+{
+    jsonw_key(w, "calendar_gaps");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < g->n; i++)
+        jsonw_int(w, g->year[i]);
+    jsonw_end_array(w);
+}
+
+/* A list endpoint (overdue, actions): its rows fetched at now in the token's scope, one
+ * JSON object per row, the years counted without holiday rows. */
+struct list_kind {
+    int (*fetch)(struct store *s, int64_t now, void **v, size_t *n, struct cal_gaps *gaps,
+                 struct ht_err *err);
+    void (*row)(struct jsonw *w, const void *v, size_t i);
+    void (*release)(void *v, size_t n);
+};
+
+static void api_list(struct serve *sv, struct request *r, struct answer *a,
+                     const struct list_kind *k)
 {
     struct ht_err err = HT_ERR_INIT;
     struct store_request_scope sc;
-    struct weekly_stuck *v = NULL;
+    struct cal_gaps gaps = {{0}, 0, 0};
     struct jsonw *w;
     struct doc d;
+    void *v = NULL;
     size_t n = 0;
     int64_t now = ht_now();
     struct store *s = begin(sv, r, a, &sc);
 
     if (!s)
         return;
-    if (store_report_overdue(s, now, &v, &n, &err) < 0) {
+    if (k->fetch(s, now, &v, &n, &gaps, &err) < 0) {
         db_failed(a, &err);
         goto out;
     }
@@ -288,23 +308,100 @@ void api_overdue(struct serve *sv, struct request *r, struct answer *a)
         goto out;
     for (size_t i = 0; i < n; i++) {
         jsonw_begin_object(w);
-        kv_str(w, "nib", v[i].nib);
-        kv_str(w, "business_name", v[i].name);
-        kv_str(w, "kelurahan", v[i].kelurahan);
-        kv_str(w, "phone", v[i].phone);
-        kv_str(w, "id_reg", v[i].id_reg);
-        kv_str(w, "status_code", v[i].code);
-        kv_str(w, "waits_on", stage_waits_on_name(v[i].waits_on));
-        kv_ts(w, "since", v[i].since);
-        kv_int(w, "working_days", v[i].days);
-        kv_int(w, "limit_days", v[i].limit);
-        kv_int(w, "overdue_days", v[i].overdue);
+        k->row(w, v, i);
         jsonw_end_object(w);
     }
-    list_close(&d, a);
+    jsonw_end_array(w);
+    gaps_arr(w, &gaps);
+    jsonw_end_object(w);
+    doc_close(&d, a);
 out:
-    report_stuck_free(v, n);
+    k->release(v, n);
     end(sv, s);
+}
+
+static int overdue_fetch(struct store *s, int64_t now, void **v, size_t *n,
+                         struct cal_gaps *gaps, struct ht_err *err)
+{
+    struct weekly_stuck *x = NULL;
+    int rc = store_report_overdue(s, now, &x, n, gaps, err);
+
+    *v = x;
+    return rc;
+}
+
+static void overdue_row(struct jsonw *w, const void *rows, size_t i)
+{
+    const struct weekly_stuck *v = rows;
+
+    kv_str(w, "nib", v[i].nib);
+    kv_str(w, "business_name", v[i].name);
+    kv_str(w, "kelurahan", v[i].kelurahan);
+    kv_str(w, "phone", v[i].phone);
+    kv_str(w, "id_reg", v[i].id_reg);
+    kv_str(w, "status_code", v[i].code);
+    kv_str(w, "waits_on", stage_waits_on_name(v[i].waits_on));
+    kv_str(w, "step", step_name(v[i].step));
+    kv_ts(w, "since", v[i].since);
+    kv_int(w, "working_days", v[i].days);
+    kv_int(w, "limit_days", v[i].limit);
+    kv_int(w, "overdue_days", v[i].overdue);
+}
+
+static void overdue_release(void *v, size_t n)
+{
+    report_stuck_free(v, n);
+}
+
+void api_overdue(struct serve *sv, struct request *r, struct answer *a)
+{
+    static const struct list_kind k = {overdue_fetch, overdue_row, overdue_release};
+
+    api_list(sv, r, a, &k);
+}
+
+static int actions_fetch(struct store *s, int64_t now, void **v, size_t *n,
+                         struct cal_gaps *gaps, struct ht_err *err)
+{
+    struct weekly_action *x = NULL;
+    int rc = store_report_actions(s, now, &x, n, gaps, err);
+
+    *v = x;
+    return rc;
+}
+
+static void actions_row(struct jsonw *w, const void *rows, size_t i)
+{
+    const struct weekly_action *v = rows;
+
+    kv_int(w, "age_days", v[i].days);
+    kv_str(w, "reason", action_reason_name(v[i].reason));
+    kv_str(w, "waits_on", stage_waits_on_name(v[i].waits_on));
+    kv_str(w, "nib", v[i].nib);
+    kv_str(w, "business_name", v[i].name);
+    kv_str(w, "kelurahan", v[i].kelurahan);
+    kv_str(w, "kecamatan_code", v[i].kecamatan_code);
+    kv_str(w, "kecamatan", v[i].kecamatan);
+    kv_str(w, "phone", v[i].phone);
+    kv_str(w, "status_code", v[i].code);
+    kv_str(w, "id_reg", v[i].id_reg);
+    kv_ts(w, "since", v[i].since);
+    gaps_arr(w, &v[i].gaps);
+}
+
+static void actions_release(void *v, size_t n)
+{
+    weekly_actions_free(v, n);
+}
+
+/* The office's action list (store_report_actions: files waiting on the business or the
+ * payer, oldest first), the token's scope only: row-level security filters
+ * action_list_at's rows as it does every other. */
+void api_actions(struct serve *sv, struct request *r, struct answer *a)
+{
+    static const struct list_kind k = {actions_fetch, actions_row, actions_release};
+
+    api_list(sv, r, a, &k);
 }
 
 void api_msme(struct serve *sv, struct request *r, struct answer *a)
@@ -336,16 +433,10 @@ void api_msme(struct serve *sv, struct request *r, struct answer *a)
         answer_json_error(a, 404, "not_found", "no MSME with this NIB in your scope");
         goto out;
     }
-    if (m.napps > 0 && !(tl = calloc(m.napps, sizeof(*tl)))) {
-        answer_text(a, 500, "out of memory\n");
+    if (store_report_timelines(s, &m, now, &tl, &err) < 0) {
+        db_failed(a, &err);
         goto out;
     }
-    for (size_t i = 0; i < m.napps; i++)
-        if (timeline_build(m.apps[i].events, m.apps[i].nevents, sv->cal, now, &tl[i],
-                           &err) < 0) {
-            db_failed(a, &err);
-            goto out;
-        }
     serve_render_begin(sv, r->lang);
     if ((fp = answer_open(a, 200, "application/json"))) {
         if (report_status_json(fp, &m, tl, now) < 0)
@@ -354,9 +445,7 @@ void api_msme(struct serve *sv, struct request *r, struct answer *a)
     }
     serve_render_end(sv);
 out:
-    for (size_t i = 0; tl && i < m.napps; i++)
-        timeline_release(&tl[i]);
-    free(tl);
+    report_timelines_free(tl, m.napps);
     report_msme_release(&m);
     end(sv, s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include "serve.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/config.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/log.h"
@@ -33,6 +34,7 @@ const struct route serve_routes[] = {
     {"GET", "/api/v1/progress", api_progress},
     {"GET", "/api/v1/funnel", api_funnel},
     {"GET", "/api/v1/overdue", api_overdue},
+    {"GET", "/api/v1/actions", api_actions},
     {"GET", "/api/v1/msme/*", api_msme},
     {"GET", "/api/v1/changes", api_changes},
     {"GET", "/reports/weekly/*", api_weekly},
@@ -161,9 +163,21 @@ int main(int argc, char **argv)
                    sv.cfg->path);
         goto fail;
     }
-    if (parse_proxies(&sv, &err) < 0 || !(sv.cal = calendar_load_default(&err)) ||
-        !(sv.pool = pool_new(sv.cfg, &err)))
+    if (parse_proxies(&sv, &err) < 0 || !(sv.pool = pool_new(sv.cfg, &err)))
         goto fail;
+    /* The office's name for the pages' header (the setting, read once at start). */
+    {
+        struct store *s = pool_get(sv.pool, 10, &err);
+        struct ht_settings office;
+
+        if (!s || store_settings_load(s, &office, &err) < 0) {
+            if (s)
+                pool_put(sv.pool, s);
+            goto fail;
+        }
+        snprintf(sv.office, sizeof(sv.office), "%s", office.office_name);
+        pool_put(sv.pool, s);
+    }
     if (check) {
         printf(_("configuration '%s' is valid; the database answers\n"), sv.cfg->path);
         rc = 0;
@@ -206,7 +220,6 @@ fail:
     fprintf(stderr, "halaltrack-serve: %s\n", err.msg);
 out:
     pool_free(sv.pool);
-    calendar_free(sv.cal);
     selfservice_pepper_clear(&sv.pepper);
     serve_cfg_free(sv.cfg);
     return rc;

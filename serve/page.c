@@ -33,11 +33,12 @@ static const char css[] =
     ".now p{margin:2px 0}ol{padding-left:1.2rem;margin:8px 0}"
     "li{margin:0 0 6px}li .d{font-variant-numeric:tabular-nums;color:#444}"
     "li.current{font-weight:bold}.late{color:#b00020;font-weight:bold}"
+    "ul.codes{font-weight:normal;font-size:.9rem;padding-left:1rem;margin:2px 0}"
     ".paused{color:#7a5b00}.asof{color:#555;font-size:.9rem}"
     "@media print{nav,form,.noprint{display:none}body{max-width:none;font-size:11pt}"
     ".app{break-inside:avoid}}";
 
-static void head(FILE *fp, const char *title, const char *lang)
+static void head(FILE *fp, const char *title, const char *lang, const char *office)
 {
     fprintf(fp,
             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
@@ -54,7 +55,7 @@ static void head(FILE *fp, const char *title, const char *lang)
     fputs("</nav><h1>", fp);
     html_escape(fp, _("Halal certification status"));
     fputs("</h1><p class=\"sub\">", fp);
-    html_escape(fp, _("Dinas Koperasi dan UMKM"));
+    html_escape(fp, office && *office ? office : _("Cooperative and MSME office"));
     fputs("</p></header>\n<main>\n", fp);
 }
 
@@ -63,9 +64,9 @@ static void foot(FILE *fp)
     fputs("</main>\n</body></html>\n", fp);
 }
 
-void page_form(FILE *fp, const char *lang, const char *message)
+void page_form(FILE *fp, const char *lang, const char *office, const char *message)
 {
-    head(fp, _("Check your halal certification status"), lang);
+    head(fp, _("Check your halal certification status"), lang, office);
     if (message) {
         fputs("<p class=\"msg\" role=\"alert\">", fp);
         html_escape(fp, message);
@@ -93,24 +94,26 @@ void page_form(FILE *fp, const char *lang, const char *message)
     foot(fp);
 }
 
-static void step(FILE *fp, const struct tl_entry *e)
+/* One legal step: its date, its label, the working days against its limit, and the
+ * SIHALAL statuses it spans (the names the business sees in SIHALAL). */
+static void step(FILE *fp, const struct timeline *t, const struct tl_step *e)
 {
-    int open = !stage_def_get(e->stage)->terminal;
+    int open = !step_def_get(e->step)->terminal;
     char date[11];
 
     date_format(ts_to_wib_date(e->entered), date);
     fprintf(fp, "<li%s><span class=\"d\">%s</span> ",
             e->current ? " class=\"current\"" : "", date);
-    html_escape(fp, e->sc ? stage_code_label(e->sc) : stage_label(e->stage));
-    fprintf(fp, " <span class=\"d\">(%s)</span>", e->code);
-    if (e->limit_days > 0 || e->days > 0 || e->current) {
+    html_escape(fp, step_label(e->step));
+    if (e->limit_days > 0 || e->days > 0 || (e->current && open)) {
         fputs("<br><span class=\"d\">", fp);
         fprintf(fp,
                 ngettext("%lld working day", "%lld working days", (unsigned long)e->days),
                 (long long)e->days);
         if (e->limit_days > 0) {
             fputs(" / ", fp);
-            fprintf(fp, _("limit %d"), e->limit_days);
+            fprintf(fp, _("limit %d"),
+                    e->limit_days + (e->taken_over ? e->takeover_days : 0));
         }
         fputs("</span>", fp);
     }
@@ -123,13 +126,23 @@ static void step(FILE *fp, const struct tl_entry *e)
         html_escape(fp, _("the legal clock is paused"));
         fputs("</span>", fp);
     }
-    fputs("</li>\n", fp);
+    fputs("\n<ul class=\"codes\">\n", fp);
+    for (size_t j = e->first; j < e->first + e->n; j++) {
+        const struct tl_entry *c = &t->v[j];
+
+        date_format(ts_to_wib_date(c->entered), date);
+        fprintf(fp, "<li><span class=\"d\">%s</span> ", date);
+        html_escape(fp, c->sc ? stage_code_label(c->sc) : stage_label(c->stage));
+        fprintf(fp, " <span class=\"d\">(%s)</span></li>\n", c->code);
+    }
+    fputs("</ul></li>\n", fp);
 }
 
 static void application(FILE *fp, const struct report_app *a, const struct timeline *t)
 {
-    const struct tl_entry *cur = t->n ? &t->v[t->n - 1] : NULL;
-    const struct stage_def *def = cur ? stage_def_get(cur->stage) : NULL;
+    const struct tl_step *cur = timeline_current(t);
+    const struct tl_entry *last = t->n ? &t->v[t->n - 1] : NULL;
+    const struct step_def *def = cur ? step_def_get(cur->step) : NULL;
 
     fputs("<section class=\"app\"><h3>", fp);
     html_escape(fp, _("Application"));
@@ -144,26 +157,26 @@ static void application(FILE *fp, const struct report_app *a, const struct timel
         fputs("<p><b>", fp);
         html_escape(fp, _("Now"));
         fputs(":</b> ", fp);
-        html_escape(fp, cur->sc ? stage_code_label(cur->sc) : stage_label(cur->stage));
+        html_escape(fp, last->sc ? stage_code_label(last->sc) : stage_label(last->stage));
         fputs("</p>", fp);
         if (!def->terminal) {
             fputs("<p><b>", fp);
             html_escape(fp, _("Waiting on"));
             fputs(":</b> ", fp);
-            html_escape(fp, stage_waits_on_label(cur->waits_on));
+            html_escape(fp, stage_waits_on_label(cur->holder));
             fputs("</p><p><b>", fp);
             html_escape(fp, _("Legal limit"));
             fputs(":</b> ", fp);
             if (cur->paused)
-                html_escape(fp,
-                            _("the legal clock is paused until the MSME completes its "
-                              "step."));
+                html_escape(fp, _("the legal clock is paused while the business or the "
+                                  "payer holds the file."));
             else if (cur->limit_days > 0)
                 fprintf(fp,
-                        ngettext("%d working day (UU 6/2023); %lld used so far",
-                                 "%d working days (UU 6/2023); %lld used so far",
+                        ngettext("%d working day for this step; %lld used so far",
+                                 "%d working days for this step; %lld used so far",
                                  (unsigned long)cur->limit_days),
-                        cur->limit_days, (long long)cur->days);
+                        cur->limit_days + (cur->taken_over ? cur->takeover_days : 0),
+                        (long long)cur->days);
             else
                 html_escape(fp, _("none for this step"));
             fputs("</p>", fp);
@@ -183,24 +196,22 @@ static void application(FILE *fp, const struct report_app *a, const struct timel
         fputs("<p><b>", fp);
         html_escape(fp, _("Next step"));
         fputs(":</b> ", fp);
-        html_escape(fp, cur->sc ? stage_code_next(cur->sc)
-                                : _("Unknown status; contact the cooperative and MSME "
-                                    "office."));
+        html_escape(fp, steps_next(&last->at));
         fputs("</p>", fp);
     }
     fputs("</div>\n<ol>\n", fp);
-    for (size_t j = 0; j < t->n; j++)
-        step(fp, &t->v[j]);
+    for (size_t j = 0; j < t->ns; j++)
+        step(fp, t, &t->s[j]);
     fputs("</ol></section>\n", fp);
 }
 
-void page_status(FILE *fp, const char *lang, const struct report_msme *m,
-                 const struct timeline *tl)
+void page_status(FILE *fp, const char *lang, const char *office,
+                 const struct report_msme *m, const struct timeline *tl)
 {
     int64_t asof = report_data_as_of(m, tl);
     char ts[21];
 
-    head(fp, m->business_name, lang);
+    head(fp, m->business_name, lang, office);
     fputs("<h2>", fp);
     html_escape(fp, m->business_name);
     fputs("</h2><p class=\"sub\">NIB ", fp);
@@ -237,8 +248,9 @@ void page_status(FILE *fp, const char *lang, const struct report_msme *m,
     fputs("\">", fp);
     html_escape(fp, _("Check another NIB"));
     fputs("</a> &middot; ", fp);
-    html_escape(fp, _("Working days exclude weekends and national holidays. The legal "
-                      "limits are those of UU 6/2023."));
+    html_escape(fp,
+                _("Working days exclude weekends, national holidays and cuti bersama. "
+                  "The legal limits are those of UU 6/2023 and PP 42/2024, per step."));
     fputs("</p>\n", fp);
     foot(fp);
 }

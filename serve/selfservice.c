@@ -95,14 +95,10 @@ static enum outcome run_lookup(struct serve *sv, struct request *r, const char *
         o = OUT_WRONG;
     } else if (q == STORE_SS_RIGHT) {
         /* This transaction sees the one MSME: read what `status` shows, then commit. */
-        if (store_report_msme(s, nib, &l->m, &err) != 0 || store_commit(s, &err) < 0)
+        if (store_report_msme(s, nib, &l->m, &err) != 0 ||
+            store_report_timelines(s, &l->m, l->now, &l->tl, &err) < 0 ||
+            store_commit(s, &err) < 0)
             goto fail;
-        if (l->m.napps > 0 && !(l->tl = calloc(l->m.napps, sizeof(*l->tl))))
-            goto fail;
-        for (size_t i = 0; i < l->m.napps; i++)
-            if (timeline_build(l->m.apps[i].events, l->m.apps[i].nevents, sv->cal, l->now,
-                               &l->tl[i], &err) < 0)
-                goto fail;
         o = OUT_RIGHT;
     } else {
         goto fail;
@@ -207,7 +203,7 @@ static void render_form(struct serve *sv, struct request *r, struct answer *a,
         break;
     }
     if ((fp = answer_open(a, status, "text/html; charset=utf-8"))) {
-        page_form(fp, r->lang, msg[0] ? msg : NULL);
+        page_form(fp, r->lang, sv->office, msg[0] ? msg : NULL);
         answer_close(a, fp);
     } else {
         answer_text(a, 500, "out of memory\n");
@@ -247,7 +243,7 @@ void selfservice_page(struct serve *sv, struct request *r, struct answer *a)
     case OUT_RIGHT:
         serve_render_begin(sv, r->lang);
         if ((fp = answer_open(a, 200, "text/html; charset=utf-8"))) {
-            page_status(fp, r->lang, &l.m, l.tl);
+            page_status(fp, r->lang, sv->office, &l.m, l.tl);
             answer_close(a, fp);
         }
         serve_render_end(sv);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include "halaltrack/buf.h"
 #include "halaltrack/calendar.h"
+#include "halaltrack/settings.h"
 #include "halaltrack/selfservice.h"
 #include "halaltrack/serve_cfg.h"
 #include "halaltrack/store.h"
@@ -30,8 +31,8 @@ void pool_put(struct pool *p, struct store *s);
 struct serve {
     struct serve_cfg *cfg;
     struct selfservice_pepper pepper;
-    struct calendar *cal;
     struct pool *pool;
+    char office[SETTINGS_OFFICE_MAX + 1]; /* setting office_name, read at start */
     sem_t kdf;               /* hashes computed at once (self_service.kdf_threads) */
     pthread_mutex_t render;  /* the language switch and the rendering under it */
     pthread_mutex_t clients; /* the connection counts per client address */
@@ -92,6 +93,7 @@ void selfservice_api(struct serve *sv, struct request *r, struct answer *a);
 void api_progress(struct serve *sv, struct request *r, struct answer *a);
 void api_funnel(struct serve *sv, struct request *r, struct answer *a);
 void api_overdue(struct serve *sv, struct request *r, struct answer *a);
+void api_actions(struct serve *sv, struct request *r, struct answer *a);
 void api_msme(struct serve *sv, struct request *r, struct answer *a);
 void api_changes(struct serve *sv, struct request *r, struct answer *a);
 void api_weekly(struct serve *sv, struct request *r, struct answer *a);

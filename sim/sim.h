@@ -194,6 +194,9 @@ struct sim_world {
     struct sim_programme *progs;
     size_t nprogs;
     uint64_t feistel_key[4];
+    /* The legal step (enum ht_step, lib/steps.c) of every code on every channel, resolved
+     * once: the timelines' durations are drawn per step. */
+    uint8_t step[CH004 + 1][C__COUNT];
 };
 #define REG_DUP 0x80000000u
 

@@ -1,7 +1,7 @@
 /* The schema: ordered SQL migrations (tables, columns, indexes, data) and the definitions
  * (views, functions, triggers, policies, one file each) re-created whenever a migration
  * is applied or a definition changed, all in one transaction under an advisory lock; the
- * stage_def table refreshed from the C stage table (lib/stage.c is the single source). */
+ * domain tables refreshed from the C tables (lib/store/domain.c). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 #include "store_int.h"
 #include "halaltrack/buf.h"
 #include "halaltrack/log.h"
-#include "halaltrack/stage.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/banned.h"
 
@@ -165,37 +165,6 @@ static const char *const secure_definers_sql =
     "  EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.sig);"
     " END LOOP;"
     " END $$";
-
-static int sync_stage_defs(struct store *s, struct ht_err *err)
-{
-    for (int st = 0; st < STAGE__COUNT; st++) {
-        const struct stage_def *d = stage_def_get((enum ht_stage)st);
-        char ord[16], lim[16];
-        const char *p[7];
-
-        snprintf(ord, sizeof(ord), "%d", st);
-        snprintf(lim, sizeof(lim), "%d", d->limit_days);
-        p[0] = d->name;
-        p[1] = ord;
-        p[2] = stage_waits_on_name(d->waits_on);
-        p[3] = d->limit_days > 0 ? lim : NULL;
-        p[4] = d->terminal ? "true" : "false";
-        p[5] = stage_label_in((enum ht_stage)st, "id");
-        p[6] = stage_label_in((enum ht_stage)st, "en");
-        if (store_command(
-                s,
-                "INSERT INTO stage_def (stage, ordinal, waits_on, limit_days,"
-                " terminal, label_id, label_en) VALUES ($1,$2,$3,$4,$5,$6,$7)"
-                " ON CONFLICT (stage) DO UPDATE SET ordinal = EXCLUDED.ordinal,"
-                " waits_on = EXCLUDED.waits_on, limit_days = EXCLUDED.limit_days,"
-                " terminal = EXCLUDED.terminal, label_id = EXCLUDED.label_id,"
-                " label_en = EXCLUDED.label_en"
-                " WHERE (stage_def.*) IS DISTINCT FROM (EXCLUDED.*)",
-                7, p, NULL, err) < 0)
-            return -1;
-    }
-    return 0;
-}
 
 /* The definitions, read once: every file's name and text, and all of them joined (what
  * schema_definitions.digest is the md5 of). */
@@ -366,7 +335,7 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
         same_defs = same_defs == 0;
     }
     if (pending == 0 && same_defs) {
-        if (sync_stage_defs(s, err) < 0 || store_commit(s, err) < 0)
+        if (store_domain_sync(s, err) < 0 || store_commit(s, err) < 0)
             goto out;
         rc = 0;
         goto out;
@@ -384,16 +353,15 @@ int store_migrate(struct store *s, const char *sqldir, int *applied, struct ht_e
         if (read_file(path, &body, err) < 0 ||
             exec_file(s, "migration", names[i], &body, err) < 0)
             goto out;
-        /* stage_def must be complete before later migrations' data use it. */
-        if (strcmp(names[i], "0001_init.sql") == 0 && sync_stage_defs(s, err) < 0)
-            goto out;
         if (store_command(s, "INSERT INTO schema_migration (name) VALUES ($1)", 1, p,
                           NULL, err) < 0)
             goto out;
         log_debug("migration applied name=%s", names[i]);
         count++;
     }
-    if (sync_stage_defs(s, err) < 0)
+    /* The generated tables hold the C tables before anything reads them (their foreign
+     * keys from application and stage_event are checked at commit). */
+    if (store_domain_sync(s, err) < 0)
         goto out;
     for (size_t i = 0; i < defs.n; i++)
         if (exec_file(s, "definition", defs.names[i], &defs.texts[i], err) < 0)

@@ -6,6 +6,7 @@
 #include "store_int.h"
 #include "halaltrack/buf.h"
 #include "halaltrack/i18n.h"
+#include "halaltrack/store_domain.h"
 #include "halaltrack/store_report.h"
 #include "halaltrack/banned.h"
 
@@ -77,15 +78,44 @@ void report_msme_release(struct report_msme *m)
         struct report_app *a = &m->apps[i];
         free(a->id_reg), free(a->no_daftar), free(a->channel_id), free(a->status_code);
         free(a->certificate_no), free(a->certificate_date), free(a->events);
+        free(a->ext);
     }
     free(m->apps);
     memset(m, 0, sizeof(*m));
 }
 
+/* The extensions of application id among rows (application_id, step, days, granted_on).
+ */
+static int app_extensions(struct report_app *a, const struct store_rows *ex,
+                          const char *id)
+{
+    size_t k = 0;
+
+    for (int j = 0; j < ex->nrows; j++)
+        k += strcmp(store_rows_get(ex, j, 0), id) == 0;
+    if (k == 0)
+        return 0;
+    if (!(a->ext = calloc(k, sizeof(*a->ext))))
+        return -1;
+    for (int j = 0; j < ex->nrows; j++) {
+        struct tl_extension *x;
+
+        if (strcmp(store_rows_get(ex, j, 0), id) != 0)
+            continue;
+        x = &a->ext[a->next++];
+        if (step_parse(store_rows_get(ex, j, 1), &x->step) < 0)
+            x->step = STEP_UNKNOWN;
+        x->days = (int)long_cell(ex, j, 2);
+        x->granted_on = date_cell(ex, j, 3);
+        x->recorded_at = i64_cell(ex, j, 4);
+    }
+    return 0;
+}
+
 int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
                       struct ht_err *err)
 {
-    struct store_rows r = {0}, ev = {0};
+    struct store_rows r = {0}, ev = {0}, ex = {0};
     const char *p[1] = {nib};
     int rc = -1;
 
@@ -140,6 +170,15 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
             " ORDER BY e.application_id, e.at, e.id",
             1, p, &ev, err) < 0)
         goto out;
+    if (store_query_rows(
+            s,
+            "SELECT x.application_id, x.step, x.days, x.granted_on::text,"
+            " extract(epoch FROM x.created_at)::bigint"
+            " FROM step_extension x JOIN application a ON a.id = x.application_id"
+            " JOIN msme m ON m.nib = $1 WHERE a.msme_id = m.id OR a.nib = $1"
+            " ORDER BY x.application_id, x.granted_on, x.id",
+            1, p, &ex, err) < 0)
+        goto out;
     if (r.nrows > 0) {
         out->apps = calloc((size_t)r.nrows, sizeof(*out->apps));
         if (!out->apps) {
@@ -161,6 +200,10 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
         a->tgl_daftar = i64_cell(&r, i, 7);
         a->observed_at = i64_cell(&r, i, 8);
         a->observed = strcmp(store_rows_get(&r, i, 9), "t") == 0;
+        if (app_extensions(a, &ex, id) < 0) {
+            nomem(err);
+            goto out;
+        }
         for (int j = 0; j < ev.nrows; j++)
             k += strcmp(store_rows_get(&ev, j, 0), id) == 0;
         if (k == 0)
@@ -185,8 +228,50 @@ int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
 out:
     store_rows_release(&r);
     store_rows_release(&ev);
+    store_rows_release(&ex);
     if (rc < 0)
         report_msme_release(out);
+    return rc;
+}
+
+void report_timelines_free(struct timeline *tl, size_t n)
+{
+    for (size_t i = 0; tl && i < n; i++)
+        timeline_release(&tl[i]);
+    free(tl);
+}
+
+int store_report_timelines(struct store *s, const struct report_msme *m, int64_t now,
+                           struct timeline **out, struct ht_err *err)
+{
+    struct ht_settings set;
+    struct calendar *cal = NULL;
+    int rc = -1;
+
+    *out = NULL;
+    if (m->napps == 0)
+        return 0;
+    if (store_clock_load(s, &set, &cal, err) < 0)
+        return -1;
+    if (!(*out = calloc(m->napps, sizeof(**out)))) {
+        nomem(err);
+        goto out;
+    }
+    for (size_t i = 0; i < m->napps; i++) {
+        const struct report_app *a = &m->apps[i];
+        const struct tl_app app = {a->channel_id, a->events, a->nevents, a->ext, a->next};
+        const struct tl_ctx ctx = {cal, set.rules, now};
+
+        if (timeline_build(&app, &ctx, &(*out)[i], err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (rc < 0) {
+        report_timelines_free(*out, m->napps);
+        *out = NULL;
+    }
+    calendar_free(cal);
     return rc;
 }
 
@@ -534,16 +619,32 @@ void report_stuck_free(struct weekly_stuck *v, size_t n)
     free(v);
 }
 
-static enum ht_waits_on waits_parse(const char *s)
+/* Adds the years of a PostgreSQL int[] literal ("{2027,2028}", sorted) to g. */
+static void gaps_from_text(const char *v, struct cal_gaps *g)
 {
-    for (int i = 0; i < WAITS__COUNT; i++)
-        if (s && strcmp(stage_waits_on_name((enum ht_waits_on)i), s) == 0)
-            return (enum ht_waits_on)i;
-    return WAITS_NONE;
+    struct cal_gaps one = {{0}, 0, 0};
+
+    while (v && *v) {
+        char *end;
+        long y;
+
+        if (*v < '0' || *v > '9') {
+            v++;
+            continue;
+        }
+        y = strtol(v, &end, 10);
+        v = end;
+        if (one.n == CAL_GAPS_MAX) {
+            one.more = 1;
+            continue;
+        }
+        one.year[one.n++] = (int)y;
+    }
+    calendar_gaps_merge(g, &one);
 }
 
-/* Rows: nib, name, kelurahan, phone, id_reg, code, waits_on, since, days, limit, overdue.
- */
+/* Rows: nib, name, kelurahan, phone, id_reg, code, waits_on, since, days, limit, overdue,
+ * step, taken_over, extension, calendar gaps. */
 static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, size_t *n,
                       struct ht_err *err)
 {
@@ -560,36 +661,112 @@ static int stuck_rows(const struct store_rows *r, struct weekly_stuck **out, siz
         x->phone = dup_cell(r, i, 3);
         x->id_reg = dup_cell(r, i, 4);
         x->code = dup_cell(r, i, 5);
-        x->waits_on = waits_parse(store_rows_get(r, i, 6));
+        x->waits_on = stage_waits_on_parse(store_rows_get(r, i, 6));
         x->since = i64_cell(r, i, 7);
         x->days = long_cell(r, i, 8);
         x->limit = long_cell(r, i, 9);
         x->overdue = long_cell(r, i, 10);
+        if (step_parse(store_rows_get(r, i, 11), &x->step) < 0)
+            x->step = STEP_UNKNOWN;
+        x->taken_over = strcmp(store_rows_get(r, i, 12), "t") == 0;
+        x->extension = long_cell(r, i, 13);
+        gaps_from_text(store_rows_get(r, i, 14), &x->gaps);
     }
     return 0;
 }
 
-int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
-                         size_t *n, struct ht_err *err)
+/* One list at instant now ($1): the session tuned, the rows read. */
+static int rows_at(struct store *s, int64_t now, const char *sql, struct store_rows *r,
+                   struct ht_err *err)
 {
-    struct store_rows r = {0};
     char ts[32];
     const char *p[1] = {ts};
-    int rc;
 
     ts_param(now, ts);
     if (tune(s, err) < 0)
         return -1;
-    if (store_query_rows(
-            s,
-            "SELECT nib, business_name, kelurahan, phone, id_reg, status_code,"
-            " waits_on, extract(epoch FROM stage_since)::bigint, days_in_step,"
-            " limit_days, days_overdue"
-            " FROM sla_breach_at(to_timestamp($1::bigint))"
-            " ORDER BY waits_on, stage_since, id_reg",
-            1, p, &r, err) < 0)
+    return store_query_rows(s, sql, 1, p, r, err);
+}
+
+int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
+                         size_t *n, struct cal_gaps *gaps, struct ht_err *err)
+{
+    struct store_rows r = {0};
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (rows_at(
+            s, now,
+            "SELECT b.nib, b.business_name, b.kelurahan, b.phone, b.id_reg,"
+            " b.status_code, b.waits_on, extract(epoch FROM b.step_since)::bigint,"
+            " b.days_in_step, b.limit_days, b.days_overdue, b.step, b.taken_over::text,"
+            " b.extension_days, b.calendar_gaps::text"
+            " FROM sla_breach_at(to_timestamp($1::bigint)) b"
+            " ORDER BY b.waits_on, b.step_since, b.id_reg",
+            &r, err) < 0)
         return -1;
     rc = stuck_rows(&r, out, n, err);
+    /* The years the listed clocks counted without holiday data: a missing holiday only
+     * adds working days, so no file left off the list would be on it with the rows. */
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        calendar_gaps_merge(gaps, &(*out)[i].gaps);
+    store_rows_release(&r);
+    return rc;
+}
+
+/* ---- the office's action list ---- */
+
+/* The columns action_rows reads from action_list_at. */
+#define ACTION_COLS                                                                      \
+    "a.nib, a.business_name, a.kelurahan, a.kecamatan_code, a.kecamatan, a.phone,"       \
+    " a.id_reg, a.status_code, a.reason, a.holder, extract(epoch FROM a.since)::bigint," \
+    " a.days, a.calendar_gaps::text"
+
+static int action_rows(const struct store_rows *r, struct weekly_action **out, size_t *n,
+                       struct ht_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (r->nrows > 0 && !(*out = calloc((size_t)r->nrows, sizeof(**out))))
+        return nomem(err);
+    for (int i = 0; i < r->nrows; i++) {
+        struct weekly_action *x = &(*out)[(*n)++];
+
+        x->nib = dup_cell(r, i, 0);
+        x->name = dup_cell(r, i, 1);
+        x->kelurahan = dup_cell(r, i, 2);
+        x->kecamatan_code = dup_cell(r, i, 3);
+        x->kecamatan = dup_cell(r, i, 4);
+        x->phone = dup_cell(r, i, 5);
+        x->id_reg = dup_cell(r, i, 6);
+        x->code = dup_cell(r, i, 7);
+        if (action_reason_parse(store_rows_get(r, i, 8), &x->reason) < 0)
+            x->reason = ACTION_DRAFT;
+        x->waits_on = stage_waits_on_parse(store_rows_get(r, i, 9));
+        x->since = i64_cell(r, i, 10);
+        x->days = long_cell(r, i, 11);
+        gaps_from_text(store_rows_get(r, i, 12), &x->gaps);
+    }
+    return 0;
+}
+
+int store_report_actions(struct store *s, int64_t now, struct weekly_action **out,
+                         size_t *n, struct cal_gaps *gaps, struct ht_err *err)
+{
+    struct store_rows r = {0};
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    if (rows_at(s, now,
+                "SELECT " ACTION_COLS " FROM action_list_at(to_timestamp($1::bigint)) a"
+                " ORDER BY a.days DESC, a.since, a.id_reg",
+                &r, err) < 0)
+        return -1;
+    rc = action_rows(&r, out, n, err);
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        calendar_gaps_merge(gaps, &(*out)[i].gaps);
     store_rows_release(&r);
     return rc;
 }
@@ -654,8 +831,9 @@ static int weekly_funnel_q(struct store *s, struct weekly_report *w, const char 
         w->funnel[i].stage = (enum ht_stage)i;
     }
     if (store_query_rows(s,
-                         "SELECT 'end', s.stage, channel_path(s.channel_id), count(*)"
-                         " FROM asof_end s GROUP BY 2, 3 UNION ALL"
+                         "SELECT 'end', g.stage, channel_path(g.channel_id), g.n"
+                         " FROM (SELECT s.stage, s.channel_id, count(*) AS n"
+                         "  FROM asof_end s GROUP BY 1, 2) g UNION ALL"
                          " SELECT 'start', s.stage, '', count(*)"
                          " FROM app_state_asof(to_timestamp($1::bigint)) s GROUP BY 2",
                          1, p, &r, err) < 0)
@@ -817,46 +995,119 @@ out:
 static int weekly_stuck(struct store *s, struct weekly_report *w, struct ht_err *err)
 {
     struct store_rows r = {0};
-    char day[11], lim[16];
-    const char *q[2] = {day, lim};
+    char lim[16];
+    const char *q[1] = {lim};
+    char *gaps = NULL;
     int rc;
 
-    date_format(w->sunday, day);
     snprintf(lim, sizeof(lim), "%d", WEEKLY_LIST_MAX);
+    if (store_query_value(
+            s,
+            "SELECT calendar_gaps(min(wib_date(x.step_since)), min(x.d))::text"
+            " FROM step_end x WHERE NOT x.terminal",
+            0, NULL, &gaps, err) < 0)
+        return -1;
+    gaps_from_text(gaps, &w->gaps);
+    free(gaps);
     if (store_query_rows(
             s,
-            "WITH c AS MATERIALIZED (SELECT * FROM sla_cutoffs(wib_midnight($1::date))),"
-            " b AS ("
-            " SELECT x.application_id, x.status_code, x.at, c.waits_on, c.limit_days AS "
-            "lim,"
-            "  w1.n - w0.n AS days"
-            " FROM asof_end x LEFT JOIN status_code_def k ON k.code = x.status_code"
-            " JOIN c ON c.code_key = coalesce(k.code, '*' || x.stage)"
-            " JOIN v_workday w0 ON w0.day = wib_date(x.at)"
-            " JOIN v_workday w1 ON w1.day = $1::date"
-            " WHERE x.at < c.before),"
-            " o AS (SELECT b.*, count(*) OVER (PARTITION BY waits_on) AS total,"
-            "  row_number() OVER (PARTITION BY waits_on ORDER BY at, application_id) AS "
-            "rn"
-            "  FROM b WHERE lim IS NOT NULL AND days > lim)"
-            " SELECT a.nib, coalesce(m.business_name, a.nama_pu), kl.name, m.phone, "
-            "a.id_reg,"
-            "  o.status_code, o.waits_on, extract(epoch FROM o.at)::bigint, o.days, "
-            "o.lim,"
-            "  o.days - o.lim, o.total"
-            " FROM o JOIN application a ON a.id = o.application_id"
+            "WITH b AS (SELECT x.application_id, x.status_code, x.holder AS waits_on,"
+            "  x.step_since, x.days_in_step, x.allowed_days AS limit_days,"
+            "  x.days_overdue, x.step, x.taken_over, x.extension_days, x.calendar_gaps,"
+            "  count(*) OVER (PARTITION BY x.holder) AS total,"
+            "  row_number() OVER (PARTITION BY x.holder"
+            "   ORDER BY x.step_since, x.application_id) AS rn"
+            "  FROM step_end x WHERE x.days_overdue > 0)"
+            " SELECT a.nib, coalesce(m.business_name, a.nama_pu), kl.name, m.phone,"
+            "  a.id_reg, b.status_code, b.waits_on,"
+            "  extract(epoch FROM b.step_since)::bigint, b.days_in_step, b.limit_days,"
+            "  b.days_overdue, b.step, b.taken_over::text, b.extension_days,"
+            "  b.calendar_gaps::text, b.total"
+            " FROM b JOIN application a ON a.id = b.application_id"
             " LEFT JOIN msme m ON m.id = a.msme_id"
             " LEFT JOIN region kl ON kl.code = m.kelurahan_code"
-            " WHERE o.rn <= $2::int ORDER BY o.waits_on, o.at, o.application_id",
-            2, q, &r, err) < 0)
+            " WHERE b.rn <= $1::int ORDER BY b.waits_on, b.step_since, b.application_id",
+            1, q, &r, err) < 0)
         return -1;
     rc = stuck_rows(&r, &w->stuck, &w->nstuck, err);
     for (int i = 0; rc == 0 && i < r.nrows; i++)
-        w->stuck_by[w->stuck[i].waits_on] = long_cell(&r, i, 11);
+        w->stuck_by[w->stuck[i].waits_on] = long_cell(&r, i, 15);
     for (int i = 0; i < WAITS__COUNT; i++)
         w->stuck_total += w->stuck_by[i];
     store_rows_release(&r);
     return rc;
+}
+
+/* The action list at the week's end (days to its Sunday): counts by reason, the oldest
+ * WEEKLY_LIST_MAX listed. The rows of action_list_at(end, sunday), read from step_end
+ * rather than counting every clock again (tests/db/test_report_weekly.c compares them).
+ */
+static int weekly_actions(struct store *s, struct weekly_report *w, struct ht_err *err)
+{
+    struct store_rows r = {0};
+    char lim[16];
+    const char *q[1] = {lim};
+    int rc;
+
+    snprintf(lim, sizeof(lim), "%d", WEEKLY_LIST_MAX);
+    if (store_query_rows(
+            s,
+            "WITH x AS (SELECT a.nib, coalesce(m.business_name, a.nama_pu) AS "
+            "business_name,"
+            "  kl.name AS kelurahan, kl.parent_code AS kecamatan_code, kc.name AS "
+            "kecamatan,"
+            "  m.phone, a.id_reg, s.status_code, action_reason(s.step, s.holder) AS "
+            "reason,"
+            "  s.holder, s.step_since AS since,"
+            "  greatest(workdays_between(wib_date(s.step_since), s.d, false), 0) AS days,"
+            "  s.calendar_gaps"
+            "  FROM step_end s JOIN application a ON a.id = s.application_id"
+            "  LEFT JOIN msme m ON m.id = a.msme_id"
+            "  LEFT JOIN region kl ON kl.code = m.kelurahan_code"
+            "  LEFT JOIN region kc ON kc.code = kl.parent_code"
+            "  WHERE s.paused AND NOT s.terminal),"
+            " a AS (SELECT x.*,"
+            "  count(*) FILTER (WHERE x.reason = 'draft') OVER () AS n0,"
+            "  count(*) FILTER (WHERE x.reason = 'returned') OVER () AS n1,"
+            "  count(*) FILTER (WHERE x.reason = 'unpaid_invoice') OVER () AS n2,"
+            "  count(*) FILTER (WHERE x.reason = 'facilitator_invoice') OVER () AS n3,"
+            "  row_number() OVER (ORDER BY x.days DESC, x.since, x.id_reg) AS rn FROM x)"
+            " SELECT " ACTION_COLS ", a.n0, a.n1, a.n2, a.n3 FROM a"
+            " WHERE a.rn <= $1::int ORDER BY a.rn",
+            1, q, &r, err) < 0)
+        return -1;
+    rc = action_rows(&r, &w->actions, &w->nactions, err);
+    for (int k = 0; rc == 0 && r.nrows > 0 && k < ACTION__COUNT; k++) {
+        w->actions_by[k] = long_cell(&r, 0, 13 + k);
+        w->actions_total += w->actions_by[k];
+    }
+    for (size_t i = 0; rc == 0 && i < w->nactions; i++)
+        calendar_gaps_merge(&w->gaps, &w->actions[i].gaps);
+    store_rows_release(&r);
+    return rc;
+}
+
+/* The register's MSMEs with a food or beverage KBLI (the kbli table: KBLI 2020 divisions
+ * 10, 11, 56) not certified at the week's end, by the deadline that applies to them:
+ * micro and small (or size unknown: the register is of UMKM) and medium or large. */
+static int weekly_mandatory(struct store *s, struct weekly_report *w, struct ht_err *err)
+{
+    struct store_rows r = {0};
+
+    if (store_query_rows(
+            s,
+            "SELECT count(*) FILTER (WHERE coalesce(m.size_class, 'mikro')"
+            "  IN ('mikro', 'kecil')),"
+            " count(*) FILTER (WHERE m.size_class IN ('menengah', 'besar'))"
+            " FROM msme m WHERE EXISTS (SELECT 1 FROM kbli k WHERE k.code = m.kbli)"
+            " AND NOT EXISTS (SELECT 1 FROM asof_end x WHERE x.msme_id = m.id"
+            "  AND x.stage = 'certified')",
+            0, NULL, &r, err) < 0)
+        return -1;
+    w->mandatory.small_left = long_cell(&r, 0, 0);
+    w->mandatory.large_left = long_cell(&r, 0, 1);
+    store_rows_release(&r);
+    return 0;
 }
 
 static int weekly_quality(struct store *s, struct weekly_report *w, const char *const *p,
@@ -984,12 +1235,34 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
         goto out;
     if (store_exec(s, "ANALYZE asof_end", err) < 0)
         goto out;
+    /* The open legal steps at the end of the week, their clocks counted to its Sunday. */
+    {
+        char day[11];
+        const char *q[2] = {p[1], day};
+
+        date_format(w->sunday, day);
+        if (store_command(s,
+                          "CREATE TEMP TABLE step_end ON COMMIT DROP AS"
+                          " SELECT x.*, $2::date AS d"
+                          " FROM app_step_at(to_timestamp($1::bigint), $2::date) x"
+                          " WHERE NOT x.terminal",
+                          2, q, NULL, err) < 0)
+            goto out;
+    }
     if (weekly_headline(s, w, p, err) < 0 || weekly_funnel_q(s, w, p, err) < 0 ||
         load_goals(s, w->end, &w->goals, &w->ngoals, err) < 0 ||
         weekly_areas(s, w, p, err) < 0 || weekly_movers(s, w, p, err) < 0 ||
-        weekly_stuck(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0 ||
+        weekly_stuck(s, w, err) < 0 || weekly_actions(s, w, err) < 0 ||
+        weekly_mandatory(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0 ||
         weekly_programmes(s, w, p, err) < 0)
         goto out;
+    {
+        struct ht_settings set;
+
+        if (store_settings_load(s, &set, err) < 0)
+            goto out;
+        snprintf(w->office, sizeof(w->office), "%s", settings_office_name(&set));
+    }
     if (store_commit(s, err) < 0)
         goto out;
     rc = 0;

@@ -62,6 +62,16 @@ void store_tokens_free(struct store_token *t, size_t n)
     free(t);
 }
 
+/* Live tokens first, newest first; timestamps as ISO 8601 text. */
+/* (clang-format cannot lay out string literals around a macro) */
+// clang-format off
+static const char token_list_sql[] =
+    "SELECT t.id, t.name, t.scope_kind, t.kecamatan_code, g.name, "
+    ISO("t.created_at") ", " ISO("t.last_used_at") ", " ISO("t.revoked_at")
+    " FROM api_token t LEFT JOIN region g ON g.code = t.kecamatan_code"
+    " ORDER BY t.revoked_at IS NOT NULL, t.id DESC";
+// clang-format on
+
 int store_token_list(struct store *s, struct store_token **out, size_t *n,
                      struct ht_err *err)
 {
@@ -69,26 +79,9 @@ int store_token_list(struct store *s, struct store_token **out, size_t *n,
 
     *out = NULL;
     *n = 0;
-    if (store_query_rows(s,
-                         "SELECT t.id, t.name, t.scope_kind, t.kecamatan_code, "
-                         "g.name, " ISO("t.created_at") ", " ISO(
-                             "t.last_used_at") ", " ISO("t.revoked_at") " FROM api_token "
-                                                                        "t"
-                                                                        " LEFT JOIN "
-                                                                        "region g ON "
-                                                                        "g.code = "
-                                                                        "t.kecamatan_code"
-                                                                        " ORDER BY "
-                                                                        "t.revoked_at IS "
-                                                                        "NOT NULL, t.id "
-                                                                        "DESC",
-                         0, NULL, &r, err) < 0)
+    if (store_query_array(s, token_list_sql, 0, NULL, &r, sizeof(**out), (void **)out,
+                          err) < 0)
         return -1;
-    if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
-        store_rows_release(&r);
-        ht_err_set(err, HT_ENOMEM, "out of memory");
-        return -1;
-    }
     for (int i = 0; i < r.nrows; i++) {
         struct store_token *t = &(*out)[(*n)++];
 

@@ -516,6 +516,21 @@ oom:
     return -1;
 }
 
+int store_query_array(struct store *s, const char *sql, int nparams,
+                      const char *const *params, struct store_rows *out, size_t elem,
+                      void **array, struct ht_err *err)
+{
+    *array = NULL;
+    if (store_query_rows(s, sql, nparams, params, out, err) < 0)
+        return -1;
+    if (out->nrows > 0 && !(*array = calloc((size_t)out->nrows, elem))) {
+        store_rows_release(out);
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
 const char *store_rows_get(const struct store_rows *r, int row, int col)
 {
     if (row < 0 || row >= r->nrows || col < 0 || col >= r->ncols)

@@ -236,26 +236,27 @@ int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
                          err);
 }
 
-/* The code -> stage map of today (built-in and [stage_map]) as two array literals for
+/* The code -> stage map (built-in and map's [stage_map]) as two array literals for
  * list_merge. The arrays are initialised here; release them either way. */
-static int stage_map_arrays(struct pgarr *codes, struct pgarr *stages, struct ht_err *err)
+static int stage_map_arrays(const struct stage_map *map, struct pgarr *codes,
+                            struct pgarr *stages, struct ht_err *err)
 {
     arr_init(codes);
     arr_init(stages);
-    for (size_t i = 0; i < stage_code_count(); i++) {
-        const struct stage_code *c = stage_code_at(i);
+    for (size_t i = 0; i < stage_map_code_count(map); i++) {
+        const struct stage_code *c = stage_map_code_at(map, i);
         if (arr_add(codes, c->code) < 0 || arr_add(stages, stage_name(c->stage)) < 0)
             break;
     }
-    if (arr_str(codes) && arr_str(stages) && codes->n == stage_code_count())
+    if (arr_str(codes) && arr_str(stages) && codes->n == stage_map_code_count(map))
         return 0;
     ht_err_set(err, HT_ENOMEM, "out of memory");
     return -1;
 }
 
-int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen_at,
-                     int64_t at, long *seen, long *inserted, long *changed,
-                     struct ht_err *err)
+int store_sync_merge(struct store *s, const struct stage_map *map, int64_t run_id,
+                     int complete, int64_t seen_at, int64_t at, long *seen,
+                     long *inserted, long *changed, struct ht_err *err)
 {
     struct pgarr codes, stages;
     struct store_rows r = {0};
@@ -263,7 +264,7 @@ int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen
     const char *p[6];
     int rc = -1;
 
-    if (stage_map_arrays(&codes, &stages, err) < 0)
+    if (stage_map_arrays(map, &codes, &stages, err) < 0)
         goto out;
     snprintf(id, sizeof(id), "%" PRId64, run_id);
     p[0] = id;
@@ -336,15 +337,16 @@ static int listing_superseded(struct store *s, const char *const fields[], const
 }
 
 /* Stages the one row under run and merges it as a sweep of its own at at. */
-static int listing_merge_one(struct store *s, const char *run, const char *const fields[],
-                             const char *at, struct ht_err *err)
+static int listing_merge_one(struct store *s, const struct stage_map *map,
+                             const char *run, const char *const fields[], const char *at,
+                             struct ht_err *err)
 {
     struct pgarr codes, stages;
     const char *p[1 + STORE_LISTING_NFIELDS];
     char *seen = NULL;
     int rc = -1;
 
-    if (stage_map_arrays(&codes, &stages, err) < 0)
+    if (stage_map_arrays(map, &codes, &stages, err) < 0)
         goto out;
     p[0] = run;
     for (int i = 0; i < STORE_LISTING_NFIELDS; i++)
@@ -374,7 +376,8 @@ out:
     return rc;
 }
 
-int store_listing_replay(struct store *s, int64_t quarantine_id, int64_t observed_at,
+int store_listing_replay(struct store *s, const struct stage_map *map,
+                         int64_t quarantine_id, int64_t observed_at,
                          const char *const fields[], int *superseded, struct ht_err *err)
 {
     char run[32], at[32], qid[32];
@@ -388,7 +391,7 @@ int store_listing_replay(struct store *s, int64_t quarantine_id, int64_t observe
     if (store_begin(s, err) < 0)
         return -1;
     if ((*superseded = listing_superseded(s, fields, at, err)) < 0 ||
-        (!*superseded && listing_merge_one(s, run, fields, at, err) < 0) ||
+        (!*superseded && listing_merge_one(s, map, run, fields, at, err) < 0) ||
         store_command(s,
                       "UPDATE quarantine SET resolved = true, replayed_at = now()"
                       " WHERE id = $1",

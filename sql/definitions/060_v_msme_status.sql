@@ -1,8 +1,9 @@
--- Each register MSME with its latest application (by submission, then id), whether it is
+-- Each register MSME with its latest application (by submission, then id), who holds it
+-- in its current code on its channel (step_code, by code, else by stage), whether it is
 -- certified (through the office's programmes or a match of the public search:
--- msme_certification, the one rule), and the same observation time as v_application (the rule
--- of application_observed_at, written out: a function body would be resolved with the
--- reader's search_path and read sync_state with the reader's rights).
+-- msme_certification, the one rule), and the same observation time as v_application (the
+-- rule of application_observed_at). Both are written out: a function called here would
+-- read sync_state and step_code with the reader's rights.
 CREATE VIEW v_msme_status AS
 SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_class,
        m.kelurahan_code, kl.name AS kelurahan, kl.parent_code AS kecamatan_code,
@@ -24,8 +25,14 @@ SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_cla
                      AS through) o
   LEFT JOIN LATERAL (
         SELECT a.id_reg, a.no_daftar, a.channel_id, a.status_code, a.stage, a.stage_since,
-               s.waits_on, a.observed_at, a.missing_since
-          FROM application a JOIN application_sla s ON s.application_id = a.id
+               coalesce(k1.holder, k2.holder, 'none') AS waits_on,
+               a.observed_at, a.missing_since
+          FROM application a
+          LEFT JOIN channel_def cd ON cd.channel = a.channel_id
+          LEFT JOIN step_code k1 ON k1.channel = coalesce(cd.channel, '*')
+                                AND k1.code = a.status_code
+          LEFT JOIN step_code k2 ON k2.channel = coalesce(cd.channel, '*')
+                                AND k2.code = '*' || a.stage
          WHERE a.msme_id = m.id
          ORDER BY a.tgl_daftar DESC NULLS LAST, a.id DESC LIMIT 1) la ON true
   LEFT JOIN LATERAL (

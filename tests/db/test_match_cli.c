@@ -16,16 +16,18 @@ static void setup(void)
              " ('ID35110000000090006', '2025-12-10', 'BAKSO BLANDONGAN'),"
              " ('ID35110000000090002', '2025-12-11', 'KERIPIK PAK BUDI'),"
              " ('ID35110000000090001', '2025-11-01', 'SRI WAHYUNI')");
-    pgt_exec("INSERT INTO certificate_match (msme_id, certificate_id, query, score, basis,"
-             " decision, status) SELECT m.id, c.id, 'nama_pelaku_usaha=x', 0.8, 'business',"
-             " 'review', 'pending' FROM msme m JOIN public_certificate c"
-             " ON right(c.no_sert, 1) = right(m.nib, 1)"
-             " WHERE m.nib IN ('3575030000006', '3575010000002')");
-    pgt_exec("INSERT INTO certificate_match (msme_id, certificate_id, query, score, basis,"
-             " decision, status, decided_by, decided_at) SELECT m.id, c.id, 'x', 1, 'owner',"
-             " 'auto', 'accepted', 'halaltrackd (automatic)', now() FROM msme m,"
-             " public_certificate c WHERE m.nib = '3575010000001'"
-             " AND c.no_sert = 'ID35110000000090001'");
+    pgt_exec(
+        "INSERT INTO certificate_match (msme_id, certificate_id, query, score, basis,"
+        " decision, status) SELECT m.id, c.id, 'nama_pelaku_usaha=x', 0.8, 'business',"
+        " 'review', 'pending' FROM msme m JOIN public_certificate c"
+        " ON right(c.no_sert, 1) = right(m.nib, 1)"
+        " WHERE m.nib IN ('3575030000006', '3575010000002')");
+    pgt_exec(
+        "INSERT INTO certificate_match (msme_id, certificate_id, query, score, basis,"
+        " decision, status, decided_by, decided_at) SELECT m.id, c.id, 'x', 1, 'owner',"
+        " 'auto', 'accepted', 'halaltrackd (automatic)', now() FROM msme m,"
+        " public_certificate c WHERE m.nib = '3575010000001'"
+        " AND c.no_sert = 'ID35110000000090001'");
 }
 
 static void teardown(void)
@@ -39,8 +41,8 @@ static long match_id(const char *nib)
 {
     char sql[256];
 
-    snprintf(sql, sizeof(sql), "SELECT match_id FROM v_certificate_match WHERE nib = '%s'",
-             nib);
+    snprintf(sql, sizeof(sql),
+             "SELECT match_id FROM v_certificate_match WHERE nib = '%s'", nib);
     return pgt_long(sql);
 }
 
@@ -61,11 +63,11 @@ static int decide(const char *verb, long id, char **err)
 
 Test(match_cli, msme_add_keeps_a_reported_certificate_and_refuses_a_bad_one)
 {
-    struct tu_result r = rf_run(
-        RF_NOW, "en",
-        (const char *const[]){"msme", "add", "--nib=3575010000099", "--name=Depot Sari",
-                              "--kelurahan=35.75.01.1001",
-                              "--certificate=ID35110000000019999", NULL});
+    struct tu_result r =
+        rf_run(RF_NOW, "en",
+               (const char *const[]){"msme", "add", "--nib=3575010000099",
+                                     "--name=Depot Sari", "--kelurahan=35.75.01.1001",
+                                     "--certificate=ID35110000000019999", NULL});
     char *v;
 
     cr_assert_eq(r.status, 0, "%s", r.err);
@@ -85,8 +87,8 @@ Test(match_cli, msme_add_keeps_a_reported_certificate_and_refuses_a_bad_one)
 
 Test(match_cli, review_and_the_counting_rule)
 {
-    struct tu_result r =
-        rf_run(RF_NOW, "en", (const char *const[]){"match", "list", "--format=json", NULL});
+    struct tu_result r = rf_run(
+        RF_NOW, "en", (const char *const[]){"match", "list", "--format=json", NULL});
     long bakso = match_id("3575030000006"), budi = match_id("3575010000002");
     long own = pgt_long("SELECT count(DISTINCT msme_id) FROM application"
                         " WHERE stage = 'certified' AND msme_id IS NOT NULL");
@@ -98,8 +100,8 @@ Test(match_cli, review_and_the_counting_rule)
     cr_assert(j && json_array_size(j) == 2, "%s", r.out);
     json_decref(j);
     tu_result_release(&r);
-    cr_assert_eq(pgt_long("SELECT count(*) FROM v_msme_status WHERE awaiting_confirmation"),
-                 2);
+    cr_assert_eq(
+        pgt_long("SELECT count(*) FROM v_msme_status WHERE awaiting_confirmation"), 2);
     cr_assert_eq(decide("accept", bakso, NULL), 0);
     cr_assert_eq(decide("accept", bakso, &err), 1);
     cr_assert(strstr(err, "waits for a decision"), "%s", err);
@@ -125,14 +127,16 @@ Test(match_cli, review_and_the_counting_rule)
                  0);
     cr_assert_eq(pgt_long("SELECT count(*) FROM v_msme_status WHERE certified"), own + 1);
     r = rf_run(RF_NOW, "en",
-               (const char *const[]){"goal", "add", "--name=all", "--scope=kota",
-                                     "--metric=certified", "--target=10",
-                                     "--start=2025-01-01", "--deadline=2026-12-31", NULL});
+               (const char *const[]){
+                   "goal", "add", "--name=all", "--scope=kota", "--metric=certified",
+                   "--target=10", "--start=2025-01-01", "--deadline=2026-12-31", NULL});
     cr_assert_eq(r.status, 0, "%s", r.err);
     tu_result_release(&r);
-    cr_assert_eq(pgt_long("SELECT done FROM v_goal_progress WHERE name = 'all'"), own + 1);
-    cr_assert_eq(pgt_long("SELECT done_matched FROM v_goal_progress WHERE name = 'all'"), 1);
-    cr_assert_eq(pgt_long("SELECT done_programme FROM v_goal_progress WHERE name = 'all'"),
-                 own);
+    cr_assert_eq(pgt_long("SELECT done FROM v_goal_progress WHERE name = 'all'"),
+                 own + 1);
+    cr_assert_eq(pgt_long("SELECT done_matched FROM v_goal_progress WHERE name = 'all'"),
+                 1);
+    cr_assert_eq(
+        pgt_long("SELECT done_programme FROM v_goal_progress WHERE name = 'all'"), own);
     cr_assert_eq(pgt_long("SELECT awaiting FROM v_goal_progress WHERE name = 'all'"), 0);
 }

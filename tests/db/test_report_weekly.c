@@ -59,6 +59,7 @@ Test(report_weekly, golden_outputs)
 /* The figures every format must agree on. */
 struct totals {
     long certified_week, certified_total, stuck_total, quarantined, unmatched;
+    long actions_total, mandatory_small;
     long moves[5];
     long funnel_submitted, funnel_certified, funnel_returned, funnel_rejected;
     char hash[65];
@@ -95,6 +96,8 @@ static struct totals from_text(const char *t)
     x.certified_week = after(t, "Certified this week");
     x.certified_total = after(t, "Certified in total");
     x.stuck_total = after(t, "Stuck past the legal limit (oldest first)");
+    x.actions_total = after(t, "Action list: files waiting on the business or the payer");
+    x.mandatory_small = after(t, "days left.");
     x.quarantined = after(t, "Quarantined records");
     x.unmatched = after(t, "Unmatched NIBs (not in register)");
     x.moves[0] = after(t, "\nNew applications");
@@ -139,6 +142,8 @@ static struct totals from_csv(const char *t)
     x.certified_week = csv_value(t, "headline,certified_week");
     x.certified_total = csv_value(t, "headline,certified_total");
     x.stuck_total = csv_value(t, "stuck,total");
+    x.actions_total = csv_value(t, "actions,total");
+    x.mandatory_small = csv_value(t, "mandatory,small_not_certified");
     x.quarantined = csv_value(t, "quality,quarantined");
     x.unmatched = csv_value(t, "quality,unmatched");
     x.moves[0] = csv_value(t, "movers,new");
@@ -187,6 +192,8 @@ static struct totals from_json(const char *t)
     x.certified_week = jget(root, "headline", "certified_week");
     x.certified_total = jget(root, "headline", "certified_total");
     x.stuck_total = jget(root, "stuck", "total");
+    x.actions_total = jget(root, "actions", "total");
+    x.mandatory_small = jget(root, "mandatory", "small_not_certified");
     x.quarantined = jget(root, "quality", "quarantined");
     x.unmatched = jget(root, "quality", "unmatched");
     x.moves[0] = jget(root, "movers", "new");
@@ -237,6 +244,8 @@ static struct totals from_html(const char *t)
     x.certified_week = after(t, "id=\"certified-week\"");
     x.certified_total = after(t, "id=\"certified-total\"");
     x.stuck_total = after(t, "id=\"stuck-total\"");
+    x.actions_total = after(t, "id=\"actions-total\"");
+    x.mandatory_small = after(t, "data-left=");
     x.moves[0] = after(anchor(t, "data-move=\"new\">"), ":");
     x.moves[1] = after(anchor(t, "data-move=\"advance\">"), ":");
     x.moves[2] = after(anchor(t, "data-move=\"certified\">"), ":");
@@ -258,6 +267,8 @@ static void same(const struct totals *a, const struct totals *b, const char *wha
     cr_assert_eq(a->certified_week, b->certified_week, "%s: certified_week", what);
     cr_assert_eq(a->certified_total, b->certified_total, "%s: certified_total", what);
     cr_assert_eq(a->stuck_total, b->stuck_total, "%s: stuck_total", what);
+    cr_assert_eq(a->actions_total, b->actions_total, "%s: actions_total", what);
+    cr_assert_eq(a->mandatory_small, b->mandatory_small, "%s: mandatory", what);
     cr_assert_eq(a->quarantined, b->quarantined, "%s: quarantined", what);
     cr_assert_eq(a->unmatched, b->unmatched, "%s: unmatched", what);
     for (int i = 0; i < 5; i++)
@@ -281,7 +292,14 @@ Test(report_weekly, every_format_carries_identical_totals)
     /* The fixture's known figures: A1 certified in the week, A8 the week before. */
     cr_assert_eq(j.certified_week, 1);
     cr_assert_eq(j.certified_total, 2);
-    cr_assert_eq(j.stuck_total, 3);
+    /* Stuck at the week's end: A2's inspection and A4's verification; A6 (CH004, OF10)
+     * waits for the business's payment, which runs no legal clock. */
+    cr_assert_eq(j.stuck_total, 2);
+    /* On the office's action list at the week's end: A3 returned (31 Dec), A6 paying. */
+    cr_assert_eq(j.actions_total, 2);
+    /* F&B MSMEs of the register not certified on 4 January 2026: 6 minus A1's and A8's.
+     */
+    cr_assert_eq(j.mandatory_small, 4);
     cr_assert_eq(j.moves[0], 1);
     cr_assert_eq(j.moves[3], 1);
     cr_assert_eq(j.moves[4], 1);
@@ -291,6 +309,43 @@ Test(report_weekly, every_format_carries_identical_totals)
     same(&c, &j, "csv vs json");
     same(&h, &j, "html vs json");
     free(text), free(csv), free(js), free(html);
+}
+
+/* The weekly report reads its action list from its own copy of the week's steps: the
+ * same rows, order and ages as action_list_at(end of week, its Sunday). */
+Test(report_weekly, action_list_is_action_list_at_the_weeks_end)
+{
+    char *js = weekly(RF_NOW, "en", "2026-W01", "json");
+    json_error_t e;
+    json_t *root = json_loads(js, 0, &e), *list;
+    char got[512] = "";
+    char *want;
+    size_t i;
+    json_t *row;
+
+    cr_assert_not_null(root, "%s", e.text);
+    list = json_object_get(root, "action_list");
+    cr_assert(json_is_array(list));
+    json_array_foreach(list, i, row)
+    {
+        char one[96];
+
+        snprintf(one, sizeof(one), "%s%s:%s:%lld:%s", i ? ";" : "",
+                 json_string_value(json_object_get(row, "id_reg")),
+                 json_string_value(json_object_get(row, "reason")),
+                 (long long)json_integer_value(json_object_get(row, "age_days")),
+                 json_string_value(json_object_get(row, "since")));
+        strncat(got, one, sizeof(got) - strlen(got) - 1);
+    }
+    want = pgt_str(
+        "SELECT string_agg(x.id_reg || ':' || x.reason || ':' || x.days || ':'"
+        " || to_char(x.since AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
+        " ';' ORDER BY x.days DESC, x.since, x.id_reg)"
+        " FROM action_list_at('2026-01-04T17:00:00Z', '2026-01-04') x");
+    cr_assert_str_eq(got, want);
+    cr_assert_eq(i, 2);
+    json_decref(root);
+    free(want), free(js);
 }
 
 Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)

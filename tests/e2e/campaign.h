@@ -245,6 +245,23 @@ static void camp_window_ids(struct camp_run *r, struct camp_window *w, const cha
         qsort(w->ids.v, w->ids.n, sizeof(char *), cmp_str);
 }
 
+/* How long an answer carrying a bad record may take from halalsim's rendering (where
+ * bad_records counts it) to the daemon's quarantine insert: halalsim's slow fault holds
+ * it slow_ms after rendering, and a loaded machine adds its own delay (1.5 s allowed). A
+ * kill or a restart comes at least this long after the window's start (from): a record
+ * counted before from has reached quarantine by then, or is in the window. (A record of a
+ * list page is not in the leased ids: without this wait, one counted just before from and
+ * still on its way when the restart cut the sweeper's session was missed unexplained.) */
+static long camp_in_flight_ms(const struct camp_run *r)
+{
+    const char *sm = strstr(r->p.faults, "\"slow_ms\":");
+    long slow = !strstr(r->p.faults, "\"slow\":") ? 0
+                : sm                              ? strtol(sm + 10, NULL, 10)
+                                                  : 3000; /* halalsim's default */
+
+    return slow + 1500;
+}
+
 static void camp_kill(struct camp_run *r, uint64_t *rng)
 {
     int k = r->d[1].pid > 0 && camp_below(rng, 2) ? 1 : 0, mid = 0;
@@ -257,10 +274,9 @@ static void camp_kill(struct camp_run *r, uint64_t *rng)
         "SELECT count(*) FROM application WHERE split_part(lease_owner, ':', 1) = '%s'"
         " AND lease_until > clock_timestamp()",
         r->d[k].name);
-    /* (from is taken before the wait: a record read just before the kill may still be on
-     * its way to quarantine) */
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
+    e2e_sleep_ms(camp_in_flight_ms(r));
     for (int i = 0; i < 150 && !(mid = pgt_long(sql) > 0); i++)
         e2e_sleep_ms(20);
     kill(r->d[k].pid, SIGKILL);
@@ -290,8 +306,7 @@ static void camp_restart_pg(struct camp_run *r)
 
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
-    e2e_sleep_ms(
-        200); /* a record read just before may still be on its way to quarantine */
+    e2e_sleep_ms(camp_in_flight_ms(r));
     snprintf(cmd, sizeof(cmd), "%s restart %s > /dev/null 2>&1", tu_src("scripts/pgctl"),
              state && *state ? state : tu_bin("pg"));
     cr_assert(eq(int, system(cmd), 0), "pgctl restart failed: %s", cmd);

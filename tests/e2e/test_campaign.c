@@ -2,8 +2,8 @@
  * at once, PostgreSQL restarts and SIGKILLs at seeded points, two daemons for half the
  * run, then the database must equal /_sim/truth exactly, the quarantine must hold the
  * injected bad records and the request budget must never have been exceeded. The full
- * size runs from scripts/campaign (docs/campaign.md). Runs alone (RUN_SERIAL): the
- * restarts cut every session on the test cluster. */
+ * size runs from scripts/campaign (docs/campaign.md). Runs on a cluster of its own
+ * (pg-restart, tests/CMakeLists.txt): the restarts cut every session on it. */
 #include "campaign.h"
 
 /* No Criterion timeout: CTest gives the CI size 900 s; scripts/campaign runs longer. */

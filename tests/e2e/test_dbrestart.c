@@ -1,6 +1,7 @@
 /* End to end: PostgreSQL restarted in the middle of a cycle. The daemon reconnects and
  * resumes; the database ends equal to the truth with nothing lost and nothing twice.
- * Runs alone (RUN_SERIAL): the restart cuts every session on the test cluster. */
+ * Runs on a cluster of its own (pg-restart, tests/CMakeLists.txt): the restart cuts
+ * every session on it. */
 #include "e2e.h"
 
 TestSuite(dbrestart, .fini = pgt_close, .timeout = 600);

@@ -45,6 +45,10 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     cr_assert(eq(long,
                  pgt_long("SELECT count(*) FROM sync_state WHERE key = 'last_sweep_at'"),
                  1));
+    /* The budget is taken per detail batch (batch_size 50, one take for all its
+     * requests), not per round of 2 x concurrency = 16 requests. */
+    cr_assert(eq(long, pgt_long("SELECT max(n) FROM budget_grant"), 50),
+              "no grant covered a whole batch");
     /* With the default poll intervals, a cycle with no upstream change fetches no detail,
      * inserts nothing, rewrites no application row, and confirms every application
      * (v_application.observed_at from the complete sweep). */
@@ -53,6 +57,15 @@ Test(sync, clean_api_once_equals_truth_every_cycle)
     conf = e2e_conf(&sim, "page_size = 40", NULL);
     e2e_poll_all = 1;
     once_ok(conf, "cycle with default intervals");
+    /* The idle cycle below may claim only what is due: nothing is, after a clean cycle
+     * (every application's next poll is its stage's interval away, an hour or more). */
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application"
+                          " WHERE next_poll_at < now() + interval '30 minutes'"),
+                 0),
+              "applications due again right after a clean cycle; last run: %s",
+              pgt_str("SELECT concat_ws(' ', outcome, errors, details_fetched)"
+                      " FROM sync_run ORDER BY id DESC LIMIT 1"));
     pgt_exec("UPDATE application SET observed_at = now() - interval '1 day'");
     pgt_exec("UPDATE sync_state SET value = (now() - interval '1 day')::text"
              " WHERE key = 'observed_through'");
@@ -667,22 +680,22 @@ Test(sync, low_fingerprint_distinguishes_nulls)
     pgt_exec(
         "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
         " jenis_daftar) VALUES (1, 1, 'R1', 'SH2026-1-000001', 'OF10', 'JD.1', NULL)");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 1, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 1, 0, 1777680000, 1777680000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, ins, 1));
     pgt_exec("UPDATE application SET detail_needed = false,"
              " next_poll_at = now() + interval '1 day'");
     pgt_exec(
         "INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status, nama_pu,"
         " jenis_daftar) VALUES (2, 1, 'R1', 'SH2026-1-000001', 'OF10', NULL, 'JD.1')");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 2, 0, 1777680000, 1777680000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 2, 0, 1777680000, 1777680000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, chg, 1), "the change was not seen");
     cr_assert(
         eq(long, pgt_long("SELECT count(*) FROM application WHERE detail_needed"), 1));
@@ -699,8 +712,8 @@ static void *merge_in_thread(void *arg)
     struct ht_err err = HT_ERR_INIT;
     long seen, ins, chg;
 
-    m->rc =
-        store_sync_merge(m->st, 7, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err);
+    m->rc = store_sync_merge(m->st, NULL, 7, 1, 1777690000, 1777690000, &seen, &ins, &chg,
+                             &err);
     return NULL;
 }
 
@@ -774,20 +787,20 @@ Test(sync, application_listed_both_ways_is_folded_into_one)
     /* the same application without id_reg: a second row */
     pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
              " VALUES (1, 1, NULL, 'SH2026-2-0000001', 'OF74')");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 1, 1, 1777690000, 1777690000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 1, 1, 1777690000, 1777690000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 2));
     /* a row with both */
     pgt_exec("INSERT INTO list_staging (run_id, seq, id_reg, no_daftar, status)"
              " VALUES (2, 1, 'R1', 'SH2026-2-0000001', 'OF74')");
-    cr_assert(
-        eq(int,
-           store_sync_merge(st, 2, 1, 1777700000, 1777700000, &seen, &ins, &chg, &err),
-           0),
-        "%s", err.msg);
+    cr_assert(eq(int,
+                 store_sync_merge(st, NULL, 2, 1, 1777700000, 1777700000, &seen, &ins,
+                                  &chg, &err),
+                 0),
+              "%s", err.msg);
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM application"), 1));
     pgt_expect_str(
         "SELECT concat_ws(' ', id_reg, no_daftar, status_code,"

@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         api_error_release(&e);
     }
     ht_err_clear(&err);
-    if (api_decode_page(body, size, &p, &err) == 0) {
+    if (api_decode_page(body, size, NULL, &p, &err) == 0) {
         if (null)
             api_page_write(null, &p);
         api_page_release(&p);

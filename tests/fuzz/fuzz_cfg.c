@@ -29,8 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fclose(null);
         }
         ht_err_clear(&err);
-        if (cfg_apply_stage_map(c, &err) == 0)
-            stage_clear_mappings();
+        stage_map_free(cfg_stage_map(c, &err));
         cfg_free(c);
     }
     return 0;

@@ -53,6 +53,15 @@ static void setup(void)
                  " SELECT id, 'OF10', 'submitted', now() - interval '40 days' FROM"
                  " application UNION ALL SELECT id, 'OF11', 'verification',"
                  " now() - interval '30 days' FROM application");
+    /* A file returned to the business: the action list has a row to check. */
+    rdb_exec(
+        su,
+        "INSERT INTO application (id_reg, nib, msme_id, channel_id, status_code, stage,"
+        " stage_since, tgl_daftar) SELECT 'reg-r', nib, id, 'CH001', 'OF280',"
+        " 'returned', now() - interval '5 days', now() - interval '20 days' FROM msme");
+    rdb_exec(su, "INSERT INTO stage_event (application_id, status_code, stage, at)"
+                 " SELECT id, 'OF280', 'returned', now() - interval '5 days' FROM"
+                 " application WHERE id_reg = 'reg-r'");
     rdb_exec(su,
              "INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)"
              " VALUES ('Sertifikasi 2026', 'kota', 'certified', 100, '2026-01-01',"

@@ -59,7 +59,7 @@ INSERT INTO msme (nib, business_name, owner_name, phone, kelurahan_code) VALUES
   ('$NIB_B', 'Warung Pak Slamet', 'Slamet Riyadi', '081234567002', '35.75.02.1001');
 INSERT INTO application (id_reg, nib, msme_id, no_daftar, channel_id, status_code, stage,
                          stage_since, tgl_daftar)
-SELECT 'reg-' || nib, nib, id, 'SH2026-1-00000' || id, 'CH003', 'OF11', 'verification',
+SELECT 'reg-' || nib, nib, id, 'SH2026-1-00000' || id, 'CH001', 'OF11', 'verification',
        now() - interval '30 days', now() - interval '40 days' FROM msme;
 INSERT INTO stage_event (application_id, status_code, stage, at)
 SELECT id, 'OF10', 'submitted', now() - interval '40 days' FROM application UNION ALL

@@ -144,6 +144,30 @@ grep -q '"op": "update"' <<<"$c" && grep -q 'ID35110000123450124' <<<"$c" || fai
 api "$tok_kota" "$url/api/v1/changes?since=abc" >/dev/null
 [ "$(status "$tmp/st")" = 400 ] || failed "a bad cursor is $(cat "$tmp/st")"
 
+# The action list: a file returned to each business; a kecamatan token sees its own
+# kecamatan's only, the kota token both (after the feed checks: these are new entries).
+sql <<SQL >/dev/null
+SET search_path = halaltrack;
+INSERT INTO application (id_reg, nib, msme_id, no_daftar, channel_id, status_code, stage,
+                         stage_since, tgl_daftar)
+SELECT 'ret-' || nib, nib, id, 'SH2026-1-10000' || id, 'CH001', 'OF280', 'returned',
+       now() - interval '8 days', now() - interval '20 days' FROM msme;
+INSERT INTO stage_event (application_id, status_code, stage, at)
+SELECT id, 'OF280', 'returned', now() - interval '8 days' FROM application
+ WHERE id_reg LIKE 'ret-%';
+SQL
+sleep 1 # the lists are as known at the request's second: events observed before it
+o=$(api "$tok_kec" "$url/api/v1/actions")
+[ "$(status "$tmp/st")" = 200 ] || failed "kecamatan actions: $(cat "$tmp/st") $o"
+grep -q "\"nib\": \"$NIB_A\"" <<<"$o" && grep -q '"reason": "returned"' <<<"$o" &&
+    grep -q '"phone": "081234567001"' <<<"$o" && ! grep -q "$NIB_B" <<<"$o" ||
+    failed "kecamatan actions: $o"
+grep -q '"kecamatan": "35.75.01"' <<<"$o" || failed "the action list does not name its scope"
+o=$(api "$tok_kota" "$url/api/v1/actions")
+grep -q "ret-$NIB_A" <<<"$o" && grep -q "ret-$NIB_B" <<<"$o" || failed "kota actions: $o"
+api "" "$url/api/v1/actions" >/dev/null
+[ "$(status "$tmp/st")" = 401 ] || failed "actions without a token: $(cat "$tmp/st")"
+
 # The weekly report of a closed week: kota yes, kecamatan no, an open week no.
 last=$(date -u -d '7 days ago' +%G-W%V)
 wk=$(api "$tok_kota" "$url/reports/weekly/$last")

@@ -632,8 +632,8 @@ Test(sim_api, status_as_label_and_mixed)
                 cr_assert_str_eq(st, jstr(t, "status"));
                 codes++;
             } else {
-                cr_assert_str_eq(status_label_code(st), jstr(t, "status"), "label '%s'",
-                                 st);
+                cr_assert_str_eq(status_label_code(NULL, st), jstr(t, "status"),
+                                 "label '%s'", st);
                 labels++;
             }
         }

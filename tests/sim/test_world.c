@@ -5,6 +5,8 @@
 #include <regex.h>
 #include "sim_client.h"
 #include "halaltrack/calendar.h"
+#include "halaltrack/stage.h"
+#include "halaltrack/steps.h"
 #include "halaltrack/util.h"
 
 TestSuite(sim_world, .init = NULL, .timeout = 300);
@@ -401,24 +403,27 @@ Test(sim_world, password_file_and_kecamatan_region, .init = init_curl)
 
 /* Stage durations are drawn around the legal limits in working days: most steps keep to
  * their limit, some are late. */
-Test(sim_world, durations_around_legal_limits, .init = init_curl)
+/* The world's durations follow the client's own step table (lib/steps.c): each legal
+ * step, from its first code to the first code of the next step, mostly within its limit
+ * under PP 42/2024 and a share late (docs/halalsim.md, "Durations"): reguler
+ * verification, cost, inspection, fatwa; self-declare pendampingan and the Komite Fatwa;
+ * issuance. */
+Test(sim_world, step_durations_follow_the_step_table, .init = init_curl)
 {
+    static const enum ht_step checked[] = {
+        STEP_VERIFICATION, STEP_COST,         STEP_INSPECTION, STEP_FATWA,
+        STEP_PENDAMPINGAN, STEP_KOMITE_FATWA, STEP_ISSUANCE};
+    enum { NC = sizeof(checked) / sizeof(checked[0]) };
     struct ht_err err = HT_ERR_INIT;
     struct calendar *cal = calendar_load_default(&err);
-    /* (from, to, limit in working days): inspection, P3H verval, fatwa, issuance */
-    static const struct {
-        const char *from, *to;
-        int limit;
-    } steps[] = {{"OF60", "OF70", 15},
-                 {"OF10", "OF71", 10},
-                 {"OF80", "OF100", 3},
-                 {"OF120", "OF300", 1}};
-    int within[4] = {0}, late[4] = {0};
+    int within[NC] = {0}, late[NC] = {0}, nlate[3] = {0}, nall[3] = {0};
 
     cr_assert(cal, "%s", err.msg);
     for (int seed = 200; seed < 204; seed++) {
         char sd[16];
-        const char *args[] = {"--seed", sd, "--msmes", "800", NULL};
+        /* From September 2025: steps on both sides of 5 Jan 2026. */
+        const char *args[] = {
+            "--seed", sd, "--msmes", "800", "--now", "2026-03-02T03:00:00Z", NULL};
         struct sim_proc s;
         json_t *truth, *t;
         size_t i;
@@ -430,38 +435,63 @@ Test(sim_world, durations_around_legal_limits, .init = init_curl)
         json_array_foreach(truth, i, t)
         {
             json_t *tr = json_object_get(t, "tracking");
+            const char *ch = jstr(t, "channel_id");
+            enum ht_path path = channel_path(ch);
+            enum ht_step cur = STEP_UNKNOWN;
+            int64_t since = 0;
 
-            for (size_t k = 1; k < json_array_size(tr); k++) {
-                json_t *a = json_array_get(tr, k - 1), *b = json_array_get(tr, k);
+            for (size_t k = 0; k < json_array_size(tr); k++) {
+                json_t *e = json_array_get(tr, k);
+                const char *code = jstr(e, "status");
+                enum ht_step st = steps_resolve(ch, code, stage_of_code(code)).step;
+                int64_t at;
 
-                for (int st = 0; st < 4; st++) {
-                    int64_t ta, tb, wd;
+                cr_assert_eq(ts_parse(jstr(e, "tanggal"), &at, &err), 0);
+                if (st == cur)
+                    continue;
+                for (int j = 0; k > 0 && j < NC; j++) {
+                    int64_t wd = calendar_working_days_between(cal, since, at);
+                    int limit = step_limit(cur, path, SLA_PP42_2024);
+                    /* self-declare; reguler begun before 5 Jan 2026 WIB; after */
+                    int kind = path == PATH_SELF_DECLARE ? 1 : since < 1767546000 ? 2 : 0;
 
-                    if (strcmp(jstr(a, "status"), steps[st].from) ||
-                        strcmp(jstr(b, "status"), steps[st].to))
+                    if (checked[j] != cur)
                         continue;
-                    cr_assert_eq(ts_parse(jstr(a, "tanggal"), &ta, &err), 0);
-                    cr_assert_eq(ts_parse(jstr(b, "tanggal"), &tb, &err), 0);
-                    wd = calendar_working_days_between(cal, ta, tb);
                     cr_assert_geq(wd, 0);
-                    if (wd <= steps[st].limit)
-                        within[st]++;
+                    cr_assert_gt(limit, 0, "%s on %s has no limit", step_name(cur), ch);
+                    if (wd <= limit)
+                        within[j]++;
                     else
-                        late[st]++;
+                        late[j]++;
+                    nlate[kind] += wd > limit;
+                    nall[kind]++;
                 }
+                cur = st;
+                since = at;
             }
         }
         json_decref(truth);
         cr_assert_eq(sim_stop(&s), 0);
     }
-    for (int st = 0; st < 4; st++) {
-        int n = within[st] + late[st];
+    /* Every step mostly on time and sometimes late; the late shares of the world:
+     * self-declare 15%, reguler 15% before BPJPH enforced the limits (5 Jan 2026), 5%
+     * after. */
+    for (int j = 0; j < NC; j++) {
+        int n = within[j] + late[j];
+        const char *name = step_name(checked[j]);
 
-        cr_assert_gt(n, 20, "%s->%s: too few samples", steps[st].from, steps[st].to);
-        cr_assert_gt(within[st] * 100, n * 70, "%s->%s: %d of %d within %d working days",
-                     steps[st].from, steps[st].to, within[st], n, steps[st].limit);
-        cr_assert_gt(late[st] * 100, n * 5, "%s->%s: only %d of %d late", steps[st].from,
-                     steps[st].to, late[st], n);
+        cr_assert_gt(n, 20, "%s: too few samples", name);
+        cr_assert_gt(within[j] * 100, n * 70, "%s: %d of %d within the limit", name,
+                     within[j], n);
+        cr_assert_gt(late[j], 0, "%s: none of %d late", name, n);
     }
+    cr_assert(nlate[0] * 100 > nall[0] * 2 && nlate[0] * 100 < nall[0] * 9,
+              "reguler since 5 Jan 2026: %d of %d steps late, not about 5%%", nlate[0],
+              nall[0]);
+    cr_assert(nlate[2] * 100 > nall[2] * 10 && nlate[2] * 100 < nall[2] * 21,
+              "reguler before 5 Jan 2026: %d of %d steps late, not about 15%%", nlate[2],
+              nall[2]);
+    cr_assert(nlate[1] * 100 > nall[1] * 10 && nlate[1] * 100 < nall[1] * 21,
+              "self-declare: %d of %d steps late, not about 15%%", nlate[1], nall[1]);
     calendar_free(cal);
 }

@@ -41,7 +41,7 @@ static int decode_case(const char *name, const char *in, size_t len, FILE *out,
         }
     } else if (strncmp(name, "list_", 5) == 0) {
         struct api_page p;
-        if ((rc = api_decode_page(in, len, &p, err)) == 0) {
+        if ((rc = api_decode_page(in, len, NULL, &p, err)) == 0) {
             api_page_write(out, &p);
             api_page_release(&p);
         }
@@ -150,7 +150,8 @@ Test(api, low_id_reg_dotdot_never_reaches_the_path)
     }
     cr_assert(eq(int, api_id_valid("1c9a0e2b-0000-4a4a-8b8b-0123456789ab"), 1));
     cr_assert(eq(int, api_id_valid("a..b"), 1)); /* dots inside an id are harmless */
-    cr_assert(eq(int, api_decode_page(page, strlen(page), &p, &err), 0), "%s", err.msg);
+    cr_assert(eq(int, api_decode_page(page, strlen(page), NULL, &p, &err), 0), "%s",
+              err.msg);
     cr_assert(eq(sz, p.n, 1));
     cr_assert(eq(str, p.items[0].id_reg, "R-1.a_b"));
     cr_assert(eq(sz, p.nbad, 1));
@@ -252,14 +253,15 @@ Test(api, status_labels_resolve_case_and_space_insensitive)
                 odd[k++] = ' ';
         }
         odd[k] = '\0';
-        cr_assert(eq(str, (char *)status_resolve(odd), (char *)l->code), "'%s'", odd);
+        cr_assert(eq(str, (char *)status_resolve(NULL, odd), (char *)l->code), "'%s'",
+                  odd);
     }
-    cr_assert(eq(str, (char *)status_resolve("Dikembalikan Ke PU"), "OF280"));
-    cr_assert(eq(str, (char *)status_resolve("OF280"), "OF280"));
-    cr_assert(eq(str, (char *)status_resolve("OF9999"), "OF9999"));
-    cr_assert(status_resolve("Menunggu Verifikasi Ulang") == NULL);
-    cr_assert(status_resolve("Sudah Ver. LPH") == NULL);
-    cr_assert(status_resolve("") == NULL);
+    cr_assert(eq(str, (char *)status_resolve(NULL, "Dikembalikan Ke PU"), "OF280"));
+    cr_assert(eq(str, (char *)status_resolve(NULL, "OF280"), "OF280"));
+    cr_assert(eq(str, (char *)status_resolve(NULL, "OF9999"), "OF9999"));
+    cr_assert(status_resolve(NULL, "Menunggu Verifikasi Ulang") == NULL);
+    cr_assert(status_resolve(NULL, "Sudah Ver. LPH") == NULL);
+    cr_assert(status_resolve(NULL, "") == NULL);
     cr_assert(eq(str, (char *)status_programme_meaning("OF320"), "Code issued"));
     cr_assert(eq(str, (char *)status_programme_meaning("OF12345"), "Unknown status"));
 }

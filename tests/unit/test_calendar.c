@@ -66,16 +66,108 @@ static struct calendar *load_text(const char *text, struct ht_err *e, char **pat
     return cal;
 }
 
-Test(calendar, default_covers_2025_and_2026)
+Test(calendar, default_covers_2024_to_2026)
 {
     struct calendar *cal = load_default();
 
+    cr_assert(calendar_covers_year(cal, 2024));
     cr_assert(calendar_covers_year(cal, 2025));
     cr_assert(calendar_covers_year(cal, 2026));
-    cr_assert_not(calendar_covers_year(cal, 2024));
+    cr_assert_not(calendar_covers_year(cal, 2023));
     cr_assert_not(calendar_covers_year(cal, 2027));
     cr_assert_not(calendar_covers_year(cal, 0));
     cr_assert_not(calendar_covers_year(cal, 10000));
+    calendar_free(cal);
+}
+
+/* 2024 (SKB 855/2023, Keppres 7, 10 and 33/2024): Idulfitri 1445 H with its cuti
+ * bersama, and the two election days. */
+Test(calendar, year_2024_idulfitri_and_election_days)
+{
+    struct calendar *cal = load_default();
+    int cuti = -1;
+
+    /* 8, 9 (cuti), 10, 11 (libur), 12, 15 (cuti) April: only the 16th counts. */
+    cr_assert(eq(i64, wd(cal, D(2024, 4, 5), D(2024, 4, 16)), 1));
+    cr_assert(calendar_is_holiday(cal, D(2024, 2, 14)));
+    cr_assert(calendar_is_holiday(cal, D(2024, 11, 27)));
+    cr_assert(eq(str, (char *)calendar_holiday_name(cal, D(2024, 11, 27), &cuti),
+                 "Hari Pemungutan Suara Pemilihan Kepala Daerah Serentak 2024"));
+    cr_assert(eq(int, cuti, 0));
+    calendar_free(cal);
+}
+
+/* Whether cuti bersama is a working day is a setting; national holidays never are. */
+Test(calendar, cuti_bersama_working_or_not)
+{
+    struct calendar *cal = load_default();
+
+    cr_assert_not(calendar_cuti_working(cal));
+    cr_assert_not(calendar_is_working_day(cal, D(2024, 4, 8)));
+    calendar_set_cuti_working(cal, 1);
+    cr_assert(calendar_cuti_working(cal));
+    cr_assert(calendar_is_working_day(cal, D(2024, 4, 8)));
+    cr_assert_not(calendar_is_working_day(cal, D(2024, 4, 10)));
+    /* 8, 9, 12, 15 (cuti) and 16 April. */
+    cr_assert(eq(i64, wd(cal, D(2024, 4, 5), D(2024, 4, 16)), 5));
+    /* A cuti bersama that is also a national holiday is a holiday: national wins. */
+    cr_assert(calendar_add_holiday(cal, D(2024, 4, 8), "Libur tambahan", 0) == 0);
+    cr_assert_not(calendar_is_working_day(cal, D(2024, 4, 8)));
+    cr_assert(eq(i64, wd(cal, D(2024, 4, 5), D(2024, 4, 16)), 4));
+    calendar_set_cuti_working(cal, 0);
+    cr_assert(eq(i64, wd(cal, D(2024, 4, 5), D(2024, 4, 16)), 1));
+    calendar_free(cal);
+}
+
+Test(calendar, holidays_in_date_order)
+{
+    struct calendar *cal = load_default();
+    struct ht_date prev = {1, 1, 1}, d;
+    size_t n = calendar_holiday_count(cal), cuti = 0;
+    int c;
+
+    cr_assert(eq(sz, n, 82));
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_not_null(calendar_holiday_at(cal, i, &d, &c));
+        cr_assert(date_to_days(d) > date_to_days(prev));
+        prev = d;
+        cuti += c;
+    }
+    cr_assert(eq(sz, cuti, 29));
+    cr_assert_null(calendar_holiday_at(cal, n, &d, &c));
+    calendar_free(cal);
+}
+
+/* The years counted without holiday data: those of the days in (from, to]. */
+Test(calendar, gaps_name_the_uncovered_years)
+{
+    struct calendar *cal = load_default();
+    struct cal_gaps g = {{0}, 0, 0}, h = {{0}, 0, 0};
+    char text[64];
+
+    calendar_gaps_add(cal, D(2026, 12, 28), D(2027, 1, 6), &g);
+    cr_assert(eq(sz, g.n, 1));
+    cr_assert(eq(int, g.year[0], 2027));
+    /* Ending on 31 December counts no day of the next year; the start day is not
+     * counted either. */
+    calendar_gaps_add(cal, D(2023, 12, 31), D(2024, 2, 1), &h);
+    calendar_gaps_add(cal, D(2026, 1, 2), D(2026, 12, 31), &h);
+    cr_assert(eq(sz, h.n, 0));
+    calendar_gaps_add(cal, D(2022, 6, 1), D(2023, 12, 31), &h);
+    calendar_gaps_add(cal, D(2029, 1, 1), D(2028, 1, 1), &h); /* reversed: nothing */
+    cr_assert(eq(sz, h.n, 2));
+    calendar_gaps_merge(&g, &h);
+    cr_assert(eq(sz, g.n, 3));
+    cr_assert(eq(int, g.year[0], 2022));
+    cr_assert(eq(int, g.year[2], 2027));
+    cr_assert(eq(int, calendar_gaps_format(&g, text, sizeof(text)), 0));
+    cr_assert(eq(str, text, "2022, 2023, 2027"));
+    /* At most CAL_GAPS_MAX years, then "...". */
+    calendar_gaps_add(NULL, D(2030, 1, 1), D(2050, 1, 1), &g);
+    cr_assert(eq(sz, g.n, CAL_GAPS_MAX));
+    cr_assert(g.more);
+    cr_assert(eq(int, calendar_gaps_format(&g, text, sizeof(text)), 0));
+    cr_assert(strstr(text, ", ...") != NULL, "%s", text);
     calendar_free(cal);
 }
 

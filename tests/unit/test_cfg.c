@@ -31,8 +31,6 @@ static void cleanup(void)
         free(tmps[i]);
     }
     ntmps = 0;
-    stage_clear_mappings();
-    status_label_clear();
 }
 
 TestSuite(cfg, .fini = cleanup);
@@ -182,10 +180,15 @@ Test(cfg, stage_map_adds_codes)
     char *p = conf(pw, "[stage_map]\nOF130 = issuance\n");
     struct ht_err e = HT_ERR_INIT;
     struct cfg *c = load_ok(p);
+    struct stage_map *m;
 
     cr_assert(eq(int, stage_of_code("OF130"), STAGE_UNKNOWN));
-    cr_assert(eq(int, cfg_apply_stage_map(c, &e), 0), "%s", e.msg);
-    cr_assert(eq(int, stage_of_code("OF130"), STAGE_ISSUANCE));
+    m = cfg_stage_map(c, &e);
+    cr_assert_not_null(m, "%s", e.msg);
+    cr_assert(eq(int, stage_map_stage_of(m, "OF130"), STAGE_ISSUANCE));
+    /* The map is a value: the built-in table is unchanged. */
+    cr_assert(eq(int, stage_of_code("OF130"), STAGE_UNKNOWN));
+    stage_map_free(m);
     cfg_free(c);
     unlink(p);
     p = conf(pw, "[stage_map]\nOF131 = nowhere\n");
@@ -374,12 +377,16 @@ Test(cfg, status_labels_map_labels_to_codes)
     struct cfg *c =
         load_ok(conf(pw, "[status_labels]\nMenunggu  Verifikasi Ulang = OF11\n"));
 
-    cr_assert(status_label_code("menunggu verifikasi ulang") == NULL);
-    cr_assert(eq(int, cfg_apply_stage_map(c, &e), 0), "%s", e.msg);
-    cr_assert(eq(str, (char *)status_label_code("menunggu verifikasi ulang"), "OF11"));
-    cr_assert(eq(str, (char *)status_resolve("MENUNGGU VERIFIKASI ULANG"), "OF11"));
+    struct stage_map *m;
+
+    cr_assert(status_label_code(NULL, "menunggu verifikasi ulang") == NULL);
+    m = cfg_stage_map(c, &e);
+    cr_assert_not_null(m, "%s", e.msg);
+    cr_assert(eq(str, (char *)status_label_code(m, "menunggu verifikasi ulang"), "OF11"));
+    cr_assert(eq(str, (char *)status_resolve(m, "MENUNGGU VERIFIKASI ULANG"), "OF11"));
+    cr_assert(status_resolve(NULL, "MENUNGGU VERIFIKASI ULANG") == NULL);
+    stage_map_free(m);
     cfg_free(c);
-    status_label_clear();
     load_bad(conf(pw, "[status_labels]\nDitunda = pending\n"),
              ":7: [status_labels] 'Ditunda': invalid mapping to 'pending'");
 }

@@ -9,6 +9,7 @@
 #include "halaltrack/i18n.h"
 #include "halaltrack/ident.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/steps.h"
 
 /* Starts from an environment with no locale variables but HT_LOCALEDIR (set by ctest to
  * the build tree's compiled catalogues). */

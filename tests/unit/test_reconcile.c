@@ -6,8 +6,9 @@
 #include <criterion/new/assert.h>
 #include "halaltrack/reconcile.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/stage.h"
 
-TestSuite(reconcile, .fini = stage_clear_mappings);
+TestSuite(reconcile);
 
 #define T0 1777680000 /* an instant in 2026 */
 
@@ -41,7 +42,7 @@ Test(reconcile, new_application_takes_every_event_and_the_latest_stage)
     struct reconcile_stored st = fresh("R1");
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.action, RECONCILE_APPLY));
     cr_assert(eq(sz, p.nev, 3));
     cr_assert(eq(int, p.ev_stage[0], STAGE_SUBMITTED));
@@ -62,7 +63,7 @@ Test(reconcile, duplicated_events_are_inserted_once)
     struct reconcile_stored st = fresh("R1");
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(sz, p.nev, 2));
     cr_assert(eq(sz, p.ev[0], 0));
     cr_assert(eq(sz, p.ev[1], 2));
@@ -77,7 +78,7 @@ Test(reconcile, stale_answer_never_moves_the_stage_back)
     struct reconcile_stored st = {"R1", "OF60", T0 + 10000, 1};
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.action, RECONCILE_APPLY));
     cr_assert(eq(int, p.move, 0));
     cr_assert(eq(sz, p.nev, 2)); /* still inserted idempotently */
@@ -91,7 +92,7 @@ Test(reconcile, same_answer_again_is_not_a_move)
     struct reconcile_stored st = {"R1", "OF11", T0 + 60, 1};
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.move, 0));
     reconcile_plan_release(&p);
 }
@@ -103,7 +104,7 @@ Test(reconcile, out_of_order_tracking_uses_upstream_time)
     struct reconcile_stored st = {"R1", "OF60", T0 + 500, 1};
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.move, 1));
     cr_assert(eq(sz, p.latest, 0));
     cr_assert(eq(int, p.new_stage, STAGE_FATWA));
@@ -118,7 +119,7 @@ Test(reconcile, returned_then_resubmitted_moves_forward_in_time)
     struct reconcile_stored st = {"R1", "OF280", T0 + 100, 1};
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.move, 1));
     cr_assert(eq(int, p.new_stage, STAGE_SUBMITTED));
     cr_assert(eq(sz, p.nev, 3));
@@ -131,20 +132,24 @@ Test(reconcile, unknown_code_goes_to_quarantine_until_mapped)
     struct api_detail d = detail("R1", e, 2);
     struct reconcile_stored st = fresh("R1");
     struct reconcile_plan p;
+    struct stage_map *map;
     struct ht_err err = HT_ERR_INIT;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.action, RECONCILE_QUARANTINE));
     cr_assert(eq(str, p.reason, "unknown status code 'OF130'"));
     cr_assert(eq(sz, p.nev, 0));
     cr_assert(eq(int, p.move, 0));
     reconcile_plan_release(&p);
 
-    cr_assert(eq(int, stage_add_mapping("OF130", "issuance", &err), 0), "%s", err.msg);
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    map = stage_map_new();
+    cr_assert_not_null(map);
+    cr_assert(eq(int, stage_map_add(map, "OF130", "issuance", &err), 0), "%s", err.msg);
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, map, &p), 0));
     cr_assert(eq(int, p.action, RECONCILE_APPLY));
     cr_assert(eq(int, p.new_stage, STAGE_ISSUANCE));
     reconcile_plan_release(&p);
+    stage_map_free(map);
 }
 
 Test(reconcile, certificate_recorded_on_issuance)
@@ -156,7 +161,7 @@ Test(reconcile, certificate_recorded_on_issuance)
 
     d.cert_no = (char *)"ID35750000123450526";
     d.cert_date = (char *)"2026-05-03";
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.move, 1));
     cr_assert(eq(int, p.new_stage, STAGE_CERTIFIED));
     cr_assert(eq(int, p.certificate, 1));
@@ -172,7 +177,7 @@ Test(reconcile, bad_certificate_number_is_quarantined)
 
     d.cert_no = (char *)"XX123";
     d.cert_date = (char *)"2026-05-03";
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.action, RECONCILE_QUARANTINE));
     cr_assert(eq(str, p.reason, "invalid certificate number 'XX123'"));
     reconcile_plan_release(&p);
@@ -185,7 +190,7 @@ Test(reconcile, answer_for_another_application_is_quarantined)
     struct reconcile_stored st = fresh("R1");
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.action, RECONCILE_QUARANTINE));
     cr_assert(eq(str, p.reason, "detail answer is for another application 'R2'"));
     reconcile_plan_release(&p);
@@ -197,7 +202,7 @@ Test(reconcile, empty_tracking_changes_nothing)
     struct reconcile_stored st = {"R1", "OF10", T0, 1};
     struct reconcile_plan p;
 
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(int, p.action, RECONCILE_APPLY));
     cr_assert(eq(sz, p.nev, 0));
     cr_assert(eq(int, p.move, 0));
@@ -219,7 +224,7 @@ Test(reconcile, low_duplicate_removal_is_not_quadratic, .timeout = 30)
     for (size_t i = 0; i < n; i++)
         e[i] = ev(i % 3 == 2 ? "OF11" : "OF10", T0 + (int64_t)(i % 3 == 2));
     d = detail("R1", e, n);
-    cr_assert(eq(int, reconcile_plan_build(&st, &d, &p), 0));
+    cr_assert(eq(int, reconcile_plan_build(&st, &d, NULL, &p), 0));
     cr_assert(eq(sz, p.nev, 2));
     cr_assert(eq(sz, p.ev[0], 0)); /* the first of each, in upstream order */
     cr_assert(eq(sz, p.ev[1], 2));

@@ -1,12 +1,14 @@
 /* Unit tests for the stage table: every built-in code maps as DESIGN.md's stage model
- * says, unknown codes stay unknown, config mappings, and labels in both languages. */
+ * says, unknown codes stay unknown, config mappings, and labels in both languages. The
+ * legal steps, parties and limits are tests/unit/test_steps.c's. */
 #include <string.h>
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include "halaltrack/i18n.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/status_label.h"
 
-TestSuite(stage, .init = i18n_init, .fini = stage_clear_mappings);
+TestSuite(stage, .init = i18n_init);
 
 /* DESIGN.md "Stage model". OF12 (LPH verification) is not in DESIGN's table; the stage
  * table puts it with the LPH assignment step it belongs to. */
@@ -66,56 +68,27 @@ Test(stage, table_holds_exactly_the_designed_codes)
     cr_assert_null(stage_code_at(stage_code_count()));
 }
 
-Test(stage, stage_waits_on_and_limits)
+Test(stage, terminal_stages_and_paths)
 {
-    static const struct {
-        enum ht_stage st;
-        enum ht_waits_on w;
-        int limit, terminal, paused;
-    } want[] = {
-        {STAGE_NOT_APPLIED, WAITS_MSME, 0, 0, 0},
-        {STAGE_DRAFT, WAITS_MSME, 0, 0, 0},
-        {STAGE_SUBMITTED, WAITS_BPJPH, 1, 0, 0},
-        {STAGE_VERIFICATION, WAITS_BPJPH, 1, 0, 0},
-        {STAGE_LPH_ASSIGNMENT, WAITS_LPH, 1, 0, 0},
-        {STAGE_INSPECTION, WAITS_LPH, 15, 0, 0},
-        {STAGE_PPH_VERIFICATION, WAITS_P3H, 10, 0, 0},
-        {STAGE_FATWA, WAITS_FATWA, 3, 0, 0},
-        {STAGE_ISSUANCE, WAITS_BPJPH, 1, 0, 0},
-        {STAGE_CERTIFIED, WAITS_NONE, 0, 1, 0},
-        {STAGE_RETURNED, WAITS_MSME, 0, 0, 1},
-        {STAGE_REJECTED, WAITS_NONE, 0, 1, 0},
-        {STAGE_CANCELLED, WAITS_NONE, 0, 1, 0},
-        {STAGE_UNKNOWN, WAITS_NONE, 0, 0, 0},
-    };
-    cr_assert(eq(sz, HT_ARRAY_LEN(want), STAGE__COUNT));
-    for (size_t i = 0; i < HT_ARRAY_LEN(want); i++) {
-        const struct stage_def *d = stage_def_get(want[i].st);
+    static const enum ht_stage terminal[] = {STAGE_CERTIFIED, STAGE_REJECTED,
+                                             STAGE_CANCELLED};
 
-        cr_assert(eq(int, d->stage, want[i].st));
-        cr_assert(eq(int, d->waits_on, want[i].w), "%s", d->name);
-        cr_assert(eq(int, d->limit_days, want[i].limit), "%s", d->name);
-        cr_assert(eq(int, d->terminal, want[i].terminal), "%s", d->name);
-        cr_assert(eq(int, d->sla_paused, want[i].paused), "%s", d->name);
+    for (int st = 0; st < STAGE__COUNT; st++) {
+        int want = 0;
+
+        for (size_t k = 0; k < HT_ARRAY_LEN(terminal); k++)
+            want |= terminal[k] == (enum ht_stage)st;
+        cr_assert(eq(int, stage_def_get(st)->terminal, want), "%s", stage_name(st));
     }
-}
-
-Test(stage, returned_codes_wait_on_msme_and_terminal_codes_on_nobody)
-{
-    for (size_t i = 0; i < stage_code_count(); i++) {
-        const struct stage_code *c = stage_code_at(i);
-
-        if (c->stage == STAGE_RETURNED)
-            cr_assert(eq(int, c->waits_on, WAITS_MSME), "%s", c->code);
-        if (stage_def_get(c->stage)->terminal)
-            cr_assert(eq(int, c->waits_on, WAITS_NONE), "%s", c->code);
-        cr_assert(c->paths != 0, "%s", c->code);
-    }
-    /* Self-declare only and reguler only steps. */
+    for (size_t i = 0; i < stage_code_count(); i++)
+        cr_assert(stage_code_at(i)->paths != 0, "%s", stage_code_at(i)->code);
+    /* Self-declare only and reguler only codes (halal-certification.md §1.3). */
     cr_assert(eq(uint, stage_lookup("OF71")->paths, STAGE_PATH_SELF_DECLARE));
-    cr_assert(eq(uint, stage_lookup("OF74")->paths, STAGE_PATH_SELF_DECLARE));
+    cr_assert(eq(uint, stage_lookup("OF72")->paths, STAGE_PATH_SELF_DECLARE));
     cr_assert(eq(uint, stage_lookup("OF60")->paths, STAGE_PATH_REGULER));
+    cr_assert(eq(uint, stage_lookup("OF11")->paths, STAGE_PATH_REGULER));
     cr_assert(eq(uint, stage_lookup("OF300")->paths, STAGE_PATH_BOTH));
+    cr_assert(eq(uint, stage_lookup("OF56")->paths, STAGE_PATH_BOTH));
 }
 
 Test(stage, unknown_codes)
@@ -157,57 +130,93 @@ Test(stage, names_parse_round_trip)
     cr_assert(eq(int, st, STAGE_DRAFT));
     /* Out of range enum values read as unknown, never out of bounds. */
     cr_assert(eq(str, (char *)stage_name((enum ht_stage)99), "unknown"));
-    cr_assert(eq(str, (char *)stage_waits_on_name((enum ht_waits_on)99), "none"));
-    cr_assert(eq(str, (char *)stage_waits_on_name(WAITS_FATWA), "fatwa"));
 }
 
 Test(stage, add_mapping_accepts_new_code)
 {
     struct ht_err e = HT_ERR_INIT;
+    struct stage_map *m = stage_map_new();
     size_t before = stage_code_count();
     const struct stage_code *c;
 
-    cr_assert(eq(int, stage_add_mapping("OF130", "issuance", &e), 0), "%s", e.msg);
-    c = stage_lookup("OF130");
+    cr_assert_not_null(m);
+    cr_assert(eq(sz, stage_map_code_count(m), before));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "issuance", &e), 0), "%s", e.msg);
+    c = stage_map_lookup(m, "OF130");
     cr_assert_not_null(c);
     cr_assert(eq(int, c->stage, STAGE_ISSUANCE));
-    cr_assert(eq(int, c->waits_on, WAITS_BPJPH));
-    cr_assert(eq(int, c->limit_days, 1));
-    cr_assert(eq(int, stage_of_code("OF130"), STAGE_ISSUANCE));
-    cr_assert(eq(sz, stage_code_count(), before + 1));
-    cr_assert(eq(ptr, (void *)stage_code_at(before), (void *)c));
-    /* A mapped code borrows its stage's next step. */
-    cr_assert(eq(str, (char *)stage_code_next(c),
-                 (char *)stage_code_next(stage_lookup("OF120"))));
-    /* Mapping it again replaces the stage. */
-    cr_assert(eq(int, stage_add_mapping("OF130", "certified", &e), 0));
-    cr_assert(eq(int, stage_of_code("OF130"), STAGE_CERTIFIED));
-    cr_assert(eq(sz, stage_code_count(), before + 1));
-    stage_clear_mappings();
-    cr_assert(eq(int, stage_of_code("OF130"), STAGE_UNKNOWN));
+    cr_assert(eq(int, stage_map_stage_of(m, "OF130"), STAGE_ISSUANCE));
+    cr_assert(eq(sz, stage_map_code_count(m), before + 1));
     cr_assert(eq(sz, stage_code_count(), before));
+    cr_assert(eq(ptr, (void *)stage_map_code_at(m, before), (void *)c));
+    cr_assert_null(stage_map_code_at(m, before + 1));
+    /* The built-in codes come first, the same through a map or without. */
+    cr_assert(eq(ptr, (void *)stage_map_code_at(m, 0), (void *)stage_code_at(0)));
+    cr_assert(eq(ptr, (void *)stage_map_lookup(m, "OF10"), (void *)stage_lookup("OF10")));
+    /* A mapped code carries its stage's label. */
+    cr_assert(eq(str, (char *)stage_code_label(c), (char *)stage_label(STAGE_ISSUANCE)));
+    /* Mapping it again replaces the stage. */
+    cr_assert(eq(int, stage_map_add(m, "OF130", "certified", &e), 0));
+    cr_assert(eq(int, stage_map_stage_of(m, "OF130"), STAGE_CERTIFIED));
+    cr_assert(eq(sz, stage_map_code_count(m), before + 1));
+    /* Nothing of it is process state: without the map the code is unknown. */
+    cr_assert(eq(int, stage_of_code("OF130"), STAGE_UNKNOWN));
+    cr_assert_null(stage_lookup("OF130"));
+    cr_assert(eq(int, stage_map_stage_of(NULL, "OF130"), STAGE_UNKNOWN));
+    cr_assert(eq(sz, stage_map_code_count(NULL), before));
+    stage_map_free(m);
+}
+
+/* Two maps side by side (two syncers, or the old and the new configuration of a reload):
+ * the same unknown code and label go to different stages, each through its own map. */
+Test(stage, two_maps_side_by_side)
+{
+    struct ht_err e = HT_ERR_INIT;
+    struct stage_map *a = stage_map_new(), *b = stage_map_new();
+
+    cr_assert(a && b);
+    cr_assert(eq(int, stage_map_add(a, "OF130", "issuance", &e), 0), "%s", e.msg);
+    cr_assert(eq(int, stage_map_add(b, "OF130", "fatwa", &e), 0), "%s", e.msg);
+    cr_assert(eq(int, stage_map_add_label(a, "Menunggu Verifikasi Ulang", "OF11", &e), 0),
+              "%s", e.msg);
+    cr_assert(
+        eq(int, stage_map_add_label(b, "Menunggu Verifikasi Ulang", "OF130", &e), 0),
+        "%s", e.msg);
+    cr_assert(eq(int, stage_map_stage_of(a, "OF130"), STAGE_ISSUANCE));
+    cr_assert(eq(int, stage_map_stage_of(b, "OF130"), STAGE_FATWA));
+    cr_assert(eq(str, (char *)status_resolve(a, "menunggu verifikasi ulang"), "OF11"));
+    cr_assert(eq(str, (char *)status_resolve(b, "menunggu verifikasi ulang"), "OF130"));
+    cr_assert_null(status_resolve(NULL, "menunggu verifikasi ulang"));
+    /* Freeing one leaves the other whole. */
+    stage_map_free(a);
+    cr_assert(eq(int, stage_map_stage_of(b, "OF130"), STAGE_FATWA));
+    cr_assert(eq(str, (char *)status_resolve(b, "Menunggu Verifikasi Ulang"), "OF130"));
+    stage_map_free(b);
 }
 
 Test(stage, add_mapping_refusals)
 {
     struct ht_err e = HT_ERR_INIT;
+    struct stage_map *m = stage_map_new();
 
-    cr_assert(eq(int, stage_add_mapping("OF10", "fatwa", &e), -1));
+    cr_assert_not_null(m);
+    cr_assert(eq(int, stage_map_add(m, "OF10", "fatwa", &e), -1));
     cr_assert(eq(str, e.msg, "'OF10' is a built-in status code and cannot be remapped"));
-    cr_assert(eq(int, stage_of_code("OF10"), STAGE_SUBMITTED));
+    cr_assert(eq(int, stage_map_stage_of(m, "OF10"), STAGE_SUBMITTED));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("XX1", "fatwa", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, "XX1", "fatwa", &e), -1));
     cr_assert(
         eq(str, e.msg, "'XX1' is not a status code (expected OF followed by digits)"));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("OF130", "nonsense", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "nonsense", &e), -1));
     cr_assert(eq(str, e.msg, "'nonsense' is not a stage a status code can map to"));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("OF130", "unknown", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "unknown", &e), -1));
     ht_err_clear(&e);
-    cr_assert(eq(int, stage_add_mapping("OF130", "not_applied", &e), -1));
-    cr_assert(eq(int, stage_add_mapping(NULL, "fatwa", NULL), -1));
-    cr_assert_null(stage_lookup("OF130"));
+    cr_assert(eq(int, stage_map_add(m, "OF130", "not_applied", &e), -1));
+    cr_assert(eq(int, stage_map_add(m, NULL, "fatwa", NULL), -1));
+    cr_assert_null(stage_map_lookup(m, "OF130"));
+    stage_map_free(m);
 }
 
 static void check_labels_non_empty(const char *lang)
@@ -218,28 +227,27 @@ static void check_labels_non_empty(const char *lang)
         const struct stage_code *c = stage_code_at(i);
 
         cr_assert(gt(sz, strlen(stage_code_label(c)), 0), "%s %s label", lang, c->code);
-        cr_assert(gt(sz, strlen(stage_code_next(c)), 0), "%s %s next", lang, c->code);
     }
     for (int st = 0; st < STAGE__COUNT; st++)
         cr_assert(gt(sz, strlen(stage_label(st)), 0), "%s stage %d", lang, st);
-    for (int w = 0; w < WAITS__COUNT; w++)
-        cr_assert(gt(sz, strlen(stage_waits_on_label(w)), 0));
 }
 
-Test(stage, labels_and_next_steps_in_both_languages)
+Test(stage, labels_in_both_languages)
 {
     check_labels_non_empty("id");
     check_labels_non_empty("en");
-    /* Every code has its own text in each language, and the two differ: the catalogue
-     * translates every label and next step of the table. */
+    /* The catalogue translates every label of the table; stage_code_label_in gives the
+     * same text whatever the current language. */
+    cr_assert(eq(int, i18n_set_lang("id"), 0));
     for (size_t i = 0; i < stage_code_count(); i++) {
         const struct stage_code *c = stage_code_at(i);
-        const char *en_next;
 
-        cr_assert(eq(int, i18n_set_lang("en"), 0));
-        en_next = stage_code_next(c);
-        cr_assert(eq(int, i18n_set_lang("id"), 0));
-        cr_assert(ne(str, (char *)stage_code_next(c), (char *)en_next), "%s", c->code);
+        cr_assert(
+            eq(str, (char *)stage_code_label_in(c, "id"), (char *)stage_code_label(c)),
+            "%s", c->code);
+        cr_assert(
+            ne(str, (char *)stage_code_label_in(c, "en"), (char *)stage_code_label(c)),
+            "%s is not translated", c->code);
         if (strcmp(c->code, "OF10") == 0)
             cr_assert(eq(str, (char *)stage_code_label(c), "Pengajuan"));
     }

@@ -8,7 +8,7 @@
 #include <criterion/new/assert.h>
 #include "halaltrack/sync_apply.h"
 
-TestSuite(sync_apply, .fini = stage_clear_mappings);
+TestSuite(sync_apply);
 
 #define T0 1777680000
 
@@ -108,7 +108,7 @@ Test(sync_apply, first_apply_writes_events_move_certificate_and_done)
     t.id = 7;
     t.id_reg = "R1";
     t.fingerprint = "fp1";
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), 0));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, NULL, poll, "reguler", why), 0));
     cr_assert(eq(str, f.log,
                  "event 7 OF10 submitted 0 - -\n"
                  "event 7 OF100 fatwa 60 - -\n"
@@ -138,7 +138,7 @@ Test(sync_apply, stale_answer_writes_events_but_no_move)
     t.status_code = "OF74";
     t.has_stage_since = 1;
     t.stage_since = T0 + 500;
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), 0));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, NULL, poll, "reguler", why), 0));
     cr_assert(eq(str, f.log,
                  "event 3 OF10 submitted 0 - -\n"
                  "done 3 1007 - - - - reguler\n"));
@@ -159,7 +159,7 @@ Test(sync_apply, unknown_code_writes_nothing)
     d.events = e;
     d.nevents = 2;
     t.id_reg = "R1";
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), 1));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, NULL, poll, "reguler", why), 1));
     cr_assert(eq(str, f.log, ""));
     cr_assert(eq(str, why, "unknown status code 'OF130'"));
 }
@@ -180,7 +180,7 @@ Test(sync_apply, sink_failure_is_reported)
     d.events = e;
     d.nevents = 2;
     t.id_reg = "R1";
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "reguler", why), -1));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, NULL, poll, "reguler", why), -1));
 }
 
 /* Issue 12: an application whose history was observed (its detail was refused) and is
@@ -205,7 +205,7 @@ Test(sync_apply, readable_again_replaces_observed_history)
     t.has_stage_since = 1;
     t.stage_since = T0 + 90000; /* observed at the next sweep, a day later */
     t.observed = 1;
-    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, poll, "self_declare", why), 0));
+    cr_assert(eq(int, sync_apply_detail(&s, &t, &d, NULL, poll, "self_declare", why), 0));
     cr_assert(eq(str, f.log,
                  "event 9 OF10 submitted 0 - -\n"
                  "event 9 OF71 pph_verification 60 - -\n"

@@ -129,9 +129,11 @@ void api_error_release(struct api_error *e);
 /* Every decoded string has its control characters replaced by spaces. Items without a
  * usable id_reg (see api_id_valid: ".." and the like never pass) are in bad[] only; items
  * with invalid UTF-8, no status, no no_daftar or a status code the stage table does not
- * know are in both. */
-int api_decode_page(const char *body, size_t len, struct api_page *out,
-                    struct ht_err *err) HT_MUSTCHECK;
+ * know are in both. A status label or code resolves through map (the config's [stage_map]
+ * and [status_labels]; NULL: the built-in tables only). */
+struct stage_map;
+int api_decode_page(const char *body, size_t len, const struct stage_map *map,
+                    struct api_page *out, struct ht_err *err) HT_MUSTCHECK;
 void api_page_release(struct api_page *p);
 int api_decode_detail(const char *body, size_t len, struct api_detail *out,
                       struct ht_err *err) HT_MUSTCHECK;

@@ -84,12 +84,19 @@ struct api_req {
 void api_req_init(struct api_req *r, enum api_path p, const char *url);
 void api_req_release(struct api_req *r);
 
-/* Sends up to n pending requests (as many as the budget grants at once, at most
+/* Sends up to n pending requests (as many as the budget grants, at most
  * 2 x api.concurrency) concurrently and sets each one's state; a retryable failure
- * leaves it pending after the backoff wait. When stopping or while the breaker is open,
- * every request given is marked failed. Returns how many were sent, -1 on a database
- * or multi-handle error. */
+ * leaves it pending after the backoff wait. The budget is taken for all n at once (one
+ * budget_take per batch, not per round) and what a round does not spend is kept for the
+ * next round of the batch, until api_client_batch_end. When stopping or while the
+ * breaker is open, every request given is marked failed. Returns how many were sent, -1
+ * on a database or multi-handle error. */
 int api_client_round(struct api_client *ac, struct api_req **reqs, size_t n,
                      struct ht_err *err) HT_MUSTCHECK;
+
+/* Ends a batch of rounds: tokens it was granted and did not spend are dropped (never
+ * carried into a later batch, so no window ever sends more than the budget granted in
+ * it plus one batch). */
+void api_client_batch_end(struct api_client *ac);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef HALALTRACK_CALENDAR_H
 #define HALALTRACK_CALENDAR_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
@@ -23,9 +24,36 @@ int calendar_add_holiday(struct calendar *cal, struct ht_date d, const char *nam
                          int cuti_bersama) HT_MUSTCHECK;
 /* True when the calendar has holiday data for that year. */
 int calendar_covers_year(const struct calendar *cal, int year);
+/* Whether cuti bersama (collective leave) counts as a working day: 0 by default (a
+ * non-working day, the reading of Perpres 21/2023 Pasal 6 and the ASN Keppres on cuti
+ * bersama; docs/reports.md "Working days"). */
+void calendar_set_cuti_working(struct calendar *cal, int working);
+int calendar_cuti_working(const struct calendar *cal);
+/* The holidays in date order: the name of the i-th (borrowed), its date and kind, or NULL
+ * past the end. */
+size_t calendar_holiday_count(const struct calendar *cal);
+const char *calendar_holiday_at(const struct calendar *cal, size_t i, struct ht_date *d,
+                                int *cuti_bersama);
+
+/* Years a working-day count crossed without holiday data (counted as weekends only):
+ * sorted, without repeats; more is set when there were more than CAL_GAPS_MAX. */
+#define CAL_GAPS_MAX 8
+struct cal_gaps {
+    int year[CAL_GAPS_MAX];
+    size_t n;
+    int more;
+};
+/* Adds the years of the days in (from, to] that cal has no holiday data for (every year
+ * when cal is NULL). Nothing when to <= from. */
+void calendar_gaps_add(const struct calendar *cal, struct ht_date from, struct ht_date to,
+                       struct cal_gaps *g);
+void calendar_gaps_merge(struct cal_gaps *into, const struct cal_gaps *from);
+/* "2027" or "2027, 2028" (", ..." when more). Returns 0, or -1 when out is too small. */
+int calendar_gaps_format(const struct cal_gaps *g, char *out, size_t outsz);
 
 /* The queries below accept cal == NULL, meaning weekends only. Years without holiday data
- * (see calendar_covers_year) count weekends only too. */
+ * (see calendar_covers_year) count weekends only too: callers report them with
+ * calendar_gaps_add. */
 int calendar_is_holiday(const struct calendar *cal, struct ht_date d);
 /* The name of the holiday on d (borrowed, valid until calendar_free), or NULL when d is
  * not a holiday. *cuti_bersama (if not NULL) is set to 1 for collective leave. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
+#include "halaltrack/settings.h"
 #include "halaltrack/stage.h"
 
 /* Flags of a key. */
@@ -75,13 +76,14 @@ struct cfg {
     char *name;
     /* Resolved at load: the API password (from password_file or the environment). */
     char *password;
-    /* [stage_map]: code=stage pairs, applied with stage_add_mapping by
-     * cfg_apply_stage_map. */
+    /* [stage_map]: code=stage pairs, part of cfg_stage_map's map. */
     size_t nmap;
     char **map_code;
     char **map_stage;
-    /* [status_labels]: label=code pairs, applied with status_label_add by
-     * cfg_apply_stage_map. */
+    /* [office] name, [calendar] cuti_bersama, [sla] rules: the settings the reports and
+     * views share, copied into the database by `halaltrack db migrate --config`. */
+    struct ht_settings settings;
+    /* [status_labels]: label=code pairs, part of cfg_stage_map's map. */
     size_t nlabel;
     char **label_text;
     char **label_code;
@@ -104,13 +106,20 @@ struct cfg_key {
  * appear in err. */
 struct cfg *cfg_load(const char *path, struct ht_err *err) HT_MUSTCHECK;
 void cfg_free(struct cfg *c);
-/* Installs the [stage_map] entries (after stage_clear_mappings) and the [status_labels]
- * entries (after status_label_clear). Returns 0 or -1. */
-int cfg_apply_stage_map(const struct cfg *c, struct ht_err *err) HT_MUSTCHECK;
+/* The [stage_map] and [status_labels] entries as a new map (halaltrack/stage.h) for the
+ * syncer to hold; NULL (err set) on failure. */
+struct stage_map *cfg_stage_map(const struct cfg *c, struct ht_err *err);
 /* Reads only the [stage_map] and [status_labels] sections of a config file (other
- * sections are not checked) and installs their mappings. For tools that replay
+ * sections are not checked) and adds their mappings to m. For tools that replay
  * quarantine without the daemon's secrets. Returns 0 or -1 (err names file:line). */
-int cfg_read_stage_map(const char *path, struct ht_err *err) HT_MUSTCHECK;
+int cfg_read_stage_map(const char *path, struct stage_map *m,
+                       struct ht_err *err) HT_MUSTCHECK;
+/* Reads only the [office], [calendar] and [sla] sections of a config file (other sections
+ * are not checked) into out (defaults for what is not given). For `halaltrack db migrate
+ * --config`, which has no need of the daemon's secrets. Returns 0 or -1 (err names
+ * file:line). */
+int cfg_read_settings(const char *path, struct ht_settings *out,
+                      struct ht_err *err) HT_MUSTCHECK;
 /* Logs (warn) every CFG_NO_RELOAD key whose value differs and copies the old value into
  * next so the change is ignored. */
 void cfg_keep_no_reload(const struct cfg *old, struct cfg *next);

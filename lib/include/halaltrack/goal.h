@@ -86,4 +86,18 @@ struct goal_calc {
  * track. */
 void goal_compute(const struct goal_input *in, struct goal_calc *out);
 
+/* The deadline that drives the year: halal certification of food and beverage products
+ * is mandatory for micro and small businesses after 17 October 2026 (PP 42/2024 Pasal
+ * 160), for medium and large ones since the first phase ended on 17 October 2024 (PP
+ * 39/2021 Pasal 140). */
+struct goal_mandatory {
+    struct ht_date deadline; /* the last day; the obligation holds from the next */
+    const char *law;
+};
+const struct goal_mandatory *goal_mandatory_small(void);
+const struct goal_mandatory *goal_mandatory_large(void);
+/* Calendar days from today to the deadline (0 on the day itself); negative past it: -n
+ * when the obligation has held for n days (the day after the deadline is -1). */
+long goal_days_to(struct ht_date deadline, struct ht_date today);
+
 #endif

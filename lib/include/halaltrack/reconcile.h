@@ -37,10 +37,11 @@ struct reconcile_plan {
     int certificate;
 };
 
-/* Builds the plan. The plan refers to detail by index only; it stays valid while detail
- * is unchanged. Returns 0, or -1 only on allocation failure (plan then empty). */
+/* Builds the plan (codes map to stages through map; NULL: the built-in table only). The
+ * plan refers to detail by index only; it stays valid while detail is unchanged. Returns
+ * 0, or -1 only on allocation failure (plan then empty). */
 int reconcile_plan_build(const struct reconcile_stored *st,
-                         const struct api_detail *detail,
+                         const struct api_detail *detail, const struct stage_map *map,
                          struct reconcile_plan *plan) HT_MUSTCHECK;
 void reconcile_plan_release(struct reconcile_plan *plan);
 

@@ -20,6 +20,15 @@ void report_format_wib(int64_t t, char out[static 21]);
 /* The newest observation behind an MSME's applications and their timelines ("data as
  * of"), 0 when there is none. */
 int64_t report_data_as_of(const struct report_msme *m, const struct timeline *tl);
+/* A step's limit as shown: "10", "10+5" (an extension granted), "3+2" (taken over),
+ * "-" (no clock). */
+void report_step_limit(const struct tl_step *s, char out[static 24]);
+/* The codes of a step, space-separated ("OF50 OF55"). */
+void report_step_codes(const struct timeline *t, const struct tl_step *s, char *out,
+                       size_t outsz);
+/* The warning about years counted without holiday data ("no holiday calendar for 2027
+ * ..."), in the current language. Returns 0, or -1 when g is empty (out untouched). */
+int report_gaps_sentence(const struct cal_gaps *g, char *out, size_t outsz);
 /* One MSME (status NIB): card, and per application its timeline at now. */
 int report_status_text(FILE *fp, const struct report_msme *m, const struct timeline *tl,
                        int64_t now, int color) HT_MUSTCHECK;

@@ -1,6 +1,7 @@
-/* The single table of SIHALAL status codes: code -> canonical stage, path, who it waits
- * on, legal limit, labels and the MSME's next step (see ../shared/domain, DESIGN.md).
- * Pure. */
+/* The single table of SIHALAL status codes: code -> canonical stage (the funnel's
+ * grouping), the paths it occurs on and its label (see ../shared/domain, DESIGN.md). Who
+ * holds a file, its legal clock and the business's next step are per legal step and per
+ * path: halaltrack/steps.h. Pure. */
 #ifndef HALALTRACK_STAGE_H
 #define HALALTRACK_STAGE_H
 
@@ -27,17 +28,6 @@ enum ht_stage {
     STAGE__COUNT
 };
 
-/* Who the application waits on. */
-enum ht_waits_on {
-    WAITS_NONE = 0,
-    WAITS_MSME,
-    WAITS_BPJPH,
-    WAITS_LPH,
-    WAITS_P3H, /* P3H / LP3H (self-declare) */
-    WAITS_FATWA,
-    WAITS__COUNT
-};
-
 /* Certification paths a code occurs on (bit set). */
 #define STAGE_PATH_REGULER 1u
 #define STAGE_PATH_SELF_DECLARE 2u
@@ -45,22 +35,16 @@ enum ht_waits_on {
 
 struct stage_def {
     enum ht_stage stage;
-    const char *name; /* stable machine name, e.g. "lph_assignment" */
-    enum ht_waits_on waits_on;
-    int limit_days;    /* legal limit in working days; 0 = none */
+    const char *name;  /* stable machine name, e.g. "lph_assignment" */
     int terminal;      /* certified, rejected, cancelled */
-    int sla_paused;    /* the legal clock is paused (returned: the MSME holds it) */
     const char *label; /* English msgid; stage_label() gives it in the report language */
 };
 
 struct stage_code {
     const char *code; /* "OF10" */
     enum ht_stage stage;
-    unsigned paths; /* STAGE_PATH_* */
-    enum ht_waits_on waits_on;
-    int limit_days;    /* legal limit for this code's step; 0 = none */
+    unsigned paths;    /* STAGE_PATH_* */
     const char *label; /* msgid in the context "status code" (NC_), or a stage's label */
-    const char *next;  /* msgid: the MSME's next step; NULL: the stage's first code's */
 };
 
 /* The definition of a stage. Never NULL for a valid enum value. */
@@ -69,35 +53,46 @@ const struct stage_def *stage_def_get(enum ht_stage st);
 const char *stage_name(enum ht_stage st);
 /* Parses a stage name. Returns 0 or -1. */
 int stage_parse(const char *name, enum ht_stage *out);
-/* Stable names: "none" "msme" "bpjph" "lph" "p3h" "fatwa". */
-const char *stage_waits_on_name(enum ht_waits_on w);
-/* Human label of whom it waits on, in the current language (gettext). */
-const char *stage_waits_on_label(enum ht_waits_on w);
 
-/* Looks a status code up (built-in table, then config mappings). Borrowed pointer; NULL
- * for an unknown code. Codes are matched exactly (case-sensitive, "OF10"). */
+/* Looks a status code up in the built-in table. Borrowed pointer; NULL for an unknown
+ * code. Codes are matched exactly (case-sensitive, "OF10"). */
 const struct stage_code *stage_lookup(const char *code);
-/* The canonical stage of a code; STAGE_UNKNOWN when the code is not mapped. */
+/* The canonical stage of a built-in code; STAGE_UNKNOWN for any other. */
 enum ht_stage stage_of_code(const char *code);
 /* True when code looks like a SIHALAL status code (OF followed by 1-4 digits). */
 int stage_code_wellformed(const char *code);
 
-/* Adds (or replaces) a mapping for a code not in the built-in table, e.g. from config
- * "[stage_map] OF130 = issuance". The code must be well-formed and the stage valid and
- * not "unknown"/"not_applied". Built-in codes cannot be remapped. Returns 0 or -1. */
-int stage_add_mapping(const char *code, const char *stage,
-                      struct ht_err *err) HT_MUSTCHECK;
-/* Forgets every mapping added with stage_add_mapping. */
-void stage_clear_mappings(void);
-
-/* Iteration over all known codes (built-in then added). */
+/* The built-in table: stage_code_count() codes, stage_code_at(i) each. */
 size_t stage_code_count(void);
 const struct stage_code *stage_code_at(size_t i);
 
-/* Label of a code or stage, and the MSME's next step, in the current language (gettext:
- * the English msgids of the tables, translated in po/<lang>.po). */
+/* The mappings a configuration adds to the built-in tables: [stage_map] (a new OF code to
+ * a stage) and [status_labels] (a status label to a code, halaltrack/status_label.h). A
+ * value, not process state: the syncer holds one, a reload builds a new one and swaps it,
+ * two syncers in one process each have their own. NULL stands for the empty map (the
+ * built-in tables only) wherever a map is taken. */
+struct stage_map;
+
+struct stage_map *stage_map_new(void);
+void stage_map_free(struct stage_map *m);
+/* Adds (or replaces) a mapping for a code not in the built-in table, e.g. from config
+ * "[stage_map] OF130 = issuance". The code must be well-formed and the stage valid and
+ * not "unknown"/"not_applied". Built-in codes cannot be remapped. Returns 0 or -1. */
+int stage_map_add(struct stage_map *m, const char *code, const char *stage,
+                  struct ht_err *err) HT_MUSTCHECK;
+/* Looks a code up: the built-in table, then m's mappings. Borrowed (valid while m is). */
+const struct stage_code *stage_map_lookup(const struct stage_map *m, const char *code);
+/* The stage of a code through m; STAGE_UNKNOWN when neither knows it. */
+enum ht_stage stage_map_stage_of(const struct stage_map *m, const char *code);
+/* Iteration over every code m knows: the built-in table's first, then m's own. */
+size_t stage_map_code_count(const struct stage_map *m);
+const struct stage_code *stage_map_code_at(const struct stage_map *m, size_t i);
+
+/* Label of a code or stage in the current language (gettext: the English msgids of the
+ * tables, translated in po/<lang>.po). */
 const char *stage_code_label(const struct stage_code *c);
-const char *stage_code_next(const struct stage_code *c);
+/* The label of a code in a given language ("id" or "en"), for the generated SQL table. */
+const char *stage_code_label_in(const struct stage_code *c, const char *lang);
 const char *stage_label(enum ht_stage st);
 /* The label of a stage in a given language ("id" or "en"), whatever the current one:
  * for the stage_def table, which keeps both. */

@@ -17,22 +17,23 @@ struct status_label {
     const char *seen_in; /* a frontend file that shows it (NULL for config entries) */
 };
 
-/* The code a label stands for, or NULL when neither the config entries nor the table
- * know it. Matching ignores ASCII case, leading and trailing white space, and treats any
- * run of white space as one space ("dikembalikan  ke pu" = "Dikembalikan Ke PU"). */
-const char *status_label_code(const char *label);
+struct stage_map;
+
+/* The code a label stands for, or NULL when neither m's [status_labels] entries nor the
+ * table know it (m may be NULL: the table only). Matching ignores ASCII case, leading and
+ * trailing white space, and treats any run of white space as one space ("dikembalikan  ke
+ * pu" = "Dikembalikan Ke PU"). */
+const char *status_label_code(const struct stage_map *m, const char *label);
 
 /* Resolves a list row's status: a well-formed code (OF + digits, known or not) is kept;
- * a label is mapped. Returns the code (borrowed: status itself or a table entry), or
- * NULL for an unknown label. */
-const char *status_resolve(const char *status);
+ * a label is mapped through m and the table. Returns the code (borrowed: status itself,
+ * an entry of m or of the table), or NULL for an unknown label. */
+const char *status_resolve(const struct stage_map *m, const char *status);
 
-/* Adds (or replaces) a label from the config, e.g. "Menunggu Verifikasi = OF11". The
- * code must be well-formed. Returns 0 or -1. */
-int status_label_add(const char *label, const char *code,
-                     struct ht_err *err) HT_MUSTCHECK;
-/* Forgets every label added with status_label_add. */
-void status_label_clear(void);
+/* Adds (or replaces) a label in m, e.g. from the config "Menunggu Verifikasi = OF11".
+ * The code must be well-formed. Returns 0 or -1. */
+int stage_map_add_label(struct stage_map *m, const char *label, const char *code,
+                        struct ht_err *err) HT_MUSTCHECK;
 
 /* What a facilitation programme's status code means (the frontend's programme status
  * map), as an untranslated msgid: "Code issued" for OF320, "Unknown status" for a code

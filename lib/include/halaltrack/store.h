@@ -60,6 +60,12 @@ struct store_rows {
 int store_query_rows(struct store *s, const char *sql, int nparams,
                      const char *const *params, struct store_rows *out,
                      struct ht_err *err) HT_MUSTCHECK;
+/* store_query_rows, and an array of one zeroed element of elem bytes per row in *array
+ * (NULL for no rows) for the caller to fill from the rows and free. On failure nothing is
+ * left to release. */
+int store_query_array(struct store *s, const char *sql, int nparams,
+                      const char *const *params, struct store_rows *out, size_t elem,
+                      void **array, struct ht_err *err) HT_MUSTCHECK;
 const char *store_rows_get(const struct store_rows *r, int row, int col);
 void store_rows_release(struct store_rows *r);
 

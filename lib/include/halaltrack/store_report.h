@@ -23,6 +23,8 @@ struct report_app {
                             not readable: no id_reg, or refused) */
     struct tl_event *events;
     size_t nevents;
+    struct tl_extension *ext; /* extensions granted to its steps */
+    size_t next;
 };
 struct report_msme {
     char *nib, *business_name, *owner_name, *kbli, *kbli_title, *size_class,
@@ -30,10 +32,16 @@ struct report_msme {
     struct report_app *apps;
     size_t napps;
 };
-/* Loads an MSME and its applications with their events. Returns 0, 1 when no MSME has
- * that NIB in the register, -1 on error. */
+/* Loads an MSME and its applications with their events and granted extensions. Returns
+ * 0, 1 when no MSME has that NIB in the register, -1 on error. */
 int store_report_msme(struct store *s, const char *nib, struct report_msme *out,
                       struct ht_err *err) HT_MUSTCHECK;
+/* The timelines of m's applications at now, counted with the database's settings and
+ * holiday calendar (what `status` shows). *out gets m->napps timelines (NULL for none);
+ * free them with report_timelines_free. Returns 0 or -1. */
+int store_report_timelines(struct store *s, const struct report_msme *m, int64_t now,
+                           struct timeline **out, struct ht_err *err) HT_MUSTCHECK;
+void report_timelines_free(struct timeline *tl, size_t n);
 /* Applications upstream with that NIB although it is not in the register (count). */
 int store_report_unmatched_apps(struct store *s, const char *nib, long *count,
                                 struct ht_err *err) HT_MUSTCHECK;
@@ -81,9 +89,22 @@ int store_report_funnel(struct store *s, struct report_funnel_row out[STAGE__COU
                         struct ht_err *err) HT_MUSTCHECK;
 
 /* ---- overdue at now ---- */
+/* Applications past the limit of their current legal step at now (sla_breach_at), by
+ * holder then oldest step first; *gaps gets the years their clocks counted without
+ * holiday data (a missing holiday only adds working days: no file off the list would be
+ * on it with the rows). */
 int store_report_overdue(struct store *s, int64_t now, struct weekly_stuck **out,
-                         size_t *n, struct ht_err *err) HT_MUSTCHECK;
+                         size_t *n, struct cal_gaps *gaps,
+                         struct ht_err *err) HT_MUSTCHECK;
 void report_stuck_free(struct weekly_stuck *v, size_t n);
+
+/* ---- the office's action list at now ---- */
+/* Files whose current step is held by the business or the payer (action_list_at), oldest
+ * first, aged in the office's working days; *gaps gets the years counted without holiday
+ * data. Free with weekly_actions_free. */
+int store_report_actions(struct store *s, int64_t now, struct weekly_action **out,
+                         size_t *n, struct cal_gaps *gaps,
+                         struct ht_err *err) HT_MUSTCHECK;
 
 /* ---- weekly ---- */
 /* Fills r (period already set by weekly_period) from the history as known at r->end:

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
+#include "halaltrack/stage.h"
 #include "halaltrack/store.h"
 
 /* *ready = 1 when the schema holds the daemon's tables (the migrations ran). */
@@ -54,7 +55,8 @@ int store_listing_clear(struct store *s, int64_t run_id, int part,
  * later sighting of the application with a known status is recorded already (*superseded
  * = 1), the row goes through list_merge as a sweep of its own at observed_at (exactly
  * what a sweep applies); the quarantine row is marked resolved either way. */
-int store_listing_replay(struct store *s, int64_t quarantine_id, int64_t observed_at,
+int store_listing_replay(struct store *s, const struct stage_map *map,
+                         int64_t quarantine_id, int64_t observed_at,
                          const char *const fields[], int *superseded,
                          struct ht_err *err) HT_MUSTCHECK;
 /* Drops the staged rows of every other run: rows a killed sweeper left behind. Only the
@@ -63,14 +65,15 @@ int store_listing_clear_others(struct store *s, int64_t run_id, long *dropped,
                                struct ht_err *err) HT_MUSTCHECK;
 /* seen_at and at: the upstream time (epoch seconds, from the answers' Date header) of
  * the sweep's first and last answer; the observed history's windows use them. */
-/* Merges a staged sweep in one transaction (sql/definitions/031_list_merge.sql), drops
+/* Merges a staged sweep in one transaction (sql/definitions/031_list_merge.sql; codes
+ * map to stages through map, NULL: the built-in table only), drops
  * the staged rows and then records the bookmark 'last_sweep_at'. Only new and changed
  * applications are written; when complete (the sweep saw the API's whole list), the same
  * transaction confirms every listed application ('observed_through') and marks the ones
  * the list no longer shows. */
-int store_sync_merge(struct store *s, int64_t run_id, int complete, int64_t seen_at,
-                     int64_t at, long *seen, long *inserted, long *changed,
-                     struct ht_err *err) HT_MUSTCHECK;
+int store_sync_merge(struct store *s, const struct stage_map *map, int64_t run_id,
+                     int complete, int64_t seen_at, int64_t at, long *seen,
+                     long *inserted, long *changed, struct ht_err *err) HT_MUSTCHECK;
 
 /* A claimed application (a lease on it is held until lease_until). */
 struct store_claim {

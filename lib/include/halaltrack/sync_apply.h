@@ -45,9 +45,10 @@ long sync_poll_secs(const long stage_poll[STAGE__COUNT], enum ht_stage st);
  * was observed, upstream tracking replaces it: the stage moves to the latest tracking
  * entry whatever the stored stage_since, and done says replace. Returns 0 when written,
  * 1 when the detail must go to quarantine instead (nothing written; reason says why),
- * -1 when the sink or an allocation failed. */
+ * -1 when the sink or an allocation failed. Codes map to stages through map. */
 int sync_apply_detail(const struct apply_sink *sink, const struct store_claim *t,
-                      const struct api_detail *d, const long stage_poll[STAGE__COUNT],
-                      const char *path, char reason[static 256]) HT_MUSTCHECK;
+                      const struct api_detail *d, const struct stage_map *map,
+                      const long stage_poll[STAGE__COUNT], const char *path,
+                      char reason[static 256]) HT_MUSTCHECK;
 
 #endif

@@ -10,7 +10,10 @@
 #include "halaltrack/err.h"
 #include "halaltrack/goal.h"
 #include "halaltrack/programme.h"
+#include "halaltrack/calendar.h"
+#include "halaltrack/settings.h"
 #include "halaltrack/stage.h"
+#include "halaltrack/steps.h"
 #include "halaltrack/util.h"
 
 #define WEEKLY_TREND_WEEKS 12
@@ -69,11 +72,51 @@ struct weekly_mover {
     int64_t at;
 };
 
+/* An application past the limit of its current legal step. */
 struct weekly_stuck {
     char *nib, *name, *kelurahan, *phone, *id_reg, *code;
+    enum ht_waits_on waits_on; /* who holds the step (the taker after a takeover) */
+    enum ht_step step;
+    int64_t since; /* when the step began */
+    long days;     /* working days in the step */
+    long limit;    /* days allowed: the limit, a granted extension, a takeover's days */
+    long overdue;
+    long extension;       /* days of extension granted (part of limit) */
+    int taken_over;       /* the fatwa session passed to the Komite Fatwa */
+    struct cal_gaps gaps; /* years its clock counted without holiday data */
+};
+
+/* Why a file is on the office's action list: it waits on the business or the payer. */
+enum action_reason {
+    ACTION_DRAFT = 0,           /* a draft never submitted */
+    ACTION_RETURNED,            /* returned for revision */
+    ACTION_UNPAID,              /* an invoice the business has to pay */
+    ACTION_FACILITATOR_INVOICE, /* an invoice the facilitator (the office, when it
+                                 * facilitates) has to pay */
+    ACTION__COUNT
+};
+/* "draft" "returned" "unpaid_invoice" "facilitator_invoice". */
+const char *action_reason_name(enum action_reason r);
+int action_reason_parse(const char *s, enum action_reason *out);
+/* Its heading in the current language ("Drafts never submitted"). */
+const char *action_reason_label(enum action_reason r);
+
+/* A file on the office's action list: its age in the office's working days (ASN: cuti
+ * bersama never counts) since the step began. */
+struct weekly_action {
+    char *nib, *name, *kelurahan, *kecamatan_code, *kecamatan, *phone, *id_reg, *code;
+    enum action_reason reason;
     enum ht_waits_on waits_on;
     int64_t since;
-    long days, limit, overdue;
+    long days;
+    struct cal_gaps gaps;
+};
+
+/* The deadline that drives the year: mandatory halal certification of food and beverage
+ * products (goal.h), and the register's F&B MSMEs not certified at the week's end. */
+struct weekly_mandatory {
+    long small_left; /* micro and small (or size unknown): deadline 17 Oct 2026 */
+    long large_left; /* medium and large: deadline 17 Oct 2024 */
 };
 
 struct weekly_trend {
@@ -125,6 +168,15 @@ struct weekly_report {
      * those whose public-search match waits for a person (left out when the office has
      * neither programmes nor matches) */
     long cert_programme, cert_matched, cert_awaiting;
+    long actions_by[ACTION__COUNT];
+    long actions_total;
+    struct weekly_action *actions; /* the oldest, up to WEEKLY_LIST_MAX */
+    size_t nactions;
+
+    struct weekly_mandatory mandatory;
+    char office[SETTINGS_OFFICE_MAX + 1]; /* the office's name (settings) */
+
+    struct cal_gaps gaps; /* years the week's clocks counted without holiday data */
 
     long quarantined, unmatched;
     long observed_history; /* applications whose history is our own observation of the
@@ -145,6 +197,8 @@ int weekly_period(struct weekly_report *r, const char *week, int64_t now,
  * Returns 0 or -1 (no memory). */
 int weekly_finish(struct weekly_report *r, struct ht_err *err) HT_MUSTCHECK;
 void weekly_release(struct weekly_report *r);
+/* Frees an array of actions (each one's strings). */
+void weekly_actions_free(struct weekly_action *v, size_t n);
 
 /* Percent change of this week vs last week as text ("+50%", "-20%", "new", "0%"). */
 void weekly_change(long now, long prev, char out[static 16]);
