@@ -24,7 +24,11 @@ static void usage(void)
     printf(
         _("  kbli:<prefix>             KBLI code prefix, e.g. kbli:10 or kbli:56101\n"));
     printf(_("  program:<tag>             a programme tag of the register, e.g. "
-             "program:sehati2026\n\n"));
+             "program:sehati2026\n"));
+    printf(
+        _("  kode_fac:<code>           a facilitation programme of the national system\n"
+          "                            (halaltrack programmes): its applications "
+          "only\n\n"));
     printf(_("Options:\n"));
     printf(
         _("      --start=DATE      first day counted (default: today, Asia/Jakarta)\n"));

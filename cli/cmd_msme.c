@@ -73,6 +73,8 @@ static void usage_add(void)
     printf(_("      --address=TEXT       address\n"));
     printf(_("      --phone=PHONE        phone number\n"));
     printf(_("      --program=TAG        programme tag (repeatable)\n"));
+    printf(_("      --certificate=NUMBER a halal certificate number the MSME reports\n"
+             "                           (verified against the public search)\n"));
     printf(_("  -?, --help               show this help, then exit\n"));
 }
 
@@ -340,6 +342,7 @@ static const char *const add_option[REG_COL__COUNT] = {
     [REG_COL_ADDRESS] = "--address",
     [REG_COL_PHONE] = "--phone",
     [REG_COL_PROGRAM] = "--program",
+    [REG_COL_CERTIFICATE] = "--certificate",
 };
 
 /* Reads the options of msme add into val (per register column; the --program tags
@@ -357,6 +360,7 @@ static int add_options(struct cli_parse *p, int argc, char **argv,
         {"address", required_argument, NULL, REG_COL_ADDRESS + 1},
         {"phone", required_argument, NULL, REG_COL_PHONE + 1},
         {"program", required_argument, NULL, REG_COL_PROGRAM + 1},
+        {"certificate", required_argument, NULL, REG_COL_CERTIFICATE + 1},
         CLI_OPT_HELP,
         CLI_OPT_END,
     };

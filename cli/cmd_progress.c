@@ -42,6 +42,9 @@ enum {
     PG_PROJECTED,
     PG_STATUS,
     PG_STATUS_LABEL,
+    PG_DONE_PROGRAMME,
+    PG_DONE_MATCHED,
+    PG_AWAITING,
     PG__COUNT
 };
 static const struct out_col progress_cols[PG__COUNT] = {
@@ -59,6 +62,9 @@ static const struct out_col progress_cols[PG__COUNT] = {
     {"projected", NC_("short column heading", "projected"), 0},
     {"status", "", OUT_NO_TABLE},
     {"status", N_("status"), OUT_TABLE_ONLY},
+    {"done_programme", "", OUT_NUM | OUT_NO_TABLE},
+    {"done_matched", "", OUT_NUM | OUT_NO_TABLE},
+    {"awaiting", "", OUT_NUM | OUT_NO_TABLE},
 };
 
 static const struct out_col breakdown_cols[] = {
@@ -80,7 +86,7 @@ static int add_goal_row(struct out_table *t, const struct weekly_goal *g, int64_
                             g->start,  g->deadline, ts_to_wib_date(now)};
     struct goal_calc k;
     char scope[128], done[24], target[24], dt[48], pct[16], bar[24], wl[16], need[16],
-        rate[16], proj[11] = "";
+        rate[16], proj[11] = "", dp[24], dm[24], aw[24];
     const char *row[PG__COUNT];
 
     goal_compute(&in, &k);
@@ -109,6 +115,12 @@ static int add_goal_row(struct out_table *t, const struct weekly_goal *g, int64_
     row[PG_PROJECTED] = k.has_projection ? proj : NULL;
     row[PG_STATUS] = goal_status_name(k.status);
     row[PG_STATUS_LABEL] = goal_status_label(k.status);
+    snprintf(dp, sizeof(dp), "%ld", g->done_programme);
+    snprintf(dm, sizeof(dm), "%ld", g->done_matched);
+    snprintf(aw, sizeof(aw), "%ld", g->awaiting);
+    row[PG_DONE_PROGRAMME] = dp;
+    row[PG_DONE_MATCHED] = dm;
+    row[PG_AWAITING] = aw;
     return cli_add_row(t,
                        k.status == GOAL_ON_TRACK  ? 'g'
                        : k.status == GOAL_AT_RISK ? 'y'

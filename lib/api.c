@@ -644,6 +644,81 @@ void api_programme_page_release(struct api_programme_page *p)
     memset(p, 0, sizeof(*p));
 }
 
+static void cert_release(struct api_cert *c)
+{
+    free(c->reg_prod_name), free(c->nama_pu), free(c->no_sert), free(c->tgl_sert);
+    memset(c, 0, sizeof(*c));
+}
+
+void api_cert_page_release(struct api_cert_page *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        cert_release(&p->items[i]);
+    free(p->items);
+    memset(p, 0, sizeof(*p));
+}
+
+int api_decode_cert_search(const char *body, size_t len, struct api_cert_page *out,
+                           struct ht_err *err)
+{
+    json_t *root, *data, *datas, *item;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    if (!(root = parse(body, len, err)))
+        return -1;
+    data = json_object_get(root, "data");
+    datas = json_object_get(data, "datas");
+    if (!json_is_object(data) || !json_is_array(datas)) {
+        ht_err_set(err, HT_EPARSE, "certificate search: no data.datas array");
+        json_decref(root);
+        return -1;
+    }
+    if (get_long(data, "total_items", &out->total_items) < 0 ||
+        get_long(data, "total_pages", &out->total_pages) < 0 ||
+        get_long(data, "current_page", &out->current_page) < 0) {
+        ht_err_set(
+            err, HT_EPARSE,
+            "certificate search: total_items, total_pages or current_page missing");
+        json_decref(root);
+        return -1;
+    }
+    if (!(out->items = calloc(json_array_size(datas) + 1, sizeof(*out->items))))
+        goto oom;
+    json_array_foreach(datas, i, item)
+    {
+        struct api_cert *c = &out->items[out->n];
+        json_t *pu = json_object_get(item, "pelaku_usaha");
+        json_t *se = json_object_get(item, "sertifikat");
+
+        if (!json_is_object(item) || !json_is_object(se)) {
+            out->nbad++;
+            continue;
+        }
+        if (get_str(item, "reg_prod_name", &c->reg_prod_name, NULL) < 0 ||
+            (json_is_object(pu) && get_str(pu, "nama_pu", &c->nama_pu, NULL) < 0) ||
+            get_str(se, "no_sert", &c->no_sert, NULL) < 0 ||
+            get_date(se, "tgl_sert", &c->tgl_sert) < 0) {
+            cert_release(c);
+            out->nbad++;
+            continue;
+        }
+        if (!c->no_sert || !*c->no_sert || has_replacement(c->no_sert)) {
+            cert_release(c);
+            out->nbad++;
+            continue;
+        }
+        out->n++;
+    }
+    json_decref(root);
+    return 0;
+oom:
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+    json_decref(root);
+    api_cert_page_release(out);
+    return -1;
+}
+
 char *api_encode_auth(const char *email, const char *password)
 {
     json_t *o = json_pack("{s:s, s:s}", "email", email, "password", password);

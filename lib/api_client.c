@@ -27,6 +27,7 @@ struct api_client {
     struct breaker br;
     unsigned int rng;
     int budget_ready;
+    const char *budget_name; /* the shared bucket: API_BUDGET_NAME unless set */
     int prepaid; /* tokens granted to the current batch of rounds, not yet spent */
     size_t host_idx[API_HOST__COUNT]; /* which mirror of each host is in use */
     int auth_refusals;                /* consecutive */
@@ -80,6 +81,7 @@ struct api_client *api_client_new(const struct cfg *cfg, struct store *st,
     ac->stop = stop;
     ac->m = m;
     ac->rng = (unsigned int)(ht_mono_ms() ^ (int64_t)getpid());
+    ac->budget_name = API_BUDGET_NAME;
     o.connect_timeout_s = cfg->connect_timeout;
     o.timeout_s = cfg->timeout;
     o.ca_file = cfg->ca_file;
@@ -119,6 +121,12 @@ void api_client_set_cfg(struct api_client *ac, const struct cfg *cfg)
     ac->br.threshold = (int)cfg->breaker_threshold;
     ac->br.cooldown_ms = cfg->breaker_cooldown * 1000;
     ac->budget_ready = 0; /* rate/burst may have changed */
+}
+
+void api_client_set_budget(struct api_client *ac, const char *name)
+{
+    ac->budget_name = name;
+    ac->budget_ready = 0;
 }
 
 void api_client_set_counts(struct api_client *ac, struct sync_counts *cnt)
@@ -219,7 +227,7 @@ static int budget(struct api_client *ac, int want, struct ht_err *err)
     int g = 0;
 
     if (!ac->budget_ready) {
-        if (store_budget_init(ac->st, API_BUDGET_NAME, ac->cfg->burst, ac->cfg->rate,
+        if (store_budget_init(ac->st, ac->budget_name, ac->cfg->burst, ac->cfg->rate,
                               err) < 0)
             return -1;
         ac->budget_ready = 1;
@@ -227,7 +235,7 @@ static int budget(struct api_client *ac, int want, struct ht_err *err)
     for (;;) {
         if (api_client_stopped(ac))
             return 0;
-        if (store_budget_take(ac->st, API_BUDGET_NAME, want, ac->cfg->name, &g, err) < 0)
+        if (store_budget_take(ac->st, ac->budget_name, want, ac->cfg->name, &g, err) < 0)
             return -1;
         if (g > 0)
             break;

@@ -41,6 +41,14 @@ static const struct cfg_key keys[] = {
     {"api", "breaker_cooldown", CFG_SECS, OFF(breaker_cooldown), 0, "30"},
     {"api", "rate", CFG_DOUBLE, OFF(rate), 0, "20"},
     {"api", "burst", CFG_DOUBLE, OFF(burst), 0, "40"},
+    {"public_search", "base_url", CFG_STR, OFF(ps_base_url), 0, ""},
+    {"public_search", "rate", CFG_DOUBLE, OFF(ps_rate), 0, "1"},
+    {"public_search", "burst", CFG_DOUBLE, OFF(ps_burst), 0, "1"},
+    {"public_search", "interval", CFG_SECS, OFF(ps_interval), 0, "7d"},
+    {"public_search", "batch", CFG_INT, OFF(ps_batch), 0, "20"},
+    {"public_search", "pages", CFG_INT, OFF(ps_pages), 0, "5"},
+    {"public_search", "auto_accept", CFG_DOUBLE, OFF(ps_auto_accept), 0, "0.93"},
+    {"public_search", "review_min", CFG_DOUBLE, OFF(ps_review_min), 0, "0.6"},
     {"poll", "cycle", CFG_SECS, OFF(cycle), 0, "60"},
     {"poll", "draft", CFG_SECS, POLL(STAGE_DRAFT), 0, "1d"},
     {"poll", "submitted", CFG_SECS, POLL(STAGE_SUBMITTED), 0, "1h"},
@@ -92,6 +100,9 @@ static const struct range ranges[] = {
     {"connect_timeout", 1, 600},
     {"timeout", 1, 3600},
     {"cycle", 0, 86400 * 7},
+    {"batch", 1, 10000},
+    {"pages", 1, 100},
+    {"interval", 60, 86400 * 366},
     {"lease", 5, 86400},
     {"statement_timeout", 1, 3600},
 };
@@ -350,15 +361,15 @@ static int check_urls(const struct cfg *c, const char *key, const char *list,
             (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)) {
             cfg_url_redact(list, red, sizeof(red));
             ht_err_set(err, HT_ECONFIG,
-                       _("%s: key 'api.%s' = '%s' is not a list of http(s) URLs"),
-                       c->path, key, red);
+                       _("%s: key '%s' = '%s' is not a list of http(s) URLs"), c->path,
+                       key, red);
             return -1;
         }
         if (strncmp(u, "http://", 7) == 0 && !cfg_url_is_loopback(u) &&
             !c->allow_insecure_http) {
             cfg_url_redact(u, red, sizeof(red));
             ht_err_set(err, HT_ECONFIG,
-                       _("%s: key 'api.%s': '%s' is plain http to a host that is not "
+                       _("%s: key '%s': '%s' is plain http to a host that is not "
                          "loopback; use https, or set api.allow_insecure_http = yes"),
                        c->path, key, red);
             return -1;
@@ -411,9 +422,18 @@ struct cfg *cfg_load(const char *path, struct ht_err *err)
             goto fail;
         }
     }
-    if (check_urls(c, "base_url", c->base_url, 1, err) < 0 ||
-        check_urls(c, "auth_url", c->auth_url, 0, err) < 0)
+    if (check_urls(c, "api.base_url", c->base_url, 1, err) < 0 ||
+        check_urls(c, "api.auth_url", c->auth_url, 0, err) < 0 ||
+        check_urls(c, "public_search.base_url", c->ps_base_url, 0, err) < 0)
         goto fail;
+    if (c->ps_burst < 1 || c->ps_review_min > c->ps_auto_accept ||
+        c->ps_auto_accept > 1) {
+        ht_err_set(err, HT_ECONFIG,
+                   _("%s: [public_search] needs burst >= 1 and review_min <= auto_accept "
+                     "<= 1"),
+                   path);
+        goto fail;
+    }
     {
         enum log_level lvl;
         if (log_level_parse(c->log_level, &lvl) < 0) {

@@ -9,8 +9,8 @@
 
 const char *goal_scope_kind_name(enum goal_scope_kind k)
 {
-    static const char *const names[] = {"kota", "kecamatan", "kelurahan", "kbli",
-                                        "program"};
+    static const char *const names[] = {"kota", "kecamatan", "kelurahan",
+                                        "kbli", "program",   "kode_fac"};
 
     return (unsigned)k < HT_ARRAY_LEN(names) ? names[k] : "kota";
 }
@@ -23,10 +23,9 @@ static int scope_kind(const char *s, enum goal_scope_kind *kind, const char **va
         const char *prefix;
         enum goal_scope_kind kind;
     } kinds[] = {
-        {"kecamatan:", GOAL_SCOPE_KECAMATAN},
-        {"kelurahan:", GOAL_SCOPE_KELURAHAN},
-        {"kbli:", GOAL_SCOPE_KBLI},
-        {"program:", GOAL_SCOPE_PROGRAM},
+        {"kecamatan:", GOAL_SCOPE_KECAMATAN}, {"kelurahan:", GOAL_SCOPE_KELURAHAN},
+        {"kbli:", GOAL_SCOPE_KBLI},           {"program:", GOAL_SCOPE_PROGRAM},
+        {"kode_fac:", GOAL_SCOPE_KODE_FAC},
     };
 
     *value = NULL;
@@ -69,6 +68,19 @@ static int check_scope_value(struct goal_scope *out, const char *v, struct ht_er
             return -1;
         }
         return 0;
+    case GOAL_SCOPE_KODE_FAC:
+        if (strspn(
+                v,
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./") !=
+            n) {
+            ht_err_set(
+                err, HT_EINVAL,
+                _("facilitation code '%s' may hold only letters, digits, '-', '_', "
+                  "'.' and '/'"),
+                v);
+            return -1;
+        }
+        return 0;
     case GOAL_SCOPE_KECAMATAN:
     case GOAL_SCOPE_KELURAHAN:
         if (region_code_shape(v, &dots)) {
@@ -96,16 +108,17 @@ int goal_scope_parse(const char *s, struct goal_scope *out, struct ht_err *err)
 
     memset(out, 0, sizeof(*out));
     if (!s || !*s) {
-        ht_err_set(err, HT_EINVAL,
-                   _("empty scope: expected kota, kecamatan:<code>, "
-                     "kelurahan:<code>, kbli:<prefix> or program:<tag>"));
+        ht_err_set(
+            err, HT_EINVAL,
+            _("empty scope: expected kota, kecamatan:<code>, "
+              "kelurahan:<code>, kbli:<prefix>, program:<tag> or kode_fac:<code>"));
         return -1;
     }
     if (scope_kind(s, &out->kind, &v) < 0) {
         ht_err_set(
             err, HT_EINVAL,
             _("unknown scope '%s': expected kota, kecamatan:<code>, kelurahan:<code>, "
-              "kbli:<prefix> or program:<tag>"),
+              "kbli:<prefix>, program:<tag> or kode_fac:<code>"),
             s);
         return -1;
     }

@@ -30,6 +30,7 @@ static const struct col_alias col_aliases[] = {
     {"alamat", REG_COL_ADDRESS},
     {"telepon", REG_COL_PHONE},
     {"program", REG_COL_PROGRAM},
+    {"sertifikat", REG_COL_CERTIFICATE},
     {"business_name", REG_COL_NAME},
     {"owner", REG_COL_OWNER},
     {"size", REG_COL_SIZE},
@@ -37,6 +38,7 @@ static const struct col_alias col_aliases[] = {
     {"address", REG_COL_ADDRESS},
     {"phone", REG_COL_PHONE},
     {"programs", REG_COL_PROGRAM},
+    {"certificate", REG_COL_CERTIFICATE},
 };
 
 static int register_col_parse(const char *name, enum register_col *out)
@@ -90,6 +92,7 @@ static void msme_record_release(struct msme_record *rec)
     free(rec->address);
     free(rec->phone);
     free(rec->programs);
+    free(rec->certificate);
     memset(rec, 0, sizeof(*rec));
 }
 
@@ -753,6 +756,28 @@ static int take_programs(struct register_batch *b, unsigned long line,
     return rc < 0 ? ISSUE(b, line, b->col_label[REG_COL_PROGRAM], "%s", why) : 0;
 }
 
+/* A certificate number the MSME reports: 3 to 40 letters, digits, '.', '/' or '-'
+ * (verified later against the public search by the daemon). */
+static int take_certificate(struct register_batch *b, unsigned long line,
+                            const char *const *fields, struct msme_record *rec)
+{
+    char raw[128];
+    size_t n;
+
+    if (!value_copy(b, fields, REG_COL_CERTIFICATE, raw, sizeof(raw), 120))
+        return 0;
+    n = strlen(raw);
+    if (n < 3 || n > 40 ||
+        strspn(raw,
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789./-") != n)
+        return ISSUE(
+            b, line, b->col_label[REG_COL_CERTIFICATE],
+            _("certificate number '%s' must be 3 to 40 letters, digits, '.', '/' "
+              "or '-' (e.g. ID35110000000010001)"),
+            raw);
+    return (rec->certificate = strdup(raw)) ? 0 : -1;
+}
+
 static int blank_row(const char *const *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -820,7 +845,8 @@ int register_batch_row(struct register_batch *b, unsigned long line,
                   &rec.address) < 0 ||
         take_kbli(b, line, fields, &rec) < 0 || take_size(b, line, fields, &rec) < 0 ||
         take_region(b, line, fields, &rec) < 0 || take_phone(b, line, fields, &rec) < 0 ||
-        take_programs(b, line, fields, &rec) < 0)
+        take_programs(b, line, fields, &rec) < 0 ||
+        take_certificate(b, line, fields, &rec) < 0)
         rc = -1;
     else if (b->nissues + b->issues_dropped != before)
         rc = 1;

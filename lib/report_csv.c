@@ -152,6 +152,38 @@ static void weekly_rows(struct sheet *sh, const struct weekly_report *r)
         r->last_observed, NULL);
 }
 
+/* Facilitation programme quotas (none when the office has no programme): one row per
+ * figure, key "<kode_fac>.<figure>", and the outlook with its arithmetic in detail. */
+static void weekly_programme_rows(struct sheet *sh, const struct weekly_report *r)
+{
+    static const char *const fields[] = {"kuota", "used",      "certified",
+                                         "left",  "days_left", "projected"};
+
+    if (r->nprogrammes || r->cert_matched || r->cert_awaiting) {
+        KV("certified_by_source", "programme", r->cert_programme);
+        KV("certified_by_source", "matched", r->cert_matched);
+        KV("certified_by_source", "awaiting", r->cert_awaiting);
+    }
+    for (size_t i = 0; i < r->nprogrammes; i++) {
+        const struct weekly_programme *g = &r->programmes[i];
+        long vals[] = {g->kuota,     g->used,           g->certified,
+                       g->calc.left, g->calc.days_left, g->calc.projected};
+        char key[160], detail[600], line[512];
+
+        for (size_t k = 0; k < HT_ARRAY_LEN(fields); k++) {
+            snprintf(key, sizeof(key), "%s.%s", g->kode_fac, fields[k]);
+            row(sh, "programme", key, vals[k], NULL, g->name, NULL, NULL, NULL,
+                g->kode_fac, 0, NULL);
+        }
+        programme_explain(&g->in, &g->calc, line, sizeof(line));
+        snprintf(key, sizeof(key), "%s.outlook", g->kode_fac);
+        snprintf(detail, sizeof(detail), "%s: %s",
+                 programme_outlook_name(g->calc.outlook), line);
+        row(sh, "programme", key, programme_outlook_alert(g->calc.outlook), NULL, g->name,
+            NULL, NULL, NULL, g->kode_fac, 0, detail);
+    }
+}
+
 int report_weekly_csv(FILE *fp, const struct weekly_report *r)
 {
     struct sheet sh = {fp, BUF_INIT(4 * REPORT_CSV_CHUNK + BUF_CAP_SMALL), 0};
@@ -160,6 +192,7 @@ int report_weekly_csv(FILE *fp, const struct weekly_report *r)
                         "detail\r\n") < 0)
         sh.failed = 1;
     weekly_rows(&sh, r);
+    weekly_programme_rows(&sh, r);
     if (!sh.failed && sh.b.len && fwrite(sh.b.ptr, 1, sh.b.len, fp) != sh.b.len)
         sh.failed = 1;
     buf_release(&sh.b);

@@ -504,6 +504,54 @@ static void html_quality(FILE *fp, const struct weekly_report *r)
             _("Last successful sync"), ts);
 }
 
+/* Facilitation programme quotas (left out when the office has none). */
+static void html_programmes(FILE *fp, const struct weekly_report *r)
+{
+    if (!r->nprogrammes && !r->cert_matched && !r->cert_awaiting)
+        return;
+    fprintf(fp, "<h2>%s</h2>\n<table id=\"certified_by_source\">",
+            _("Certified MSMEs by source"));
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>", _("via our programmes"),
+            r->cert_programme);
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr>",
+            _("via other channels (matched)"), r->cert_matched);
+    fprintf(fp, "<tr><td>%s</td><td class=\"n\">%ld</td></tr></table>\n",
+            _("awaiting confirmation"), r->cert_awaiting);
+    if (!r->nprogrammes)
+        return;
+    fprintf(fp, "<h2>%s</h2>\n<table id=\"programmes\"><tr>",
+            _("Facilitation programmes"));
+    fprintf(fp,
+            "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+            "<th>%s</th><th>%s</th></tr>",
+            _("code"), _("name"), _("quota"), _("used"), _("cert."), _("left"),
+            _("need/wk"), _("outlook"));
+    for (size_t i = 0; i < r->nprogrammes; i++) {
+        const struct weekly_programme *g = &r->programmes[i];
+        char line[512];
+
+        programme_explain(&g->in, &g->calc, line, sizeof(line));
+        fputs("<tr><td>", fp);
+        html_escape(fp, g->kode_fac);
+        fputs("</td><td>", fp);
+        html_escape(fp, g->name);
+        fprintf(fp,
+                "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
+                "<td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
+                "<td class=\"n\">%.1f</td><td>",
+                g->kuota, g->used, g->certified, g->calc.left, g->calc.rate_needed);
+        if (programme_outlook_alert(g->calc.outlook))
+            fputs("<strong>", fp);
+        html_escape(fp, programme_outlook_label(g->calc.outlook));
+        if (programme_outlook_alert(g->calc.outlook))
+            fputs("</strong>", fp);
+        fputs("<br><small>", fp);
+        html_escape(fp, line);
+        fputs("</small></td></tr>", fp);
+    }
+    fputs("</table>\n", fp);
+}
+
 int report_weekly_html(FILE *fp, const struct weekly_report *r)
 {
     html_head(fp, r);
@@ -516,6 +564,7 @@ int report_weekly_html(FILE *fp, const struct weekly_report *r)
     html_stuck(fp, r);
     html_actions(fp, r);
     html_quality(fp, r);
+    html_programmes(fp, r);
     fputs("</body></html>\n", fp);
     return ferror(fp) ? -1 : 0;
 }

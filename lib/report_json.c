@@ -419,6 +419,47 @@ static void weekly_stuck(struct jsonw *w, const struct weekly_report *r)
     jsonw_end_array(w);
 }
 
+/* Facilitation programme quotas; the member is left out when the office has none. */
+static void weekly_programmes(struct jsonw *w, const struct weekly_report *r)
+{
+    if (!r->nprogrammes && !r->cert_matched && !r->cert_awaiting)
+        return;
+    jsonw_key(w, "certified_by_source");
+    jsonw_begin_object(w);
+    num(w, "programme", r->cert_programme);
+    num(w, "matched", r->cert_matched);
+    num(w, "awaiting", r->cert_awaiting);
+    jsonw_end_object(w);
+    if (!r->nprogrammes)
+        return;
+    jsonw_key(w, "programmes");
+    jsonw_begin_array(w);
+    for (size_t i = 0; i < r->nprogrammes; i++) {
+        const struct weekly_programme *g = &r->programmes[i];
+        char line[512];
+
+        programme_explain(&g->in, &g->calc, line, sizeof(line));
+        jsonw_begin_object(w);
+        str(w, "kode_fac", g->kode_fac);
+        str(w, "name", g->name);
+        num_or_null(w, "kuota", g->kuota >= 0, g->kuota);
+        num(w, "used", g->used);
+        num(w, "certified", g->certified);
+        num(w, "left", g->calc.left);
+        num_or_null(w, "days_left", g->calc.days_left >= 0, g->calc.days_left);
+        real(w, "rate_needed", g->calc.rate_needed);
+        real(w, "rate_recent", g->calc.rate_recent);
+        num(w, "projected", g->calc.projected);
+        num(w, "unused", g->calc.unused);
+        num(w, "over", g->calc.over);
+        str(w, "outlook", programme_outlook_name(g->calc.outlook));
+        flag(w, "alert", programme_outlook_alert(g->calc.outlook));
+        str(w, "arithmetic", line);
+        jsonw_end_object(w);
+    }
+    jsonw_end_array(w);
+}
+
 static void weekly_doc(struct jsonw *w, const void *arg)
 {
     const struct weekly_report *r = arg;
@@ -441,6 +482,7 @@ static void weekly_doc(struct jsonw *w, const void *arg)
     ts(w, "last_observed", r->last_observed);
     ts(w, "last_sync", r->last_sync);
     jsonw_end_object(w);
+    weekly_programmes(w, r);
     jsonw_end_object(w);
 }
 

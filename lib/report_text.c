@@ -520,6 +520,35 @@ static void weekly_quality(FILE *fp, const struct weekly_report *r)
     fprintf(fp, "%-40s %s\n", _("Last successful sync"), ts);
 }
 
+/* Facilitation programme quotas (left out when the office has none); the arithmetic
+ * under every programme the office must act on. */
+static void weekly_programmes(FILE *fp, const struct weekly_report *r)
+{
+    if (!r->nprogrammes && !r->cert_matched && !r->cert_awaiting)
+        return;
+    fprintf(fp, "\n== %s\n", _("Certified MSMEs by source"));
+    fprintf(fp, "%-40s %8ld\n", _("via our programmes"), r->cert_programme);
+    fprintf(fp, "%-40s %8ld\n", _("via other channels (matched)"), r->cert_matched);
+    fprintf(fp, "%-40s %8ld\n", _("awaiting confirmation"), r->cert_awaiting);
+    if (!r->nprogrammes)
+        return;
+    fprintf(fp, "\n== %s\n", _("Facilitation programmes"));
+    fprintf(fp, "%-20s %6s %6s %6s %6s %8s  %s\n", _("code"), _("quota"), _("used"),
+            _("cert."), _("left"), _("need/wk"), _("outlook"));
+    for (size_t i = 0; i < r->nprogrammes; i++) {
+        const struct weekly_programme *g = &r->programmes[i];
+        char line[512];
+
+        fprintf(fp, "%-20.20s %6ld %6ld %6ld %6ld %8.1f  %s\n", g->kode_fac, g->kuota,
+                g->used, g->certified, g->calc.left, g->calc.rate_needed,
+                programme_outlook_label(g->calc.outlook));
+        if (programme_outlook_alert(g->calc.outlook)) {
+            programme_explain(&g->in, &g->calc, line, sizeof(line));
+            fprintf(fp, "  %s\n", line);
+        }
+    }
+}
+
 int report_weekly_text(FILE *fp, const struct weekly_report *r)
 {
     weekly_head(fp, r);
@@ -533,5 +562,6 @@ int report_weekly_text(FILE *fp, const struct weekly_report *r)
     weekly_stuck(fp, r);
     weekly_actions(fp, r);
     weekly_quality(fp, r);
+    weekly_programmes(fp, r);
     return ferror(fp) ? -1 : 0;
 }

@@ -23,7 +23,19 @@ struct syncer {
     char cycle_start[40]; /* sync_run.started_at of this cycle (database clock) */
     struct sync_counts cnt;
     struct sync_writer *writer; /* writes batch k while batch k+1 is fetched */
+    /* the public certificate search (sync_pubsearch.c): its own client, on a copy of the
+     * configuration with [public_search]'s host, rate and burst; NULL while off */
+    struct api_client *ps;
+    struct cfg ps_cfg;
 };
+
+/* One batch of the public certificate search, when [public_search] base_url is set. */
+int sync_pubsearch(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;
+
+/* GET path p with query q (see api_url_build) through client ac: 0 with a 2xx answer in r
+ * (initialised by the caller), -1 with err otherwise ("HTTP n" for a 403 or 404). */
+int sync_get(struct api_client *ac, enum api_path p, const char *const *q,
+             struct http_resp *r, struct ht_err *err) HT_MUSTCHECK;
 
 /* The office's facilitation programmes merged into their table (sync_programmes.c). */
 int sync_programmes(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;

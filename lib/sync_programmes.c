@@ -14,27 +14,18 @@
 static int programme_page(struct syncer *sy, long page, struct api_programme_page *pg,
                           struct ht_err *err)
 {
-    struct buf url = BUF_INIT(4096);
     struct http_resp r;
     char pn[24], sz[24], ref[64];
     const char *q[] = {"page", pn, "size", sz, NULL};
     struct ht_err de = HT_ERR_INIT;
-    int c, rc = -1;
+    int rc = -1;
 
     http_resp_init(&r);
     snprintf(pn, sizeof(pn), "%ld", page);
     snprintf(sz, sizeof(sz), "%ld", sy->cfg->page_size);
     snprintf(ref, sizeof(ref), "programmes page=%ld", page);
-    if (api_client_url(sy->ac, &url, API_PROGRAMMES, NULL, q) < 0) {
-        ht_err_set(err, HT_ENOMEM, "out of memory");
+    if (sync_get(sy->ac, API_PROGRAMMES, q, &r, err) < 0)
         goto out;
-    }
-    if ((c = api_client_call(sy->ac, API_PROGRAMMES, buf_str(&url), NULL, &r, err)) !=
-        0) {
-        if (c > 0)
-            ht_err_set(err, HT_EHTTP, "HTTP %ld", r.status);
-        goto out;
-    }
     if (api_decode_programmes(r.body.ptr ? r.body.ptr : "", r.body.len, pg, &de) < 0) {
         if (sync_quarantine(sy, "list", ref, de.msg, r.body.ptr, r.body.len, 0, err) == 0)
             ht_err_set(err, HT_EPARSE, "%s", de.msg);
@@ -49,7 +40,6 @@ static int programme_page(struct syncer *sy, long page, struct api_programme_pag
     rc = 0;
 out:
     http_resp_release(&r);
-    buf_release(&url);
     return rc;
 }
 

@@ -11,6 +11,34 @@
 #include "sync_int.h"
 #include "halaltrack/banned.h"
 
+/* The public search's configuration: the daemon's, with [public_search]'s host, rate and
+ * burst (retries, breaker, timeouts are the API's). */
+static void ps_cfg_set(struct syncer *sy, const struct cfg *cfg)
+{
+    sy->ps_cfg = *cfg;
+    sy->ps_cfg.base_url = cfg->ps_base_url;
+    sy->ps_cfg.auth_url = cfg->ps_base_url;
+    sy->ps_cfg.rate = cfg->ps_rate;
+    sy->ps_cfg.burst = cfg->ps_burst;
+}
+
+/* Makes the public search's client when [public_search] is on (at start or reload). */
+static int ps_client(struct syncer *sy, struct ht_err *err)
+{
+    ps_cfg_set(sy, sy->cfg);
+    if (sy->ps) {
+        api_client_set_cfg(sy->ps, &sy->ps_cfg);
+        api_client_set_budget(sy->ps, API_BUDGET_PUBLIC_SEARCH);
+        return 0;
+    }
+    if (!*sy->cfg->ps_base_url)
+        return 0;
+    if (!(sy->ps = api_client_new(&sy->ps_cfg, sy->st, sy->stop, sy->m, err)))
+        return -1;
+    api_client_set_budget(sy->ps, API_BUDGET_PUBLIC_SEARCH);
+    return 0;
+}
+
 struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
                           volatile sig_atomic_t *stop, struct sync_metrics *m,
                           struct ht_err *err)
@@ -43,6 +71,10 @@ struct syncer *syncer_new(const struct cfg *cfg, struct store *st,
         return NULL;
     }
     api_client_set_counts(sy->ac, &sy->cnt);
+    if (ps_client(sy, err) < 0) {
+        syncer_free(sy);
+        return NULL;
+    }
     return sy;
 }
 
@@ -50,6 +82,7 @@ void syncer_free(struct syncer *sy)
 {
     if (!sy)
         return;
+    api_client_free(sy->ps);
     api_client_free(sy->ac);
     sync_writer_free(sy->writer);
     stage_map_free(sy->map);
@@ -64,6 +97,7 @@ void syncer_set_once(struct syncer *sy, int once)
 int syncer_set_cfg(struct syncer *sy, const struct cfg *cfg, struct ht_err *err)
 {
     struct stage_map *map = cfg_stage_map(cfg, err);
+    struct ht_err e = HT_ERR_INIT;
 
     if (!map)
         return -1;
@@ -71,12 +105,35 @@ int syncer_set_cfg(struct syncer *sy, const struct cfg *cfg, struct ht_err *err)
     sy->map = map;
     sy->cfg = cfg;
     api_client_set_cfg(sy->ac, cfg);
+    if (ps_client(sy, &e) < 0)
+        log_warn("public search client not made: %s", e.msg);
     return 0;
 }
 
 const char *syncer_lease_owner(const struct syncer *sy)
 {
     return sy->owner;
+}
+
+int sync_get(struct api_client *ac, enum api_path p, const char *const *q,
+             struct http_resp *r, struct ht_err *err)
+{
+    struct buf url = BUF_INIT(4096);
+    int c, rc = -1;
+
+    if (api_client_url(ac, &url, p, NULL, q) < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((c = api_client_call(ac, p, buf_str(&url), NULL, r, err)) != 0) {
+        if (c > 0)
+            ht_err_set(err, HT_EHTTP, "HTTP %ld", r->status);
+        goto out;
+    }
+    rc = 0;
+out:
+    buf_release(&url);
+    return rc;
 }
 
 int sync_quarantine(struct syncer *sy, const char *source, const char *ref,
@@ -189,6 +246,18 @@ int syncer_cycle(struct syncer *sy, struct ht_err *err)
     /* the last batch committed before the run is finished */
     if (sync_writer_wait(sy, &e) < 0)
         goto done;
+    if (!api_client_stopped(sy->ac)) {
+        struct ht_err pe = HT_ERR_INIT;
+
+        /* its own schedule and host: a failure is logged, the cycle goes on */
+        if (sync_pubsearch(sy, &pe) < 0) {
+            if (pe.code == HT_EDBCONN) {
+                ht_err_set(&e, pe.code, "%s", pe.msg);
+                goto done;
+            }
+            log_warn("public search not done: %s", pe.msg);
+        }
+    }
     rc = 0;
     outcome = api_client_stopped(sy->ac)         ? "aborted"
               : (trusted && sy->cnt.errors == 0) ? "ok"

@@ -195,6 +195,13 @@ int weekly_finish(struct weekly_report *r, struct ht_err *err)
         goal_compute(&in, &g->calc);
     }
     area_goals(r);
+    for (size_t i = 0; i < r->nprogrammes; i++) {
+        struct weekly_programme *g = &r->programmes[i];
+
+        programme_input_set(&g->in, g->kuota, g->used, g->used_4_weeks_ago, g->tgl_aktif,
+                            g->tgl_selesai, today);
+        programme_compute(&g->in, &g->calc);
+    }
     free(r->totals_json);
     r->totals_json = NULL;
     if (build_totals(r, &b) < 0) {
@@ -258,6 +265,11 @@ void weekly_release(struct weekly_report *r)
             free(s->code);
     }
     free(r->stuck);
+    for (size_t i = 0; i < r->nprogrammes; i++) {
+        struct weekly_programme *g = &r->programmes[i];
+        free(g->kode_fac), free(g->name), free(g->tgl_aktif), free(g->tgl_selesai);
+    }
+    free(r->programmes);
     weekly_actions_free(r->actions, r->nactions);
     free(r->totals_json);
     memset(r, 0, sizeof(*r));

@@ -958,9 +958,14 @@ static int cert_match(const struct sim_world *w, const struct cert_row *r,
                       const char *no_q, const char *pu_q, const char *prod_q, char no[20],
                       char prod[96])
 {
+    char pu[256];
+
     /* the cheap test first; numbers and product names are only formatted when needed */
-    if (pu_q && *pu_q && !ci_strstr(world_name(w, w->msmes[r->msme].name_off), pu_q))
-        return 0;
+    if (pu_q && *pu_q) {
+        pubsearch_name(w, r->msme, r->seq, pu, sizeof(pu));
+        if (!ci_strstr(pu, pu_q))
+            return 0;
+    }
     world_cert_no(w, r->seq, r->t, no);
     if (no_q && *no_q && !ci_strstr(no, no_q))
         return 0;
@@ -973,12 +978,13 @@ static int cert_match(const struct sim_world *w, const struct cert_row *r,
 static int cert_emit(struct buf *b, const struct sim_world *w, const struct cert_row *r,
                      const char *no, const char *prod, int first)
 {
-    char d[11];
+    char d[11], pu[256];
 
     fmt_wib_date(r->t, d);
+    pubsearch_name(w, r->msme, r->seq, pu, sizeof(pu));
     return (!first && buf_addch(b, ',')) || buf_adds(b, "{\"reg_prod_name\":") ||
            json_str(b, prod) || buf_adds(b, ",\"pelaku_usaha\":{\"nama_pu\":") ||
-           json_str(b, world_name(w, w->msmes[r->msme].name_off)) ||
+           json_str(b, pu) ||
            buf_addf(b, "},\"sertifikat\":{\"no_sert\":\"%s\",\"tgl_sert\":\"%s\"}}", no,
                     d);
 }
@@ -1040,7 +1046,55 @@ static enum MHD_Result h_search(struct sim_server *s, struct MHD_Connection *c,
 
 /* ---- streamed /_sim dumps
  * ----------------------------------------------------------------- */
-enum stream_kind { ST_TRUTH, ST_OCERTS, ST_REGISTER, ST_PROGRAMMES };
+/* Line i of /_sim/truth/public_search: every certificate the public search serves at now
+ * (the other programmes' first, then the applications' in order[]), with the NIB of its
+ * register MSME, the name the search shows and the register's, and its source:
+ * "office" (an application on the office's list), "other_channel" (an application the
+ * office does not see) or "other_programme". Nothing for an uncertified application. */
+static int render_public_truth(struct buf *b, const struct sim_world *w, size_t i,
+                               int64_t now)
+{
+    struct cert_row r;
+    const char *src = "other_programme", *ch = NULL;
+    static const char *const chn[] = {"CH001", "CH001", "CH002", "CH003", "CH004"};
+    char no[20], prod[96], d[11], nib[14], pu[256];
+
+    if (i < w->nocerts) {
+        const struct sim_ocert *o = &w->ocerts[i];
+        r = (struct cert_row){o->msme, o->seq, world_ts(w, o->t), o->product};
+        if (r.t > now)
+            return 0;
+    } else {
+        uint32_t idx = w->order[i - w->nocerts];
+        const struct sim_app *a = &w->apps[idx];
+        int cur = world_app_cur(w, a, now);
+
+        if (world_app_ev(w, a)[cur - 1].code != C_OF300)
+            return 0;
+        r = (struct cert_row){a->msme, w->cert_base + idx,
+                              world_ts(w, world_app_ev(w, a)[cur - 1].t), a->product};
+        src = a->office ? "office" : "other_channel";
+        ch = a->channel >= 1 && a->channel <= 4 ? chn[a->channel] : "CH001";
+    }
+    world_cert_no(w, r.seq, r.t, no);
+    world_product(w, r.msme, r.product, prod, sizeof(prod));
+    world_nib(w, r.msme, nib);
+    fmt_wib_date(r.t, d);
+    pubsearch_name(w, r.msme, r.seq, pu, sizeof(pu));
+    return buf_addf(
+               b,
+               "{\"no_sert\":\"%s\",\"tgl_sert\":\"%s\",\"nib\":\"%s\",\"source\":\"%s\","
+               "\"channel_id\":",
+               no, d, nib, src) ||
+           (ch ? json_str(b, ch) : buf_adds(b, "null")) || buf_adds(b, ",\"nama_pu\":") ||
+           json_str(b, pu) || buf_adds(b, ",\"register_name\":") ||
+           json_str(b, world_name(w, w->msmes[r.msme].name_off)) ||
+           buf_adds(b, ",\"owner_name\":") ||
+           json_str(b, world_name(w, w->msmes[r.msme].owner_off)) ||
+           buf_adds(b, ",\"reg_prod_name\":") || json_str(b, prod) || buf_adds(b, "}\n");
+}
+
+enum stream_kind { ST_TRUTH, ST_OCERTS, ST_REGISTER, ST_PROGRAMMES, ST_PUBLIC };
 
 struct stream {
     struct sim_server *s;
@@ -1076,6 +1130,9 @@ static int stream_fill(struct stream *st, size_t want)
                 return -1;
         } else if (st->kind == ST_REGISTER) {
             if (render_register_row(&st->pending, w, i))
+                return -1;
+        } else if (st->kind == ST_PUBLIC) {
+            if (render_public_truth(&st->pending, w, i, st->now))
                 return -1;
         } else {
             const struct sim_ocert *o = &w->ocerts[i];
@@ -1147,6 +1204,7 @@ static enum MHD_Result send_stream(struct sim_server *s, struct MHD_Connection *
     st->end = kind == ST_TRUTH        ? world_office_visible(s->w, st->now)
               : kind == ST_REGISTER   ? register_rows(s->w)
               : kind == ST_PROGRAMMES ? s->w->nprogs
+              : kind == ST_PUBLIC     ? s->w->nocerts + world_visible(s->w, st->now)
                                       : s->w->nocerts;
     r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_cb, st,
                                           stream_free);
@@ -1336,6 +1394,8 @@ static enum MHD_Result h_sim(struct sim_server *s, struct MHD_Connection *c,
         return send_stream(s, c, ST_TRUTH, "application/x-ndjson");
     if (!strcmp(url, "/_sim/truth/certificates") && get)
         return send_stream(s, c, ST_OCERTS, "application/x-ndjson");
+    if (!strcmp(url, "/_sim/truth/public_search") && get)
+        return send_stream(s, c, ST_PUBLIC, "application/x-ndjson");
     if (!strcmp(url, "/_sim/truth/programmes") && get)
         return send_stream(s, c, ST_PROGRAMMES, "application/x-ndjson");
     if (!strcmp(url, "/_sim/switches") && (get || post))

@@ -229,6 +229,10 @@ static inline const struct sim_event *world_app_ev(const struct sim_world *w,
     return w->events + a->ev_off;
 }
 const char *world_name(const struct sim_world *w, uint32_t off);
+/* The name certificate seq of msme carries in the public search (nama_pu): business or
+ * owner name with noise (sim/pubsearch.c; docs/halalsim.md). */
+void pubsearch_name(const struct sim_world *w, uint32_t msme, uint32_t seq, char *out,
+                    size_t n);
 /* id_reg (36 chars + NUL), no_daftar, NIB (13 digits), certificate number (ID + 17). */
 void world_id_reg(const struct sim_app *a, char out[static 37]);
 /* Parses an id_reg back to an app index. Returns 0, or 1 when no such application. */

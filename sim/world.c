@@ -54,29 +54,111 @@ const char *const sim_code_label[C__COUNT] = {
 /* ---- name material
  * ----------------------------------------------------------------------- */
 static const char *const female[] = {
-    "Sri",      "Siti",    "Yuni",    "Endang", "Wati",    "Sulastri", "Suminah",
-    "Ani",      "Dewi",    "Lestari", "Rina",   "Nur",     "Tutik",    "Umi",
-    "Sumarni",  "Kartini", "Ning",    "Lilik",  "Nanik",   "Rukmini",  "Fatimah",
-    "Khotimah", "Yanti",   "Mulyani", "Ratna",  "Sundari", "Aminah",   "Erna",
+    "Sri",
+    "Siti",
+    "Yuni",
+    "Endang",
+    "Wati",
+    "Sulastri",
+    "Suminah",
+    "Ani",
+    "Dewi",
+    "Lestari",
+    "Rina",
+    "Nur",
+    "Tutik",
+    "Umi",
+    "Sumarni",
+    "Kartini",
+    "Ning",
+    "Lilik",
+    "Nanik",
+    "Rukmini",
+    "Fatimah",
+    "Khotimah",
+    "Yanti",
+    "Mulyani",
+    "Ratna",
+    "Sundari",
+    "Aminah",
+    "Erna",
+    /* more given names (issue 14: a city's names are far more varied than 28; the
+     * public-search matcher needs a realistic share of shared names) */
+    "Indah",
+    "Puji",
+    "Retno",
+    "Sumiati",
+    "Wahyuningsih",
+    "Suparmi",
+    "Rohmah",
+    "Zulaikha",
+    "Maimunah",
+    "Halimah",
+    "Mutmainah",
+    "Nurul",
+    "Laila",
+    "Anisa",
+    "Eni",
+    "Sri Utami",
+    "Tri",
+    "Winarti",
+    "Susilowati",
+    "Kasiati",
+    "Juwariyah",
+    "Musyarofah",
+    "Badriyah",
+    "Uswatun",
+    "Hanik",
+    "Luluk",
+    "Asih",
+    "Murni",
+    "Suwarni",
+    "Painem",
+    "Sutini",
+    "Rusmini",
+    "Ngatini",
+    "Marfuah",
+    "Qomariyah",
 };
 static const char *const male[] = {
-    "Slamet", "Budi",   "Joko",   "Agus",   "Bambang", "Hadi",     "Sugeng",
-    "Heru",   "Wahyu",  "Imam",   "Rudi",   "Supri",   "Darmo",    "Karno",
-    "Ahmad",  "Rahmat", "Hasan",  "Yusuf",  "Mulyono", "Sutrisno", "Eko",
-    "Gatot",  "Bagus",  "Samsul", "Kholil", "Syaiful", "Dedi",     "Mansur",
+    "Slamet",       "Budi",         "Joko",     "Agus",   "Bambang", "Hadi",
+    "Sugeng",       "Heru",         "Wahyu",    "Imam",   "Rudi",    "Supri",
+    "Darmo",        "Karno",        "Ahmad",    "Rahmat", "Hasan",   "Yusuf",
+    "Mulyono",      "Sutrisno",     "Eko",      "Gatot",  "Bagus",   "Samsul",
+    "Kholil",       "Syaiful",      "Dedi",     "Mansur", "Suparno", "Sugiyanto",
+    "Abdul Rohman", "Muhammad Ali", "Nur Hadi", "Wahid",  "Rofiq",   "Arifin",
+    "Zainal",       "Fathur",       "Ridwan",   "Lukman", "Khoirul", "Fauzan",
+    "Hariyanto",    "Suyono",       "Sukardi",  "Paijo",  "Ponimin", "Kusnadi",
+    "Bashori",      "Masrur",       "Syamsul",  "Munir",  "Nasrul",  "Jamal",
+    "Yanto",        "Didik",        "Priyo",    "Teguh",  "Andi",
 };
 static const char *const family[] = {
-    "Wahyuni",  "Rahayu",    "Santoso",   "Susanto", "Hidayat",   "Prasetyo",
-    "Setiawan", "Kurniawan", "Handayani", "Pratama", "Saputra",   "Wibowo",
-    "Nugroho",  "Fauzi",     "Hasanah",   "Maulana", "Purnomo",   "Suryani",
-    "Hartono",  "Widodo",    "Rohmah",    "Ningsih", "Zainuddin", "Fitriani",
+    "Wahyuni",  "Rahayu",    "Santoso",   "Susanto",  "Hidayat",    "Prasetyo",
+    "Setiawan", "Kurniawan", "Handayani", "Pratama",  "Saputra",    "Wibowo",
+    "Nugroho",  "Fauzi",     "Hasanah",   "Maulana",  "Purnomo",    "Suryani",
+    "Hartono",  "Widodo",    "Rohmah",    "Ningsih",  "Zainuddin",  "Fitriani",
+    "Hariyadi", "Suprapto",  "Wijaya",    "Gunawan",  "Firmansyah", "Ramadhani",
+    "Syafii",   "Hakim",     "Anwar",     "Mahmud",   "Ismail",     "Hamzah",
+    "Ma'ruf",   "Yulianto",  "Setiyono",  "Sulistyo", "Rahmawati",  "Lestari",
+    "Kusuma",   "Utomo",     "Sudrajat",  "Subagyo",  "Efendi",     "Sholeh",
+    "Bahri",    "Basuki",    "Mukhlis",   "Asnawi",   "Fadholi",    "Marzuki",
 };
 static const char *const fortune[] = {
-    "Sumber Rejeki", "Berkah Jaya",   "Barokah",    "Sinar Makmur", "Rejeki Lancar",
-    "Makmur Abadi",  "Sejahtera",     "Mulia Jaya", "Lancar Jaya",  "Mandiri",
-    "Sentosa",       "Amanah",        "Karya Tani", "Tiga Putri",   "Dua Saudara",
-    "Sari Rasa",     "Rasa Sayang",   "Al Barokah", "Nikmat",       "Bintang Timur",
-    "Cahaya Baru",   "Putra Mandiri",
+    "Sumber Rejeki", "Berkah Jaya",   "Barokah",    "Sinar Makmur",  "Rejeki Lancar",
+    "Makmur Abadi",  "Sejahtera",     "Mulia Jaya", "Lancar Jaya",   "Mandiri",
+    "Sentosa",       "Amanah",        "Karya Tani", "Tiga Putri",    "Dua Saudara",
+    "Sari Rasa",     "Rasa Sayang",   "Al Barokah", "Nikmat",        "Bintang Timur",
+    "Cahaya Baru",   "Putra Mandiri", "Sido Mulyo", "Sri Rejeki",    "Jaya Makmur",
+    "Tunas Harapan", "Maju Bersama",  "Citra Rasa", "Bunga Tanjung", "Setia Kawan",
+    "Rukun Santoso", "Dewi Sri",      "Tirta Sari", "Gemilang",      "Anugerah",
+    "Sumber Urip",   "Sekar Arum",    "Pelangi",    "Bina Usaha",    "Harapan Baru",
+    "Sinar Jaya",    "Sari Murni",
+};
+static const char *const fortune_suffix[] = {
+    "Abadi",   "Jaya",    "Makmur",    "Sejati",  "Utama", "Lestari",
+    "Mandiri", "Sentosa", "Bersama",   "Putra",   "Putri", "Indah",
+    "Baru",    "Agung",   "Sakti",     "Perkasa", "Mulia", "Sejahtera",
+    "Family",  "Group",   "Nusantara", "Raya",    "Timur", "Barat",
 };
 static const char *const honorific_f[] = {"Bu", "Mbak", "Bu", "Mak"};
 static const char *const honorific_m[] = {"Pak", "Cak", "Pak", "Mas"};
@@ -870,15 +952,26 @@ static int make_names(struct sim_world *w, struct sim_rng *r, struct sim_msme *m
     char owner[96], biz[160];
     double u = rng_unit(r);
 
-    snprintf(owner, sizeof(owner), "%s %s", given, PICK(r, family));
+    /* a second given name for 75% of owners (Javanese names often have three words),
+     * drawn from its own stream so that the rest of the world stays as it was */
+    struct sim_rng r2 = {sim_hash3(w->p.seed, (uint64_t)(m - w->msmes), 0x4f574e32)};
+    const char *mid =
+        rng_unit(&r2) < 0.75 ? (fem ? PICK(&r2, female) : PICK(&r2, male)) : NULL;
+    /* and a second word for 85% of the names built on a fortune word ("UD Barokah
+     * Abadi"), from the same stream */
+    const char *suffix = rng_unit(&r2) < 0.85 ? PICK(&r2, fortune_suffix) : NULL;
+
+    snprintf(owner, sizeof(owner), "%s%s%s %s", given, mid ? " " : "", mid ? mid : "",
+             PICK(r, family));
     if (m->size >= SZ_MENENGAH)
         snprintf(biz, sizeof(biz), "PT %s %s", PICK(r, fortune),
                  rng_unit(r) < 0.5 ? "Pangan" : "Food Indonesia");
     else if (m->size == SZ_KECIL || u < 0.2)
-        snprintf(biz, sizeof(biz), "%s %s", rng_unit(r) < 0.7 ? "UD" : "CV",
-                 PICK(r, fortune));
+        snprintf(biz, sizeof(biz), "%s %s%s%s", rng_unit(r) < 0.7 ? "UD" : "CV",
+                 PICK(r, fortune), suffix ? " " : "", suffix ? suffix : "");
     else if (u < 0.35)
-        snprintf(biz, sizeof(biz), "%s %s", word, PICK(r, fortune));
+        snprintf(biz, sizeof(biz), "%s %s%s%s", word, PICK(r, fortune), suffix ? " " : "",
+                 suffix ? suffix : "");
     else
         snprintf(biz, sizeof(biz), "%s %s %s", word, hon, given);
     if (names_add(w, biz, &m->name_off) || names_add(w, owner, &m->owner_off))

@@ -82,6 +82,7 @@ static int copy_records(struct store *s, const struct msme_record *recs, size_t 
             store_copy_field(&b, r->address, 1) < 0 || buf_addch(&b, '\t') < 0 ||
             store_copy_field(&b, r->phone, 1) < 0 || buf_addch(&b, '\t') < 0 ||
             store_copy_field(&b, r->programs ? r->programs : "", 0) < 0 ||
+            buf_addch(&b, '\t') < 0 || store_copy_field(&b, r->certificate, 1) < 0 ||
             buf_addch(&b, '\n') < 0) {
             ht_err_set(err, HT_ELIMIT, "record for NIB '%s' is too large to copy",
                        r->nib);
@@ -131,6 +132,7 @@ int store_msme_upsert(struct store *s, const struct msme_record *recs, size_t n,
         {REG_COL_BIT(REG_COL_ADDRESS), "address"},
         {REG_COL_BIT(REG_COL_PHONE), "phone"},
         {REG_COL_BIT(REG_COL_PROGRAM), "programs"},
+        {REG_COL_BIT(REG_COL_CERTIFICATE), "reported_certificate"},
     };
     struct buf sql = BUF_INIT(4096), set = BUF_INIT(1024), old = BUF_INIT(1024),
                new_ = BUF_INIT(1024);
@@ -151,9 +153,10 @@ int store_msme_upsert(struct store *s, const struct msme_record *recs, size_t n,
             &sql,
             "WITH up AS ("
             " INSERT INTO msme AS m (nib, business_name, owner_name, kbli, size_class,"
-            " kelurahan_code, address, phone, programs)"
+            " kelurahan_code, address, phone, programs, reported_certificate)"
             " SELECT nib, business_name, owner_name, kbli, size_class, kelurahan_code,"
-            " address, phone, string_to_array(programs, ';') FROM msme_import"
+            " address, phone, string_to_array(programs, ';'), reported_certificate"
+            " FROM msme_import"
             " ON CONFLICT (nib) DO UPDATE SET %supdated_at = now()"
             " WHERE ROW(%s) IS DISTINCT FROM ROW(%s)"
             " RETURNING (m.xmax = 0) AS inserted)"
@@ -167,7 +170,8 @@ int store_msme_upsert(struct store *s, const struct msme_record *recs, size_t n,
     if (store_exec(s,
                    "CREATE TEMP TABLE msme_import (nib text, business_name text,"
                    " owner_name text, kbli text, size_class text, kelurahan_code text,"
-                   " address text, phone text, programs text) ON COMMIT DROP",
+                   " address text, phone text, programs text,"
+                   " reported_certificate text) ON COMMIT DROP",
                    err) < 0)
         goto out;
     if (copy_records(s, recs, n, err) < 0)
@@ -201,7 +205,7 @@ out:
 
 int store_msme_insert(struct store *s, const struct msme_record *r, struct ht_err *err)
 {
-    const char *p[9];
+    const char *p[10];
     char *id = NULL;
     int q;
 
@@ -214,13 +218,14 @@ int store_msme_insert(struct store *s, const struct msme_record *r, struct ht_er
     p[6] = r->address;
     p[7] = r->phone;
     p[8] = r->programs ? r->programs : "";
+    p[9] = r->certificate;
     q = store_query_value(
         s,
         "INSERT INTO msme (nib, business_name, owner_name, kbli, size_class,"
-        " kelurahan_code, address, phone, programs)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ';'))"
+        " kelurahan_code, address, phone, programs, reported_certificate)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, string_to_array($9, ';'), $10)"
         " ON CONFLICT (nib) DO NOTHING RETURNING id::text",
-        9, p, &id, err);
+        10, p, &id, err);
     free(id);
     return q;
 }

@@ -101,6 +101,19 @@ out:
     return rc;
 }
 
+/* An array of one element per row of r (and one more), zeroed; NULL (r released, err
+ * set) when out of memory. */
+static void *rows_calloc(struct store_rows *r, size_t size, struct ht_err *err)
+{
+    void *v = calloc((size_t)r->nrows + 1, size);
+
+    if (!v) {
+        store_rows_release(r);
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+    }
+    return v;
+}
+
 static long num_or(const char *v)
 {
     return v ? strtol(v, NULL, 10) : -1;
@@ -119,15 +132,13 @@ int store_programmes_list(struct store *s, struct store_programme_row **out, siz
             "SELECT kode_fac, fac_name, sumber_biaya, jenis, tgl_aktif::text,"
             " tgl_selesai::text, status_code,"
             " to_char(observed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-            " tahun, kuota, sisa, applications, certified, missing_since IS NOT NULL"
-            " FROM v_programme ORDER BY tahun DESC NULLS LAST, kode_fac",
+            " tahun, kuota, sisa, applications, certified, missing_since IS NOT NULL,"
+            " applications_4_weeks_ago FROM v_programme ORDER BY tahun DESC NULLS LAST, "
+            "kode_fac",
             0, NULL, &r, err) < 0)
         return -1;
-    if (!(g = calloc((size_t)r.nrows + 1, sizeof(*g)))) {
-        store_rows_release(&r);
-        ht_err_set(err, HT_ENOMEM, "out of memory");
+    if (!(g = rows_calloc(&r, sizeof(*g), err)))
         return -1;
-    }
     for (int i = 0; i < r.nrows; i++) {
         char **sv[] = {&g[i].kode_fac,    &g[i].fac_name,   &g[i].sumber_biaya,
                        &g[i].jenis,       &g[i].tgl_aktif,  &g[i].tgl_selesai,
@@ -140,6 +151,7 @@ int store_programmes_list(struct store *s, struct store_programme_row **out, siz
         g[i].applications = num_or(store_rows_get(&r, i, 11));
         g[i].certified = num_or(store_rows_get(&r, i, 12));
         g[i].missing = strcmp(store_rows_get(&r, i, 13), "t") == 0;
+        g[i].applications_4_weeks_ago = num_or(store_rows_get(&r, i, 14));
     }
     *out = g;
     *n = (size_t)r.nrows;
@@ -160,6 +172,43 @@ void store_programme_rows_free(struct store_programme_row *r, size_t n)
         free(r[i].tgl_selesai);
         free(r[i].status_code);
         free(r[i].observed_at);
+    }
+    free(r);
+}
+
+int store_programme_stages(struct store *s, struct store_programme_stage **out, size_t *n,
+                           struct ht_err *err)
+{
+    struct store_rows r = {0};
+    struct store_programme_stage *g;
+
+    *out = NULL;
+    *n = 0;
+    if (store_query_rows(s,
+                         "SELECT kode_fac, stage, applications FROM v_programme_stage"
+                         " ORDER BY kode_fac, ordinal",
+                         0, NULL, &r, err) < 0)
+        return -1;
+    if (!(g = rows_calloc(&r, sizeof(*g), err)))
+        return -1;
+    for (int i = 0; i < r.nrows; i++) {
+        g[i].kode_fac = str_scrub_controls(xstrdup_or_null(store_rows_get(&r, i, 0)));
+        g[i].stage = xstrdup_or_null(store_rows_get(&r, i, 1));
+        g[i].applications = num_or(store_rows_get(&r, i, 2));
+    }
+    *out = g;
+    *n = (size_t)r.nrows;
+    store_rows_release(&r);
+    return 0;
+}
+
+void store_programme_stages_free(struct store_programme_stage *r, size_t n)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].kode_fac);
+        free(r[i].stage);
     }
     free(r);
 }

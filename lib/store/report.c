@@ -357,6 +357,24 @@ int store_report_goal_add(struct store *s, const struct report_goal_new *g, long
     case GOAL_SCOPE_PROGRAM:
         value = g->scope.value;
         break;
+    case GOAL_SCOPE_KODE_FAC: {
+        const char *q[1] = {g->scope.value};
+        int f = store_query_value(
+            s, "SELECT kode_fac FROM facilitation_programme WHERE kode_fac = $1 LIMIT 1",
+            1, q, &v, err);
+        if (f < 0)
+            goto out;
+        if (f == 1) {
+            ht_err_set(
+                err, HT_ENOTFOUND,
+                _("no facilitation programme with code '%s' (halaltrack programmes "
+                  "lists them)"),
+                g->scope.value);
+            goto out;
+        }
+        value = g->scope.value;
+        break;
+    }
     default:
         value = NULL;
         break;
@@ -434,13 +452,13 @@ static int load_goals(struct store *s, int64_t t, struct weekly_goal **out, size
     ts_param(t, ts);
     if (tune(s, err) < 0)
         return -1;
-    if (store_query_rows(
-            s,
-            "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
-            " start_date::text, deadline::text, done, done_week_ago,"
-            " done_4_weeks_ago FROM goal_progress_at(to_timestamp($1::bigint))"
-            " ORDER BY goal_id",
-            1, p, &r, err) < 0)
+    if (store_query_rows(s,
+                         "SELECT goal_id, name, scope_kind, scope_value, metric, target,"
+                         " start_date::text, deadline::text, done, done_week_ago,"
+                         " done_4_weeks_ago, done_programme, done_matched, awaiting"
+                         " FROM goal_progress_at(to_timestamp($1::bigint))"
+                         " ORDER BY goal_id",
+                         1, p, &r, err) < 0)
         return -1;
     if (r.nrows > 0 && !(*out = calloc((size_t)r.nrows, sizeof(**out)))) {
         nomem(err);
@@ -460,6 +478,9 @@ static int load_goals(struct store *s, int64_t t, struct weekly_goal **out, size
         g->done = long_cell(&r, i, 8);
         g->done_week_ago = long_cell(&r, i, 9);
         g->done_4_weeks_ago = long_cell(&r, i, 10);
+        g->done_programme = long_cell(&r, i, 11);
+        g->done_matched = long_cell(&r, i, 12);
+        g->awaiting = long_cell(&r, i, 13);
         if (!g->name || !g->scope_kind || !g->metric) {
             nomem(err);
             goto out;
@@ -1120,6 +1141,77 @@ static int weekly_quality(struct store *s, struct weekly_report *w, const char *
     return 0;
 }
 
+/* The facilitation programmes as known at the week's end: applications carrying each
+ * code first seen before it, those known four weeks earlier, and those certified in the
+ * as-of states (asof_end). */
+static int weekly_programmes(struct store *s, struct weekly_report *w,
+                             const char *const *p, struct ht_err *err)
+{
+    struct store_rows r = {0};
+
+    if (store_query_rows(
+            s,
+            "SELECT p.kode_fac, p.fac_name, p.tgl_aktif::text, p.tgl_selesai::text,"
+            " p.kuota,"
+            " count(a.id) FILTER (WHERE a.first_seen_at < to_timestamp($1::bigint)),"
+            " count(a.id) FILTER (WHERE a.first_seen_at < to_timestamp($1::bigint)"
+            "   AND coalesce(a.tgl_daftar, a.first_seen_at)"
+            "       < to_timestamp($1::bigint) - interval '28 days'),"
+            " count(x.application_id) FILTER (WHERE x.stage = 'certified')"
+            " FROM (SELECT DISTINCT ON (kode_fac) * FROM facilitation_programme"
+            "        WHERE kode_fac IS NOT NULL AND first_seen_at < "
+            "to_timestamp($1::bigint)"
+            "        ORDER BY kode_fac, observed_at DESC) p"
+            " LEFT JOIN application a ON a.kode_fac = p.kode_fac"
+            " LEFT JOIN asof_end x ON x.application_id = a.id"
+            " GROUP BY p.kode_fac, p.fac_name, p.tgl_aktif, p.tgl_selesai, p.kuota"
+            " ORDER BY p.kode_fac",
+            1, &p[1], &r, err) < 0)
+        return -1;
+    if (r.nrows && !(w->programmes = calloc((size_t)r.nrows, sizeof(*w->programmes)))) {
+        store_rows_release(&r);
+        return nomem(err);
+    }
+    for (int i = 0; i < r.nrows; i++) {
+        struct weekly_programme *g = &w->programmes[w->nprogrammes++];
+
+        g->kode_fac = dup_cell(&r, i, 0);
+        g->name = dup_cell(&r, i, 1);
+        g->tgl_aktif = dup_cell(&r, i, 2);
+        g->tgl_selesai = dup_cell(&r, i, 3);
+        g->kuota = store_rows_get(&r, i, 4) ? long_cell(&r, i, 4) : -1;
+        g->used = long_cell(&r, i, 5);
+        g->used_4_weeks_ago = long_cell(&r, i, 6);
+        g->certified = long_cell(&r, i, 7);
+    }
+    store_rows_release(&r);
+    /* Certified register MSMEs by source at the week's end (docs/coverage.md): our
+     * programmes first (their OF300 is known at the week's end), then those only a match
+     * accepted before it certifies; awaiting: a match made before it and not decided by
+     * then, of an MSME not certified either way. */
+    if (store_query_rows(
+            s,
+            "WITH own AS (SELECT DISTINCT x.msme_id FROM asof_end x"
+            "   WHERE x.stage = 'certified' AND x.msme_id IS NOT NULL),"
+            " mat AS (SELECT DISTINCT cm.msme_id FROM certificate_match cm"
+            "   WHERE cm.status = 'accepted' AND cm.decided_at < to_timestamp($1::bigint)"
+            "     AND cm.msme_id NOT IN (SELECT msme_id FROM own))"
+            " SELECT (SELECT count(*) FROM own), (SELECT count(*) FROM mat),"
+            "  (SELECT count(DISTINCT cm.msme_id) FROM certificate_match cm"
+            "    WHERE cm.created_at < to_timestamp($1::bigint)"
+            "      AND (cm.decided_at IS NULL OR cm.decided_at >= "
+            "to_timestamp($1::bigint))"
+            "      AND cm.msme_id NOT IN (SELECT msme_id FROM own)"
+            "      AND cm.msme_id NOT IN (SELECT msme_id FROM mat))",
+            1, &p[1], &r, err) < 0)
+        return -1;
+    w->cert_programme = long_cell(&r, 0, 0);
+    w->cert_matched = long_cell(&r, 0, 1);
+    w->cert_awaiting = long_cell(&r, 0, 2);
+    store_rows_release(&r);
+    return 0;
+}
+
 int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err *err)
 {
     char t0[32], t1[32];
@@ -1161,7 +1253,8 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
         load_goals(s, w->end, &w->goals, &w->ngoals, err) < 0 ||
         weekly_areas(s, w, p, err) < 0 || weekly_movers(s, w, p, err) < 0 ||
         weekly_stuck(s, w, err) < 0 || weekly_actions(s, w, err) < 0 ||
-        weekly_mandatory(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0)
+        weekly_mandatory(s, w, err) < 0 || weekly_quality(s, w, p, err) < 0 ||
+        weekly_programmes(s, w, p, err) < 0)
         goto out;
     {
         struct ht_settings set;

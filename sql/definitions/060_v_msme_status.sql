@@ -1,8 +1,9 @@
 -- Each register MSME with its latest application (by submission, then id), who holds it
--- in its current code on its channel (step_code, by code, else by stage), whether any of its
--- applications is certified, and the same observation time as v_application (the rule of
--- application_observed_at). Both are written out: a function called here would read
--- sync_state and step_code with the reader's rights.
+-- in its current code on its channel (step_code, by code, else by stage), whether it is
+-- certified (through the office's programmes or a match of the public search:
+-- msme_certification, the one rule), and the same observation time as v_application (the
+-- rule of application_observed_at). Both are written out: a function called here would
+-- read sync_state and step_code with the reader's rights.
 CREATE VIEW v_msme_status AS
 SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_class,
        m.kelurahan_code, kl.name AS kelurahan, kl.parent_code AS kecamatan_code,
@@ -12,9 +13,11 @@ SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_cla
        la.stage_since, la.waits_on,
        CASE WHEN la.missing_since IS NOT NULL THEN la.observed_at
             ELSE greatest(la.observed_at, o.through) END AS observed_at,
-       coalesce(cert.n, 0) > 0 AS certified,
-       cert.first_date AS first_certificate_date,
-       coalesce(apps.n, 0) AS applications
+       mc.source IS NOT NULL AS certified,
+       mc.certificate_date AS first_certificate_date,
+       coalesce(apps.n, 0) AS applications,
+       mc.source AS certified_via, mc.certificate_no,
+       mc.source IS NULL AND mc.pending > 0 AS awaiting_confirmation
   FROM msme m
   JOIN region kl ON kl.code = m.kelurahan_code
   LEFT JOIN region kc ON kc.code = kl.parent_code
@@ -34,7 +37,5 @@ SELECT m.id AS msme_id, m.nib, m.business_name, m.owner_name, m.kbli, m.size_cla
          ORDER BY a.tgl_daftar DESC NULLS LAST, a.id DESC LIMIT 1) la ON true
   LEFT JOIN LATERAL (
         SELECT count(*) AS n FROM application a WHERE a.msme_id = m.id) apps ON true
-  LEFT JOIN LATERAL (
-        SELECT count(*) AS n, min(a.certificate_date) AS first_date
-          FROM application a WHERE a.msme_id = m.id AND a.stage = 'certified') cert ON true
+  LEFT JOIN msme_certification mc ON mc.msme_id = m.id
  WHERE (SELECT read_ok FROM access_scope_mine);

@@ -25,6 +25,12 @@ CREATE POLICY stage_event_scope ON stage_event
     USING ((SELECT all_kecamatan FROM access_scope_mine)
            OR application_id IN (SELECT id FROM application));
 
+-- Certificate matches (issue 14) are seen with their MSME.
+DROP POLICY IF EXISTS certificate_match_scope ON certificate_match;
+CREATE POLICY certificate_match_scope ON certificate_match
+    USING ((SELECT all_kecamatan FROM access_scope_mine)
+           OR msme_id IN (SELECT id FROM msme));
+
 -- The change feed (halaltrack-serve's /api/v1/changes): an entry is seen with its
 -- application. Writes come from the definer triggers (sql/definitions/084-086).
 DROP POLICY IF EXISTS change_log_scope ON change_log;

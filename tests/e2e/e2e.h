@@ -222,6 +222,30 @@ static __attribute__((unused)) char *e2e_conf(struct sim *s, const char *api_ext
     return tu_write_temp(".conf", text, strlen(text));
 }
 
+/* Runs halaltrack args (NULL-terminated, at most 14) on this test's schema in English and
+ * asserts its exit status; returns its stdout (malloc'd). */
+static __attribute__((unused)) char *e2e_cli(const char *const *args, int want_status)
+{
+    char env_schema[128];
+    const char *env[] = {env_schema, "LANGUAGE=en", "LC_ALL=C.UTF-8", NULL};
+    const char *argv[16] = {tu_bin("cli/halaltrack")};
+    struct tu_result r;
+    char *out;
+    size_t i = 0;
+
+    while (args[i] && i < 14) {
+        argv[i + 1] = args[i];
+        i++;
+    }
+    argv[i + 1] = NULL;
+    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
+    r = tu_run(argv, env, NULL, 60);
+    cr_assert(eq(int, r.status, want_status), "%s: %s", args[0], r.err);
+    out = strdup(r.out);
+    tu_result_release(&r);
+    return out;
+}
+
 static __attribute__((unused)) struct tu_result daemon_once(const char *conf)
 {
     const char *argv[] = {tu_bin("daemon/halaltrackd"), "-c", conf, "--once", NULL};

@@ -243,24 +243,7 @@ Test(contract, unknown_label_is_quarantined_and_replayable)
 /* Runs the CLI on this test's schema; returns its stdout (exit 0 asserted). */
 static char *cli_out(const char *const *args)
 {
-    char env_schema[128];
-    const char *env[] = {env_schema, "LANGUAGE=en", "LC_ALL=C.UTF-8", NULL};
-    const char *argv[16] = {tu_bin("cli/halaltrack")};
-    struct tu_result r;
-    char *out;
-    size_t i = 0;
-
-    while (args[i] && i < 14) {
-        argv[i + 1] = args[i];
-        i++;
-    }
-    argv[i + 1] = NULL;
-    snprintf(env_schema, sizeof(env_schema), "HALALTRACK_SCHEMA=%s", pgt_schema());
-    r = tu_run(argv, env, NULL, 60);
-    cr_assert(eq(int, r.status, 0), "%s: %s", args[0], r.err);
-    out = strdup(r.out);
-    tu_result_release(&r);
-    return out;
+    return e2e_cli(args, 0);
 }
 
 /* The truth's applications with kode_fac code ("" = any code). */

@@ -78,6 +78,17 @@ UPDATE application SET kode_fac = 'SEHATI26';
 INSERT INTO facilitation_programme (prog_key, kode_fac, tahun, fac_name, jenis, kuota,
                                     status_code)
 VALUES ('SEHATI26', 'SEHATI26', 2026, 'SEHATI 2026', 'Self Declare', 1350000, 'OF320');
+-- Certificates of the public search matched to an MSME of each kecamatan (issue 14:
+-- v_certificate_match and v_msme_status.certified_via are scoped like the register).
+INSERT INTO public_certificate (no_sert, tgl_sert, nama_pu)
+VALUES ('ID35750000000000012', current_date - 10, 'SAMBAL BU RINI'),
+       ('ID35750000000000021', current_date - 20, 'SLAMET RIYADI');
+INSERT INTO certificate_match (msme_id, certificate_id, query, score, basis, decision,
+                               status, decided_by, decided_at)
+SELECT m.id, c.id, 'nama_pelaku_usaha=x', 1, 'business', 'auto', 'accepted',
+       'halaltrackd (automatic)', now()
+  FROM msme m JOIN public_certificate c ON right(c.no_sert, 2) = right(m.nib, 2)
+ WHERE m.nib IN ('3575010000012', '3575020000021');
 INSERT INTO goal (name, scope_kind, metric, target, start_date, deadline)
 VALUES ('Semua mengajukan', 'kota', 'applied', 100, current_date - 365, current_date + 365);
 INSERT INTO quarantine (source, ref, reason, raw) VALUES ('detail', 'reg-x', 'unknown code', '\x7b7d');

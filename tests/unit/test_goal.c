@@ -117,3 +117,17 @@ Test(goal, young_goal_uses_time_since_start)
     c = calc(100, 3, 0, "2026-01-01");
     cr_assert_float_eq(c.rate_recent, 3.0, 1e-9);
 }
+
+Test(goal, facilitation_code_scope_is_not_the_register_tag)
+{
+    struct goal_scope s;
+    struct ht_err err = HT_ERR_INIT;
+
+    cr_assert(goal_scope_parse("kode_fac:FAC-2026/01", &s, &err) == 0, "%s", err.msg);
+    cr_assert_eq(s.kind, GOAL_SCOPE_KODE_FAC);
+    cr_assert_str_eq(s.value, "FAC-2026/01");
+    cr_assert_str_eq(goal_scope_kind_name(s.kind), "kode_fac");
+    cr_assert(goal_scope_parse("program:FAC-2026", &s, &err) == 0);
+    cr_assert_eq(s.kind, GOAL_SCOPE_PROGRAM);
+    bad_scope("kode_fac:a b", "facilitation code 'a b'");
+}

@@ -62,8 +62,11 @@ Test(register, header_indonesian_and_english_aliases)
     register_batch_release(&b);
 
     batch_canon(&b);
-    cr_assert_eq(b.present,
-                 ((1u << REG_COL__COUNT) - 1) & ~REG_COL_BIT(REG_COL_KELURAHAN));
+    /* the canonical header of CONTRACTS.md: every column but the kelurahan name and the
+     * reported certificate (an optional column, issue 14) */
+    cr_assert_eq(b.present, ((1u << REG_COL__COUNT) - 1) &
+                                ~REG_COL_BIT(REG_COL_KELURAHAN) &
+                                ~REG_COL_BIT(REG_COL_CERTIFICATE));
     register_batch_release(&b);
 
     /* Header cells are trimmed, case-insensitive, ' ' and '-' read as '_'. */
@@ -431,5 +434,23 @@ Test(register, defused_formula_values_read_back_as_written)
     cr_assert_str_eq(b.recs[0].business_name, "=Toko Roti");
     cr_assert_str_eq(b.recs[0].owner_name, "@owner");
     cr_assert_str_eq(b.recs[0].phone, "+628123456789");
+    register_batch_release(&b);
+}
+
+Test(register, reported_certificate_column)
+{
+    const char *hdr[] = {"nib", "nama_usaha", "kode_wilayah", "sertifikat"};
+    const char *ok[] = {"3575010000001", "Warung Bu Sri", "35.75.01.1001",
+                        "ID35110000000010001"};
+    const char *bad[] = {"3575010000002", "Depot Sari", "35.75.01.1001", "ID 3511"};
+    struct register_batch b;
+
+    register_batch_init(&b, 0);
+    cr_assert_eq(register_batch_header(&b, 1, hdr, 4), 0);
+    cr_assert_eq(b.col_index[REG_COL_CERTIFICATE], 3);
+    cr_assert_eq(register_batch_row(&b, 2, ok, 4), 0);
+    cr_assert_str_eq(b.recs[0].certificate, "ID35110000000010001");
+    cr_assert_eq(register_batch_row(&b, 3, bad, 4), 1);
+    expect_issue(&b, 3, "sertifikat", "certificate number 'ID 3511'");
     register_batch_release(&b);
 }

@@ -105,6 +105,19 @@ struct api_programme_page {
     long total_page;
 };
 
+/* A certificate of the public search (GET /api/search/sertifikat, halal-certification.md
+ * §2.1): data.datas[] with reg_prod_name, pelaku_usaha.nama_pu, sertifikat.no_sert,
+ * sertifikat.tgl_sert ("YYYY-MM-DD", NULL when absent or not a date). Strings owned. */
+struct api_cert {
+    char *reg_prod_name, *nama_pu, *no_sert, *tgl_sert;
+};
+struct api_cert_page {
+    struct api_cert *items;
+    size_t n;
+    size_t nbad; /* records without a certificate number (left out) */
+    long total_items, total_pages, current_page;
+};
+
 /* Each decoder returns 0 and fills out (release it with the matching _release), or -1
  * with err (HT_EPARSE) saying what is wrong and where; out is then empty. */
 int api_decode_auth(const char *body, size_t len, struct api_auth *out,
@@ -129,6 +142,11 @@ void api_detail_release(struct api_detail *d);
 int api_decode_programmes(const char *body, size_t len, struct api_programme_page *out,
                           struct ht_err *err) HT_MUSTCHECK;
 void api_programme_page_release(struct api_programme_page *p);
+
+/* The public certificate search's answer (no "code" envelope: {"data": {...}}). */
+int api_decode_cert_search(const char *body, size_t len, struct api_cert_page *out,
+                           struct ht_err *err) HT_MUSTCHECK;
+void api_cert_page_release(struct api_cert_page *p);
 
 /* The JSON body of POST /api/authenticate (malloc'd). */
 char *api_encode_auth(const char *email, const char *password) HT_MUSTCHECK;

@@ -17,6 +17,8 @@
 #include "halaltrack/sync_metrics.h"
 
 #define API_BUDGET_NAME "national_api"
+/* The public certificate search's own bucket ([public_search] rate and burst). */
+#define API_BUDGET_PUBLIC_SEARCH "public_search"
 
 struct api_client;
 
@@ -28,6 +30,10 @@ struct api_client *api_client_new(const struct cfg *cfg, struct store *st,
                                   struct ht_err *err) HT_MUSTCHECK;
 void api_client_free(struct api_client *ac);
 void api_client_set_cfg(struct api_client *ac, const struct cfg *cfg);
+/* The shared request budget this client draws from (a static string, e.g.
+ * API_BUDGET_PUBLIC_SEARCH for the public search's client); API_BUDGET_NAME by default.
+ * The bucket's rate and burst are the client's cfg's. */
+void api_client_set_budget(struct api_client *ac, const char *name);
 /* Where requests and bytes of the current cycle are counted (NULL: nowhere). */
 void api_client_set_counts(struct api_client *ac, struct sync_counts *cnt);
 /* True once stop is set. */

@@ -42,6 +42,15 @@ struct cfg {
     long breaker_cooldown; /* seconds */
     double rate;           /* requests per second, shared by every daemon */
     double burst;
+    /* [public_search] (issue 14; docs/coverage.md) */
+    char *ps_base_url; /* "" = off */
+    double ps_rate;    /* requests per second, shared by every daemon */
+    double ps_burst;
+    long ps_interval;      /* seconds between two searches for one MSME */
+    long ps_batch;         /* MSMEs searched per cycle */
+    long ps_pages;         /* pages read per search term */
+    double ps_auto_accept; /* scores from here are accepted automatically */
+    double ps_review_min;  /* from here a person decides */
     /* [poll] */
     long cycle;                    /* seconds between cycles */
     long stage_poll[STAGE__COUNT]; /* seconds between detail polls, per stage */

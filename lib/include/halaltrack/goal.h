@@ -13,7 +13,9 @@ enum goal_scope_kind {
     GOAL_SCOPE_KECAMATAN,
     GOAL_SCOPE_KELURAHAN,
     GOAL_SCOPE_KBLI,
-    GOAL_SCOPE_PROGRAM,
+    GOAL_SCOPE_PROGRAM,  /* the register's programme tag (msme.programs) */
+    GOAL_SCOPE_KODE_FAC, /* a facilitation programme: applications carrying its kode_fac
+                          */
 };
 
 #define GOAL_SCOPE_VALUE_MAX 100
@@ -27,11 +29,13 @@ struct goal_scope {
 };
 
 /* Parses "kota", "kecamatan:<code|name>", "kelurahan:<code|name>", "kbli:<1-5 digits>",
- * "program:<tag>". A code of the wrong level (e.g. a kelurahan code for kecamatan) is an
- * error here; whether it exists is checked by the caller. Returns 0 or -1. */
+ * "program:<tag>" (the register's tag), "kode_fac:<code>" (a facilitation programme of
+ * the national system: the MSMEs whose applications carry that code). A code of the wrong
+ * level (e.g. a kelurahan code for kecamatan) is an error here; whether it exists is
+ * checked by the caller. Returns 0 or -1. */
 int goal_scope_parse(const char *s, struct goal_scope *out,
                      struct ht_err *err) HT_MUSTCHECK;
-/* "kota" "kecamatan" "kelurahan" "kbli" "program". */
+/* "kota" "kecamatan" "kelurahan" "kbli" "program" "kode_fac". */
 const char *goal_scope_kind_name(enum goal_scope_kind k);
 
 /* Parses a target: a whole number from 1 to GOAL_TARGET_MAX. */

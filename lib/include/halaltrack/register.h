@@ -12,15 +12,16 @@
 /* The columns of the register CSV (see docs/register.md and CONTRACTS.md). */
 enum register_col {
     REG_COL_NIB = 0,
-    REG_COL_NAME,      /* nama_usaha | business_name */
-    REG_COL_OWNER,     /* pemilik | owner */
-    REG_COL_KBLI,      /* kbli */
-    REG_COL_SIZE,      /* skala | size */
-    REG_COL_REGION,    /* kode_wilayah | region_code */
-    REG_COL_KELURAHAN, /* kelurahan (a kelurahan name) */
-    REG_COL_ADDRESS,   /* alamat | address */
-    REG_COL_PHONE,     /* telepon | phone */
-    REG_COL_PROGRAM,   /* program | programs */
+    REG_COL_NAME,        /* nama_usaha | business_name */
+    REG_COL_OWNER,       /* pemilik | owner */
+    REG_COL_KBLI,        /* kbli */
+    REG_COL_SIZE,        /* skala | size */
+    REG_COL_REGION,      /* kode_wilayah | region_code */
+    REG_COL_KELURAHAN,   /* kelurahan (a kelurahan name) */
+    REG_COL_ADDRESS,     /* alamat | address */
+    REG_COL_PHONE,       /* telepon | phone */
+    REG_COL_PROGRAM,     /* program | programs */
+    REG_COL_CERTIFICATE, /* sertifikat | certificate: a number the MSME reports */
     REG_COL__COUNT
 };
 #define REG_COL_BIT(c) (1u << (c))
@@ -50,9 +51,10 @@ struct msme_record {
     char *kelurahan_name;   /* kelurahan name as given, NULL when absent */
     char *kelurahan_code;   /* resolved code (set by register_batch_resolve) */
     char *address;
-    char *phone;    /* normalised: digits with an optional leading '+' */
-    char *programs; /* tags joined by ';', sorted, unique; "" when none */
-    int bad;        /* rejected after validation (duplicate, unknown kelurahan) */
+    char *phone;       /* normalised: digits with an optional leading '+' */
+    char *programs;    /* tags joined by ';', sorted, unique; "" when none */
+    char *certificate; /* a halal certificate number the MSME reports, NULL when none */
+    int bad;           /* rejected after validation (duplicate, unknown kelurahan) */
 };
 
 /* A problem with the input: FILE:LINE: column: reason. line 0 = not tied to a line. */

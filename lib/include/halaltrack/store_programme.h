@@ -28,11 +28,22 @@ struct store_programme_row {
         *status_code, *observed_at;
     long tahun, kuota, sisa; /* -1 when absent */
     long applications, certified;
-    int missing; /* the list no longer shows it */
+    long applications_4_weeks_ago; /* of which already known 28 days ago */
+    int missing;                   /* the list no longer shows it */
 };
 /* Every programme, newest year first. */
 int store_programmes_list(struct store *s, struct store_programme_row **out, size_t *n,
                           struct ht_err *err) HT_MUSTCHECK;
 void store_programme_rows_free(struct store_programme_row *r, size_t n);
+
+/* A row of v_programme_stage: applications carrying kode_fac in one stage. */
+struct store_programme_stage {
+    char *kode_fac, *stage;
+    long applications;
+};
+/* Every (programme, stage) with applications, by code then pipeline order. */
+int store_programme_stages(struct store *s, struct store_programme_stage **out, size_t *n,
+                           struct ht_err *err) HT_MUSTCHECK;
+void store_programme_stages_free(struct store_programme_stage *r, size_t n);
 
 #endif

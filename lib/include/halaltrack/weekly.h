@@ -9,6 +9,7 @@
 #include "halaltrack/compat.h"
 #include "halaltrack/err.h"
 #include "halaltrack/goal.h"
+#include "halaltrack/programme.h"
 #include "halaltrack/calendar.h"
 #include "halaltrack/settings.h"
 #include "halaltrack/stage.h"
@@ -41,6 +42,9 @@ struct weekly_goal {
     long target;
     struct ht_date start, deadline;
     long done, done_week_ago, done_4_weeks_ago;
+    /* done by the source that saw each MSME first, and MSMEs whose match of the public
+     * search waits for a person (docs/coverage.md) */
+    long done_programme, done_matched, awaiting;
     struct goal_calc calc; /* filled by weekly_finish */
 };
 
@@ -120,6 +124,16 @@ struct weekly_trend {
     long certified;
 };
 
+/* A facilitation programme's quota as known at the end of the week (docs/reports.md,
+ * "Programme quotas"). */
+struct weekly_programme {
+    char *kode_fac, *name, *tgl_aktif, *tgl_selesai; /* dates "YYYY-MM-DD" or NULL */
+    long kuota;                                      /* -1 when absent */
+    long used, used_4_weeks_ago, certified;
+    struct programme_input in;  /* filled by weekly_finish (today: the week's Sunday) */
+    struct programme_calc calc; /* filled by weekly_finish */
+};
+
 struct weekly_report {
     char week[9], prev_week[9];
     int iso_year, iso_week;
@@ -148,6 +162,12 @@ struct weekly_report {
     struct weekly_stuck *stuck;
     size_t nstuck;
 
+    struct weekly_programme *programmes; /* the section is left out when none */
+    size_t nprogrammes;
+    /* register MSMEs certified at the week's end by the source that saw them first, and
+     * those whose public-search match waits for a person (left out when the office has
+     * neither programmes nor matches) */
+    long cert_programme, cert_matched, cert_awaiting;
     long actions_by[ACTION__COUNT];
     long actions_total;
     struct weekly_action *actions; /* the oldest, up to WEEKLY_LIST_MAX */
