@@ -34,6 +34,13 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
 /* Lists the names of dir's SQL files with ndigits-digit prefixes, sorted. */
 static int list_sql(const char *dir, size_t ndigits, char ***out, size_t *n,
                     struct ht_err *err)
@@ -70,6 +77,18 @@ static int list_sql(const char *dir, size_t ndigits, char ***out, size_t *n,
         return -1;
     }
     qsort(names, count, sizeof(*names), cmp_str);
+    /* Two files with one number (parallel branches both took the next free one) would
+     * run in an order nobody chose: refuse them by name. */
+    for (size_t i = 1; i < count; i++)
+        if (strncmp(names[i - 1], names[i], ndigits) == 0) {
+            ht_err_set(
+                err, HT_EINVAL,
+                "'%s' and '%s' in '%s' share the number %.*s: give one of them the "
+                "next free number",
+                names[i - 1], names[i], dir, (int)ndigits, names[i]);
+            free_names(names, count);
+            return -1;
+        }
     *out = names;
     *n = count;
     return 0;
@@ -80,13 +99,6 @@ oom:
     free(names);
     ht_err_set(err, HT_ENOMEM, "out of memory");
     return -1;
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
 }
 
 static int read_file(const char *path, struct buf *b, struct ht_err *err)

@@ -451,3 +451,22 @@ Test(migrate, a_definition_a_table_needs_is_refused)
         pgt_long("SELECT count(*) FROM pg_constraint WHERE conname = 'goal_wib'"), 1);
     remove_dir(dir);
 }
+
+/* Two migrations with one number (parallel branches each took the next free one) are
+ * refused by name before anything runs. */
+Test(migrate, two_migrations_with_one_number_are_refused)
+{
+    static const char *const names[] = {"0001_again.sql"};
+    static const char *const bodies[] = {"CREATE TABLE never_made (x int);\n"};
+    char *dir = sql_copy_with(names, bodies, 1);
+    struct tu_result r = cli(pgt_schema_env(), "db", "migrate", "--sql-dir", dir);
+
+    cr_assert_eq(r.status, 1, "stdout: %s\nstderr: %s", r.out, r.err);
+    cr_assert(strstr(r.err, "0001_again.sql") && strstr(r.err, "0001_init.sql") &&
+                  strstr(r.err, "share the number 0001"),
+              "%s", r.err);
+    tu_result_release(&r);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM pg_class WHERE relname = 'never_made'"),
+                 0);
+    remove_dir(dir);
+}
