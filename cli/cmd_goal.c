@@ -146,6 +146,33 @@ static int goal_add(struct cli_ctx *ctx, int argc, char **argv)
     return rc;
 }
 
+static int goal_rows(struct store *s, struct out_table *t, void *arg)
+{
+    struct ht_err err = HT_ERR_INIT;
+    struct weekly_goal *g = NULL;
+    size_t n = 0;
+    int rc = 0;
+
+    if (store_report_goals(s, *(const int64_t *)arg, &g, &n, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char id[24], scope[128], target[24], d0[11], d1[11];
+        const char *row[7] = {id, g[i].name, scope, g[i].metric, target, d0, d1};
+
+        snprintf(id, sizeof(id), "%ld", g[i].id);
+        snprintf(scope, sizeof(scope), "%s%s%s", g[i].scope_kind,
+                 g[i].scope_value ? ":" : "", g[i].scope_value ? g[i].scope_value : "");
+        snprintf(target, sizeof(target), "%ld", g[i].target);
+        date_format(g[i].start, d0);
+        date_format(g[i].deadline, d1);
+        rc = cli_add_row(t, 0, row);
+    }
+    report_goals_free(g, n);
+    return rc;
+}
+
 static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct out_col cols[] = {
@@ -158,11 +185,6 @@ static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
         {"deadline", N_("deadline"), 0},
     };
     struct cli_parse p = CLI_PARSE("goal", usage, OUT_ROWS, OUT_TABLE);
-    struct ht_err err = HT_ERR_INIT;
-    struct weekly_goal *g = NULL;
-    size_t n = 0;
-    struct store *s = NULL;
-    struct out_table t;
     int64_t now;
     int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
@@ -170,32 +192,7 @@ static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
         return rc;
     if (cli_now(&now) < 0)
         return EXIT_USAGE;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_report_goals(s, now, &g, &n, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char id[24], scope[128], target[24], d0[11], d1[11];
-        const char *row[7] = {id, g[i].name, scope, g[i].metric, target, d0, d1};
-
-        snprintf(id, sizeof(id), "%ld", g[i].id);
-        snprintf(scope, sizeof(scope), "%s%s%s", g[i].scope_kind,
-                 g[i].scope_value ? ":" : "", g[i].scope_value ? g[i].scope_value : "");
-        snprintf(target, sizeof(target), "%ld", g[i].target);
-        date_format(g[i].start, d0);
-        date_format(g[i].deadline, d1);
-        if (cli_add_row(&t, 0, row) < 0)
-            goto out;
-    }
-    rc = cli_print(ctx, &t, p.format);
-out:
-    out_table_release(&t);
-    report_goals_free(g, n);
-    store_free(s);
-    return rc;
+    return cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), goal_rows, &now);
 }
 
 static int goal_remove(struct cli_ctx *ctx, int argc, char **argv)

@@ -309,10 +309,55 @@ static void gaps_list(const struct cal_gaps *g, char *out, size_t outsz)
         o += (size_t)snprintf(out + o, outsz - o, "%s%d", i ? ";" : "", g->year[i]);
 }
 
+struct overdue_list {
+    int64_t now;
+    struct weekly_stuck *v;
+    size_t n;
+};
+
+static int overdue_rows(struct store *s, struct out_table *t, void *arg)
+{
+    struct overdue_list *o = arg;
+    struct ht_err err = HT_ERR_INIT;
+    struct cal_gaps gaps = {{0}, 0, 0};
+    int rc = 0;
+
+    if (store_report_overdue(s, o->now, &o->v, &o->n, &gaps, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    cli_warn_gaps(&gaps);
+    for (size_t i = 0; rc == 0 && i < o->n; i++) {
+        char since[11], d[24], l[24], x[24], ov[24], g[96];
+        const char *row[] = {stage_waits_on_name(o->v[i].waits_on),
+                             o->v[i].nib,
+                             o->v[i].name,
+                             o->v[i].kelurahan,
+                             o->v[i].phone,
+                             o->v[i].id_reg,
+                             o->v[i].code,
+                             step_name(o->v[i].step),
+                             since,
+                             d,
+                             l,
+                             x,
+                             o->v[i].taken_over ? "true" : "false",
+                             ov,
+                             g};
+
+        date_format(ts_to_wib_date(o->v[i].since), since);
+        snprintf(d, sizeof(d), "%ld", o->v[i].days);
+        snprintf(l, sizeof(l), "%ld", o->v[i].limit);
+        snprintf(x, sizeof(x), "%ld", o->v[i].extension);
+        snprintf(ov, sizeof(ov), "%ld", o->v[i].overdue);
+        gaps_list(&o->v[i].gaps, g, sizeof(g));
+        rc = cli_add_row(t, 'r', row);
+    }
+    return rc;
+}
+
 int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
 {
-    /* The 80-column table leaves out id_reg, the step, since and the day counts but the
-     * overrun. */
     static const struct out_col cols[] = {
         {"waits_on", N_("waits on"), 0},
         {"nib", "NIB", OUT_KEEP},
@@ -331,60 +376,16 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
         {"calendar_gaps", "", OUT_LIST | OUT_NO_TABLE},
     };
     struct cli_parse p = CLI_PARSE("overdue", overdue_usage, OUT_ROWS, OUT_TABLE);
-    struct ht_err err = HT_ERR_INIT;
-    struct weekly_stuck *v = NULL;
-    struct cal_gaps gaps = {{0}, 0, 0};
-    size_t n = 0;
-    struct store *s = NULL;
-    struct out_table t;
-    int64_t now;
+    struct overdue_list o = {0, NULL, 0};
     int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    if (cli_now(&now) < 0)
+    if (cli_now(&o.now) < 0)
         return EXIT_USAGE;
-    rc = EXIT_FAIL;
-    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
-        goto out;
-    if (store_report_overdue(s, now, &v, &n, &gaps, &err) < 0) {
-        cli_fail(&err);
-        goto out;
-    }
-    cli_warn_gaps(&gaps);
-    for (size_t i = 0; i < n; i++) {
-        char since[11], d[24], l[24], x[24], o[24], g[96];
-        const char *row[] = {stage_waits_on_name(v[i].waits_on),
-                             v[i].nib,
-                             v[i].name,
-                             v[i].kelurahan,
-                             v[i].phone,
-                             v[i].id_reg,
-                             v[i].code,
-                             step_name(v[i].step),
-                             since,
-                             d,
-                             l,
-                             x,
-                             v[i].taken_over ? "true" : "false",
-                             o,
-                             g};
-
-        date_format(ts_to_wib_date(v[i].since), since);
-        snprintf(d, sizeof(d), "%ld", v[i].days);
-        snprintf(l, sizeof(l), "%ld", v[i].limit);
-        snprintf(x, sizeof(x), "%ld", v[i].extension);
-        snprintf(o, sizeof(o), "%ld", v[i].overdue);
-        gaps_list(&v[i].gaps, g, sizeof(g));
-        if (cli_add_row(&t, 'r', row) < 0)
-            goto out;
-    }
-    rc = cli_print(ctx, &t, p.format);
+    rc = cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), overdue_rows, &o);
     if (rc == EXIT_OK && p.format == OUT_TABLE)
-        overdue_summary(v, n);
-out:
-    out_table_release(&t);
-    report_stuck_free(v, n);
-    store_free(s);
+        overdue_summary(o.v, o.n);
+    report_stuck_free(o.v, o.n);
     return rc;
 }
