@@ -103,6 +103,9 @@ typedef int (*cli_rows_fn)(struct store *s, struct out_table *t, void *arg);
 /* A whole listing command without operands: parses argv with p (--format, --help), opens
  * the database and a table of cols, lets rows(s, t, arg) fill it and prints it in the
  * chosen format. Returns the command's exit status. */
+/* cli_parse_plain without operands, then the command's instant (cli_now) in *now.
+ * Returns CLI_CONTINUE or the exit status. */
+int cli_parse_now(struct cli_parse *p, int argc, char **argv, int64_t *now);
 int cli_list(struct cli_ctx *ctx, struct cli_parse *p, int argc, char **argv,
              const struct out_col *cols, size_t ncols, cli_rows_fn rows, void *arg);
 /* cli_list after the command parsed its own options: format is the chosen output. */

@@ -186,12 +186,10 @@ static int goal_list(struct cli_ctx *ctx, int argc, char **argv)
     };
     struct cli_parse p = CLI_PARSE("goal", usage, OUT_ROWS, OUT_TABLE);
     int64_t now;
-    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
+    int rc = cli_parse_now(&p, argc, argv, &now);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    if (cli_now(&now) < 0)
-        return EXIT_USAGE;
     return cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), goal_rows, &now);
 }
 

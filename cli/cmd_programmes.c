@@ -89,12 +89,10 @@ int cmd_programmes(struct cli_ctx *ctx, int argc, char **argv)
     struct out_table t;
     size_t n = 0, nst = 0;
     int64_t now;
-    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
+    int rc = cli_parse_now(&p, argc, argv, &now);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    if (cli_now(&now) < 0)
-        return EXIT_USAGE;
     rc = EXIT_FAIL;
     if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))))
         goto out;

@@ -377,12 +377,10 @@ int cmd_overdue(struct cli_ctx *ctx, int argc, char **argv)
     };
     struct cli_parse p = CLI_PARSE("overdue", overdue_usage, OUT_ROWS, OUT_TABLE);
     struct overdue_list o = {0, NULL, 0};
-    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
+    int rc = cli_parse_now(&p, argc, argv, &o.now);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    if (cli_now(&o.now) < 0)
-        return EXIT_USAGE;
     rc = cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), overdue_rows, &o);
     if (rc == EXIT_OK && p.format == OUT_TABLE)
         overdue_summary(o.v, o.n);

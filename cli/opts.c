@@ -149,6 +149,15 @@ int cli_list_run(struct cli_ctx *ctx, enum out_format format, const struct out_c
     return rc;
 }
 
+int cli_parse_now(struct cli_parse *p, int argc, char **argv, int64_t *now)
+{
+    int rc = cli_parse_plain(p, argc, argv, 0, 0, NULL);
+
+    if (rc != CLI_CONTINUE)
+        return rc;
+    return cli_now(now) < 0 ? EXIT_USAGE : CLI_CONTINUE;
+}
+
 int cli_list(struct cli_ctx *ctx, struct cli_parse *p, int argc, char **argv,
              const struct out_col *cols, size_t ncols, cli_rows_fn rows, void *arg)
 {
