@@ -4,6 +4,7 @@
  * path the service answers (halaltrack-serve --list-routes) is documented. A real
  * PostgreSQL, the real service, requests through curl. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,8 +27,21 @@
 
 static struct store *su;
 static pid_t serve_pid;
-static char url[64], token[APITOKEN_TEXT], *conf_path, *pepper_path;
+static char url[64], token[APITOKEN_TEXT], *conf_path, *pepper_path, *log_path;
 static json_t *api;
+
+/* The port halaltrack-serve logged it listens on, or 0 while it has not yet. */
+static int logged_port(const char *path)
+{
+    char *log = tu_read_file(path, NULL);
+    const char *at = log ? strstr(log, "listening addr=") : NULL;
+    int port = 0;
+
+    if (at && (at = strstr(at, " port=")))
+        port = atoi(at + 6);
+    free(log);
+    return port;
+}
 
 static void setup(void)
 {
@@ -38,7 +52,7 @@ static void setup(void)
         ver[SELFSERVICE_HEX], hash[APITOKEN_HASH], conf[1024], bin[512];
     json_error_t jerr;
     long id;
-    int port;
+    int port = 0;
 
     su = rdb_setup("oa");
     rdb_exec(su, "CREATE ROLE @_sv LOGIN IN ROLE @_serve");
@@ -77,23 +91,33 @@ static void setup(void)
     cr_assert(apitoken_new(token) == 0 && apitoken_hash(token, hash) == 0);
     cr_assert(store_token_issue(su, "openapi", "kota", NULL, hash, &id, &err) == 0, "%s",
               err.msg);
-    srand((unsigned)getpid());
-    port = 20000 + rand() % 30000;
-    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+    /* Port 0: the kernel picks a free one (no race with parallel tests); the service
+     * logs it ("listening addr=127.0.0.1:0 port=N"). */
     snprintf(conf, sizeof(conf),
              "[database]\nconninfo = host=%s port=%s dbname=%s user=%s_sv\n"
-             "[http]\nlisten = 127.0.0.1:%d\n"
+             "[http]\nlisten = 127.0.0.1:0\n"
              "[self_service]\npepper_file = %s\nkdf = " KDF "\nanswer_ms = 0\n",
              getenv("PGHOST"), getenv("PGPORT") ? getenv("PGPORT") : "5432", rdb_name(),
-             rdb_name(), port, pepper_path);
+             rdb_name(), pepper_path);
+    log_path = tu_write_temp(".log", "", 0);
     conf_path = tu_write_temp(".conf", conf, strlen(conf));
     snprintf(bin, sizeof(bin), "%s", tu_bin("serve/halaltrack-serve"));
     serve_pid = fork();
     cr_assert(serve_pid >= 0);
     if (serve_pid == 0) {
+        int fd = open(log_path, O_WRONLY | O_APPEND);
+
+        if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+            _exit(126);
         execl(bin, bin, "-c", conf_path, (char *)NULL);
         _exit(127);
     }
+    for (int i = 0; i < 100 && !(port = logged_port(log_path)); i++) {
+        cr_assert(waitpid(serve_pid, NULL, WNOHANG) == 0, "halaltrack-serve exited");
+        usleep(100 * 1000);
+    }
+    cr_assert(port > 0, "halaltrack-serve logged no port");
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
     for (int i = 0; i < 100; i++) {
         const char *argv[] = {"curl", "-s",           "-o", "/dev/null",
                               "-w",   "%{http_code}", NULL, NULL};
@@ -126,6 +150,9 @@ static void teardown(void)
         unlink(conf_path);
     if (pepper_path)
         unlink(pepper_path);
+    if (log_path)
+        unlink(log_path);
+    free(log_path);
     free(conf_path);
     free(pepper_path);
     rdb_teardown();

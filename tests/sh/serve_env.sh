@@ -18,15 +18,6 @@ NIB_A=3575010000001   # kecamatan 35.75.01 (Gadingrejo), with an access code
 NIB_B=3575020000002   # kecamatan 35.75.02 (Purworejo), with an access code too
 NIB_NONE=3575019999999
 
-free_port() {
-    local q
-    for _ in $(seq 1 50); do
-        q=$(( 20000 + RANDOM % 30000 ))
-        if ! (exec 3<>/dev/tcp/127.0.0.1/$q) 2>/dev/null; then echo "$q"; return 0; fi
-    done
-    return 1
-}
-
 stop_serve() {
     if [ -n "$serve_pid" ]; then
         kill "$serve_pid" 2>/dev/null || true
@@ -67,14 +58,13 @@ SELECT id, 'OF11', 'verification', now() - interval '30 days' FROM application;
 SQL
     head -c 48 /dev/urandom | base64 > "$tmp/pepper"
     chmod 600 "$tmp/pepper"
-    port=$(free_port)
-    url=http://127.0.0.1:$port
+    url=""   # set by start_serve from the port the service was given
     cat > "$tmp/serve.conf" <<CONF
 [database]
 conninfo = host=$PGHOST port=$PGPORT dbname=$db user=${p}_sv
 pool = 4
 [http]
-listen = 127.0.0.1:$port
+listen = 127.0.0.1:0
 trusted_proxies = 127.0.0.1
 timeout = 3
 [self_service]
@@ -91,13 +81,22 @@ CONF
         { echo "FAIL: setup: code '$code_a' tokens '$tok_kota' '$tok_kec'"; exit 1; }
 }
 
-# start_serve [CONFIG]: runs the service in the background, its log in $tmp/serve.log.
+# start_serve [CONFIG]: runs the service in the background, its log in $tmp/serve.log,
+# on a port the kernel picks (listen = 127.0.0.1:0: no race with the other tests for a
+# free port); sets url from the port it logs.
 start_serve() {
-    local conf=${1:-$tmp/serve.conf}
+    local conf=${1:-$tmp/serve.conf} seen port
+    seen=0
+    [ ! -f "$tmp/serve.log" ] || seen=$(wc -l <"$tmp/serve.log")
     "$serve" -c "$conf" >>"$tmp/serve.log" 2>&1 &
     serve_pid=$!
     for _ in $(seq 1 100); do
-        curl -s -o /dev/null "$url/healthz" && return 0
+        port=$(tail -n +"$((seen + 1))" "$tmp/serve.log" 2>/dev/null |
+               sed -n 's/.*listening addr=[^ ]* port=\([0-9][0-9]*\).*/\1/p' | tail -n 1 || true)
+        if [ -n "$port" ] && [ "$port" != 0 ]; then
+            url=http://127.0.0.1:$port
+            curl -s -o /dev/null "$url/healthz" && return 0
+        fi
         kill -0 "$serve_pid" 2>/dev/null || break
         sleep 0.1
     done
