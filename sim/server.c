@@ -1622,13 +1622,7 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
     }
     return s;
 fail:
-    if (s->d)
-        MHD_stop_daemon(s->d);
-    pthread_mutex_destroy(&s->mu);
-    pthread_mutex_destroy(&s->cache_mu);
-    faults_release(&s->faults);
-    free(s->cache_codes);
-    free(s);
+    server_stop(s);
     return NULL;
 }
 
