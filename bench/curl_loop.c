@@ -15,6 +15,7 @@
 #include <string.h>
 #include <curl/curl.h>
 #include "bench_util.h"
+#include "common.h"
 #include "halaltrack/banned.h"
 
 #define MAX_PARALLEL 64
@@ -216,7 +217,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *base = NULL, *ids = NULL, *email = "dinkop@pasuruankota.go.id";
-    const char *pw = getenv("HALALSIM_PASSWORD");
+    const char *pw = bench_password();
     long size = 100, par = 8, total = 0, pages = 0;
     struct xfer xs[MAX_PARALLEL];
     struct source src;
@@ -255,8 +256,6 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (!pw || !*pw)
-        pw = "sim-password";
     memset(&src, 0, sizeof(src));
     curl_global_init(CURL_GLOBAL_DEFAULT);
     for (nx = 0; nx < par; nx++) {
@@ -269,8 +268,7 @@ int main(int argc, char **argv)
     }
     headers = curl_slist_append(NULL, "Content-Type: application/json");
     (void)bench_url(url, sizeof(url), base, API_AUTH, NULL, NULL); /* "" fails below */
-    snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
-    if (fetch_one(&xs[0], url, body) ||
+    if (bench_auth_body(body, sizeof(body), email, pw) || fetch_one(&xs[0], url, body) ||
         bench_json_peek(xs[0].peek, "token", token, sizeof(token))) {
         fprintf(stderr, "curl_loop: cannot authenticate at '%s'\n", base);
         goto out;

@@ -24,6 +24,7 @@
 #include "halaltrack/buf.h"
 #include "halaltrack/stage.h"
 #include "bench_util.h"
+#include "common.h"
 #include "halaltrack/banned.h"
 
 #define BODY_MAX (8 * 1024 * 1024)
@@ -241,7 +242,7 @@ int main(int argc, char **argv)
     };
     const char *base = NULL, *schema = "naive_bench",
                *email = "dinkop@pasuruankota.go.id";
-    const char *pw = getenv("HALALSIM_PASSWORD");
+    const char *pw = bench_password();
     long limit = 5000, requests = 0, rows = 0, events = 0, napps = 0, total = 0;
     long total_pages = 0, want_pages = 0;
     double bytes = 0, t0, t_list = 0, secs;
@@ -249,7 +250,7 @@ int main(int argc, char **argv)
     struct curl_slist *hd = NULL;
     CURL *h = NULL;
     PGconn *c = NULL;
-    char url[512], post[600], token[512], sql[256];
+    char url[512], post[600], token[512];
     char **ids = NULL;
     enum api_path *sd = NULL; /* each application's detail path */
     int ch, rc = 1, afternoon = 0;
@@ -283,35 +284,11 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    for (const char *p = schema; *p; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9'))) {
-            fprintf(stderr, "naive_poller: invalid schema name '%s'\n", schema);
-            return 2;
-        }
-    }
-    if (!pw || !*pw)
-        pw = "sim-password";
+    if (bench_schema_ok("naive_poller", schema))
+        return 2;
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    c = PQconnectdb("");
-    if (PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "naive_poller: cannot connect: %s", PQerrorMessage(c));
+    if (!(c = bench_pg_connect("naive_poller", schema, "TRUNCATE application CASCADE")))
         goto out;
-    }
-    snprintf(sql, sizeof(sql),
-             "SET search_path = %s, public; SET client_min_messages = warning;"
-             " TRUNCATE application CASCADE",
-             schema);
-    {
-        PGresult *r = PQexec(c, sql);
-
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            fprintf(stderr, "naive_poller: cannot prepare schema '%s': %s", schema,
-                    PQerrorMessage(c));
-            PQclear(r);
-            goto out;
-        }
-        PQclear(r);
-    }
     if (!(h = curl_easy_init()) || !(ids = calloc((size_t)limit, sizeof(*ids))) ||
         !(sd = calloc((size_t)limit, sizeof(*sd))))
         goto out;
@@ -322,8 +299,8 @@ int main(int argc, char **argv)
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
     hd = curl_slist_append(NULL, "Content-Type: application/json");
     (void)bench_url(url, sizeof(url), base, API_AUTH, NULL, NULL); /* "" fails below */
-    snprintf(post, sizeof(post), "{\"email\":\"%s\",\"password\":\"%s\"}", email, pw);
-    if (get(h, hd, url, post, &b, &requests, &bytes) ||
+    if (bench_auth_body(post, sizeof(post), email, pw) ||
+        get(h, hd, url, post, &b, &requests, &bytes) ||
         bench_json_peek(b.p, "token", token, sizeof(token))) {
         fprintf(stderr, "naive_poller: cannot authenticate at '%s'\n", base);
         goto out;

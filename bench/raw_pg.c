@@ -19,6 +19,7 @@
 #include <libpq-fe.h>
 #include "halaltrack/stage.h"
 #include "bench_util.h"
+#include "common.h"
 #include "halaltrack/banned.h"
 
 #define COPY_CHUNK (256 * 1024)
@@ -285,7 +286,6 @@ int main(int argc, char **argv)
     struct staged st = {0};
     struct timing warm, init, again;
     PGconn *c = NULL;
-    char sql[512];
     double t0;
     int ch, rc = 1, warmup = 1;
 
@@ -312,27 +312,14 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    for (const char *p = schema; *p; p++) {
-        if (!((*p >= 'a' && *p <= 'z') || *p == '_' || (*p >= '0' && *p <= '9'))) {
-            fprintf(stderr, "raw_pg: invalid schema name '%s'\n", schema);
-            return 2;
-        }
-    }
+    if (bench_schema_ok("raw_pg", schema))
+        return 2;
     t0 = bench_now();
     if (stage_truth(truth, &st))
         goto out;
     fprintf(stderr, "raw_pg: staged %ld applications, %ld events in %.2f s\n", st.n_apps,
             st.n_events, bench_now() - t0);
-    c = PQconnectdb("");
-    if (PQstatus(c) != CONNECTION_OK) {
-        fprintf(stderr, "raw_pg: cannot connect: %s\n", PQerrorMessage(c));
-        goto out;
-    }
-    snprintf(sql, sizeof(sql),
-             "SET search_path = %s, public; SET statement_timeout = 0;"
-             " SET client_min_messages = warning",
-             schema);
-    if (exec_ok(c, sql) ||
+    if (!(c = bench_pg_connect("raw_pg", schema, "SET statement_timeout = 0")) ||
         exec_ok(c, "CREATE TEMP TABLE raw_app_stage (id_reg text, no_daftar text,"
                    " tgl_daftar text, nib text, channel_id text, jenis_daftar text,"
                    " status_code text, stage text, stage_since text, certificate_no text,"

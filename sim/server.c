@@ -300,6 +300,17 @@ static int arg_long(struct MHD_Connection *c, const char *k, long def, long min,
     return 0;
 }
 
+/* The page and size arguments of a paged endpoint (page from 1, size up to PAGE_MAX,
+ * def_size when absent). Returns 0, or -1 with the message in msg. */
+static int arg_page(struct MHD_Connection *c, long def_size, long *page, long *size,
+                    char *msg, size_t n)
+{
+    if (arg_long(c, "page", 1, 1, 10000000, page, msg, n) ||
+        arg_long(c, "size", def_size, 1, PAGE_MAX, size, msg, n))
+        return -1;
+    return 0;
+}
+
 /* ---- auth
  * --------------------------------------------------------------------------------- */
 static void make_token(struct sim_server *s, char out[48])
@@ -779,8 +790,7 @@ static enum MHD_Result h_inquiry(struct sim_server *s, struct MHD_Connection *c,
     int rc;
 
     memset(&f, 0, sizeof(f));
-    if (arg_long(c, "page", 1, 1, 10000000, &page, msg, sizeof(msg)) ||
-        arg_long(c, "size", 10, 1, PAGE_MAX, &size, msg, sizeof(msg)) ||
+    if (arg_page(c, 10, &page, &size, msg, sizeof(msg)) ||
         parse_filter(w, c, &f, msg, sizeof(msg))) {
         free(f.name_hits);
         return send_error(s, c, API_APPLICATIONS, 400, 4000, msg, NULL);
@@ -822,8 +832,7 @@ static enum MHD_Result h_programmes(struct sim_server *s, struct MHD_Connection 
     struct buf b = BUF_INIT(BUF_CAP_SMALL);
     size_t total = 0, nout = 0, offset;
 
-    if (arg_long(c, "page", 1, 1, 10000000, &page, msg, sizeof(msg)) ||
-        arg_long(c, "size", 10, 1, PAGE_MAX, &size, msg, sizeof(msg)))
+    if (arg_page(c, 10, &page, &size, msg, sizeof(msg)))
         return send_error(s, c, API_PROGRAMMES, 400, 4000, msg, NULL);
     offset = (size_t)(page - 1) * (size_t)size;
     if (buf_adds(&b, "{\"code\":2000,\"message\":\"OK\",\"data\":["))
@@ -1002,8 +1011,7 @@ static enum MHD_Result h_search(struct sim_server *s, struct MHD_Connection *c,
     struct buf b = BUF_INIT(BUF_CAP_SMALL);
     size_t offset;
 
-    if (arg_long(c, "page", 1, 1, 10000000, &page, msg, sizeof(msg)) ||
-        arg_long(c, "size", 20, 1, PAGE_MAX, &size, msg, sizeof(msg)))
+    if (arg_page(c, 20, &page, &size, msg, sizeof(msg)))
         return send_error(s, c, API_CERT_SEARCH, 400, 4000, msg, NULL);
     offset = (size_t)(page - 1) * (size_t)size;
     if (buf_adds(&b, "{\"data\":{\"datas\":["))
@@ -1674,13 +1682,7 @@ struct sim_server *server_start(struct sim_world *w, const struct sim_server_cfg
     }
     return s;
 fail:
-    if (s->d)
-        MHD_stop_daemon(s->d);
-    pthread_mutex_destroy(&s->mu);
-    pthread_mutex_destroy(&s->cache_mu);
-    faults_release(&s->faults);
-    free(s->cache_codes);
-    free(s);
+    server_stop(s);
     return NULL;
 }
 
