@@ -186,16 +186,16 @@ out:
 int sync_pubsearch(struct syncer *sy, struct ht_err *err)
 {
     struct ps_run pr = {sy, NULL, NULL, 0, 0, 0, 0, 0, 0};
-    struct store_msme_names *todo = NULL;
-    size_t ntodo = 0, done = 0;
+    struct store_msme_names *claimed = NULL;
+    size_t nclaimed = 0, done = 0;
     int rc = -1;
 
     if (!*sy->cfg->ps_base_url)
         return 0;
-    if (store_pubsearch_claim(sy->st, sy->cfg->ps_interval, sy->cfg->ps_batch, &todo,
-                              &ntodo, err) < 0)
+    if (store_pubsearch_claim(sy->st, sy->cfg->ps_interval, sy->cfg->ps_batch, &claimed,
+                              &nclaimed, err) < 0)
         return -1;
-    if (ntodo == 0) {
+    if (nclaimed == 0) {
         rc = 0;
         goto out;
     }
@@ -209,38 +209,38 @@ int sync_pubsearch(struct syncer *sy, struct ht_err *err)
         match_prepare(
             &(struct match_msme){pr.names[i].business_name, pr.names[i].owner_name, NULL},
             &pr.reg[i]);
-    for (; done < ntodo; done++) {
+    for (; done < nclaimed; done++) {
         struct ht_err e = HT_ERR_INIT;
         size_t self = (size_t)-1;
 
         if (api_client_stopped(sy->ps) || api_client_breaker_open(sy->ps))
             break;
         for (size_t i = 0; i < pr.nreg && self == (size_t)-1; i++)
-            if (pr.names[i].id == todo[done].id)
+            if (pr.names[i].id == claimed[done].id)
                 self = i;
-        if (search_msme(&pr, &todo[done], self, &e) < 0) {
+        if (search_msme(&pr, &claimed[done], self, &e) < 0) {
             pr.failed++;
             if (e.code == HT_EDBCONN) {
                 ht_err_set(err, e.code, "%s", e.msg);
                 goto out;
             }
             log_warn("public search failed nib=%s: %s",
-                     todo[done].nib ? todo[done].nib : "-", e.msg);
-            if (store_pubsearch_release(sy->st, todo[done].id, err) < 0)
+                     claimed[done].nib ? claimed[done].nib : "-", e.msg);
+            if (store_pubsearch_release(sy->st, claimed[done].id, err) < 0)
                 goto out;
         }
     }
     rc = 0;
 out:
     /* the ones not reached are due again next cycle */
-    for (size_t i = done; rc == 0 && i < ntodo; i++)
-        if (store_pubsearch_release(sy->st, todo[i].id, err) < 0)
+    for (size_t i = done; rc == 0 && i < nclaimed; i++)
+        if (store_pubsearch_release(sy->st, claimed[i].id, err) < 0)
             rc = -1;
-    if (ntodo)
+    if (nclaimed)
         log_info("public search done msmes=%zu requests=%ld candidates=%ld accepted=%ld "
                  "pending=%ld failed=%ld",
                  done, pr.requests, pr.candidates, pr.accepted, pr.pending, pr.failed);
-    store_msme_names_free(todo, ntodo);
+    store_msme_names_free(claimed, nclaimed);
     store_msme_names_free(pr.names, pr.nreg);
     free(pr.reg);
     return rc;
