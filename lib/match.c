@@ -1,5 +1,5 @@
 /* Name matching of public-search certificates to register MSMEs; see match.h and
- * docs/coverage.md. The word lists follow /work/notes/research-names.md (legal forms,
+ * docs/coverage.md. The word lists follow docs/research/names.md (legal forms,
  * honorifics and titles, shop words, given-name spellings, EYD 1972 spelling). */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* The name a certificate carries in the public certificate search (nama_pu): the
  * register's business name or its owner's name, with the noise real records show
  * (docs/halalsim.md, "Public certificate search"; rates are assumptions, the kinds of
- * noise come from /work/notes/research-names.md). Deterministic per certificate. */
+ * noise come from docs/research/names.md). Deterministic per certificate. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
