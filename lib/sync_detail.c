@@ -1,6 +1,7 @@
-/* The detail batch: claim due applications, fetch their details concurrently, reconcile
- * each answer as soon as it arrives (its body is then freed), hand the batch to the
- * writer (sync_writer.c), which writes it in one transaction while the next is fetched.
+/* The detail batch: claim due applications (row locks of the transaction that will
+ * write them), fetch their details concurrently, reconcile each answer as soon as it
+ * arrives (its body is then freed), hand the batch to the writer (sync_writer.c), which
+ * writes and commits it in its claim's transaction while the next is claimed and fetched.
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -217,11 +218,22 @@ int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
     memset(&bs, 0, sizeof(bs));
     bs.sy = sy;
     *claimed = 0;
-    if (store_sync_claim(sy->st, sy->owner, sy->cfg->lease, sy->cfg->batch_size,
-                         sy->cycle_start, &bs.cl, &bs.n, err) < 0)
-        return -1;
+    {
+        /* The lease is the claim transaction's row locks, held until the batch is
+         * written in that transaction; without a batch connection, a lease row. */
+        struct store *cs = sync_writer_claim_store(sy);
+        if ((cs ? store_sync_claim_locked(cs, sy->cfg->lease, sy->cfg->batch_size,
+                                          sy->cycle_start, &bs.cl, &bs.n, err)
+                : store_sync_claim(sy->st, sy->owner, sy->cfg->lease, sy->cfg->batch_size,
+                                   sy->cycle_start, &bs.cl, &bs.n, err)) < 0) {
+            sync_writer_claim_abort(sy);
+            return -1;
+        }
+        sync_writer_claimed(sy);
+    }
     *claimed = bs.n;
     if (bs.n == 0) {
+        sync_writer_claim_abort(sy);
         store_claims_free(bs.cl, bs.n);
         return 0;
     }
@@ -267,7 +279,9 @@ int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
     }
     rc = 0;
 out:
-    api_client_batch_end(sy->ac); /* unspent tokens are not carried over */
+    if (rc < 0)
+        sync_writer_claim_abort(sy); /* (a claim not handed over: its rows are free) */
+    api_client_batch_end(sy->ac);    /* unspent tokens are not carried over */
     if (bs.reqs)
         for (size_t i = 0; i < bs.n; i++)
             api_req_release(&bs.reqs[i]);

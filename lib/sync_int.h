@@ -60,13 +60,19 @@ int sync_quarantine(struct syncer *sy, const char *source, const char *ref,
                     const char *reason, const void *raw, size_t len, int64_t upstream_at,
                     struct ht_err *err) HT_MUSTCHECK;
 
-/* The batch writer (sync_writer.c). sync_writer_start hands batch b (consumed) over to be
- * written on the writer's own connection, after waiting for the batch before it;
- * sync_writer_wait waits for the batch being written and counts it. Both return -1 with
- * the write's error when a write failed. */
+/* The batch writer (sync_writer.c). sync_writer_claim_store gives the connection the
+ * next batch is claimed on (store_sync_claim_locked), NULL when none can be had (claim
+ * with a lease on the main connection); sync_writer_claimed notes the claim's time,
+ * sync_writer_claim_abort rolls back a claim not handed over. sync_writer_start hands
+ * batch b (consumed) over to be written in its claim's transaction, after waiting for the
+ * batch before it; sync_writer_wait waits for the batch being written and counts it.
+ * Both return -1 with the write's error when a write failed. */
 struct sync_writer *sync_writer_new(void);
 void sync_writer_free(struct sync_writer *w);
 void sync_writer_cycle_start(struct syncer *sy);
+struct store *sync_writer_claim_store(struct syncer *sy);
+void sync_writer_claimed(struct syncer *sy);
+void sync_writer_claim_abort(struct syncer *sy);
 int sync_writer_start(struct syncer *sy, struct store_batch *b, size_t claimed,
                       size_t applied, int64_t t0, struct ht_err *err) HT_MUSTCHECK;
 int sync_writer_wait(struct syncer *sy, struct ht_err *err) HT_MUSTCHECK;

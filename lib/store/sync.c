@@ -485,6 +485,54 @@ int store_sync_claim(struct store *s, const char *owner, long lease_s, long limi
     return rc;
 }
 
+int store_sync_claim_locked(struct store *s, long lease_s, long limit,
+                            const char *cycle_start, struct store_claim **out, size_t *n,
+                            struct ht_err *err)
+{
+    char ms[96], lim[32];
+    const char *p[2] = {lim, cycle_start};
+    struct store_rows r = {0};
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    snprintf(ms, sizeof(ms), "SET LOCAL idle_in_transaction_session_timeout = %ld",
+             lease_s * 1000);
+    snprintf(lim, sizeof(lim), "%ld", limit);
+    if (store_begin(s, err) < 0)
+        return -1;
+    /* The lease is the row lock of this transaction, which writes the batch: nothing is
+     * written to claim. A lock taken at the top level reads the row's newest version (a
+     * list merge committed since the snapshot included). An application still leased by
+     * a lease_owner (a daemon that claims with store_sync_claim) is left to it. A session
+     * idle in this transaction for longer than the lease (the daemon hung) is ended by
+     * the server, which releases the rows. */
+    if (store_exec(s, ms, err) < 0 ||
+        store_query_rows(s,
+                         "SELECT " CLAIM_COLS " FROM application a"
+                         " WHERE a.next_poll_at <= clock_timestamp()"
+                         "   AND a.id_reg IS NOT NULL"
+                         "   AND (a.lease_until IS NULL"
+                         "        OR a.lease_until < clock_timestamp())"
+                         "   AND (a.detail_at IS NULL OR a.detail_at < $2::timestamptz)"
+                         " ORDER BY a.next_poll_at, a.id LIMIT $1"
+                         " FOR NO KEY UPDATE OF a SKIP LOCKED",
+                         2, p, &r, err) < 0) {
+        store_rollback(s);
+        return -1;
+    }
+    rc = claims_from_rows(&r, out, n);
+    store_rows_release(&r);
+    if (rc < 0) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        store_rollback(s);
+        return -1;
+    }
+    if (*n == 0)
+        store_rollback(s); /* nothing claimed, nothing to hold */
+    return 0;
+}
+
 void store_claim_release(struct store_claim *c)
 {
     free(c->id_reg);
@@ -667,7 +715,7 @@ int store_batch_resolve(struct store_batch *b, int64_t quarantine_id)
 /* Runs sql with the n consecutive arrays from first as $1..$n and extra as $n+1 (may be
  * NULL for none), only when the array gate is not empty. */
 static int batch_cmd(struct store *s, struct store_batch *b, int gate, const char *sql,
-                     int first, int n, const char *extra, long *affected,
+                     int first, int n, const char *const *extra, long *affected,
                      struct ht_err *err)
 {
     const char *p[20];
@@ -682,7 +730,7 @@ static int batch_cmd(struct store *s, struct store_batch *b, int gate, const cha
             return -1;
         }
     if (extra)
-        p[n++] = extra;
+        p[n++] = *extra; /* (NULL: every application of the batch) */
     return store_command(s, sql, n, p, affected, err);
 }
 
@@ -739,7 +787,7 @@ static int drop_observed(struct store *s, struct store_batch *b, const char *own
                          "DELETE FROM stage_event e"
                          " USING unnest($1::bigint[], $2::boolean[]) AS u(i, r)"
                          " WHERE e.application_id = u.i AND u.r AND e.source = 'observed'"
-                         "   AND u.i = ANY($3::bigint[])",
+                         "   AND ($3::bigint[] IS NULL OR u.i = ANY($3::bigint[]))",
                          3, p, NULL, err);
 }
 
@@ -750,7 +798,7 @@ static const char events_sql[] =
     " SELECT u.a, u.c, u.s, to_timestamp(u.t), u.ac, u.co"
     " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[],"
     "             $6::text[]) AS u(a, c, s, t, ac, co)"
-    " WHERE u.a = ANY($7::bigint[])"
+    " WHERE ($7::bigint[] IS NULL OR u.a = ANY($7::bigint[]))"
     " ON CONFLICT (application_id, status_code, at) DO NOTHING";
 
 /* One row version per fetched application: the stage move and the certificate
@@ -797,14 +845,15 @@ static const char done_sql[] =
     "   AS mv(i, c, s, t) ON mv.i = u.i"
     " LEFT JOIN unnest($5::bigint[], $6::text[], $7::text[]) AS ct(i, n, d)"
     "   ON ct.i = u.i"
-    " WHERE a.id = u.i AND u.i = ANY($17::bigint[])";
+    " WHERE a.id = u.i AND ($17::bigint[] IS NULL OR u.i = ANY($17::bigint[]))";
 
 /* Refused: from now on list_merge observes its changes. What the list shows and
  * the application does not have yet (all of it for a new one; a newer status
  * for one whose history stopped earlier) becomes an observed event now. */
 static const char denied_sql[] =
     "WITH d AS (SELECT u.i, u.s, u.n FROM unnest($1::bigint[], $2::text[],"
-    "   $3::bigint[]) AS u(i, s, n) WHERE u.i = ANY($4::bigint[])),"
+    "   $3::bigint[]) AS u(i, s, n)"
+    "   WHERE $4::bigint[] IS NULL OR u.i = ANY($4::bigint[])),"
     " f AS (INSERT INTO stage_event (application_id, status_code, stage, at,"
     "   source, window_from)"
     "   SELECT a.id, a.list_status, d.s, a.list_status_at, 'observed',"
@@ -835,18 +884,38 @@ static const char retry_sql[] =
     "UPDATE application a SET lease_owner = NULL, lease_until = NULL,"
     " next_poll_at = now() + make_interval(secs => u.n)"
     " FROM unnest($1::bigint[], $2::bigint[]) AS u(i, n)"
-    " WHERE a.id = u.i AND u.i = ANY($3::bigint[])";
+    " WHERE a.id = u.i AND ($3::bigint[] IS NULL OR u.i = ANY($3::bigint[]))";
 
 /* Quarantine rows a replay applied. */
 static const char resolve_sql[] =
     "UPDATE quarantine SET resolved = true, replayed_at = now()"
     " WHERE id = ANY($1::bigint[])";
 
+/* The batch's writes in the open transaction, then its commit (rolled back on failure).
+ * owned: the applications it may write, NULL for all. */
+static int batch_write(struct store *s, struct store_batch *b, const char *owned,
+                       long *ev, struct ht_err *err)
+{
+    /* Upstream tracking replaces what was observed of an application whose detail has
+     * become readable. */
+    if (drop_observed(s, b, owned, err) < 0 ||
+        batch_cmd(s, b, EV_APP, events_sql, EV_APP, 6, &owned, ev, err) < 0 ||
+        batch_cmd(s, b, DN_APP, done_sql, MV_APP, 16, &owned, NULL, err) < 0 ||
+        batch_cmd(s, b, DE_APP, denied_sql, DE_APP, 3, &owned, NULL, err) < 0 ||
+        batch_cmd(s, b, RT_APP, retry_sql, RT_APP, 2, &owned, NULL, err) < 0 ||
+        batch_cmd(s, b, RS_ID, resolve_sql, RS_ID, 1, NULL, NULL, err) < 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return store_commit(s, err);
+}
+
 int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
                       long *events_inserted, long *lease_lost, struct ht_err *err)
 {
     long ev = 0, lost = 0;
     char *owned = NULL;
+    int rc;
 
     if (b->failed) {
         ht_err_set(err, HT_ENOMEM, "batch too large or out of memory");
@@ -854,26 +923,35 @@ int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
     }
     if (store_begin(s, err) < 0)
         return -1;
-    if (!(owned = batch_lock(s, b, owner, &lost, err)) ||
-        /* Upstream tracking replaces what was observed of an application whose detail
-         * has become readable. */
-        drop_observed(s, b, owned, err) < 0 ||
-        batch_cmd(s, b, EV_APP, events_sql, EV_APP, 6, owned, &ev, err) < 0 ||
-        batch_cmd(s, b, DN_APP, done_sql, MV_APP, 16, owned, NULL, err) < 0 ||
-        batch_cmd(s, b, DE_APP, denied_sql, DE_APP, 3, owned, NULL, err) < 0 ||
-        batch_cmd(s, b, RT_APP, retry_sql, RT_APP, 2, owned, NULL, err) < 0 ||
-        batch_cmd(s, b, RS_ID, resolve_sql, RS_ID, 1, NULL, NULL, err) < 0) {
+    if (!(owned = batch_lock(s, b, owner, &lost, err))) {
         store_rollback(s);
-        free(owned);
         return -1;
     }
+    rc = batch_write(s, b, owned, &ev, err);
     free(owned);
-    if (store_commit(s, err) < 0)
+    if (rc < 0)
         return -1;
     if (events_inserted)
         *events_inserted = ev;
     if (lease_lost)
         *lease_lost = lost;
+    return 0;
+}
+
+int store_batch_apply_claimed(struct store *s, struct store_batch *b,
+                              long *events_inserted, struct ht_err *err)
+{
+    long ev = 0;
+
+    if (b->failed) {
+        ht_err_set(err, HT_ENOMEM, "batch too large or out of memory");
+        store_rollback(s);
+        return -1;
+    }
+    if (batch_write(s, b, NULL, &ev, err) < 0)
+        return -1;
+    if (events_inserted)
+        *events_inserted = ev;
     return 0;
 }
 

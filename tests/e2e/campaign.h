@@ -166,8 +166,9 @@ struct camp_daemon {
     int64_t spawned_ms;
 };
 
-/* A loss window: bad records [0, upto) whose id_reg was leased by a batch that a kill or
- * a restart cut off; and records [from, upto) injected while it happened. */
+/* A loss window: bad records [lo, upto) whose id_reg was in a batch that a kill or a
+ * restart cut off (held by its transaction just before the cut); and records [from,
+ * upto) injected while it happened. */
 struct camp_window {
     struct strlist ids; /* sorted */
     long lo, from, upto;
@@ -210,7 +211,8 @@ static void camp_spawn(struct camp_run *r, int k)
 {
     r->d[k].pid = daemon_spawn(r->conf, r->log[k]);
     r->d[k].spawned_ms = camp_now_ms();
-    /* the daemon's default name (cfg.c): host-pid; its leases are "<name>:<pid>:<rnd>" */
+    /* the daemon's default name (cfg.c): host-pid; its batch sessions are named
+     * "<name>:<pid>:<rnd>" */
     snprintf(r->d[k].name, sizeof(r->d[k].name), "%s-%ld", r->host, (long)r->d[k].pid);
 }
 
@@ -262,35 +264,33 @@ static long camp_in_flight_ms(const struct camp_run *r)
     return slow + 1500;
 }
 
+/* A kill or a restart cuts off the detail batches in flight: their transactions (which
+ * hold the batch's applications as row locks, the lease) roll back, nothing of them is
+ * written and their applications are due again at once. Their ids are read just before
+ * the cut; a batch claimed between that read and the cut fetched only answers rendered
+ * after the window's start (from), which the window explains by time alone. */
 static void camp_kill(struct camp_run *r, uint64_t *rng)
 {
     int k = r->d[1].pid > 0 && camp_below(rng, 2) ? 1 : 0, mid = 0;
     struct camp_window *w = &r->win[r->nwin < 63 ? r->nwin++ : 63];
     char sql[512];
 
-    /* Inside a batch: wait (briefly) until the victim holds leases. */
-    snprintf(
-        sql, sizeof(sql),
-        "SELECT count(*) FROM application WHERE split_part(lease_owner, ':', 1) = '%s'"
-        " AND lease_until > clock_timestamp()",
-        r->d[k].name);
+    /* Inside a batch: wait (briefly) until the victim holds applications. */
+    e2e_batch_sql(sql, sizeof(sql), "count(*)", r->d[k].name);
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
     e2e_sleep_ms(camp_in_flight_ms(r));
     for (int i = 0; i < 150 && !(mid = pgt_long(sql) > 0); i++)
         e2e_sleep_ms(20);
+    e2e_batch_sql(sql, sizeof(sql), "a.id_reg", r->d[k].name);
+    camp_window_ids(r, w, sql);
     kill(r->d[k].pid, SIGKILL);
     cr_assert(eq(int, daemon_wait(r->d[k].pid, 30), 128 + SIGKILL));
     w->upto = camp_bad_count(&r->sim);
-    snprintf(
-        sql, sizeof(sql),
-        "SELECT id_reg FROM application WHERE split_part(lease_owner, ':', 1) = '%s'",
-        r->d[k].name);
-    camp_window_ids(r, w, sql);
     r->kills_done++;
     r->kills_mid_batch += mid;
-    camp_out(r, "campaign: SIGKILL %s (%s, %zu applications leased)\n", r->d[k].name,
-             mid ? "inside a batch" : "between batches", w->ids.n);
+    camp_out(r, "campaign: SIGKILL %s (%s, %zu applications in its batches)\n",
+             r->d[k].name, mid ? "inside a batch" : "between batches", w->ids.n);
     camp_spawn(r, k);
 }
 
@@ -300,27 +300,21 @@ static void camp_restart_pg(struct camp_run *r)
     const char *state = getenv("HT_PG_STATE");
     struct ht_err err = HT_ERR_INIT;
     char cmd[1024], sql[512];
-    long leased =
-        pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL"
-                 " AND lease_until > clock_timestamp()");
 
     w->lo = r->bad_prev_cycle;
     w->from = camp_bad_count(&r->sim);
     e2e_sleep_ms(camp_in_flight_ms(r));
     snprintf(cmd, sizeof(cmd), "%s restart %s > /dev/null 2>&1", tu_src("scripts/pgctl"),
              state && *state ? state : tu_bin("pg"));
+    /* the batches in flight, which the restart cuts off before they commit */
+    e2e_batch_sql(sql, sizeof(sql), "a.id_reg", NULL);
+    camp_window_ids(r, w, sql);
     cr_assert(eq(int, system(cmd), 0), "pgctl restart failed: %s", cmd);
     cr_assert(eq(int, store_reconnect(r->st, &err), 0), "%s", err.msg);
     w->upto = camp_bad_count(&r->sim);
-    /* batches claimed before the restart that never committed */
-    snprintf(sql, sizeof(sql),
-             "SELECT id_reg FROM application WHERE lease_until IS NOT NULL AND"
-             " lease_until - make_interval(secs => %ld) < pg_postmaster_start_time()",
-             r->p.lease);
-    camp_window_ids(r, w, sql);
     r->restarts_done++;
-    camp_out(r, "campaign: PostgreSQL restarted (%ld applications were leased)\n",
-             leased);
+    camp_out(r, "campaign: PostgreSQL restarted (%zu applications were in batches)\n",
+             w->ids.n);
 }
 
 static void camp_set_faults(struct camp_run *r, const char *extra)

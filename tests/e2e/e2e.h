@@ -292,6 +292,22 @@ static __attribute__((unused)) int daemon_wait(pid_t pid, int timeout_s)
     return -1;
 }
 
+/* SQL for the applications a daemon's open detail batches hold (cols: what to select of
+ * application a): the lease is the row lock of the batch's transaction
+ * (lib/sync_writer.c), so the row's xmax is that transaction's xid, and the session is
+ * named after the lease owner, "<daemon.name>:<pid>:<random>". name NULL: any other
+ * session's batch. */
+static __attribute__((unused)) void e2e_batch_sql(char *sql, size_t n, const char *cols,
+                                                  const char *name)
+{
+    snprintf(sql, n,
+             "SELECT %s FROM application a JOIN pg_stat_activity s"
+             " ON s.backend_xid = a.xmax WHERE s.pid <> pg_backend_pid()"
+             " AND s.xact_start IS NOT NULL%s%s%s",
+             cols, name ? " AND split_part(s.application_name, ':', 1) = '" : "",
+             name ? name : "", name ? "'" : "");
+}
+
 static __attribute__((unused)) int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

@@ -552,13 +552,115 @@ Test(sync, low_quarantine_list_has_no_control_characters)
     tu_result_release(&r);
 }
 
-/* Issue 10 (low): a batch writes only the applications whose lease it still holds: one
- * whose lease expired and was claimed by another daemon is left to that daemon. */
+/* Claims the applications due (all of them: cycle start "infinity") on s; returns how
+ * many, with their claims in *cl. */
+static size_t claim_on(struct store *s, long lease_s, struct store_claim **cl)
+{
+    struct ht_err err = HT_ERR_INIT;
+    size_t n = 0;
+
+    cr_assert(
+        eq(int, store_sync_claim_locked(s, lease_s, 10, "infinity", cl, &n, &err), 0),
+        "%s", err.msg);
+    return n;
+}
+
+/* A batch that moves each claimed application to OF11. */
+static struct store_batch *batch_to_of11(const struct store_claim *cl, size_t n)
+{
+    struct store_batch *b = store_batch_new();
+
+    cr_assert(b != NULL);
+    for (size_t i = 0; i < n; i++) {
+        struct store_done d = {cl[i].id, 60, NULL, NULL, NULL, NULL, NULL, NULL, 0};
+        cr_assert(eq(int,
+                     store_batch_event(b, cl[i].id, "OF11", "verification", 1777680000,
+                                       NULL, NULL),
+                     0));
+        cr_assert(eq(
+            int, store_batch_move(b, cl[i].id, "OF11", "verification", 1777680000), 0));
+        cr_assert(eq(int, store_batch_done(b, &d), 0));
+    }
+    return b;
+}
+
+/* Issue 16: the lease is the row lock of the transaction that writes the batch. The
+ * claim writes no row; another daemon's claim never gets an application a batch holds;
+ * the batch commits in its claim's transaction; a batch idle past its lease (a hung
+ * daemon) loses its applications to the next claimer and writes nothing of them. */
+Test(sync, claim_is_the_batch_transactions_row_lock)
+{
+    struct store *a, *b;
+    struct store_claim *ca = NULL, *cb = NULL;
+    struct store_batch *wb;
+    struct ht_err err = HT_ERR_INIT;
+    size_t na, nb;
+    long ev = -1;
+
+    (void)pgt_open();
+    pgt_exec("INSERT INTO application (id_reg, status_code, stage) VALUES"
+             " ('R1', 'OF10', 'submitted'), ('R2', 'OF10', 'submitted'),"
+             " ('R3', 'OF10', 'submitted')");
+    a = store_open("", pgt_schema(), 0, &err);
+    cr_assert(a != NULL, "%s", err.msg);
+    b = store_open("", pgt_schema(), 0, &err);
+    cr_assert(b != NULL, "%s", err.msg);
+    cr_assert(eq(int, store_sync_claim_locked(a, 60, 2, "infinity", &ca, &na, &err), 0),
+              "%s", err.msg);
+    cr_assert(eq(sz, na, 2));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application WHERE lease_owner IS NOT NULL"
+                          " OR lease_until IS NOT NULL"),
+                 0),
+              "the claim wrote a lease row");
+    /* the other daemon gets only what a does not hold */
+    nb = claim_on(b, 60, &cb);
+    cr_assert(eq(sz, nb, 1));
+    cr_assert(eq(str, cb[0].id_reg, "R3"));
+    store_rollback(b);
+    store_claims_free(cb, nb);
+    wb = batch_to_of11(ca, na);
+    cr_assert(eq(int, store_batch_apply_claimed(a, wb, &ev, &err), 0), "%s", err.msg);
+    store_batch_free(wb);
+    store_claims_free(ca, na);
+    cr_assert(eq(long, ev, 2));
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application WHERE status_code = 'OF11'"
+                          " AND detail_at IS NOT NULL AND id_reg IN ('R1', 'R2')"),
+                 2));
+
+    /* A claim idle past its 1-second lease: the server ends its session. */
+    pgt_exec("UPDATE application SET next_poll_at = now() - interval '1 s'");
+    na = claim_on(a, 1, &ca);
+    cr_assert(eq(sz, na, 3));
+    e2e_sleep_ms(2500);
+    nb = claim_on(b, 60, &cb);
+    cr_assert(eq(sz, nb, 3), "the hung batch still holds its applications");
+    wb = batch_to_of11(ca, na);
+    cr_assert(eq(int, store_batch_apply_claimed(a, wb, &ev, &err), -1));
+    cr_assert(eq(int, store_ok(a), 0));
+    store_batch_free(wb);
+    store_rollback(b);
+    cr_assert(eq(long, pgt_long("SELECT count(*) FROM stage_event"), 2),
+              "the batch that lost its lease wrote events");
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM application WHERE id_reg = 'R3'"
+                          " AND status_code = 'OF10' AND detail_at IS NULL"),
+                 1));
+    store_claims_free(ca, na);
+    store_claims_free(cb, nb);
+    store_free(a);
+    store_free(b);
+}
+
+/* Issue 10 (low): a batch claimed with a lease row (the fallback without a batch
+ * connection) writes only the applications whose lease it still holds: one whose lease
+ * expired and was claimed by another daemon is left to that daemon. */
 Test(sync, low_apply_skips_applications_whose_lease_was_lost)
 {
     struct store *st = pgt_open();
     struct store_claim *cl = NULL;
-    struct store_batch *b = store_batch_new();
+    struct store_batch *b;
     struct ht_err err = HT_ERR_INIT;
     size_t n = 0;
     long ev = -1, lost = -1;
@@ -571,16 +673,7 @@ Test(sync, low_apply_skips_applications_whose_lease_was_lost)
     cr_assert(eq(sz, n, 2));
     /* R2's lease moved to daemon B (as after an expiry and a new claim). */
     pgt_exec("UPDATE application SET lease_owner = 'B:2:2' WHERE id_reg = 'R2'");
-    for (size_t i = 0; i < n; i++) {
-        cr_assert(eq(int,
-                     store_batch_event(b, cl[i].id, "OF11", "verification", 1777680000,
-                                       NULL, NULL),
-                     0));
-        cr_assert(eq(
-            int, store_batch_move(b, cl[i].id, "OF11", "verification", 1777680000), 0));
-        struct store_done d = {cl[i].id, 60, NULL, NULL, NULL, NULL, NULL, NULL, 0};
-        cr_assert(eq(int, store_batch_done(b, &d), 0));
-    }
+    b = batch_to_of11(cl, n);
     cr_assert(eq(int, store_batch_apply(st, b, "A:1:1", &ev, &lost, &err), 0), "%s",
               err.msg);
     cr_assert(eq(long, lost, 1));

@@ -102,6 +102,15 @@ void store_claim_release(struct store_claim *c);
 int store_sync_claim(struct store *s, const char *owner, long lease_s, long limit,
                      const char *cycle_start, struct store_claim **out, size_t *n,
                      struct ht_err *err) HT_MUSTCHECK;
+/* Claims like store_sync_claim, but the lease is the row lock (FOR NO KEY UPDATE SKIP
+ * LOCKED) of a transaction left open on s, which store_batch_apply_claimed then writes
+ * and commits: the claim writes no row and commits nothing. A session idle in that
+ * transaction for more than lease_s seconds is ended by the server (its rows are free
+ * again, nothing of the batch is written). With no application due (*n = 0) or on
+ * failure no transaction is left open. */
+int store_sync_claim_locked(struct store *s, long lease_s, long limit,
+                            const char *cycle_start, struct store_claim **out, size_t *n,
+                            struct ht_err *err) HT_MUSTCHECK;
 void store_claims_free(struct store_claim *c, size_t n);
 /* Drops every lease held by owner (after a reconnect or at exit). */
 int store_sync_release_leases(struct store *s, const char *owner,
@@ -156,6 +165,11 @@ int store_batch_resolve(struct store_batch *b, int64_t quarantine_id) HT_MUSTCHE
 int store_batch_apply(struct store *s, struct store_batch *b, const char *owner,
                       long *events_inserted, long *lease_lost,
                       struct ht_err *err) HT_MUSTCHECK;
+/* Applies b in the transaction store_sync_claim_locked left open on s (its applications
+ * are locked by it, no lease check is needed) and commits it; on failure the
+ * transaction is rolled back and nothing is written. */
+int store_batch_apply_claimed(struct store *s, struct store_batch *b,
+                              long *events_inserted, struct ht_err *err) HT_MUSTCHECK;
 
 /* Quarantines one payload at once (its own statement): at most cap bytes of raw are
  * kept, and the reason then says how many of how many. An identical open row (same
