@@ -103,14 +103,18 @@ class Pg:
                 env=self.env, timeout=timeout)
         return p.stdout.strip()
 
-    def restart_durable(self):
+    def restart_durable(self, profile=False):
         """Restarts the cluster pgctl started with fsync, synchronous_commit and
-        full_page_writes on (pgctl's command-line settings would override ALTER SYSTEM)."""
+        full_page_writes on (pgctl's command-line settings would override ALTER SYSTEM);
+        profile: with pg_stat_statements loaded."""
         run(["bash", f"{self.src}/scripts/pgctl", "stop", self.state], timeout=120)
         d = self.env["HT_PG_DIR"]
         opts = (f"-c listen_addresses=127.0.0.1 -p {self.env['PGPORT']}"
                 f" -c unix_socket_directories={d} -c fsync=on -c synchronous_commit=on"
                 f" -c full_page_writes=on -c max_connections=200 -c shared_buffers=256MB")
+        if profile:
+            opts += (" -c shared_preload_libraries=pg_stat_statements"
+                     " -c pg_stat_statements.track=all -c pg_stat_statements.max=2000")
         cmd = [os.path.join(self.env["HT_PG_BIN"], "pg_ctl"), "-w", "-t", "60", "-D",
                f"{d}/data", "-l", f"{d}/log", "-o", opts, "start"]
         if os.geteuid() == 0:
@@ -205,7 +209,7 @@ def sim_requests(before, after):
 
 # ---- the daemon -------------------------------------------------------------------------
 def write_daemon_conf(workdir, sim_url, concurrency, statement_timeout=None,
-                      schema="halaltrack", auth_url=""):
+                      schema="halaltrack", auth_url="", batch_size=None):
     pwfile = os.path.join(workdir, "api-password")
     with open(pwfile, "w") as f:
         f.write(SIM_PASSWORD + "\n")
@@ -238,6 +242,7 @@ cycle = 0
 conninfo =
 schema = {schema}
 {f"statement_timeout = {statement_timeout}" if statement_timeout else "# statement_timeout: the default"}
+{f"batch_size = {batch_size}" if batch_size else "# batch_size: the default"}
 
 [http]
 listen = off
@@ -413,11 +418,18 @@ def bench_size(args, n_req, pg, results_dir):
             f" ({pg_lim['initial']['rows_per_s']} rows/s)")
 
         # The daemon: full initial sync.
-        conf = write_daemon_conf(workdir, sim.url, args.concurrency)
+        conf = write_daemon_conf(workdir, sim.url, args.concurrency,
+                                 batch_size=args.batch_size)
+        res["daemon_batch_size"] = args.batch_size or "default"
         dlog = os.path.join(workdir, "halaltrackd.log")
+        if args.profile:
+            pg.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA public;"
+                    " SELECT public.pg_stat_statements_reset()")
         s0 = sim.stats()
         full = run_daemon(bins["daemon"], conf, env, dlog, dl.left())
         s1 = sim.stats()
+        if args.profile:
+            res["profile_full_sync"] = profile_statements(pg)
         full["sim_requests"] = sim_requests(s0, s1)
         full["sync_run"] = last_sync_run(pg)
         full["requests"] = sum(full["sim_requests"].values())
@@ -433,6 +445,11 @@ def bench_size(args, n_req, pg, results_dir):
             f" exit {full['exit']}, complete={full['verified']['complete']}")
         if full["exit"] != 0:
             res["notes"].append(f"halaltrackd --once exited {full['exit']} (log {dlog})")
+
+        if args.sync_only:
+            res["notes"].append("--sync-only: no naive or afternoon poller, incremental"
+                                " cycle or CLI latency in this run")
+            return finish_size(args, res, sim, workdir, results_dir, n_req)
 
         # The naive poller on a capped sample, extrapolated.
         limit = min(args.naive_limit, n)
@@ -477,8 +494,30 @@ def bench_size(args, n_req, pg, results_dir):
         # The initial sync in every combination of the switches (a fresh schema each).
         if args.switch_matrix and n <= args.switch_matrix_max:
             res["switch_matrix"] = switch_matrix(args, sim, pg, bins, env, workdir, dl)
-    finally:
+    except BaseException:
         sim.stop()
+        raise
+    return finish_size(args, res, sim, workdir, results_dir, n_req)
+
+
+def profile_statements(pg):
+    """The server's time by statement during the full sync (pg_stat_statements), the
+    costliest first."""
+    out = pg.psql(
+        "SELECT coalesce(json_agg(t), '[]') FROM (SELECT round(total_exec_time) AS ms,"
+        " calls, rows, wal_bytes, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query"
+        " FROM public.pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database"
+        " WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'"
+        " ORDER BY total_exec_time DESC LIMIT 25) t")
+    rows = json.loads(out)
+    for r in rows[:12]:
+        log(f"  {r['ms']:>8} ms {r['calls']:>7} calls {int(r['wal_bytes']) // 1024:>8} KiB WAL"
+            f"  {r['query'][:90]}")
+    return rows
+
+
+def finish_size(args, res, sim, workdir, results_dir, n_req):
+    sim.stop()
     res["ratios"], res["targets"] = judge(res)
     shutil.rmtree(workdir, ignore_errors=True) if not args.keep else None
     if args.keep:
@@ -656,11 +695,12 @@ def judge(res):
     ratios["full_vs_http_limit"] = round(fs / lim_http, 3)
     ratios["full_vs_pg_limit"] = round(fs / lim_pg, 3)
     ratios["full_vs_slower_limit"] = round(fs / slower, 3)
-    ratios["full_vs_naive"] = round(fs / res["naive"]["applications_per_s"], 1)
     targets.append({"target": "full sync >= 0.5 x slower limit", "value":
                     ratios["full_vs_slower_limit"], "met": fs >= 0.5 * slower})
-    targets.append({"target": "full sync >= 20 x naive poller", "value":
-                    ratios["full_vs_naive"], "met": ratios["full_vs_naive"] >= 20})
+    if "naive" in res:
+        ratios["full_vs_naive"] = round(fs / res["naive"]["applications_per_s"], 1)
+        targets.append({"target": "full sync >= 20 x naive poller", "value":
+                        ratios["full_vs_naive"], "met": ratios["full_vs_naive"] >= 20})
     if "afternoon" in res:
         ratios["full_vs_afternoon"] = round(fs / res["afternoon"]["applications_per_s"], 1)
         targets.append({"target": "full sync >= 10 x afternoon poller (one upsert per"
@@ -808,6 +848,12 @@ def main():
                     help="also run the initial sync in each of the 24 switch combinations")
     ap.add_argument("--switch-matrix-max", type=int, default=50000,
                     help="only at sizes up to this many applications (default 50000)")
+    ap.add_argument("--batch-size", type=int, default=0,
+                    help="the daemon's database.batch_size (default: the daemon's default)")
+    ap.add_argument("--sync-only", action="store_true",
+                    help="the limits and the full sync only (for batch-size comparisons)")
+    ap.add_argument("--profile", action="store_true",
+                    help="load pg_stat_statements and record the full sync's statements")
     ap.add_argument("--no-durable", action="store_true",
                     help="keep scripts/pgctl's fsync=off (default: fsync and synchronous_commit on)")
     args = ap.parse_args()
@@ -821,7 +867,7 @@ def main():
     # scripts/pgctl starts a test cluster with fsync off; a deployment keeps it on, and the
     # naive poller's autocommits are bounded by exactly that flush. Durable by default.
     if not args.no_durable:
-        pg.restart_durable()
+        pg.restart_durable(profile=args.profile)
     settings = pg.psql("SELECT string_agg(name || '=' || setting, ' ' ORDER BY name)"
                        " FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit',"
                        " 'full_page_writes', 'shared_buffers', 'max_wal_size', 'server_version')")
