@@ -219,16 +219,28 @@ static int add_bad(struct api_bad *bad, size_t *nbad, json_t *item, const char *
     return 0;
 }
 
+/* The totals of a paged answer and where its decoded records go: items (item_size each)
+ * and bad records, room for one of either per element of data[]. */
+struct paged {
+    long *total_item, *current_page, *total_page;
+    void **items;
+    size_t item_size;
+    struct api_bad **bad;
+};
+
 /* The paged envelope of a list answer: {"code":2000,"data":[...],"total_item",
  * "current_page","total_page"}. Invalid UTF-8 inside one record must not cost the whole
  * page: a cleaned copy is decoded and the records that held bad bytes are flagged (their
- * fields hold U+FFFD). Returns the root (data borrowed into *data), or NULL with err. */
+ * fields hold U+FFFD). Fills pg's totals and allocates its arrays (the caller's release
+ * frees them, also on error). Returns the root (data borrowed into *data), or NULL with
+ * err. */
 static json_t *parse_paged(const char *body, size_t len, const char *what, json_t **data,
-                           long totals[3], struct ht_err *err)
+                           const struct paged *pg, struct ht_err *err)
 {
     json_t *root;
     char *clean = NULL;
     long code;
+    size_t n;
 
     if (!utf8_valid(body, len)) {
         size_t cl;
@@ -251,11 +263,21 @@ static json_t *parse_paged(const char *body, size_t len, const char *what, json_
         json_decref(root);
         return NULL;
     }
-    if (get_long(root, "total_item", &totals[0]) < 0 ||
-        get_long(root, "current_page", &totals[1]) < 0 ||
-        get_long(root, "total_page", &totals[2]) < 0 || totals[0] < 0 || totals[2] < 0) {
+    if (get_long(root, "total_item", pg->total_item) < 0 ||
+        get_long(root, "current_page", pg->current_page) < 0 ||
+        get_long(root, "total_page", pg->total_page) < 0 || *pg->total_item < 0 ||
+        *pg->total_page < 0) {
         ht_err_set(err, HT_EPARSE,
                    "%s answer without valid total_item/total_page/current_page", what);
+        json_decref(root);
+        return NULL;
+    }
+    /* each element adds at most one item or one bad record */
+    n = json_array_size(*data);
+    *pg->items = calloc(n + 1, pg->item_size);
+    *pg->bad = calloc(n + 1, sizeof(**pg->bad));
+    if (!*pg->items || !*pg->bad) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
         json_decref(root);
         return NULL;
     }
@@ -343,21 +365,18 @@ int api_decode_page(const char *body, size_t len, const struct stage_map *map,
                     struct api_page *out, struct ht_err *err)
 {
     json_t *root, *data, *item;
-    long totals[3] = {0, 0, 0};
-    size_t i, n;
+    void *items = NULL;
+    const struct paged pg = {&out->total_item, &out->current_page,  &out->total_page,
+                             &items,           sizeof(*out->items), &out->bad};
+    size_t i;
 
     memset(out, 0, sizeof(*out));
-    if (!(root = parse_paged(body, len, "list", &data, totals, err)))
+    root = parse_paged(body, len, "list", &data, &pg, err);
+    out->items = items;
+    if (!root) {
+        api_page_release(out);
         return -1;
-    out->total_item = totals[0];
-    out->current_page = totals[1];
-    out->total_page = totals[2];
-    n = json_array_size(data);
-    /* bad[] has room for one entry per item: each item adds at most one */
-    out->items = calloc(n + 1, sizeof(*out->items));
-    out->bad = calloc(n + 1, sizeof(*out->bad));
-    if (!out->items || !out->bad)
-        goto oom;
+    }
     json_array_foreach(data, i, item)
     {
         struct api_item *it = &out->items[out->n];
@@ -575,20 +594,18 @@ int api_decode_programmes(const char *body, size_t len, struct api_programme_pag
                           struct ht_err *err)
 {
     json_t *root, *data, *item;
-    long totals[3] = {0, 0, 0};
-    size_t i, n;
+    void *items = NULL;
+    const struct paged pg = {&out->total_item, &out->current_page,  &out->total_page,
+                             &items,           sizeof(*out->items), &out->bad};
+    size_t i;
 
     memset(out, 0, sizeof(*out));
-    if (!(root = parse_paged(body, len, "programme list", &data, totals, err)))
+    root = parse_paged(body, len, "programme list", &data, &pg, err);
+    out->items = items;
+    if (!root) {
+        api_programme_page_release(out);
         return -1;
-    out->total_item = totals[0];
-    out->current_page = totals[1];
-    out->total_page = totals[2];
-    n = json_array_size(data);
-    out->items = calloc(n + 1, sizeof(*out->items));
-    out->bad = calloc(n + 1, sizeof(*out->bad));
-    if (!out->items || !out->bad)
-        goto oom;
+    }
     json_array_foreach(data, i, item)
     {
         struct api_programme *g = &out->items[out->n];
