@@ -489,7 +489,7 @@ int store_sync_claim_locked(struct store *s, long lease_s, long limit,
                             const char *cycle_start, struct store_claim **out, size_t *n,
                             struct ht_err *err)
 {
-    char ms[96], lim[32];
+    char ms[96], lim[32], *ids = NULL;
     const char *p[2] = {lim, cycle_start};
     struct store_rows r = {0};
     int rc;
@@ -502,35 +502,47 @@ int store_sync_claim_locked(struct store *s, long lease_s, long limit,
     if (store_begin(s, err) < 0)
         return -1;
     /* The lease is the row lock of this transaction, which writes the batch: nothing is
-     * written to claim. A lock taken at the top level reads the row's newest version (a
-     * list merge committed since the snapshot included). An application still leased by
-     * a lease_owner (a daemon that claims with store_sync_claim) is left to it. A session
-     * idle in this transaction for longer than the lease (the daemon hung) is ended by
-     * the server, which releases the rows. */
+     * written to claim. An application still leased by a lease_owner (a daemon that
+     * claims with store_sync_claim) is left to it. A session idle in this transaction
+     * for longer than the lease (the daemon hung) is ended by the server, which releases
+     * the rows. The claim's columns are read by a second statement, whose snapshot is
+     * taken with the rows already locked: their newest versions (a list merge committed
+     * meanwhile included), and only for the rows claimed. */
     if (store_exec(s, ms, err) < 0 ||
-        store_query_rows(s,
-                         "SELECT " CLAIM_COLS " FROM application a"
-                         " WHERE a.next_poll_at <= clock_timestamp()"
-                         "   AND a.id_reg IS NOT NULL"
-                         "   AND (a.lease_until IS NULL"
-                         "        OR a.lease_until < clock_timestamp())"
-                         "   AND (a.detail_at IS NULL OR a.detail_at < $2::timestamptz)"
-                         " ORDER BY a.next_poll_at, a.id LIMIT $1"
-                         " FOR NO KEY UPDATE OF a SKIP LOCKED",
-                         2, p, &r, err) < 0) {
-        store_rollback(s);
-        return -1;
+        store_query_value(
+            s,
+            "WITH c AS (SELECT id FROM application"
+            "  WHERE next_poll_at <= clock_timestamp() AND id_reg IS NOT NULL"
+            "    AND (lease_until IS NULL OR lease_until < clock_timestamp())"
+            "    AND (detail_at IS NULL OR detail_at < $2::timestamptz)"
+            "  ORDER BY next_poll_at, id LIMIT $1"
+            "  FOR NO KEY UPDATE SKIP LOCKED)"
+            " SELECT coalesce(array_agg(id), '{}')::text FROM c",
+            2, p, &ids, err) < 0)
+        goto fail;
+    p[0] = ids;
+    if (strcmp(ids ? ids : "{}", "{}") == 0) {
+        free(ids);
+        store_rollback(s); /* nothing claimed, nothing to hold */
+        return 0;
     }
+    rc = store_query_rows(s,
+                          "SELECT " CLAIM_COLS " FROM application a"
+                          " WHERE a.id = ANY($1::bigint[]) ORDER BY a.next_poll_at, a.id",
+                          1, p, &r, err);
+    free(ids);
+    if (rc < 0)
+        goto fail;
     rc = claims_from_rows(&r, out, n);
     store_rows_release(&r);
     if (rc < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
-        store_rollback(s);
-        return -1;
+        goto fail;
     }
-    if (*n == 0)
-        store_rollback(s); /* nothing claimed, nothing to hold */
     return 0;
+fail:
+    store_rollback(s);
+    return -1;
 }
 
 void store_claim_release(struct store_claim *c)
