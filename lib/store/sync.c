@@ -643,6 +643,7 @@ enum {
 struct store_batch {
     struct pgarr a[ARR__COUNT];
     int failed;
+    size_t replace; /* done entries whose observed history is replaced */
 };
 
 struct store_batch *store_batch_new(void)
@@ -697,6 +698,7 @@ int store_batch_cert(struct store_batch *b, int64_t app_id, const char *no,
 
 int store_batch_done(struct store_batch *b, const struct store_done *d)
 {
+    b->replace += d->replace != 0;
     return chk(b, arr_addi(&b->a[DN_APP], d->app_id) |
                       arr_addi(&b->a[DN_NEXT], d->next_s) | arr_add(&b->a[DN_FP], d->fp) |
                       arr_add(&b->a[DN_NIB], d->nib) |
@@ -788,7 +790,7 @@ static int drop_observed(struct store *s, struct store_batch *b, const char *own
 {
     const char *p[3];
 
-    if (b->a[DN_APP].n == 0)
+    if (b->replace == 0) /* (a full sync's batches: nothing observed to replace) */
         return 0;
     if (!(p[0] = arr_str(&b->a[DN_APP])) || !(p[1] = arr_str(&b->a[DN_REPLACE]))) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
