@@ -446,6 +446,9 @@ def bench_size(args, n_req, pg, results_dir):
         if full["exit"] != 0:
             res["notes"].append(f"halaltrackd --once exited {full['exit']} (log {dlog})")
 
+        if args.ab_build:
+            res["ab"] = ab_syncs(args, pg, bins, conf, env, workdir, n, events0, dl)
+
         if args.sync_only:
             res["notes"].append("--sync-only: no naive or afternoon poller, incremental"
                                 " cycle or CLI latency in this run")
@@ -498,6 +501,34 @@ def bench_size(args, n_req, pg, results_dir):
         sim.stop()
         raise
     return finish_size(args, res, sim, workdir, results_dir, n_req)
+
+
+def ab_syncs(args, pg, bins, conf, env, workdir, n, events0, dl):
+    """The full sync again, alternately with another build's daemon (--ab-build) and this
+    one's, each time on the sync's tables emptied (the register, goals and programmes
+    stay): both daemons against the same limits, minutes apart on the same data."""
+    other = os.path.join(args.ab_build, "daemon", "halaltrackd")
+    if not os.access(other, os.X_OK):
+        raise BenchError(f"missing program '{other}' (--ab-build)")
+    out = []
+    for rnd in range(args.ab_rounds):
+        for label, daemon in (("other", other), ("this", bins["daemon"])):
+            pg.psql("SET search_path = halaltrack; TRUNCATE application, stage_event,"
+                    " quarantine, sync_run, budget_grant, change_log, change_pending"
+                    " CASCADE; DELETE FROM sync_state")
+            pg.psql("CHECKPOINT")
+            dlog = os.path.join(workdir, f"halaltrackd-ab-{label}-{rnd}.log")
+            r = run_daemon(daemon, conf, env, dlog, dl.left())
+            apps, evs = db_counts(pg, "halaltrack")
+            row = {"round": rnd + 1, "daemon": label, "wall_s": r["wall_s"],
+                   "applications_per_s": round(n / r["wall_s"], 1),
+                   "peak_rss_kib": r["peak_rss_kib"], "exit": r["exit"],
+                   "complete": apps == n and evs == events0,
+                   "load_avg": os.getloadavg()[0]}
+            log(f"a/b round {rnd + 1} {label}: {r['wall_s']} s,"
+                f" {row['applications_per_s']} apps/s, complete={row['complete']}")
+            out.append(row)
+    return out
 
 
 def profile_statements(pg):
@@ -852,6 +883,10 @@ def main():
                     help="the daemon's database.batch_size (default: the daemon's default)")
     ap.add_argument("--sync-only", action="store_true",
                     help="the limits and the full sync only (for batch-size comparisons)")
+    ap.add_argument("--ab-build", default="",
+                    help="another build tree: its daemon's full sync alternates with this"
+                         " one's, on the same data and limits (--ab-rounds times each)")
+    ap.add_argument("--ab-rounds", type=int, default=2)
     ap.add_argument("--profile", action="store_true",
                     help="load pg_stat_statements and record the full sync's statements")
     ap.add_argument("--no-durable", action="store_true",
