@@ -66,7 +66,7 @@ static const struct cfg_key keys[] = {
     {"database", "conninfo", CFG_STR, OFF(conninfo), CFG_NO_RELOAD | CFG_SECRET, ""},
     {"database", "schema", CFG_STR, OFF(schema), CFG_NO_RELOAD, "halaltrack"},
     {"database", "statement_timeout", CFG_SECS, OFF(statement_timeout), 0, "60"},
-    {"database", "batch_size", CFG_INT, OFF(batch_size), 0, "200"},
+    {"database", "batch_size", CFG_INT, OFF(batch_size), 0, "1000"},
     {"database", "lease", CFG_SECS, OFF(lease), 0, "5m"},
     {"http", "listen", CFG_STR, OFF(listen), CFG_NO_RELOAD, "127.0.0.1:9187"},
     {"http", "ready_max_age", CFG_SECS, OFF(ready_max_age), CFG_NO_RELOAD, "15m"},

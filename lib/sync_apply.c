@@ -68,6 +68,13 @@ enum api_path sync_detail_path(const struct store_claim *c)
     return sd == 1 ? API_DETAIL_SELF_DECLARE : API_DETAIL_REGULER;
 }
 
+long sync_batch_limit(long batch_size, double rate)
+{
+    double cap = rate * SYNC_BATCH_HOLD_S;
+
+    return cap < 1 ? 1 : cap < (double)batch_size ? (long)cap : batch_size;
+}
+
 long sync_poll_secs(const long stage_poll[STAGE__COUNT], enum ht_stage st)
 {
     if (st < 0 || st >= STAGE__COUNT || st == STAGE_NOT_APPLIED)

@@ -222,9 +222,10 @@ int sync_detail_batch(struct syncer *sy, size_t *claimed, struct ht_err *err)
         /* The lease is the claim transaction's row locks, held until the batch is
          * written in that transaction; without a batch connection, a lease row. */
         struct store *cs = sync_writer_claim_store(sy);
-        if ((cs ? store_sync_claim_locked(cs, sy->cfg->lease, sy->cfg->batch_size,
-                                          sy->cycle_start, &bs.cl, &bs.n, err)
-                : store_sync_claim(sy->st, sy->owner, sy->cfg->lease, sy->cfg->batch_size,
+        long limit = sync_batch_limit(sy->cfg->batch_size, sy->cfg->rate);
+        if ((cs ? store_sync_claim_locked(cs, sy->cfg->lease, limit, sy->cycle_start,
+                                          &bs.cl, &bs.n, err)
+                : store_sync_claim(sy->st, sy->owner, sy->cfg->lease, limit,
                                    sy->cycle_start, &bs.cl, &bs.n, err)) < 0) {
             sync_writer_claim_abort(sy);
             return -1;

@@ -236,3 +236,14 @@ Test(sync_apply, detail_path_follows_what_is_known)
     c.detail_path = "self_declare"; /* it answered there last time */
     cr_assert(eq(int, sync_detail_path(&c), API_DETAIL_SELF_DECLARE));
 }
+
+/* A batch claims database.batch_size applications, but never more than ten seconds of
+ * requests at api.rate (and at least one). */
+Test(sync_apply, batch_limit_is_ten_seconds_of_requests_at_most)
+{
+    cr_assert(eq(long, sync_batch_limit(1000, 1000000), 1000));
+    cr_assert(eq(long, sync_batch_limit(1000, 20), 200));
+    cr_assert(eq(long, sync_batch_limit(50, 500), 50));
+    cr_assert(eq(long, sync_batch_limit(200, 2.5), 25));
+    cr_assert(eq(long, sync_batch_limit(200, 0.01), 1));
+}

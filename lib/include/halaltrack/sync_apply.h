@@ -34,6 +34,13 @@ struct apply_sink apply_sink_batch(struct store_batch *b);
  * names a path ("Self Declare", "Reguler": inferred); else reguler. */
 enum api_path sync_detail_path(const struct store_claim *c);
 
+/* How many applications a detail batch claims: database.batch_size, but no more than
+ * SYNC_BATCH_HOLD_S seconds of requests at api.rate, so that a batch holds its
+ * applications (row locks another daemon's sweep may wait for) about that long at most.
+ */
+#define SYNC_BATCH_HOLD_S 10
+long sync_batch_limit(long batch_size, double rate);
+
 /* Seconds until the next poll of an application in stage st ([poll] table). */
 long sync_poll_secs(const long stage_poll[STAGE__COUNT], enum ht_stage st);
 
