@@ -6,7 +6,7 @@
 -- (access_scope_mine follows session_user), and `db migrate` pins its search_path.
 -- The hits come from goal_hits_known: maintained for the present, computed from the
 -- history for an earlier instant. Custom plans: t decides how much history goal_hits_at
--- reads.
+-- reads. No JIT (see sla_breach_at).
 CREATE FUNCTION goal_progress_at(t timestamptz)
 RETURNS TABLE (goal_id bigint, name text, scope_kind text, scope_value text, metric text,
                target int, start_date date, deadline date, done bigint,
@@ -14,6 +14,7 @@ RETURNS TABLE (goal_id bigint, name text, scope_kind text, scope_value text, met
                done_matched bigint, awaiting bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET plan_cache_mode = force_custom_plan
+SET jit = off
 AS $$
 #variable_conflict use_column
 BEGIN

@@ -50,11 +50,15 @@ LANGUAGE sql STABLE AS $$
           FROM app_now n LEFT JOIN channel_def ch ON ch.channel = n.ck
          WHERE (SELECT ok FROM g)
     ),
-    -- The files still under way: only their steps have a clock.
-    op AS MATERIALIZED (
+    -- The files still under way: only their steps have a clock (since0: their step's start
+    -- when app_now answers, else read from the history by ev below).
+    op_h AS MATERIALIZED (
         SELECT c.*, NULL::timestamptz AS since0, d.paused, d.extension_days AS ext_max,
                d.takeover_holder, d.takeover_days
           FROM cur c JOIN step_def d ON d.step = c.step AND NOT d.terminal
+    ),
+    op AS MATERIALIZED (
+        SELECT * FROM op_h
         UNION ALL
         SELECT n.application_id, n.channel_id, n.ck, n.path, n.status_code, n.stage, n.at,
                n.step, n.holder, n.since0, d.paused, d.extension_days, d.takeover_holder,
@@ -70,13 +74,12 @@ LANGUAGE sql STABLE AS $$
         SELECT c.application_id, e.at,
                max(e.at) FILTER (WHERE coalesce(k1.step, k2.step, 'unknown') <> c.step)
                    OVER (PARTITION BY c.application_id) AS other_at
-          FROM op c
+          FROM op_h c
           CROSS JOIN LATERAL (SELECT e.at, e.status_code, e.stage FROM stage_event e
                                WHERE e.application_id = c.application_id AND e.at <= c.at
                                  AND e.at < t AND e.observed_at < t OFFSET 0) e
           LEFT JOIN step_code k1 ON k1.channel = c.ck AND k1.code = e.status_code
           LEFT JOIN step_code k2 ON k2.channel = c.ck AND k2.code = '*' || e.stage
-         WHERE c.since0 IS NULL
     ),
     since AS (
         SELECT v.application_id,
