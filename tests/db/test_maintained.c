@@ -27,20 +27,23 @@ static void setup(void)
     pgt_exec("INSERT INTO msme (nib, business_name, kbli, size_class, kelurahan_code,"
              " programs) VALUES ('3575010000001', 'Warung Satu', '56101', 'mikro',"
              " '35.75.01.1001', '{sehati2026}')");
-    pgt_exec("INSERT INTO application (id_reg, tgl_daftar, nib, msme_id, nama_pu,"
-             " channel_id, status_code, stage, stage_since, first_seen_at)"
-             " SELECT 'M1', '2026-04-28 09:00+07', nib, id, 'WARUNG SATU', 'CH003', 'OF72',"
-             "  'pph_verification', '2026-05-05 10:00+07', '2026-04-28 10:00+07' FROM msme");
-    pgt_exec("INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
-             " SELECT a.id, v.c, v.s, v.t::timestamptz, v.t::timestamptz + interval '1 hour'"
-             "  FROM application a, (VALUES ('OF10', 'submitted', '2026-04-28 09:00+07'),"
-             "   ('OF71', 'pph_verification', '2026-05-01 10:00+07'),"
-             "   ('OF72', 'pph_verification', '2026-05-05 10:00+07')) v(c, s, t)"
-             " WHERE a.id_reg = 'M1'");
-    pgt_exec("INSERT INTO goal (name, scope_kind, scope_value, metric, target, start_date,"
-             " deadline) VALUES ('kota', 'kota', NULL, 'certified', 10, '2026-01-01',"
-             " '2026-12-31'), ('diajukan', 'kecamatan', '35.75.01', 'applied', 5,"
-             " '2026-01-01', '2026-12-31')");
+    pgt_exec(
+        "INSERT INTO application (id_reg, tgl_daftar, nib, msme_id, nama_pu,"
+        " channel_id, status_code, stage, stage_since, first_seen_at)"
+        " SELECT 'M1', '2026-04-28 09:00+07', nib, id, 'WARUNG SATU', 'CH003', 'OF72',"
+        "  'pph_verification', '2026-05-05 10:00+07', '2026-04-28 10:00+07' FROM msme");
+    pgt_exec(
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT a.id, v.c, v.s, v.t::timestamptz, v.t::timestamptz + interval '1 hour'"
+        "  FROM application a, (VALUES ('OF10', 'submitted', '2026-04-28 09:00+07'),"
+        "   ('OF71', 'pph_verification', '2026-05-01 10:00+07'),"
+        "   ('OF72', 'pph_verification', '2026-05-05 10:00+07')) v(c, s, t)"
+        " WHERE a.id_reg = 'M1'");
+    pgt_exec(
+        "INSERT INTO goal (name, scope_kind, scope_value, metric, target, start_date,"
+        " deadline) VALUES ('kota', 'kota', NULL, 'certified', 10, '2026-01-01',"
+        " '2026-12-31'), ('diajukan', 'kecamatan', '35.75.01', 'applied', 5,"
+        " '2026-01-01', '2026-12-31')");
 }
 
 static void teardown(void)
@@ -114,9 +117,10 @@ Test(maintained, the_writers_keep_the_tables_equal_to_their_recomputation)
     /* The daemon's batch apply: the fatwa, then the certificate. */
     b = store_batch_new();
     cr_assert(b != NULL);
-    cr_assert(eq(int, store_batch_event(b, m1, "OF74", "fatwa", 1778382000, NULL, NULL), 0));
     cr_assert(
-        eq(int, store_batch_event(b, m1, "OF300", "certified", 1778814000, NULL, NULL), 0));
+        eq(int, store_batch_event(b, m1, "OF74", "fatwa", 1778382000, NULL, NULL), 0));
+    cr_assert(eq(
+        int, store_batch_event(b, m1, "OF300", "certified", 1778814000, NULL, NULL), 0));
     cr_assert(eq(int, store_batch_move(b, m1, "OF300", "certified", 1778814000), 0));
     cr_assert(eq(int, store_batch_done(b, &d), 0));
     apply(b);
@@ -130,12 +134,13 @@ Test(maintained, the_writers_keep_the_tables_equal_to_their_recomputation)
     b = store_batch_new();
     cr_assert(b != NULL);
     d.replace = 1;
-    cr_assert(eq(int, store_batch_event(b, m1, "OF10", "submitted", 1777341600, NULL, NULL),
-                 0));
-    cr_assert(eq(int, store_batch_event(b, m1, "OF71", "pph_verification", 1777604400, NULL,
-                                        NULL),
-                 0));
-    cr_assert(eq(int, store_batch_move(b, m1, "OF71", "pph_verification", 1777604400), 0));
+    cr_assert(eq(
+        int, store_batch_event(b, m1, "OF10", "submitted", 1777341600, NULL, NULL), 0));
+    cr_assert(eq(
+        int, store_batch_event(b, m1, "OF71", "pph_verification", 1777604400, NULL, NULL),
+        0));
+    cr_assert(
+        eq(int, store_batch_move(b, m1, "OF71", "pph_verification", 1777604400), 0));
     cr_assert(eq(int, store_batch_done(b, &d), 0));
     apply(b);
     agree("upstream tracking replaced the observed history");
@@ -153,14 +158,16 @@ Test(maintained, the_writers_keep_the_tables_equal_to_their_recomputation)
              "  'OF10', 'submitted', '2026-05-02 09:00+07', '2026-05-02 10:00+07')");
     agree("an unlinked application");
     {
-        static const char csv1[] = "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,"
-                                   "telepon,program\n"
-                                   "3575010000002,Warung Bu Yati,Yati,56101,mikro,"
-                                   "35.75.01.1002,Jl. Melati 5,081234567891,\n";
-        static const char csv2[] = "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,"
-                                   "telepon,program\n"
-                                   "3575010000002,Warung Bu Yati,Yati,56101,mikro,"
-                                   "35.75.02.1001,Jl. Melati 5,081234567891,\n";
+        static const char csv1[] =
+            "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,"
+            "telepon,program\n"
+            "3575010000002,Warung Bu Yati,Yati,56101,mikro,"
+            "35.75.01.1002,Jl. Melati 5,081234567891,\n";
+        static const char csv2[] =
+            "nib,nama_usaha,pemilik,kbli,skala,kode_wilayah,alamat,"
+            "telepon,program\n"
+            "3575010000002,Warung Bu Yati,Yati,56101,mikro,"
+            "35.75.02.1001,Jl. Melati 5,081234567891,\n";
         const char *env[] = {pgt_schema_env(), NULL};
         char *f1 = tu_write_temp(".csv", csv1, sizeof(csv1) - 1),
              *f2 = tu_write_temp(".csv", csv2, sizeof(csv2) - 1);
@@ -194,10 +201,11 @@ Test(maintained, the_writers_keep_the_tables_equal_to_their_recomputation)
      * (certified through another channel), undone. */
     pgt_exec("INSERT INTO public_certificate (no_sert, tgl_sert) VALUES"
              " ('ID35110000000099001', '2026-05-20')");
-    pgt_exec("INSERT INTO certificate_match (msme_id, certificate_id, query, score, basis,"
-             " decision, status) SELECT m.id, c.id, 'warung satu', 0.9, 'business',"
-             " 'review', 'pending' FROM msme m, public_certificate c"
-             " WHERE m.nib = '3575010000001'");
+    pgt_exec(
+        "INSERT INTO certificate_match (msme_id, certificate_id, query, score, basis,"
+        " decision, status) SELECT m.id, c.id, 'warung satu', 0.9, 'business',"
+        " 'review', 'pending' FROM msme m, public_certificate c"
+        " WHERE m.nib = '3575010000001'");
     agree("a pending match");
     expect_hits("kota", "", "a pending match");
     pgt_exec("UPDATE certificate_match SET status = 'accepted', decided_by = 'test',"
@@ -214,15 +222,17 @@ Test(maintained, the_writers_keep_the_tables_equal_to_their_recomputation)
     expect_hits("kota", "", "a match undone");
 
     /* Goals added and removed. */
-    pgt_exec("INSERT INTO goal (name, scope_kind, scope_value, metric, target, start_date,"
-             " deadline) VALUES ('sehati', 'program', 'sehati2026', 'applied', 3,"
-             " '2026-01-01', '2026-12-31')");
+    pgt_exec(
+        "INSERT INTO goal (name, scope_kind, scope_value, metric, target, start_date,"
+        " deadline) VALUES ('sehati', 'program', 'sehati2026', 'applied', 3,"
+        " '2026-01-01', '2026-12-31')");
     agree("a goal added");
     expect_hits("sehati", "3575010000001:programme", "a goal added");
     pgt_exec("DELETE FROM goal WHERE name = 'sehati'");
     agree("a goal removed");
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM goal_hit h WHERE NOT EXISTS"
-                                " (SELECT 1 FROM goal g WHERE g.id = h.goal_id)"),
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM goal_hit h WHERE NOT EXISTS"
+                          " (SELECT 1 FROM goal g WHERE g.id = h.goal_id)"),
                  0));
 
     /* Applications deleted (their events and maintained rows with them), an MSME
@@ -266,18 +276,20 @@ Test(maintained, an_earlier_instant_is_answered_from_the_history)
 {
     /* At 3 May the OF72 event was not yet observed: the maintained answers stand for now
      * only, and app_step_at / goal_hits_known compute that instant from the history. */
-    cr_assert(eq(long, pgt_long("SELECT maintained_current('2026-05-03 10:00+07')::int"),
-                 0));
+    cr_assert(
+        eq(long, pgt_long("SELECT maintained_current('2026-05-03 10:00+07')::int"), 0));
     cr_assert(eq(long, pgt_long("SELECT maintained_current(now())::int"), 1));
     pgt_expect_str("SELECT status_code FROM app_step_at('2026-05-03 10:00+07')", "OF71",
                    "the state as known on 3 May");
     pgt_expect_str("SELECT status_code FROM app_step_at(now())", "OF72", "the state now");
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM (SELECT * FROM goal_hits_known("
-                                "'2026-04-28 09:30+07') EXCEPT SELECT * FROM goal_hits_at("
-                                "'2026-04-28 09:30+07')) x"),
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM (SELECT * FROM goal_hits_known("
+                          "'2026-04-28 09:30+07') EXCEPT SELECT * FROM goal_hits_at("
+                          "'2026-04-28 09:30+07')) x"),
                  0));
-    cr_assert(eq(long, pgt_long("SELECT count(*) FROM (SELECT * FROM goal_hits_known(now())"
-                                " EXCEPT SELECT * FROM goal_hits_at(now())) x"),
+    cr_assert(eq(long,
+                 pgt_long("SELECT count(*) FROM (SELECT * FROM goal_hits_known(now())"
+                          " EXCEPT SELECT * FROM goal_hits_at(now())) x"),
                  0));
     cr_assert(eq(long, pgt_long("SELECT count(*) FROM goal_hits_known(now())"), 1));
 }
