@@ -17,14 +17,17 @@ static void setup(void)
 {
     su = rdb_setup("mscope");
     /* Two certified MSMEs, one in each kecamatan, and one open file each (overdue). */
-    rdb_exec(su, "INSERT INTO msme (nib, business_name, kelurahan_code) VALUES"
-                 " ('" NIB_A "', 'A', '35.75.01.1001'), ('" NIB_B "', 'B', '35.75.02.1001')");
-    rdb_exec(su, "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
-                 " stage_since, tgl_daftar)"
-                 " SELECT 'c-' || nib, nib, id, 'OF300', 'certified', now() - interval '5 days',"
-                 " now() - interval '60 days' FROM msme UNION ALL"
-                 " SELECT 'o-' || nib, nib, id, 'OF11', 'verification',"
-                 " now() - interval '30 days', now() - interval '40 days' FROM msme");
+    rdb_exec(su,
+             "INSERT INTO msme (nib, business_name, kelurahan_code) VALUES"
+             " ('" NIB_A "', 'A', '35.75.01.1001'), ('" NIB_B "', 'B', '35.75.02.1001')");
+    rdb_exec(
+        su,
+        "INSERT INTO application (id_reg, nib, msme_id, status_code, stage,"
+        " stage_since, tgl_daftar)"
+        " SELECT 'c-' || nib, nib, id, 'OF300', 'certified', now() - interval '5 days',"
+        " now() - interval '60 days' FROM msme UNION ALL"
+        " SELECT 'o-' || nib, nib, id, 'OF11', 'verification',"
+        " now() - interval '30 days', now() - interval '40 days' FROM msme");
     rdb_exec(su, "INSERT INTO stage_event (application_id, status_code, stage, at,"
                  " observed_at) SELECT id, status_code, stage, stage_since, stage_since"
                  " FROM application");
