@@ -24,6 +24,14 @@ BEGIN
                 UNION ALL SELECT u, NULL FROM unnest(apps) u
                 UNION ALL SELECT NULL, u FROM unnest(msmes) u) x;
     END IF;
+    -- The applications are locked before their rows are recomputed (see
+    -- maintained_refresh): the writer of an event need not hold its application's row.
+    IF cardinality(apps) > 10000 THEN
+        LOCK TABLE application IN EXCLUSIVE MODE;
+    ELSIF cardinality(apps) > 0 THEN
+        PERFORM 1 FROM application a WHERE a.id = ANY (apps) ORDER BY a.id
+            FOR NO KEY UPDATE;
+    END IF;
     -- msmes holds the applications with an OF10 event changed: their MSMEs
     SELECT array_agg(DISTINCT a.msme_id) INTO msmes
       FROM application a WHERE a.id = ANY (msmes) AND a.msme_id IS NOT NULL;
