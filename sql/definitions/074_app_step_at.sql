@@ -105,15 +105,17 @@ LANGUAGE sql STABLE AS $$
                calendar_gaps(x.d0, coalesce(today, wib_date(t))) AS gaps
           FROM (SELECT DISTINCT r.d0 FROM run r) x
     ),
+    -- The extensions are summed once per file (a join, not a subquery repeated wherever
+    -- the sum is used below).
     clk AS (
         SELECT r.*, sp.days, sp.gaps,
-               CASE WHEN r.base = 0 THEN 0
-                    ELSE least(r.ext_max, coalesce((
-                        SELECT sum(x.days) FROM step_extension x
-                         WHERE x.application_id = r.application_id AND x.step = r.step
-                           AND x.granted_on >= r.d0 AND x.created_at < t), 0))
-               END::int AS ext
+               CASE WHEN r.base = 0 THEN 0 ELSE least(r.ext_max, coalesce(xs.n, 0)) END::int
+                   AS ext
           FROM run r JOIN span sp ON sp.d0 = r.d0
+          LEFT JOIN LATERAL (SELECT sum(x.days) AS n FROM step_extension x
+                              WHERE x.application_id = r.application_id AND x.step = r.step
+                                AND x.granted_on >= r.d0 AND x.created_at < t) xs
+                 ON r.base > 0
     ),
     tk AS (
         SELECT k.*, k.base > 0 AND k.takeover_holder IS NOT NULL
