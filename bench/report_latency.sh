@@ -7,13 +7,16 @@
 # the maintained answers (sql/0019_maintained.sql), loaded here by their triggers.
 # Usage: bench/report_latency.sh [N]   (needs PGHOST... e.g. `. build/pg/env`; builds in build/)
 # BENCH_NO_LOAD=1 times the commands against the schema loaded by an earlier run.
+# BENCH_SQLDIR=DIR loads with another checkout's schema (e.g. main's sql/, for a before and
+# after on the same data: load and time with it, `halaltrack db migrate` with this one,
+# then BENCH_NO_LOAD=1).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=${1:-1000000}
 msmes=$(( n / 10 > 1000 ? n / 10 : 1000 ))
 schema=bench_reports
 bin="$top/build/cli/halaltrack"
-export HT_SQLDIR="$top/sql" HT_DATADIR="$top/etc/reference" HALALTRACK_SCHEMA=$schema
+export HT_SQLDIR="${BENCH_SQLDIR:-$top/sql}" HT_DATADIR="$top/etc/reference" HALALTRACK_SCHEMA=$schema
 export HALALTRACK_NOW=2026-06-10T10:00:00+07:00 NO_COLOR=1
 
 if [ "${BENCH_NO_LOAD:-}" != 1 ]; then
