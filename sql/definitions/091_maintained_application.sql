@@ -16,8 +16,16 @@ BEGIN
         SELECT array_agg(o.id), array_agg(DISTINCT o.msme_id) FILTER (WHERE o.msme_id IS NOT NULL)
           INTO apps, msmes FROM old_rows o;
     ELSE
+        -- The goals read an application's MSME, programme code, submission, and its
+        -- certification time: a move between two stages short of certified changes no hit.
         WITH ch AS (
-            SELECT n.id, n.msme_id AS m1, o.msme_id AS m0
+            SELECT n.id, n.msme_id AS m1, o.msme_id AS m0,
+                   (n.msme_id, n.kode_fac, n.tgl_daftar, n.stage = 'certified')
+                       IS DISTINCT FROM (o.msme_id, o.kode_fac, o.tgl_daftar,
+                                         o.stage = 'certified')
+                   OR (n.stage = 'certified'
+                       AND coalesce(n.stage_since, n.first_seen_at)
+                           IS DISTINCT FROM coalesce(o.stage_since, o.first_seen_at)) AS goals
               FROM new_rows n JOIN old_rows o ON o.id = n.id
              WHERE (n.msme_id, n.kode_fac, n.status_code, n.stage, n.stage_since,
                     n.first_seen_at, n.tgl_daftar, n.channel_id)
@@ -26,7 +34,7 @@ BEGIN
                     o.first_seen_at, o.tgl_daftar, o.channel_id))
         SELECT (SELECT array_agg(ch.id) FROM ch),
                (SELECT array_agg(DISTINCT x.m) FROM ch, LATERAL (VALUES (ch.m0), (ch.m1)) x(m)
-                 WHERE x.m IS NOT NULL)
+                 WHERE x.m IS NOT NULL AND ch.goals)
           INTO apps, msmes;
     END IF;
     PERFORM maintained_refresh(apps, msmes);
