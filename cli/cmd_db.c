@@ -202,26 +202,35 @@ static int do_check(struct cli_ctx *ctx, int argc, char **argv)
     };
     struct cli_parse p = CLI_PARSE("db", usage, OUT_ROWS, OUT_TABLE);
     struct check_arg a = {0};
+    struct out_table t;
+    struct store *s;
     int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
 
     if (rc != CLI_CONTINUE)
         return rc;
-    if ((rc = cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), check_rows, &a)) !=
-        EXIT_OK)
-        return rc;
-    if (a.differ) {
-        if (p.format == OUT_TABLE)
+    rc = EXIT_FAIL;
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))) ||
+        check_rows(s, &t, &a) < 0)
+        goto out;
+    /* The table of differences only when there are any; CSV and JSON always (empty). */
+    if ((a.differ || p.format != OUT_TABLE) && cli_print(ctx, &t, p.format) != EXIT_OK)
+        goto out;
+    if (p.format == OUT_TABLE) {
+        if (a.differ)
             printf(ngettext("%d difference between the maintained tables and their "
                             "recomputation\n",
                             "%d differences between the maintained tables and their "
                             "recomputation\n",
                             (unsigned long)a.differ),
                    a.differ);
-        return EXIT_FAIL;
+        else
+            printf(_("maintained tables agree\n"));
     }
-    if (p.format == OUT_TABLE)
-        printf(_("maintained tables agree\n"));
-    return EXIT_OK;
+    rc = a.differ ? EXIT_FAIL : EXIT_OK;
+out:
+    out_table_release(&t);
+    store_free(s);
+    return rc;
 }
 
 #define MAX_SCOPES 64
