@@ -5,6 +5,7 @@
 #include "halaltrack/cfg.h"
 #include "halaltrack/i18n.h"
 #include "halaltrack/store_domain.h"
+#include "halaltrack/store_maintained.h"
 #include "halaltrack/store_retention.h"
 #include "halaltrack/store_roles.h"
 #include "halaltrack/paths.h"
@@ -18,6 +19,7 @@ static void usage(void)
     printf(_("  halaltrack db status [--sql-dir=DIR] [--format=FORMAT]\n"));
     printf(_("  halaltrack db init-roles [--prefix=NAME] "
              "[--kecamatan-reader=ROLE:CODE]...\n"));
+    printf(_("  halaltrack db check [--format=FORMAT]\n"));
     printf(_("  halaltrack db prune [--budget-grant=AGE] [--sync-run=AGE]\n"
              "                      [--quarantine-resolved=AGE] "
              "[--self-service-attempt=AGE]\n\n"));
@@ -27,6 +29,10 @@ static void usage(void)
     printf(_("  status     list migrations and when each was applied\n"));
     printf(_("  init-roles create the daemon, reader, report and self-service roles and "
              "their grants\n"));
+    printf(_("  check      compare the maintained report tables with their recomputation "
+             "from\n"
+             "             the history; exit status 1 and every difference when they "
+             "differ\n"));
     printf(_("  prune      delete budget grants, sync runs, resolved quarantine rows and "
              "self-service\n"
              "             counters older than their age (defaults: the daemon's "
@@ -46,7 +52,8 @@ static void usage(void)
              "      --self-service-attempt=AGE\n"
              "                      keep rows this long for prune (e.g. 90d; 0: for "
              "ever)\n"));
-    printf(_("  -f, --format=FORMAT status output: table (default), csv or json\n"));
+    printf(_("  -f, --format=FORMAT status and check output: table (default), csv or "
+             "json\n"));
     printf(_("  -?, --help          show this help, then exit\n"));
 }
 
@@ -155,6 +162,74 @@ static int do_status(struct cli_ctx *ctx, int argc, char **argv)
     rc = cli_list_run(ctx, p.format, cols, HT_ARRAY_LEN(cols), migration_rows, &a);
     if (rc == EXIT_OK && a.pending && p.format == OUT_TABLE)
         printf(_("%zu pending; run \"halaltrack db migrate\"\n"), a.pending);
+    return rc;
+}
+
+struct check_arg {
+    int differ;
+};
+
+static int check_rows(struct store *s, struct out_table *t, void *arg)
+{
+    struct check_arg *a = arg;
+    struct ht_err err = HT_ERR_INIT;
+    struct store_rows r = {0};
+    int rc = 0;
+
+    if (store_maintained_diff(s, &r, &err) < 0) {
+        cli_fail(&err);
+        return -1;
+    }
+    for (int i = 0; rc == 0 && i < r.nrows; i++) {
+        const char *row[4] = {store_rows_get(&r, i, 0), store_rows_get(&r, i, 1),
+                              store_rows_get(&r, i, 2), store_rows_get(&r, i, 3)};
+
+        rc = cli_add_row(t, 'r', row);
+    }
+    a->differ = r.nrows;
+    store_rows_release(&r);
+    return rc;
+}
+
+/* The maintained tables against their recomputation: exit 1 when they differ. */
+static int do_check(struct cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct out_col cols[] = {
+        {"table", N_("table"), OUT_KEEP},
+        {"key", N_("key"), OUT_KEEP},
+        {"maintained", N_("maintained"), 0},
+        {"recomputed", N_("recomputed"), 0},
+    };
+    struct cli_parse p = CLI_PARSE("db", usage, OUT_ROWS, OUT_TABLE);
+    struct check_arg a = {0};
+    struct out_table t;
+    struct store *s;
+    int rc = cli_parse_plain(&p, argc, argv, 0, 0, NULL);
+
+    if (rc != CLI_CONTINUE)
+        return rc;
+    rc = EXIT_FAIL;
+    if (!(s = cli_open_table(ctx, &t, cols, HT_ARRAY_LEN(cols))) ||
+        check_rows(s, &t, &a) < 0)
+        goto out;
+    /* The table of differences only when there are any; CSV and JSON always (empty). */
+    if ((a.differ || p.format != OUT_TABLE) && cli_print(ctx, &t, p.format) != EXIT_OK)
+        goto out;
+    if (p.format == OUT_TABLE) {
+        if (a.differ)
+            printf(ngettext("%d difference between the maintained tables and their "
+                            "recomputation\n",
+                            "%d differences between the maintained tables and their "
+                            "recomputation\n",
+                            (unsigned long)a.differ),
+                   a.differ);
+        else
+            printf(_("maintained tables agree\n"));
+    }
+    rc = a.differ ? EXIT_FAIL : EXIT_OK;
+out:
+    out_table_release(&t);
+    store_free(s);
     return rc;
 }
 
@@ -273,10 +348,8 @@ static int do_prune(struct cli_ctx *ctx, int argc, char **argv)
 int cmd_db(struct cli_ctx *ctx, int argc, char **argv)
 {
     static const struct cli_sub subs[] = {
-        {"migrate", do_migrate},
-        {"status", do_status},
-        {"init-roles", do_init_roles},
-        {"prune", do_prune},
+        {"migrate", do_migrate}, {"status", do_status}, {"init-roles", do_init_roles},
+        {"prune", do_prune},     {"check", do_check},
     };
 
     return cli_dispatch(ctx, "db", subs, HT_ARRAY_LEN(subs), usage, argc, argv);

@@ -547,7 +547,7 @@ int store_report_breakdown(struct store *s, int64_t now, const char *by,
     ts_param(now, ts);
     if (buf_addf(&sql,
                  "SELECT h.goal_id, %s AS grp, count(*) FROM "
-                 "goal_hits_at(to_timestamp($1::bigint)) h"
+                 "goal_hits_known(to_timestamp($1::bigint)) h"
                  " JOIN msme m ON m.id = h.msme_id JOIN region kl ON kl.code = "
                  "m.kelurahan_code"
                  " LEFT JOIN region kc ON kc.code = kl.parent_code"

@@ -121,7 +121,7 @@ static const char grants_sql[] =
     "    FROM pg_attribute a WHERE a.attrelid = 'msme'::regclass AND a.attnum > 0\n"
     "     AND NOT a.attisdropped AND a.attname NOT LIKE 'access\\_%';\n"
     "";
-/* The second half of the grants (C strings stay under 4095 bytes). */
+/* The second part of the grants (C strings stay under 4095 bytes). */
 static const char grants_sql_tables[] =
     "  FOR t IN SELECT c.relname, c.relkind FROM pg_class c\n"
     "           WHERE c.relnamespace = current_schema()::regnamespace\n"
@@ -174,7 +174,8 @@ static const char grants_sql_tables[] =
     "                                        'certificate_match', 'public_certificate',\n"
     "                                        'setting', 'channel_def',\n"
     "                                        'step_def', 'step_limit', 'step_code',\n"
-    "                                        'step_extension') THEN\n"
+    "                                        'step_extension', 'app_now', 'goal_hit') "
+    "THEN\n"
     "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, sv);\n"
     "    END IF;\n"
     "  END LOOP;\n"
@@ -187,6 +188,9 @@ static const char grants_sql_tables[] =
     "    EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I',\n"
     "                   pg_get_serial_sequence('report_run', 'id'), rep);\n"
     "  END IF;\n"
+    "";
+/* The third part: the functions' grants. */
+static const char grants_sql_functions[] =
     "  FOR t IN SELECT p.oid::regprocedure AS sig, p.proname FROM pg_proc p\n"
     "           WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind = "
     "'f'\n"
@@ -201,6 +205,14 @@ static const char grants_sql_tables[] =
     "                       THEN array_remove(ARRAY[sv], NULL)\n"
     "                       WHEN t.proname = 'prune_history' THEN array_remove(ARRAY[d], "
     "NULL)\n"
+    "                       -- the maintained tables are written by the owner's triggers "
+    "only\n"
+    "                       WHEN t.proname IN ('maintained_refresh', "
+    "'maintained_refresh_goals',\n"
+    "                                          'maintained_rebuild') THEN '{}'::text[]\n"
+    "                       WHEN t.proname = 'maintained_diff' THEN "
+    "array_remove(ARRAY[d, "
+    "rep], NULL)\n"
     "                       ELSE array_remove(ARRAY[d, rep, sv], NULL) || readers END "
     "LOOP\n"
     "      EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', t.sig, r);\n"
@@ -233,7 +245,8 @@ int store_apply_grants(struct store *s, const char *prefix, struct ht_err *err)
         return -1;
     }
     if (expand(&sql, grants_sql, prefix) < 0 ||
-        expand(&sql, grants_sql_tables, prefix) < 0) {
+        expand(&sql, grants_sql_tables, prefix) < 0 ||
+        expand(&sql, grants_sql_functions, prefix) < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }

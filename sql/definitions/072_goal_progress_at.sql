@@ -4,7 +4,9 @@
 -- SECURITY DEFINER so that readers (v_goal_progress) get it without reading the tables;
 -- row-level security still limits a kecamatan reader's done counts to its kecamatan
 -- (access_scope_mine follows session_user), and `db migrate` pins its search_path.
--- Custom plans: t decides how much history goal_hits_at reads.
+-- The hits come from goal_hits_known: maintained for the present, computed from the
+-- history for an earlier instant. Custom plans: t decides how much history goal_hits_at
+-- reads. No JIT (see sla_breach_at).
 CREATE FUNCTION goal_progress_at(t timestamptz)
 RETURNS TABLE (goal_id bigint, name text, scope_kind text, scope_value text, metric text,
                target int, start_date date, deadline date, done bigint,
@@ -12,11 +14,12 @@ RETURNS TABLE (goal_id bigint, name text, scope_kind text, scope_value text, met
                done_matched bigint, awaiting bigint)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET plan_cache_mode = force_custom_plan
+SET jit = off
 AS $$
 #variable_conflict use_column
 BEGIN
     RETURN QUERY
-    WITH h AS MATERIALIZED (SELECT * FROM goal_hits_at(t)),
+    WITH h AS MATERIALIZED (SELECT * FROM goal_hits_known(t)),
     pend AS (
         -- MSMEs in scope with a match waiting for a person, not counted yet
         SELECT g2.id AS gid, count(DISTINCT cm.msme_id) AS n

@@ -14,14 +14,17 @@ CREATE FUNCTION action_reason(step text, holder text) RETURNS text
 -- (action_reason), aged in the office's own working days since the step
 -- began (ASN working days: cuti bersama never counts, whatever the setting cuti_bersama
 -- says of the legal clocks), with the MSME's phone and kelurahan. The legal clocks of
--- these steps stay paused: the age is a separate measure, not an SLA. Oldest first.
+-- these steps stay paused: the age is a separate measure, not an SLA. Oldest first. No JIT
+-- (see sla_breach_at).
 CREATE FUNCTION action_list_at(t timestamptz, today date DEFAULT NULL)
 RETURNS TABLE (application_id bigint, id_reg text, no_daftar text, nib text, msme_id bigint,
                business_name text, phone text, kelurahan_code text, kelurahan text,
                kecamatan_code text, kecamatan text, channel_id text, status_code text,
                step text, holder text, reason text, since timestamptz, days int,
                calendar_gaps int[])
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE
+SET jit = off
+AS $$
     SELECT s.application_id, a.id_reg, a.no_daftar, a.nib, a.msme_id,
            coalesce(m.business_name, a.nama_pu), m.phone, m.kelurahan_code, kl.name,
            kl.parent_code, kc.name, s.channel_id, s.status_code, s.step, s.holder,

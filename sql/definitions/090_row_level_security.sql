@@ -31,6 +31,19 @@ CREATE POLICY certificate_match_scope ON certificate_match
     USING ((SELECT all_kecamatan FROM access_scope_mine)
            OR msme_id IN (SELECT id FROM msme));
 
+-- The maintained answers (0019_maintained.sql) are seen with their MSME, like the
+-- applications they answer for; only the owner's definer triggers write them.
+DROP POLICY IF EXISTS app_now_scope ON app_now;
+CREATE POLICY app_now_scope ON app_now
+    USING ((SELECT all_kecamatan FROM access_scope_mine)
+           OR msme_id IN (SELECT id FROM msme))
+    WITH CHECK (true);
+DROP POLICY IF EXISTS goal_hit_scope ON goal_hit;
+CREATE POLICY goal_hit_scope ON goal_hit
+    USING ((SELECT all_kecamatan FROM access_scope_mine)
+           OR msme_id IN (SELECT id FROM msme))
+    WITH CHECK (true);
+
 -- The change feed (halaltrack-serve's /api/v1/changes): an entry is seen with its
 -- application. Writes come from the definer triggers (sql/definitions/084-086).
 DROP POLICY IF EXISTS change_log_scope ON change_log;
