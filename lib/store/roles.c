@@ -141,7 +141,8 @@ static const char grants_sql_tables[] =
     "        IF r = d THEN\n"
     "          EXECUTE format('GRANT UPDATE (pubsearch_at) ON msme TO %I', r);\n"
     "        END IF;\n"
-    "      ELSIF r = rep OR t.relname NOT IN ('report_run', 'goal') THEN\n"
+    "      ELSIF r = rep OR t.relname NOT IN ('report_run', 'goal',\n"
+    "                                                   'weekly_snapshot') THEN\n"
     "        EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, r);\n"
     "      END IF;\n"
     "    END LOOP;\n"
@@ -177,6 +178,9 @@ static const char grants_sql_tables[] =
     "                                        'step_extension') THEN\n"
     "      EXECUTE format('GRANT SELECT ON %I TO %I', t.relname, sv);\n"
     "    END IF;\n"
+    "    IF sv IS NOT NULL AND t.relname = 'weekly_snapshot' THEN\n"
+    "      EXECUTE format('GRANT SELECT, INSERT ON weekly_snapshot TO %I', sv);\n"
+    "    END IF;\n"
     "  END LOOP;\n"
     "  IF d IS NOT NULL THEN\n"
     "    EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', "
@@ -184,9 +188,15 @@ static const char grants_sql_tables[] =
     "  END IF;\n"
     "  IF rep IS NOT NULL THEN\n"
     "    EXECUTE format('GRANT INSERT ON report_run TO %I', rep);\n"
+    "    -- closed weeks' reports, stored once; replaced on request (--recompute "
+    "--replace)\n"
+    "    EXECUTE format('GRANT INSERT, UPDATE ON weekly_snapshot TO %I', rep);\n"
     "    EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I',\n"
     "                   pg_get_serial_sequence('report_run', 'id'), rep);\n"
     "  END IF;\n"
+    "";
+/* The third: EXECUTE on the functions. */
+static const char grants_sql_funcs[] =
     "  FOR t IN SELECT p.oid::regprocedure AS sig, p.proname FROM pg_proc p\n"
     "           WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind = "
     "'f'\n"
@@ -233,7 +243,8 @@ int store_apply_grants(struct store *s, const char *prefix, struct ht_err *err)
         return -1;
     }
     if (expand(&sql, grants_sql, prefix) < 0 ||
-        expand(&sql, grants_sql_tables, prefix) < 0) {
+        expand(&sql, grants_sql_tables, prefix) < 0 ||
+        expand(&sql, grants_sql_funcs, prefix) < 0) {
         ht_err_set(err, HT_ENOMEM, "out of memory");
         return -1;
     }
