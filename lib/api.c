@@ -219,16 +219,36 @@ static int add_bad(struct api_bad *bad, size_t *nbad, json_t *item, const char *
     return 0;
 }
 
+/* The totals of a paged answer and where its decoded records go: items (item_size each)
+ * and bad records, room for one of either per element of data[]. */
+struct paged {
+    long *total_item, *current_page, *total_page;
+    void **items;
+    size_t item_size;
+    size_t *n;
+    struct api_bad **bad;
+    size_t *nbad;
+    /* Decodes one element into slot: 0 when it is kept (its problem, if any, in why, and
+     * the key its bad record names in *key), 1 when it goes to bad[] only (reason in
+     * why), -1 when out of memory; on 1 and -1 the slot is left released. */
+    int (*decode)(json_t *elem, const void *ctx, void *slot, char why[static 96],
+                  const char **key);
+    const void *ctx;
+};
+
 /* The paged envelope of a list answer: {"code":2000,"data":[...],"total_item",
  * "current_page","total_page"}. Invalid UTF-8 inside one record must not cost the whole
  * page: a cleaned copy is decoded and the records that held bad bytes are flagged (their
- * fields hold U+FFFD). Returns the root (data borrowed into *data), or NULL with err. */
+ * fields hold U+FFFD). Fills pg's totals and allocates its arrays (the caller's release
+ * frees them, also on error). Returns the root (data borrowed into *data), or NULL with
+ * err. */
 static json_t *parse_paged(const char *body, size_t len, const char *what, json_t **data,
-                           long totals[3], struct ht_err *err)
+                           const struct paged *pg, struct ht_err *err)
 {
     json_t *root;
     char *clean = NULL;
     long code;
+    size_t n;
 
     if (!utf8_valid(body, len)) {
         size_t cl;
@@ -251,15 +271,58 @@ static json_t *parse_paged(const char *body, size_t len, const char *what, json_
         json_decref(root);
         return NULL;
     }
-    if (get_long(root, "total_item", &totals[0]) < 0 ||
-        get_long(root, "current_page", &totals[1]) < 0 ||
-        get_long(root, "total_page", &totals[2]) < 0 || totals[0] < 0 || totals[2] < 0) {
+    if (get_long(root, "total_item", pg->total_item) < 0 ||
+        get_long(root, "current_page", pg->current_page) < 0 ||
+        get_long(root, "total_page", pg->total_page) < 0 || *pg->total_item < 0 ||
+        *pg->total_page < 0) {
         ht_err_set(err, HT_EPARSE,
                    "%s answer without valid total_item/total_page/current_page", what);
         json_decref(root);
         return NULL;
     }
+    /* each element adds at most one item or one bad record */
+    n = json_array_size(*data);
+    *pg->items = calloc(n + 1, pg->item_size);
+    *pg->bad = calloc(n + 1, sizeof(**pg->bad));
+    if (!*pg->items || !*pg->bad) {
+        ht_err_set(err, HT_ENOMEM, "out of memory");
+        json_decref(root);
+        return NULL;
+    }
     return root;
+}
+
+/* Decodes a paged answer element by element through pg->decode. On error (err set) the
+ * caller releases what was decoded. */
+static int decode_paged(const char *body, size_t len, const char *what,
+                        const struct paged *pg, struct ht_err *err)
+{
+    json_t *root, *data, *elem;
+    size_t i;
+
+    if (!(root = parse_paged(body, len, what, &data, pg, err)))
+        return -1;
+    json_array_foreach(data, i, elem)
+    {
+        void *slot = (char *)*pg->items + *pg->n * pg->item_size;
+        const char *key = NULL;
+        char why[96];
+        int r = pg->decode(elem, pg->ctx, slot, why, &key);
+
+        if (r < 0)
+            goto oom;
+        if (r == 0)
+            (*pg->n)++; /* kept before its bad record: the caller's release frees it */
+        if ((r == 1 || why[0]) &&
+            add_bad(*pg->bad, pg->nbad, elem, why, r == 1 ? NULL : key) < 0)
+            goto oom;
+    }
+    json_decref(root);
+    return 0;
+oom:
+    ht_err_set(err, HT_ENOMEM, "out of memory");
+    json_decref(root);
+    return -1;
 }
 
 static int no_daftar_valid(const char *s)
@@ -339,55 +402,38 @@ static int decode_item(json_t *item, const struct stage_map *map, struct api_ite
     return 0;
 }
 
+/* decode_item as a paged element: released unless kept; its bad record names id_reg, or
+ * no_daftar when id_reg is absent. */
+static int list_elem(json_t *elem, const void *ctx, void *slot, char why[static 96],
+                     const char **key)
+{
+    struct api_item *it = slot;
+    int r = decode_item(elem, ctx, it, why);
+
+    if (r != 0)
+        item_release(it);
+    else
+        *key = it->id_reg ? it->id_reg : it->no_daftar;
+    return r;
+}
+
 int api_decode_page(const char *body, size_t len, const struct stage_map *map,
                     struct api_page *out, struct ht_err *err)
 {
-    json_t *root, *data, *item;
-    long totals[3] = {0, 0, 0};
-    size_t i, n;
+    void *items = NULL;
+    const struct paged pg = {&out->total_item,    &out->current_page,
+                             &out->total_page,    &items,
+                             sizeof(*out->items), &out->n,
+                             &out->bad,           &out->nbad,
+                             list_elem,           map};
+    int r;
 
     memset(out, 0, sizeof(*out));
-    if (!(root = parse_paged(body, len, "list", &data, totals, err)))
-        return -1;
-    out->total_item = totals[0];
-    out->current_page = totals[1];
-    out->total_page = totals[2];
-    n = json_array_size(data);
-    /* bad[] has room for one entry per item: each item adds at most one */
-    out->items = calloc(n + 1, sizeof(*out->items));
-    out->bad = calloc(n + 1, sizeof(*out->bad));
-    if (!out->items || !out->bad)
-        goto oom;
-    json_array_foreach(data, i, item)
-    {
-        struct api_item *it = &out->items[out->n];
-        char why[96];
-        int r = decode_item(item, map, it, why);
-
-        if (r < 0) {
-            item_release(it);
-            goto oom;
-        }
-        if (r == 1) {
-            item_release(it);
-            if (add_bad(out->bad, &out->nbad, item, why, NULL) < 0)
-                goto oom;
-            continue;
-        }
-        if (why[0] && add_bad(out->bad, &out->nbad, item, why,
-                              it->id_reg ? it->id_reg : it->no_daftar) < 0) {
-            item_release(it);
-            goto oom;
-        }
-        out->n++;
-    }
-    json_decref(root);
-    return 0;
-oom:
-    ht_err_set(err, HT_ENOMEM, "out of memory");
-    json_decref(root);
-    api_page_release(out);
-    return -1;
+    r = decode_paged(body, len, "list", &pg, err);
+    out->items = items;
+    if (r < 0)
+        api_page_release(out);
+    return r;
 }
 
 /* Frees the bad records of a page and the array. */
@@ -571,68 +617,60 @@ static int get_date(json_t *obj, const char *key, char **out)
     return 0;
 }
 
+static int programme_elem(json_t *elem, const void *ctx, void *slot, char why[static 96],
+                          const char **key)
+{
+    struct api_programme *g = slot;
+
+    (void)ctx, (void)key;
+    why[0] = '\0';
+    if (!json_is_object(elem)) {
+        snprintf(why, 96, "programme is not an object");
+        return 1;
+    }
+    if (get_str(elem, "id", &g->id, NULL) < 0 ||
+        get_str(elem, "kode_fac", &g->kode_fac, NULL) < 0 ||
+        get_str(elem, "fac_name", &g->fac_name, NULL) < 0 ||
+        get_str(elem, "sumber_biaya", &g->sumber_biaya, NULL) < 0 ||
+        get_str(elem, "jenis", &g->jenis, NULL) < 0 ||
+        get_date(elem, "tgl_aktif", &g->tgl_aktif) < 0 ||
+        get_date(elem, "tgl_selesai", &g->tgl_selesai) < 0 ||
+        get_str(elem, "status_code", &g->status_code, NULL) < 0) {
+        programme_release(g);
+        return -1;
+    }
+    if (get_long(elem, "tahun", &g->tahun) < 0)
+        g->tahun = -1;
+    if (get_long(elem, "kuota", &g->kuota) < 0)
+        g->kuota = -1;
+    if (get_long(elem, "sisa", &g->sisa) < 0)
+        g->sisa = -1;
+    if ((!g->id || !*g->id || has_replacement(g->id)) &&
+        (!g->kode_fac || !*g->kode_fac || has_replacement(g->kode_fac))) {
+        programme_release(g);
+        snprintf(why, 96, "programme without id or kode_fac");
+        return 1;
+    }
+    return 0;
+}
+
 int api_decode_programmes(const char *body, size_t len, struct api_programme_page *out,
                           struct ht_err *err)
 {
-    json_t *root, *data, *item;
-    long totals[3] = {0, 0, 0};
-    size_t i, n;
+    void *items = NULL;
+    const struct paged pg = {&out->total_item,    &out->current_page,
+                             &out->total_page,    &items,
+                             sizeof(*out->items), &out->n,
+                             &out->bad,           &out->nbad,
+                             programme_elem,      NULL};
+    int r;
 
     memset(out, 0, sizeof(*out));
-    if (!(root = parse_paged(body, len, "programme list", &data, totals, err)))
-        return -1;
-    out->total_item = totals[0];
-    out->current_page = totals[1];
-    out->total_page = totals[2];
-    n = json_array_size(data);
-    out->items = calloc(n + 1, sizeof(*out->items));
-    out->bad = calloc(n + 1, sizeof(*out->bad));
-    if (!out->items || !out->bad)
-        goto oom;
-    json_array_foreach(data, i, item)
-    {
-        struct api_programme *g = &out->items[out->n];
-
-        if (!json_is_object(item)) {
-            if (add_bad(out->bad, &out->nbad, item, "programme is not an object", NULL) <
-                0)
-                goto oom;
-            continue;
-        }
-        if (get_str(item, "id", &g->id, NULL) < 0 ||
-            get_str(item, "kode_fac", &g->kode_fac, NULL) < 0 ||
-            get_str(item, "fac_name", &g->fac_name, NULL) < 0 ||
-            get_str(item, "sumber_biaya", &g->sumber_biaya, NULL) < 0 ||
-            get_str(item, "jenis", &g->jenis, NULL) < 0 ||
-            get_date(item, "tgl_aktif", &g->tgl_aktif) < 0 ||
-            get_date(item, "tgl_selesai", &g->tgl_selesai) < 0 ||
-            get_str(item, "status_code", &g->status_code, NULL) < 0) {
-            programme_release(g);
-            goto oom;
-        }
-        if (get_long(item, "tahun", &g->tahun) < 0)
-            g->tahun = -1;
-        if (get_long(item, "kuota", &g->kuota) < 0)
-            g->kuota = -1;
-        if (get_long(item, "sisa", &g->sisa) < 0)
-            g->sisa = -1;
-        if ((!g->id || !*g->id || has_replacement(g->id)) &&
-            (!g->kode_fac || !*g->kode_fac || has_replacement(g->kode_fac))) {
-            programme_release(g);
-            if (add_bad(out->bad, &out->nbad, item, "programme without id or kode_fac",
-                        NULL) < 0)
-                goto oom;
-            continue;
-        }
-        out->n++;
-    }
-    json_decref(root);
-    return 0;
-oom:
-    ht_err_set(err, HT_ENOMEM, "out of memory");
-    json_decref(root);
-    api_programme_page_release(out);
-    return -1;
+    r = decode_paged(body, len, "programme list", &pg, err);
+    out->items = items;
+    if (r < 0)
+        api_programme_page_release(out);
+    return r;
 }
 
 void api_programme_page_release(struct api_programme_page *p)

@@ -102,7 +102,7 @@ static int set_msmes(struct run *r, const struct sim_opt *o, const char *v)
     struct ht_err err = HT_ERR_INIT;
     long l;
 
-    if (parse_int(v, 0, 4000000, &l, &err))
+    if (parse_int(v, 0, 8000000, &l, &err))
         return bad_value(o, v, &err);
     r->p.msmes = (uint32_t)l;
     return 0;

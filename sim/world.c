@@ -1274,8 +1274,8 @@ struct sim_world *world_new(const struct sim_params *p, struct ht_err *err)
         return NULL;
     }
     w->p = *p;
-    if (p->msmes > 4000000) {
-        ht_err_set(err, HT_EINVAL, _("at most 4000000 MSMEs are supported"));
+    if (p->msmes > 8000000) {
+        ht_err_set(err, HT_EINVAL, _("at most 8000000 MSMEs are supported"));
         goto fail;
     }
     if (p->start >= p->now) {
