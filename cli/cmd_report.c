@@ -125,6 +125,7 @@ static int compare_stored(struct store *s, const struct weekly_report *w,
 {
     struct ht_err err = HT_ERR_INIT;
     char keys[256], day[11];
+    int rc;
 
     if (snap->len == b->len && memcmp(snap->body, b->p, b->len) == 0) {
         fprintf(stderr,
@@ -146,11 +147,13 @@ static int compare_stored(struct store *s, const struct weekly_report *w,
                   "replaces it"));
         return 0;
     }
-    if (store_weekly_snapshot_put(s, w, key, i18n_lang(), b->p, 1, &err) < 0) {
+    rc = store_weekly_snapshot_put(s, w, key, i18n_lang(), b->p, 1, &err);
+    if (rc < 0) {
         cli_fail(&err);
         return -1;
     }
-    fprintf(stderr, _("report %s: the stored report was replaced\n"), w->week);
+    if (rc > 0)
+        fprintf(stderr, _("report %s: the stored report was replaced\n"), w->week);
     return 0;
 }
 

@@ -1345,23 +1345,29 @@ done:
     return rc;
 }
 
+/* The database's clock agrees that the week is closed (the caller's "now" may be
+ * HALALTRACK_NOW): nothing observed from now on is observed before its end. */
+#define WEEKLY_CLOSED_BY_DB_CLOCK                                                        \
+    " AND now() >= to_timestamp($5::bigint) + make_interval(secs => $9::int)"
+
 int store_weekly_snapshot_put(struct store *s, const struct weekly_report *w,
                               const char *format, const char *lang, const char *body,
                               int replace, struct ht_err *err)
 {
-    char asof[32];
-    const char *p[8] = {w->week, format, lang,           w->office,
-                        asof,    body,   w->totals_json, w->hash};
+    char asof[32], settle[16];
+    const char *p[9] = {w->week, format,         lang,    w->office, asof,
+                        body,    w->totals_json, w->hash, settle};
     long n = 0;
 
     ts_param(w->end, asof);
+    snprintf(settle, sizeof(settle), "%d", WEEKLY_SETTLE_SECONDS);
     if (store_command(
             s,
             replace ? "INSERT INTO weekly_snapshot (week, format, lang, scope, office,"
                       " as_of, body, totals, totals_hash)"
                       " SELECT $1, $2, $3, x.scope, $4, to_timestamp($5::bigint), $6, $7,"
                       " $8 FROM (SELECT weekly_scope_mine() AS scope) x"
-                      " WHERE x.scope IS NOT NULL"
+                      " WHERE x.scope IS NOT NULL" WEEKLY_CLOSED_BY_DB_CLOCK
                       " ON CONFLICT (week, format, lang, scope, office) DO UPDATE"
                       " SET as_of = EXCLUDED.as_of, body = EXCLUDED.body,"
                       " totals = EXCLUDED.totals, totals_hash = EXCLUDED.totals_hash,"
@@ -1371,9 +1377,9 @@ int store_weekly_snapshot_put(struct store *s, const struct weekly_report *w,
                       " as_of, body, totals, totals_hash)"
                       " SELECT $1, $2, $3, x.scope, $4, to_timestamp($5::bigint), $6, $7,"
                       " $8 FROM (SELECT weekly_scope_mine() AS scope) x"
-                      " WHERE x.scope IS NOT NULL"
+                      " WHERE x.scope IS NOT NULL" WEEKLY_CLOSED_BY_DB_CLOCK
                       " ON CONFLICT (week, format, lang, scope, office) DO NOTHING",
-            8, p, &n, err) < 0)
+            9, p, &n, err) < 0)
         return -1;
     return n > 0 ? 1 : 0;
 }

@@ -766,6 +766,12 @@ Test(report_weekly, what_is_stored_and_when)
     tu_result_release(&r);
     cr_assert_eq(pgt_long("SELECT count(*) FROM weekly_snapshot"), 0,
                  "a week that ended 30 minutes ago is not stored");
+    /* Nor a week that HALALTRACK_NOW calls closed while the database's clock has not
+     * reached its end yet. */
+    r = run_week("2099-01-14T10:00:00+07:00", "2099-W01", "text", NULL);
+    tu_result_release(&r);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM weekly_snapshot"), 0,
+                 "a week in the database's future is not stored");
     a = weekly(RF_NOW, "en", "2026-W01", "text");
     b = weekly(RF_NOW, "id", "2026-W01", "text");
     free(weekly(RF_NOW, "en", "2026-W01", "csv"));

@@ -120,7 +120,8 @@ Test(weekly_snapshot, serve_requests_use_their_tokens_scope)
     cr_assert(store_token_issue(su, "dinas", "kota", NULL, kota, &id, &err) == 0, "%s",
               err.msg);
     cr_assert(apitoken_new(t) == 0 && apitoken_hash(t, kec) == 0);
-    cr_assert(store_token_issue(su, "camat", "kecamatan", "35.75.01", kec, &id, &err) == 0,
+    cr_assert(store_token_issue(su, "camat", "kecamatan", "35.75.01", kec, &id, &err) ==
+                  0,
               "%s", err.msg);
     cr_assert_eq(put(rep, "kota's"), 1);
 
@@ -135,8 +136,9 @@ Test(weekly_snapshot, serve_requests_use_their_tokens_scope)
     expect_body(sv, NULL, "a kecamatan token");
     cr_assert_eq(put(sv, "camat's"), 1);
     cr_assert(store_commit(sv, &err) == 0, "%s", err.msg);
-    cr_assert_eq(rdb_long(su, "SELECT count(*) FROM weekly_snapshot"
-                              " WHERE scope = 'kecamatan:35.75.01' AND body = 'camat''s'"),
+    cr_assert_eq(rdb_long(su,
+                          "SELECT count(*) FROM weekly_snapshot"
+                          " WHERE scope = 'kecamatan:35.75.01' AND body = 'camat''s'"),
                  1);
     expect_body(rep, "kota's", "the kota after the kecamatan token stored its own");
 }

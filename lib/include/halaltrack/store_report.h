@@ -134,7 +134,8 @@ int store_weekly_snapshot_get(struct store *s, const char *week, const char *for
                               struct ht_err *err) HT_MUSTCHECK;
 /* Stores body (NUL-terminated text), the report of w (after weekly_finish), under this
  * session's scope; replace: overwrite a stored one (else it is kept). Returns 1 stored,
- * 0 not (one was stored already, or the session's scope cannot be enforced), -1 error. */
+ * 0 not (one was stored already, the session's scope cannot be enforced, or the
+ * database's clock says the week is not closed yet), -1 error. */
 int store_weekly_snapshot_put(struct store *s, const struct weekly_report *w,
                               const char *format, const char *lang, const char *body,
                               int replace, struct ht_err *err) HT_MUSTCHECK;
