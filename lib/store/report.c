@@ -782,41 +782,32 @@ static int weekly_headline(struct store *s, struct weekly_report *w, const char 
     const char *q[2] = {p[1], ts0};
 
     ts_param(trend_start, ts0);
-    /* Certificates issued per week of the trend (bucket -1: before it), as known at end.
-     */
+    /* Certificates issued per week of the trend (bucket -1: before it) and in total (the
+     * row whose bucket is NULL), as known at end: one pass over the OF300 events. */
     if (store_query_rows(
             s,
-            "SELECT CASE WHEN e.at < to_timestamp($2::bigint) THEN -1 ELSE"
-            " floor((extract(epoch FROM e.at) - $2::bigint) / 604800)::int END,"
-            " count(DISTINCT e.application_id)"
+            "SELECT b, count(DISTINCT application_id) FROM ("
+            " SELECT CASE WHEN e.at < to_timestamp($2::bigint) THEN -1 ELSE"
+            " floor((extract(epoch FROM e.at) - $2::bigint) / 604800)::int END AS b,"
+            " e.application_id"
             " FROM stage_event e WHERE e.status_code = 'OF300'"
             " AND e.at < to_timestamp($1::bigint)"
-            " AND e.observed_at < to_timestamp($1::bigint) GROUP BY 1",
+            " AND e.observed_at < to_timestamp($1::bigint)) x"
+            " GROUP BY GROUPING SETS ((b), ())",
             2, q, &r, err) < 0)
         return -1;
+    w->certified_total = 0;
     for (int i = 0; i < r.nrows; i++) {
         long b = long_cell(&r, i, 0);
 
-        if (b >= 0 && b < WEEKLY_TREND_WEEKS)
+        if (!store_rows_get(&r, i, 0))
+            w->certified_total = long_cell(&r, i, 1);
+        else if (b >= 0 && b < WEEKLY_TREND_WEEKS)
             w->trend[b].certified = long_cell(&r, i, 1);
     }
     store_rows_release(&r);
     w->certified_week = w->trend[WEEKLY_TREND_WEEKS - 1].certified;
     w->certified_prev_week = w->trend[WEEKLY_TREND_WEEKS - 2].certified;
-    {
-        char *v = NULL;
-        int rc =
-            store_query_value(s,
-                              "SELECT count(DISTINCT e.application_id) FROM stage_event e"
-                              " WHERE e.status_code = 'OF300'"
-                              " AND e.at < to_timestamp($1::bigint)"
-                              " AND e.observed_at < to_timestamp($1::bigint)",
-                              1, &p[1], &v, err);
-        if (rc < 0)
-            return -1;
-        w->certified_total = v ? strtol(v, NULL, 10) : 0;
-        free(v);
-    }
     return 0;
 }
 
@@ -939,11 +930,14 @@ static int weekly_movers(struct store *s, struct weekly_report *w, const char *c
             s,
             "WITH ev AS ("
             " SELECT e.id, e.application_id, e.status_code, e.stage, e.at,"
+            /* Only an OF10's kind depends on the step before it (new or advance): the
+             * history is read for those alone. */
+            "  CASE WHEN e.status_code = 'OF10' THEN"
             "  (SELECT p.stage FROM stage_event p WHERE p.application_id = "
             "e.application_id"
             "    AND (p.at < e.at OR (p.at = e.at AND p.id < e.id))"
             "    AND p.observed_at < to_timestamp($2::bigint)"
-            "   ORDER BY p.at DESC, p.id DESC LIMIT 1) AS prev"
+            "   ORDER BY p.at DESC, p.id DESC LIMIT 1) END AS prev"
             " FROM stage_event e WHERE e.at >= to_timestamp($1::bigint)"
             "  AND e.at < to_timestamp($2::bigint) AND e.observed_at < "
             "to_timestamp($2::bigint)),"
