@@ -1109,21 +1109,23 @@ static int weekly_quality(struct store *s, struct weekly_report *w, const char *
 {
     struct store_rows r = {0};
 
+    /* The applications are read once for both of their counts. */
     if (store_query_rows(
             s,
             "SELECT (SELECT count(*) FROM quarantine q WHERE q.created_at < "
             "to_timestamp($1::bigint)"
             "   AND (NOT q.resolved OR q.replayed_at >= to_timestamp($1::bigint))),"
-            " (SELECT count(*) FROM application a WHERE a.msme_id IS NULL"
-            "   AND a.first_seen_at < to_timestamp($1::bigint)),"
+            " a.unmatched,"
             " extract(epoch FROM (SELECT max(e.observed_at) FROM stage_event e"
             "   WHERE e.observed_at < to_timestamp($1::bigint)))::bigint,"
             " extract(epoch FROM (SELECT max(finished_at) FROM sync_run"
             "   WHERE outcome IN ('ok', 'partial') AND finished_at < "
             "to_timestamp($1::bigint)))::bigint,"
-            " (SELECT count(*) FROM application a"
-            "   WHERE (a.id_reg IS NULL OR a.detail_denied_at < to_timestamp($1::bigint))"
-            "   AND a.first_seen_at < to_timestamp($1::bigint))",
+            " a.observed"
+            " FROM (SELECT count(*) FILTER (WHERE a.msme_id IS NULL) AS unmatched,"
+            "   count(*) FILTER (WHERE a.id_reg IS NULL"
+            "    OR a.detail_denied_at < to_timestamp($1::bigint)) AS observed"
+            "   FROM application a WHERE a.first_seen_at < to_timestamp($1::bigint)) a",
             1, &p[1], &r, err) < 0)
         return -1;
     w->quarantined = long_cell(&r, 0, 0);
