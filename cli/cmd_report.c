@@ -215,8 +215,9 @@ static int weekly(struct cli_ctx *ctx, const char *week, enum out_format format,
                 goto out;
         } else if (closed &&
                    store_weekly_snapshot_put(s, &w, key, i18n_lang(), b.p, 0, &err) < 0) {
-            cli_fail(&err);
-            goto out;
+            /* The report is out; the next run builds it again. */
+            fprintf(stderr, _("report %s: not stored: %s\n"), w.week, err.msg);
+            ht_err_clear(&err);
         }
     }
     if (record && store_report_record(s, &w, fmt, out, &err) < 0) {

@@ -586,10 +586,16 @@ void api_weekly(struct serve *sv, struct request *r, struct answer *a)
             answer_json_error(a, 500, "internal", "cannot render the report");
             goto out;
         }
+        /* Under a savepoint: a report that cannot be stored is still served. */
         if (weekly_closed(&wr, now) &&
-            store_weekly_snapshot_put(s, &wr, "html", lang, body, 0, &err) < 0) {
-            db_failed(a, &err);
-            goto out;
+            (store_exec(s, "SAVEPOINT weekly_snapshot", &err) < 0 ||
+             store_weekly_snapshot_put(s, &wr, "html", lang, body, 0, &err) < 0)) {
+            log_warn("api: the weekly report %s was not stored: %s", wr.week, err.msg);
+            ht_err_clear(&err);
+            if (store_exec(s, "ROLLBACK TO SAVEPOINT weekly_snapshot", &err) < 0) {
+                db_failed(a, &err);
+                goto out;
+            }
         }
     }
     if ((fp = answer_open(a, 200, "text/html; charset=utf-8"))) {
