@@ -136,6 +136,83 @@ static void area_goals(struct weekly_report *r)
     }
 }
 
+int weekly_closed(const struct weekly_report *r, int64_t now)
+{
+    return now >= r->end + WEEKLY_SETTLE_SECONDS;
+}
+
+/* The next top-level member of a canonical totals object at *p: its key (without quotes)
+ * and value as spans. Returns 0, or -1 at the end or on text that is not such an object.
+ * The totals hold no string with a quote or bracket in it (keys are names and codes). */
+static int totals_member(const char **p, const char **key, size_t *klen, const char **val,
+                         size_t *vlen)
+{
+    const char *s = *p;
+    int depth = 0, quoted = 0;
+
+    if (*s == '{' || *s == ',')
+        s++;
+    if (*s != '"')
+        return -1;
+    *key = ++s;
+    while (*s && *s != '"')
+        s++;
+    if (*s != '"' || s[1] != ':')
+        return -1;
+    *klen = (size_t)(s - *key);
+    *val = s += 2;
+    for (; *s; s++) {
+        if (*s == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (*s == '{' || *s == '[')
+            depth++;
+        else if ((*s == '}' || *s == ']') && depth > 0)
+            depth--;
+        else if ((*s == ',' || *s == '}') && depth == 0)
+            break;
+    }
+    if (!*s)
+        return -1;
+    *vlen = (size_t)(s - *val);
+    *p = s;
+    return 0;
+}
+
+/* The value of key in the canonical totals a, or NULL. */
+static const char *totals_find(const char *a, const char *key, size_t klen, size_t *vlen)
+{
+    const char *k, *v;
+    size_t kl;
+
+    while (totals_member(&a, &k, &kl, &v, vlen) == 0)
+        if (kl == klen && memcmp(k, key, klen) == 0)
+            return v;
+    return NULL;
+}
+
+int weekly_totals_diff(const char *a, const char *b, char *out, size_t cap)
+{
+    const char *p = a, *k, *v, *w;
+    size_t kl, vl, wl, used = 0;
+    int n = 0;
+
+    if (cap)
+        out[0] = '\0';
+    while (totals_member(&p, &k, &kl, &v, &vl) == 0) {
+        w = totals_find(b, k, kl, &wl);
+        if (w && wl == vl && memcmp(v, w, vl) == 0)
+            continue;
+        n++;
+        if (used + kl + 2 < cap) {
+            used += (size_t)snprintf(out + used, cap - used, "%s%.*s", n > 1 ? ", " : "",
+                                     (int)kl, k);
+        }
+    }
+    return n;
+}
+
 /* Canonical totals: fixed key order, integers only, so every format and every
  * regeneration of the same week hashes the same. */
 static int build_totals(struct weekly_report *r, struct buf *b)

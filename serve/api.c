@@ -533,11 +533,18 @@ void api_weekly(struct serve *sv, struct request *r, struct answer *a)
     const char *week = strrchr(r->path, '/') + 1;
     struct store_request_scope sc;
     struct weekly_report wr;
+    struct weekly_snapshot snap = {0};
+    char *body = NULL;
+    size_t len = 0;
     struct store *s;
     FILE *fp;
+    int64_t now = ht_now();
+    /* the language serve_render_begin renders in (Bahasa Indonesia unless English) */
+    const char *lang = strcmp(r->lang, "en") == 0 ? "en" : "id";
+    int found = 0;
 
     memset(&wr, 0, sizeof(wr));
-    if (weekly_period(&wr, week, ht_now(), &err) < 0) {
+    if (weekly_period(&wr, week, now, &err) < 0) {
         weekly_release(&wr);
         answer_json_error(a, 404, "not_found",
                           "no closed week of that name (YYYY-Www, Asia/Jakarta, ended)");
@@ -554,19 +561,53 @@ void api_weekly(struct serve *sv, struct request *r, struct answer *a)
                           "the weekly report needs a kota-scope token");
         goto out;
     }
-    /* Its own queries run in this transaction, under this token's scope. */
-    if (store_report_weekly(s, &wr, &err) < 0 || weekly_finish(&wr, &err) < 0) {
+    /* A closed week's report is the one stored under this request's scope (the policy
+     * of weekly_snapshot), the same bytes as `halaltrack report weekly --format html`;
+     * else it is built here, in this request's transaction and scope, and stored. */
+    if (weekly_closed(&wr, now) &&
+        (found = store_weekly_snapshot_get(s, wr.week, "html", lang, &snap, &err)) < 0) {
         db_failed(a, &err);
         goto out;
     }
-    serve_render_begin(sv, r->lang);
+    if (!found) {
+        int rc;
+
+        if (store_report_weekly(s, &wr, &err) < 0 || weekly_finish(&wr, &err) < 0) {
+            db_failed(a, &err);
+            goto out;
+        }
+        serve_render_begin(sv, lang);
+        fp = open_memstream(&body, &len);
+        rc = fp ? report_weekly_html(fp, &wr) : -1;
+        if (fp && fclose(fp) != 0)
+            rc = -1;
+        serve_render_end(sv);
+        if (rc < 0) {
+            answer_json_error(a, 500, "internal", "cannot render the report");
+            goto out;
+        }
+        /* Under a savepoint: a report that cannot be stored is still served. */
+        if (weekly_closed(&wr, now) &&
+            (store_exec(s, "SAVEPOINT weekly_snapshot", &err) < 0 ||
+             store_weekly_snapshot_put(s, &wr, "html", lang, body, 0, &err) < 0)) {
+            log_warn("api: the weekly report %s was not stored: %s", wr.week, err.msg);
+            ht_err_clear(&err);
+            if (store_exec(s, "ROLLBACK TO SAVEPOINT weekly_snapshot", &err) < 0) {
+                db_failed(a, &err);
+                goto out;
+            }
+        }
+    }
     if ((fp = answer_open(a, 200, "text/html; charset=utf-8"))) {
-        if (report_weekly_html(fp, &wr) < 0)
-            fputc('\n', fp);
+        if (found)
+            fwrite(snap.body, 1, snap.len, fp);
+        else
+            fwrite(body, 1, len, fp);
         answer_close(a, fp);
     }
-    serve_render_end(sv);
 out:
+    free(body);
+    weekly_snapshot_release(&snap);
     weekly_release(&wr);
     end(sv, s);
 }

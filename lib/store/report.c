@@ -782,41 +782,32 @@ static int weekly_headline(struct store *s, struct weekly_report *w, const char 
     const char *q[2] = {p[1], ts0};
 
     ts_param(trend_start, ts0);
-    /* Certificates issued per week of the trend (bucket -1: before it), as known at end.
-     */
+    /* Certificates issued per week of the trend (bucket -1: before it) and in total (the
+     * row whose bucket is NULL), as known at end: one pass over the OF300 events. */
     if (store_query_rows(
             s,
-            "SELECT CASE WHEN e.at < to_timestamp($2::bigint) THEN -1 ELSE"
-            " floor((extract(epoch FROM e.at) - $2::bigint) / 604800)::int END,"
-            " count(DISTINCT e.application_id)"
+            "SELECT b, count(DISTINCT application_id) FROM ("
+            " SELECT CASE WHEN e.at < to_timestamp($2::bigint) THEN -1 ELSE"
+            " floor((extract(epoch FROM e.at) - $2::bigint) / 604800)::int END AS b,"
+            " e.application_id"
             " FROM stage_event e WHERE e.status_code = 'OF300'"
             " AND e.at < to_timestamp($1::bigint)"
-            " AND e.observed_at < to_timestamp($1::bigint) GROUP BY 1",
+            " AND e.observed_at < to_timestamp($1::bigint)) x"
+            " GROUP BY GROUPING SETS ((b), ())",
             2, q, &r, err) < 0)
         return -1;
+    w->certified_total = 0;
     for (int i = 0; i < r.nrows; i++) {
         long b = long_cell(&r, i, 0);
 
-        if (b >= 0 && b < WEEKLY_TREND_WEEKS)
+        if (!store_rows_get(&r, i, 0))
+            w->certified_total = long_cell(&r, i, 1);
+        else if (b >= 0 && b < WEEKLY_TREND_WEEKS)
             w->trend[b].certified = long_cell(&r, i, 1);
     }
     store_rows_release(&r);
     w->certified_week = w->trend[WEEKLY_TREND_WEEKS - 1].certified;
     w->certified_prev_week = w->trend[WEEKLY_TREND_WEEKS - 2].certified;
-    {
-        char *v = NULL;
-        int rc =
-            store_query_value(s,
-                              "SELECT count(DISTINCT e.application_id) FROM stage_event e"
-                              " WHERE e.status_code = 'OF300'"
-                              " AND e.at < to_timestamp($1::bigint)"
-                              " AND e.observed_at < to_timestamp($1::bigint)",
-                              1, &p[1], &v, err);
-        if (rc < 0)
-            return -1;
-        w->certified_total = v ? strtol(v, NULL, 10) : 0;
-        free(v);
-    }
     return 0;
 }
 
@@ -939,11 +930,14 @@ static int weekly_movers(struct store *s, struct weekly_report *w, const char *c
             s,
             "WITH ev AS ("
             " SELECT e.id, e.application_id, e.status_code, e.stage, e.at,"
+            /* Only an OF10's kind depends on the step before it (new or advance): the
+             * history is read for those alone. */
+            "  CASE WHEN e.status_code = 'OF10' THEN"
             "  (SELECT p.stage FROM stage_event p WHERE p.application_id = "
             "e.application_id"
             "    AND (p.at < e.at OR (p.at = e.at AND p.id < e.id))"
             "    AND p.observed_at < to_timestamp($2::bigint)"
-            "   ORDER BY p.at DESC, p.id DESC LIMIT 1) AS prev"
+            "   ORDER BY p.at DESC, p.id DESC LIMIT 1) END AS prev"
             " FROM stage_event e WHERE e.at >= to_timestamp($1::bigint)"
             "  AND e.at < to_timestamp($2::bigint) AND e.observed_at < "
             "to_timestamp($2::bigint)),"
@@ -1115,21 +1109,23 @@ static int weekly_quality(struct store *s, struct weekly_report *w, const char *
 {
     struct store_rows r = {0};
 
+    /* The applications are read once for both of their counts. */
     if (store_query_rows(
             s,
             "SELECT (SELECT count(*) FROM quarantine q WHERE q.created_at < "
             "to_timestamp($1::bigint)"
             "   AND (NOT q.resolved OR q.replayed_at >= to_timestamp($1::bigint))),"
-            " (SELECT count(*) FROM application a WHERE a.msme_id IS NULL"
-            "   AND a.first_seen_at < to_timestamp($1::bigint)),"
+            " a.unmatched,"
             " extract(epoch FROM (SELECT max(e.observed_at) FROM stage_event e"
             "   WHERE e.observed_at < to_timestamp($1::bigint)))::bigint,"
             " extract(epoch FROM (SELECT max(finished_at) FROM sync_run"
             "   WHERE outcome IN ('ok', 'partial') AND finished_at < "
             "to_timestamp($1::bigint)))::bigint,"
-            " (SELECT count(*) FROM application a"
-            "   WHERE (a.id_reg IS NULL OR a.detail_denied_at IS NOT NULL)"
-            "   AND a.first_seen_at < to_timestamp($1::bigint))",
+            " a.observed"
+            " FROM (SELECT count(*) FILTER (WHERE a.msme_id IS NULL) AS unmatched,"
+            "   count(*) FILTER (WHERE a.id_reg IS NULL"
+            "    OR a.detail_denied_at < to_timestamp($1::bigint)) AS observed"
+            "   FROM application a WHERE a.first_seen_at < to_timestamp($1::bigint)) a",
             1, &p[1], &r, err) < 0)
         return -1;
     w->quarantined = long_cell(&r, 0, 0);
@@ -1216,15 +1212,18 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
 {
     char t0[32], t1[32];
     const char *p[2] = {t0, t1};
-    int rc = -1;
+    int own = !s->in_tx, rc = -1;
 
     ts_param(w->start, t0);
     ts_param(w->end, t1);
-    /* One snapshot for every figure; the as-of states are computed once. */
-    if (store_begin(s, err) < 0)
-        return -1;
-    if (store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) < 0 ||
-        store_exec(s, "SET LOCAL work_mem = '256MB'", err) < 0)
+    /* One snapshot for every figure; the as-of states are computed once. Inside the
+     * caller's transaction (halaltrack-serve's request, repeatable read and scoped) it
+     * runs there, so that the caller can store the report under the same scope. */
+    if (own &&
+        (store_begin(s, err) < 0 ||
+         store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ", err) < 0))
+        goto out;
+    if (store_exec(s, "SET LOCAL work_mem = '256MB'", err) < 0)
         goto out;
     /* The states at the end of the week feed the funnel, areas and stuck lists; last
      * week's are only counted per stage (weekly_funnel_q). */
@@ -1263,11 +1262,11 @@ int store_report_weekly(struct store *s, struct weekly_report *w, struct ht_err 
             goto out;
         snprintf(w->office, sizeof(w->office), "%s", settings_office_name(&set));
     }
-    if (store_commit(s, err) < 0)
+    if (own && store_commit(s, err) < 0)
         goto out;
     rc = 0;
 out:
-    if (rc < 0)
+    if (rc < 0 && (own || s->in_tx))
         store_rollback(s);
     return rc;
 }
@@ -1284,4 +1283,106 @@ int store_report_record(struct store *s, const struct weekly_report *w,
                          " totals_hash, output) VALUES ('weekly', $1, $2,"
                          " to_timestamp($3::bigint), $4::jsonb, $5, $6)",
                          6, p, NULL, err);
+}
+
+/* ---- stored weekly reports (weekly_snapshot, docs/reports.md "Closed weeks") ---- */
+
+static int office_name(struct store *s, char out[SETTINGS_OFFICE_MAX + 1],
+                       struct ht_err *err)
+{
+    struct ht_settings set;
+
+    if (store_settings_load(s, &set, err) < 0)
+        return -1;
+    snprintf(out, SETTINGS_OFFICE_MAX + 1, "%s", settings_office_name(&set));
+    return 0;
+}
+
+int store_weekly_snapshot_get(struct store *s, const char *week, const char *format,
+                              const char *lang, struct weekly_snapshot *out,
+                              struct ht_err *err)
+{
+    char office[SETTINGS_OFFICE_MAX + 1];
+    const char *p[4] = {week, format, lang, office};
+    struct store_rows r = {0};
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    if (office_name(s, office, err) < 0)
+        return -1;
+    /* The row-level security policy leaves only this session's scope's rows; the key
+     * names it too, so that the lookup is one index probe. */
+    if (store_query_rows(s,
+                         "SELECT body, totals, totals_hash,"
+                         " extract(epoch FROM stored_at)::bigint, replaced"
+                         " FROM weekly_snapshot WHERE week = $1 AND format = $2"
+                         " AND lang = $3 AND office = $4"
+                         " AND scope = (SELECT weekly_scope_mine())",
+                         4, p, &r, err) < 0)
+        return -1;
+    if (r.nrows == 0) {
+        rc = 0;
+        goto done;
+    }
+    out->body = dup_cell(&r, 0, 0);
+    out->totals = dup_cell(&r, 0, 1);
+    if (!out->body || !out->totals) {
+        weekly_snapshot_release(out);
+        nomem(err);
+        goto done;
+    }
+    out->len = strlen(out->body);
+    snprintf(out->hash, sizeof(out->hash), "%s", store_rows_get(&r, 0, 2));
+    out->stored_at = i64_cell(&r, 0, 3);
+    out->replaced = long_cell(&r, 0, 4);
+    rc = 1;
+done:
+    store_rows_release(&r);
+    return rc;
+}
+
+/* The database's clock agrees that the week is closed (the caller's "now" may be
+ * HALALTRACK_NOW): nothing observed from now on is observed before its end. */
+#define WEEKLY_CLOSED_BY_DB_CLOCK                                                        \
+    " AND now() >= to_timestamp($5::bigint) + make_interval(secs => $9::int)"
+
+int store_weekly_snapshot_put(struct store *s, const struct weekly_report *w,
+                              const char *format, const char *lang, const char *body,
+                              int replace, struct ht_err *err)
+{
+    char asof[32], settle[16];
+    const char *p[9] = {w->week, format,         lang,    w->office, asof,
+                        body,    w->totals_json, w->hash, settle};
+    long n = 0;
+
+    ts_param(w->end, asof);
+    snprintf(settle, sizeof(settle), "%d", WEEKLY_SETTLE_SECONDS);
+    if (store_command(
+            s,
+            replace ? "INSERT INTO weekly_snapshot (week, format, lang, scope, office,"
+                      " as_of, body, totals, totals_hash)"
+                      " SELECT $1, $2, $3, x.scope, $4, to_timestamp($5::bigint), $6, $7,"
+                      " $8 FROM (SELECT weekly_scope_mine() AS scope) x"
+                      " WHERE x.scope IS NOT NULL" WEEKLY_CLOSED_BY_DB_CLOCK
+                      " ON CONFLICT (week, format, lang, scope, office) DO UPDATE"
+                      " SET as_of = EXCLUDED.as_of, body = EXCLUDED.body,"
+                      " totals = EXCLUDED.totals, totals_hash = EXCLUDED.totals_hash,"
+                      " stored_at = now(), stored_by = session_user,"
+                      " replaced = weekly_snapshot.replaced + 1"
+                    : "INSERT INTO weekly_snapshot (week, format, lang, scope, office,"
+                      " as_of, body, totals, totals_hash)"
+                      " SELECT $1, $2, $3, x.scope, $4, to_timestamp($5::bigint), $6, $7,"
+                      " $8 FROM (SELECT weekly_scope_mine() AS scope) x"
+                      " WHERE x.scope IS NOT NULL" WEEKLY_CLOSED_BY_DB_CLOCK
+                      " ON CONFLICT (week, format, lang, scope, office) DO NOTHING",
+            9, p, &n, err) < 0)
+        return -1;
+    return n > 0 ? 1 : 0;
+}
+
+void weekly_snapshot_release(struct weekly_snapshot *v)
+{
+    free(v->body);
+    free(v->totals);
+    memset(v, 0, sizeof(*v));
 }

@@ -64,3 +64,10 @@ CREATE POLICY sync_run_all ON sync_run USING (true) WITH CHECK (true);
 DROP POLICY IF EXISTS sync_run_unscoped ON sync_run;
 CREATE POLICY sync_run_unscoped ON sync_run AS RESTRICTIVE FOR SELECT
     USING ((SELECT all_kecamatan FROM access_scope_mine));
+
+-- Stored weekly reports (issue 16): a session reads and stores only its own scope's, so a
+-- kecamatan's report is never served to the kota or another kecamatan, nor the other way.
+DROP POLICY IF EXISTS weekly_snapshot_scope ON weekly_snapshot;
+CREATE POLICY weekly_snapshot_scope ON weekly_snapshot
+    USING (scope = (SELECT weekly_scope_mine()))
+    WITH CHECK (scope = (SELECT weekly_scope_mine()));

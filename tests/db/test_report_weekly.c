@@ -37,6 +37,19 @@ static char *weekly(const char *now, const char *lang, const char *week,
     return out;
 }
 
+/* report weekly --week week --format format [extra], in English, at now. */
+static struct tu_result run_week(const char *now, const char *week, const char *format,
+                                 const char *extra)
+{
+    const char *args[] = {"report",   "weekly", "--week", week,
+                          "--format", format,   extra,    NULL};
+    struct tu_result r = rf_run(now, "en", args);
+
+    cr_assert_eq(r.status, 0, "report weekly %s %s failed: %s", week, extra ? extra : "",
+                 r.err);
+    return r;
+}
+
 Test(report_weekly, golden_outputs)
 {
     static const struct {
@@ -383,6 +396,15 @@ Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)
     a = from_json(after_json);
     same(&b, &a, "W01 before vs after later events");
     cr_assert_str_eq(before, after_json, "the regenerated report differs");
+    /* Not only the stored copy: rebuilt from the history, the bytes are the same. */
+    {
+        struct tu_result r =
+            run_week("2026-01-14T10:00:00+07:00", "2026-W01", "json", "--recompute");
+
+        cr_assert_str_eq(r.out, before, "recomputed after later events");
+        cr_assert(strstr(r.err, "identical to the stored report"), "%s", r.err);
+        tu_result_release(&r);
+    }
 
     /* The next week sees what was learnt: A3 is no longer returned. */
     w02 = weekly("2026-01-14T10:00:00+07:00", "en", "2026-W02", "json");
@@ -394,7 +416,7 @@ Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)
 
     /* Every generation is recorded with the same hash for the same week. */
     cr_assert_eq(pgt_long("SELECT count(*) FROM report_run WHERE period = '2026-W01'"),
-                 2);
+                 3);
     cr_assert_eq(pgt_long("SELECT count(DISTINCT totals_hash) FROM report_run"
                           " WHERE period = '2026-W01'"),
                  1);
@@ -406,7 +428,7 @@ Test(report_weekly, past_week_is_regenerated_exactly_after_later_events)
     }
     cr_assert_eq(pgt_long("SELECT count(*) FROM report_run WHERE period = '2026-W01'"
                           " AND as_of = '2026-01-05 00:00+07' AND totals ? 'stuck'"),
-                 2);
+                 3);
     free(before), free(after_json), free(w02);
 }
 
@@ -624,4 +646,148 @@ Test(report_weekly, pdf_child_gets_a_minimal_environment)
     unlink(argsfile);
     unlink(pdf);
     rmdir(dir);
+}
+
+/* Every section is as known at the week's end (observed_at): events, applications,
+ * extensions, quarantine and sync runs learnt after it change no byte of any format of
+ * the week, rebuilt from the history (--recompute), not only the stored copy. */
+Test(report_weekly, late_observations_change_no_byte_of_any_format)
+{
+    static const char *const fmts[] = {"text", "csv", "json", "html"};
+    const char *later = "2026-01-20T10:00:00+07:00";
+    char *before[4];
+
+    for (int i = 0; i < 4; i++)
+        before[i] = weekly(RF_NOW, "en", "2026-W01", fmts[i]);
+    /* Learnt on 10 January, all of it dated inside or before the week. */
+    pgt_exec(
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT id, 'OF300', 'certified', '2026-01-02 09:00+07', '2026-01-10 08:00+07'"
+        " FROM application WHERE id_reg = 'A4';"
+        "INSERT INTO stage_event (application_id, status_code, stage, at, observed_at)"
+        " SELECT id, 'OF290', 'rejected', '2025-12-30 09:00+07', '2026-01-10 08:00+07'"
+        " FROM application WHERE id_reg = 'A3';"
+        "INSERT INTO application (id_reg, no_daftar, tgl_daftar, nib, channel_id,"
+        " status_code, stage, stage_since, first_seen_at, observed_at)"
+        " VALUES ('A11', 'SH2026-1-000011', '2026-01-02 09:00+07', '9999999999999',"
+        " 'CH003', 'OF10', 'submitted', '2026-01-02 09:00+07', '2026-01-10 08:00+07',"
+        " '2026-01-10 08:00+07');"
+        "INSERT INTO step_extension (application_id, step, days, granted_on, created_at)"
+        " SELECT id, 'inspection', 5, '2026-01-02', '2026-01-10 08:00+07'"
+        " FROM application WHERE id_reg = 'A2';"
+        "INSERT INTO quarantine (source, ref, reason, raw, created_at)"
+        " VALUES ('detail', 'late', 'x', 'y', '2026-01-10 08:00+07');"
+        "UPDATE application SET detail_denied_at = '2026-01-10 08:00+07'"
+        " WHERE id_reg = 'A5'");
+    for (int i = 0; i < 4; i++) {
+        struct tu_result r = run_week(later, "2026-W01", fmts[i], "--recompute");
+
+        cr_assert_str_eq(r.out, before[i], "%s changed after later observations",
+                         fmts[i]);
+        cr_assert(strstr(r.err, "identical to the stored report"), "%s: %s", fmts[i],
+                  r.err);
+        tu_result_release(&r);
+        free(before[i]);
+    }
+}
+
+/* A closed week is stored once and returned as stored: a later change of the register,
+ * the goals or the calendar does not change it; --recompute says that the history now
+ * gives other bytes and why, keeps the record unless --replace. */
+Test(report_weekly, closed_week_is_stored_once_and_returned_as_stored)
+{
+    const char *later = "2026-01-20T10:00:00+07:00";
+    char *first = weekly(RF_NOW, "en", "2026-W01", "json");
+    char *again, *stored, *h;
+    struct tu_result r;
+
+    cr_assert_eq(pgt_long("SELECT count(*) FROM weekly_snapshot WHERE week = '2026-W01'"
+                          " AND format = 'json' AND lang = 'en' AND scope = 'kota'"),
+                 1);
+    stored = pgt_str("SELECT body FROM weekly_snapshot WHERE week = '2026-W01'");
+    cr_assert_str_eq(stored, first, "the stored bytes are the bytes printed");
+    pgt_exec("UPDATE msme SET business_name = 'Renamed' WHERE nib = '3575010000002';"
+             "DELETE FROM goal;"
+             "INSERT INTO holiday (day, name, kind) VALUES ('2025-12-31', 'x', "
+             "'libur_nasional')"
+             " ON CONFLICT DO NOTHING");
+    again = weekly(later, "en", "2026-W01", "json");
+    cr_assert_str_eq(again, first, "a stored week is returned as stored");
+    /* report_run records both runs, with the stored hash. */
+    h = pgt_str("SELECT string_agg(DISTINCT totals_hash, ',') FROM report_run"
+                " WHERE period = '2026-W01' AND format = 'json'");
+    cr_assert_eq(pgt_long("SELECT count(*) FROM report_run WHERE period = '2026-W01'"),
+                 2);
+    cr_assert(strstr(first, h), "report_run's hash %s is the report's", h);
+
+    r = run_week(later, "2026-W01", "json", "--recompute");
+    cr_assert_str_neq(r.out, first, "the history gives other bytes now");
+    cr_assert(strstr(r.err, "differs from the report stored 2026-"), "%s", r.err);
+    cr_assert(strstr(r.err, "totals that differ: goals"), "%s", r.err);
+    cr_assert(strstr(r.err, "--replace"), "%s", r.err);
+    tu_result_release(&r);
+    free(again);
+    again = weekly(later, "en", "2026-W01", "json");
+    cr_assert_str_eq(again, first, "--recompute alone keeps the stored report");
+    free(again);
+
+    {
+        const char *args[] = {"report",   "weekly",      "--week",
+                              "2026-W01", "--recompute", "--replace",
+                              "--format", "json",        NULL};
+        struct tu_result x = rf_run(later, "en", args);
+        char *now_stored;
+
+        cr_assert_eq(x.status, 0, "%s", x.err);
+        cr_assert(strstr(x.err, "replaced"), "%s", x.err);
+        now_stored = pgt_str("SELECT body FROM weekly_snapshot WHERE week = '2026-W01'");
+        cr_assert_str_eq(now_stored, x.out, "the recomputed report is stored");
+        cr_assert_eq(pgt_long("SELECT replaced FROM weekly_snapshot"
+                              " WHERE week = '2026-W01'"),
+                     1);
+        again = weekly(later, "en", "2026-W01", "json");
+        cr_assert_str_eq(again, x.out, "the replaced report is returned from then on");
+        free(again);
+        free(now_stored);
+        tu_result_release(&x);
+    }
+    free(first), free(stored), free(h);
+}
+
+/* The key: each format and language is stored apart; a week that ended less than
+ * WEEKLY_SETTLE_SECONDS ago is not stored (a writer's transaction begun before its end
+ * may still commit events observed before it); the office's name is part of the key. */
+Test(report_weekly, what_is_stored_and_when)
+{
+    const char *fresh = "2026-01-05T00:30:00+07:00"; /* W01 ended 30 minutes ago */
+    struct tu_result r = run_week(fresh, "2026-W01", "text", NULL);
+    char *a, *b;
+
+    tu_result_release(&r);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM weekly_snapshot"), 0,
+                 "a week that ended 30 minutes ago is not stored");
+    /* Nor a week that HALALTRACK_NOW calls closed while the database's clock has not
+     * reached its end yet. */
+    r = run_week("2099-01-14T10:00:00+07:00", "2099-W01", "text", NULL);
+    tu_result_release(&r);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM weekly_snapshot"), 0,
+                 "a week in the database's future is not stored");
+    a = weekly(RF_NOW, "en", "2026-W01", "text");
+    b = weekly(RF_NOW, "id", "2026-W01", "text");
+    free(weekly(RF_NOW, "en", "2026-W01", "csv"));
+    cr_assert_eq(pgt_long("SELECT count(*) FROM weekly_snapshot"), 3);
+    pgt_exec("INSERT INTO setting (key, value) VALUES ('office_name', 'Dinas Baru')"
+             " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+    free(b);
+    b = weekly(RF_NOW, "en", "2026-W01", "text");
+    cr_assert(strncmp(b, "Dinas Baru\n", 11) == 0, "%s", b);
+    cr_assert_eq(pgt_long("SELECT count(*) FROM weekly_snapshot"), 4);
+    {
+        const char *args[] = {"report", "weekly", "--replace", NULL};
+        struct tu_result x = rf_run(RF_NOW, "en", args);
+
+        cr_assert_eq(x.status, 2, "--replace without --recompute: %s", x.err);
+        tu_result_release(&x);
+    }
+    free(a), free(b);
 }

@@ -172,6 +172,16 @@ api "" "$url/api/v1/actions" >/dev/null
 last=$(date -u -d '7 days ago' +%G-W%V)
 wk=$(api "$tok_kota" "$url/reports/weekly/$last")
 [ "$(status "$tmp/st")" = 200 ] && grep -q '<svg' <<<"$wk" || failed "weekly $last: $(cat "$tmp/st")"
+# Stored under the kota's scope once the week has been closed for an hour (issue 16):
+# served again byte for byte, from the stored copy.
+wk2=$(api "$tok_kota" "$url/reports/weekly/$last")
+[ "$wk2" = "$wk" ] || failed "weekly $last: a second request gave other bytes"
+if [ "$(TZ=Asia/Jakarta date +%u%H)" != 100 ]; then # not within an hour of the week's end
+    [ "$(sql -c "SELECT count(*) FROM halaltrack.weekly_snapshot WHERE week = '$last' AND scope = 'kota'")" = 1 ] ||
+        failed "weekly $last: not stored under the kota's scope"
+    [ "$(sql -c "SELECT body FROM halaltrack.weekly_snapshot WHERE week = '$last' AND format = 'html'")" = "$wk" ] ||
+        failed "weekly $last: the stored report is not the one served"
+fi
 api "$tok_kec" "$url/reports/weekly/$last" >/dev/null
 [ "$(status "$tmp/st")" = 403 ] || failed "a kecamatan token got the weekly report: $(cat "$tmp/st")"
 api "$tok_kota" "$url/reports/weekly/$(date -u -d '7 days' +%G-W%V)" >/dev/null

@@ -112,3 +112,37 @@ Test(weekly, change_text)
     weekly_change(0, 0, out);
     cr_assert_str_eq(out, "0%");
 }
+
+/* A week is closed (stored once) an hour after its end, not before. */
+Test(weekly, closed_an_hour_after_the_end)
+{
+    struct weekly_report r;
+    struct ht_err err = HT_ERR_INIT;
+
+    memset(&r, 0, sizeof(r));
+    cr_assert_eq(weekly_period(&r, "2026-W01", ts("2026-01-05T00:30:00+07:00"), &err), 0,
+                 "%s", err.msg);
+    cr_assert_eq(weekly_closed(&r, ts("2026-01-05T00:30:00+07:00")), 0);
+    cr_assert_eq(weekly_closed(&r, ts("2026-01-05T00:59:59+07:00")), 0);
+    cr_assert_eq(weekly_closed(&r, ts("2026-01-05T01:00:00+07:00")), 1);
+    weekly_release(&r);
+}
+
+/* --recompute names the canonical totals that differ, in their order. */
+Test(weekly, totals_diff_names_the_keys_that_differ)
+{
+    const char *a =
+        "{\"week\":\"2026-W01\",\"trend\":[1,2],\"funnel\":{\"a\":[1,2]},"
+        "\"goals\":[[1,2,3,4]],\"quality\":{\"quarantined\":0,\"unmatched\":1}}";
+    const char *b = "{\"week\":\"2026-W01\",\"trend\":[1,3],\"funnel\":{\"a\":[1,2]},"
+                    "\"goals\":[],\"quality\":{\"quarantined\":0,\"unmatched\":1}}";
+    char out[64];
+
+    cr_assert_eq(weekly_totals_diff(a, a, out, sizeof(out)), 0);
+    cr_assert_str_eq(out, "");
+    cr_assert_eq(weekly_totals_diff(a, b, out, sizeof(out)), 2);
+    cr_assert_str_eq(out, "trend, goals");
+    /* A small buffer keeps whole names only. */
+    cr_assert_eq(weekly_totals_diff(a, b, out, 8), 2);
+    cr_assert_str_eq(out, "trend");
+}

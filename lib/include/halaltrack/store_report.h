@@ -116,4 +116,29 @@ int store_report_record(struct store *s, const struct weekly_report *r,
                         const char *format, const char *output,
                         struct ht_err *err) HT_MUSTCHECK;
 
+/* ---- stored weekly reports (weekly_snapshot; docs/reports.md, "Closed weeks") ---- */
+struct weekly_snapshot {
+    char *body; /* the report's bytes as first generated */
+    size_t len;
+    char *totals;      /* its canonical totals (weekly_finish) */
+    char hash[65];     /* their SHA-256 */
+    int64_t stored_at; /* epoch seconds */
+    long replaced;     /* times replaced by --recompute --replace */
+};
+/* The stored report of week in format ("text", "csv", "json", "html") and lang ("id",
+ * "en"), for this session's scope (weekly_scope_mine()) and the office's current name.
+ * Returns 1 (found, *out filled: release with weekly_snapshot_release), 0 (none) or -1.
+ */
+int store_weekly_snapshot_get(struct store *s, const char *week, const char *format,
+                              const char *lang, struct weekly_snapshot *out,
+                              struct ht_err *err) HT_MUSTCHECK;
+/* Stores body (NUL-terminated text), the report of w (after weekly_finish), under this
+ * session's scope; replace: overwrite a stored one (else it is kept). Returns 1 stored,
+ * 0 not (one was stored already, the session's scope cannot be enforced, or the
+ * database's clock says the week is not closed yet), -1 error. */
+int store_weekly_snapshot_put(struct store *s, const struct weekly_report *w,
+                              const char *format, const char *lang, const char *body,
+                              int replace, struct ht_err *err) HT_MUSTCHECK;
+void weekly_snapshot_release(struct weekly_snapshot *v);
+
 #endif

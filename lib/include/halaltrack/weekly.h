@@ -193,6 +193,17 @@ struct weekly_report {
  * trend labels. Returns 0 or -1 (bad week text, or a week not yet complete at now). */
 int weekly_period(struct weekly_report *r, const char *week, int64_t now,
                   struct ht_err *err) HT_MUSTCHECK;
+/* A week is closed once it ended WEEKLY_SETTLE_SECONDS ago: every writer's transaction
+ * that began before the end (its observed_at = its start, now()) has committed by then,
+ * so nothing learnt later can be observed before the end (docs/reports.md, "Closed
+ * weeks"). Its report is stored once and looked up after. */
+#define WEEKLY_SETTLE_SECONDS 3600
+/* 1 when r's week (set by weekly_period) is closed at now, else 0. */
+int weekly_closed(const struct weekly_report *r, int64_t now);
+/* The top-level keys of two canonical totals (weekly_finish's totals_json) whose values
+ * differ, comma-separated in the totals' order, into out (cap bytes, NUL-terminated; ""
+ * when none differs). Returns the number of keys that differ. */
+int weekly_totals_diff(const char *a, const char *b, char *out, size_t cap);
 /* Derives goal maths and area goals, builds the canonical totals and their hash.
  * Returns 0 or -1 (no memory). */
 int weekly_finish(struct weekly_report *r, struct ht_err *err) HT_MUSTCHECK;
