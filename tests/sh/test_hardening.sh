@@ -162,8 +162,16 @@ held() {
     awk -v rem="0100007F:$(printf '%04X' "$port")" \
         '$2 ~ /^0200007F:/ && $3 == rem && $4 == "01" { n++ } END { print n + 0 }' /proc/net/tcp
 }
+# A connection the kernel completed is ESTABLISHED on the client's side until the server
+# accepts it and closes what is over the limit: on a loaded machine that can take more than
+# the first second, so the count is read until it is at the limit, for at most 3 s more
+# (well before the 5 s timeout that would also drop the held ones).
 sleep 1
-n=$(held)
+for _ in $(seq 1 30); do
+    n=$(held)
+    [ "$n" -le 8 ] && break
+    sleep 0.1
+done
 [ "$n" -le 8 ] || failed "one address holds $n connections to the endpoint (limit 8)"
 t0=$(date +%s%N)
 curl -sS --max-time 3 "http://127.0.0.1:$port/metrics" >"$tmp/metrics" 2>"$tmp/metrics.err" ||
