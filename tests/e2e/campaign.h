@@ -240,8 +240,12 @@ static void camp_window_ids(struct camp_run *r, struct camp_window *w, const cha
 
     cr_assert(eq(int, store_query_rows(r->st, sql, 0, NULL, &rows, &err), 0), "%s",
               err.msg);
+    /* An application the list showed without id_reg (halalsim's no_id_reg switch) has
+     * none in the database: it cannot be named by id (bad records carry halalsim's
+     * id_reg), the window's time span explains its records. */
     for (int i = 0; i < rows.nrows; i++)
-        sl_add(&w->ids, store_rows_get(&rows, i, 0));
+        if (store_rows_get(&rows, i, 0))
+            sl_add(&w->ids, store_rows_get(&rows, i, 0));
     store_rows_release(&rows);
     if (w->ids.n)
         qsort(w->ids.v, w->ids.n, sizeof(char *), cmp_str);
